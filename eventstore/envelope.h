@@ -1,0 +1,38 @@
+// The envelope: how one event is laid out in the log (FlatBuffers, eventstore/schema/envelope.fbs).
+//
+// An envelope is built in two steps so that most of the work happens on the submitting thread:
+// `build_envelope` lays out everything the caller knows; `seal_envelope`, on the writer thread,
+// patches the position, stream version, recorded-at time and previous hash in place, then the
+// checksum. `decode_envelope` verifies stored bytes before anything reads them.
+#pragma once
+
+#include <flatbuffers/flatbuffers.h>
+
+#include <cstdint>
+#include <string_view>
+
+#include "domain/result.h"
+#include "eventstore/types.h"
+
+namespace ordo::eventstore {
+
+/// Lays out one event's envelope with placeholders for the fields sealed later.
+flatbuffers::DetachedBuffer build_envelope(const EventData& event, std::string_view stream,
+                                           const AppendRequest& request);
+
+/// Fills the placeholders and the checksum of a buffer from `build_envelope`, in place.
+/// Returns the SHA-256 of the sealed bytes: the next envelope's previous hash.
+Hash256 seal_envelope(flatbuffers::DetachedBuffer& buffer, std::uint64_t position,
+                      std::uint64_t stream_version, std::int64_t recorded_at_us,
+                      const Hash256& previous_hash);
+
+struct DecodedEnvelope {
+  EventView event;
+  Hash256 previous_hash{};
+};
+
+/// Verifies stored bytes (FlatBuffers verifier, identifier, checksum, position equal to the key)
+/// and decodes them without copying. Errors are ErrorCode::corruption naming what is wrong.
+Result<DecodedEnvelope> decode_envelope(std::string_view bytes, std::uint64_t key_position);
+
+}  // namespace ordo::eventstore

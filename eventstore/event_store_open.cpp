@@ -1,0 +1,266 @@
+// Opening a store: refuse what is not ours without touching it, create a new store atomically
+// enough to be recognised, and find the log head the writer continues from.
+#include <rocksdb/cache.h>
+#include <rocksdb/filter_policy.h>
+#include <rocksdb/table.h>
+#include <rocksdb/write_batch.h>
+
+#include <chrono>
+#include <random>
+#include <system_error>
+
+#include "eventstore/envelope.h"
+#include "eventstore/checksum.h"
+#include "eventstore/store_impl.h"
+
+namespace ordo::eventstore {
+namespace fs = std::filesystem;
+namespace {
+
+// A literal, not rocksdb::kDefaultColumnFamilyName: static initialisation order across a static
+// library is unspecified.
+const std::vector<std::string>& column_family_names() {
+  static const std::vector<std::string> names = {"default",   kCfLog,         kCfStreams, kCfHeads,
+                                                 kCfIdempotency, kCfCheckpoints, kCfMeta};
+  return names;
+}
+
+rocksdb::ColumnFamilyOptions column_family_options(const std::string& name,
+                                                   const std::shared_ptr<rocksdb::Cache>& cache) {
+  rocksdb::ColumnFamilyOptions cf;
+  rocksdb::BlockBasedTableOptions table;
+  table.block_cache = cache;
+  if (name == kCfLog) {
+    // Written in key order and mostly scanned: large memtable, larger blocks, LZ4.
+    cf.write_buffer_size = 128 << 20;
+    table.block_size = 32 << 10;
+    cf.compression = rocksdb::kLZ4Compression;
+  } else {
+    cf.write_buffer_size = 32 << 20;
+    table.block_size = 8 << 10;
+    table.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
+    cf.compression = rocksdb::kLZ4Compression;
+  }
+  cf.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
+  return cf;
+}
+
+rocksdb::DBOptions db_options(const Options& options) {
+  rocksdb::DBOptions db;
+  db.create_if_missing = false;
+  db.create_missing_column_families = false;
+  db.max_background_jobs = 2;
+  db.max_total_wal_size = 512 << 20;
+  db.wal_recovery_mode = rocksdb::WALRecoveryMode::kPointInTimeRecovery;
+  db.info_log_level = rocksdb::InfoLogLevel::WARN_LEVEL;
+  db.keep_log_file_num = 5;
+  db.paranoid_checks = true;
+  (void)options;
+  return db;
+}
+
+std::string new_store_id() {
+  std::random_device random;
+  std::string bytes(16, '\0');
+  for (auto& b : bytes) b = static_cast<char>(random() & 0xFFu);
+  return to_hex(bytes.data(), bytes.size());
+}
+
+std::int64_t system_clock_us() {
+  return std::chrono::duration_cast<std::chrono::microseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+enum class DirState { absent, empty, rocksdb, foreign };
+
+// Looks at the directory without changing it.
+Result<DirState> inspect(const fs::path& dir) {
+  std::error_code ec;
+  const auto status = fs::status(dir, ec);
+  if (ec && ec != std::errc::no_such_file_or_directory) {
+    return fail(ErrorCode::io_error, "cannot inspect " + dir.string() + ": " + ec.message());
+  }
+  if (!fs::exists(status)) return DirState::absent;
+  if (!fs::is_directory(status)) {
+    return fail(ErrorCode::failed_precondition, dir.string() + " is not a directory");
+  }
+  if (fs::exists(dir / "CURRENT", ec)) return DirState::rocksdb;
+  fs::directory_iterator it(dir, ec);
+  if (ec) return fail(ErrorCode::io_error, "cannot list " + dir.string() + ": " + ec.message());
+  return it == fs::directory_iterator() ? DirState::empty : DirState::foreign;
+}
+
+}  // namespace
+
+Error to_error(const rocksdb::Status& status, std::string_view context) {
+  ErrorCode code = ErrorCode::internal;
+  if (status.IsCorruption()) code = ErrorCode::corruption;
+  else if (status.IsIOError() || status.IsNoSpace()) code = ErrorCode::io_error;
+  else if (status.IsNotFound()) code = ErrorCode::not_found;
+  else if (status.IsInvalidArgument() || status.IsNotSupported()) code = ErrorCode::failed_precondition;
+  else if (status.IsBusy() || status.IsTryAgain() || status.IsTimedOut()) code = ErrorCode::unavailable;
+  return Error{code, std::string(context) + ": " + status.ToString()};
+}
+
+namespace {
+
+Result<void> open_database(EventStore::Impl& impl, bool creating) {
+  rocksdb::DBOptions db = db_options(impl.options);
+  auto cache = rocksdb::NewLRUCache(256 << 20);
+  std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
+  for (const auto& name : column_family_names()) {
+    descriptors.emplace_back(name, column_family_options(name, cache));
+  }
+  const std::string path = impl.options.data_dir.string();
+  if (!creating) {
+    std::vector<std::string> existing;
+    auto status = rocksdb::DB::ListColumnFamilies(db, path, &existing);
+    if (!status.ok()) return std::unexpected(to_error(status, "reading " + path));
+    for (const auto& name : column_family_names()) {
+      if (std::find(existing.begin(), existing.end(), name) == existing.end()) {
+        return fail(ErrorCode::failed_precondition,
+                    path + " is not an Ordo data directory: its database has no '" + name +
+                        "' column family");
+      }
+    }
+  }
+  db.create_if_missing = creating;
+  db.create_missing_column_families = creating;
+  rocksdb::DB* raw = nullptr;
+  rocksdb::Status status =
+      impl.options.read_only
+          ? rocksdb::DB::OpenForReadOnly(db, path, descriptors, &impl.handles, &raw)
+          : rocksdb::DB::Open(db, path, descriptors, &impl.handles, &raw);
+  if (!status.ok()) return std::unexpected(to_error(status, "opening " + path));
+  impl.db.reset(raw);
+  impl.cf_log = impl.handles[1];
+  impl.cf_streams = impl.handles[2];
+  impl.cf_heads = impl.handles[3];
+  impl.cf_idempotency = impl.handles[4];
+  impl.cf_checkpoints = impl.handles[5];
+  impl.cf_meta = impl.handles[6];
+  return {};
+}
+
+Result<void> initialize_meta(EventStore::Impl& impl) {
+  rocksdb::WriteBatch batch;
+  impl.store_id = new_store_id();
+  batch.Put(impl.cf_meta, std::string(kMetaFormatVersion), encode_u64(kFormatVersion));
+  batch.Put(impl.cf_meta, std::string(kMetaStoreId), impl.store_id);
+  batch.Put(impl.cf_meta, std::string(kMetaCreatedAt),
+            encode_u64(static_cast<std::uint64_t>(impl.options.clock_us())));
+  batch.Put(impl.cf_meta, std::string(kMetaHead), encode_head(0, Hash256{}));
+  rocksdb::WriteOptions write_options;
+  write_options.sync = true;
+  auto status = impl.db->Write(write_options, &batch);
+  if (!status.ok()) return std::unexpected(to_error(status, "initializing the store"));
+  impl.format_version = kFormatVersion;
+  return {};
+}
+
+// Reads the format version and store id; a store with no meta yet is initialised (a creation that
+// was interrupted after RocksDB made the column families).
+Result<void> load_meta(EventStore::Impl& impl) {
+  auto version = impl.get(impl.cf_meta, kMetaFormatVersion);
+  if (!version) return std::unexpected(version.error());
+  if (!version->has_value()) {
+    if (impl.options.read_only) {
+      return fail(ErrorCode::failed_precondition,
+                  impl.options.data_dir.string() + " is not an initialised Ordo data directory");
+    }
+    return initialize_meta(impl);
+  }
+  auto decoded = decode_u64(**version, "meta/format_version");
+  if (!decoded) return std::unexpected(decoded.error());
+  if (*decoded > kFormatVersion) {
+    return fail(ErrorCode::failed_precondition,
+                impl.options.data_dir.string() + " has format version " +
+                    std::to_string(*decoded) + ", newer than this build supports (" +
+                    std::to_string(kFormatVersion) + "): upgrade Ordo");
+  }
+  impl.format_version = *decoded;
+  auto id = impl.get(impl.cf_meta, kMetaStoreId);
+  if (!id) return std::unexpected(id.error());
+  impl.store_id = id->value_or("");
+  return {};
+}
+
+// Positions the writer after the last event, and checks it against the recorded head so that a
+// truncated or edited log is not silently extended.
+Result<void> load_head(EventStore::Impl& impl) {
+  auto head_value = impl.get(impl.cf_meta, kMetaHead);
+  if (!head_value) return std::unexpected(head_value.error());
+  auto head = decode_head(head_value->value_or(encode_head(0, Hash256{})));
+  if (!head) return std::unexpected(head.error());
+  std::unique_ptr<rocksdb::Iterator> it(impl.db->NewIterator({}, impl.cf_log));
+  it->SeekToLast();
+  if (!it->status().ok()) return std::unexpected(to_error(it->status(), "reading the log head"));
+  std::uint64_t last_position = 0;
+  Hash256 last_hash{};
+  std::int64_t last_recorded_at = 0;
+  if (it->Valid()) {
+    auto position = parse_log_key(it->key().ToStringView());
+    if (!position) return fail(ErrorCode::corruption, "the last log key is not 8 bytes");
+    auto decoded = decode_envelope(it->value().ToStringView(), *position);
+    if (!decoded) return std::unexpected(decoded.error());
+    last_position = *position;
+    last_hash = sha256(it->value().ToStringView());
+    last_recorded_at = decoded->event.recorded_at_us;
+  }
+  if (!impl.options.read_only && (last_position != head->first || last_hash != head->second)) {
+    return fail(ErrorCode::corruption,
+                "the log ends at position " + std::to_string(last_position) +
+                    " but its recorded head is position " + std::to_string(head->first) +
+                    " with another hash: the log was truncated or edited; run `ordo log verify`");
+  }
+  impl.next_position = last_position + 1;
+  impl.last_hash = last_hash;
+  impl.last_recorded_at_us = last_recorded_at;
+  impl.durable_position.store(last_position);
+  return {};
+}
+
+}  // namespace
+
+Result<std::unique_ptr<EventStore>> EventStore::open(Options options) {
+  if (!options.clock_us) options.clock_us = system_clock_us;
+  if (options.queue_requests_max == 0 || options.batch_events_max == 0 ||
+      options.unsynced_events_max == 0) {
+    return fail(ErrorCode::invalid_argument, "queue, batch and unsynced limits must be positive");
+  }
+  auto state = inspect(options.data_dir);
+  if (!state) return std::unexpected(state.error());
+  const std::string path = options.data_dir.string();
+  if (*state == DirState::foreign) {
+    return fail(ErrorCode::failed_precondition,
+                path + " is not an Ordo data directory: it holds files but no database");
+  }
+  const bool creating = *state == DirState::absent || *state == DirState::empty;
+  if (creating && (options.read_only || !options.create_if_missing)) {
+    return fail(ErrorCode::failed_precondition, path + " holds no Ordo data");
+  }
+  if (*state == DirState::absent) {
+    std::error_code ec;
+    fs::create_directories(options.data_dir, ec);
+    if (ec) return fail(ErrorCode::io_error, "cannot create " + path + ": " + ec.message());
+  }
+  auto impl = std::make_unique<Impl>();
+  impl->options = std::move(options);
+  auto opened = open_database(*impl, creating);
+  if (opened) opened = load_meta(*impl);
+  if (!opened) {
+    // A creation that failed half-way leaves nothing behind: the directory was empty before.
+    if (creating) {
+      impl.reset();
+      std::error_code ec;
+      for (const auto& entry : fs::directory_iterator(path, ec)) fs::remove_all(entry.path(), ec);
+    }
+    return std::unexpected(opened.error());
+  }
+  if (auto head = load_head(*impl); !head) return std::unexpected(head.error());
+  if (!impl->options.read_only) impl->start_threads();
+  return std::unique_ptr<EventStore>(new EventStore(std::move(impl)));
+}
+
+}  // namespace ordo::eventstore

@@ -1,0 +1,131 @@
+// Internal state of EventStore, shared by the open, write, read and verify translation units.
+// Not part of the public API.
+#pragma once
+
+#include <rocksdb/db.h>
+
+#include <atomic>
+#include <condition_variable>
+#include <deque>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+#include <unordered_map>
+#include <unordered_set>
+#include <vector>
+
+#include "eventstore/event_store.h"
+#include "eventstore/keys.h"
+
+namespace flatbuffers {
+class DetachedBuffer;
+}
+
+namespace ordo::eventstore {
+
+/// An append waiting for the writer: the request, its envelopes built by the submitting thread, and
+/// the hash of its content for idempotency.
+struct PendingAppend {
+  AppendRequest request;
+  std::vector<std::vector<flatbuffers::DetachedBuffer>> envelopes;  // [write][event]
+  Hash256 request_hash{};
+  EventStore::AppendCallback done;
+  std::size_t event_count = 0;
+
+  PendingAppend();
+  PendingAppend(PendingAppend&&) noexcept;
+  PendingAppend& operator=(PendingAppend&&) noexcept;
+  ~PendingAppend();
+};
+
+/// The answers of one written batch, handed from the writer to the sync thread.
+struct CommitGroup {
+  std::vector<std::pair<EventStore::AppendCallback, Result<AppendResult>>> answers;
+  std::uint64_t last_position = 0;  // the log head the answers were decided against
+  std::size_t events = 0;
+};
+
+struct EventStore::Impl {
+  Options options;
+  std::unique_ptr<rocksdb::DB> db;
+  std::vector<rocksdb::ColumnFamilyHandle*> handles;  // owned; destroyed before db
+  rocksdb::ColumnFamilyHandle* cf_log = nullptr;
+  rocksdb::ColumnFamilyHandle* cf_streams = nullptr;
+  rocksdb::ColumnFamilyHandle* cf_heads = nullptr;
+  rocksdb::ColumnFamilyHandle* cf_idempotency = nullptr;
+  rocksdb::ColumnFamilyHandle* cf_checkpoints = nullptr;
+  rocksdb::ColumnFamilyHandle* cf_meta = nullptr;
+  std::uint64_t format_version = 0;
+  std::string store_id;
+
+  // Writer-thread state (set by open before the threads start).
+  std::uint64_t next_position = 1;
+  Hash256 last_hash{};
+  std::int64_t last_recorded_at_us = 0;
+  std::unordered_map<std::string, std::uint64_t> head_cache;  // bounded, cleared when full
+  std::unordered_set<std::string> batch_keys;  // idempotency keys in the current batch
+
+  // Submission queue (bounded).
+  std::mutex queue_mutex;
+  std::condition_variable queue_cv;
+  std::deque<PendingAppend> queue;
+  bool stopping = false;
+
+  // Written, waiting for the WAL sync.
+  std::mutex sync_mutex;
+  std::condition_variable sync_cv;        // the sync thread waits for groups
+  std::condition_variable sync_space_cv;  // the writer waits for room
+  std::deque<CommitGroup> sync_queue;
+  std::size_t unsynced_events = 0;
+  bool writer_done = false;
+
+  // Durable head: readers stop here.
+  std::atomic<std::uint64_t> durable_position{0};
+  mutable std::mutex durable_mutex;
+  mutable std::condition_variable durable_cv;
+
+  // Fail-closed state after an I/O error on write or sync.
+  std::atomic<bool> failed{false};
+  std::mutex failure_mutex;
+  std::string failure_message;
+
+  std::thread writer;
+  std::thread syncer;
+
+  // Counters for stats() and /metrics.
+  std::atomic<std::uint64_t> appends{0};
+  std::atomic<std::uint64_t> events_appended{0};
+  std::atomic<std::uint64_t> batches_written{0};
+  std::atomic<std::uint64_t> syncs{0};
+  std::atomic<std::uint64_t> last_sync_us{0};
+
+  ~Impl();
+
+  // writer.cpp
+  void start_threads();
+  void stop_threads();
+  void writer_loop();
+  void syncer_loop();
+  void enqueue(PendingAppend pending);
+  void fail_store(const std::string& message);
+  std::string failure();
+
+  // event_store_reads.cpp
+  Result<std::uint64_t> scan(std::uint64_t from_position, std::uint64_t to_position,
+                             const std::function<bool(const EventView&)>& visit,
+                             std::uint64_t* scanned_to) const;
+  Result<std::optional<std::string>> get(rocksdb::ColumnFamilyHandle* cf,
+                                         std::string_view key) const;
+
+ private:
+  void prepare(PendingAppend& pending, rocksdb::WriteBatch& batch, CommitGroup& group,
+               std::unordered_map<std::string, std::uint64_t>& touched, std::int64_t now_us);
+  Result<std::uint64_t> current_version(const std::string& stream);
+  void hand_to_syncer(CommitGroup group);
+};
+
+/// Maps a RocksDB status to an ordo::Error with `context` in front of the message.
+Error to_error(const rocksdb::Status& status, std::string_view context);
+
+}  // namespace ordo::eventstore

@@ -1,0 +1,306 @@
+// The write path: one writer thread decides and writes batches, one sync thread makes them durable
+// and answers. While the sync thread waits on fdatasync for batch N, the writer prepares and writes
+// batch N+1, so CPU work and disk latency overlap.
+#include <flatbuffers/flatbuffers.h>
+#include <rocksdb/write_batch.h>
+
+#include <algorithm>
+#include <chrono>
+
+#include "eventstore/envelope.h"
+#include "eventstore/store_impl.h"
+
+namespace ordo::eventstore {
+namespace {
+
+constexpr std::size_t kHeadCacheEntriesMax = 1 << 20;
+
+bool expected_matches(const ExpectedVersion& expected, std::uint64_t current) {
+  switch (expected.kind) {
+    case ExpectedVersion::Kind::any: return true;
+    case ExpectedVersion::Kind::no_stream: return current == 0;
+    case ExpectedVersion::Kind::exact: return current == expected.version;
+  }
+  return false;
+}
+
+std::string describe(const ExpectedVersion& expected) {
+  switch (expected.kind) {
+    case ExpectedVersion::Kind::any: return "any";
+    case ExpectedVersion::Kind::no_stream: return "no stream";
+    case ExpectedVersion::Kind::exact: return "version " + std::to_string(expected.version);
+  }
+  return "?";
+}
+
+std::int64_t elapsed_us(std::chrono::steady_clock::time_point since) {
+  return std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() -
+                                                               since)
+      .count();
+}
+
+}  // namespace
+
+PendingAppend::PendingAppend() = default;
+PendingAppend::PendingAppend(PendingAppend&&) noexcept = default;
+PendingAppend& PendingAppend::operator=(PendingAppend&&) noexcept = default;
+PendingAppend::~PendingAppend() = default;
+
+void EventStore::Impl::start_threads() {
+  writer = std::thread([this] { writer_loop(); });
+  syncer = std::thread([this] { syncer_loop(); });
+}
+
+void EventStore::Impl::stop_threads() {
+  {
+    std::lock_guard lock(queue_mutex);
+    stopping = true;
+  }
+  queue_cv.notify_all();
+  if (writer.joinable()) writer.join();
+  if (syncer.joinable()) syncer.join();
+}
+
+void EventStore::Impl::enqueue(PendingAppend pending) {
+  {
+    std::unique_lock lock(queue_mutex);
+    if (!stopping && queue.size() < options.queue_requests_max) {
+      queue.push_back(std::move(pending));
+      lock.unlock();
+      queue_cv.notify_one();
+      return;
+    }
+  }
+  // Answered outside the lock: the callback may submit again.
+  if (stopping) {
+    pending.done(fail(ErrorCode::unavailable, "the event store is closing"));
+  } else {
+    pending.done(fail(ErrorCode::overloaded, "the append queue is full (" +
+                                                 std::to_string(options.queue_requests_max) +
+                                                 " requests); retry later"));
+  }
+}
+
+void EventStore::Impl::fail_store(const std::string& message) {
+  std::lock_guard lock(failure_mutex);
+  if (!failed.exchange(true)) failure_message = message;
+}
+
+std::string EventStore::Impl::failure() {
+  std::lock_guard lock(failure_mutex);
+  return "the event store failed and must be reopened: " + failure_message;
+}
+
+Result<std::uint64_t> EventStore::Impl::current_version(const std::string& stream) {
+  if (auto it = head_cache.find(stream); it != head_cache.end()) return it->second;
+  auto stored = get(cf_heads, stream);
+  if (!stored) return std::unexpected(stored.error());
+  std::uint64_t version = 0;
+  if (stored->has_value()) {
+    auto decoded = decode_u64(**stored, "heads/" + stream);
+    if (!decoded) return std::unexpected(decoded.error());
+    version = *decoded;
+  }
+  if (head_cache.size() >= kHeadCacheEntriesMax) head_cache.clear();
+  head_cache.emplace(stream, version);
+  return version;
+}
+
+// Decides one append against the current state and, when it is accepted, adds its records to
+// `batch`. The answer goes into `group` either way.
+void EventStore::Impl::prepare(PendingAppend& pending, rocksdb::WriteBatch& batch,
+                               CommitGroup& group,
+                               std::unordered_map<std::string, std::uint64_t>& touched,
+                               std::int64_t now_us) {
+  const AppendRequest& request = pending.request;
+  auto answer = [&](Result<AppendResult> result) {
+    group.answers.emplace_back(std::move(pending.done), std::move(result));
+  };
+  if (!request.idempotency_key.empty()) {
+    std::optional<IdempotencyRecord> previous;
+    auto stored = get(cf_idempotency, request.idempotency_key);
+    if (!stored) return answer(std::unexpected(stored.error()));
+    if (stored->has_value()) {
+      auto record = decode_idempotency(**stored);
+      if (!record) return answer(std::unexpected(record.error()));
+      previous = std::move(*record);
+    }
+    if (previous) {
+      if (previous->request_hash != pending.request_hash) {
+        return answer(fail(ErrorCode::idempotency_mismatch,
+                           "idempotency key '" + request.idempotency_key +
+                               "' was already used for a different request"));
+      }
+      previous->result.duplicate = true;
+      return answer(std::move(previous->result));
+    }
+  }
+  std::vector<std::uint64_t> versions;
+  versions.reserve(request.writes.size());
+  for (const auto& write : request.writes) {
+    auto current = current_version(write.stream);
+    if (!current) return answer(std::unexpected(current.error()));
+    if (!expected_matches(write.expected, *current)) {
+      return answer(fail(ErrorCode::conflict, "stream '" + write.stream + "' is at version " +
+                                                  std::to_string(*current) + ", expected " +
+                                                  describe(write.expected)));
+    }
+    versions.push_back(*current);
+  }
+  AppendResult result;
+  result.response = request.response;
+  for (std::size_t w = 0; w < request.writes.size(); ++w) {
+    const std::string& stream = request.writes[w].stream;
+    for (auto& envelope : pending.envelopes[w]) {
+      const std::uint64_t position = next_position++;
+      const std::uint64_t version = ++versions[w];
+      last_hash = seal_envelope(envelope, position, version, now_us, last_hash);
+      const std::string key = log_key(position);
+      batch.Put(cf_log, key,
+                rocksdb::Slice(reinterpret_cast<const char*>(envelope.data()), envelope.size()));
+      batch.Put(cf_streams, stream_key(stream, version), key);
+      if (result.first_position == 0) result.first_position = position;
+      result.last_position = position;
+    }
+    head_cache[stream] = versions[w];
+    touched[stream] = versions[w];
+    result.stream_versions.push_back(versions[w]);
+  }
+  if (!request.idempotency_key.empty()) {
+    batch.Put(cf_idempotency, request.idempotency_key,
+              encode_idempotency(IdempotencyRecord{pending.request_hash, result}));
+    // Not visible through RocksDB until the batch is written: the writer loop defers a second
+    // request with this key to the next batch.
+    batch_keys.insert(request.idempotency_key);
+  }
+  group.events += pending.event_count;
+  appends.fetch_add(1, std::memory_order_relaxed);
+  answer(std::move(result));
+}
+
+void EventStore::Impl::writer_loop() {
+  std::vector<PendingAppend> taken;
+  while (true) {
+    taken.clear();
+    {
+      std::unique_lock lock(queue_mutex);
+      queue_cv.wait(lock, [&] { return stopping || !queue.empty(); });
+      if (queue.empty()) break;  // stopping and drained
+      std::size_t events = 0;
+      while (!queue.empty() && (taken.empty() || events + queue.front().event_count <=
+                                                     options.batch_events_max)) {
+        events += queue.front().event_count;
+        taken.push_back(std::move(queue.front()));
+        queue.pop_front();
+      }
+    }
+    CommitGroup group;
+    group.answers.reserve(taken.size());
+    if (failed.load()) {
+      for (auto& p : taken) {
+        group.answers.emplace_back(std::move(p.done), fail(ErrorCode::unavailable, failure()));
+      }
+      group.last_position = next_position - 1;
+      hand_to_syncer(std::move(group));
+      continue;
+    }
+    rocksdb::WriteBatch batch;
+    std::unordered_map<std::string, std::uint64_t> touched;
+    const std::int64_t now_us = std::max(options.clock_us(), last_recorded_at_us);
+    last_recorded_at_us = now_us;
+    for (auto& pending : taken) {
+      // A key already used in this batch is not readable from RocksDB until the batch is written
+      // (a client retrying within one batch): put it and the rest back, in order, for the next.
+      if (!pending.request.idempotency_key.empty() &&
+          batch_keys.contains(pending.request.idempotency_key)) {
+        std::lock_guard lock(queue_mutex);
+        auto first = std::find_if(taken.begin(), taken.end(),
+                                  [&](const PendingAppend& p) { return &p == &pending; });
+        for (auto it = taken.rbegin(); it.base() != first; ++it) queue.push_front(std::move(*it));
+        taken.erase(first, taken.end());
+        break;
+      }
+      prepare(pending, batch, group, touched, now_us);
+    }
+    for (const auto& [stream, version] : touched) batch.Put(cf_heads, stream, encode_u64(version));
+    if (batch.Count() > 0) {
+      batch.Put(cf_meta, std::string(kMetaHead), encode_head(next_position - 1, last_hash));
+      rocksdb::WriteOptions write_options;
+      write_options.sync = false;  // the sync thread makes it durable, overlapping the next batch
+      auto status = db->Write(write_options, &batch);
+      if (!status.ok()) {
+        fail_store(to_error(status, "writing a batch").message);
+        for (auto& [done, result] : group.answers) result = fail(ErrorCode::unavailable, failure());
+      } else {
+        batches_written.fetch_add(1, std::memory_order_relaxed);
+        events_appended.fetch_add(group.events, std::memory_order_relaxed);
+      }
+    }
+    batch_keys.clear();
+    group.last_position = next_position - 1;
+    hand_to_syncer(std::move(group));
+  }
+  {
+    std::lock_guard lock(sync_mutex);
+    writer_done = true;
+  }
+  sync_cv.notify_all();
+}
+
+void EventStore::Impl::hand_to_syncer(CommitGroup group) {
+  std::unique_lock lock(sync_mutex);
+  sync_space_cv.wait(lock, [&] {
+    return unsynced_events == 0 || unsynced_events + group.events <= options.unsynced_events_max;
+  });
+  unsynced_events += group.events;
+  sync_queue.push_back(std::move(group));
+  lock.unlock();
+  sync_cv.notify_one();
+}
+
+void EventStore::Impl::syncer_loop() {
+  std::deque<CommitGroup> groups;
+  while (true) {
+    {
+      std::unique_lock lock(sync_mutex);
+      sync_cv.wait(lock, [&] { return writer_done || !sync_queue.empty(); });
+      if (sync_queue.empty()) break;  // writer done and drained
+      groups.swap(sync_queue);
+    }
+    const std::uint64_t last_position = groups.back().last_position;
+    if (last_position > durable_position.load() && !failed.load()) {
+      if (options.durability == Durability::fsync) {
+        const auto started = std::chrono::steady_clock::now();
+        auto status = db->SyncWAL();
+        last_sync_us.store(static_cast<std::uint64_t>(elapsed_us(started)),
+                           std::memory_order_relaxed);
+        syncs.fetch_add(1, std::memory_order_relaxed);
+        if (!status.ok()) fail_store(to_error(status, "syncing the WAL").message);
+      }
+      if (!failed.load()) {
+        {
+          std::lock_guard lock(durable_mutex);
+          durable_position.store(last_position);
+        }
+        durable_cv.notify_all();
+      }
+    }
+    std::size_t events = 0;
+    const bool sync_failed = failed.load() && last_position > durable_position.load();
+    for (auto& group : groups) {
+      events += group.events;
+      for (auto& [done, result] : group.answers) {
+        if (sync_failed && result) result = fail(ErrorCode::unavailable, failure());
+        done(std::move(result));
+      }
+    }
+    groups.clear();
+    {
+      std::lock_guard lock(sync_mutex);
+      unsynced_events -= events;
+    }
+    sync_space_cv.notify_all();
+  }
+}
+
+}  // namespace ordo::eventstore

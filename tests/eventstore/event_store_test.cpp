@@ -1,0 +1,3 @@
+#include <gtest/gtest.h>
+#include "eventstore/event_store.h"
+TEST(Placeholder, Builds) { SUCCEED(); }
