@@ -6,6 +6,7 @@
 #include <rocksdb/write_batch.h>
 
 #include <chrono>
+#include <cstdarg>
 #include <random>
 #include <system_error>
 
@@ -20,8 +21,9 @@ namespace {
 // A literal, not rocksdb::kDefaultColumnFamilyName: static initialisation order across a static
 // library is unspecified.
 const std::vector<std::string>& column_family_names() {
-  static const std::vector<std::string> names = {"default",   kCfLog,         kCfStreams, kCfHeads,
-                                                 kCfIdempotency, kCfCheckpoints, kCfMeta};
+  // meta first: a store whose creation was interrupted is recognised by its meta column family.
+  static const std::vector<std::string> names = {"default", kCfMeta,        kCfLog,        kCfStreams,
+                                                 kCfHeads,  kCfIdempotency, kCfCheckpoints};
   return names;
 }
 
@@ -58,6 +60,13 @@ rocksdb::DBOptions db_options(const Options& options) {
   (void)options;
   return db;
 }
+
+// Read-only opens must not touch the directory, and RocksDB would otherwise rotate its info LOG.
+class SilentLogger : public rocksdb::Logger {
+ public:
+  using rocksdb::Logger::Logv;
+  void Logv(const char* /*format*/, va_list /*ap*/) override {}
+};
 
 std::string new_store_id() {
   std::random_device random;
@@ -105,6 +114,35 @@ Error to_error(const rocksdb::Status& status, std::string_view context) {
 
 namespace {
 
+// Decides whether an existing RocksDB database is an Ordo store, without writing to it. Returns
+// whether column families are missing because a creation was interrupted (then they are created):
+// such a database has Ordo's meta column family, or nothing but an empty default one.
+Result<bool> recognise(const rocksdb::DBOptions& db, const std::string& path) {
+  std::vector<std::string> existing;
+  auto status = rocksdb::DB::ListColumnFamilies(db, path, &existing);
+  if (!status.ok()) return std::unexpected(to_error(status, "reading " + path));
+  auto has = [&](const std::string& name) {
+    return std::find(existing.begin(), existing.end(), name) != existing.end();
+  };
+  bool all = true;
+  for (const auto& name : column_family_names()) all = all && has(name);
+  if (all) return false;
+  if (has(kCfMeta)) return true;
+  if (existing.size() == 1) {
+    rocksdb::DB* raw = nullptr;
+    rocksdb::Options quiet(db, {});
+    quiet.info_log = std::make_shared<SilentLogger>();
+    status = rocksdb::DB::OpenForReadOnly(quiet, path, &raw);
+    if (!status.ok()) return std::unexpected(to_error(status, "reading " + path));
+    std::unique_ptr<rocksdb::DB> bare(raw);
+    std::unique_ptr<rocksdb::Iterator> it(bare->NewIterator({}));
+    it->SeekToFirst();
+    if (!it->Valid() && it->status().ok()) return true;
+  }
+  return fail(ErrorCode::failed_precondition,
+              path + " is not an Ordo data directory: it holds another RocksDB database");
+}
+
 Result<void> open_database(EventStore::Impl& impl, bool creating) {
   rocksdb::DBOptions db = db_options(impl.options);
   auto cache = rocksdb::NewLRUCache(256 << 20);
@@ -113,20 +151,15 @@ Result<void> open_database(EventStore::Impl& impl, bool creating) {
     descriptors.emplace_back(name, column_family_options(name, cache));
   }
   const std::string path = impl.options.data_dir.string();
+  bool complete_creation = false;
   if (!creating) {
-    std::vector<std::string> existing;
-    auto status = rocksdb::DB::ListColumnFamilies(db, path, &existing);
-    if (!status.ok()) return std::unexpected(to_error(status, "reading " + path));
-    for (const auto& name : column_family_names()) {
-      if (std::find(existing.begin(), existing.end(), name) == existing.end()) {
-        return fail(ErrorCode::failed_precondition,
-                    path + " is not an Ordo data directory: its database has no '" + name +
-                        "' column family");
-      }
-    }
+    auto ours = recognise(db, path);
+    if (!ours) return std::unexpected(ours.error());
+    complete_creation = *ours;
   }
   db.create_if_missing = creating;
-  db.create_missing_column_families = creating;
+  db.create_missing_column_families = creating || complete_creation;
+  if (impl.options.read_only) db.info_log = std::make_shared<SilentLogger>();
   rocksdb::DB* raw = nullptr;
   rocksdb::Status status =
       impl.options.read_only
@@ -134,12 +167,12 @@ Result<void> open_database(EventStore::Impl& impl, bool creating) {
           : rocksdb::DB::Open(db, path, descriptors, &impl.handles, &raw);
   if (!status.ok()) return std::unexpected(to_error(status, "opening " + path));
   impl.db.reset(raw);
-  impl.cf_log = impl.handles[1];
-  impl.cf_streams = impl.handles[2];
-  impl.cf_heads = impl.handles[3];
-  impl.cf_idempotency = impl.handles[4];
-  impl.cf_checkpoints = impl.handles[5];
-  impl.cf_meta = impl.handles[6];
+  impl.cf_meta = impl.handles[1];
+  impl.cf_log = impl.handles[2];
+  impl.cf_streams = impl.handles[3];
+  impl.cf_heads = impl.handles[4];
+  impl.cf_idempotency = impl.handles[5];
+  impl.cf_checkpoints = impl.handles[6];
   return {};
 }
 
@@ -244,6 +277,19 @@ Result<std::unique_ptr<EventStore>> EventStore::open(Options options) {
     std::error_code ec;
     fs::create_directories(options.data_dir, ec);
     if (ec) return fail(ErrorCode::io_error, "cannot create " + path + ": " + ec.message());
+  }
+  if (!creating && !options.read_only) {
+    // Refuse a newer format before a writable open changes any file.
+    Options probe_options = options;
+    probe_options.read_only = true;
+    auto probe = open(std::move(probe_options));
+    if (!probe && probe.error().code != ErrorCode::failed_precondition &&
+        probe.error().code != ErrorCode::corruption) {
+      return std::unexpected(probe.error());
+    }
+    if (!probe && probe.error().message.find("newer than this build") != std::string::npos) {
+      return std::unexpected(probe.error());
+    }
   }
   auto impl = std::make_unique<Impl>();
   impl->options = std::move(options);
