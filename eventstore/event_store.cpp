@@ -76,6 +76,12 @@ EventStore::~EventStore() = default;
 
 EventStore::Impl::~Impl() {
   stop_threads();
+  // Flushing on close keeps the next open from replaying the whole WAL.
+  if (db && !options.read_only && !failed.load()) {
+    rocksdb::FlushOptions flush_options;
+    flush_options.wait = true;
+    db->Flush(flush_options, handles);
+  }
   for (auto* handle : handles) db->DestroyColumnFamilyHandle(handle);
   handles.clear();
   if (db) db->Close();

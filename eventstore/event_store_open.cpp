@@ -52,7 +52,9 @@ rocksdb::DBOptions db_options(const Options& options) {
   db.create_if_missing = false;
   db.create_missing_column_families = false;
   db.max_background_jobs = 2;
-  db.max_total_wal_size = 512 << 20;
+  // Small column families (meta, heads) would otherwise keep old WAL files alive, and every
+  // restart after a crash replays what they hold.
+  db.max_total_wal_size = 64 << 20;
   db.wal_recovery_mode = rocksdb::WALRecoveryMode::kPointInTimeRecovery;
   db.info_log_level = rocksdb::InfoLogLevel::WARN_LEVEL;
   db.keep_log_file_num = 5;
