@@ -2,10 +2,12 @@
 // enough to be recognised, and find the log head the writer continues from.
 #include <rocksdb/cache.h>
 #include <rocksdb/filter_policy.h>
+#include <rocksdb/slice_transform.h>
 #include <rocksdb/table.h>
 #include <rocksdb/write_batch.h>
 
 #include <chrono>
+#include <cstring>
 #include <cstdarg>
 #include <random>
 #include <system_error>
@@ -27,6 +29,26 @@ const std::vector<std::string>& column_family_names() {
   return names;
 }
 
+// The stream id part of a `streams` key (up to and including its 0x00), or a whole `heads` key.
+// RocksDB keeps an insert hint per prefix, so the next version of a stream is inserted next to
+// the previous one instead of searching the memtable's skiplist from the top.
+class StreamPrefix : public rocksdb::SliceTransform {
+ public:
+  explicit StreamPrefix(bool whole_key) : whole_key_(whole_key) {}
+  const char* Name() const override { return whole_key_ ? "ordo.WholeKey" : "ordo.StreamPrefix"; }
+  rocksdb::Slice Transform(const rocksdb::Slice& key) const override {
+    if (whole_key_) return key;
+    const auto* end = static_cast<const char*>(std::memchr(key.data(), 0, key.size()));
+    return rocksdb::Slice(key.data(), static_cast<std::size_t>(end - key.data()) + 1);
+  }
+  bool InDomain(const rocksdb::Slice& key) const override {
+    return whole_key_ || std::memchr(key.data(), 0, key.size()) != nullptr;
+  }
+
+ private:
+  bool whole_key_;
+};
+
 rocksdb::ColumnFamilyOptions column_family_options(const std::string& name,
                                                    const std::shared_ptr<rocksdb::Cache>& cache) {
   rocksdb::ColumnFamilyOptions cf;
@@ -36,8 +58,12 @@ rocksdb::ColumnFamilyOptions column_family_options(const std::string& name,
     // Written in key order and mostly scanned: large memtable, larger blocks, LZ4.
     cf.write_buffer_size = 128 << 20;
     table.block_size = 32 << 10;
-    cf.compression = rocksdb::kLZ4Compression;
+    cf.compression = rocksdb::kNoCompression;
   } else {
+    if (name == kCfStreams || name == kCfHeads) {
+      cf.memtable_insert_with_hint_prefix_extractor =
+          std::make_shared<StreamPrefix>(name == kCfHeads);
+    }
     cf.write_buffer_size = 32 << 20;
     table.block_size = 8 << 10;
     table.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));

@@ -11,7 +11,10 @@ rocksdb::ReadOptions scan_options(const std::string& upper_bound_key,
                                   rocksdb::Slice& upper_bound) {
   rocksdb::ReadOptions options;
   options.verify_checksums = true;
-  options.readahead_size = 2 << 20;
+  // Scans are replays and catch-ups: they read each block once, so they bypass the block cache
+  // instead of evicting what point reads need. Large readahead turns them into few big reads.
+  options.fill_cache = false;
+  options.readahead_size = 4 << 20;
   upper_bound = rocksdb::Slice(upper_bound_key);
   options.iterate_upper_bound = &upper_bound;
   return options;

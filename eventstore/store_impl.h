@@ -79,6 +79,7 @@ struct EventStore::Impl {
   std::deque<CommitGroup> sync_queue;
   std::size_t unsynced_events = 0;
   bool writer_done = false;
+  bool syncing = false;  // a thread is syncing and answering groups it took
 
   // Durable head: readers stop here.
   std::atomic<std::uint64_t> durable_position{0};
@@ -123,6 +124,8 @@ struct EventStore::Impl {
                std::unordered_map<std::string, std::uint64_t>& touched, std::int64_t now_us);
   Result<std::uint64_t> current_version(const std::string& stream);
   void hand_to_syncer(CommitGroup group);
+  void complete(std::deque<CommitGroup>& groups);
+  bool queue_is_empty();
 };
 
 /// Maps a RocksDB status to an ordo::Error with `context` in front of the message.

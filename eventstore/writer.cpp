@@ -253,9 +253,64 @@ void EventStore::Impl::hand_to_syncer(CommitGroup group) {
     return unsynced_events == 0 || unsynced_events + group.events <= options.unsynced_events_max;
   });
   unsynced_events += group.events;
+  // Nothing else queued, being written or being synced: syncing here saves a thread handoff on
+  // the answer's path (the single-caller case). Under load the sync thread overlaps the next batch.
+  const bool sync_here = sync_queue.empty() && !syncing && queue_is_empty();
+  if (sync_here) {
+    syncing = true;
+    lock.unlock();
+    std::deque<CommitGroup> groups;
+    groups.push_back(std::move(group));
+    complete(groups);
+    return;
+  }
   sync_queue.push_back(std::move(group));
   lock.unlock();
   sync_cv.notify_one();
+}
+
+bool EventStore::Impl::queue_is_empty() {
+  std::lock_guard lock(queue_mutex);
+  return queue.empty();
+}
+
+// Syncs the WAL once for `groups` (all written), publishes the new durable position and answers
+// every caller in order. Runs on the sync thread, or on the writer when nothing else is pending.
+void EventStore::Impl::complete(std::deque<CommitGroup>& groups) {
+  const std::uint64_t last_position = groups.back().last_position;
+  if (last_position > durable_position.load() && !failed.load()) {
+    if (options.durability == Durability::fsync) {
+      const auto started = std::chrono::steady_clock::now();
+      auto status = db->SyncWAL();
+      last_sync_us.store(static_cast<std::uint64_t>(elapsed_us(started)),
+                         std::memory_order_relaxed);
+      syncs.fetch_add(1, std::memory_order_relaxed);
+      if (!status.ok()) fail_store(to_error(status, "syncing the WAL").message);
+    }
+    if (!failed.load()) {
+      {
+        std::lock_guard lock(durable_mutex);
+        durable_position.store(last_position);
+      }
+      durable_cv.notify_all();
+    }
+  }
+  std::size_t events = 0;
+  const bool sync_failed = failed.load() && last_position > durable_position.load();
+  for (auto& group : groups) {
+    events += group.events;
+    for (auto& [done, result] : group.answers) {
+      if (sync_failed && result) result = fail(ErrorCode::unavailable, failure());
+      done(std::move(result));
+    }
+  }
+  groups.clear();
+  {
+    std::lock_guard lock(sync_mutex);
+    unsynced_events -= events;
+    syncing = false;
+  }
+  sync_space_cv.notify_all();
 }
 
 void EventStore::Impl::syncer_loop() {
@@ -266,40 +321,9 @@ void EventStore::Impl::syncer_loop() {
       sync_cv.wait(lock, [&] { return writer_done || !sync_queue.empty(); });
       if (sync_queue.empty()) break;  // writer done and drained
       groups.swap(sync_queue);
+      syncing = true;
     }
-    const std::uint64_t last_position = groups.back().last_position;
-    if (last_position > durable_position.load() && !failed.load()) {
-      if (options.durability == Durability::fsync) {
-        const auto started = std::chrono::steady_clock::now();
-        auto status = db->SyncWAL();
-        last_sync_us.store(static_cast<std::uint64_t>(elapsed_us(started)),
-                           std::memory_order_relaxed);
-        syncs.fetch_add(1, std::memory_order_relaxed);
-        if (!status.ok()) fail_store(to_error(status, "syncing the WAL").message);
-      }
-      if (!failed.load()) {
-        {
-          std::lock_guard lock(durable_mutex);
-          durable_position.store(last_position);
-        }
-        durable_cv.notify_all();
-      }
-    }
-    std::size_t events = 0;
-    const bool sync_failed = failed.load() && last_position > durable_position.load();
-    for (auto& group : groups) {
-      events += group.events;
-      for (auto& [done, result] : group.answers) {
-        if (sync_failed && result) result = fail(ErrorCode::unavailable, failure());
-        done(std::move(result));
-      }
-    }
-    groups.clear();
-    {
-      std::lock_guard lock(sync_mutex);
-      unsynced_events -= events;
-    }
-    sync_space_cv.notify_all();
+    complete(groups);
   }
 }
 
