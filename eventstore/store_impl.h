@@ -63,7 +63,17 @@ struct EventStore::Impl {
   std::uint64_t next_position = 1;
   Hash256 last_hash{};
   std::int64_t last_recorded_at_us = 0;
-  std::unordered_map<std::string, std::uint64_t> head_cache;  // bounded, cleared when full
+  // Stream versions as the writer sees them (including written, not yet synced batches), and the
+  // batch that last changed each: a stream's head is written once per batch. Bounded: cleared
+  // between batches when full (RocksDB's heads column family is the truth).
+  struct Head {
+    std::uint64_t version = 0;
+    std::uint64_t batch = 0;
+  };
+  std::unordered_map<std::string, Head> head_cache;
+  std::uint64_t batch_number = 0;
+  std::vector<const std::pair<const std::string, Head>*> touched;  // heads changed in this batch
+  std::string key_buffer;  // reused for stream index keys
   std::unordered_set<std::string> batch_keys;  // idempotency keys in the current batch
 
   // Submission queue (bounded).
@@ -121,8 +131,8 @@ struct EventStore::Impl {
 
  private:
   void prepare(PendingAppend& pending, rocksdb::WriteBatch& batch, CommitGroup& group,
-               std::unordered_map<std::string, std::uint64_t>& touched, std::int64_t now_us);
-  Result<std::uint64_t> current_version(const std::string& stream);
+               std::int64_t now_us);
+  Result<Head*> current_head(const std::string& stream);
   void hand_to_syncer(CommitGroup group);
   void complete(std::deque<CommitGroup>& groups);
   bool queue_is_empty();

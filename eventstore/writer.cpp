@@ -91,27 +91,23 @@ std::string EventStore::Impl::failure() {
   return "the event store failed and must be reopened: " + failure_message;
 }
 
-Result<std::uint64_t> EventStore::Impl::current_version(const std::string& stream) {
-  if (auto it = head_cache.find(stream); it != head_cache.end()) return it->second;
+Result<EventStore::Impl::Head*> EventStore::Impl::current_head(const std::string& stream) {
+  if (auto it = head_cache.find(stream); it != head_cache.end()) return &it->second;
   auto stored = get(cf_heads, stream);
   if (!stored) return std::unexpected(stored.error());
-  std::uint64_t version = 0;
+  Head head;
   if (stored->has_value()) {
     auto decoded = decode_u64(**stored, "heads/" + stream);
     if (!decoded) return std::unexpected(decoded.error());
-    version = *decoded;
+    head.version = *decoded;
   }
-  if (head_cache.size() >= kHeadCacheEntriesMax) head_cache.clear();
-  head_cache.emplace(stream, version);
-  return version;
+  return &head_cache.emplace(stream, head).first->second;
 }
 
 // Decides one append against the current state and, when it is accepted, adds its records to
 // `batch`. The answer goes into `group` either way.
 void EventStore::Impl::prepare(PendingAppend& pending, rocksdb::WriteBatch& batch,
-                               CommitGroup& group,
-                               std::unordered_map<std::string, std::uint64_t>& touched,
-                               std::int64_t now_us) {
+                               CommitGroup& group, std::int64_t now_us) {
   const AppendRequest& request = pending.request;
   auto answer = [&](Result<AppendResult> result) {
     group.answers.emplace_back(std::move(pending.done), std::move(result));
@@ -135,36 +131,42 @@ void EventStore::Impl::prepare(PendingAppend& pending, rocksdb::WriteBatch& batc
       return answer(std::move(previous->result));
     }
   }
-  std::vector<std::uint64_t> versions;
-  versions.reserve(request.writes.size());
+  std::vector<Head*> heads;
+  heads.reserve(request.writes.size());
   for (const auto& write : request.writes) {
-    auto current = current_version(write.stream);
-    if (!current) return answer(std::unexpected(current.error()));
-    if (!expected_matches(write.expected, *current)) {
+    auto head = current_head(write.stream);
+    if (!head) return answer(std::unexpected(head.error()));
+    if (!expected_matches(write.expected, (*head)->version)) {
       return answer(fail(ErrorCode::conflict, "stream '" + write.stream + "' is at version " +
-                                                  std::to_string(*current) + ", expected " +
-                                                  describe(write.expected)));
+                                                  std::to_string((*head)->version) +
+                                                  ", expected " + describe(write.expected)));
     }
-    versions.push_back(*current);
+    heads.push_back(*head);
   }
   AppendResult result;
   result.response = request.response;
   for (std::size_t w = 0; w < request.writes.size(); ++w) {
     const std::string& stream = request.writes[w].stream;
+    Head& head = *heads[w];
     for (auto& envelope : pending.envelopes[w]) {
       const std::uint64_t position = next_position++;
-      const std::uint64_t version = ++versions[w];
+      const std::uint64_t version = ++head.version;
       last_hash = seal_envelope(envelope, position, version, now_us, last_hash);
-      const std::string key = log_key(position);
+      const std::string key = log_key(position);  // 8 bytes: no allocation
       batch.Put(cf_log, key,
                 rocksdb::Slice(reinterpret_cast<const char*>(envelope.data()), envelope.size()));
-      batch.Put(cf_streams, stream_key(stream, version), key);
+      key_buffer.assign(stream);
+      key_buffer.push_back('\0');
+      put_u64_be(key_buffer, version);
+      batch.Put(cf_streams, key_buffer, key);
       if (result.first_position == 0) result.first_position = position;
       result.last_position = position;
     }
-    head_cache[stream] = versions[w];
-    touched[stream] = versions[w];
-    result.stream_versions.push_back(versions[w]);
+    if (head.batch != batch_number) {
+      head.batch = batch_number;
+      touched.push_back(&*head_cache.find(stream));
+    }
+    result.stream_versions.push_back(head.version);
   }
   if (!request.idempotency_key.empty()) {
     batch.Put(cf_idempotency, request.idempotency_key,
@@ -204,8 +206,17 @@ void EventStore::Impl::writer_loop() {
       hand_to_syncer(std::move(group));
       continue;
     }
-    rocksdb::WriteBatch batch;
-    std::unordered_map<std::string, std::uint64_t> touched;
+    // Pointers into head_cache stay valid while nothing is erased: clear only between batches.
+    if (head_cache.size() >= kHeadCacheEntriesMax) head_cache.clear();
+    ++batch_number;
+    touched.clear();
+    std::size_t bytes = 0;
+    for (const auto& p : taken) {
+      for (const auto& envelopes : p.envelopes) {
+        for (const auto& e : envelopes) bytes += e.size() + 96;
+      }
+    }
+    rocksdb::WriteBatch batch(bytes + 256);
     const std::int64_t now_us = std::max(options.clock_us(), last_recorded_at_us);
     last_recorded_at_us = now_us;
     for (auto& pending : taken) {
@@ -220,9 +231,11 @@ void EventStore::Impl::writer_loop() {
         taken.erase(first, taken.end());
         break;
       }
-      prepare(pending, batch, group, touched, now_us);
+      prepare(pending, batch, group, now_us);
     }
-    for (const auto& [stream, version] : touched) batch.Put(cf_heads, stream, encode_u64(version));
+    for (const auto* entry : touched) {
+      batch.Put(cf_heads, entry->first, encode_u64(entry->second.version));
+    }
     if (batch.Count() > 0) {
       batch.Put(cf_meta, std::string(kMetaHead), encode_head(next_position - 1, last_hash));
       rocksdb::WriteOptions write_options;
