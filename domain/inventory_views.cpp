@@ -1,0 +1,1 @@
+#include "domain/inventory_views.h"

@@ -1,0 +1,1 @@
+#include "domain/sellable.h"

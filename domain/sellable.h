@@ -1,0 +1,66 @@
+// The sellable stock engine: how many units of a SKU a channel may sell, and why.
+// Pure: the caller passes the configuration, the item and the stock of every site.
+#pragma once
+
+#include <span>
+#include <string>
+#include <vector>
+
+#include "domain/catalog.h"
+#include "domain/inventory_views.h"
+#include "domain/site.h"
+#include "domain/stock.h"
+
+namespace ordo::domain::sellable {
+
+/// One site's stock of the SKU, as the engine needs it.
+struct SiteStock {
+  std::string site_id;
+  const site::Profile* site = nullptr;    // not owned; must outlive the call
+  const stock::State* stock = nullptr;    // not owned; must outlive the call
+};
+
+/// What one site contributes to a channel, step by step.
+struct SiteContribution {
+  std::string site_id;
+  std::int64_t on_hand = 0;
+  std::int64_t reserved = 0;
+  std::int64_t safety = 0;     // safety stock kept back
+  std::int64_t excluded = 0;   // set aside for other channels
+  std::int64_t available = 0;  // max(0, on_hand - reserved - safety - excluded)
+  std::int64_t shared = 0;     // floor(available x share_percent / 100)
+  friend bool operator==(const SiteContribution&, const SiteContribution&) = default;
+};
+
+/// An expected receipt that counts because it arrives within the channel's horizon.
+struct FutureContribution {
+  std::string site_id;
+  std::string receipt_id;
+  std::int64_t quantity = 0;   // after the channel's share
+  Instant expected_at = 0;
+  friend bool operator==(const FutureContribution&, const FutureContribution&) = default;
+};
+
+struct Result {
+  std::string channel;
+  std::string sku;
+  bool known_channel = false;
+  std::int64_t now = 0;           // units sellable from stock on hand
+  std::int64_t future = 0;        // units sellable from receipts within the horizon
+  std::int64_t total = 0;         // now + future, or 0 below the minimum display
+  bool below_minimum_display = false;
+  std::vector<SiteContribution> sites;    // sites that count for the channel, in input order
+  std::vector<FutureContribution> receipts;
+  friend bool operator==(const Result&, const Result&) = default;
+};
+
+/// Sellable stock of `item` for `channel` at `now`. Sites not selected by the channel's view do
+/// not appear. An unknown channel sells nothing (known_channel == false). Never negative.
+Result compute(const InventoryViews& views, std::string_view channel, const catalog::Item& item,
+               std::span<const SiteStock> stocks, Instant now);
+
+/// The explanation as short sentences, e.g. "site PAR-01: 12 on hand - 2 reserved - 1 safety = 9,
+/// 80% shared = 7".
+std::vector<std::string> explain(const Result& result);
+
+}  // namespace ordo::domain::sellable

@@ -1,0 +1,136 @@
+// Stock of one SKU at one site: what is physically there (on hand), what orders hold (reserved),
+// and what is expected (future receipts). Stream: "stock-<site_id>-<sku>".
+//
+// Invariants the decider keeps: on_hand >= 0; a reservation is made only from available stock
+// (on_hand - reserved), so reservations never exceed on hand when they are made. An absolute count
+// from a feed is the physical truth and is always accepted; when it falls below what is reserved,
+// the shortage is recorded on the event and available stock stays at zero until it is resolved.
+#pragma once
+
+#include <map>
+#include <variant>
+
+#include "domain/types.h"
+
+namespace ordo::domain::stock {
+
+struct Reservation {
+  std::string order_id;
+  std::uint32_t line = 0;
+  std::int64_t quantity = 0;
+  bool picked = false;
+  friend bool operator==(const Reservation&, const Reservation&) = default;
+};
+
+enum class ReceiptStatus : std::uint8_t { expected, confirmed, cancelled };
+
+struct FutureReceipt {
+  std::int64_t quantity = 0;
+  Instant expected_at = 0;
+  ReceiptStatus status = ReceiptStatus::expected;
+  friend bool operator==(const FutureReceipt&, const FutureReceipt&) = default;
+};
+
+// Commands. `reservation_id` names an order line: "<order_id>/<line>".
+struct ReceiveStock { std::int64_t quantity = 0; std::string reference; Instant at = 0; };
+struct AdjustStock { std::int64_t delta = 0; std::string reason; Instant at = 0; };
+struct CountStock { std::int64_t counted = 0; std::string source; Instant at = 0; };
+struct ReserveStock { std::string reservation_id; std::string order_id; std::uint32_t line = 0;
+                      std::int64_t quantity = 0; Instant at = 0; };
+struct ReleaseReservation { std::string reservation_id; std::string reason; Instant at = 0; };
+struct PickStock { std::string reservation_id; Instant at = 0; };
+struct ShipStock { std::string reservation_id; Instant at = 0; };
+struct ExpectReceipt { std::string receipt_id; std::int64_t quantity = 0; Instant expected_at = 0;
+                       Instant at = 0; };
+struct ConfirmReceipt { std::string receipt_id; std::int64_t received = 0; Instant at = 0; };
+struct CancelReceipt { std::string receipt_id; Instant at = 0; };
+using Command = std::variant<ReceiveStock, AdjustStock, CountStock, ReserveStock,
+                             ReleaseReservation, PickStock, ShipStock, ExpectReceipt,
+                             ConfirmReceipt, CancelReceipt>;
+
+// Events
+struct StockReceived {
+  std::int64_t quantity = 0;
+  std::string reference;
+  friend bool operator==(const StockReceived&, const StockReceived&) = default;
+};
+struct StockAdjusted {
+  std::int64_t delta = 0;
+  std::string reason;
+  friend bool operator==(const StockAdjusted&, const StockAdjusted&) = default;
+};
+struct StockCounted {
+  std::int64_t counted = 0;
+  std::int64_t delta = 0;     // counted - on hand before
+  std::int64_t shortage = 0;  // reserved - counted when positive, else 0
+  std::string source;         // "erp", "wms", "pos", ...
+  friend bool operator==(const StockCounted&, const StockCounted&) = default;
+};
+struct StockReserved {
+  std::string reservation_id;
+  std::string order_id;
+  std::uint32_t line = 0;
+  std::int64_t quantity = 0;
+  friend bool operator==(const StockReserved&, const StockReserved&) = default;
+};
+struct ReservationReleased {
+  std::string reservation_id;
+  std::int64_t quantity = 0;
+  std::string reason;
+  friend bool operator==(const ReservationReleased&, const ReservationReleased&) = default;
+};
+struct StockPicked {
+  std::string reservation_id;
+  friend bool operator==(const StockPicked&, const StockPicked&) = default;
+};
+struct StockShipped {
+  std::string reservation_id;
+  std::int64_t quantity = 0;
+  friend bool operator==(const StockShipped&, const StockShipped&) = default;
+};
+struct ReceiptExpected {
+  std::string receipt_id;
+  std::int64_t quantity = 0;
+  Instant expected_at = 0;
+  friend bool operator==(const ReceiptExpected&, const ReceiptExpected&) = default;
+};
+struct ReceiptConfirmed {
+  std::string receipt_id;
+  std::int64_t received = 0;  // adds to on hand
+  friend bool operator==(const ReceiptConfirmed&, const ReceiptConfirmed&) = default;
+};
+struct ReceiptCancelled {
+  std::string receipt_id;
+  friend bool operator==(const ReceiptCancelled&, const ReceiptCancelled&) = default;
+};
+using Event = std::variant<StockReceived, StockAdjusted, StockCounted, StockReserved,
+                           ReservationReleased, StockPicked, StockShipped, ReceiptExpected,
+                           ReceiptConfirmed, ReceiptCancelled>;
+
+struct State {
+  std::int64_t on_hand = 0;
+  std::int64_t reserved = 0;  // sum of open reservations
+  std::map<std::string, Reservation> reservations;   // by reservation id
+  std::map<std::string, FutureReceipt> receipts;     // by receipt id
+  friend bool operator==(const State&, const State&) = default;
+
+  std::int64_t available() const { return on_hand > reserved ? on_hand - reserved : 0; }
+};
+
+/// Decisions, each a rejection value naming the reason when refused:
+/// - ReceiveStock: quantity > 0 (invalid otherwise).
+/// - AdjustStock: delta != 0, reason required; refused (insufficient_stock) when on hand would fall
+///   below zero or below what is reserved.
+/// - CountStock: counted >= 0, source required; always accepted, nothing when counted == on hand.
+/// - ReserveStock: quantity > 0; insufficient_stock when available < quantity; the same
+///   reservation again with the same quantity: nothing; with another: already_exists.
+/// - ReleaseReservation: releases an open reservation; an unknown id: nothing (already released).
+/// - PickStock: not_found for an unknown reservation; picked twice: nothing.
+/// - ShipStock: not_found for an unknown reservation; removes it and its quantity from on hand.
+/// - ExpectReceipt: quantity > 0; an id already used with other content: already_exists.
+/// - ConfirmReceipt: only an expected receipt (not_found / wrong_state); received >= 0.
+/// - CancelReceipt: only an expected receipt; cancelling twice: nothing.
+Decision<Event> decide(const Command& command, const State& state);
+State evolve(State state, const Event& event);
+
+}  // namespace ordo::domain::stock

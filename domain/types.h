@@ -1,0 +1,67 @@
+// Value types shared by Ordo's aggregates and rule engines. Plain data; no I/O, clock or threads.
+//
+// Time is an instant in microseconds since the Unix epoch (UTC), passed in with each command.
+// Money is integer minor units plus an ISO 4217 currency. Quantities are integers.
+#pragma once
+
+#include <cstdint>
+#include <expected>
+#include <string>
+#include <vector>
+
+namespace ordo::domain {
+
+using Instant = std::int64_t;  // microseconds since the Unix epoch, UTC
+inline constexpr Instant kMicrosPerDay = 86'400'000'000;
+
+struct Money {
+  std::int64_t minor = 0;  // cents, pence...
+  std::string currency;    // ISO 4217, three upper-case letters
+  friend bool operator==(const Money&, const Money&) = default;
+};
+
+struct Address {
+  std::string name;
+  std::string line1;
+  std::string line2;
+  std::string postcode;
+  std::string city;
+  std::string country;  // ISO 3166-1 alpha-2
+  std::string phone;
+  friend bool operator==(const Address&, const Address&) = default;
+};
+
+/// Why a command was refused: a code the caller can act on and a sentence naming the reason.
+struct Rejection {
+  enum class Code : std::uint8_t {
+    invalid,          // the command itself is wrong (a field out of range): never retry it
+    not_found,        // the aggregate does not exist
+    already_exists,   // created before with other content
+    wrong_state,      // not allowed in the aggregate's current state (e.g. ship a cancelled order)
+    insufficient_stock,
+  };
+  Code code = Code::invalid;
+  std::string reason;
+  friend bool operator==(const Rejection&, const Rejection&) = default;
+};
+
+/// A decider's answer: the events to append (empty: nothing to do, already done) or a rejection.
+template <class Event>
+using Decision = std::expected<std::vector<Event>, Rejection>;
+
+inline std::unexpected<Rejection> reject(Rejection::Code code, std::string reason) {
+  return std::unexpected(Rejection{code, std::move(reason)});
+}
+
+/// True for two ASCII upper-case letters (ISO 3166-1 alpha-2).
+inline bool is_country_code(const std::string& s) {
+  return s.size() == 2 && s[0] >= 'A' && s[0] <= 'Z' && s[1] >= 'A' && s[1] <= 'Z';
+}
+
+/// True for three ASCII upper-case letters (ISO 4217).
+inline bool is_currency_code(const std::string& s) {
+  return s.size() == 3 && s[0] >= 'A' && s[0] <= 'Z' && s[1] >= 'A' && s[1] <= 'Z' &&
+         s[2] >= 'A' && s[2] <= 'Z';
+}
+
+}  // namespace ordo::domain
