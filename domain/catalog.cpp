@@ -1,1 +1,56 @@
 #include "domain/catalog.h"
+
+#include <optional>
+#include <utility>
+
+namespace ordo::domain::catalog {
+namespace {
+
+std::optional<std::string> item_problem(const Item& item) {
+  if (item.sku.empty()) return "the SKU is required";
+  const std::string who = "item " + item.sku;
+  if (item.name.empty()) return who + " has no name";
+  if (item.weight_g < 0)
+    return who + ": weight " + std::to_string(item.weight_g) + " g is negative";
+  if (item.volume_cm3 < 0) {
+    return who + ": volume " + std::to_string(item.volume_cm3) + " cm3 is negative";
+  }
+  if (item.price.minor < 0) {
+    return who + ": price " + std::to_string(item.price.minor) + " (minor units) is negative";
+  }
+  if (!is_currency_code(item.price.currency)) {
+    return who + ": currency \"" + item.price.currency + "\" is not an ISO 4217 code";
+  }
+  return std::nullopt;
+}
+
+Decision<Event> decide_one(const DefineItem& c, const State& s) {
+  if (auto problem = item_problem(c.item)) return reject(Rejection::Code::invalid, *problem);
+  if (!s.exists) return std::vector<Event>{ItemDefined{c.item}};
+  // The stream is "item-<sku>": another SKU here is a routing mistake, not a rename.
+  if (c.item.sku != s.item.sku) {
+    return reject(Rejection::Code::invalid,
+                  "item " + c.item.sku + " was sent to the stream of item " + s.item.sku);
+  }
+  if (c.item == s.item) return std::vector<Event>{};
+  return std::vector<Event>{ItemChanged{c.item}};
+}
+
+}  // namespace
+
+Decision<Event> decide(const Command& command, const State& state) {
+  return std::visit([&](const auto& c) { return decide_one(c, state); }, command);
+}
+
+State evolve(State state, const Event& event) {
+  // Both events carry the whole item: the state is simply the latest definition.
+  std::visit(
+      [&](const auto& e) {
+        state.exists = true;
+        state.item = e.item;
+      },
+      event);
+  return state;
+}
+
+}  // namespace ordo::domain::catalog

@@ -1,1 +1,416 @@
 #include "domain/order.h"
+
+#include <algorithm>
+#include <optional>
+#include <set>
+#include <span>
+#include <utility>
+
+namespace ordo::domain::order {
+namespace {
+
+using Code = Rejection::Code;
+using LineNumbers = std::vector<std::uint32_t>;
+
+// How far a line has gone; prepared and ready_for_pickup are two outcomes of the same step.
+int rank(LineStatus status) {
+  switch (status) {
+    case LineStatus::sourcing:
+      return 0;
+    case LineStatus::allocated:
+      return 1;
+    case LineStatus::in_preparation:
+      return 2;
+    case LineStatus::prepared:
+    case LineStatus::ready_for_pickup:
+      return 3;
+    case LineStatus::shipped:
+      return 4;
+    case LineStatus::delivered:
+      return 5;
+    case LineStatus::cancelled:
+      return 6;
+  }
+  return 6;
+}
+
+std::string line_name(std::uint32_t line) { return "line " + std::to_string(line); }
+
+// The line numbered `line`, or nullptr; S is State or const State.
+template <class S>
+auto* find_line(S& s, std::uint32_t line) {
+  const auto it = std::ranges::find(s.lines, line, [](const LineState& l) { return l.line.line; });
+  return it == s.lines.end() ? nullptr : &*it;
+}
+
+std::vector<Event> one(Event event) { return {std::move(event)}; }
+std::vector<Event> nothing() { return {}; }
+
+std::optional<Rejection> require_placed(const State& s) {
+  if (s.exists) return std::nullopt;
+  return Rejection{Code::not_found, "the order has not been placed"};
+}
+
+// --- PlaceOrder --------------------------------------------------------------------------------
+
+std::optional<std::string> lines_problem(const std::vector<OrderLine>& lines) {
+  std::set<std::uint32_t> seen;
+  for (const OrderLine& l : lines) {
+    const std::string who = line_name(l.line);
+    if (l.line == 0) return "line numbers start at 1, got line 0";
+    if (!seen.insert(l.line).second) return who + " appears twice";
+    if (l.sku.empty()) return who + " has no SKU";
+    if (l.quantity <= 0) {
+      return who + ": quantity " + std::to_string(l.quantity) + " must be positive";
+    }
+    if (l.unit_price_minor < 0) {
+      return who + ": unit price " + std::to_string(l.unit_price_minor) + " is negative";
+    }
+  }
+  return std::nullopt;
+}
+
+std::optional<std::string> order_problem(const PlaceOrder& c) {
+  if (c.channel.empty()) return "the channel is required";
+  if (c.lines.empty()) return "an order needs at least one line";
+  if (!is_currency_code(c.currency)) {
+    return "currency \"" + c.currency + "\" is not an ISO 4217 code";
+  }
+  if (!is_country_code(c.billing.country)) {
+    return "billing country \"" + c.billing.country + "\" is not an ISO 3166-1 alpha-2 code";
+  }
+  if (!is_country_code(c.delivery.country)) {
+    return "delivery country \"" + c.delivery.country + "\" is not an ISO 3166-1 alpha-2 code";
+  }
+  return lines_problem(c.lines);
+}
+
+std::optional<std::int64_t> order_total(const std::vector<OrderLine>& lines) {
+  std::int64_t total = 0;
+  for (const OrderLine& l : lines) {
+    std::int64_t amount = 0;
+    if (__builtin_mul_overflow(l.quantity, l.unit_price_minor, &amount)) return std::nullopt;
+    if (__builtin_add_overflow(total, amount, &total)) return std::nullopt;
+  }
+  return total;
+}
+
+Decision<Event> decide_one(const PlaceOrder& c, const State& s) {
+  if (c.order_id.empty()) return reject(Code::invalid, "the order id is required");
+  if (auto problem = order_problem(c)) {
+    return reject(Code::invalid, "order " + c.order_id + ": " + *problem);
+  }
+  const auto total = order_total(c.lines);
+  if (!total) return reject(Code::invalid, "order " + c.order_id + ": the total overflows");
+  OrderPlaced placed{c.order_id, c.channel,  c.customer_id, c.email,   c.lines,
+                     c.billing,  c.delivery, c.method,      c.promise, Money{*total, c.currency},
+                     c.at};
+  if (!s.exists) return one(std::move(placed));
+  placed.placed_at = s.placed.placed_at;  // a retry sent later is still the same order
+  if (placed == s.placed) return nothing();
+  return reject(Code::already_exists,
+                "order " + s.placed.order_id + " was already placed with other content");
+}
+
+// --- AllocateLines -----------------------------------------------------------------------------
+
+// Whether `a` is acceptable; `earlier` are the allocations before it in the same command.
+std::optional<Rejection> allocation_problem(const State& s, const Allocation& a,
+                                            std::span<const Allocation> earlier) {
+  const std::string who = line_name(a.line);
+  if (a.site_id.empty()) return Rejection{Code::invalid, who + ": the site id is required"};
+  const LineState* line = find_line(s, a.line);
+  if (line == nullptr) {
+    return Rejection{Code::invalid, "order " + s.placed.order_id + " has no " + who};
+  }
+  for (const Allocation& e : earlier) {
+    if (e.line == a.line && e.site_id != a.site_id) {
+      return Rejection{Code::invalid,
+                       who + " is allocated to both site " + e.site_id + " and site " + a.site_id};
+    }
+  }
+  if (line->status == LineStatus::cancelled) {
+    return Rejection{Code::wrong_state, who + " is cancelled and cannot be allocated"};
+  }
+  if (line->status != LineStatus::sourcing && line->site_id != a.site_id) {
+    return Rejection{Code::wrong_state,
+                     who + " is already allocated to site " + line->site_id + ", not " + a.site_id};
+  }
+  return std::nullopt;
+}
+
+Decision<Event> decide_one(const AllocateLines& c, const State& s) {
+  if (auto missing = require_placed(s)) return std::unexpected(*missing);
+  if (c.allocations.empty()) return reject(Code::invalid, "an allocation needs at least one line");
+  std::vector<Allocation> fresh;
+  const std::span<const Allocation> all(c.allocations);
+  for (std::size_t i = 0; i < all.size(); ++i) {
+    const Allocation& a = all[i];
+    if (auto problem = allocation_problem(s, a, all.first(i))) return std::unexpected(*problem);
+    const bool repeated =
+        std::ranges::any_of(fresh, [&](const Allocation& f) { return f.line == a.line; });
+    if (find_line(s, a.line)->status == LineStatus::sourcing && !repeated) fresh.push_back(a);
+  }
+  if (fresh.empty()) return nothing();  // every line was already allocated to its site
+  return one(LinesAllocated{std::move(fresh)});
+}
+
+// --- Steps at a site ---------------------------------------------------------------------------
+
+struct Step {
+  std::string_view verb;  // for messages: "start preparation"
+  std::vector<LineStatus> from;
+  LineStatus to = LineStatus::sourcing;
+};
+
+std::string statuses(const std::vector<LineStatus>& from) {
+  std::string text;
+  for (LineStatus status : from) {
+    text += (text.empty() ? "" : " or ") + std::string(to_string(status));
+  }
+  return text;
+}
+
+// The lines allocated to `site_id` that are in the step's previous status. Empty when none is but
+// some already went through the step (a repeated command); wrong_state when none can.
+std::expected<LineNumbers, Rejection> lines_for_step(const State& s, const std::string& site_id,
+                                                     const Step& step) {
+  if (auto missing = require_placed(s)) return std::unexpected(*missing);
+  if (site_id.empty()) {
+    return std::unexpected(
+        Rejection{Code::invalid, "the site id is required to " + std::string(step.verb)});
+  }
+  LineNumbers movable;
+  bool some_went_through = false;
+  bool some_at_site = false;
+  for (const LineState& l : s.lines) {
+    if (l.site_id != site_id || l.status == LineStatus::cancelled) continue;
+    some_at_site = true;
+    if (std::ranges::find(step.from, l.status) != step.from.end()) movable.push_back(l.line.line);
+    if (rank(l.status) >= rank(step.to)) some_went_through = true;
+  }
+  if (!movable.empty() || some_went_through) return movable;
+  const std::string cannot = "cannot " + std::string(step.verb) + ": ";
+  const std::string why = some_at_site ? "no line at site " + site_id + " is " + statuses(step.from)
+                                       : "no line of the order is allocated to site " + site_id;
+  return std::unexpected(Rejection{Code::wrong_state, cannot + why});
+}
+
+// A step's decision: the event `make` builds from the lines that move, nothing when none has to.
+template <class MakeEvent>
+Decision<Event> decide_step(const State& s, const std::string& site_id, const Step& step,
+                            MakeEvent make) {
+  auto lines = lines_for_step(s, site_id, step);
+  if (!lines) return std::unexpected(lines.error());
+  if (lines->empty()) return nothing();
+  return one(make(std::move(*lines)));
+}
+
+Decision<Event> decide_one(const StartPreparation& c, const State& s) {
+  return decide_step(s, c.site_id,
+                     {"start preparation", {LineStatus::allocated}, LineStatus::in_preparation},
+                     [&](LineNumbers lines) {
+                       return PreparationStarted{c.site_id, std::move(lines)};
+                     });
+}
+
+bool is_collected_by_customer(DeliveryMethod method) {
+  return method == DeliveryMethod::click_and_collect || method == DeliveryMethod::pickup_point ||
+         method == DeliveryMethod::ship_to_store;
+}
+
+Decision<Event> decide_one(const MarkPrepared& c, const State& s) {
+  if (auto missing = require_placed(s)) return std::unexpected(*missing);
+  if (c.ready_for_pickup && !is_collected_by_customer(s.placed.method)) {
+    return reject(Code::invalid, "order " + s.placed.order_id + " is for " +
+                                     std::string(to_string(s.placed.method)) +
+                                     " delivery: only an order the customer collects can be "
+                                     "ready for pickup");
+  }
+  const LineStatus to = c.ready_for_pickup ? LineStatus::ready_for_pickup : LineStatus::prepared;
+  return decide_step(s, c.site_id, {"mark prepared", {LineStatus::in_preparation}, to},
+                     [&](LineNumbers lines) {
+                       return OrderPrepared{c.site_id, std::move(lines), c.ready_for_pickup};
+                     });
+}
+
+Decision<Event> decide_one(const ShipOrder& c, const State& s) {
+  if (auto missing = require_placed(s)) return std::unexpected(*missing);
+  if (c.carrier.empty()) {
+    return reject(Code::invalid, "shipping from site " + c.site_id + " needs a carrier");
+  }
+  return decide_step(
+      s, c.site_id,
+      {"ship", {LineStatus::prepared, LineStatus::ready_for_pickup}, LineStatus::shipped},
+      [&](LineNumbers lines) {
+        return OrderShipped{c.site_id, std::move(lines), c.carrier, c.tracking};
+      });
+}
+
+Decision<Event> decide_one(const DeliverOrder& c, const State& s) {
+  return decide_step(s, c.site_id, {"deliver", {LineStatus::shipped}, LineStatus::delivered},
+                     [&](LineNumbers lines) {
+                       return OrderDelivered{c.site_id, std::move(lines), c.at};
+                     });
+}
+
+// --- CancelLines, ChangeDeliveryAddress --------------------------------------------------------
+
+Decision<Event> decide_one(const CancelLines& c, const State& s) {
+  if (auto missing = require_placed(s)) return std::unexpected(*missing);
+  std::set<std::uint32_t> targets(c.lines.begin(), c.lines.end());
+  if (targets.empty()) {
+    for (const LineState& l : s.lines) targets.insert(l.line.line);
+  }
+  LineNumbers to_cancel;
+  for (std::uint32_t number : targets) {
+    const LineState* line = find_line(s, number);
+    if (line == nullptr) {
+      return reject(Code::invalid, "order " + s.placed.order_id + " has no " + line_name(number));
+    }
+    if (line->status == LineStatus::shipped || line->status == LineStatus::delivered) {
+      return reject(Code::wrong_state, line_name(number) + " is " +
+                                           std::string(to_string(line->status)) +
+                                           " and can no longer be cancelled");
+    }
+    if (line->status != LineStatus::cancelled) to_cancel.push_back(number);
+  }
+  if (to_cancel.empty()) return nothing();
+  return one(LinesCancelled{std::move(to_cancel), c.reason});
+}
+
+Decision<Event> decide_one(const ChangeDeliveryAddress& c, const State& s) {
+  if (auto missing = require_placed(s)) return std::unexpected(*missing);
+  if (!is_country_code(c.address.country)) {
+    return reject(Code::invalid, "delivery country \"" + c.address.country +
+                                     "\" is not an ISO 3166-1 alpha-2 code");
+  }
+  // Checked before the state so that a retry after preparation started still answers "done".
+  if (c.address == s.delivery) return nothing();
+  if (s.status() == LineStatus::cancelled) {
+    return reject(Code::wrong_state, "order " + s.placed.order_id + " is cancelled");
+  }
+  for (const LineState& l : s.lines) {
+    if (l.status != LineStatus::cancelled && rank(l.status) >= rank(LineStatus::in_preparation)) {
+      return reject(Code::wrong_state, line_name(l.line.line) + " is " +
+                                           std::string(to_string(l.status)) +
+                                           ": the delivery address can no longer change");
+    }
+  }
+  return one(DeliveryAddressChanged{c.address});
+}
+
+// --- evolve ------------------------------------------------------------------------------------
+
+// Moves a line forward; a cancelled line stays cancelled and no line ever moves back, so an
+// unexpected or repeated event cannot undo progress.
+void advance(State& s, std::uint32_t number, LineStatus to, const std::string& site_id) {
+  LineState* line = find_line(s, number);
+  if (line == nullptr || line->status == LineStatus::cancelled) return;
+  if (rank(to) < rank(line->status)) return;
+  line->status = to;
+  if (line->site_id.empty()) line->site_id = site_id;
+}
+
+void advance(State& s, const LineNumbers& lines, LineStatus to, const std::string& site_id) {
+  for (std::uint32_t number : lines) advance(s, number, to, site_id);
+}
+
+void apply(State& s, const OrderPlaced& e) {
+  s.exists = true;
+  s.placed = e;
+  s.delivery = e.delivery;
+  s.lines.clear();
+  for (const OrderLine& l : e.lines) s.lines.push_back(LineState{l, LineStatus::sourcing, {}});
+}
+
+void apply(State& s, const LinesAllocated& e) {
+  for (const Allocation& a : e.allocations) {
+    LineState* line = find_line(s, a.line);
+    if (line == nullptr || rank(line->status) > rank(LineStatus::allocated)) continue;
+    line->status = LineStatus::allocated;
+    line->site_id = a.site_id;
+  }
+}
+
+void apply(State& s, const PreparationStarted& e) {
+  advance(s, e.lines, LineStatus::in_preparation, e.site_id);
+}
+void apply(State& s, const OrderPrepared& e) {
+  advance(s, e.lines, e.ready_for_pickup ? LineStatus::ready_for_pickup : LineStatus::prepared,
+          e.site_id);
+}
+void apply(State& s, const OrderShipped& e) { advance(s, e.lines, LineStatus::shipped, e.site_id); }
+void apply(State& s, const OrderDelivered& e) {
+  advance(s, e.lines, LineStatus::delivered, e.site_id);
+}
+
+void apply(State& s, const LinesCancelled& e) {
+  // A cancellation is recorded as a fact even for a line decide would have refused.
+  for (LineState& l : s.lines) {
+    if (std::ranges::find(e.lines, l.line.line) != e.lines.end()) l.status = LineStatus::cancelled;
+  }
+}
+
+void apply(State& s, const DeliveryAddressChanged& e) { s.delivery = e.address; }
+
+}  // namespace
+
+std::string_view to_string(LineStatus status) {
+  switch (status) {
+    case LineStatus::sourcing:
+      return "sourcing";
+    case LineStatus::allocated:
+      return "allocated";
+    case LineStatus::in_preparation:
+      return "in_preparation";
+    case LineStatus::prepared:
+      return "prepared";
+    case LineStatus::ready_for_pickup:
+      return "ready_for_pickup";
+    case LineStatus::shipped:
+      return "shipped";
+    case LineStatus::delivered:
+      return "delivered";
+    case LineStatus::cancelled:
+      return "cancelled";
+  }
+  return "unknown";
+}
+
+std::string_view to_string(DeliveryMethod method) {
+  switch (method) {
+    case DeliveryMethod::home_standard:
+      return "home_standard";
+    case DeliveryMethod::home_express:
+      return "home_express";
+    case DeliveryMethod::pickup_point:
+      return "pickup_point";
+    case DeliveryMethod::click_and_collect:
+      return "click_and_collect";
+    case DeliveryMethod::ship_to_store:
+      return "ship_to_store";
+  }
+  return "unknown";
+}
+
+LineStatus State::status() const {
+  // An order not yet placed has no line: it is still to be sourced, not cancelled.
+  if (lines.empty()) return LineStatus::sourcing;
+  LineStatus least = LineStatus::cancelled;
+  for (const LineState& l : lines) {
+    if (l.status != LineStatus::cancelled && l.status < least) least = l.status;
+  }
+  return least;
+}
+
+Decision<Event> decide(const Command& command, const State& state) {
+  return std::visit([&](const auto& c) { return decide_one(c, state); }, command);
+}
+
+State evolve(State state, const Event& event) {
+  std::visit([&](const auto& e) { apply(state, e); }, event);
+  return state;
+}
+
+}  // namespace ordo::domain::order

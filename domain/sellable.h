@@ -51,6 +51,7 @@ struct Result {
   bool below_minimum_display = false;
   std::vector<SiteContribution> sites;    // sites that count for the channel, in input order
   std::vector<FutureContribution> receipts;
+  std::int32_t share_percent = 100;       // the channel's share, as configured
   friend bool operator==(const Result&, const Result&) = default;
 };
 

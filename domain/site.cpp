@@ -1,1 +1,114 @@
 #include "domain/site.h"
+
+#include <charconv>
+#include <optional>
+#include <string_view>
+#include <utility>
+
+namespace ordo::domain::site {
+namespace {
+
+constexpr std::uint16_t kMinutesPerDay = 24 * 60;
+constexpr std::array<std::string_view, 7> kWeekdays = {
+    "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"};
+
+std::optional<std::string> hours_problem(const std::array<DayHours, 7>& hours) {
+  for (std::size_t day = 0; day < hours.size(); ++day) {
+    const DayHours& h = hours[day];
+    const std::string name(kWeekdays[day]);
+    // 1440 is allowed as a closing time so that a site open around the clock can say so.
+    if (h.close_minute > kMinutesPerDay) {
+      return name + " closes at minute " + std::to_string(h.close_minute) +
+             ", after the end of the day (minute 1440)";
+    }
+    // Hours past midnight would need the next day's entry; refusing them keeps "open at minute
+    // m of day d" a single comparison for promise and capacity rules.
+    if (h.open_minute > h.close_minute) {
+      return name + " opens at minute " + std::to_string(h.open_minute) +
+             " after it closes at minute " + std::to_string(h.close_minute);
+    }
+  }
+  return std::nullopt;
+}
+
+// Shortest form that reads back as the same double ("48.5839", not "48.583900").
+std::string degrees(double value) {
+  std::array<char, 32> buffer{};
+  const auto result = std::to_chars(buffer.data(), buffer.data() + buffer.size(), value);
+  return std::string(buffer.data(), result.ptr);
+}
+
+// Negated comparisons so that NaN, which compares false with everything, is refused too.
+std::optional<std::string> coordinates_problem(double latitude, double longitude) {
+  if (!(latitude >= -90.0 && latitude <= 90.0)) {
+    return "latitude " + degrees(latitude) + " is outside -90..90 degrees";
+  }
+  if (!(longitude >= -180.0 && longitude <= 180.0)) {
+    return "longitude " + degrees(longitude) + " is outside -180..180 degrees";
+  }
+  return std::nullopt;
+}
+
+std::optional<Rejection> validate(const std::string& site_id, const Profile& profile) {
+  auto invalid = [](std::string reason) {
+    return Rejection{Rejection::Code::invalid, std::move(reason)};
+  };
+  if (site_id.empty()) return invalid("the site id is required");
+  if (profile.name.empty()) return invalid("site " + site_id + " has no name");
+  if (!is_country_code(profile.country)) {
+    return invalid("site " + site_id + ": country \"" + profile.country +
+                   "\" is not an ISO 3166-1 alpha-2 code");
+  }
+  if (auto problem = coordinates_problem(profile.latitude, profile.longitude)) {
+    return invalid("site " + site_id + ": " + *problem);
+  }
+  if (profile.daily_capacity < 0) {
+    return invalid("site " + site_id + ": daily capacity " +
+                   std::to_string(profile.daily_capacity) + " is negative");
+  }
+  if (auto problem = hours_problem(profile.opening_hours)) {
+    return invalid("site " + site_id + ": " + *problem);
+  }
+  return std::nullopt;
+}
+
+Decision<Event> decide_one(const RegisterSite& c, const State& s) {
+  if (auto rejection = validate(c.site_id, c.profile)) return std::unexpected(*rejection);
+  if (!s.exists) return std::vector<Event>{SiteRegistered{c.site_id, c.profile}};
+  if (s.site_id == c.site_id && s.profile == c.profile) return std::vector<Event>{};
+  return reject(
+      Rejection::Code::already_exists,
+      "site " + s.site_id + " is already registered with another profile: update it instead");
+}
+
+Decision<Event> decide_one(const UpdateSite& c, const State& s) {
+  if (auto rejection = validate(c.site_id, c.profile)) return std::unexpected(*rejection);
+  if (!s.exists) return reject(Rejection::Code::not_found, "site " + c.site_id + " does not exist");
+  if (s.site_id != c.site_id) {
+    return reject(Rejection::Code::invalid,
+                  "an update of site " + c.site_id + " was sent to site " + s.site_id);
+  }
+  if (s.profile == c.profile) return std::vector<Event>{};
+  return std::vector<Event>{SiteUpdated{c.site_id, c.profile}};
+}
+
+}  // namespace
+
+Decision<Event> decide(const Command& command, const State& state) {
+  return std::visit([&](const auto& c) { return decide_one(c, state); }, command);
+}
+
+State evolve(State state, const Event& event) {
+  // Registered and updated carry the whole profile; an update of an unknown site still tells us
+  // the site exists, so both simply make the state what the event says.
+  std::visit(
+      [&](const auto& e) {
+        state.exists = true;
+        state.site_id = e.site_id;
+        state.profile = e.profile;
+      },
+      event);
+  return state;
+}
+
+}  // namespace ordo::domain::site

@@ -1,1 +1,265 @@
 #include "domain/stock.h"
+
+#include <algorithm>
+#include <limits>
+#include <optional>
+#include <utility>
+
+namespace ordo::domain::stock {
+namespace {
+
+using Code = Rejection::Code;
+
+std::optional<std::int64_t> checked_add(std::int64_t a, std::int64_t b) {
+  std::int64_t sum = 0;
+  if (__builtin_add_overflow(a, b, &sum)) return std::nullopt;
+  return sum;
+}
+
+// evolve must not fail, so an event that would take on hand out of range saturates at the
+// bounds instead (decide never emits one: it checks with checked_add).
+std::int64_t on_hand_plus(std::int64_t on_hand, std::int64_t delta) {
+  const auto sum = checked_add(on_hand, delta);
+  if (!sum) return delta > 0 ? std::numeric_limits<std::int64_t>::max() : 0;
+  return std::max<std::int64_t>(*sum, 0);
+}
+
+std::string_view to_string(ReceiptStatus status) {
+  switch (status) {
+    case ReceiptStatus::expected:
+      return "expected";
+    case ReceiptStatus::confirmed:
+      return "confirmed";
+    case ReceiptStatus::cancelled:
+      return "cancelled";
+  }
+  return "unknown";
+}
+
+std::vector<Event> one(Event event) { return {std::move(event)}; }
+std::vector<Event> nothing() { return {}; }
+
+Decision<Event> overflow(std::int64_t on_hand, std::int64_t quantity) {
+  return reject(Code::invalid, "adding " + std::to_string(quantity) + " to " +
+                                   std::to_string(on_hand) + " on hand would overflow the count");
+}
+
+// --- on hand -----------------------------------------------------------------------------------
+
+Decision<Event> decide_one(const ReceiveStock& c, const State& s) {
+  if (c.quantity <= 0) {
+    return reject(Code::invalid,
+                  "received quantity " + std::to_string(c.quantity) + " must be positive");
+  }
+  if (!checked_add(s.on_hand, c.quantity)) return overflow(s.on_hand, c.quantity);
+  return one(StockReceived{c.quantity, c.reference});
+}
+
+Decision<Event> decide_one(const AdjustStock& c, const State& s) {
+  if (c.delta == 0) return reject(Code::invalid, "an adjustment of 0 units changes nothing");
+  if (c.reason.empty()) {
+    return reject(Code::invalid, "an adjustment of " + std::to_string(c.delta) + " needs a reason");
+  }
+  const auto after = checked_add(s.on_hand, c.delta);
+  if (!after) return overflow(s.on_hand, c.delta);
+  // Only a decrease is checked: an increase always moves towards the physical truth, even while
+  // a count has left on hand below what is reserved.
+  if (c.delta < 0 && *after < 0) {
+    return reject(Code::insufficient_stock,
+                  "insufficient stock: adjusting by " + std::to_string(c.delta) +
+                      " would take on hand from " + std::to_string(s.on_hand) + " to " +
+                      std::to_string(*after));
+  }
+  if (c.delta < 0 && *after < s.reserved) {
+    return reject(Code::insufficient_stock, "insufficient stock: adjusting by " +
+                                                std::to_string(c.delta) + " would leave " +
+                                                std::to_string(*after) + " on hand, below the " +
+                                                std::to_string(s.reserved) + " reserved");
+  }
+  return one(StockAdjusted{c.delta, c.reason});
+}
+
+Decision<Event> decide_one(const CountStock& c, const State& s) {
+  if (c.counted < 0) {
+    return reject(Code::invalid, "counted quantity " + std::to_string(c.counted) + " is negative");
+  }
+  if (c.source.empty()) {
+    return reject(Code::invalid, "a count of " + std::to_string(c.counted) + " needs a source");
+  }
+  if (c.counted == s.on_hand) return nothing();
+  const std::int64_t shortage = std::max<std::int64_t>(s.reserved - c.counted, 0);
+  return one(StockCounted{c.counted, c.counted - s.on_hand, shortage, c.source});
+}
+
+// --- reservations ------------------------------------------------------------------------------
+
+Decision<Event> decide_one(const ReserveStock& c, const State& s) {
+  if (c.reservation_id.empty()) return reject(Code::invalid, "the reservation id is required");
+  if (c.order_id.empty()) {
+    return reject(Code::invalid, "reservation " + c.reservation_id + " has no order id");
+  }
+  if (c.quantity <= 0) {
+    return reject(Code::invalid, "reservation " + c.reservation_id + ": quantity " +
+                                     std::to_string(c.quantity) + " must be positive");
+  }
+  if (auto it = s.reservations.find(c.reservation_id); it != s.reservations.end()) {
+    const Reservation& r = it->second;
+    if (r.order_id == c.order_id && r.line == c.line && r.quantity == c.quantity) return nothing();
+    return reject(Code::already_exists, "reservation " + c.reservation_id + " already holds " +
+                                            std::to_string(r.quantity) + " units for order " +
+                                            r.order_id + " line " + std::to_string(r.line));
+  }
+  if (s.available() < c.quantity) {
+    return reject(Code::insufficient_stock, "insufficient stock: " + std::to_string(s.available()) +
+                                                " available, " + std::to_string(c.quantity) +
+                                                " requested");
+  }
+  return one(StockReserved{c.reservation_id, c.order_id, c.line, c.quantity});
+}
+
+Decision<Event> unknown_reservation(const std::string& reservation_id) {
+  return reject(Code::not_found, "reservation " + reservation_id +
+                                     " does not exist: never made, or already released or shipped");
+}
+
+Decision<Event> decide_one(const ReleaseReservation& c, const State& s) {
+  const auto it = s.reservations.find(c.reservation_id);
+  if (it == s.reservations.end()) return nothing();
+  return one(ReservationReleased{c.reservation_id, it->second.quantity, c.reason});
+}
+
+Decision<Event> decide_one(const PickStock& c, const State& s) {
+  const auto it = s.reservations.find(c.reservation_id);
+  if (it == s.reservations.end()) return unknown_reservation(c.reservation_id);
+  if (it->second.picked) return nothing();
+  return one(StockPicked{c.reservation_id});
+}
+
+Decision<Event> decide_one(const ShipStock& c, const State& s) {
+  const auto it = s.reservations.find(c.reservation_id);
+  if (it == s.reservations.end()) return unknown_reservation(c.reservation_id);
+  const std::int64_t quantity = it->second.quantity;
+  // After a count below what is reserved, some reservations are not all there: shipping one
+  // would make on hand negative, so it waits until the shortage is resolved.
+  if (s.on_hand < quantity) {
+    return reject(Code::insufficient_stock, "cannot ship reservation " + c.reservation_id + ": " +
+                                                std::to_string(quantity) + " reserved but only " +
+                                                std::to_string(s.on_hand) + " on hand");
+  }
+  return one(StockShipped{c.reservation_id, quantity});
+}
+
+// --- future receipts ---------------------------------------------------------------------------
+
+Decision<Event> decide_one(const ExpectReceipt& c, const State& s) {
+  if (c.receipt_id.empty()) return reject(Code::invalid, "the receipt id is required");
+  if (c.quantity <= 0) {
+    return reject(Code::invalid, "receipt " + c.receipt_id + ": quantity " +
+                                     std::to_string(c.quantity) + " must be positive");
+  }
+  if (auto it = s.receipts.find(c.receipt_id); it != s.receipts.end()) {
+    const FutureReceipt& r = it->second;
+    if (r.quantity == c.quantity && r.expected_at == c.expected_at) return nothing();
+    return reject(Code::already_exists, "receipt " + c.receipt_id + " already exists (" +
+                                            std::string(to_string(r.status)) + ", " +
+                                            std::to_string(r.quantity) + " units at " +
+                                            std::to_string(r.expected_at) + ")");
+  }
+  return one(ReceiptExpected{c.receipt_id, c.quantity, c.expected_at});
+}
+
+Decision<Event> unknown_receipt(const std::string& receipt_id) {
+  return reject(Code::not_found, "receipt " + receipt_id + " was never expected");
+}
+
+Decision<Event> decide_one(const ConfirmReceipt& c, const State& s) {
+  if (c.received < 0) {
+    return reject(Code::invalid, "receipt " + c.receipt_id + ": received quantity " +
+                                     std::to_string(c.received) + " is negative");
+  }
+  const auto it = s.receipts.find(c.receipt_id);
+  if (it == s.receipts.end()) return unknown_receipt(c.receipt_id);
+  if (it->second.status != ReceiptStatus::expected) {
+    return reject(Code::wrong_state, "receipt " + c.receipt_id + " is " +
+                                         std::string(to_string(it->second.status)) +
+                                         ": only an expected receipt can be confirmed");
+  }
+  if (!checked_add(s.on_hand, c.received)) return overflow(s.on_hand, c.received);
+  return one(ReceiptConfirmed{c.receipt_id, c.received});
+}
+
+Decision<Event> decide_one(const CancelReceipt& c, const State& s) {
+  const auto it = s.receipts.find(c.receipt_id);
+  if (it == s.receipts.end()) return unknown_receipt(c.receipt_id);
+  switch (it->second.status) {
+    case ReceiptStatus::expected:
+      return one(ReceiptCancelled{c.receipt_id});
+    case ReceiptStatus::cancelled:
+      return nothing();
+    case ReceiptStatus::confirmed:
+      break;
+  }
+  return reject(Code::wrong_state,
+                "receipt " + c.receipt_id + " is confirmed and can no longer be cancelled");
+}
+
+// --- evolve ------------------------------------------------------------------------------------
+
+void remove_reservation(State& s, const std::string& reservation_id) {
+  const auto it = s.reservations.find(reservation_id);
+  if (it == s.reservations.end()) return;
+  s.reserved -= it->second.quantity;
+  s.reservations.erase(it);
+}
+
+void apply(State& s, const StockReceived& e) { s.on_hand = on_hand_plus(s.on_hand, e.quantity); }
+void apply(State& s, const StockAdjusted& e) { s.on_hand = on_hand_plus(s.on_hand, e.delta); }
+void apply(State& s, const StockCounted& e) { s.on_hand = std::max<std::int64_t>(e.counted, 0); }
+
+void apply(State& s, const StockReserved& e) {
+  remove_reservation(s, e.reservation_id);  // a repeated event replaces, never double counts
+  s.reservations[e.reservation_id] = Reservation{e.order_id, e.line, e.quantity, false};
+  s.reserved += e.quantity;
+}
+
+void apply(State& s, const ReservationReleased& e) { remove_reservation(s, e.reservation_id); }
+
+void apply(State& s, const StockPicked& e) {
+  if (auto it = s.reservations.find(e.reservation_id); it != s.reservations.end()) {
+    it->second.picked = true;
+  }
+}
+
+void apply(State& s, const StockShipped& e) {
+  // The units left the site whether or not the reservation is still known here.
+  s.on_hand = on_hand_plus(s.on_hand, e.quantity > 0 ? -e.quantity : 0);
+  remove_reservation(s, e.reservation_id);
+}
+
+void apply(State& s, const ReceiptExpected& e) {
+  s.receipts[e.receipt_id] = FutureReceipt{e.quantity, e.expected_at, ReceiptStatus::expected};
+}
+
+void apply(State& s, const ReceiptConfirmed& e) {
+  s.on_hand = on_hand_plus(s.on_hand, e.received);
+  auto& receipt =
+      s.receipts.try_emplace(e.receipt_id, FutureReceipt{e.received, 0, {}}).first->second;
+  receipt.status = ReceiptStatus::confirmed;
+}
+
+void apply(State& s, const ReceiptCancelled& e) {
+  s.receipts[e.receipt_id].status = ReceiptStatus::cancelled;
+}
+
+}  // namespace
+
+Decision<Event> decide(const Command& command, const State& state) {
+  return std::visit([&](const auto& c) { return decide_one(c, state); }, command);
+}
+
+State evolve(State state, const Event& event) {
+  std::visit([&](const auto& e) { apply(state, e); }, event);
+  return state;
+}
+
+}  // namespace ordo::domain::stock

@@ -28,6 +28,27 @@ struct Decider {
   static S evolve(S s, const E& e) { return EvolveFn(std::move(s), e); }
 };
 
+/// Decides `command` against `state` and, when it is accepted, applies its events to `state`.
+template <class D>
+Decision<typename D::Event> decide_and_evolve(const typename D::Command& command,
+                                              typename D::State& state) {
+  auto decision = D::decide(command, state);
+  if (decision) {
+    for (const auto& e : *decision) state = D::evolve(std::move(state), e);
+  }
+  return decision;
+}
+
+/// The law "a command decided twice has one effect": decides and applies `command`, then decides
+/// it again against the new `state`. True when the first was refused (nothing happened) or the
+/// second answers "nothing to do".
+template <class D>
+bool has_one_effect(const typename D::Command& command, typename D::State& state) {
+  if (!decide_and_evolve<D>(command, state)) return true;
+  const auto again = D::decide(command, state);
+  return again.has_value() && again->empty();
+}
+
 template <class D>
 class Scenario {
  public:
