@@ -111,6 +111,25 @@ void EventStore::append_async(AppendRequest request, AppendCallback done) {
   impl_->enqueue(std::move(pending));
 }
 
+void EventStore::barrier_async(AppendCallback done) {
+  if (impl_->failed.load()) return done(fail(ErrorCode::unavailable, impl_->failure()));
+  PendingAppend pending;
+  pending.barrier = true;
+  pending.done = std::move(done);
+  impl_->enqueue(std::move(pending));
+}
+
+Result<std::optional<std::pair<Hash256, AppendResult>>> EventStore::find_idempotency(
+    std::string_view idempotency_key) const {
+  using Found = std::optional<std::pair<Hash256, AppendResult>>;
+  auto stored = impl_->get(impl_->cf_idempotency, idempotency_key);
+  if (!stored) return std::unexpected(stored.error());
+  if (!stored->has_value()) return Found();
+  auto record = decode_idempotency(**stored);
+  if (!record) return std::unexpected(record.error());
+  return Found(std::pair{record->request_hash, std::move(record->result)});
+}
+
 Result<AppendResult> EventStore::append(AppendRequest request) {
   std::promise<Result<AppendResult>> promise;
   auto future = promise.get_future();

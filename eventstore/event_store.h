@@ -46,6 +46,16 @@ struct Options {
   std::size_t batch_events_max = 4096;     // events in one WriteBatch
   std::size_t unsynced_events_max = 65536; // written but not yet synced; the writer waits beyond
   std::function<std::int64_t()> clock_us;  // recorded-at source; default: system clock
+  // Column families for query models (projections/), created when missing. Existing ones are
+  // always opened, listed here or not.
+  std::vector<std::string> projection_families;
+};
+
+/// One change to a query model: `value` set puts, unset deletes.
+struct ProjectionWrite {
+  std::string family;
+  std::string key;
+  std::optional<std::string> value;
 };
 
 struct StoreStats {
@@ -91,6 +101,16 @@ class EventStore {
   /// the queue full or the store closed, otherwise on the sync thread once the outcome is durable.
   void append_async(AppendRequest request, AppendCallback done);
 
+  /// Calls `done` once everything queued before it is durable (in order with appends), with the
+  /// durable position in `last_position`. For answers decided against state that includes appends
+  /// still in flight (a rejection, "already done"): they must not be given before those appends.
+  void barrier_async(AppendCallback done);
+
+  /// The stored outcome of an append made with `idempotency_key`, if any (written appends
+  /// included, even before they are durable).
+  Result<std::optional<std::pair<Hash256, AppendResult>>> find_idempotency(
+      std::string_view idempotency_key) const;
+
   /// Blocking append: queues the request and waits for its durable outcome.
   Result<AppendResult> append(AppendRequest request);
 
@@ -128,6 +148,26 @@ class EventStore {
   /// Consumer checkpoints: the last position a consumer (projection, relay) has processed.
   Result<std::uint64_t> load_checkpoint(std::string_view consumer) const;
   Result<void> save_checkpoint(std::string_view consumer, std::uint64_t position);
+
+  /// Writes query-model changes and the checkpoints of the families they belong to in one atomic
+  /// batch, so a projection is never ahead of or behind its checkpoint. A family's checkpoint is a
+  /// key of its own family: the batch skips the WAL (query models are rebuilt from the log), and a
+  /// memtable flush then keeps each family's data and checkpoint together across a crash.
+  /// Unknown families: invalid_argument.
+  Result<void> commit_projection(
+      const std::vector<std::pair<std::string, std::uint64_t>>& family_checkpoints,
+      const std::vector<ProjectionWrite>& writes);
+  /// Last position applied to `family` (0: none).
+  Result<std::uint64_t> projection_checkpoint(std::string_view family) const;
+  Result<std::optional<std::string>> read_projection(std::string_view family,
+                                                     std::string_view key) const;
+  /// Visits the keys of `family` that start with `prefix`, in order, from `start` (when not empty,
+  /// a key with that prefix), until `visit` returns false. The checkpoint key is never visited.
+  Result<void> scan_projection(
+      std::string_view family, std::string_view prefix, std::string_view start,
+      const std::function<bool(std::string_view key, std::string_view value)>& visit) const;
+  /// Deletes every key of `family`, its checkpoint included (before a rebuild).
+  Result<void> clear_projection(std::string_view family);
 
   /// Walks the whole log: envelope, checksum, position, hash chain, stream index, recorded head.
   Result<VerifyReport> verify() const;

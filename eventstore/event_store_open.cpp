@@ -187,6 +187,15 @@ Result<void> open_database(EventStore::Impl& impl, bool creating) {
   }
   db.create_if_missing = creating;
   db.create_missing_column_families = creating || complete_creation;
+  // RocksDB opens a database only with all its column families: add the query models' too.
+  std::vector<std::string> existing;
+  if (!creating) (void)rocksdb::DB::ListColumnFamilies(db, path, &existing);
+  for (const auto& name : existing) {
+    const auto& ours = column_family_names();
+    if (std::find(ours.begin(), ours.end(), name) == ours.end()) {
+      descriptors.emplace_back(name, column_family_options(name, cache));
+    }
+  }
   if (impl.options.read_only) db.info_log = std::make_shared<SilentLogger>();
   rocksdb::DB* raw = nullptr;
   rocksdb::Status status =
@@ -201,6 +210,18 @@ Result<void> open_database(EventStore::Impl& impl, bool creating) {
   impl.cf_heads = impl.handles[4];
   impl.cf_idempotency = impl.handles[5];
   impl.cf_checkpoints = impl.handles[6];
+  for (std::size_t i = column_family_names().size(); i < impl.handles.size(); ++i) {
+    impl.projection_handles[descriptors[i].name] = impl.handles[i];
+  }
+  if (impl.options.read_only) return {};
+  for (const auto& family : impl.options.projection_families) {
+    if (impl.projection_handles.contains(family)) continue;
+    rocksdb::ColumnFamilyHandle* handle = nullptr;
+    status = impl.db->CreateColumnFamily(column_family_options(family, cache), family, &handle);
+    if (!status.ok()) return std::unexpected(to_error(status, "creating " + family));
+    impl.handles.push_back(handle);
+    impl.projection_handles[family] = handle;
+  }
   return {};
 }
 

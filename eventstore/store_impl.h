@@ -32,6 +32,7 @@ struct PendingAppend {
   Hash256 request_hash{};
   EventStore::AppendCallback done;
   std::size_t event_count = 0;
+  bool barrier = false;  // no writes: answered once everything before it is durable
 
   PendingAppend();
   PendingAppend(PendingAppend&&) noexcept;
@@ -56,6 +57,8 @@ struct EventStore::Impl {
   rocksdb::ColumnFamilyHandle* cf_idempotency = nullptr;
   rocksdb::ColumnFamilyHandle* cf_checkpoints = nullptr;
   rocksdb::ColumnFamilyHandle* cf_meta = nullptr;
+  Result<rocksdb::ColumnFamilyHandle*> projection(std::string_view family) const;
+  std::unordered_map<std::string, rocksdb::ColumnFamilyHandle*> projection_handles;
   std::uint64_t format_version = 0;
   std::string store_id;
 

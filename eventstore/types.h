@@ -17,6 +17,16 @@ using Hash256 = std::array<std::uint8_t, 32>;
 /// Who caused an event. Every event has one (DESIGN.md invariant 6).
 enum class ActorKind : std::uint8_t { system = 0, user = 1, store = 2, integration = 3 };
 
+constexpr const char* to_string(ActorKind kind) {
+  switch (kind) {
+    case ActorKind::system: return "system";
+    case ActorKind::user: return "user";
+    case ActorKind::store: return "store";
+    case ActorKind::integration: return "integration";
+  }
+  return "unknown";
+}
+
 struct Actor {
   ActorKind kind = ActorKind::system;
   std::string id;  // user name, site id, integration name; may be empty for `system`

@@ -1,6 +1,7 @@
 // The write path: one writer thread decides and writes batches, one sync thread makes them durable
 // and answers. While the sync thread waits on fdatasync for batch N, the writer prepares and writes
 // batch N+1, so CPU work and disk latency overlap.
+#include <pthread.h>
 #include <flatbuffers/flatbuffers.h>
 #include <rocksdb/write_batch.h>
 
@@ -47,8 +48,14 @@ PendingAppend& PendingAppend::operator=(PendingAppend&&) noexcept = default;
 PendingAppend::~PendingAppend() = default;
 
 void EventStore::Impl::start_threads() {
-  writer = std::thread([this] { writer_loop(); });
-  syncer = std::thread([this] { syncer_loop(); });
+  writer = std::thread([this] {
+    pthread_setname_np(pthread_self(), "ordo-writer");
+    writer_loop();
+  });
+  syncer = std::thread([this] {
+    pthread_setname_np(pthread_self(), "ordo-sync");
+    syncer_loop();
+  });
 }
 
 void EventStore::Impl::stop_threads() {
@@ -112,6 +119,11 @@ void EventStore::Impl::prepare(PendingAppend& pending, rocksdb::WriteBatch& batc
   auto answer = [&](Result<AppendResult> result) {
     group.answers.emplace_back(std::move(pending.done), std::move(result));
   };
+  if (pending.barrier) {
+    AppendResult at;
+    at.last_position = next_position - 1;
+    return answer(std::move(at));
+  }
   if (!request.idempotency_key.empty()) {
     std::optional<IdempotencyRecord> previous;
     auto stored = get(cf_idempotency, request.idempotency_key);

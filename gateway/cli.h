@@ -14,4 +14,7 @@ inline constexpr int kExitError = 2;        // the command could not run (bad di
 /// `ordo log stats|tail|verify|generate`.
 void add_log_commands(CLI::App& app, int& exit_code);
 
+/// `ordo demo-data|rebuild|sellable|order`.
+void add_engine_commands(CLI::App& app, int& exit_code);
+
 }  // namespace ordo::cli

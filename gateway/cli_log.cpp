@@ -42,16 +42,6 @@ int report(const Error& error) {
   return kExitError;
 }
 
-const char* actor_kind_name(eventstore::ActorKind kind) {
-  switch (kind) {
-    case eventstore::ActorKind::system: return "system";
-    case eventstore::ActorKind::user: return "user";
-    case eventstore::ActorKind::store: return "store";
-    case eventstore::ActorKind::integration: return "integration";
-  }
-  return "unknown";
-}
-
 nlohmann::json to_json(const eventstore::RecordedEvent& e) {
   nlohmann::json j = {{"position", e.position},
                       {"stream", e.stream},
@@ -59,7 +49,7 @@ nlohmann::json to_json(const eventstore::RecordedEvent& e) {
                       {"type", e.type},
                       {"schema_version", e.schema_version},
                       {"recorded_at", format_time_us(e.recorded_at_us)},
-                      {"actor", {{"kind", actor_kind_name(e.actor.kind)}, {"id", e.actor.id}}}};
+                      {"actor", {{"kind", eventstore::to_string(e.actor.kind)}, {"id", e.actor.id}}}};
   if (!e.correlation_id.empty()) j["correlation_id"] = e.correlation_id;
   if (!e.causation_id.empty()) j["causation_id"] = e.causation_id;
   j["payload_bytes"] = e.payload.size();

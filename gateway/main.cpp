@@ -8,6 +8,7 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   int exit_code = ordo::cli::kExitOk;
   ordo::cli::add_log_commands(app, exit_code);
+  ordo::cli::add_engine_commands(app, exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -1,0 +1,42 @@
+// The event codec: domain events <-> log payloads (FlatBuffers tables, eventstore/schema/*.fbs).
+//
+// Each domain event is stored with its type name (the C++ struct's name, e.g. "OrderPlaced") and
+// a schema version; `decode` verifies the payload before reading it and refuses unknown types and
+// newer schema versions with an error rather than guessing. Pure functions, thread-safe.
+#pragma once
+
+#include <string_view>
+#include <variant>
+
+#include "domain/catalog.h"
+#include "domain/configuration.h"
+#include "domain/order.h"
+#include "domain/result.h"
+#include "domain/site.h"
+#include "domain/stock.h"
+#include "eventstore/types.h"
+
+namespace ordo::eventstore::codec {
+
+/// Any domain event, tagged by its aggregate.
+using DomainEvent = std::variant<domain::site::Event, domain::catalog::Event, domain::stock::Event,
+                                 domain::order::Event, domain::configuration::Event>;
+
+inline constexpr std::uint16_t kSchemaVersion = 1;
+
+EventData encode(const domain::site::Event& event);
+EventData encode(const domain::catalog::Event& event);
+EventData encode(const domain::stock::Event& event);
+EventData encode(const domain::order::Event& event);
+EventData encode(const domain::configuration::Event& event);
+EventData encode(const DomainEvent& event);
+
+/// True when `type` names a domain event this codec reads.
+bool is_domain_type(std::string_view type);
+
+/// Decodes a stored payload. Errors: invalid_argument for an unknown type or a newer schema
+/// version, corruption for a payload that fails verification.
+Result<DomainEvent> decode(std::string_view type, std::uint16_t schema_version,
+                           std::string_view payload);
+
+}  // namespace ordo::eventstore::codec

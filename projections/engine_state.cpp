@@ -1,0 +1,119 @@
+#include "projections/engine_state.h"
+
+namespace ordo::projections {
+namespace {
+
+template <class... Ts>
+struct Overloaded : Ts... {
+  using Ts::operator()...;
+};
+
+bool starts_with(std::string_view s, std::string_view prefix, std::string_view& rest) {
+  if (s.substr(0, prefix.size()) != prefix) return false;
+  rest = s.substr(prefix.size());
+  return true;
+}
+
+const std::vector<std::string> kNoSites;
+
+}  // namespace
+
+bool is_valid_id(std::string_view id) {
+  if (id.empty() || id.size() > 64) return false;
+  for (char c : id) {
+    const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                    c == '.' || c == '_' || c == '-';
+    if (!ok) return false;
+  }
+  return true;
+}
+
+std::string site_stream(std::string_view site_id) { return "site-" + std::string(site_id); }
+std::string item_stream(std::string_view sku) { return "item-" + std::string(sku); }
+std::string stock_stream(std::string_view site_id, std::string_view sku) {
+  std::string s = "stock-";
+  s.append(site_id).append(":").append(sku);
+  return s;
+}
+std::string order_stream(std::string_view order_id) { return "order-" + std::string(order_id); }
+std::string config_stream(std::string_view area) { return "config-" + std::string(area); }
+std::string reservation_id(std::string_view order_id, std::uint32_t line) {
+  return std::string(order_id) + "/" + std::to_string(line);
+}
+
+bool EngineState::apply(std::string_view stream, const eventstore::codec::DomainEvent& event) {
+  std::string_view id;
+  return std::visit(
+      Overloaded{
+          [&](const domain::site::Event& e) {
+            if (!starts_with(stream, "site-", id)) return false;
+            auto& s = sites_[std::string(id)];
+            s = domain::site::evolve(std::move(s), e);
+            return true;
+          },
+          [&](const domain::catalog::Event& e) {
+            if (!starts_with(stream, "item-", id)) return false;
+            auto& s = items_[std::string(id)];
+            s = domain::catalog::evolve(std::move(s), e);
+            return true;
+          },
+          [&](const domain::stock::Event& e) {
+            if (!starts_with(stream, "stock-", id)) return false;
+            const auto colon = id.find(':');
+            if (colon == std::string_view::npos) return false;
+            StockKey key{std::string(id.substr(0, colon)), std::string(id.substr(colon + 1))};
+            auto [it, inserted] = stock_.try_emplace(key);
+            if (inserted) sites_by_sku_[key.sku].push_back(key.site_id);
+            it->second = domain::stock::evolve(std::move(it->second), e);
+            return true;
+          },
+          [&](const domain::order::Event& e) {
+            if (!starts_with(stream, "order-", id)) return false;
+            auto& s = orders_[std::string(id)];
+            s = domain::order::evolve(std::move(s), e);
+            return true;
+          },
+          [&](const domain::configuration::Event& e) {
+            if (!starts_with(stream, "config-", id)) return false;
+            configuration_ = domain::configuration::evolve(std::move(configuration_), e);
+            if (configuration_.active) {
+              inventory_views_ = std::get<domain::InventoryViews>(*configuration_.active);
+            }
+            return true;
+          },
+      },
+      event);
+}
+
+std::uint64_t EngineState::version(const std::string& stream) const {
+  auto it = versions_.find(stream);
+  return it == versions_.end() ? 0 : it->second;
+}
+
+const domain::site::State* EngineState::site(std::string_view site_id) const {
+  auto it = sites_.find(std::string(site_id));
+  return it == sites_.end() || !it->second.exists ? nullptr : &it->second;
+}
+
+const domain::catalog::State* EngineState::item(std::string_view sku) const {
+  auto it = items_.find(std::string(sku));
+  return it == items_.end() || !it->second.exists ? nullptr : &it->second;
+}
+
+const domain::stock::State* EngineState::stock(std::string_view site_id,
+                                               std::string_view sku) const {
+  auto it = stock_.find(StockKey{std::string(site_id), std::string(sku)});
+  return it == stock_.end() ? nullptr : &it->second;
+}
+
+const domain::order::State* EngineState::order(std::string_view order_id) const {
+  auto it = orders_.find(std::string(order_id));
+  return it == orders_.end() || !it->second.exists ? nullptr : &it->second;
+}
+
+const std::vector<std::string>& EngineState::sites_with(std::string_view sku) const {
+  auto it = sites_by_sku_.find(std::string(sku));
+  return it == sites_by_sku_.end() ? kNoSites : it->second;
+}
+
+}  // namespace ordo::projections

@@ -1,0 +1,86 @@
+// EngineState: every aggregate's current state, folded from the log in memory. The command
+// pipeline decides against it; the projections read it. Not thread-safe: one owner thread.
+//
+// Stream names: "site-<site>", "item-<sku>", "stock-<site>:<sku>", "order-<order>",
+// "config-<area>". Site ids, SKUs and order ids are 1..64 characters of [A-Za-z0-9._-], so the
+// names cannot be ambiguous.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "domain/catalog.h"
+#include "domain/configuration.h"
+#include "domain/order.h"
+#include "domain/site.h"
+#include "domain/stock.h"
+#include "eventstore/codec.h"
+
+namespace ordo::projections {
+
+/// True for 1..64 characters of [A-Za-z0-9._-].
+bool is_valid_id(std::string_view id);
+
+std::string site_stream(std::string_view site_id);
+std::string item_stream(std::string_view sku);
+std::string stock_stream(std::string_view site_id, std::string_view sku);
+std::string order_stream(std::string_view order_id);
+std::string config_stream(std::string_view area);
+/// A stock reservation names the order line it holds stock for: "<order_id>/<line>".
+std::string reservation_id(std::string_view order_id, std::uint32_t line);
+
+struct StockKey {
+  std::string site_id;
+  std::string sku;
+  friend bool operator==(const StockKey&, const StockKey&) = default;
+};
+struct StockKeyHash {
+  std::size_t operator()(const StockKey& k) const {
+    return std::hash<std::string>()(k.site_id) * 31 ^ std::hash<std::string>()(k.sku);
+  }
+};
+
+/// The state behind `state`, or a never-created one: a reference, never a copy (aggregate states
+/// hold every open reservation and are decided on for every command).
+template <class State>
+const State& or_empty(const State* state) {
+  static const State kEmpty{};
+  return state != nullptr ? *state : kEmpty;
+}
+
+class EngineState {
+ public:
+  /// Applies one decoded event of `stream`. Events of unknown streams are ignored (they belong to
+  /// other parts of Ordo, e.g. security); returns false for a stream name it cannot parse.
+  bool apply(std::string_view stream, const eventstore::codec::DomainEvent& event);
+
+  /// Current version of a stream as folded so far (the pipeline's expected version).
+  std::uint64_t version(const std::string& stream) const;
+  void set_version(const std::string& stream, std::uint64_t version) { versions_[stream] = version; }
+
+  const domain::site::State* site(std::string_view site_id) const;
+  const domain::catalog::State* item(std::string_view sku) const;
+  const domain::stock::State* stock(std::string_view site_id, std::string_view sku) const;
+  const domain::order::State* order(std::string_view order_id) const;
+  const domain::InventoryViews& inventory_views() const { return inventory_views_; }
+  const domain::configuration::State& configuration() const { return configuration_; }
+
+  /// Sites that have (or had) stock of `sku`, in the order they first appeared.
+  const std::vector<std::string>& sites_with(std::string_view sku) const;
+  const std::unordered_map<std::string, domain::site::State>& sites() const { return sites_; }
+  const std::unordered_map<std::string, domain::catalog::State>& items() const { return items_; }
+
+ private:
+  std::unordered_map<std::string, domain::site::State> sites_;
+  std::unordered_map<std::string, domain::catalog::State> items_;
+  std::unordered_map<StockKey, domain::stock::State, StockKeyHash> stock_;
+  std::unordered_map<std::string, std::vector<std::string>> sites_by_sku_;
+  std::unordered_map<std::string, domain::order::State> orders_;
+  domain::configuration::State configuration_;
+  domain::InventoryViews inventory_views_;
+  std::unordered_map<std::string, std::uint64_t> versions_;
+};
+
+}  // namespace ordo::projections

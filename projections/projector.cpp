@@ -1,0 +1,214 @@
+#include <pthread.h>
+#include "projections/projector.h"
+
+#include <iostream>
+
+#include "projections/query_models.h"
+
+namespace ordo::projections {
+namespace {
+
+constexpr std::size_t kBatchEventsMax = 4096;
+
+enum Model : std::size_t { kSellable = 0, kOrderView = 1, kOrderIndex = 2, kSiteStock = 3 };
+
+std::optional<std::pair<std::string, std::string>> stock_ids(std::string_view stream) {
+  if (!stream.starts_with("stock-")) return std::nullopt;
+  const auto rest = stream.substr(6);
+  const auto colon = rest.find(':');
+  if (colon == std::string_view::npos) return std::nullopt;
+  return std::pair{std::string(rest.substr(0, colon)), std::string(rest.substr(colon + 1))};
+}
+
+// Keeps the last write of each key: one append often touches an order's view or a SKU's figure
+// several times, and every memtable insert costs.
+void deduplicate(std::vector<eventstore::ProjectionWrite>& writes) {
+  std::unordered_map<std::string, std::size_t> last;
+  last.reserve(writes.size());
+  for (std::size_t i = 0; i < writes.size(); ++i) {
+    last[writes[i].family + '\0' + writes[i].key] = i;
+  }
+  if (last.size() == writes.size()) return;
+  std::vector<eventstore::ProjectionWrite> kept;
+  kept.reserve(last.size());
+  for (std::size_t i = 0; i < writes.size(); ++i) {
+    if (last[writes[i].family + '\0' + writes[i].key] == i) kept.push_back(std::move(writes[i]));
+  }
+  writes = std::move(kept);
+}
+
+}  // namespace
+
+std::vector<std::string> projection_families() {
+  std::vector<std::string> families;
+  for (const auto& p : kProjections) families.emplace_back(p.family);
+  return families;
+}
+
+Projector::Projector(eventstore::EventStore& store) : store_(store) {}
+
+Result<std::unique_ptr<Projector>> Projector::start(eventstore::EventStore& store, bool follow) {
+  std::unique_ptr<Projector> projector(new Projector(store));
+  for (const auto& p : kProjections) {
+    auto checkpoint = store.projection_checkpoint(p.family);
+    if (!checkpoint) return std::unexpected(checkpoint.error());
+    projector->checkpoints_[p.name] = *checkpoint;
+  }
+  projector->subscription_ = store.subscribe(1);
+  if (auto caught_up = projector->catch_up(); !caught_up) {
+    return std::unexpected(caught_up.error());
+  }
+  if (follow) {
+    projector->thread_ = std::thread([p = projector.get()] {
+      pthread_setname_np(pthread_self(), "ordo-projector");
+      p->follow_loop();
+    });
+  }
+  return projector;
+}
+
+Projector::~Projector() {
+  stopping_ = true;
+  if (thread_.joinable()) thread_.join();
+}
+
+Result<void> Projector::catch_up() {
+  const std::uint64_t target = store_.durable_position();
+  while (position_.load() < target) {
+    auto events = subscription_->next(kBatchEventsMax, std::chrono::milliseconds(0));
+    if (!events) return std::unexpected(events.error());
+    if (events->empty()) break;
+    if (auto applied = apply_batch(*events); !applied) return std::unexpected(applied.error());
+  }
+  return {};
+}
+
+void Projector::follow_loop() {
+  while (!stopping_.load()) {
+    auto events = subscription_->next(kBatchEventsMax, std::chrono::milliseconds(100));
+    if (events && events->empty()) continue;
+    auto applied = events ? apply_batch(*events) : Result<std::uint64_t>(std::unexpected(events.error()));
+    if (!applied) {
+      // Queries keep answering from the last good state; the process must be looked at.
+      std::cerr << "ordo: projections stopped: " << applied.error().to_string() << "\n";
+      failed_ = true;
+      return;
+    }
+  }
+}
+
+Result<std::uint64_t> Projector::apply_batch(const std::vector<eventstore::RecordedEvent>& events) {
+  std::vector<eventstore::ProjectionWrite> writes;
+  std::uint64_t checkpoint[4];
+  for (std::size_t m = 0; m < 4; ++m) checkpoint[m] = checkpoints_[kProjections[m].name];
+  std::unique_lock lock(state_mutex_);
+  for (const auto& e : events) {
+    if (!eventstore::codec::is_domain_type(e.type)) continue;
+    auto decoded = eventstore::codec::decode(e.type, e.schema_version, e.payload);
+    if (!decoded) {
+      return fail(decoded.error().code,
+                  "position " + std::to_string(e.position) + ": " + decoded.error().message);
+    }
+    auto writes_for = [&](Model m) { return e.position > checkpoint[m]; };
+    const bool order_stream_event = e.stream.starts_with("order-");
+    const auto order_id = models::order_of(e.stream, *decoded);
+    std::optional<domain::order::State> before;
+    if (order_stream_event && writes_for(kOrderIndex)) {
+      if (const auto* s = state_.order(*order_id)) before = *s;
+    }
+    state_.apply(e.stream, *decoded);
+    if (const auto* after = order_id ? state_.order(*order_id) : nullptr) {
+      if (writes_for(kOrderView)) models::order_view_writes(e, *order_id, *after, writes);
+      if (order_stream_event && writes_for(kOrderIndex)) {
+        models::order_index_writes(before ? &*before : nullptr, *after, writes);
+      }
+    }
+    auto* sellable_out = writes_for(kSellable) ? &writes : nullptr;
+    if (auto ids = stock_ids(e.stream)) {
+      if (const auto* s = state_.stock(ids->first, ids->second); s && writes_for(kSiteStock)) {
+        models::site_stock_writes(ids->first, ids->second, *s, writes);
+      }
+      models::sellable_writes(state_, ids->second, e.recorded_at_us, sellable_, sellable_out);
+    } else if (e.stream.starts_with("item-")) {
+      models::sellable_writes(state_, e.stream.substr(5), e.recorded_at_us, sellable_, sellable_out);
+    } else if (e.stream.starts_with("config-") || e.stream.starts_with("site-")) {
+      for (const auto& [sku, item] : state_.items()) {
+        models::sellable_writes(state_, sku, e.recorded_at_us, sellable_, sellable_out);
+      }
+    }
+  }
+  lock.unlock();
+  deduplicate(writes);
+  const std::uint64_t last = events.back().position;
+  std::vector<std::pair<std::string, std::uint64_t>> advanced;
+  for (const auto& p : kProjections) {
+    if (last > checkpoints_[p.name]) advanced.emplace_back(p.family, last);
+  }
+  if (!advanced.empty()) {
+    if (auto committed = store_.commit_projection(advanced, writes); !committed) {
+      return std::unexpected(committed.error());
+    }
+    for (const auto& p : kProjections) checkpoints_[p.name] = std::max(checkpoints_[p.name], last);
+  }
+  {
+    std::lock_guard guard(position_mutex_);
+    position_.store(last);
+  }
+  position_cv_.notify_all();
+  return events.size();
+}
+
+std::optional<SellableFigure> Projector::sellable(std::string_view channel,
+                                                  std::string_view sku) const {
+  const auto key = models::sellable_key(sku, channel);
+  std::shared_lock lock(state_mutex_);
+  auto it = sellable_.find(key);
+  if (it == sellable_.end()) return std::nullopt;
+  return it->second;
+}
+
+std::optional<domain::sellable::Result> Projector::explain(std::string_view channel,
+                                                           std::string_view sku) const {
+  std::shared_lock lock(state_mutex_);
+  const auto* item = state_.item(sku);
+  if (item == nullptr) return std::nullopt;
+  std::vector<domain::sellable::SiteStock> stocks;
+  for (const auto& site_id : state_.sites_with(sku)) {
+    const auto* site = state_.site(site_id);
+    const auto* stock_state = state_.stock(site_id, sku);
+    if (site != nullptr && stock_state != nullptr) stocks.push_back({site_id, &site->profile, stock_state});
+  }
+  domain::Instant now = 0;
+  if (auto last = store_.read_all(position_.load(), 1); last && !last->empty()) {
+    now = last->front().recorded_at_us;
+  }
+  return domain::sellable::compute(state_.inventory_views(), channel, item->item, stocks, now);
+}
+
+std::uint64_t Projector::wait_for(std::uint64_t position, std::chrono::milliseconds timeout) const {
+  std::unique_lock lock(position_mutex_);
+  position_cv_.wait_for(lock, timeout, [&] { return position_.load() >= position; });
+  return position_.load();
+}
+
+Result<std::uint64_t> Projector::rebuild(eventstore::EventStore& store,
+                                         const std::vector<std::string>& names) {
+  for (const auto& name : names) {
+    const bool known = std::any_of(std::begin(kProjections), std::end(kProjections),
+                                   [&](const auto& p) { return name == p.name; });
+    if (!known) return fail(ErrorCode::invalid_argument, "unknown projection '" + name + "'");
+  }
+  for (const auto& p : kProjections) {
+    const bool selected =
+        names.empty() || std::find(names.begin(), names.end(), p.name) != names.end();
+    if (!selected) continue;
+    if (auto cleared = store.clear_projection(p.family); !cleared) {
+      return std::unexpected(cleared.error());
+    }
+  }
+  auto projector = start(store, /*follow=*/false);
+  if (!projector) return std::unexpected(projector.error());
+  return (*projector)->position();
+}
+
+}  // namespace ordo::projections

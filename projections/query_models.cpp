@@ -1,0 +1,215 @@
+#include "projections/query_models.h"
+
+#include <nlohmann/json.hpp>
+
+#include <set>
+
+#include "eventstore/keys.h"
+
+namespace ordo::projections::models {
+namespace {
+
+namespace order = domain::order;
+namespace stock = domain::stock;
+using Json = nlohmann::json;  // std::map objects: keys come out sorted, so bytes are stable
+
+Json address_json(const domain::Address& a) {
+  return {{"name", a.name}, {"line1", a.line1}, {"line2", a.line2}, {"postcode", a.postcode},
+          {"city", a.city}, {"country", a.country}, {"phone", a.phone}};
+}
+
+// Event-specific details of a timeline entry: the site, carrier, lines and reason involved.
+void add_details(const eventstore::codec::DomainEvent& event, Json& entry) {
+  std::visit(
+      [&](const auto& aggregate_event) {
+        std::visit(
+            [&](const auto& e) {
+              if constexpr (requires { e.site_id; }) entry["site"] = e.site_id;
+              if constexpr (requires { e.carrier; }) entry["carrier"] = e.carrier;
+              if constexpr (requires { e.tracking; }) entry["tracking"] = e.tracking;
+              if constexpr (requires { e.reason; }) entry["reason"] = e.reason;
+              if constexpr (requires { e.quantity; }) entry["quantity"] = e.quantity;
+              if constexpr (requires { e.reservation_id; }) entry["reservation"] = e.reservation_id;
+              if constexpr (requires { e.allocations; }) {
+                for (const auto& a : e.allocations) {
+                  entry["allocations"].push_back({{"line", a.line}, {"site", a.site_id}});
+                }
+              }
+              if constexpr (requires { e.lines; }) {
+                using Lines = std::decay_t<decltype(e.lines)>;
+                if constexpr (std::is_same_v<Lines, std::vector<std::uint32_t>>) {
+                  entry["lines"] = e.lines;
+                }
+              }
+            },
+            aggregate_event);
+      },
+      event);
+}
+
+Json view_json(const std::string& order_id, const order::State& s) {
+  Json lines = Json::array();
+  for (const auto& l : s.lines) {
+    lines.push_back({{"line", l.line.line}, {"sku", l.line.sku}, {"quantity", l.line.quantity},
+                     {"unit_price_minor", l.line.unit_price_minor},
+                     {"status", std::string(order::to_string(l.status))}, {"site", l.site_id}});
+  }
+  return {{"order_id", order_id},
+          {"channel", s.placed.channel},
+          {"customer_id", s.placed.customer_id},
+          {"email", s.placed.email},
+          {"status", std::string(order::to_string(s.status()))},
+          {"placed_at_us", s.placed.placed_at},
+          {"total", {{"minor", s.placed.total.minor}, {"currency", s.placed.total.currency}}},
+          {"delivery_method", std::string(order::to_string(s.placed.method))},
+          {"promise", {{"option_id", s.placed.promise.option_id},
+                       {"promised_at_us", s.placed.promise.promised_at}}},
+          {"billing_address", address_json(s.placed.billing)},
+          {"delivery_address", address_json(s.delivery)},
+          {"lines", lines}};
+}
+
+std::set<std::string> index_keys(const order::State& s) {
+  std::set<std::string> keys;
+  const auto& p = s.placed;
+  const auto& id = p.order_id;
+  keys.insert(index_key("customer", p.customer_id, p.placed_at, id));
+  keys.insert(index_key("email", p.email, p.placed_at, id));
+  keys.insert(index_key("channel", p.channel, p.placed_at, id));
+  keys.insert(index_key("status", order::to_string(s.status()), p.placed_at, id));
+  keys.insert(index_key("date", "", p.placed_at, id));
+  for (const auto& l : s.lines) {
+    if (!l.site_id.empty()) keys.insert(index_key("site", l.site_id, p.placed_at, id));
+  }
+  return keys;
+}
+
+}  // namespace
+
+std::string sellable_key(std::string_view sku, std::string_view channel) {
+  std::string key(sku);
+  key.push_back('\0');
+  key.append(channel);
+  return key;
+}
+
+std::string encode_sellable(const SellableFigure& f) {
+  std::string value;
+  eventstore::put_u64_be(value, static_cast<std::uint64_t>(f.total));
+  eventstore::put_u64_be(value, static_cast<std::uint64_t>(f.now));
+  eventstore::put_u64_be(value, static_cast<std::uint64_t>(f.future));
+  return value;
+}
+
+std::optional<SellableFigure> decode_sellable(std::string_view value) {
+  if (value.size() != 24) return std::nullopt;
+  return SellableFigure{static_cast<std::int64_t>(eventstore::get_u64_be(value.data())),
+                        static_cast<std::int64_t>(eventstore::get_u64_be(value.data() + 8)),
+                        static_cast<std::int64_t>(eventstore::get_u64_be(value.data() + 16))};
+}
+
+void sellable_writes(const EngineState& state, std::string_view sku, domain::Instant now,
+                     std::unordered_map<std::string, SellableFigure>& memory,
+                     std::vector<eventstore::ProjectionWrite>* out) {
+  const auto* item = state.item(sku);
+  if (item == nullptr) return;
+  std::vector<domain::sellable::SiteStock> stocks;
+  for (const auto& site_id : state.sites_with(sku)) {
+    const auto* site = state.site(site_id);
+    const auto* stock_state = state.stock(site_id, sku);
+    if (site != nullptr && stock_state != nullptr) {
+      stocks.push_back({site_id, &site->profile, stock_state});
+    }
+  }
+  for (const auto& view : state.inventory_views().channels) {
+    const auto result = domain::sellable::compute(state.inventory_views(), view.channel,
+                                                  item->item, stocks, now);
+    const SellableFigure figure{result.total, result.now, result.future};
+    auto key = sellable_key(sku, view.channel);
+    auto [it, inserted] = memory.try_emplace(std::move(key), figure);
+    const bool changed = inserted || it->second.total != figure.total ||
+                         it->second.now != figure.now || it->second.future != figure.future;
+    it->second = figure;
+    if (out != nullptr && changed) out->push_back({kSellableFamily, it->first, encode_sellable(figure)});
+  }
+}
+
+void order_view_writes(const eventstore::RecordedEvent& event, const std::string& order_id,
+                       const order::State& after, std::vector<eventstore::ProjectionWrite>& out) {
+  std::string prefix = order_id;
+  prefix.push_back('\0');
+  if (after.exists) out.push_back({kOrdersFamily, prefix + "view", view_json(order_id, after).dump()});
+  auto decoded = eventstore::codec::decode(event.type, event.schema_version, event.payload);
+  Json entry = {{"position", event.position},
+                {"at_us", event.recorded_at_us},
+                {"type", event.type},
+                {"stream", event.stream},
+                {"actor", std::string(eventstore::to_string(event.actor.kind)) + ":" + event.actor.id}};
+  if (decoded) add_details(*decoded, entry);
+  std::string key = prefix + "event";
+  key.push_back('\0');
+  eventstore::put_u64_be(key, event.position);
+  out.push_back({kOrdersFamily, std::move(key), entry.dump()});
+}
+
+void order_index_writes(const order::State* before, const order::State& after,
+                        std::vector<eventstore::ProjectionWrite>& out) {
+  const auto now_keys = index_keys(after);
+  if (before != nullptr && before->exists) {
+    for (const auto& key : index_keys(*before)) {
+      if (!now_keys.contains(key)) out.push_back({kOrderIndexFamily, key, std::nullopt});
+    }
+  }
+  for (const auto& key : now_keys) {
+    if (before == nullptr || !before->exists || !index_keys(*before).contains(key)) {
+      out.push_back({kOrderIndexFamily, key, std::string()});
+    }
+  }
+}
+
+void site_stock_writes(const std::string& site_id, const std::string& sku,
+                       const stock::State& s, std::vector<eventstore::ProjectionWrite>& out) {
+  Json receipts = Json::array();
+  for (const auto& [id, r] : s.receipts) {
+    if (r.status != stock::ReceiptStatus::expected) continue;
+    receipts.push_back({{"receipt_id", id}, {"quantity", r.quantity},
+                        {"expected_at_us", r.expected_at}});
+  }
+  Json doc = {{"site", site_id}, {"sku", sku}, {"on_hand", s.on_hand},
+              {"reserved", s.reserved}, {"available", s.available()},
+              {"expected_receipts", receipts}};
+  std::string key = site_id;
+  key.push_back('\0');
+  key.append(sku);
+  out.push_back({kStockFamily, std::move(key), doc.dump()});
+}
+
+std::optional<std::string> order_of(std::string_view stream,
+                                    const eventstore::codec::DomainEvent& event) {
+  if (stream.starts_with("order-")) return std::string(stream.substr(6));
+  const auto* stock_event = std::get_if<domain::stock::Event>(&event);
+  if (stock_event == nullptr) return std::nullopt;
+  return std::visit(
+      [](const auto& e) -> std::optional<std::string> {
+        if constexpr (requires { e.reservation_id; }) {
+          const auto slash = e.reservation_id.rfind('/');
+          if (slash != std::string::npos) return e.reservation_id.substr(0, slash);
+        }
+        return std::nullopt;
+      },
+      *stock_event);
+}
+
+std::string index_key(std::string_view field, std::string_view value, domain::Instant placed_at,
+                      std::string_view order_id) {
+  std::string key(field);
+  key.push_back('\0');
+  key.append(value);
+  key.push_back('\0');
+  eventstore::put_u64_be(key, static_cast<std::uint64_t>(placed_at));
+  key.push_back('\0');
+  key.append(order_id);
+  return key;
+}
+
+}  // namespace ordo::projections::models

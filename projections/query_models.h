@@ -1,0 +1,45 @@
+// What each query model writes for one event. Internal to the projector; pure functions of the
+// event and the engine state, so that live processing and a rebuild write the same bytes.
+#pragma once
+
+#include <vector>
+
+#include "eventstore/codec.h"
+#include "eventstore/event_store.h"
+#include "projections/engine_state.h"
+#include "projections/projector.h"
+
+namespace ordo::projections::models {
+
+/// <sku>\0<channel>
+std::string sellable_key(std::string_view sku, std::string_view channel);
+std::string encode_sellable(const SellableFigure& figure);
+std::optional<SellableFigure> decode_sellable(std::string_view value);
+
+/// Recomputes `sku` for every channel at `now`; updates `memory` and appends the writes.
+void sellable_writes(const EngineState& state, std::string_view sku, domain::Instant now,
+                     std::unordered_map<std::string, SellableFigure>& memory,
+                     std::vector<eventstore::ProjectionWrite>* out);
+
+/// The order's view document and, for events that concern it, one timeline entry.
+void order_view_writes(const eventstore::RecordedEvent& event, const std::string& order_id,
+                       const domain::order::State& after, std::vector<eventstore::ProjectionWrite>& out);
+
+/// Index keys of an order: removes those of `before` that changed, adds those of `after`.
+void order_index_writes(const domain::order::State* before, const domain::order::State& after,
+                        std::vector<eventstore::ProjectionWrite>& out);
+
+/// <site>\0<sku> -> the stock's current figures.
+void site_stock_writes(const std::string& site_id, const std::string& sku,
+                       const domain::stock::State& stock,
+                       std::vector<eventstore::ProjectionWrite>& out);
+
+/// The order an event concerns: its own stream, or a stock event's reservation "<order>/<line>".
+std::optional<std::string> order_of(std::string_view stream,
+                                    const eventstore::codec::DomainEvent& event);
+
+/// Index key: <field>\0<value>\0<placed_at u64 BE>\0<order>
+std::string index_key(std::string_view field, std::string_view value, domain::Instant placed_at,
+                      std::string_view order_id);
+
+}  // namespace ordo::projections::models

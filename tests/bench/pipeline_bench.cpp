@@ -1,0 +1,232 @@
+// Benchmark of the command pipeline and the projections (issue figures, `BENCH name value unit`):
+// durable 3-line orders with reservations through the pipeline at 64 and 512 in flight, with the
+// projector following; sellable stock lookups in process; projection lag; full rebuild rate.
+//
+//   pipeline_bench --dir PATH [--seconds S] [--quick]
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <cstdio>
+#include <filesystem>
+#include <mutex>
+#include <random>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "projections/pipeline.h"
+#include "projections/projector.h"
+
+namespace {
+
+namespace fs = std::filesystem;
+namespace p = ordo::projections;
+namespace d = ordo::domain;
+using Clock = std::chrono::steady_clock;
+
+constexpr std::size_t kWarehouses = 2, kStores = 50, kSkus = 2000;
+
+double percentile_us(std::vector<double>& samples, double q) {
+  if (samples.empty()) return 0;
+  const auto k = static_cast<std::size_t>(q * static_cast<double>(samples.size() - 1));
+  std::nth_element(samples.begin(), samples.begin() + static_cast<std::ptrdiff_t>(k), samples.end());
+  return samples[k];
+}
+
+void bench(const char* name, double value, const char* unit) {
+  std::printf("BENCH %s %.*f %s\n", name, value < 100 ? 2 : 0, value, unit);
+  std::fflush(stdout);
+}
+
+std::string sku(std::size_t n) { return "SKU-" + std::to_string(n); }
+
+p::Submission submission(p::Command c) {
+  p::Submission s;
+  s.command = std::move(c);
+  s.actor = {ordo::eventstore::ActorKind::system, "bench"};
+  return s;
+}
+
+// Two warehouses with deep stock of every SKU, stores with a little: orders never run out.
+void load_retailer(p::Pipeline& pipeline) {
+  using T = d::site::SiteType;
+  d::InventoryViews views;
+  views.channels.push_back({"web", {{}, {T::store, T::warehouse}, {}, {}}, 100, {}, 0, 0});
+  views.channels.push_back({"marketplace", {{}, {T::warehouse}, {}, {}}, 80, {}, 0, 0});
+  views.channels.push_back({"stores", {{}, {T::store}, {}, {}}, 100, {}, 0, 0});
+  std::vector<p::Submission> all;
+  all.push_back(submission(d::configuration::Command{d::configuration::ChangeConfiguration{views, "bench", "bench", 1}}));
+  std::vector<std::string> sites;
+  for (std::size_t s = 0; s < kWarehouses + kStores; ++s) {
+    d::site::Profile profile;
+    profile.name = "site " + std::to_string(s);
+    profile.type = s < kWarehouses ? T::warehouse : T::store;
+    profile.country = "FR";
+    profile.time_zone = "Europe/Paris";
+    profile.latitude = 45;
+    profile.longitude = 4;
+    sites.push_back((s < kWarehouses ? "WH-" : "ST-") + std::to_string(s));
+    all.push_back(submission(d::site::Command{d::site::RegisterSite{sites.back(), profile, 1}}));
+  }
+  for (std::size_t n = 0; n < kSkus; ++n) {
+    all.push_back(submission(d::catalog::Command{d::catalog::DefineItem{
+        {sku(n), "item", "cat/" + std::to_string(n % 10), "brand", 300, 900, {1990, "EUR"}}, 1}}));
+    for (std::size_t s = 0; s < sites.size(); ++s) {
+      if (s >= kWarehouses && (n + s) % 10 != 0) continue;
+      all.push_back(submission(p::StockCommand{sites[s], sku(n),
+                                               d::stock::ReceiveStock{s < kWarehouses ? 10'000'000 : 5, "bench", 1}}));
+    }
+  }
+  std::atomic<std::size_t> outstanding{0};
+  for (auto& s : all) {
+    while (outstanding.load() > 1024) std::this_thread::sleep_for(std::chrono::microseconds(100));
+    ++outstanding;
+    pipeline.submit(std::move(s), [&](p::Answer a) {
+      if (!a) std::fprintf(stderr, "setup command refused\n");
+      --outstanding;
+    });
+  }
+  while (outstanding.load() > 0) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+}
+
+struct Run {
+  double orders_per_s = 0;
+  std::size_t refused = 0;
+  std::vector<double> latency_us;
+  std::vector<std::pair<std::uint64_t, Clock::time_point>> durable;  // sampled for lag
+};
+
+// Keeps `in_flight` 3-line orders outstanding for `seconds`, from two submitting threads.
+Run place_orders(p::Pipeline& pipeline, std::size_t in_flight, double seconds, std::size_t& next_id) {
+  Run run;
+  std::mutex mutex;
+  std::condition_variable cv;
+  std::size_t outstanding = 0, done = 0;
+  std::atomic<bool> stop{false};
+  const auto start = Clock::now();
+  const auto end = start + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(seconds));
+  auto submitter = [&](unsigned seed) {
+    std::mt19937 random(seed);
+    while (Clock::now() < end) {
+      std::size_t id;
+      {
+        std::unique_lock lock(mutex);
+        cv.wait(lock, [&] { return outstanding < in_flight; });
+        ++outstanding;
+        id = next_id++;
+      }
+      d::order::PlaceOrder order;
+      order.order_id = "B" + std::to_string(id);
+      order.channel = "web";
+      order.customer_id = "C" + std::to_string(id % 5000);
+      order.email = "c@example.com";
+      order.currency = "EUR";
+      order.delivery.country = order.billing.country = "FR";
+      order.at = 2;
+      for (std::uint32_t l = 1; l <= 3; ++l) {
+        order.lines.push_back({l, sku(std::uniform_int_distribution<std::size_t>(0, kSkus - 1)(random)), 1, 1990});
+      }
+      const auto submitted = Clock::now();
+      pipeline.submit(submission(std::move(order)), [&, submitted, id](p::Answer a) {
+        const auto now = Clock::now();
+        std::lock_guard lock(mutex);
+        --outstanding;
+        if (!a) {
+          ++run.refused;
+          if (run.refused == 1) {
+            const auto* r = std::get_if<d::Rejection>(&a.error());
+            std::fprintf(stderr, "first refusal: %s\n",
+                         r ? r->reason.c_str() : std::get<ordo::Error>(a.error()).to_string().c_str());
+          }
+          return cv.notify_all();
+        }
+        ++done;
+        run.latency_us.push_back(std::chrono::duration<double, std::micro>(now - submitted).count());
+        if (id % 16 == 0) run.durable.emplace_back(a->last_position, now);
+        cv.notify_all();
+      });
+    }
+  };
+  std::thread a(submitter, 1), b(submitter, 2);
+  a.join();
+  b.join();
+  std::unique_lock lock(mutex);
+  cv.wait(lock, [&] { return outstanding == 0; });
+  run.orders_per_s = static_cast<double>(done) / std::chrono::duration<double>(Clock::now() - start).count();
+  (void)stop;
+  return run;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  fs::path dir;
+  double seconds = 3;
+  for (int i = 1; i < argc; ++i) {
+    const std::string arg = argv[i];
+    if (arg == "--dir" && i + 1 < argc) dir = argv[++i];
+    else if (arg == "--seconds" && i + 1 < argc) seconds = std::stod(argv[++i]);
+    else if (arg == "--quick") seconds = 0.5;
+    else {
+      std::fprintf(stderr, "usage: pipeline_bench --dir PATH [--seconds S] [--quick]\n");
+      return 2;
+    }
+  }
+  if (dir.empty()) return 2;
+  dir /= "pipeline-bench-" + std::to_string(::getpid());
+  ordo::eventstore::Options options;
+  options.data_dir = dir;
+  options.projection_families = p::projection_families();
+  auto store = std::move(ordo::eventstore::EventStore::open(options).value());
+  auto pipeline = std::move(p::Pipeline::start(*store).value());
+  load_retailer(*pipeline);
+  auto projector = std::move(p::Projector::start(*store).value());
+  std::printf("# retailer: %zu warehouses, %zu stores, %zu SKUs; %llu events\n", kWarehouses, kStores,
+              kSkus, static_cast<unsigned long long>(store->durable_position()));
+  std::size_t next_id = 0;
+  std::vector<double> lag_us;
+  for (std::size_t in_flight : {64, 512}) {
+    auto run = place_orders(*pipeline, in_flight, seconds, next_id);
+    const auto name = std::to_string(in_flight);
+    if (run.refused > 0) std::printf("# %zu orders refused at %zu in flight\n", run.refused, in_flight);
+    bench(("orders_durable_" + name + "inflight_per_s").c_str(), run.orders_per_s, "orders/s");
+    bench(("orders_durable_" + name + "inflight_p50_us").c_str(), percentile_us(run.latency_us, 0.5), "us");
+    bench(("orders_durable_" + name + "inflight_p99_us").c_str(), percentile_us(run.latency_us, 0.99), "us");
+    if (in_flight == 64) {
+      for (const auto& [position, at] : run.durable) {
+        projector->wait_for(position, std::chrono::seconds(10));
+        lag_us.push_back(std::chrono::duration<double, std::micro>(Clock::now() - at).count());
+      }
+    }
+  }
+  bench("projection_lag_p50_us", percentile_us(lag_us, 0.5), "us");
+  bench("projection_lag_p99_us", percentile_us(lag_us, 0.99), "us");
+  projector->wait_for(store->durable_position(), std::chrono::seconds(30));
+  std::vector<double> lookup_us;
+  std::mt19937 random(7);
+  static const char* kChannels[] = {"web", "marketplace", "stores"};
+  std::int64_t checksum = 0;
+  for (int i = 0; i < 1'000'000; ++i) {
+    const auto s = sku(std::uniform_int_distribution<std::size_t>(0, kSkus - 1)(random));
+    const char* channel = kChannels[i % 3];
+    const auto t0 = Clock::now();
+    auto figure = projector->sellable(channel, s);
+    const auto t1 = Clock::now();
+    checksum += figure ? figure->total : 0;
+    lookup_us.push_back(std::chrono::duration<double, std::micro>(t1 - t0).count());
+  }
+  bench("sellable_lookup_p50_us", percentile_us(lookup_us, 0.5), "us");
+  bench("sellable_lookup_p99_us", percentile_us(lookup_us, 0.99), "us");
+  projector.reset();
+  pipeline.reset();
+  const auto started = Clock::now();
+  const auto events = p::Projector::rebuild(*store, {}).value();
+  const double rebuild_s = std::chrono::duration<double>(Clock::now() - started).count();
+  bench("rebuild_all_projections_events_per_s", static_cast<double>(events) / rebuild_s, "events/s");
+  std::printf("# rebuild: %llu events in %.2f s; lookup checksum %lld\n",
+              static_cast<unsigned long long>(events), rebuild_s, static_cast<long long>(checksum));
+  store.reset();
+  fs::remove_all(dir);
+  return 0;
+}

@@ -1,0 +1,131 @@
+// The query models: sellable stock per channel with its explanation, the order view and timeline,
+// the customer-service index, stock per site; and a rebuild that gives the same bytes.
+#include <nlohmann/json.hpp>
+
+#include <map>
+
+#include "projections/query_models.h"
+#include "tests/projections/retailer_fixture.h"
+
+namespace ordo::projections {
+namespace {
+
+using testing::order;
+using testing::Retailer;
+using eventstore::testing::TempDir;
+
+std::map<std::string, std::string> dump(eventstore::EventStore& store, const char* family) {
+  std::map<std::string, std::string> out;
+  EXPECT_TRUE(store.scan_projection(family, "", "", [&](std::string_view k, std::string_view v) {
+    out.emplace(k, v);
+    return true;
+  }));
+  return out;
+}
+
+TEST(Projector, SellableStockFollowsEveryChannelsView) {
+  TempDir dir;
+  Retailer r(dir.path());
+  r.stock_up();
+  auto projector = Projector::start(*r.store).value();
+  projector->wait_for(r.store->durable_position(), std::chrono::seconds(5));
+  EXPECT_EQ(projector->sellable("web", "SHOE-1")->total, 12);         // Lyon 10 + Paris 2
+  EXPECT_EQ(projector->sellable("marketplace", "SHOE-1")->total, 8);  // 80% of Lyon's 10
+  auto placed = r.run(order("O1", "web", {{"SHOE-1", 3}}));
+  ASSERT_TRUE(placed);
+  projector->wait_for(placed->last_position, std::chrono::seconds(5));
+  EXPECT_EQ(projector->sellable("web", "SHOE-1")->total, 9);
+  EXPECT_EQ(projector->sellable("marketplace", "SHOE-1")->total, 5);  // 80% of 7
+  auto why = projector->explain("marketplace", "SHOE-1");
+  ASSERT_TRUE(why);
+  ASSERT_EQ(why->sites.size(), 1u);
+  EXPECT_EQ(why->sites[0].site_id, "WH-LYON");
+  EXPECT_EQ(why->sites[0].reserved, 3);
+  EXPECT_EQ(why->sites[0].shared, 5);
+  auto stored = r.store->read_projection(kSellableFamily, models::sellable_key("SHOE-1", "web"));
+  ASSERT_TRUE(stored && stored->has_value());
+  EXPECT_EQ(models::decode_sellable(**stored)->total, 9);
+}
+
+TEST(Projector, TheOrderViewShowsStatusLinesAndTheWholeTimeline) {
+  TempDir dir;
+  Retailer r(dir.path());
+  r.stock_up();
+  ASSERT_TRUE(r.run(order("O1", "web", {{"SHOE-1", 1}})));
+  r.ok(OrderCommand{"O1", domain::order::StartPreparation{"WH-LYON", testing::kNow}});
+  r.ok(OrderCommand{"O1", domain::order::MarkPrepared{"WH-LYON", false, testing::kNow}});
+  r.ok(OrderCommand{"O1", domain::order::ShipOrder{"WH-LYON", "Colissimo", "6A123", testing::kNow}});
+  auto projector = Projector::start(*r.store).value();
+  projector->wait_for(r.store->durable_position(), std::chrono::seconds(5));
+  auto view = r.store->read_projection(kOrdersFamily, std::string("O1\0view", 7)).value();
+  ASSERT_TRUE(view.has_value());
+  auto doc = nlohmann::json::parse(*view);
+  EXPECT_EQ(doc["status"], "shipped");
+  EXPECT_EQ(doc["lines"][0]["site"], "WH-LYON");
+  std::vector<std::string> types;
+  std::string carrier;
+  ASSERT_TRUE(r.store->scan_projection(kOrdersFamily, std::string("O1\0event", 8), "",
+                                       [&](std::string_view, std::string_view v) {
+                                         auto entry = nlohmann::json::parse(v);
+                                         types.push_back(entry["type"]);
+                                         if (entry.contains("carrier")) carrier = entry["carrier"];
+                                         return true;
+                                       }));
+  EXPECT_EQ(types, (std::vector<std::string>{"OrderPlaced", "LinesAllocated", "StockReserved",
+                                             "PreparationStarted", "StockPicked", "OrderPrepared",
+                                             "OrderShipped", "StockShipped"}));
+  EXPECT_EQ(carrier, "Colissimo");
+}
+
+TEST(Projector, CustomerServiceFindsOrdersByCustomerStatusAndSite) {
+  TempDir dir;
+  Retailer r(dir.path());
+  r.stock_up();
+  ASSERT_TRUE(r.run(order("O1", "web", {{"SHOE-1", 1}})));
+  ASSERT_TRUE(r.run(order("O2", "web", {{"CAP-1", 1}})));
+  r.ok(OrderCommand{"O2", domain::order::CancelLines{{}, "fraud suspicion", testing::kNow}});
+  auto projector = Projector::start(*r.store).value();
+  projector->wait_for(r.store->durable_position(), std::chrono::seconds(5));
+  auto find = [&](const std::string& field, const std::string& value) {
+    std::vector<std::string> ids;
+    std::string prefix = field + '\0' + value + '\0';
+    EXPECT_TRUE(r.store->scan_projection(kOrderIndexFamily, prefix, "",
+                                         [&](std::string_view k, std::string_view) {
+                                           ids.emplace_back(k.substr(k.rfind('\0') + 1));
+                                           return true;
+                                         }));
+    return ids;
+  };
+  EXPECT_EQ(find("customer", "C1"), (std::vector<std::string>{"O1", "O2"}));
+  EXPECT_EQ(find("status", "cancelled"), (std::vector<std::string>{"O2"}));
+  EXPECT_EQ(find("status", "allocated"), (std::vector<std::string>{"O1"}));
+  EXPECT_TRUE(find("status", "sourcing").empty());  // the old status key was removed
+  EXPECT_EQ(find("site", "WH-LYON").size(), 2u);
+}
+
+TEST(Projector, ARebuildGivesTheSameBytesAsLiveProcessing) {
+  TempDir dir;
+  Retailer r(dir.path());
+  auto live = Projector::start(*r.store).value();
+  r.stock_up();
+  for (int i = 0; i < 4; ++i) {  // the marketplace sees 80% of the caps: 4 orders fit
+    ASSERT_TRUE(r.run(order("O" + std::to_string(i), i % 2 ? "web" : "marketplace",
+                            {{"SHOE-1", 1}, {"CAP-1", 1}})));
+  }
+  r.ok(OrderCommand{"O1", domain::order::CancelLines{{1}, "out of size", testing::kNow}});
+  r.ok(StockCommand{"FR-STRAS", "SHOE-1", domain::stock::CountStock{4, "pos", testing::kNow}});
+  live->wait_for(r.store->durable_position(), std::chrono::seconds(5));
+  live.reset();
+  std::map<std::string, std::map<std::string, std::string>> before;
+  for (const auto& p : kProjections) before[p.family] = dump(*r.store, p.family);
+  EXPECT_FALSE(before[kOrdersFamily].empty());
+  const auto events = Projector::rebuild(*r.store, {}).value();
+  EXPECT_EQ(events, r.store->durable_position());
+  for (const auto& p : kProjections) {
+    EXPECT_EQ(dump(*r.store, p.family), before[p.family]) << p.name << " differs after rebuild";
+  }
+  EXPECT_FALSE(Projector::rebuild(*r.store, {"no_such_projection"}));
+}
+
+}  // namespace
+}  // namespace ordo::projections
