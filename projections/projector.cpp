@@ -2,6 +2,8 @@
 #include "projections/projector.h"
 
 #include <iostream>
+#include <map>
+#include <set>
 
 #include "projections/query_models.h"
 
@@ -97,10 +99,21 @@ void Projector::follow_loop() {
   }
 }
 
+// What a batch changed, rendered once at its end: one append often touches an order and its
+// stock several times, and each rendering costs. A SKU's figure is computed at the time of the
+// last event that touched it, so live batches and a rebuild's batches end on the same bytes.
+struct BatchWork {
+  std::unordered_map<std::string, std::optional<domain::order::State>> orders_before;  // index
+  std::set<std::string> order_views;
+  std::set<std::pair<std::string, std::string>> site_stock;
+  std::map<std::string, domain::Instant> skus;  // sellable, with the time to compute at
+};
+
 Result<std::uint64_t> Projector::apply_batch(const std::vector<eventstore::RecordedEvent>& events) {
   std::vector<eventstore::ProjectionWrite> writes;
   std::uint64_t checkpoint[4];
   for (std::size_t m = 0; m < 4; ++m) checkpoint[m] = checkpoints_[kProjections[m].name];
+  BatchWork work;
   std::unique_lock lock(state_mutex_);
   for (const auto& e : events) {
     if (!eventstore::codec::is_domain_type(e.type)) continue;
@@ -110,32 +123,40 @@ Result<std::uint64_t> Projector::apply_batch(const std::vector<eventstore::Recor
                   "position " + std::to_string(e.position) + ": " + decoded.error().message);
     }
     auto writes_for = [&](Model m) { return e.position > checkpoint[m]; };
-    const bool order_stream_event = e.stream.starts_with("order-");
     const auto order_id = models::order_of(e.stream, *decoded);
-    std::optional<domain::order::State> before;
-    if (order_stream_event && writes_for(kOrderIndex)) {
-      if (const auto* s = state_.order(*order_id)) before = *s;
+    if (order_id && e.stream.starts_with("order-") && writes_for(kOrderIndex) &&
+        !work.orders_before.contains(*order_id)) {
+      const auto* s = state_.order(*order_id);
+      work.orders_before.emplace(*order_id, s ? std::optional(*s) : std::nullopt);
     }
     state_.apply(e.stream, *decoded);
-    if (const auto* after = order_id ? state_.order(*order_id) : nullptr) {
-      if (writes_for(kOrderView)) models::order_view_writes(e, *order_id, *after, writes);
-      if (order_stream_event && writes_for(kOrderIndex)) {
-        models::order_index_writes(before ? &*before : nullptr, *after, writes);
-      }
+    if (order_id && state_.order(*order_id) != nullptr && writes_for(kOrderView)) {
+      models::order_timeline_write(e, *decoded, *order_id, writes);
+      work.order_views.insert(*order_id);
     }
-    auto* sellable_out = writes_for(kSellable) ? &writes : nullptr;
     if (auto ids = stock_ids(e.stream)) {
-      if (const auto* s = state_.stock(ids->first, ids->second); s && writes_for(kSiteStock)) {
-        models::site_stock_writes(ids->first, ids->second, *s, writes);
-      }
-      models::sellable_writes(state_, ids->second, e.recorded_at_us, sellable_, sellable_out);
+      if (writes_for(kSiteStock)) work.site_stock.insert(*ids);
+      work.skus[ids->second] = e.recorded_at_us;
     } else if (e.stream.starts_with("item-")) {
-      models::sellable_writes(state_, e.stream.substr(5), e.recorded_at_us, sellable_, sellable_out);
+      work.skus[std::string(e.stream.substr(5))] = e.recorded_at_us;
     } else if (e.stream.starts_with("config-") || e.stream.starts_with("site-")) {
-      for (const auto& [sku, item] : state_.items()) {
-        models::sellable_writes(state_, sku, e.recorded_at_us, sellable_, sellable_out);
-      }
+      for (const auto& [sku, item] : state_.items()) work.skus[sku] = e.recorded_at_us;
     }
+  }
+  for (const auto& [order_id, before] : work.orders_before) {
+    if (const auto* after = state_.order(order_id)) {
+      models::order_index_writes(before ? &*before : nullptr, *after, writes);
+    }
+  }
+  for (const auto& order_id : work.order_views) {
+    models::order_view_write(order_id, *state_.order(order_id), writes);
+  }
+  for (const auto& [site_id, sku] : work.site_stock) {
+    if (const auto* s = state_.stock(site_id, sku)) models::site_stock_writes(site_id, sku, *s, writes);
+  }
+  const bool sellable_writes = events.back().position > checkpoint[kSellable];
+  for (const auto& [sku, at] : work.skus) {
+    models::sellable_writes(state_, sku, at, sellable_, sellable_writes ? &writes : nullptr);
   }
   lock.unlock();
   deduplicate(writes);

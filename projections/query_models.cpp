@@ -134,19 +134,27 @@ void sellable_writes(const EngineState& state, std::string_view sku, domain::Ins
   }
 }
 
-void order_view_writes(const eventstore::RecordedEvent& event, const std::string& order_id,
-                       const order::State& after, std::vector<eventstore::ProjectionWrite>& out) {
-  std::string prefix = order_id;
-  prefix.push_back('\0');
-  if (after.exists) out.push_back({kOrdersFamily, prefix + "view", view_json(order_id, after).dump()});
-  auto decoded = eventstore::codec::decode(event.type, event.schema_version, event.payload);
+void order_view_write(const std::string& order_id, const order::State& order,
+                      std::vector<eventstore::ProjectionWrite>& out) {
+  std::string key = order_id;
+  key.push_back('\0');
+  key.append("view");
+  out.push_back({kOrdersFamily, std::move(key), view_json(order_id, order).dump()});
+}
+
+void order_timeline_write(const eventstore::RecordedEvent& event,
+                          const eventstore::codec::DomainEvent& decoded,
+                          const std::string& order_id,
+                          std::vector<eventstore::ProjectionWrite>& out) {
   Json entry = {{"position", event.position},
                 {"at_us", event.recorded_at_us},
                 {"type", event.type},
                 {"stream", event.stream},
                 {"actor", std::string(eventstore::to_string(event.actor.kind)) + ":" + event.actor.id}};
-  if (decoded) add_details(*decoded, entry);
-  std::string key = prefix + "event";
+  add_details(decoded, entry);
+  std::string key = order_id;
+  key.push_back('\0');
+  key.append("event");
   key.push_back('\0');
   eventstore::put_u64_be(key, event.position);
   out.push_back({kOrdersFamily, std::move(key), entry.dump()});

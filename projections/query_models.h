@@ -21,9 +21,14 @@ void sellable_writes(const EngineState& state, std::string_view sku, domain::Ins
                      std::unordered_map<std::string, SellableFigure>& memory,
                      std::vector<eventstore::ProjectionWrite>* out);
 
-/// The order's view document and, for events that concern it, one timeline entry.
-void order_view_writes(const eventstore::RecordedEvent& event, const std::string& order_id,
-                       const domain::order::State& after, std::vector<eventstore::ProjectionWrite>& out);
+/// The order's view document: its status, lines and addresses.
+void order_view_write(const std::string& order_id, const domain::order::State& order,
+                      std::vector<eventstore::ProjectionWrite>& out);
+/// One timeline entry of the order for an event that concerns it.
+void order_timeline_write(const eventstore::RecordedEvent& event,
+                          const eventstore::codec::DomainEvent& decoded,
+                          const std::string& order_id,
+                          std::vector<eventstore::ProjectionWrite>& out);
 
 /// Index keys of an order: removes those of `before` that changed, adds those of `after`.
 void order_index_writes(const domain::order::State* before, const domain::order::State& after,
