@@ -1,6 +1,7 @@
 // The pipeline's decisions: each command through its aggregate's decider, and the placing of an
 // order with its sourcing and stock reservations, all against the in-memory state.
 #include <algorithm>
+#include <map>
 
 #include "domain/sellable.h"
 #include "projections/pipeline.h"
@@ -52,17 +53,26 @@ struct Candidate {
 };
 
 // One site for the whole order when one can serve every line; otherwise each line on its own.
+// Lines of one SKU draw on the same stock: demand is summed per SKU, and a split counts what
+// earlier lines already took from a site.
 std::expected<std::vector<order::Allocation>, Rejection> source(
     const EngineState& state, const order::PlaceOrder& command,
     const std::vector<const domain::catalog::Item*>& items) {
+  std::map<std::string, std::pair<const domain::catalog::Item*, std::int64_t>> demand;
+  for (std::size_t i = 0; i < command.lines.size(); ++i) {
+    auto& [item, quantity] = demand[command.lines[i].sku];
+    item = items[i];
+    quantity += command.lines[i].quantity;
+  }
   std::vector<Candidate> candidates;
   for (const auto& site_id : state.sites_with(command.lines.front().sku)) {
-    Candidate c{site_id, state.site(site_id) != nullptr &&
-                             state.site(site_id)->profile.type == domain::site::SiteType::warehouse,
+    const auto* site = state.site(site_id);
+    Candidate c{site_id, site != nullptr && site->profile.type == domain::site::SiteType::warehouse,
                 INT64_MAX};
-    for (std::size_t i = 0; i < command.lines.size() && c.headroom >= 0; ++i) {
-      c.headroom = std::min(c.headroom, sellable_at(state, command.channel, *items[i], site_id,
-                                                    command.at) - command.lines[i].quantity);
+    for (auto it = demand.begin(); it != demand.end() && c.headroom >= 0; ++it) {
+      const auto& [item, quantity] = it->second;
+      c.headroom = std::min(c.headroom,
+                            sellable_at(state, command.channel, *item, site_id, command.at) - quantity);
     }
     if (c.headroom >= 0) candidates.push_back(std::move(c));
   }
@@ -74,14 +84,16 @@ std::expected<std::vector<order::Allocation>, Rejection> source(
     for (const auto& line : command.lines) allocations.push_back({line.line, best->site_id});
     return allocations;
   }
+  std::map<std::pair<std::string, std::string>, std::int64_t> taken;  // (site, sku) -> units
   for (std::size_t i = 0; i < command.lines.size(); ++i) {
     const auto& line = command.lines[i];
     std::string chosen;
     std::int64_t most = 0;
     for (const auto& site_id : state.sites_with(line.sku)) {
-      const auto sellable = sellable_at(state, command.channel, *items[i], site_id, command.at);
-      if (sellable >= line.quantity && sellable > most) {
-        most = sellable;
+      const auto left = sellable_at(state, command.channel, *items[i], site_id, command.at) -
+                        taken[{site_id, line.sku}];
+      if (left >= line.quantity && left > most) {
+        most = left;
         chosen = site_id;
       }
     }
@@ -91,6 +103,7 @@ std::expected<std::vector<order::Allocation>, Rejection> source(
                                            std::to_string(line.quantity) + " of " + line.sku +
                                            " to channel " + command.channel});
     }
+    taken[{chosen, line.sku}] += line.quantity;
     allocations.push_back({line.line, chosen});
   }
   return allocations;
@@ -128,16 +141,26 @@ Decided place_order(const EngineState& state, const order::PlaceOrder& command,
   auto order_events = wrap(*placed);
   for (auto& e : *allocated) order_events.emplace_back(std::move(e));
   out.emplace_back(order_stream(command.order_id), std::move(order_events));
+  // Each reservation is decided against the stock before this order; lines of one SKU at one site
+  // must also fit together, which the stock decider cannot see: check the sum here.
+  std::map<std::string, std::int64_t> reserved_here;  // by stock stream
   for (std::size_t i = 0; i < command.lines.size(); ++i) {
     const auto& line = command.lines[i];
     const auto& site_id = allocations[i].site_id;
-    const auto* current = state.stock(site_id, line.sku);
+    const auto& current = or_empty(state.stock(site_id, line.sku));
+    auto stream = stock_stream(site_id, line.sku);
+    auto& earlier = reserved_here[stream];
+    if (current.available() - earlier < line.quantity) {
+      return std::unexpected(Rejection{Rejection::Code::insufficient_stock,
+                                       "insufficient stock of " + line.sku + " at " + site_id});
+    }
     auto reserved = stock::decide(
         stock::ReserveStock{reservation_id(command.order_id, line.line), command.order_id,
                             line.line, line.quantity, command.at},
-        or_empty(current));
+        current);
     if (!reserved) return std::unexpected(reserved.error());
-    out.emplace_back(stock_stream(site_id, line.sku), wrap(*reserved));
+    earlier += line.quantity;
+    out.emplace_back(std::move(stream), wrap(*reserved));
   }
   return out;
 }

@@ -62,6 +62,18 @@ TEST(Pipeline, ChannelsSellOnlyWhatTheirViewAllows) {
   EXPECT_EQ(rejection_of(unknown_sku)->code, domain::Rejection::Code::not_found);
 }
 
+TEST(Pipeline, LinesOfOneSkuDrawOnTheSameStock) {
+  TempDir dir;
+  Retailer r(dir.path());
+  r.stock_up();  // 5 caps, all in Lyon
+  auto too_many = r.run(order("O1", "web", {{"CAP-1", 3}, {"CAP-1", 3}}));
+  ASSERT_NE(rejection_of(too_many), nullptr);
+  EXPECT_EQ(rejection_of(too_many)->code, domain::Rejection::Code::insufficient_stock);
+  auto fits = r.run(order("O2", "web", {{"CAP-1", 2}, {"CAP-1", 3}}));
+  ASSERT_TRUE(fits) << Retailer::describe(fits.error());
+  EXPECT_NE(rejection_of(r.run(order("O3", "web", {{"CAP-1", 1}}))), nullptr);
+}
+
 TEST(Pipeline, ARetryWithTheSameKeyHasOneEffectAndTheSameAnswer) {
   TempDir dir;
   Retailer r(dir.path());
