@@ -111,7 +111,16 @@ void EventStore::append_async(AppendRequest request, AppendCallback done) {
   impl_->enqueue(std::move(pending));
 }
 
+std::optional<std::string> EventStore::check_request(const AppendRequest& request) {
+  return validate(request);
+}
+
 void EventStore::barrier_async(AppendCallback done) {
+  if (impl_->options.read_only) {  // nothing is ever written: everything before is durable
+    AppendResult at;
+    at.last_position = impl_->durable_position.load();
+    return done(std::move(at));
+  }
   if (impl_->failed.load()) return done(fail(ErrorCode::unavailable, impl_->failure()));
   PendingAppend pending;
   pending.barrier = true;

@@ -111,6 +111,11 @@ class EventStore {
   Result<std::optional<std::pair<Hash256, AppendResult>>> find_idempotency(
       std::string_view idempotency_key) const;
 
+  /// What is wrong with `request` (sizes, identifiers, text), as append_async would refuse it with
+  /// invalid_argument; nullopt when it is acceptable. Pure; for callers that must know before
+  /// they act (the pipeline applies events to its state before appending them).
+  static std::optional<std::string> check_request(const AppendRequest& request);
+
   /// Blocking append: queues the request and waits for its durable outcome.
   Result<AppendResult> append(AppendRequest request);
 

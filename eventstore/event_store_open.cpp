@@ -109,7 +109,15 @@ std::int64_t system_clock_us() {
       .count();
 }
 
-enum class DirState { absent, empty, rocksdb, foreign };
+enum class DirState { absent, empty, rocksdb, interrupted, foreign };
+
+// Files RocksDB writes while creating a database, before CURRENT names it: a directory holding
+// only these is a creation that was killed half-way.
+bool is_bootstrap_file(const std::string& name) {
+  return name == "LOCK" || name == "IDENTITY" || name == "LOG" || name.starts_with("LOG.old.") ||
+         name.starts_with("MANIFEST-") || name.starts_with("OPTIONS-") || name.ends_with(".log") ||
+         name.ends_with(".dbtmp");
+}
 
 // Looks at the directory without changing it.
 Result<DirState> inspect(const fs::path& dir) {
@@ -125,7 +133,11 @@ Result<DirState> inspect(const fs::path& dir) {
   if (fs::exists(dir / "CURRENT", ec)) return DirState::rocksdb;
   fs::directory_iterator it(dir, ec);
   if (ec) return fail(ErrorCode::io_error, "cannot list " + dir.string() + ": " + ec.message());
-  return it == fs::directory_iterator() ? DirState::empty : DirState::foreign;
+  if (it == fs::directory_iterator()) return DirState::empty;
+  for (; it != fs::directory_iterator(); it.increment(ec)) {
+    if (ec || !is_bootstrap_file(it->path().filename().string())) return DirState::foreign;
+  }
+  return DirState::interrupted;
 }
 
 }  // namespace
@@ -318,9 +330,15 @@ Result<std::unique_ptr<EventStore>> EventStore::open(Options options) {
     return fail(ErrorCode::failed_precondition,
                 path + " is not an Ordo data directory: it holds files but no database");
   }
-  const bool creating = *state == DirState::absent || *state == DirState::empty;
+  const bool creating = *state == DirState::absent || *state == DirState::empty ||
+                        *state == DirState::interrupted;
   if (creating && (options.read_only || !options.create_if_missing)) {
     return fail(ErrorCode::failed_precondition, path + " holds no Ordo data");
+  }
+  if (*state == DirState::interrupted) {
+    std::error_code ec;
+    for (const auto& entry : fs::directory_iterator(options.data_dir, ec)) fs::remove(entry.path(), ec);
+    if (ec) return fail(ErrorCode::io_error, "cannot clear " + path + ": " + ec.message());
   }
   if (*state == DirState::absent) {
     std::error_code ec;

@@ -69,9 +69,11 @@ void EventStore::Impl::stop_threads() {
 }
 
 void EventStore::Impl::enqueue(PendingAppend pending) {
+  bool closing = false;
   {
     std::unique_lock lock(queue_mutex);
-    if (!stopping && queue.size() < options.queue_requests_max) {
+    closing = stopping;
+    if (!closing && queue.size() < options.queue_requests_max) {
       queue.push_back(std::move(pending));
       lock.unlock();
       queue_cv.notify_one();
@@ -79,7 +81,7 @@ void EventStore::Impl::enqueue(PendingAppend pending) {
     }
   }
   // Answered outside the lock: the callback may submit again.
-  if (stopping) {
+  if (closing) {
     pending.done(fail(ErrorCode::unavailable, "the event store is closing"));
   } else {
     pending.done(fail(ErrorCode::overloaded, "the append queue is full (" +

@@ -161,7 +161,7 @@ int run_order(const std::string& data_dir, const std::string& order_id) {
   if (!scanned) return report(scanned.error());
   if (view.is_null()) return report(Error{ErrorCode::not_found, "no order " + order_id});
   view["timeline"] = timeline;
-  std::cout << view.dump(2) << "\n";
+  std::cout << view.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
   return kExitOk;
 }
 

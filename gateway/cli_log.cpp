@@ -94,7 +94,7 @@ int run_tail(const std::string& data_dir, std::uint64_t count, std::uint64_t fro
   const std::uint64_t start = from > 0 ? from : (head > count ? head - count + 1 : 1);
   auto events = (*store)->read_all(start, count);
   if (!events) return report(events.error());
-  for (const auto& e : *events) std::cout << to_json(e).dump() << "\n";
+  for (const auto& e : *events) std::cout << to_json(e).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
   return kExitOk;
 }
 
@@ -150,7 +150,7 @@ int run_generate(const GenerateOptions& o) {
     eventstore::AppendRequest request;
     request.writes.push_back({"generated-" + std::to_string(i % o.streams),
                               eventstore::ExpectedVersion::any(),
-                              {{"Generated", 1, payload.dump()}}});
+                              {{"Generated", 1, payload.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)}}});
     request.actor = {eventstore::ActorKind::system, "ordo log generate"};
     (*store)->append_async(std::move(request), [&](Result<eventstore::AppendResult> r) {
       std::lock_guard lock(mutex);

@@ -1,5 +1,8 @@
 // Stock commands, and order commands with what they mean for stock: a cancelled line releases its
 // reservation, a line whose preparation starts is picked, a shipped line leaves the site's stock.
+#include <map>
+#include <set>
+
 #include "projections/pipeline.h"
 
 namespace ordo::projections {
@@ -35,9 +38,13 @@ const std::vector<std::uint32_t>* lines_of(const order::Event& event) {
 }
 
 // Adds the stock events that follow `events` of an order (whose state before them is `before`).
+// Two lines of one SKU at one site act on the same stock stream: the second is decided against
+// the stock as the first left it (a scratch copy, made only for streams touched twice).
 std::optional<Rejection> add_stock_followups(const EngineState& state, const order::State& before,
                                              const std::vector<order::Event>& events,
                                              domain::Instant at, StreamEvents& out) {
+  std::map<std::string, stock::State> scratch;
+  std::set<std::string> touched;
   for (const auto& event : events) {
     const auto* lines = lines_of(event);
     if (lines == nullptr) continue;
@@ -45,15 +52,28 @@ std::optional<Rejection> add_stock_followups(const EngineState& state, const ord
       const auto found = std::find_if(before.lines.begin(), before.lines.end(),
                                       [&](const auto& l) { return l.line.line == line_no; });
       if (found == before.lines.end() || found->site_id.empty()) continue;  // never reserved
-      const auto id = reservation_id(before.placed.order_id, line_no);
-      auto command = stock_followup(event, id, at);
+      auto command = stock_followup(event, reservation_id(before.placed.order_id, line_no), at);
       if (!command) continue;
-      const auto* current = state.stock(found->site_id, found->line.sku);
-      auto decided = stock::decide(*command, or_empty(current));
+      auto stream = stock_stream(found->site_id, found->line.sku);
+      const stock::State* basis = &or_empty(state.stock(found->site_id, found->line.sku));
+      if (touched.contains(stream)) {
+        auto [it, inserted] = scratch.try_emplace(stream, *basis);
+        if (inserted) {
+          for (const auto& [s, decided] : out) {
+            if (s != stream) continue;
+            for (const auto& e : decided) it->second = stock::evolve(std::move(it->second), std::get<stock::Event>(e));
+          }
+        }
+        basis = &it->second;
+      }
+      auto decided = stock::decide(*command, *basis);
       if (!decided) return decided.error();
+      touched.insert(stream);
       if (decided->empty()) continue;
-      out.emplace_back(stock_stream(found->site_id, found->line.sku),
-                       std::vector<DomainEvent>(decided->begin(), decided->end()));
+      if (auto it = scratch.find(stream); it != scratch.end()) {
+        for (const auto& e : *decided) it->second = stock::evolve(std::move(it->second), e);
+      }
+      out.emplace_back(std::move(stream), std::vector<DomainEvent>(decided->begin(), decided->end()));
     }
   }
   return std::nullopt;

@@ -245,13 +245,8 @@ void Pipeline::commit(Pending& pending, Decided decided) {
   merge_streams(decided.streams);
   eventstore::AppendRequest request;
   for (auto& [stream, events] : decided.streams) {
-    const std::uint64_t version = state_.version(stream);
-    eventstore::StreamWrite write{stream, eventstore::ExpectedVersion::exact(version), {}};
-    for (const auto& e : events) {
-      write.events.push_back(eventstore::codec::encode(e));
-      state_.apply(stream, e);
-    }
-    state_.set_version(stream, version + events.size());
+    eventstore::StreamWrite write{stream, eventstore::ExpectedVersion::exact(state_.version(stream)), {}};
+    for (const auto& e : events) write.events.push_back(eventstore::codec::encode(e));
     request.writes.push_back(std::move(write));
   }
   auto& submission = pending.submission;
@@ -260,6 +255,24 @@ void Pipeline::commit(Pending& pending, Decided decided) {
   request.actor = submission.actor;
   request.correlation_id = submission.correlation_id;
   if (submission.render) request.response = submission.render(outcome);
+  // Checked before the state changes: once applied, a refused append would leave the state
+  // ahead of the log.
+  if (auto problem = eventstore::EventStore::check_request(request)) {
+    rejected_.fetch_add(1, std::memory_order_relaxed);
+    return answer_after_barrier(std::move(pending.done),
+                                std::unexpected(Refusal{domain::Rejection{
+                                    domain::Rejection::Code::invalid, *problem}}));
+  }
+  for (std::size_t w = 0; w < request.writes.size(); ++w) {
+    const auto& [stream, events] = decided.streams[w];
+    for (const auto& e : events) state_.apply(stream, e);
+    state_.set_version(stream, state_.version(stream) + events.size());
+  }
+  {
+    std::unique_lock lock(appends_mutex_);
+    appends_cv_.wait(lock, [&] { return appends_in_flight_ < options_.appends_in_flight_max; });
+    ++appends_in_flight_;
+  }
   const std::string key = submission.idempotency_key;
   if (!key.empty()) {
     std::lock_guard lock(keys_mutex_);
@@ -268,6 +281,11 @@ void Pipeline::commit(Pending& pending, Decided decided) {
   store_.append_async(std::move(request), [this, done = std::move(pending.done),
                                            outcome = std::move(outcome),
                                            key](Result<eventstore::AppendResult> r) mutable {
+    {
+      std::lock_guard lock(appends_mutex_);
+      --appends_in_flight_;
+    }
+    appends_cv_.notify_one();
     Answer answer;
     if (!r) {
       // The in-memory state already holds these events: it no longer matches the log.

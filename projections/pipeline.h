@@ -75,6 +75,10 @@ struct Submission {
 struct PipelineOptions {
   std::size_t queue_max = 8192;  // submissions waiting; beyond: overloaded
   std::size_t batch_max = 512;   // submissions decided per turn
+  // Appends handed to the event store and not yet answered. Below the store's own queue limit,
+  // so the store never refuses the pipeline for load: the pipeline waits instead, and its queue
+  // fills and answers overloaded to callers.
+  std::size_t appends_in_flight_max = 4096;
 };
 
 struct PipelineStats {
@@ -139,6 +143,9 @@ class Pipeline {
   std::atomic<std::uint64_t> decided_{0};
   std::atomic<std::uint64_t> rejected_{0};
   std::atomic<std::uint64_t> outstanding_{0};  // answers not yet given
+  std::mutex appends_mutex_;
+  std::condition_variable appends_cv_;
+  std::size_t appends_in_flight_ = 0;
   std::mutex outstanding_mutex_;
   std::condition_variable outstanding_cv_;
 };

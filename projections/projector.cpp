@@ -129,7 +129,16 @@ Result<std::uint64_t> Projector::apply_batch(const std::vector<eventstore::Recor
       const auto* s = state_.order(*order_id);
       work.orders_before.emplace(*order_id, s ? std::optional(*s) : std::nullopt);
     }
+    std::vector<std::string> channels_before;
+    const bool config_event = e.stream.starts_with("config-");
+    if (config_event) {
+      for (const auto& view : state_.inventory_views().channels) channels_before.push_back(view.channel);
+    }
     state_.apply(e.stream, *decoded);
+    if (config_event) {
+      std::erase_if(channels_before, [&](const std::string& c) { return state_.inventory_views().find(c) != nullptr; });
+      models::drop_channels(channels_before, sellable_, writes_for(kSellable) ? &writes : nullptr);
+    }
     if (order_id && state_.order(*order_id) != nullptr && writes_for(kOrderView)) {
       models::order_timeline_write(e, *decoded, *order_id, writes);
       work.order_views.insert(*order_id);
@@ -155,8 +164,11 @@ Result<std::uint64_t> Projector::apply_batch(const std::vector<eventstore::Recor
     if (const auto* s = state_.stock(site_id, sku)) models::site_stock_writes(site_id, sku, *s, writes);
   }
   const bool sellable_writes = events.back().position > checkpoint[kSellable];
+  // Straddling the checkpoint (a restart): memory was folded from events whose figures were
+  // stored earlier, so "unchanged from memory" does not mean "unchanged from what is stored".
+  const bool straddles = sellable_writes && events.front().position <= checkpoint[kSellable];
   for (const auto& [sku, at] : work.skus) {
-    models::sellable_writes(state_, sku, at, sellable_, sellable_writes ? &writes : nullptr);
+    models::sellable_writes(state_, sku, at, sellable_, sellable_writes ? &writes : nullptr, straddles);
   }
   lock.unlock();
   deduplicate(writes);

@@ -110,7 +110,7 @@ std::optional<SellableFigure> decode_sellable(std::string_view value) {
 
 void sellable_writes(const EngineState& state, std::string_view sku, domain::Instant now,
                      std::unordered_map<std::string, SellableFigure>& memory,
-                     std::vector<eventstore::ProjectionWrite>* out) {
+                     std::vector<eventstore::ProjectionWrite>* out, bool write_unchanged) {
   const auto* item = state.item(sku);
   if (item == nullptr) return;
   std::vector<domain::sellable::SiteStock> stocks;
@@ -130,7 +130,22 @@ void sellable_writes(const EngineState& state, std::string_view sku, domain::Ins
     const bool changed = inserted || it->second.total != figure.total ||
                          it->second.now != figure.now || it->second.future != figure.future;
     it->second = figure;
-    if (out != nullptr && changed) out->push_back({kSellableFamily, it->first, encode_sellable(figure)});
+    if (out != nullptr && (changed || write_unchanged)) out->push_back({kSellableFamily, it->first, encode_sellable(figure)});
+  }
+}
+
+void drop_channels(const std::vector<std::string>& removed,
+                   std::unordered_map<std::string, SellableFigure>& memory,
+                   std::vector<eventstore::ProjectionWrite>* out) {
+  if (removed.empty()) return;
+  for (auto it = memory.begin(); it != memory.end();) {
+    const std::string_view channel = std::string_view(it->first).substr(it->first.find('\0') + 1);
+    if (std::find(removed.begin(), removed.end(), channel) == removed.end()) {
+      ++it;
+      continue;
+    }
+    if (out != nullptr) out->push_back({kSellableFamily, it->first, std::nullopt});
+    it = memory.erase(it);
   }
 }
 
@@ -139,7 +154,7 @@ void order_view_write(const std::string& order_id, const order::State& order,
   std::string key = order_id;
   key.push_back('\0');
   key.append("view");
-  out.push_back({kOrdersFamily, std::move(key), view_json(order_id, order).dump()});
+  out.push_back({kOrdersFamily, std::move(key), view_json(order_id, order).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)});
 }
 
 void order_timeline_write(const eventstore::RecordedEvent& event,
@@ -157,7 +172,7 @@ void order_timeline_write(const eventstore::RecordedEvent& event,
   key.append("event");
   key.push_back('\0');
   eventstore::put_u64_be(key, event.position);
-  out.push_back({kOrdersFamily, std::move(key), entry.dump()});
+  out.push_back({kOrdersFamily, std::move(key), entry.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)});
 }
 
 void order_index_writes(const order::State* before, const order::State& after,
@@ -189,7 +204,7 @@ void site_stock_writes(const std::string& site_id, const std::string& sku,
   std::string key = site_id;
   key.push_back('\0');
   key.append(sku);
-  out.push_back({kStockFamily, std::move(key), doc.dump()});
+  out.push_back({kStockFamily, std::move(key), doc.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)});
 }
 
 std::optional<std::string> order_of(std::string_view stream,

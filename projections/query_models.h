@@ -16,10 +16,17 @@ std::string sellable_key(std::string_view sku, std::string_view channel);
 std::string encode_sellable(const SellableFigure& figure);
 std::optional<SellableFigure> decode_sellable(std::string_view value);
 
-/// Recomputes `sku` for every channel at `now`; updates `memory` and appends the writes.
+/// Recomputes `sku` for every channel at `now`; updates `memory` and appends the writes of the
+/// figures that changed (all of them with `write_unchanged`: the stored value may differ from
+/// memory when a batch straddles the checkpoint).
 void sellable_writes(const EngineState& state, std::string_view sku, domain::Instant now,
                      std::unordered_map<std::string, SellableFigure>& memory,
-                     std::vector<eventstore::ProjectionWrite>* out);
+                     std::vector<eventstore::ProjectionWrite>* out, bool write_unchanged);
+
+/// Forgets the figures of channels that are no longer configured, and deletes them.
+void drop_channels(const std::vector<std::string>& removed,
+                   std::unordered_map<std::string, SellableFigure>& memory,
+                   std::vector<eventstore::ProjectionWrite>* out);
 
 /// The order's view document: its status, lines and addresses.
 void order_view_write(const std::string& order_id, const domain::order::State& order,

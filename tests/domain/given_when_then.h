@@ -1,5 +1,5 @@
 // Given / when / then for deciders: a history of events, a command, and the events (or the
-// rejection) expected. Every scenario also checks that evolve accepts what decide emitted.
+// rejection) expected. `then` returns the state after the emitted events, for follow-up checks.
 //
 //   Scenario<StockDecider>()
 //       .given({stock::StockReceived{5, "po-1"}})

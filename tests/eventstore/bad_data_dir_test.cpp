@@ -63,6 +63,17 @@ TEST(BadDataDir, SomeoneElsesFilesAreLeftAlone) {
   expect_refused(dir / "data", "not an Ordo data directory");
 }
 
+TEST(BadDataDir, ACreationKilledBeforeRocksDbNamedItsDatabaseIsCompleted) {
+  TempDir dir;
+  std::filesystem::create_directories(dir / "data");
+  for (const char* name : {"LOCK", "LOG", "IDENTITY", "MANIFEST-000001", "000003.log"}) {
+    std::ofstream(dir / "data" / name) << "";
+  }
+  auto store = EventStore::open(testing::options_for(dir / "data"));
+  ASSERT_TRUE(store) << store.error().to_string();
+  EXPECT_TRUE((*store)->append("s", ExpectedVersion::any(), testing::events(1)));
+}
+
 TEST(BadDataDir, AnotherRocksDbDatabaseIsLeftAlone) {
   TempDir dir;
   {
