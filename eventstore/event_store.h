@@ -30,6 +30,10 @@
 #include "domain/result.h"
 #include "eventstore/types.h"
 
+namespace rocksdb {
+struct DBOptions;
+}
+
 namespace ordo::eventstore {
 
 enum class Durability : std::uint8_t {
@@ -49,6 +53,8 @@ struct Options {
   // Column families for query models (projections/), created when missing. Existing ones are
   // always opened, listed here or not.
   std::vector<std::string> projection_families;
+  // Adjusts RocksDB's options before opening (tests inject a faulty file system here).
+  std::function<void(rocksdb::DBOptions&)> configure_rocksdb;
 };
 
 /// One change to a query model: `value` set puts, unset deletes.

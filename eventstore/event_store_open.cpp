@@ -85,7 +85,7 @@ rocksdb::DBOptions db_options(const Options& options) {
   db.info_log_level = rocksdb::InfoLogLevel::WARN_LEVEL;
   db.keep_log_file_num = 5;
   db.paranoid_checks = true;
-  (void)options;
+  if (options.configure_rocksdb) options.configure_rocksdb(db);
   return db;
 }
 
