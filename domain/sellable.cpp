@@ -175,6 +175,20 @@ Result compute(const InventoryViews& views, std::string_view channel, const cata
   return result;
 }
 
+std::int64_t sellable_at_site(const InventoryViews& views, std::string_view channel,
+                              const catalog::Item& item, const SiteStock& stock) {
+  const ChannelView* view = views.find(channel);
+  if (view == nullptr) return 0;
+  Expects(stock.site != nullptr && stock.stock != nullptr);
+  if (!matches(view->sites, stock.site_id, *stock.site)) return 0;
+  // The same arithmetic as contribution(), which a property test holds it to.
+  const std::int64_t held_back =
+      add_saturated(add_saturated(non_negative(stock.stock->reserved), safety_at(*view, stock, item)),
+                    excluded_at(views, view->channel, stock, item));
+  const std::int64_t on_hand = stock.stock->on_hand;
+  return share_of(on_hand > held_back ? on_hand - held_back : 0, view->share_percent);
+}
+
 std::vector<std::string> explain(const Result& result) {
   std::vector<std::string> lines;
   if (!result.known_channel) {

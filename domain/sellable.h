@@ -60,6 +60,12 @@ struct Result {
 Result compute(const InventoryViews& views, std::string_view channel, const catalog::Item& item,
                std::span<const SiteStock> stocks, Instant now);
 
+/// What `channel` may sell of `item` from one site now (its `shared` units), without building a
+/// Result: 0 for an unknown channel or a site the channel's view does not select. For sourcing,
+/// which asks this for every candidate site of every line.
+std::int64_t sellable_at_site(const InventoryViews& views, std::string_view channel,
+                              const catalog::Item& item, const SiteStock& stock);
+
 /// The explanation as short sentences, e.g. "site PAR-01: 12 on hand - 2 reserved - 1 safety = 9,
 /// 80% shared = 7".
 std::vector<std::string> explain(const Result& result);

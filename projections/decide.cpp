@@ -34,16 +34,15 @@ Rejection invalid_id(std::string_view what, std::string_view id) {
                                         "' must be 1 to 64 characters of A-Z a-z 0-9 . _ -"};
 }
 
-/// What `channel` may sell of `sku` from `site_id` now (0 when the view does not select it).
+/// What `channel` may sell of `sku` from `site_id` from stock on hand (receipts do not serve an
+/// order today); 0 when the view does not select the site.
 std::int64_t sellable_at(const EngineState& state, const std::string& channel,
-                         const domain::catalog::Item& item, const std::string& site_id,
-                         domain::Instant now) {
+                         const domain::catalog::Item& item, const std::string& site_id) {
   const auto* site = state.site(site_id);
   const auto* stock_state = state.stock(site_id, item.sku);
   if (site == nullptr || stock_state == nullptr) return 0;
-  const domain::sellable::SiteStock one{site_id, &site->profile, stock_state};
-  auto result = domain::sellable::compute(state.inventory_views(), channel, item, {&one, 1}, now);
-  return result.sites.empty() ? 0 : result.sites.front().shared;
+  return domain::sellable::sellable_at_site(state.inventory_views(), channel, item,
+                                            {site_id, &site->profile, stock_state});
 }
 
 struct Candidate {
@@ -72,7 +71,7 @@ std::expected<std::vector<order::Allocation>, Rejection> source(
     for (auto it = demand.begin(); it != demand.end() && c.headroom >= 0; ++it) {
       const auto& [item, quantity] = it->second;
       c.headroom = std::min(c.headroom,
-                            sellable_at(state, command.channel, *item, site_id, command.at) - quantity);
+                            sellable_at(state, command.channel, *item, site_id) - quantity);
     }
     if (c.headroom >= 0) candidates.push_back(std::move(c));
   }
@@ -90,7 +89,7 @@ std::expected<std::vector<order::Allocation>, Rejection> source(
     std::string chosen;
     std::int64_t most = 0;
     for (const auto& site_id : state.sites_with(line.sku)) {
-      const auto left = sellable_at(state, command.channel, *items[i], site_id, command.at) -
+      const auto left = sellable_at(state, command.channel, *items[i], site_id) -
                         taken[{site_id, line.sku}];
       if (left >= line.quantity && left > most) {
         most = left;

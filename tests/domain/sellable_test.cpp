@@ -441,3 +441,28 @@ RC_GTEST_PROP(SellableLaws, AFullShareWithoutHoldbacksSellsAllThatIsAvailable, (
 
 }  // namespace
 }  // namespace ordo::domain::sellable
+
+namespace ordo::domain::sellable {
+namespace {
+
+// Sourcing asks one site at a time: that answer must be the site's share in the full result.
+RC_GTEST_PROP(SellableLaws, OneSiteAtATimeAgreesWithTheFullComputation, ()) {
+  const InventoryViews document = random_views(*rc::gen::inRange(0, 101), true);
+  const Network network = random_network();
+  const auto item = random_item();
+  const auto stocks = network.stocks();
+  const Result result = compute(document, "web", item, stocks, kNow);
+  std::size_t selected = 0;
+  for (const auto& stock : stocks) {
+    const auto alone = sellable_at_site(document, "web", item, stock);
+    const auto it = std::find_if(result.sites.begin(), result.sites.end(),
+                                 [&](const auto& s) { return s.site_id == stock.site_id; });
+    RC_ASSERT(alone == (it == result.sites.end() ? 0 : it->shared));
+    if (it != result.sites.end()) ++selected;
+  }
+  RC_ASSERT(selected == result.sites.size());
+  if (!stocks.empty()) RC_ASSERT(sellable_at_site(document, "no-such-channel", item, stocks.front()) == 0);
+}
+
+}  // namespace
+}  // namespace ordo::domain::sellable
