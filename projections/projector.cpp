@@ -39,6 +39,12 @@ void deduplicate(std::vector<eventstore::ProjectionWrite>& writes) {
   writes = std::move(kept);
 }
 
+eventstore::EventView view_of(const eventstore::RecordedEvent& e) {
+  return {e.position,       e.stream,         e.stream_version, e.type,
+          e.schema_version, e.recorded_at_us, e.correlation_id, e.causation_id,
+          e.actor.kind,     e.actor.id,       e.payload};
+}
+
 }  // namespace
 
 std::vector<std::string> projection_families() {
@@ -56,7 +62,6 @@ Result<std::unique_ptr<Projector>> Projector::start(eventstore::EventStore& stor
     if (!checkpoint) return std::unexpected(checkpoint.error());
     projector->checkpoints_[p.name] = *checkpoint;
   }
-  projector->subscription_ = store.subscribe(1);
   if (auto caught_up = projector->catch_up(); !caught_up) {
     return std::unexpected(caught_up.error());
   }
@@ -74,14 +79,17 @@ Projector::~Projector() {
   if (thread_.joinable()) thread_.join();
 }
 
+// Catches up on borrowed views of the log (no copies), then hands over to a subscription.
 Result<void> Projector::catch_up() {
   const std::uint64_t target = store_.durable_position();
   while (position_.load() < target) {
-    auto events = subscription_->next(kBatchEventsMax, std::chrono::milliseconds(0));
-    if (!events) return std::unexpected(events.error());
-    if (events->empty()) break;
-    if (auto applied = apply_batch(*events); !applied) return std::unexpected(applied.error());
+    const std::uint64_t from = position_.load() + 1;
+    const std::uint64_t to = std::min<std::uint64_t>(target, from + kBatchEventsMax - 1);
+    auto applied = apply_batch([&](const Visitor& visit) { return store_.for_each(from, to, visit); });
+    if (!applied) return std::unexpected(applied.error());
+    if (*applied == 0) break;
   }
+  subscription_ = store_.subscribe(position_.load() + 1);
   return {};
 }
 
@@ -89,7 +97,12 @@ void Projector::follow_loop() {
   while (!stopping_.load()) {
     auto events = subscription_->next(kBatchEventsMax, std::chrono::milliseconds(100));
     if (events && events->empty()) continue;
-    auto applied = events ? apply_batch(*events) : Result<std::uint64_t>(std::unexpected(events.error()));
+    auto applied = events ? apply_batch([&](const Visitor& visit) -> Result<std::uint64_t> {
+      for (const auto& e : *events) {
+        if (!visit(view_of(e))) break;
+      }
+      return events->size();
+    }) : Result<std::uint64_t>(std::unexpected(events.error()));
     if (!applied) {
       // Queries keep answering from the last good state; the process must be looked at.
       std::cerr << "ordo: projections stopped: " << applied.error().to_string() << "\n";
@@ -109,18 +122,23 @@ struct BatchWork {
   std::map<std::string, domain::Instant> skus;  // sellable, with the time to compute at
 };
 
-Result<std::uint64_t> Projector::apply_batch(const std::vector<eventstore::RecordedEvent>& events) {
+Result<std::uint64_t> Projector::apply_batch(const Feed& feed) {
   std::vector<eventstore::ProjectionWrite> writes;
   std::uint64_t checkpoint[4];
   for (std::size_t m = 0; m < 4; ++m) checkpoint[m] = checkpoints_[kProjections[m].name];
   BatchWork work;
+  std::uint64_t first = 0, last = 0;
+  std::optional<Error> problem;
   std::unique_lock lock(state_mutex_);
-  for (const auto& e : events) {
-    if (!eventstore::codec::is_domain_type(e.type)) continue;
+  auto fed = feed([&](const eventstore::EventView& e) {
+    if (first == 0) first = e.position;
+    last = e.position;
+    if (!eventstore::codec::is_domain_type(e.type)) return true;
     auto decoded = eventstore::codec::decode(e.type, e.schema_version, e.payload);
     if (!decoded) {
-      return fail(decoded.error().code,
-                  "position " + std::to_string(e.position) + ": " + decoded.error().message);
+      problem = Error{decoded.error().code,
+                      "position " + std::to_string(e.position) + ": " + decoded.error().message};
+      return false;
     }
     auto writes_for = [&](Model m) { return e.position > checkpoint[m]; };
     const auto order_id = models::order_of(e.stream, *decoded);
@@ -151,7 +169,11 @@ Result<std::uint64_t> Projector::apply_batch(const std::vector<eventstore::Recor
     } else if (e.stream.starts_with("config-") || e.stream.starts_with("site-")) {
       for (const auto& [sku, item] : state_.items()) work.skus[sku] = e.recorded_at_us;
     }
-  }
+    return true;
+  });
+  if (!fed) return std::unexpected(fed.error());
+  if (problem) return std::unexpected(*problem);
+  if (last == 0) return 0;
   for (const auto& [order_id, before] : work.orders_before) {
     if (const auto* after = state_.order(order_id)) {
       models::order_index_writes(before ? &*before : nullptr, *after, writes);
@@ -163,16 +185,15 @@ Result<std::uint64_t> Projector::apply_batch(const std::vector<eventstore::Recor
   for (const auto& [site_id, sku] : work.site_stock) {
     if (const auto* s = state_.stock(site_id, sku)) models::site_stock_writes(site_id, sku, *s, writes);
   }
-  const bool sellable_writes = events.back().position > checkpoint[kSellable];
+  const bool sellable_writes = last > checkpoint[kSellable];
   // Straddling the checkpoint (a restart): memory was folded from events whose figures were
   // stored earlier, so "unchanged from memory" does not mean "unchanged from what is stored".
-  const bool straddles = sellable_writes && events.front().position <= checkpoint[kSellable];
+  const bool straddles = sellable_writes && first <= checkpoint[kSellable];
   for (const auto& [sku, at] : work.skus) {
     models::sellable_writes(state_, sku, at, sellable_, sellable_writes ? &writes : nullptr, straddles);
   }
   lock.unlock();
   deduplicate(writes);
-  const std::uint64_t last = events.back().position;
   std::vector<std::pair<std::string, std::uint64_t>> advanced;
   for (const auto& p : kProjections) {
     if (last > checkpoints_[p.name]) advanced.emplace_back(p.family, last);
@@ -188,7 +209,7 @@ Result<std::uint64_t> Projector::apply_batch(const std::vector<eventstore::Recor
     position_.store(last);
   }
   position_cv_.notify_all();
-  return events.size();
+  return *fed;
 }
 
 std::optional<SellableFigure> Projector::sellable(std::string_view channel,

@@ -79,7 +79,10 @@ class Projector {
  private:
   explicit Projector(eventstore::EventStore& store);
   Result<void> catch_up();
-  Result<std::uint64_t> apply_batch(const std::vector<eventstore::RecordedEvent>& events);
+  using Visitor = std::function<bool(const eventstore::EventView&)>;
+  /// Feeds events in log order to a visitor; returns how many it fed.
+  using Feed = std::function<Result<std::uint64_t>(const Visitor&)>;
+  Result<std::uint64_t> apply_batch(const Feed& feed);
   void follow_loop();
 
   eventstore::EventStore& store_;

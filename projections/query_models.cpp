@@ -157,7 +157,7 @@ void order_view_write(const std::string& order_id, const order::State& order,
   out.push_back({kOrdersFamily, std::move(key), view_json(order_id, order).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)});
 }
 
-void order_timeline_write(const eventstore::RecordedEvent& event,
+void order_timeline_write(const eventstore::EventView& event,
                           const eventstore::codec::DomainEvent& decoded,
                           const std::string& order_id,
                           std::vector<eventstore::ProjectionWrite>& out) {
@@ -165,7 +165,7 @@ void order_timeline_write(const eventstore::RecordedEvent& event,
                 {"at_us", event.recorded_at_us},
                 {"type", event.type},
                 {"stream", event.stream},
-                {"actor", std::string(eventstore::to_string(event.actor.kind)) + ":" + event.actor.id}};
+                {"actor", std::string(eventstore::to_string(event.actor_kind)) + ":" + std::string(event.actor_id)}};
   add_details(decoded, entry);
   std::string key = order_id;
   key.push_back('\0');

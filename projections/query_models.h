@@ -32,7 +32,7 @@ void drop_channels(const std::vector<std::string>& removed,
 void order_view_write(const std::string& order_id, const domain::order::State& order,
                       std::vector<eventstore::ProjectionWrite>& out);
 /// One timeline entry of the order for an event that concerns it.
-void order_timeline_write(const eventstore::RecordedEvent& event,
+void order_timeline_write(const eventstore::EventView& event,
                           const eventstore::codec::DomainEvent& decoded,
                           const std::string& order_id,
                           std::vector<eventstore::ProjectionWrite>& out);
