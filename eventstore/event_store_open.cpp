@@ -302,11 +302,12 @@ Result<void> load_head(EventStore::Impl& impl) {
     last_hash = sha256(it->value().ToStringView());
     last_recorded_at = decoded->event.recorded_at_us;
   }
-  if (!impl.options.read_only && (last_position != head->first || last_hash != head->second)) {
-    return fail(ErrorCode::corruption,
-                "the log ends at position " + std::to_string(last_position) +
-                    " but its recorded head is position " + std::to_string(head->first) +
-                    " with another hash: the log was truncated or edited; run `ordo log verify`");
+  if (last_position != head->first || last_hash != head->second) {
+    impl.head_problem = "the log ends at position " + std::to_string(last_position) +
+                        " but its recorded head is position " + std::to_string(head->first) +
+                        " with another hash: the log was truncated or edited; run `ordo log verify`";
+    // Read-only opens go on, so that `ordo log verify` can say where the log breaks.
+    if (!impl.options.read_only) return fail(ErrorCode::corruption, impl.head_problem);
   }
   impl.next_position = last_position + 1;
   impl.last_hash = last_hash;
@@ -356,6 +357,10 @@ Result<std::unique_ptr<EventStore>> EventStore::open(Options options) {
     }
     if (!probe && probe.error().message.find("newer than this build") != std::string::npos) {
       return std::unexpected(probe.error());
+    }
+    // A cut or edited log is refused here too, before RocksDB writes anything.
+    if (probe && !(*probe)->impl_->head_problem.empty()) {
+      return fail(ErrorCode::corruption, (*probe)->impl_->head_problem);
     }
   }
   auto impl = std::make_unique<Impl>();

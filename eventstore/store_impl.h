@@ -61,6 +61,7 @@ struct EventStore::Impl {
   std::unordered_map<std::string, rocksdb::ColumnFamilyHandle*> projection_handles;
   std::uint64_t format_version = 0;
   std::string store_id;
+  std::string head_problem;  // set when the last event does not match meta/head
 
   // Writer-thread state (set by open before the threads start).
   std::uint64_t next_position = 1;

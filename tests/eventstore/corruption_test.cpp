@@ -157,9 +157,20 @@ TEST(Corruption, ATruncatedLogIsReportedAndNeverExtended) {
   const auto report = verify_read_only(dir.path());
   EXPECT_FALSE(report.ok);
   EXPECT_EQ(report.first_bad_position, 16u);
+  std::map<std::string, std::string> files_before;
+  for (const auto& entry : std::filesystem::directory_iterator(dir.path())) {
+    std::ifstream in(entry.path(), std::ios::binary);
+    files_before[entry.path().filename()] = std::string(std::istreambuf_iterator<char>(in), {});
+  }
   auto writable = EventStore::open(testing::options_for(dir.path()));
   ASSERT_FALSE(writable);
   EXPECT_EQ(writable.error().code, ErrorCode::corruption);
+  std::map<std::string, std::string> files_after;
+  for (const auto& entry : std::filesystem::directory_iterator(dir.path())) {
+    std::ifstream in(entry.path(), std::ios::binary);
+    files_after[entry.path().filename()] = std::string(std::istreambuf_iterator<char>(in), {});
+  }
+  EXPECT_EQ(files_after, files_before) << "refusing a truncated log changed its directory";
 
   auto cli = testing::run_process({testing::binary("ordo"), "log", "verify", "--data",
                                    dir.path().string()});
