@@ -201,7 +201,10 @@ Result<void> open_database(EventStore::Impl& impl, bool creating) {
   db.create_missing_column_families = creating || complete_creation;
   // RocksDB opens a database only with all its column families: add the query models' too.
   std::vector<std::string> existing;
-  if (!creating) (void)rocksdb::DB::ListColumnFamilies(db, path, &existing);
+  if (!creating) {
+    auto listed = rocksdb::DB::ListColumnFamilies(db, path, &existing);
+    if (!listed.ok()) return std::unexpected(to_error(listed, "reading " + path));
+  }
   for (const auto& name : existing) {
     const auto& ours = column_family_names();
     if (std::find(ours.begin(), ours.end(), name) == ours.end()) {

@@ -152,7 +152,6 @@ Run place_orders(p::Pipeline& pipeline, std::size_t in_flight, double seconds, s
   std::mutex mutex;
   std::condition_variable cv;
   std::size_t outstanding = 0, done = 0;
-  std::atomic<bool> stop{false};
   const auto start = Clock::now();
   const auto end = start + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(seconds));
   auto submitter = [&](unsigned seed) {
@@ -203,7 +202,6 @@ Run place_orders(p::Pipeline& pipeline, std::size_t in_flight, double seconds, s
   std::unique_lock lock(mutex);
   cv.wait(lock, [&] { return outstanding == 0; });
   run.orders_per_s = static_cast<double>(done) / std::chrono::duration<double>(Clock::now() - start).count();
-  (void)stop;
   return run;
 }
 
