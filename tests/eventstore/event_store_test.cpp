@@ -349,17 +349,21 @@ TEST(Lifecycle, AFullQueueAnswersOverloaded) {
   TempDir dir;
   std::latch release(1);
   std::atomic<bool> stall{false};
+  std::atomic<bool> writer_stalled{false};
   auto options = testing::options_for(dir.path());
   options.queue_requests_max = 4;
   options.clock_us = [&] {
-    if (stall.load()) release.wait();  // the writer takes its clock once per batch: hold it there
+    if (stall.load()) {  // the writer takes its clock once per batch: hold it there
+      writer_stalled = true;
+      release.wait();
+    }
     return std::int64_t{1};
   };
   auto store = std::move(EventStore::open(options).value());
   stall = true;
   std::atomic<int> overloaded{0}, ok{0};
   std::latch answered(20);
-  for (int i = 0; i < 20; ++i) {
+  auto submit = [&] {
     AppendRequest request;
     request.writes.push_back({"s", ExpectedVersion::any(), events(1)});
     store->append_async(std::move(request), [&](Result<AppendResult> r) {
@@ -367,8 +371,10 @@ TEST(Lifecycle, AFullQueueAnswersOverloaded) {
       else if (r.error().code == ErrorCode::overloaded) overloaded.fetch_add(1);
       answered.count_down();
     });
-    if (i == 0) std::this_thread::sleep_for(std::chrono::milliseconds(50));  // writer takes #0
-  }
+  };
+  submit();  // taken by the writer, which then stalls
+  while (!writer_stalled.load()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  for (int i = 1; i < 20; ++i) submit();
   EXPECT_EQ(overloaded.load(), 15);  // 1 with the writer, 4 queued, 15 refused
   stall = false;
   release.count_down();
