@@ -22,9 +22,12 @@ int report(const Error& error) {
   return kExitError;
 }
 
-Result<std::unique_ptr<eventstore::EventStore>> open_engine_store(const std::string& data_dir) {
+// Only loading data creates a store; a query on a directory without one says so.
+Result<std::unique_ptr<eventstore::EventStore>> open_engine_store(const std::string& data_dir,
+                                                                  bool create = false) {
   eventstore::Options options;
   options.data_dir = data_dir;
+  options.create_if_missing = create;
   options.projection_families = projections::projection_families();
   return eventstore::EventStore::open(std::move(options));
 }
@@ -89,13 +92,14 @@ struct DemoArgs {
 };
 
 int run_demo_data(DemoArgs& args) {
-  auto store = open_engine_store(args.data_dir);
-  if (!store) return report(store.error());
-  auto pipeline = projections::Pipeline::start(**store);
-  if (!pipeline) return report(pipeline.error());
+  // The sites file is read first: a bad one must leave no store behind.
   args.options.now = wall_clock_us();
   auto retailer = demo::build_retailer(args.options);
   if (!retailer) return report(retailer.error());
+  auto store = open_engine_store(args.data_dir, /*create=*/true);
+  if (!store) return report(store.error());
+  auto pipeline = projections::Pipeline::start(**store);
+  if (!pipeline) return report(pipeline.error());
   auto built = submit_all(**pipeline, std::move(*retailer), 512);
   if (!built) return report(built.error());
   print_tally("retailer (configuration, sites, catalog, stock, receipts)", *built);
