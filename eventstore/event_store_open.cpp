@@ -300,12 +300,18 @@ Result<void> load_head(EventStore::Impl& impl) {
     auto position = parse_log_key(it->key().ToStringView());
     if (!position) return fail(ErrorCode::corruption, "the last log key is not 8 bytes");
     auto decoded = decode_envelope(it->value().ToStringView(), *position);
-    if (!decoded) return std::unexpected(decoded.error());
+    if (!decoded) {
+      // A writer must not continue a damaged log; a reader (`ordo log verify`) opens it anyway
+      // so that it can say where the damage is.
+      if (!impl.options.read_only) return std::unexpected(decoded.error());
+      impl.head_problem = decoded.error().message;
+    } else {
+      last_recorded_at = decoded->event.recorded_at_us;
+    }
     last_position = *position;
     last_hash = sha256(it->value().ToStringView());
-    last_recorded_at = decoded->event.recorded_at_us;
   }
-  if (last_position != head->first || last_hash != head->second) {
+  if (impl.head_problem.empty() && (last_position != head->first || last_hash != head->second)) {
     impl.head_problem = "the log ends at position " + std::to_string(last_position) +
                         " but its recorded head is position " + std::to_string(head->first) +
                         " with another hash: the log was truncated or edited; run `ordo log verify`";
