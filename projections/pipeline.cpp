@@ -3,24 +3,8 @@
 
 #include <future>
 
-#include "eventstore/checksum.h"
 
 namespace ordo::projections {
-namespace {
-
-using eventstore::codec::DomainEvent;
-
-// The hash a retry must match when the caller gave none: the command's own encoding.
-eventstore::Hash256 hash_of(const StreamEvents& decided, const Command& command) {
-  std::string canonical = std::to_string(command.index());
-  for (const auto& [stream, events] : decided) {
-    canonical.append(stream).push_back('\0');
-    for (const auto& e : events) canonical.append(eventstore::codec::encode(e).payload);
-  }
-  return eventstore::sha256(canonical);
-}
-
-}  // namespace
 
 struct Pipeline::Decided {
   StreamEvents streams;
@@ -147,9 +131,6 @@ void Pipeline::handle(Pending pending) {
     return answer_after_barrier(std::move(pending.done), std::unexpected(Refusal{streams.error()}));
   }
   decided.streams = std::move(*streams);
-  if (!pending.submission.idempotency_key.empty() && !pending.submission.request_hash) {
-    pending.submission.request_hash = hash_of(decided.streams, pending.submission.command);
-  }
   commit(pending, std::move(decided));
 }
 
@@ -167,7 +148,7 @@ bool Pipeline::check_idempotency(Pending& pending) {
   {
     std::lock_guard lock(keys_mutex_);
     if (auto it = in_flight_.find(key); it != in_flight_.end()) {
-      if (hash && it->second.hash != *hash) return mismatch();
+      if (hash && it->second.hash && *it->second.hash != *hash) return mismatch();
       it->second.waiters.push_back(std::move(pending.done));
       return true;
     }
@@ -276,7 +257,7 @@ void Pipeline::commit(Pending& pending, Decided decided) {
   const std::string key = submission.idempotency_key;
   if (!key.empty()) {
     std::lock_guard lock(keys_mutex_);
-    in_flight_[key].hash = *submission.request_hash;
+    in_flight_[key].hash = submission.request_hash;
   }
   store_.append_async(std::move(request), [this, done = std::move(pending.done),
                                            outcome = std::move(outcome),

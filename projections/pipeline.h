@@ -134,7 +134,7 @@ class Pipeline {
   // Idempotency keys whose append is in flight: a retry waits for the first attempt's answer.
   std::mutex keys_mutex_;
   struct InFlight {
-    eventstore::Hash256 hash{};
+    std::optional<eventstore::Hash256> hash;  // the first attempt's, when its caller gave one
     std::vector<Callback> waiters;
   };
   std::unordered_map<std::string, InFlight> in_flight_;
