@@ -1,12 +1,12 @@
 #include "gateway/json/inventory_views_json.h"
 
-#include <algorithm>
 #include <array>
 #include <cstdint>
-#include <limits>
-#include <span>
+#include <functional>
 #include <string>
 #include <string_view>
+
+#include "gateway/json/reader.h"
 
 namespace ordo::json {
 namespace {
@@ -17,9 +17,6 @@ using nlohmann::json;
 
 constexpr std::array<std::string_view, 4> kSiteTypeNames = {"store", "warehouse", "dark_store",
                                                             "pickup_point"};
-// A message quotes the offending value; a pasted megabyte must not become the message.
-constexpr std::size_t kQuotedValueChars = 60;
-
 constexpr std::array<std::string_view, 2> kRootFields = {"channels", "exclusions"};
 constexpr std::array<std::string_view, 4> kSelectorFields = {"site_ids", "types", "countries",
                                                              "regions"};
@@ -29,55 +26,9 @@ constexpr std::array<std::string_view, 3> kSafetyFields = {"sites", "category_pr
 constexpr std::array<std::string_view, 6> kExclusionFields = {
     "name", "sites", "skus", "category_prefix", "quantity", "for_channels"};
 
-// RFC 6901: "~" is written "~0" and "/" is written "~1" inside a reference token.
-std::string child(const std::string& pointer, std::string_view token) {
-  std::string out = pointer + "/";
-  for (char c : token) {
-    if (c == '~') {
-      out += "~0";
-    } else if (c == '/') {
-      out += "~1";
-    } else {
-      out += c;
-    }
-  }
-  return out;
-}
-
-std::string child(const std::string& pointer, std::size_t index) {
-  return pointer + "/" + std::to_string(index);
-}
-
-// The value as JSON text, cut short; invalid UTF-8 (possible in a json built in code) is replaced.
-std::string quote(const json& value) {
-  std::string text = value.dump(-1, ' ', false, json::error_handler_t::replace);
-  if (text.size() > kQuotedValueChars) text = text.substr(0, kQuotedValueChars) + "...";
-  return text;
-}
-
-std::string describe(const json& value) {
-  const std::string text = quote(value);
-  if (value.is_string()) return "the string " + text;
-  if (value.is_boolean()) return "the boolean " + text;
-  if (value.is_number()) return "the number " + text;
-  if (value.is_null()) return "null";
-  return value.is_array() ? "an array" : "an object";
-}
-
-std::string one_of(std::span<const std::string_view> names) {
-  std::string text;
-  for (std::string_view name : names) {
-    if (!text.empty()) text += ", ";
-    text += name;
-  }
-  return text;
-}
-
 /// Reads one document, collecting every problem instead of stopping at the first.
-class Parser {
+class Parser : public Reader {
  public:
-  std::vector<ConfigError> errors;
-
   domain::InventoryViews document(const json& root) {
     domain::InventoryViews views;
     if (!object(root, "", kRootFields)) return views;
@@ -87,79 +38,17 @@ class Parser {
   }
 
  private:
-  void fail(std::string pointer, std::string message) {
-    errors.push_back({std::move(pointer), std::move(message)});
-  }
-
-  // True when `value` is an object; reports each field it has that is not in `fields`.
-  bool object(const json& value, const std::string& pointer,
-              std::span<const std::string_view> fields) {
-    if (!value.is_object()) {
-      fail(pointer, "expected an object, got " + describe(value));
-      return false;
-    }
-    for (auto it = value.begin(); it != value.end(); ++it) {
-      const std::string& key = it.key();
-      if (std::find(fields.begin(), fields.end(), key) == fields.end()) {
-        fail(child(pointer, key), "unknown field \"" + key + "\" (known: " + one_of(fields) + ")");
-      }
-    }
-    return true;
-  }
-
-  // The field's value, or nullptr when absent (a problem only when `required`).
-  const json* field(const json& object_value, const std::string& pointer, std::string_view key,
-                    bool required) {
-    const auto found = object_value.find(std::string(key));
-    if (found != object_value.end()) return &*found;
-    if (required) fail(child(pointer, key), std::string(key) + " is required");
-    return nullptr;
-  }
-
-  void text(const json& value, const std::string& pointer, std::string& out) {
-    if (value.is_string()) {
-      out = value.get<std::string>();
-    } else {
-      fail(pointer, "expected a string, got " + describe(value));
-    }
-  }
-
-  template <class Int>
-  void integer(const json& value, const std::string& pointer, Int& out) {
-    using Limits = std::numeric_limits<Int>;
-    if (!value.is_number_integer()) {
-      fail(pointer, "expected an integer, got " + describe(value));
-    } else if (value.is_number_unsigned() &&
-               value.get<std::uint64_t>() > static_cast<std::uint64_t>(Limits::max())) {
-      fail(pointer, quote(value) + " is larger than " + std::to_string(Limits::max()));
-    } else if (!value.is_number_unsigned() && value.get<std::int64_t>() < Limits::min()) {
-      fail(pointer, quote(value) + " is smaller than " + std::to_string(Limits::min()));
-    } else if (!value.is_number_unsigned() && value.get<std::int64_t>() > Limits::max()) {
-      fail(pointer, quote(value) + " is larger than " + std::to_string(Limits::max()));
-    } else {
-      out = static_cast<Int>(value.get<std::int64_t>());
-    }
-  }
-
   void site_type(const json& value, const std::string& pointer, SiteType& out) {
-    if (!value.is_string()) {
-      fail(pointer, "expected a site type name, got " + describe(value));
-      return;
+    if (const auto index = choice(value, pointer, kSiteTypeNames, "site type")) {
+      out = static_cast<SiteType>(*index);
     }
-    const std::string& name = value.get_ref<const std::string&>();
-    for (std::size_t i = 0; i < kSiteTypeNames.size(); ++i) {
-      if (kSiteTypeNames[i] == name) {
-        out = static_cast<SiteType>(i);
-        return;
-      }
-    }
-    fail(pointer, "unknown site type " + quote(value) + " (known: " + one_of(kSiteTypeNames) + ")");
   }
 
   // Reads `key` of `parent` (when present) as an array, each element with `read`.
-  template <class T>
+  // `read` is a member of Parser or Reader taking (value, pointer, T& out).
+  template <class T, class Read>
   void array(const json& parent, const std::string& pointer, std::string_view key,
-             std::vector<T>& out, void (Parser::*read)(const json&, const std::string&, T&)) {
+             std::vector<T>& out, Read read) {
     const json* value = field(parent, pointer, key, false);
     if (value == nullptr) return;
     const std::string array_pointer = child(pointer, key);
@@ -169,15 +58,15 @@ class Parser {
     }
     out.resize(value->size());
     for (std::size_t i = 0; i < value->size(); ++i) {
-      (this->*read)((*value)[i], child(array_pointer, i), out[i]);
+      std::invoke(read, *this, (*value)[i], child(array_pointer, i), out[i]);
     }
   }
 
-  template <class T>
+  template <class T, class Read>
   void scalar(const json& parent, const std::string& pointer, std::string_view key, T& out,
-              bool required, void (Parser::*read)(const json&, const std::string&, T&)) {
+              bool required, Read read) {
     if (const json* value = field(parent, pointer, key, required)) {
-      (this->*read)(*value, child(pointer, key), out);
+      std::invoke(read, *this, *value, child(pointer, key), out);
     }
   }
 
@@ -258,7 +147,7 @@ std::expected<domain::InventoryViews, std::vector<ConfigError>> parse_inventory_
     const nlohmann::json& document) {
   Parser parser;
   domain::InventoryViews views = parser.document(document);
-  if (!parser.errors.empty()) return std::unexpected(std::move(parser.errors));
+  if (!parser.ok()) return std::unexpected(parser.take_errors());
   return views;
 }
 
