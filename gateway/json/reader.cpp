@@ -1,6 +1,7 @@
 #include "gateway/json/reader.h"
 
 #include <algorithm>
+#include <cmath>
 #include <utility>
 
 namespace ordo::json {
@@ -65,6 +66,10 @@ std::string quote(const json& value) {
   if (value.is_object()) return "{...}";
   if (value.is_binary()) return "<binary>";
   if (value.is_string()) return quote_text(value.get_ref<const std::string&>());
+  if (value.is_number_float() && !std::isfinite(value.get<double>())) {
+    const double number = value.get<double>();  // only in a json built in code; dump says null
+    return std::isnan(number) ? "NaN" : (number > 0 ? "Infinity" : "-Infinity");
+  }
   return cut_short(value.dump(-1, ' ', false, json::error_handler_t::replace));
 }
 
@@ -74,6 +79,7 @@ std::string describe(const json& value) {
   if (value.is_number()) return "the number " + quote(value);
   if (value.is_null()) return "null";
   if (value.is_binary()) return "binary data";
+  if (value.is_discarded()) return "a discarded value (not valid JSON)";
   return value.is_array() ? "an array" : "an object";
 }
 

@@ -39,7 +39,8 @@ std::string child(const std::string& pointer, std::size_t index);
 
 /// A scalar as JSON text, cut short (about 60 bytes, at a character boundary, then "..."), always
 /// valid UTF-8 (invalid bytes are replaced); "[...]" or "{...}" for an array or object, which is
-/// never serialised (it may be huge or nested deeper than the stack allows).
+/// never serialised (it may be huge or nested deeper than the stack allows); NaN or Infinity for
+/// a float that JSON cannot hold (only in a json built in code).
 std::string quote(const nlohmann::json& value);
 /// What `value` is, for "expected X, got Y": "the string \"abc\"", "the number 4.5", "null",
 /// "an array"...
