@@ -1,0 +1,218 @@
+#include "gateway/json/events_json.h"
+
+#include <string_view>
+#include <variant>
+
+#include "gateway/json/inventory_views_json.h"
+
+namespace ordo::json {
+namespace {
+
+using nlohmann::json;
+namespace order = domain::order;
+namespace stock = domain::stock;
+
+// A visitor from one lambda per alternative: a new alternative without one does not compile.
+template <class... Lambdas>
+struct Overloaded : Lambdas... {
+  using Lambdas::operator()...;
+};
+
+// The names of inventory_views_json's site selectors, which the tests hold equal.
+std::string_view to_string(domain::site::SiteType type) {
+  switch (type) {
+    case domain::site::SiteType::store:
+      return "store";
+    case domain::site::SiteType::warehouse:
+      return "warehouse";
+    case domain::site::SiteType::dark_store:
+      return "dark_store";
+    case domain::site::SiteType::pickup_point:
+      return "pickup_point";
+  }
+  return "unknown";
+}
+
+json money_json(const domain::Money& money) {
+  return {{"minor", money.minor}, {"currency", money.currency}};
+}
+
+json address_json(const domain::Address& address) {
+  return {{"name", address.name},         {"line1", address.line1}, {"line2", address.line2},
+          {"postcode", address.postcode}, {"city", address.city},   {"country", address.country},
+          {"phone", address.phone}};
+}
+
+json profile_json(const domain::site::Profile& profile) {
+  json hours = json::array();
+  for (const domain::site::DayHours& day : profile.opening_hours) {
+    hours.push_back({{"open_minute", day.open_minute}, {"close_minute", day.close_minute}});
+  }
+  const domain::site::Capabilities& can = profile.capabilities;
+  return {{"name", profile.name},
+          {"type", to_string(profile.type)},
+          {"country", profile.country},
+          {"region", profile.region},
+          {"postcode", profile.postcode},
+          {"latitude", profile.latitude},
+          {"longitude", profile.longitude},
+          {"time_zone", profile.time_zone},
+          {"capabilities",
+           {{"ship_from_store", can.ship_from_store},
+            {"click_and_collect", can.click_and_collect},
+            {"returns", can.returns}}},
+          {"opening_hours", std::move(hours)},
+          {"daily_capacity", profile.daily_capacity}};
+}
+
+json item_json(const domain::catalog::Item& item) {
+  return {{"sku", item.sku},
+          {"name", item.name},
+          {"category", item.category},
+          {"brand", item.brand},
+          {"weight_g", item.weight_g},
+          {"volume_cm3", item.volume_cm3},
+          {"price", money_json(item.price)}};
+}
+
+json order_placed_json(const order::OrderPlaced& e) {
+  json lines = json::array();
+  for (const order::OrderLine& line : e.lines) {
+    lines.push_back({{"line", line.line},
+                     {"sku", line.sku},
+                     {"quantity", line.quantity},
+                     {"unit_price_minor", line.unit_price_minor}});
+  }
+  return {
+      {"order_id", e.order_id},
+      {"channel", e.channel},
+      {"customer_id", e.customer_id},
+      {"email", e.email},
+      {"lines", std::move(lines)},
+      {"billing_address", address_json(e.billing)},
+      {"delivery_address", address_json(e.delivery)},
+      {"delivery_method", order::to_string(e.method)},
+      {"promise", {{"option_id", e.promise.option_id}, {"promised_at_us", e.promise.promised_at}}},
+      {"total", money_json(e.total)},
+      {"placed_at_us", e.placed_at}};
+}
+
+json allocations_json(const std::vector<order::Allocation>& allocations) {
+  json out = json::array();
+  for (const order::Allocation& allocation : allocations) {
+    out.push_back({{"line", allocation.line}, {"site_id", allocation.site_id}});
+  }
+  return out;
+}
+
+}  // namespace
+
+nlohmann::json to_json(const domain::site::Event& event) {
+  return std::visit(
+      [](const auto& e) -> json {
+        return {{"site_id", e.site_id}, {"profile", profile_json(e.profile)}};
+      },
+      event);
+}
+
+nlohmann::json to_json(const domain::catalog::Event& event) {
+  return std::visit([](const auto& e) -> json { return {{"item", item_json(e.item)}}; }, event);
+}
+
+nlohmann::json to_json(const domain::stock::Event& event) {
+  return std::visit(Overloaded{
+                        [](const stock::StockReceived& e) -> json {
+                          return {{"quantity", e.quantity}, {"reference", e.reference}};
+                        },
+                        [](const stock::StockAdjusted& e) -> json {
+                          return {{"delta", e.delta}, {"reason", e.reason}};
+                        },
+                        [](const stock::StockCounted& e) -> json {
+                          return {{"counted", e.counted},
+                                  {"delta", e.delta},
+                                  {"shortage", e.shortage},
+                                  {"source", e.source}};
+                        },
+                        [](const stock::StockReserved& e) -> json {
+                          return {{"reservation_id", e.reservation_id},
+                                  {"order_id", e.order_id},
+                                  {"line", e.line},
+                                  {"quantity", e.quantity}};
+                        },
+                        [](const stock::ReservationReleased& e) -> json {
+                          return {{"reservation_id", e.reservation_id},
+                                  {"quantity", e.quantity},
+                                  {"reason", e.reason}};
+                        },
+                        [](const stock::StockPicked& e) -> json {
+                          return {{"reservation_id", e.reservation_id}};
+                        },
+                        [](const stock::StockShipped& e) -> json {
+                          return {{"reservation_id", e.reservation_id}, {"quantity", e.quantity}};
+                        },
+                        [](const stock::ReceiptExpected& e) -> json {
+                          return {{"receipt_id", e.receipt_id},
+                                  {"quantity", e.quantity},
+                                  {"expected_at_us", e.expected_at}};
+                        },
+                        [](const stock::ReceiptConfirmed& e) -> json {
+                          return {{"receipt_id", e.receipt_id}, {"received", e.received}};
+                        },
+                        [](const stock::ReceiptCancelled& e) -> json {
+                          return {{"receipt_id", e.receipt_id}};
+                        },
+                    },
+                    event);
+}
+
+nlohmann::json to_json(const domain::order::Event& event) {
+  return std::visit(Overloaded{
+                        [](const order::OrderPlaced& e) { return order_placed_json(e); },
+                        [](const order::LinesAllocated& e) -> json {
+                          return {{"allocations", allocations_json(e.allocations)}};
+                        },
+                        [](const order::PreparationStarted& e) -> json {
+                          return {{"site_id", e.site_id}, {"lines", e.lines}};
+                        },
+                        [](const order::OrderPrepared& e) -> json {
+                          return {{"site_id", e.site_id},
+                                  {"lines", e.lines},
+                                  {"ready_for_pickup", e.ready_for_pickup}};
+                        },
+                        [](const order::OrderShipped& e) -> json {
+                          return {{"site_id", e.site_id},
+                                  {"lines", e.lines},
+                                  {"carrier", e.carrier},
+                                  {"tracking", e.tracking}};
+                        },
+                        [](const order::OrderDelivered& e) -> json {
+                          return {{"site_id", e.site_id},
+                                  {"lines", e.lines},
+                                  {"delivered_at_us", e.delivered_at}};
+                        },
+                        [](const order::LinesCancelled& e) -> json {
+                          return {{"lines", e.lines}, {"reason", e.reason}};
+                        },
+                        [](const order::DeliveryAddressChanged& e) -> json {
+                          return {{"address", address_json(e.address)}};
+                        },
+                    },
+                    event);
+}
+
+nlohmann::json to_json(const domain::configuration::Event& event) {
+  return std::visit(
+      [](const domain::configuration::ConfigurationChanged& changed) -> json {
+        json document =
+            std::visit([](const auto& area) { return to_json(area); }, changed.document);
+        return {{"area", domain::configuration::area_name(changed.document)},
+                {"document", std::move(document)},
+                {"author", changed.author},
+                {"reason", changed.reason},
+                {"version", changed.version},
+                {"changed_at_us", changed.changed_at}};
+      },
+      event);
+}
+
+}  // namespace ordo::json
