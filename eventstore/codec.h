@@ -8,6 +8,7 @@
 #include <string_view>
 #include <variant>
 
+#include "domain/access.h"
 #include "domain/catalog.h"
 #include "domain/configuration.h"
 #include "domain/order.h"
@@ -38,5 +39,12 @@ bool is_domain_type(std::string_view type);
 /// version, corruption for a payload that fails verification.
 Result<DomainEvent> decode(std::string_view type, std::uint16_t schema_version,
                            std::string_view payload);
+
+/// API token events (stream "token-<id>"): not engine events, so not DomainEvent; the pipeline and
+/// projections skip them and the gateway's token registry reads them.
+EventData encode(const domain::access::Event& event);
+bool is_access_type(std::string_view type);
+Result<domain::access::Event> decode_access(std::string_view type, std::uint16_t schema_version,
+                                            std::string_view payload);
 
 }  // namespace ordo::eventstore::codec

@@ -17,4 +17,7 @@ void add_log_commands(CLI::App& app, int& exit_code);
 /// `ordo demo-data|rebuild|sellable|order`.
 void add_engine_commands(CLI::App& app, int& exit_code);
 
+/// `ordo serve` and `ordo token create|list|revoke`.
+void add_serve_commands(CLI::App& app, int& exit_code);
+
 }  // namespace ordo::cli

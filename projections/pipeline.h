@@ -104,6 +104,8 @@ class Pipeline {
   Answer execute(Submission submission);
 
   PipelineStats stats() const;
+  /// True once an append failed: every later submission is refused with unavailable.
+  bool failed() const { return failed_.load(); }
 
  private:
   struct Pending {

@@ -71,6 +71,9 @@ class Projector {
   std::optional<domain::sellable::Result> explain(std::string_view channel,
                                                   std::string_view sku) const;
 
+  /// True once the projector stopped on an error (the query models no longer advance).
+  bool failed() const { return failed_.load(); }
+
   /// Last log position applied to every projection.
   std::uint64_t position() const { return position_.load(); }
   /// Waits until `position` is applied or `timeout` passes; returns the position reached.

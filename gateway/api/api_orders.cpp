@@ -1,0 +1,185 @@
+// Orders: place (idempotent, durable before 201), read with timeline, search for customer service,
+// and the actions of customer service and stores.
+#include "gateway/http/asio.h"
+
+#include "eventstore/keys.h"
+#include "gateway/api/handlers.h"
+#include "gateway/api/support.h"
+#include "gateway/json/commands_json.h"
+#include "projections/query_models.h"
+
+namespace ordo::gateway::api {
+namespace {
+
+namespace asio = boost::asio;
+namespace order = domain::order;
+using nlohmann::json;
+using P = domain::access::Permission;
+constexpr std::size_t kSearchLimitMax = 200;
+constexpr std::size_t kSearchScanMax = 5000;  // index entries looked at per page
+
+std::string placed_body(const order::PlaceOrder& command, const projections::Outcome& outcome) {
+  json lines = json::array();
+  bool all_allocated = true;
+  for (const auto& line : command.lines) {
+    std::string site;
+    for (const auto& a : outcome.allocations) {
+      if (a.line == line.line) site = a.site_id;
+    }
+    all_allocated = all_allocated && !site.empty();
+    lines.push_back({{"line", line.line}, {"sku", line.sku}, {"quantity", line.quantity},
+                     {"status", site.empty() ? "sourcing" : "allocated"}, {"site", site}});
+  }
+  return dump({{"order_id", command.order_id},
+               {"status", all_allocated ? "allocated" : "sourcing"},
+               {"lines", lines}});
+}
+
+// The order's view with its timeline, from the order_view projection; null when unknown.
+Result<json> load_order(Engine& engine, const std::string& order_id) {
+  std::string prefix = order_id;
+  prefix.push_back('\0');
+  json view, timeline = json::array();
+  auto scanned = engine.store.scan_projection(
+      projections::kOrdersFamily, prefix, {}, [&](std::string_view key, std::string_view value) {
+        auto doc = json::parse(value, nullptr, false);
+        if (key.substr(prefix.size()) == "view") view = std::move(doc);
+        else timeline.push_back(std::move(doc));
+        return true;
+      });
+  if (!scanned) return std::unexpected(scanned.error());
+  if (!view.is_null()) view["timeline"] = std::move(timeline);
+  return view;
+}
+
+domain::access::Target target_of(const json& view) {
+  domain::access::Target target;
+  target.channel = view.value("channel", "");
+  for (const auto& line : view.value("lines", json::array())) {
+    auto site = line.value("site", "");
+    if (!site.empty()) target.sites.push_back(std::move(site));
+  }
+  return target;
+}
+
+// The order, if the caller may see it. A scoped caller is told "not found" for an order outside
+// its scope, so that a store cannot learn which orders other stores have.
+asio::awaitable<std::variant<json, http::Response>> visible_order(Engine& engine, Context& context,
+                                                                  P permission) {
+  const auto& id = context.params.at(0);
+  if (!is_identifier(id)) co_return bad_parameter("id", "an order id is 1..64 characters of [A-Za-z0-9._-]");
+  if (auto waited = co_await await_projection(engine, context)) co_return std::move(*waited);
+  auto view = load_order(engine, id);
+  if (!view) co_return refusal(view.error());
+  if (view->is_null()) co_return not_found("no order " + id);
+  if (auto denied = domain::access::authorize(context.principal, permission, target_of(*view))) {
+    const bool scoped = !context.principal.scope.site_id.empty() || !context.principal.scope.channel.empty();
+    co_return scoped ? not_found("no order " + id) : forbidden(*denied);
+  }
+  co_return std::move(*view);
+}
+
+http::Response action_answer(const std::string& order_id, const projections::Answer& answer) {
+  if (!answer) return refusal(answer.error());
+  auto response = json_response(200, dump({{"order_id", order_id},
+                                            {"changed", answer->first_position != 0 && !answer->duplicate}}));
+  return with_position(std::move(response), answer->last_position);
+}
+
+// Submits an action on an existing order, with the caller's Idempotency-Key if it gave one.
+asio::awaitable<http::Response> act(Engine& engine, Context& context, order::Command command) {
+  projections::Submission submission{projections::OrderCommand{context.params.at(0), std::move(command)},
+                                     {}, std::nullopt, context.actor(), {}, {}};
+  auto key = idempotency_key(context);
+  if (auto* problem_response = std::get_if<http::Response>(&key)) co_return std::move(*problem_response);
+  if (auto* k = std::get_if<std::string>(&key)) {
+    submission.idempotency_key = std::move(*k);
+    submission.request_hash = body_hash(context.request);
+  }
+  auto answer = co_await submit(engine.pipeline, std::move(submission));
+  co_return action_answer(context.params.at(0), answer);
+}
+
+}  // namespace
+
+Awaitable place_order(Engine& engine, Context& context) {
+  auto key = idempotency_key(context);
+  if (auto* problem_response = std::get_if<http::Response>(&key)) co_return std::move(*problem_response);
+  if (std::holds_alternative<std::nullopt_t>(key)) {
+    co_return problem(400, "bad-header", "Idempotency-Key required",
+                      "placing an order needs an Idempotency-Key header, so that a retry cannot place it twice",
+                      {{"#/header/Idempotency-Key", "missing"}});
+  }
+  auto body = parse_body(context.request);
+  if (auto* problem_response = std::get_if<http::Response>(&body)) co_return std::move(*problem_response);
+  auto command = ordo::json::parse_place_order(std::get<nlohmann::json>(body), now_us());
+  if (!command) co_return validation(command.error());
+  if (auto denied = domain::access::authorize(context.principal, P::orders_place, {command->channel, {}})) {
+    co_return forbidden(*denied);
+  }
+  auto placed = *command;
+  projections::Submission submission{
+      std::move(*command), std::get<std::string>(std::move(key)), body_hash(context.request),
+      context.actor(), {},
+      [placed = std::move(placed)](const projections::Outcome& outcome) { return placed_body(placed, outcome); }};
+  const auto order_id = std::get<order::PlaceOrder>(submission.command).order_id;
+  auto answer = co_await submit(engine.pipeline, std::move(submission));
+  if (!answer) co_return refusal(answer.error());
+  if (answer->first_position == 0 && !answer->duplicate) {
+    co_return json_response(200, dump({{"order_id", order_id},
+                                       {"detail", "this order was placed before with the same content"}}));
+  }
+  co_return with_position(json_response(201, answer->response), answer->last_position);
+}
+
+Awaitable get_order(Engine& engine, Context& context) {
+  auto order = co_await visible_order(engine, context, P::orders_read);
+  if (auto* response = std::get_if<http::Response>(&order)) co_return std::move(*response);
+  co_return json_response(200, dump(std::get<json>(order)));
+}
+
+Awaitable cancel_order(Engine& engine, Context& context) {
+  auto body = parse_body(context.request);
+  if (auto* problem_response = std::get_if<http::Response>(&body)) co_return std::move(*problem_response);
+  auto command = ordo::json::parse_cancel(std::get<nlohmann::json>(body), now_us());
+  if (!command) co_return validation(command.error());
+  auto order = co_await visible_order(engine, context, P::orders_service);
+  if (auto* response = std::get_if<http::Response>(&order)) co_return std::move(*response);
+  co_return co_await act(engine, context, std::move(*command));
+}
+
+Awaitable change_address(Engine& engine, Context& context) {
+  auto body = parse_body(context.request);
+  if (auto* problem_response = std::get_if<http::Response>(&body)) co_return std::move(*problem_response);
+  auto command = ordo::json::parse_change_address(std::get<nlohmann::json>(body), now_us());
+  if (!command) co_return validation(command.error());
+  auto order = co_await visible_order(engine, context, P::orders_service);
+  if (auto* response = std::get_if<http::Response>(&order)) co_return std::move(*response);
+  co_return co_await act(engine, context, std::move(*command));
+}
+
+// A store acts for its own site: the site comes from its token (a different one in the body is
+// refused); other callers name the site in the body.
+Awaitable store_step(Engine& engine, Context& context) {
+  const std::string_view target = context.request.target();
+  const auto path = target.substr(0, std::min(target.find('?'), target.size()));
+  const auto step = path.substr(path.rfind('/') + 1);
+  auto body = parse_body(context.request);
+  if (auto* problem_response = std::get_if<http::Response>(&body)) co_return std::move(*problem_response);
+  auto command = ordo::json::parse_store_step(std::get<nlohmann::json>(body), now_us(), step);
+  if (!command) co_return validation(command.error());
+  const auto& scope_site = context.principal.scope.site_id;
+  std::string site;
+  std::visit([&](auto& c) { if constexpr (requires { c.site_id; }) site = c.site_id; }, *command);
+  if (!scope_site.empty() && !site.empty() && site != scope_site) {
+    co_return forbidden("this token is limited to site " + scope_site);
+  }
+  if (site.empty()) site = scope_site;
+  if (site.empty()) co_return validation({{"/site", "the site that does this step is required"}});
+  std::visit([&](auto& c) { if constexpr (requires { c.site_id; }) c.site_id = site; }, *command);
+  auto order = co_await visible_order(engine, context, P::orders_fulfil);
+  if (auto* response = std::get_if<http::Response>(&order)) co_return std::move(*response);
+  co_return co_await act(engine, context, std::move(*command));
+}
+
+}  // namespace ordo::gateway::api

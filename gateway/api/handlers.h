@@ -1,0 +1,41 @@
+// The route handlers, one group per file. Internal to gateway/api; see api.cpp for the table.
+#pragma once
+
+#include "gateway/api/api.h"
+
+namespace ordo::gateway::api {
+
+using Awaitable = boost::asio::awaitable<http::Response>;
+
+// api_orders.cpp
+Awaitable place_order(Engine& engine, Context& context);
+Awaitable get_order(Engine& engine, Context& context);
+Awaitable search_orders(Engine& engine, Context& context);
+Awaitable cancel_order(Engine& engine, Context& context);
+Awaitable change_address(Engine& engine, Context& context);
+Awaitable store_step(Engine& engine, Context& context);
+
+// api_stock.cpp
+Awaitable stock_movements(Engine& engine, Context& context);
+Awaitable sellable_stock(Engine& engine, Context& context);
+Awaitable sellable_explain(Engine& engine, Context& context);
+Awaitable site_stock(Engine& engine, Context& context);
+
+// api_config.cpp
+Awaitable get_config(Engine& engine, Context& context);
+Awaitable put_config(Engine& engine, Context& context);
+Awaitable config_history(Engine& engine, Context& context);
+
+// api_events.cpp
+Awaitable read_events(Engine& engine, Context& context);
+Awaitable list_tokens(Engine& engine, Context& context);
+Awaitable create_token(Engine& engine, Context& context);
+Awaitable revoke_token(Engine& engine, Context& context);
+
+// api_ops.cpp
+Awaitable healthz(Engine& engine, Context& context);
+Awaitable readyz(Engine& engine, Context& context);
+Awaitable metrics(Engine& engine, Context& context);
+Awaitable openapi(Engine& engine, Context& context);
+
+}  // namespace ordo::gateway::api

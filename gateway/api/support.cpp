@@ -1,0 +1,230 @@
+#include "gateway/api/support.h"
+
+#include "gateway/http/asio.h"
+#include <openssl/sha.h>
+
+#include <charconv>
+
+namespace ordo::gateway::api {
+namespace {
+
+namespace asio = boost::asio;
+using bhttp_field = http::bhttp::field;
+constexpr std::size_t kNestingMax = 64;
+constexpr std::size_t kIdempotencyKeyBytesMax = 200;
+constexpr auto kProjectionWaitMax = std::chrono::milliseconds(2000);
+
+// nlohmann's parser is iterative but a deeply nested document still costs memory and time for
+// nothing: refuse it before parsing. Counts brackets outside strings.
+bool nested_too_deep(std::string_view body) {
+  std::size_t depth = 0;
+  bool in_string = false, escaped = false;
+  for (char c : body) {
+    if (in_string) {
+      if (escaped) escaped = false;
+      else if (c == '\\') escaped = true;
+      else if (c == '"') in_string = false;
+    } else if (c == '"') {
+      in_string = true;
+    } else if (c == '[' || c == '{') {
+      if (++depth > kNestingMax) return true;
+    } else if ((c == ']' || c == '}') && depth > 0) {
+      --depth;
+    }
+  }
+  return false;
+}
+
+}  // namespace
+
+asio::awaitable<projections::Answer> submit(projections::Pipeline& pipeline,
+                                            projections::Submission submission) {
+  auto executor = co_await asio::this_coro::executor;
+  co_return co_await asio::async_initiate<decltype(asio::use_awaitable), void(projections::Answer)>(
+      [&pipeline, executor](auto handler, projections::Submission s) {
+        auto shared = std::make_shared<decltype(handler)>(std::move(handler));
+        pipeline.submit(std::move(s), [shared, executor](projections::Answer answer) {
+          asio::post(executor, [shared, answer = std::move(answer)]() mutable {
+            (*shared)(std::move(answer));
+          });
+        });
+      },
+      asio::use_awaitable, std::move(submission));
+}
+
+asio::awaitable<std::vector<projections::Answer>> submit_all(
+    projections::Pipeline& pipeline, std::vector<projections::Submission> submissions) {
+  struct Gather {
+    std::mutex mutex;
+    std::vector<projections::Answer> answers;
+    std::size_t remaining = 0;
+  };
+  auto executor = co_await asio::this_coro::executor;
+  co_return co_await asio::async_initiate<decltype(asio::use_awaitable),
+                                          void(std::vector<projections::Answer>)>(
+      [&pipeline, executor](auto handler, std::vector<projections::Submission> all) {
+        auto shared = std::make_shared<decltype(handler)>(std::move(handler));
+        auto gather = std::make_shared<Gather>();
+        gather->answers.resize(all.size(), std::unexpected(projections::Refusal(Error{})));
+        gather->remaining = all.size();
+        if (all.empty()) {
+          asio::post(executor, [shared] { (*shared)(std::vector<projections::Answer>{}); });
+          return;
+        }
+        for (std::size_t i = 0; i < all.size(); ++i) {
+          pipeline.submit(std::move(all[i]), [shared, gather, executor, i](projections::Answer a) {
+            std::unique_lock lock(gather->mutex);
+            gather->answers[i] = std::move(a);
+            if (--gather->remaining != 0) return;
+            lock.unlock();
+            asio::post(executor, [shared, gather] { (*shared)(std::move(gather->answers)); });
+          });
+        }
+      },
+      asio::use_awaitable, std::move(submissions));
+}
+
+std::variant<nlohmann::json, http::Response> parse_body(const http::Request& request) {
+  const auto type = request[bhttp_field::content_type];
+  if (!type.starts_with("application/json")) {
+    return problem(415, "unsupported-media-type", "Unsupported media type",
+                   "the body must be application/json (Content-Type: " +
+                       (type.empty() ? std::string("none") : std::string(type)) + ")");
+  }
+  const auto& body = request.body();
+  if (body.empty()) return problem(400, "malformed-json", "Malformed JSON", "the body is empty");
+  if (nested_too_deep(body)) {
+    return problem(400, "malformed-json", "Malformed JSON",
+                   "the body is nested deeper than " + std::to_string(kNestingMax) + " levels");
+  }
+  try {
+    return nlohmann::json::parse(body);
+  } catch (const nlohmann::json::exception& e) {
+    // e.g. "[json.exception.parse_error.101] parse error at line 1, column 9: syntax error ...",
+    // or out_of_range for a number beyond a double (1e400).
+    std::string detail = e.what();
+    if (auto at = detail.find("] "); at != std::string::npos) detail = detail.substr(at + 2);
+    return problem(400, "malformed-json", "Malformed JSON", detail);
+  }
+}
+
+http::Response refusal(const projections::Refusal& refusal) {
+  if (const auto* r = std::get_if<domain::Rejection>(&refusal)) {
+    using Code = domain::Rejection::Code;
+    switch (r->code) {
+      case Code::invalid: return problem(422, "rejected", "Request rejected", r->reason);
+      case Code::not_found: return problem(404, "not-found", "Not found", r->reason);
+      case Code::already_exists: return problem(409, "already-exists", "Already exists", r->reason);
+      case Code::wrong_state: return problem(409, "wrong-state", "Not allowed now", r->reason);
+      case Code::insufficient_stock:
+        return problem(422, "out-of-stock", "Not enough stock", r->reason);
+    }
+  }
+  const auto& e = std::get<Error>(refusal);
+  switch (e.code) {
+    case ErrorCode::overloaded:
+    case ErrorCode::unavailable: {
+      auto response = problem(503, "unavailable", "Service unavailable", e.message);
+      response.set(bhttp_field::retry_after, e.code == ErrorCode::overloaded ? "1" : "5");
+      return response;
+    }
+    case ErrorCode::idempotency_mismatch:
+      return problem(422, "idempotency-key-reused", "Idempotency key reused",
+                     "this Idempotency-Key was used before with another request; use a new key "
+                     "for a new request");
+    case ErrorCode::conflict: return problem(409, "conflict", "Conflict", e.message);
+    case ErrorCode::invalid_argument: return problem(422, "rejected", "Request rejected", e.message);
+    default: return problem(500, "internal", "Internal error", e.to_string());
+  }
+}
+
+asio::awaitable<std::optional<http::Response>> await_projection(Engine& engine,
+                                                                const Context& context) {
+  const auto text = context.param("min_position");
+  if (!text) co_return std::nullopt;
+  const auto position = parse_u64(*text);
+  if (!position) co_return bad_parameter("min_position", "min_position must be a log position");
+  const auto deadline = std::chrono::steady_clock::now() + kProjectionWaitMax;
+  asio::steady_timer timer(co_await asio::this_coro::executor);
+  while (engine.projector.position() < *position) {
+    if (std::chrono::steady_clock::now() >= deadline) {
+      auto response = problem(503, "projection-behind", "Query models behind",
+                              "the query models have not reached position " + std::string(*text) +
+                                  " yet; retry");
+      response.set(bhttp_field::retry_after, "1");
+      co_return response;
+    }
+    timer.expires_after(std::chrono::milliseconds(1));
+    co_await timer.async_wait(asio::use_awaitable);
+  }
+  co_return std::nullopt;
+}
+
+std::variant<std::nullopt_t, std::string, http::Response> idempotency_key(const Context& context) {
+  const auto it = context.request.find("Idempotency-Key");
+  if (it == context.request.end()) return std::nullopt;
+  const auto key = it->value();
+  const bool printable = std::all_of(key.begin(), key.end(), [](char c) { return c > ' ' && c < 127; });
+  if (key.empty() || key.size() > kIdempotencyKeyBytesMax || !printable) {
+    return problem(400, "bad-header", "Bad Idempotency-Key",
+                   "Idempotency-Key must be 1 to 200 printable ASCII characters without spaces");
+  }
+  return "http/" + context.principal.id + "/" + std::string(key);
+}
+
+eventstore::Hash256 body_hash(const http::Request& request) {
+  eventstore::Hash256 hash{};
+  SHA256(reinterpret_cast<const unsigned char*>(request.body().data()), request.body().size(),
+         hash.data());
+  return hash;
+}
+
+std::int64_t now_us() {
+  return std::chrono::duration_cast<std::chrono::microseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+std::optional<std::uint64_t> parse_u64(std::string_view text) {
+  std::uint64_t value = 0;
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (ec != std::errc() || end != text.data() + text.size() || text.empty()) return std::nullopt;
+  return value;
+}
+
+bool is_identifier(std::string_view s) {
+  return !s.empty() && s.size() <= 64 && std::all_of(s.begin(), s.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+           c == '.' || c == '_' || c == '-';
+  });
+}
+
+http::Response forbidden(const std::string& reason) {
+  return problem(403, "forbidden", "Forbidden", reason);
+}
+
+http::Response not_found(const std::string& detail) {
+  return problem(404, "not-found", "Not found", detail);
+}
+
+http::Response bad_parameter(std::string_view name, const std::string& detail) {
+  return problem(400, "bad-parameter", "Bad query parameter", detail,
+                 {{"#/query/" + std::string(name), detail}});
+}
+
+http::Response validation(const std::vector<domain::ConfigError>& errors) {
+  const auto detail = errors.size() == 1 ? errors.front().pointer + ": " + errors.front().message
+                                         : std::to_string(errors.size()) + " fields are invalid";
+  return problem(422, "validation", "Invalid request", detail, field_errors(errors));
+}
+
+http::Response with_position(http::Response response, std::uint64_t position) {
+  response.set("Ordo-Position", std::to_string(position));
+  return response;
+}
+
+std::string dump(const nlohmann::json& value) {
+  return value.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+}  // namespace ordo::gateway::api

@@ -1,0 +1,317 @@
+#include "gateway/http/server.h"
+
+#include "gateway/http/asio.h"
+#include <boost/asio/ssl.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/ssl.hpp>
+
+#include <condition_variable>
+#include <iostream>
+#include <mutex>
+#include <thread>
+#include <unordered_map>
+
+namespace ordo::gateway::http {
+namespace {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+using tcp = asio::ip::tcp;
+using asio::redirect_error;
+using asio::use_awaitable;
+
+// What shutdown needs of a connection: whether it is between requests, and how to close it.
+// Touched only on the connection's strand, except `executor`, which is set once.
+struct Connection {
+  asio::any_io_executor executor;
+  bool busy = false;
+  std::function<void()> close_socket;  // cleared when the session ends
+};
+
+}  // namespace
+
+// Declaration order matters: the io_context is destroyed before what its pending coroutine frames
+// touch when they are destroyed with it (the registry, the TLS context).
+struct Server::Impl {
+  ServerOptions options;
+  Handler handler;
+  ProblemMaker problem;
+  std::atomic<bool> stopping{false};
+  std::atomic<std::uint64_t> open{0}, accepted{0}, refused{0}, in_flight{0};
+  std::mutex mutex;  // guards connections and next_id; drained is waited on with it
+  std::condition_variable drained;
+  std::unordered_map<std::uint64_t, std::shared_ptr<Connection>> connections;
+  std::uint64_t next_id = 0;
+  std::optional<asio::ssl::context> ssl;
+  asio::io_context ioc;
+  tcp::acceptor acceptor{ioc};
+  std::optional<asio::executor_work_guard<asio::io_context::executor_type>> work;
+  std::vector<std::thread> threads;
+
+  explicit Impl(ServerOptions o) : options(std::move(o)), ioc(static_cast<int>(options.io_threads)) {}
+
+  Response refusal(unsigned status, std::string title, std::string detail) {
+    auto response = problem(status, std::move(title), std::move(detail));
+    response.keep_alive(false);
+    response.prepare_payload();
+    return response;
+  }
+};
+
+namespace {
+
+using Impl = Server::Impl;
+
+// The answer to a request that could not be read, if it deserves one (a client that went away
+// or timed out gets none).
+std::optional<Response> unreadable(Impl& impl, const beast::error_code& ec) {
+  if (ec == bhttp::error::body_limit) {
+    return impl.refusal(413, "Request body too large",
+                        "the body is over " + std::to_string(impl.options.body_bytes_max) + " bytes");
+  }
+  if (ec == bhttp::error::header_limit) {
+    return impl.refusal(431, "Request header fields too large",
+                        "the header is over " + std::to_string(impl.options.header_bytes_max) + " bytes");
+  }
+  if (ec.category() == make_error_code(bhttp::error::end_of_stream).category() &&
+      ec != bhttp::error::end_of_stream &&
+      ec != bhttp::error::partial_message) {
+    return impl.refusal(400, "Malformed HTTP request", ec.message());
+  }
+  return std::nullopt;
+}
+
+asio::awaitable<Response> call_handler(Impl& impl, Request& request) {
+  std::string failure;
+  try {
+    co_return co_await impl.handler(request);
+  } catch (const std::exception& e) {
+    failure = e.what();
+  }
+  std::cerr << "ordo serve: handler failed on " << request.target() << ": " << failure << "\n";
+  co_return impl.problem(500, "Internal error", "the request failed inside Ordo; it was logged");
+}
+
+template <class Stream>
+asio::awaitable<void> serve_requests(Impl& impl, Stream& stream, Connection& connection) {
+  beast::flat_buffer buffer;
+  for (;;) {
+    bhttp::request_parser<bhttp::string_body> parser;
+    parser.header_limit(static_cast<std::uint32_t>(impl.options.header_bytes_max));
+    parser.body_limit(impl.options.body_bytes_max);
+    beast::get_lowest_layer(stream).expires_after(impl.options.read_timeout);
+    beast::error_code ec;
+    co_await bhttp::async_read(stream, buffer, parser, redirect_error(use_awaitable, ec));
+    if (ec) {
+      if (auto answer = unreadable(impl, ec)) {
+        beast::get_lowest_layer(stream).expires_after(impl.options.write_timeout);
+        co_await bhttp::async_write(stream, *answer, redirect_error(use_awaitable, ec));
+      }
+      co_return;
+    }
+    connection.busy = true;
+    ++impl.in_flight;
+    Request request = parser.release();
+    beast::get_lowest_layer(stream).expires_never();  // the handler may wait for durability
+    Response response = co_await call_handler(impl, request);
+    const bool keep_alive = request.keep_alive() && !impl.stopping.load();
+    response.keep_alive(keep_alive);
+    response.set(bhttp::field::server, "Ordo");
+    response.prepare_payload();
+    beast::get_lowest_layer(stream).expires_after(impl.options.write_timeout);
+    co_await bhttp::async_write(stream, response, redirect_error(use_awaitable, ec));
+    connection.busy = false;
+    --impl.in_flight;
+    if (ec || !keep_alive) co_return;
+  }
+}
+
+// Registers the connection for shutdown for as long as the session lives.
+class Registration {
+ public:
+  Registration(Impl& impl, std::shared_ptr<Connection> connection) : impl_(impl) {
+    std::lock_guard lock(impl_.mutex);
+    id_ = impl_.next_id++;
+    impl_.connections.emplace(id_, std::move(connection));
+  }
+  ~Registration() {
+    std::lock_guard lock(impl_.mutex);
+    impl_.connections.erase(id_);
+    --impl_.open;
+    impl_.drained.notify_all();
+  }
+  Registration(const Registration&) = delete;
+  Registration& operator=(const Registration&) = delete;
+
+ private:
+  Impl& impl_;
+  std::uint64_t id_ = 0;
+};
+
+asio::awaitable<void> session(Impl& impl, tcp::socket socket) {
+  auto connection = std::make_shared<Connection>();
+  connection->executor = socket.get_executor();
+  Registration registration(impl, connection);
+  beast::error_code ec;
+  if (!impl.ssl) {
+    beast::tcp_stream stream(std::move(socket));
+    connection->close_socket = [&stream] { stream.socket().close(); };
+    co_await serve_requests(impl, stream, *connection);
+    connection->close_socket = nullptr;
+    stream.socket().shutdown(tcp::socket::shutdown_send, ec);
+    co_return;
+  }
+  beast::ssl_stream<beast::tcp_stream> stream(beast::tcp_stream(std::move(socket)), *impl.ssl);
+  connection->close_socket = [&stream] { beast::get_lowest_layer(stream).socket().close(); };
+  beast::get_lowest_layer(stream).expires_after(impl.options.read_timeout);
+  co_await stream.async_handshake(asio::ssl::stream_base::server, redirect_error(use_awaitable, ec));
+  if (!ec) {
+    co_await serve_requests(impl, stream, *connection);
+    beast::get_lowest_layer(stream).expires_after(impl.options.write_timeout);
+    co_await stream.async_shutdown(redirect_error(use_awaitable, ec));
+  }
+  connection->close_socket = nullptr;
+}
+
+asio::awaitable<void> refuse(Impl& impl, tcp::socket socket) {
+  beast::tcp_stream stream(std::move(socket));
+  auto response = impl.refusal(503, "Too many connections",
+                               "the server holds " + std::to_string(impl.options.connections_max) +
+                                   " connections; retry later");
+  response.set(bhttp::field::retry_after, "1");
+  stream.expires_after(impl.options.write_timeout);
+  beast::error_code ec;
+  if (!impl.ssl) co_await bhttp::async_write(stream, response, redirect_error(use_awaitable, ec));
+  stream.socket().close(ec);
+}
+
+void log_exception(std::exception_ptr failure) {
+  if (!failure) return;
+  try {
+    std::rethrow_exception(failure);
+  } catch (const std::exception& e) {
+    std::cerr << "ordo serve: connection ended by an error: " << e.what() << "\n";
+  }
+}
+
+asio::awaitable<void> accept_loop(Impl& impl) {
+  for (;;) {
+    beast::error_code ec;
+    tcp::socket socket = co_await impl.acceptor.async_accept(asio::make_strand(impl.ioc),
+                                                             redirect_error(use_awaitable, ec));
+    if (impl.stopping.load() || ec == asio::error::operation_aborted) co_return;
+    if (ec) {
+      // Out of file descriptors or a client that reset during accept: pause briefly, go on.
+      asio::steady_timer pause(impl.ioc, std::chrono::milliseconds(10));
+      co_await pause.async_wait(redirect_error(use_awaitable, ec));
+      continue;
+    }
+    auto executor = socket.get_executor();
+    if (impl.open.load() >= impl.options.connections_max) {
+      ++impl.refused;
+      asio::co_spawn(executor, refuse(impl, std::move(socket)), asio::detached);
+      continue;
+    }
+    ++impl.open;
+    ++impl.accepted;
+    asio::co_spawn(executor, session(impl, std::move(socket)), log_exception);
+  }
+}
+
+Result<void> set_up_tls(Impl& impl, const TlsFiles& files) {
+  try {
+    impl.ssl.emplace(asio::ssl::context::tls_server);
+    impl.ssl->set_options(asio::ssl::context::default_workarounds | asio::ssl::context::no_sslv2 |
+                          asio::ssl::context::no_sslv3 | asio::ssl::context::no_tlsv1 |
+                          asio::ssl::context::no_tlsv1_1);
+    impl.ssl->use_certificate_chain_file(files.certificate_chain.string());
+    impl.ssl->use_private_key_file(files.private_key.string(), asio::ssl::context::pem);
+  } catch (const std::exception& e) {
+    return fail(ErrorCode::invalid_argument, "TLS certificate or key unusable (" +
+                                                 files.certificate_chain.string() + ", " +
+                                                 files.private_key.string() + "): " + e.what());
+  }
+  return {};
+}
+
+Result<void> bind(Impl& impl) {
+  beast::error_code ec;
+  const auto address = asio::ip::make_address(impl.options.address, ec);
+  if (ec) return fail(ErrorCode::invalid_argument, "bad listen address '" + impl.options.address + "'");
+  const tcp::endpoint endpoint(address, impl.options.port);
+  impl.acceptor.open(endpoint.protocol(), ec);
+  if (!ec) impl.acceptor.set_option(asio::socket_base::reuse_address(true), ec);
+  if (!ec) impl.acceptor.bind(endpoint, ec);
+  if (!ec) impl.acceptor.listen(asio::socket_base::max_listen_connections, ec);
+  if (ec) {
+    return fail(ErrorCode::unavailable, "cannot listen on " + impl.options.address + ":" +
+                                            std::to_string(impl.options.port) + ": " + ec.message());
+  }
+  return {};
+}
+
+}  // namespace
+
+Server::Server(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+
+Server::~Server() { shutdown(std::chrono::milliseconds(0)); }
+
+Result<std::unique_ptr<Server>> Server::start(ServerOptions options, Handler handler,
+                                              ProblemMaker problem) {
+  if (options.io_threads == 0 || options.io_threads > 64) {
+    return fail(ErrorCode::invalid_argument, "io threads must be 1..64");
+  }
+  auto impl = std::make_unique<Impl>(std::move(options));
+  impl->handler = std::move(handler);
+  impl->problem = std::move(problem);
+  if (impl->options.tls) {
+    if (auto tls = set_up_tls(*impl, *impl->options.tls); !tls) return std::unexpected(tls.error());
+  }
+  if (auto bound = bind(*impl); !bound) return std::unexpected(bound.error());
+  impl->work.emplace(impl->ioc.get_executor());
+  asio::co_spawn(impl->acceptor.get_executor(), accept_loop(*impl), log_exception);
+  for (std::size_t i = 0; i < impl->options.io_threads; ++i) {
+    impl->threads.emplace_back([&ioc = impl->ioc, i] {
+      const std::string name = "ordo-http-" + std::to_string(i);
+      pthread_setname_np(pthread_self(), name.c_str());
+      ioc.run();
+    });
+  }
+  return std::unique_ptr<Server>(new Server(std::move(impl)));
+}
+
+std::uint16_t Server::port() const {
+  beast::error_code ec;
+  return impl_->acceptor.local_endpoint(ec).port();
+}
+
+bool Server::tls() const { return impl_->ssl.has_value(); }
+
+ServerStats Server::stats() const {
+  return {impl_->open.load(), impl_->accepted.load(), impl_->refused.load(),
+          impl_->in_flight.load()};
+}
+
+void Server::shutdown(std::chrono::milliseconds drain_timeout) {
+  auto& impl = *impl_;
+  if (impl.stopping.exchange(true)) return;
+  asio::post(impl.acceptor.get_executor(), [&impl] {
+    beast::error_code ec;
+    impl.acceptor.close(ec);
+  });
+  {
+    std::unique_lock lock(impl.mutex);
+    for (auto& [id, connection] : impl.connections) {
+      asio::post(connection->executor, [connection] {
+        if (!connection->busy && connection->close_socket) connection->close_socket();
+      });
+    }
+    impl.drained.wait_for(lock, drain_timeout, [&] { return impl.open.load() == 0; });
+  }
+  impl.work.reset();
+  impl.ioc.stop();
+  for (auto& thread : impl.threads) thread.join();
+  impl.threads.clear();
+}
+
+}  // namespace ordo::gateway::http

@@ -1,0 +1,160 @@
+#include "gateway/security/tokens.h"
+
+#include <openssl/crypto.h>
+#include <openssl/rand.h>
+#include <openssl/sha.h>
+
+#include <array>
+#include <chrono>
+#include <mutex>
+
+#include "eventstore/codec.h"
+
+namespace ordo::gateway {
+namespace {
+
+namespace access = domain::access;
+constexpr std::string_view kPrefix = "ordo_";
+constexpr std::size_t kIdBytes = 12;      // 24 hex characters
+constexpr std::size_t kSecretBytes = 32;  // 64 hex characters
+
+std::string hex(const unsigned char* data, std::size_t size) {
+  static constexpr char kDigits[] = "0123456789abcdef";
+  std::string out;
+  out.reserve(size * 2);
+  for (std::size_t i = 0; i < size; ++i) {
+    out.push_back(kDigits[data[i] >> 4]);
+    out.push_back(kDigits[data[i] & 0xf]);
+  }
+  return out;
+}
+
+Result<std::string> random_hex(std::size_t bytes) {
+  std::array<unsigned char, 64> buffer{};
+  if (bytes > buffer.size() || RAND_bytes(buffer.data(), static_cast<int>(bytes)) != 1) {
+    return fail(ErrorCode::internal, "no random bytes from OpenSSL");
+  }
+  return hex(buffer.data(), bytes);
+}
+
+std::string sha256_hex(std::string_view text) {
+  std::array<unsigned char, SHA256_DIGEST_LENGTH> digest{};
+  SHA256(reinterpret_cast<const unsigned char*>(text.data()), text.size(), digest.data());
+  return hex(digest.data(), digest.size());
+}
+
+std::int64_t now_us() {
+  return std::chrono::duration_cast<std::chrono::microseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+Error refused(const domain::Rejection& rejection) {
+  return Error{rejection.code == domain::Rejection::Code::not_found ? ErrorCode::not_found
+                                                                    : ErrorCode::invalid_argument,
+               rejection.reason};
+}
+
+}  // namespace
+
+std::string token_stream(std::string_view token_id) { return "token-" + std::string(token_id); }
+
+Result<std::unique_ptr<TokenRegistry>> TokenRegistry::load(eventstore::EventStore& store) {
+  std::unique_ptr<TokenRegistry> registry(new TokenRegistry(store));
+  std::uint64_t from = 1;
+  for (;;) {
+    auto events = store.read_all(from, 4096, {"TokenIssued", "TokenRevoked"});
+    if (!events) return std::unexpected(events.error());
+    if (events->empty()) break;
+    for (const auto& e : *events) {
+      auto decoded = eventstore::codec::decode_access(e.type, e.schema_version, e.payload);
+      if (!decoded) return std::unexpected(decoded.error());
+      const auto id = e.stream.substr(std::string_view("token-").size());
+      auto& entry = registry->tokens_[id];
+      entry.state = access::evolve(std::move(entry.state), *decoded);
+      entry.version = e.stream_version;
+    }
+    from = events->back().position + 1;
+  }
+  return registry;
+}
+
+Result<void> TokenRegistry::append(const std::string& token_id, std::uint64_t expected_version,
+                                   const access::Command& command,
+                                   const eventstore::Actor& actor) {
+  access::State state;
+  {
+    std::shared_lock lock(mutex_);
+    if (auto it = tokens_.find(token_id); it != tokens_.end()) state = it->second.state;
+  }
+  auto decision = access::decide(command, state);
+  if (!decision) return std::unexpected(refused(decision.error()));
+  if (decision->empty()) return {};
+  std::vector<eventstore::EventData> events;
+  for (const auto& e : *decision) events.push_back(eventstore::codec::encode(e));
+  const auto expected = expected_version == 0 ? eventstore::ExpectedVersion::no_stream()
+                                              : eventstore::ExpectedVersion::exact(expected_version);
+  auto appended = store_.append(token_stream(token_id), expected, std::move(events), {}, actor);
+  if (!appended) return std::unexpected(appended.error());
+  std::unique_lock lock(mutex_);
+  auto& entry = tokens_[token_id];
+  for (const auto& e : *decision) entry.state = access::evolve(std::move(entry.state), e);
+  entry.version = appended->stream_versions.front();
+  return {};
+}
+
+Result<IssuedToken> TokenRegistry::issue(access::Role role, access::Scope scope, std::string label,
+                                         const eventstore::Actor& actor) {
+  auto id = random_hex(kIdBytes);
+  auto secret = random_hex(kSecretBytes);
+  if (!id || !secret) return std::unexpected(!id ? id.error() : secret.error());
+  access::IssueToken command{*id, sha256_hex(*secret), role, std::move(scope), std::move(label),
+                             now_us()};
+  access::TokenIssued record{command.token_id, command.secret_sha256, command.role,
+                             command.scope,    command.label,         command.at};
+  auto appended = append(*id, 0, command, actor);
+  if (!appended) return std::unexpected(appended.error());
+  return IssuedToken{std::string(kPrefix) + *id + "_" + *secret, std::move(record)};
+}
+
+Result<void> TokenRegistry::revoke(const std::string& token_id, std::string reason,
+                                   const eventstore::Actor& actor) {
+  std::uint64_t version = 0;
+  {
+    std::shared_lock lock(mutex_);
+    auto it = tokens_.find(token_id);
+    if (it == tokens_.end()) return fail(ErrorCode::not_found, "no token " + token_id);
+    version = it->second.version;
+  }
+  return append(token_id, version, access::RevokeToken{token_id, std::move(reason), now_us()},
+                actor);
+}
+
+std::variant<access::Principal, AuthenticationFailure> TokenRegistry::authenticate(
+    std::string_view bearer) const {
+  const auto separator = bearer.find('_', kPrefix.size());
+  if (!bearer.starts_with(kPrefix) || separator == std::string_view::npos) {
+    return AuthenticationFailure{"the bearer token is not an Ordo API token"};
+  }
+  const auto id = bearer.substr(kPrefix.size(), separator - kPrefix.size());
+  const auto secret = bearer.substr(separator + 1);
+  const auto hash = sha256_hex(secret);
+  std::shared_lock lock(mutex_);
+  auto it = tokens_.find(id);
+  const auto& state = it == tokens_.end() ? access::State{} : it->second.state;
+  // Compare in constant time so that the stored hash cannot be probed byte by byte.
+  const bool matches = state.exists && state.issued.secret_sha256.size() == hash.size() &&
+                       CRYPTO_memcmp(state.issued.secret_sha256.data(), hash.data(), hash.size()) == 0;
+  if (!matches) return AuthenticationFailure{"unknown API token"};
+  if (state.revoked) return AuthenticationFailure{"this API token was revoked"};
+  return access::Principal{state.issued.token_id, state.issued.role, state.issued.scope};
+}
+
+std::vector<access::State> TokenRegistry::list() const {
+  std::shared_lock lock(mutex_);
+  std::vector<access::State> out;
+  for (const auto& [id, entry] : tokens_) out.push_back(entry.state);
+  return out;
+}
+
+}  // namespace ordo::gateway

@@ -1,0 +1,203 @@
+// Orders over HTTP against a real `ordo serve`: placing (idempotent, durable, validated), reading
+// with the timeline, searching, and the actions of customer service and stores, per role.
+#include "tests/gateway/http_fixture.h"
+
+namespace ordo::gateway::testing {
+namespace {
+
+using OrdersHttp = HttpTest;
+
+TEST_F(OrdersHttp, APlacedOrderIsAllocatedDurablyAndReadableWithItsTimeline) {
+  auto client = admin();
+  auto reply = client.post("/v1/orders", order_body("HT-1", "SKU-00001", 2), {{"Idempotency-Key", "ht-1"}});
+  ASSERT_EQ(reply.status, 201u) << reply.body;
+  const auto placed = reply.doc();
+  EXPECT_EQ(placed["order_id"], "HT-1");
+  EXPECT_EQ(placed["status"], "allocated");
+  EXPECT_FALSE(placed["lines"][0]["site"].get<std::string>().empty());
+  ASSERT_FALSE(reply.header("ordo-position").empty());
+
+  auto view = order(client, "HT-1", reply.header("ordo-position"));
+  ASSERT_EQ(view.status, 200u) << view.body;
+  const auto doc = view.doc();
+  EXPECT_EQ(doc["status"], "allocated");
+  EXPECT_EQ(doc["lines"][0]["site"], placed["lines"][0]["site"]);
+  EXPECT_EQ(doc["total"]["minor"], 3998);
+  std::vector<std::string> types;
+  for (const auto& entry : doc["timeline"]) types.push_back(entry.value("type", ""));
+  EXPECT_NE(std::find(types.begin(), types.end(), "OrderPlaced"), types.end()) << doc["timeline"].dump();
+  EXPECT_NE(std::find(types.begin(), types.end(), "StockReserved"), types.end()) << doc["timeline"].dump();
+}
+
+TEST_F(OrdersHttp, ARetryWithTheSameKeyGetsTheSameAnswerAndAnotherBodyIsRefused) {
+  auto client = admin();
+  const auto body = order_body("HT-2", "SKU-00002");
+  auto first = client.post("/v1/orders", body, {{"Idempotency-Key", "ht-2"}});
+  auto again = client.post("/v1/orders", body, {{"Idempotency-Key", "ht-2"}});
+  ASSERT_EQ(first.status, 201u) << first.body;
+  EXPECT_EQ(again.status, 201u);
+  EXPECT_EQ(again.body, first.body);
+  EXPECT_EQ(again.header("ordo-position"), first.header("ordo-position"));
+
+  auto other = client.post("/v1/orders", order_body("HT-2", "SKU-00002", 3), {{"Idempotency-Key", "ht-2"}});
+  EXPECT_EQ(other.status, 422u);
+  EXPECT_EQ(other.doc()["type"], "urn:ordo:problem:idempotency-key-reused");
+  EXPECT_EQ(other.header("content-type"), "application/problem+json");
+
+  // The order is there once: its stream holds one OrderPlaced.
+  auto events = client.get("/v1/events?stream=order-HT-2&type=OrderPlaced");
+  ASSERT_EQ(events.status, 200u);
+  EXPECT_EQ(events.doc()["events"].size(), 1u);
+}
+
+TEST_F(OrdersHttp, PlacingWithoutAnIdempotencyKeyIsRefusedAndWritesNothing) {
+  auto client = admin();
+  auto reply = client.post("/v1/orders", order_body("HT-3", "SKU-00003"));
+  EXPECT_EQ(reply.status, 400u);
+  EXPECT_EQ(pointers(reply), std::vector<std::string>{"#/header/Idempotency-Key"});
+  EXPECT_EQ(client.get("/v1/events?stream=order-HT-3").doc()["events"].size(), 0u);
+}
+
+TEST_F(OrdersHttp, InvalidOrdersNameEveryOffendingFieldAndWriteNothing) {
+  auto client = admin();
+  auto body = order_body("HT-4", "SKU-00004");
+  body["lines"][0]["quantity"] = "two";
+  body["delivery_address"].erase("country");
+  body["colour"] = "red";
+  auto reply = client.post("/v1/orders", body, {{"Idempotency-Key", "ht-4"}});
+  ASSERT_EQ(reply.status, 422u) << reply.body;
+  auto found = pointers(reply);
+  std::sort(found.begin(), found.end());
+  EXPECT_EQ(found, (std::vector<std::string>{"/colour", "/delivery_address/country", "/lines/0/quantity"}));
+  EXPECT_EQ(client.get("/v1/events?stream=order-HT-4").doc()["events"].size(), 0u);
+}
+
+TEST_F(OrdersHttp, AnOrderBeyondTheStockIsAClearOutOfStockRejection) {
+  auto client = admin();
+  auto reply = client.post("/v1/orders", order_body("HT-5", "SKU-00005", 100000), {{"Idempotency-Key", "ht-5"}});
+  ASSERT_EQ(reply.status, 422u) << reply.body;
+  EXPECT_EQ(reply.doc()["type"], "urn:ordo:problem:out-of-stock");
+  EXPECT_NE(reply.doc()["detail"].get<std::string>().find("SKU-00005"), std::string::npos);
+}
+
+TEST_F(OrdersHttp, UnknownOrdersAreNotFoundAndBadIdsAreBadRequests) {
+  auto client = admin();
+  EXPECT_EQ(client.get("/v1/orders/NOPE-404").status, 404u);
+  EXPECT_EQ(client.get("/v1/orders/bad%20id").status, 400u);
+  EXPECT_EQ(client.post("/v1/orders/NOPE-404/cancel", {{"reason", "customer asked"}}).status, 404u);
+}
+
+TEST_F(OrdersHttp, CustomerServiceCancelsALineAndChangesTheAddressButCannotShip) {
+  place("HT-6", "SKU-00006");
+  const auto position = admin().post("/v1/orders", order_body("HT-6b", "SKU-00006"), {{"Idempotency-Key", "ht-6b"}}).header("ordo-position");
+  Http service(port(), token("customer_service"));
+  auto address = service.post("/v1/orders/HT-6/delivery-address?min_position=" + position,
+                               {{"address", {{"name", "Jeanne Martin"}, {"line1", "3 place Bellecour"},
+                                             {"postcode", "69002"}, {"city", "Lyon"}, {"country", "FR"}}}});
+  ASSERT_EQ(address.status, 200u) << address.body;
+  EXPECT_EQ(address.doc()["changed"], true);
+  auto cancel = service.post("/v1/orders/HT-6/cancel", {{"reason", "customer changed their mind"}});
+  ASSERT_EQ(cancel.status, 200u) << cancel.body;
+  auto again = service.post("/v1/orders/HT-6/cancel", {{"reason", "customer changed their mind"}});
+  EXPECT_EQ(again.doc()["changed"], false);
+  auto view = order(service, "HT-6", cancel.header("ordo-position")).doc();
+  EXPECT_EQ(view["status"], "cancelled");
+  EXPECT_EQ(view["delivery_address"]["city"], "Lyon");
+  EXPECT_EQ(service.post("/v1/orders/HT-6b/shipped", {{"site", "X"}, {"carrier", "colissimo"}}).status, 403u);
+  auto bad = service.post("/v1/orders/HT-6b/cancel", {{"lines", json::array({1})}});
+  EXPECT_EQ(bad.status, 422u);
+  EXPECT_EQ(pointers(bad), std::vector<std::string>{"/reason"});
+}
+
+TEST_F(OrdersHttp, AStoreTakesItsOrderFromPreparationToDeliveryAndCannotSeeAnotherStoresOrders) {
+  const auto placed = place("HT-7", "SKU-00007");
+  const std::string site = placed["lines"][0]["site"];
+  Http store(port(), token("store", site));
+  const std::string at = placed["position"];
+  ASSERT_EQ(order(store, "HT-7", at).status, 200u);
+  for (const auto& [step, body] : std::vector<std::pair<std::string, json>>{
+           {"preparation-started", json::object()}, {"prepared", json::object()},
+           {"shipped", {{"carrier", "colissimo"}, {"tracking", "6A12345678901"}}}, {"delivered", json::object()}}) {
+    auto reply = store.post("/v1/orders/HT-7/" + step + "?min_position=" + at, body);
+    ASSERT_EQ(reply.status, 200u) << step << ": " << reply.body;
+    EXPECT_EQ(reply.doc()["changed"], true) << step;
+  }
+  auto view = store.get("/v1/orders/HT-7?min_position=" + store.post("/v1/orders/HT-7/delivered", json::object()).header("ordo-position")).doc();
+  EXPECT_EQ(view["status"], "delivered");
+  EXPECT_EQ(view["lines"][0]["status"], "delivered");
+
+  Http other_store(port(), token("store", "SOMEWHERE-ELSE"));
+  EXPECT_EQ(other_store.get("/v1/orders/HT-7").status, 404u);
+  EXPECT_EQ(other_store.post("/v1/orders/HT-7/prepared", json::object()).status, 404u);
+  EXPECT_EQ(store.post("/v1/orders/HT-7/prepared", {{"site", "SOMEWHERE-ELSE"}}).status, 403u);
+  EXPECT_EQ(store.post("/v1/orders/HT-7/cancel", {{"reason", "no"}}).status, 403u);
+}
+
+TEST_F(OrdersHttp, AStepOutOfOrderIsAConflictNamingTheState) {
+  const auto placed = place("HT-8", "SKU-00008");
+  auto client = admin();
+  auto reply = client.post("/v1/orders/HT-8/shipped?min_position=" + placed["position"].get<std::string>(),
+                           {{"site", placed["lines"][0]["site"]}, {"carrier", "colissimo"}});
+  EXPECT_EQ(reply.status, 409u) << reply.body;
+  EXPECT_EQ(reply.doc()["type"], "urn:ordo:problem:wrong-state");
+  EXPECT_EQ(client.post("/v1/orders/HT-8/shipped", {{"carrier", "colissimo"}}).status, 422u) << "an admin names the site";
+}
+
+TEST_F(OrdersHttp, CustomerServiceFindsOrdersByCustomerEmailAndStatusPageByPage) {
+  std::string position;
+  for (int n = 0; n < 5; ++n) {
+    auto body = order_body("HT-S" + std::to_string(n), "SKU-00009");
+    body["customer_id"] = "C-SEARCH";
+    body["email"] = "search@example.fr";
+    auto reply = admin().post("/v1/orders", body, {{"Idempotency-Key", "hts-" + std::to_string(n)}});
+    ASSERT_EQ(reply.status, 201u) << reply.body;
+    position = reply.header("ordo-position");
+  }
+  Http service(port(), token("customer_service"));
+  std::vector<std::string> seen;
+  std::string cursor;
+  for (int page = 0; page < 5; ++page) {
+    auto reply = service.get("/v1/orders?customer=C-SEARCH&limit=2&min_position=" + position +
+                             (cursor.empty() ? "" : "&cursor=" + cursor));
+    ASSERT_EQ(reply.status, 200u) << reply.body;
+    const auto page_doc = reply.doc();  // range-for over a temporary's member would dangle
+    for (const auto& o : page_doc["orders"]) seen.push_back(o["order_id"]);
+    cursor = page_doc.value("next_cursor", "");
+    if (cursor.empty()) break;
+  }
+  EXPECT_EQ(seen, (std::vector<std::string>{"HT-S0", "HT-S1", "HT-S2", "HT-S3", "HT-S4"}));
+  EXPECT_EQ(service.get("/v1/orders?email=search@example.fr&status=allocated").doc()["orders"].size(), 5u);
+  EXPECT_EQ(service.get("/v1/orders?customer=C-SEARCH&status=delivered").doc()["orders"].size(), 0u);
+  EXPECT_EQ(service.get("/v1/orders?customer=C-SEARCH&from=2000-01-01&to=2001-01-01").doc()["orders"].size(), 0u);
+  EXPECT_EQ(service.get("/v1/orders?customer=C-SEARCH&from=yesterday").status, 400u);
+  EXPECT_EQ(service.get("/v1/orders?customer=C-SEARCH&limit=0").status, 400u);
+  EXPECT_EQ(service.get("/v1/orders?customer=C-SEARCH&cursor=zz").status, 400u);
+}
+
+TEST_F(OrdersHttp, AStoresSearchIsLimitedToItsSite) {
+  const auto placed = place("HT-9", "SKU-00010");
+  const std::string site = placed["lines"][0]["site"];
+  Http store(port(), token("store", site));
+  auto mine = store.get("/v1/orders?min_position=" + placed["position"].get<std::string>());
+  ASSERT_EQ(mine.status, 200u) << mine.body;
+  const auto found = mine.doc();
+  ASSERT_FALSE(found["orders"].empty());
+  for (const auto& o : found["orders"]) {
+    bool has_site = false;
+    for (const auto& l : o["lines"]) has_site = has_site || l["site"] == site;
+    EXPECT_TRUE(has_site) << o.dump();
+  }
+  EXPECT_EQ(store.get("/v1/orders?site=ANOTHER").status, 403u);
+}
+
+TEST_F(OrdersHttp, AnIntegrationPlacesOnItsOwnChannelOnly) {
+  Http shop(port(), token("integration", "", "web"));
+  EXPECT_EQ(shop.post("/v1/orders", order_body("HT-10", "SKU-00011"), {{"Idempotency-Key", "ht-10"}}).status, 201u);
+  auto other = shop.post("/v1/orders", order_body("HT-11", "SKU-00011", 1, "marketplace"), {{"Idempotency-Key", "ht-11"}});
+  EXPECT_EQ(other.status, 403u) << other.body;
+  Http auditor(port(), token("auditor"));
+  EXPECT_EQ(auditor.post("/v1/orders", order_body("HT-12", "SKU-00011"), {{"Idempotency-Key", "ht-12"}}).status, 403u);
+}
+
+}  // namespace
+}  // namespace ordo::gateway::testing
