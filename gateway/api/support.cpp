@@ -37,51 +37,69 @@ bool nested_too_deep(std::string_view body) {
 
 }  // namespace
 
+// The coroutine waits on a timer that the pipeline's answer cancels, from a function posted to the
+// coroutine's own executor (its connection's strand): the answer is stored and the coroutine resumed
+// on that strand only, whatever thread the pipeline answers on.
+template <class T>
+struct Waiter {
+  explicit Waiter(const asio::any_io_executor& executor)
+      : timer(executor, asio::steady_timer::time_point::max()) {}
+  std::optional<T> value;
+  asio::steady_timer timer;
+};
+
+template <class T>
+void deliver(std::shared_ptr<Waiter<T>> waiter, const asio::any_io_executor& executor, T value) {
+  asio::post(executor, [waiter = std::move(waiter), value = std::move(value)]() mutable {
+    waiter->value = std::move(value);
+    waiter->timer.cancel();
+  });
+}
+
+template <class T>
+asio::awaitable<T> wait_for(std::shared_ptr<Waiter<T>> waiter) {
+  while (!waiter->value) {
+    boost::system::error_code ec;
+    co_await waiter->timer.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+  }
+  co_return std::move(*waiter->value);
+}
+
 asio::awaitable<projections::Answer> submit(projections::Pipeline& pipeline,
                                             projections::Submission submission) {
   auto executor = co_await asio::this_coro::executor;
-  co_return co_await asio::async_initiate<decltype(asio::use_awaitable), void(projections::Answer)>(
-      [&pipeline, executor](auto handler, projections::Submission s) {
-        auto shared = std::make_shared<decltype(handler)>(std::move(handler));
-        pipeline.submit(std::move(s), [shared, executor](projections::Answer answer) {
-          asio::post(executor, [shared, answer = std::move(answer)]() mutable {
-            (*shared)(std::move(answer));
-          });
-        });
-      },
-      asio::use_awaitable, std::move(submission));
+  auto waiter = std::make_shared<Waiter<projections::Answer>>(executor);
+  pipeline.submit(std::move(submission), [waiter, executor](projections::Answer answer) mutable {
+    deliver(std::move(waiter), executor, std::move(answer));
+  });
+  co_return co_await wait_for(waiter);
 }
 
 asio::awaitable<std::vector<projections::Answer>> submit_all(
     projections::Pipeline& pipeline, std::vector<projections::Submission> submissions) {
+  using Answers = std::vector<projections::Answer>;
   struct Gather {
     std::mutex mutex;
-    std::vector<projections::Answer> answers;
+    Answers answers;
     std::size_t remaining = 0;
   };
   auto executor = co_await asio::this_coro::executor;
-  co_return co_await asio::async_initiate<decltype(asio::use_awaitable),
-                                          void(std::vector<projections::Answer>)>(
-      [&pipeline, executor](auto handler, std::vector<projections::Submission> all) {
-        auto shared = std::make_shared<decltype(handler)>(std::move(handler));
-        auto gather = std::make_shared<Gather>();
-        gather->answers.resize(all.size(), std::unexpected(projections::Refusal(Error{})));
-        gather->remaining = all.size();
-        if (all.empty()) {
-          asio::post(executor, [shared] { (*shared)(std::vector<projections::Answer>{}); });
-          return;
-        }
-        for (std::size_t i = 0; i < all.size(); ++i) {
-          pipeline.submit(std::move(all[i]), [shared, gather, executor, i](projections::Answer a) {
-            std::unique_lock lock(gather->mutex);
-            gather->answers[i] = std::move(a);
-            if (--gather->remaining != 0) return;
-            lock.unlock();
-            asio::post(executor, [shared, gather] { (*shared)(std::move(gather->answers)); });
-          });
-        }
-      },
-      asio::use_awaitable, std::move(submissions));
+  auto waiter = std::make_shared<Waiter<Answers>>(executor);
+  if (submissions.empty()) co_return Answers{};
+  auto gather = std::make_shared<Gather>();
+  gather->answers.resize(submissions.size(), std::unexpected(projections::Refusal(Error{})));
+  gather->remaining = submissions.size();
+  for (std::size_t i = 0; i < submissions.size(); ++i) {
+    pipeline.submit(std::move(submissions[i]), [waiter, gather, executor, i](projections::Answer a) {
+      std::unique_lock lock(gather->mutex);
+      gather->answers[i] = std::move(a);
+      if (--gather->remaining != 0) return;
+      Answers all = std::move(gather->answers);
+      lock.unlock();
+      deliver(waiter, executor, std::move(all));
+    });
+  }
+  co_return co_await wait_for(waiter);
 }
 
 std::variant<nlohmann::json, http::Response> parse_body(const http::Request& request) {
