@@ -38,8 +38,8 @@ bool nested_too_deep(std::string_view body) {
 }  // namespace
 
 // The coroutine waits on a timer that the pipeline's answer cancels, from a function posted to the
-// coroutine's own executor (its connection's strand): the answer is stored and the coroutine resumed
-// on that strand only, whatever thread the pipeline answers on.
+// coroutine's own executor (its connection's I/O thread): the answer is stored and the coroutine
+// resumed on that thread only, whatever thread the pipeline answers on.
 template <class T>
 struct Waiter {
   explicit Waiter(const asio::any_io_executor& executor)

@@ -21,7 +21,7 @@ using asio::redirect_error;
 using asio::use_awaitable;
 
 // What shutdown needs of a connection: whether it is between requests, and how to close it.
-// Touched only on the connection's strand, except `executor`, which is set once.
+// Touched only on the connection's thread, except `executor`, which is set once.
 struct Connection {
   asio::any_io_executor executor;
   bool busy = false;
@@ -43,12 +43,25 @@ struct Server::Impl {
   std::unordered_map<std::uint64_t, std::shared_ptr<Connection>> connections;
   std::uint64_t next_id = 0;
   std::optional<asio::ssl::context> ssl;
-  asio::io_context ioc;
-  tcp::acceptor acceptor{ioc};
-  std::optional<asio::executor_work_guard<asio::io_context::executor_type>> work;
+  // One io_context per I/O thread, each connection on one of them for its whole life: its
+  // coroutine never runs on two threads, so it needs no strand, and a context run by one thread
+  // takes cheaper locks. The acceptor lives on the first.
+  std::vector<std::unique_ptr<asio::io_context>> contexts;
+  std::size_t next_context = 0;  // touched by the accept loop only
+  std::optional<tcp::acceptor> acceptor;
+  std::vector<asio::executor_work_guard<asio::io_context::executor_type>> work;
   std::vector<std::thread> threads;
 
-  explicit Impl(ServerOptions o) : options(std::move(o)), ioc(static_cast<int>(options.io_threads)) {}
+  explicit Impl(ServerOptions o) : options(std::move(o)) {
+    for (std::size_t i = 0; i < options.io_threads; ++i) {
+      contexts.push_back(std::make_unique<asio::io_context>(1));
+    }
+    acceptor.emplace(*contexts.front());
+  }
+  ~Impl() {
+    acceptor.reset();
+    contexts.clear();  // destroys pending coroutine frames while what they touch still exists
+  }
 
   Response refusal(unsigned status, std::string title, std::string detail) {
     auto response = problem(status, std::move(title), std::move(detail));
@@ -197,12 +210,12 @@ void log_exception(std::exception_ptr failure) {
 asio::awaitable<void> accept_loop(Impl& impl) {
   for (;;) {
     beast::error_code ec;
-    tcp::socket socket = co_await impl.acceptor.async_accept(asio::make_strand(impl.ioc),
-                                                             redirect_error(use_awaitable, ec));
+    auto& context = *impl.contexts[impl.next_context++ % impl.contexts.size()];
+    tcp::socket socket = co_await impl.acceptor->async_accept(context, redirect_error(use_awaitable, ec));
     if (impl.stopping.load() || ec == asio::error::operation_aborted) co_return;
     if (ec) {
       // Out of file descriptors or a client that reset during accept: pause briefly, go on.
-      asio::steady_timer pause(impl.ioc, std::chrono::milliseconds(10));
+      asio::steady_timer pause(*impl.contexts.front(), std::chrono::milliseconds(10));
       co_await pause.async_wait(redirect_error(use_awaitable, ec));
       continue;
     }
@@ -239,10 +252,10 @@ Result<void> bind(Impl& impl) {
   const auto address = asio::ip::make_address(impl.options.address, ec);
   if (ec) return fail(ErrorCode::invalid_argument, "bad listen address '" + impl.options.address + "'");
   const tcp::endpoint endpoint(address, impl.options.port);
-  impl.acceptor.open(endpoint.protocol(), ec);
-  if (!ec) impl.acceptor.set_option(asio::socket_base::reuse_address(true), ec);
-  if (!ec) impl.acceptor.bind(endpoint, ec);
-  if (!ec) impl.acceptor.listen(asio::socket_base::max_listen_connections, ec);
+  impl.acceptor->open(endpoint.protocol(), ec);
+  if (!ec) impl.acceptor->set_option(asio::socket_base::reuse_address(true), ec);
+  if (!ec) impl.acceptor->bind(endpoint, ec);
+  if (!ec) impl.acceptor->listen(asio::socket_base::max_listen_connections, ec);
   if (ec) {
     return fail(ErrorCode::unavailable, "cannot listen on " + impl.options.address + ":" +
                                             std::to_string(impl.options.port) + ": " + ec.message());
@@ -268,13 +281,14 @@ Result<std::unique_ptr<Server>> Server::start(ServerOptions options, Handler han
     if (auto tls = set_up_tls(*impl, *impl->options.tls); !tls) return std::unexpected(tls.error());
   }
   if (auto bound = bind(*impl); !bound) return std::unexpected(bound.error());
-  impl->work.emplace(impl->ioc.get_executor());
-  asio::co_spawn(impl->acceptor.get_executor(), accept_loop(*impl), log_exception);
-  for (std::size_t i = 0; i < impl->options.io_threads; ++i) {
-    impl->threads.emplace_back([&ioc = impl->ioc, i] {
+  asio::co_spawn(impl->acceptor->get_executor(), accept_loop(*impl), log_exception);
+  for (std::size_t i = 0; i < impl->contexts.size(); ++i) {
+    auto& context = *impl->contexts[i];
+    impl->work.emplace_back(context.get_executor());
+    impl->threads.emplace_back([&context, i] {
       const std::string name = "ordo-http-" + std::to_string(i);
       pthread_setname_np(pthread_self(), name.c_str());
-      ioc.run();
+      context.run();
     });
   }
   return std::unique_ptr<Server>(new Server(std::move(impl)));
@@ -282,7 +296,7 @@ Result<std::unique_ptr<Server>> Server::start(ServerOptions options, Handler han
 
 std::uint16_t Server::port() const {
   beast::error_code ec;
-  return impl_->acceptor.local_endpoint(ec).port();
+  return impl_->acceptor->local_endpoint(ec).port();
 }
 
 bool Server::tls() const { return impl_->ssl.has_value(); }
@@ -295,9 +309,9 @@ ServerStats Server::stats() const {
 void Server::shutdown(std::chrono::milliseconds drain_timeout) {
   auto& impl = *impl_;
   if (impl.stopping.exchange(true)) return;
-  asio::post(impl.acceptor.get_executor(), [&impl] {
+  asio::post(impl.acceptor->get_executor(), [&impl] {
     beast::error_code ec;
-    impl.acceptor.close(ec);
+    impl.acceptor->close(ec);
   });
   {
     std::unique_lock lock(impl.mutex);
@@ -308,8 +322,8 @@ void Server::shutdown(std::chrono::milliseconds drain_timeout) {
     }
     impl.drained.wait_for(lock, drain_timeout, [&] { return impl.open.load() == 0; });
   }
-  impl.work.reset();
-  impl.ioc.stop();
+  impl.work.clear();
+  for (auto& context : impl.contexts) context->stop();
   for (auto& thread : impl.threads) thread.join();
   impl.threads.clear();
 }

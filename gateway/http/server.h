@@ -1,5 +1,5 @@
-// The HTTP/1.1 server of the gateway: Boost.Asio + Beast, one coroutine per connection on its own
-// strand, a pool of I/O threads, keep-alive, optional TLS.
+// The HTTP/1.1 server of the gateway: Boost.Asio + Beast, one coroutine per connection, I/O threads
+// each running its own io_context (a connection stays on one thread), keep-alive, optional TLS.
 //
 // Limits (put a limit on everything): open connections (beyond: 503 and close), request header
 // bytes (431), body bytes (413), time to read a request and to write an answer (the connection is
@@ -34,7 +34,7 @@ namespace bhttp = boost::beast::http;
 using Request = bhttp::request<bhttp::string_body>;
 using Response = bhttp::response<bhttp::string_body>;
 
-/// Answers one request. Runs on the connection's strand; may suspend (e.g. while an order becomes
+/// Answers one request. Runs on the connection's thread; may suspend (e.g. while an order becomes
 /// durable). An exception escaping it is answered with 500 and logged.
 using Handler = std::function<boost::asio::awaitable<Response>(Request&)>;
 
