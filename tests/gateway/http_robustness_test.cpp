@@ -1,0 +1,228 @@
+// Orders against a real `ordo serve` under stress: many clients racing for the last units of a
+// SKU, the server killed (SIGKILL) or stopped (SIGTERM) while orders stream in. Each test has its
+// own retailer and server. What must hold: no oversell, every 201 survives a crash, and a retry
+// with the same Idempotency-Key places an order once.
+#include "tests/gateway/http_robustness_support.h"
+
+namespace ordo::gateway::testing {
+namespace {
+
+constexpr std::size_t kClientThreads = 16;
+
+// --- the last units -----------------------------------------------------------------------------
+
+struct LastUnits {
+  std::string site;           // the one site left with stock
+  std::int64_t sellable = 0;  // what the web channel may sell of it
+  std::uint64_t position = 0;
+};
+
+// Leaves `on_hand` units of `sku` at one site and none at every other site the web channel counts,
+// then reads what the web channel may sell.
+LastUnits leave_last_units(Http& http, const std::string& sku, std::int64_t on_hand) {
+  const auto sites = web_sites(http, sku);
+  EXPECT_GE(sites.size(), 2u) << "the test needs other sites to empty";
+  if (sites.empty()) return {};
+  std::vector<std::pair<std::string, std::int64_t>> counts;
+  for (const auto& site : sites) counts.emplace_back(site, site == sites.front() ? on_hand : 0);
+  const auto position = count_stock(http, sku, counts);
+  auto reply = http.get("/v1/sellable-stock/web/" + sku +
+                        "?explain=true&min_position=" + std::to_string(position));
+  EXPECT_EQ(reply.status, 200u) << reply.body;
+  const auto doc = reply.doc();
+  EXPECT_EQ(doc["future"], 0) << "a receipt due would count in the figure but cannot be reserved";
+  for (const auto& site : doc["breakdown"]["sites"]) {
+    if (site["site"] != sites.front()) {
+      EXPECT_EQ(site["shared"], 0) << site.dump();
+    }
+  }
+  return {sites.front(), doc.value("sellable", std::int64_t{0}), position};
+}
+
+TEST(HttpRobustness, ClientsRacingForTheLastUnitsGetExactlyWhatIsSellable) {
+  OwnedRetailer retailer("ordo-last-units");
+  ServerProcess server(retailer.data_dir);
+  Http admin(server.port(), retailer.admin_token);
+  const std::string sku = "SKU-00013";  // no supplier receipt due, not set aside for marketplace
+  const auto last = leave_last_units(admin, sku, 9);
+  ASSERT_GT(last.sellable, 0) << "nothing left to race for";
+  const auto sellable = static_cast<std::size_t>(last.sellable);
+
+  OrderStream stream(server.port(), retailer.admin_token, kClientThreads, 4 * sellable,
+                     [&](std::size_t n) { return order_body("LU-" + std::to_string(n), sku); });
+  stream.join();
+
+  const auto& sent = stream.sent();
+  ASSERT_EQ(sent.size(), 4 * sellable) << stream.summary();
+  std::size_t placed = 0;
+  for (const auto& order : sent) {
+    ASSERT_TRUE(order.reply) << order.order_id << " got no answer";
+    const auto& reply = *order.reply;
+    if (reply.status == 201) {
+      ++placed;
+      EXPECT_EQ(reply.doc()["lines"][0]["site"], last.site) << reply.body;
+    } else {
+      EXPECT_EQ(reply.status, 422u) << order.order_id << ": " << reply.body;
+      EXPECT_EQ(reply.doc().value("type", ""), "urn:ordo:problem:out-of-stock") << reply.body;
+    }
+  }
+  EXPECT_EQ(placed, sellable) << "every sellable unit is sold once, and no more";
+
+  const auto position = std::to_string(std::max(highest_position(sent), last.position));
+  auto after = admin.get("/v1/sellable-stock/web/" + sku + "?min_position=" + position);
+  ASSERT_EQ(after.status, 200u) << after.body;
+  EXPECT_EQ(after.doc()["sellable"], 0) << after.body;
+  auto stock = admin.get("/v1/stock/" + last.site + "/" + sku + "?min_position=" + position);
+  ASSERT_EQ(stock.status, 200u) << stock.body;
+  EXPECT_EQ(stock.doc()["reserved"], last.sellable) << stock.body;
+  EXPECT_EQ(stock.doc()["on_hand"], 9) << stock.body;
+}
+
+// --- a crash or a stop while orders stream in
+// ------------------------------------------------------
+
+// Gives SKU-00001..SKU-00020 plenty of stock for the web channel, so that orders spread over them
+// are never out of stock; returns the position of the last count.
+std::uint64_t stock_up(Http& http) {
+  std::uint64_t position = 0;
+  for (int n = 1; n <= 20; ++n) {
+    char sku[16];
+    std::snprintf(sku, sizeof sku, "SKU-%05d", n);
+    const auto sites = web_sites(http, sku);
+    if (sites.empty()) continue;
+    position = std::max(position, count_stock(http, sku, {{sites.front(), 1000}}));
+  }
+  return position;
+}
+
+json spread_order(const std::string& prefix, std::size_t n) {
+  char sku[16];
+  std::snprintf(sku, sizeof sku, "SKU-%05zu", 1 + n % 20);
+  return order_body(prefix + std::to_string(n), sku);
+}
+
+std::uint64_t stopped_position(const std::string& output) {
+  const std::string marker = "ordo: stopped; log at position ";
+  const auto at = output.find(marker);
+  return at == std::string::npos ? 0 : std::stoull(output.substr(at + marker.size()));
+}
+
+struct Ended {
+  std::vector<SentOrder> sent;  // every order the clients sent, answered or not
+  int exit_code = 0;
+  std::string output;
+};
+
+// Starts a server over the retailer, has 8 clients place orders (ids `prefix`N) as fast as they
+// can, and sends `signal` once `acknowledged_min` were answered 201, while the clients go on.
+Ended stream_orders_then_signal(const Retailer& retailer, const std::string& prefix,
+                                std::size_t acknowledged_min, int signal) {
+  ServerProcess server(retailer.data_dir);
+  Http admin(server.port(), retailer.admin_token);
+  stock_up(admin);
+  OrderStream stream(server.port(), retailer.admin_token, 8, SIZE_MAX,
+                     [&](std::size_t n) { return spread_order(prefix, n); });
+  EXPECT_TRUE(stream.wait_for_acknowledged(acknowledged_min, std::chrono::seconds(120)))
+      << stream.summary();
+  EXPECT_EQ(Http(server.port()).get("/healthz").status, 200u) << "alive until the signal";
+  Ended ended;
+  ended.exit_code = server.kill(signal);
+  stream.stop();
+  ended.sent = stream.sent();
+  ended.output = server.output();
+  return ended;
+}
+
+TEST(HttpRobustness, AfterSigkillEveryAcknowledgedOrderIsThereAndRetriesPlaceEachOrderOnce) {
+  OwnedRetailer retailer("ordo-sigkill");
+  const auto ended = stream_orders_then_signal(retailer, "K-", 300, SIGKILL);
+  EXPECT_EQ(ended.exit_code, -1) << "killed, not exited";
+  const auto& sent = ended.sent;
+  std::vector<const SentOrder*> acknowledged, unanswered;
+  for (const auto& order : sent) {
+    if (!order.reply) {
+      unanswered.push_back(&order);
+    } else if (order.reply->status == 201) {
+      acknowledged.push_back(&order);
+    } else {
+      ADD_FAILURE() << order.order_id << ": " << order.reply->status << " " << order.reply->body;
+    }
+  }
+  ASSERT_GE(acknowledged.size(), 300u);
+  EXPECT_GE(unanswered.size(), 1u) << "8 clients were posting: some order was in flight";
+  RecordProperty("acknowledged", static_cast<int>(acknowledged.size()));
+  RecordProperty("unanswered", static_cast<int>(unanswered.size()));
+
+  ServerProcess restarted(retailer.data_dir);
+  Http admin(restarted.port(), retailer.admin_token);
+  ASSERT_TRUE(wait_for_projections(admin, highest_position(sent)));
+  const auto position = std::to_string(highest_position(sent));
+  for (const auto* order : acknowledged) {
+    auto view = admin.get("/v1/orders/" + order->order_id + "?min_position=" + position);
+    EXPECT_EQ(view.status, 200u) << order->order_id << " was acknowledged, then lost";
+  }
+  std::size_t placed_unanswered = 0;  // durable before the kill, but the answer was lost
+  for (const auto* order : unanswered) {
+    placed_unanswered += order_placed_count(admin, order->order_id);
+    auto retry = admin.post("/v1/orders", order->body, {{"Idempotency-Key", order->key}});
+    EXPECT_EQ(retry.status, 201u) << order->order_id << ": " << retry.body;
+  }
+  RecordProperty("unanswered_but_placed", static_cast<int>(placed_unanswered));
+  for (std::size_t i = 0; i < std::min<std::size_t>(5, acknowledged.size()); ++i) {
+    const auto& first = *acknowledged[i];
+    auto again = admin.post("/v1/orders", first.body, {{"Idempotency-Key", first.key}});
+    EXPECT_EQ(again.status, 201u) << again.body;
+    EXPECT_EQ(again.body, first.reply->body) << "a retry gets the first answer";
+    EXPECT_EQ(again.header("ordo-position"), first.reply->header("ordo-position"));
+  }
+  for (const auto& order : sent) {
+    EXPECT_EQ(order_placed_count(admin, order.order_id), 1u) << order.order_id;
+  }
+}
+
+TEST(HttpRobustness, SigtermAnswersOrdersInFlightAndLosesNoAcknowledgedOrder) {
+  OwnedRetailer retailer("ordo-sigterm");
+  const auto ended = stream_orders_then_signal(retailer, "T-", 150, SIGTERM);
+  EXPECT_EQ(ended.exit_code, 0) << ended.output;
+  EXPECT_NE(ended.output.find("ordo: stopped"), std::string::npos) << ended.output;
+  const auto& sent = ended.sent;
+  EXPECT_GE(stopped_position(ended.output), highest_position(sent))
+      << "every acknowledged order is in the log the server left";
+  std::vector<const SentOrder*> acknowledged;
+  std::size_t refused = 0;
+  for (const auto& order : sent) {
+    if (!order.reply) continue;  // not read before the stop: the client cannot know
+    if (order.reply->status == 201) {
+      acknowledged.push_back(&order);
+    } else {
+      EXPECT_EQ(order.reply->status, 503u) << order.order_id << ": " << order.reply->body;
+      ++refused;
+    }
+  }
+  ASSERT_GE(acknowledged.size(), 150u);
+  RecordProperty("acknowledged", static_cast<int>(acknowledged.size()));
+  RecordProperty("refused_503", static_cast<int>(refused));
+  RecordProperty("unanswered", static_cast<int>(sent.size() - acknowledged.size() - refused));
+
+  ServerProcess restarted(retailer.data_dir);
+  Http admin(restarted.port(), retailer.admin_token);
+  ASSERT_TRUE(wait_for_projections(admin, highest_position(sent)));
+  const auto position = std::to_string(highest_position(sent));
+  for (const auto* order : acknowledged) {
+    auto view = admin.get("/v1/orders/" + order->order_id + "?min_position=" + position);
+    EXPECT_EQ(view.status, 200u) << order->order_id << " was acknowledged, then lost";
+  }
+  // What the stop left unanswered or refused is safe to retry: each order ends placed once.
+  std::size_t placed_unanswered = 0;
+  for (const auto& order : sent) {
+    if (order.reply && order.reply->status == 201) continue;
+    placed_unanswered += order_placed_count(admin, order.order_id);
+    auto retry = admin.post("/v1/orders", order.body, {{"Idempotency-Key", order.key}});
+    EXPECT_EQ(retry.status, 201u) << order.order_id << ": " << retry.body;
+  }
+  EXPECT_EQ(placed_unanswered, 0u) << "a request the server read before stopping was answered";
+  EXPECT_EQ(count_events(admin, "OrderPlaced"), sent.size()) << "one OrderPlaced per order";
+}
+
+}  // namespace
+}  // namespace ordo::gateway::testing
