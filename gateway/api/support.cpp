@@ -4,6 +4,7 @@
 #include <openssl/sha.h>
 
 #include <charconv>
+#include <set>
 
 namespace ordo::gateway::api {
 namespace {
@@ -115,8 +116,27 @@ std::variant<nlohmann::json, http::Response> parse_body(const http::Request& req
     return problem(400, "malformed-json", "Malformed JSON",
                    "the body is nested deeper than " + std::to_string(kNestingMax) + " levels");
   }
+  // A key given twice in one object would be silently overwritten by the last one, while a proxy
+  // or log in front of Ordo may read the first: refuse the body instead.
+  std::vector<std::set<std::string>> keys;  // of each object being parsed, innermost last
+  std::optional<std::string> duplicate;
+  const auto check_keys = [&](int, nlohmann::json::parse_event_t event, nlohmann::json& parsed) {
+    using Event = nlohmann::json::parse_event_t;
+    if (event == Event::object_start) keys.emplace_back();
+    if (event == Event::object_end && !keys.empty()) keys.pop_back();
+    if (event == Event::key && !keys.empty() && !keys.back().insert(parsed.get<std::string>()).second &&
+        !duplicate) {
+      duplicate = parsed.get<std::string>();
+    }
+    return true;
+  };
   try {
-    return nlohmann::json::parse(body);
+    auto document = nlohmann::json::parse(body, check_keys);
+    if (duplicate) {
+      return problem(400, "malformed-json", "Malformed JSON",
+                     "the key \"" + duplicate->substr(0, 60) + "\" appears twice in one object");
+    }
+    return document;
   } catch (const nlohmann::json::exception& e) {
     // e.g. "[json.exception.parse_error.101] parse error at line 1, column 9: syntax error ...",
     // or out_of_range for a number beyond a double (1e400).
@@ -208,13 +228,6 @@ std::optional<std::uint64_t> parse_u64(std::string_view text) {
   const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
   if (ec != std::errc() || end != text.data() + text.size() || text.empty()) return std::nullopt;
   return value;
-}
-
-bool is_identifier(std::string_view s) {
-  return !s.empty() && s.size() <= 64 && std::all_of(s.begin(), s.end(), [](char c) {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-           c == '.' || c == '_' || c == '-';
-  });
 }
 
 http::Response forbidden(const std::string& reason) {

@@ -10,6 +10,7 @@
 #include <variant>
 
 #include "gateway/api/api.h"
+#include "gateway/json/reader.h"
 
 namespace ordo::gateway::api {
 
@@ -40,7 +41,7 @@ eventstore::Hash256 body_hash(const http::Request& request);
 
 std::int64_t now_us();
 std::optional<std::uint64_t> parse_u64(std::string_view text);
-bool is_identifier(std::string_view text);
+using ordo::json::is_identifier;  // 1..64 characters of [A-Za-z0-9._-]
 
 http::Response forbidden(const std::string& reason);
 http::Response not_found(const std::string& detail);
