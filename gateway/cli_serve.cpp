@@ -33,6 +33,7 @@ struct ServeArgs {
   std::string tls_cert, tls_key;
   std::size_t read_timeout_ms = 30000;
   std::size_t shutdown_timeout_ms = 10000;
+  projections::PipelineOptions pipeline;
 };
 
 Result<void> parse_listen(ServeArgs& args) {
@@ -77,7 +78,7 @@ int run_serve(ServeArgs& args) {
   std::signal(SIGPIPE, SIG_IGN);
   auto store = open_store(args.data_dir, true);
   if (!store) return report(store.error());
-  auto pipeline = projections::Pipeline::start(**store);
+  auto pipeline = projections::Pipeline::start(**store, args.pipeline);
   if (!pipeline) return report(pipeline.error());
   auto projector = projections::Projector::start(**store);
   if (!projector) return report(projector.error());
@@ -178,6 +179,8 @@ void add_serve_commands(CLI::App& app, int& exit_code) {
   serve->add_option("--max-header-bytes", serve_args.server.header_bytes_max, "Request header bytes at most")->check(CLI::Range(1024, 1 << 20));
   serve->add_option("--read-timeout-ms", serve_args.read_timeout_ms, "Time to read a request, and idle keep-alive")->check(CLI::Range(100, 3600000));
   serve->add_option("--shutdown-timeout-ms", serve_args.shutdown_timeout_ms, "Time for requests in flight at shutdown")->check(CLI::Range(0, 600000));
+  serve->add_option("--pipeline-queue-max", serve_args.pipeline.queue_max,
+                    "Commands waiting for the pipeline; beyond, requests get 503")->check(CLI::Range(1, 1000000));
   serve->add_option("--tls-cert", serve_args.tls_cert, "PEM certificate chain: serve HTTPS");
   serve->add_option("--tls-key", serve_args.tls_key, "PEM private key");
   serve->callback([&] { exit_code = run_serve(serve_args); });

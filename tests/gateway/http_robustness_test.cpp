@@ -224,5 +224,53 @@ TEST(HttpRobustness, SigtermAnswersOrdersInFlightAndLosesNoAcknowledgedOrder) {
   EXPECT_EQ(count_events(admin, "OrderPlaced"), sent.size()) << "one OrderPlaced per order";
 }
 
+// --- a full pipeline ----------------------------------------------------------------------------
+
+// With a pipeline queue of one command, clients ordering at once overflow it: the overflow is
+// answered 503 with Retry-After (nothing written), and a retry with the same key places the order.
+TEST(HttpRobustness, AFullPipelineAnswers503WithRetryAfterAndARetryPlacesTheOrderOnce) {
+  OwnedRetailer retailer("ordo-full-pipeline");
+  ServerProcess server(retailer.data_dir, {"--pipeline-queue-max", "1"});
+  constexpr std::size_t kClients = 32, kOrdersEach = 10;
+  std::mutex mutex;
+  std::vector<std::pair<std::string, std::string>> refused;  // order id and SKU, answered 503
+  std::size_t placed = 0, unexpected = 0;
+  std::vector<std::thread> clients;
+  for (std::size_t c = 0; c < kClients; ++c) {
+    clients.emplace_back([&, c] {
+      Http http(server.port(), retailer.admin_token);
+      for (std::size_t n = 0; n < kOrdersEach; ++n) {
+        const auto id = "FULL-" + std::to_string(c) + "-" + std::to_string(n);
+        const auto sku = "SKU-000" + std::to_string(10 + (c + n) % 30);
+        auto reply = http.post("/v1/orders", order_body(id, sku), {{"Idempotency-Key", id}});
+        std::lock_guard lock(mutex);
+        if (reply.status == 201) {
+          ++placed;
+        } else if (reply.status == 503 && reply.header("retry-after") == "1" &&
+                   reply.doc().value("type", "") == "urn:ordo:problem:unavailable") {
+          refused.emplace_back(id, sku);
+        } else {
+          ++unexpected;
+          ADD_FAILURE() << reply.status << " " << reply.body;
+        }
+      }
+    });
+  }
+  for (auto& t : clients) t.join();
+  EXPECT_EQ(unexpected, 0u);
+  ASSERT_FALSE(refused.empty()) << "32 clients at once must overflow a queue of one";
+  EXPECT_EQ(placed + refused.size(), kClients * kOrdersEach);
+  Http http(server.port(), retailer.admin_token);
+  for (const auto& [id, sku] : refused) {
+    unsigned status = 0;
+    for (int attempt = 0; attempt < 50 && status != 201; ++attempt) {
+      status = http.post("/v1/orders", order_body(id, sku), {{"Idempotency-Key", id}}).status;
+    }
+    EXPECT_EQ(status, 201u) << id;
+  }
+  for (const auto& [id, sku] : refused) EXPECT_EQ(order_placed_count(http, id), 1u) << id;
+  EXPECT_EQ(count_events(http, "OrderPlaced"), kClients * kOrdersEach);
+}
+
 }  // namespace
 }  // namespace ordo::gateway::testing
