@@ -1,6 +1,9 @@
 // `ordo serve`: the engine behind the HTTP API on embedded RocksDB; and `ordo token`: API tokens.
 #include <nlohmann/json.hpp>
 
+#include <sys/resource.h>
+
+#include <atomic>
 #include <csignal>
 #include <iostream>
 
@@ -61,6 +64,27 @@ std::vector<std::string> route_labels() {
   return labels;
 }
 
+// Each connection holds a file descriptor, and RocksDB needs its own (SST files, WAL): raise the
+// soft limit to the hard one, and keep connections below it with room for the store, so that a
+// flood of connections is refused with 503 instead of starving the store of descriptors.
+void fit_connections_to_descriptors(gateway::http::ServerOptions& server) {
+  constexpr rlim_t kReservedForStore = 1024;
+  rlimit limit{};
+  if (getrlimit(RLIMIT_NOFILE, &limit) != 0) return;
+  if (limit.rlim_cur < limit.rlim_max) {
+    limit.rlim_cur = limit.rlim_max;
+    (void)setrlimit(RLIMIT_NOFILE, &limit);
+    (void)getrlimit(RLIMIT_NOFILE, &limit);
+  }
+  const rlim_t room = limit.rlim_cur > 2 * kReservedForStore ? limit.rlim_cur - kReservedForStore
+                                                              : limit.rlim_cur / 2;
+  if (server.connections_max > room) {
+    std::cerr << "ordo: --max-connections lowered to " << room << " (open files limit "
+              << limit.rlim_cur << ", " << kReservedForStore << " kept for the store)\n";
+    server.connections_max = static_cast<std::size_t>(room);
+  }
+}
+
 // Waits for SIGINT or SIGTERM (blocked in every thread, taken here).
 void wait_for_signal(const sigset_t& signals) {
   int signal = 0;
@@ -76,6 +100,7 @@ int run_serve(ServeArgs& args) {
   sigaddset(&signals, SIGTERM);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);  // before any thread starts: they inherit it
   std::signal(SIGPIPE, SIG_IGN);
+  fit_connections_to_descriptors(args.server);
   auto store = open_store(args.data_dir, true);
   if (!store) return report(store.error());
   auto pipeline = projections::Pipeline::start(**store, args.pipeline);
@@ -86,12 +111,13 @@ int run_serve(ServeArgs& args) {
   if (!tokens) return report(tokens.error());
   gateway::Metrics metrics(route_labels());
   std::atomic<bool> accepting{true};
-  gateway::http::Server* server_ptr = nullptr;
+  std::atomic<gateway::http::Server*> server_ptr{nullptr};  // read by /metrics on I/O threads
   gateway::api::Api api({**store, **pipeline, **projector, **tokens, metrics,
                          [&accepting] { return accepting.load(); },
                          [&server_ptr] {
-                           if (server_ptr == nullptr) return std::string();
-                           const auto s = server_ptr->stats();
+                           const auto* server = server_ptr.load();
+                           if (server == nullptr) return std::string();
+                           const auto s = server->stats();
                            return "# TYPE ordo_http_connections_open gauge\nordo_http_connections_open " +
                                   std::to_string(s.connections_open) + "\n# TYPE ordo_http_connections_refused_total counter\n" +
                                   "ordo_http_connections_refused_total " + std::to_string(s.connections_refused) + "\n";

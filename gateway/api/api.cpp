@@ -1,5 +1,7 @@
 #include "gateway/api/api.h"
 
+#include <boost/beast/core/string.hpp>
+
 #include "gateway/api/handlers.h"
 #include "gateway/api/support.h"
 
@@ -111,6 +113,7 @@ std::string allowed_methods(std::string_view path) {
     if (!matches(route.pattern, path, params)) continue;
     if (!allow.empty()) allow += ", ";
     allow += std::string(http::bhttp::to_string(route.method));
+    if (route.method == verb::get) allow += ", HEAD";
   }
   return allow;
 }
@@ -126,7 +129,9 @@ std::optional<http::Response> admit(Engine& engine, const Route& route, Context&
   if (route.access == A::open) return std::nullopt;
   const auto header = context.request[http::bhttp::field::authorization];
   if (header.empty()) return unauthorized("an API token is required: Authorization: Bearer <token>");
-  if (!header.starts_with("Bearer ")) return unauthorized("the Authorization header must be 'Bearer <token>'");
+  if (header.size() < 7 || !boost::beast::iequals(header.substr(0, 7), "Bearer ")) {
+    return unauthorized("the Authorization header must be 'Bearer <token>'");
+  }
   auto who = engine.tokens.authenticate(header.substr(7));
   if (auto* failure = std::get_if<AuthenticationFailure>(&who)) return unauthorized(failure->reason);
   context.principal = std::get<domain::access::Principal>(std::move(who));
@@ -147,9 +152,11 @@ asio::awaitable<http::Response> dispatch(Engine& engine, http::Request& request,
   auto query = parse_query(target.substr(std::min(question + 1, target.size())));
   if (!query) co_return problem(400, "bad-target", "Bad request target", "the query has a broken percent-escape");
   Context context{request, {}, std::move(*query), {}};
+  // HEAD is GET without the body (the server drops it and keeps Content-Length).
+  const auto method = request.method() == verb::head ? verb::get : request.method();
   for (std::size_t i = 0; i < std::size(kRoutes); ++i) {
     const auto& route = kRoutes[i];
-    if (route.method != request.method() || !matches(route.pattern, raw_path, context.params)) continue;
+    if (route.method != method || !matches(route.pattern, raw_path, context.params)) continue;
     route_index = i;
     for (auto& param : context.params) {
       auto decoded = decode(param, false);

@@ -79,22 +79,27 @@ asio::awaitable<std::variant<json, http::Response>> visible_order(Engine& engine
   co_return std::move(*view);
 }
 
+// A retry with the key of an action that changed the order gets the first answer again (stored
+// with the key), not "nothing changed".
 http::Response action_answer(const std::string& order_id, const projections::Answer& answer) {
   if (!answer) return refusal(answer.error());
-  auto response = json_response(200, dump({{"order_id", order_id},
-                                            {"changed", answer->first_position != 0 && !answer->duplicate}}));
-  return with_position(std::move(response), answer->last_position);
+  auto body = answer->duplicate && !answer->response.empty()
+                  ? answer->response
+                  : dump({{"order_id", order_id}, {"changed", answer->first_position != 0}});
+  return with_position(json_response(200, std::move(body)), answer->last_position);
 }
 
 // Submits an action on an existing order, with the caller's Idempotency-Key if it gave one.
 asio::awaitable<http::Response> act(Engine& engine, Context& context, order::Command command) {
-  projections::Submission submission{projections::OrderCommand{context.params.at(0), std::move(command)},
-                                     {}, std::nullopt, context.actor(), {}, {}};
+  const auto& order_id = context.params.at(0);
+  projections::Submission submission{
+      projections::OrderCommand{order_id, std::move(command)}, {}, std::nullopt, context.actor(), {},
+      [order_id](const projections::Outcome&) { return dump({{"order_id", order_id}, {"changed", true}}); }};
   auto key = idempotency_key(context);
   if (auto* problem_response = std::get_if<http::Response>(&key)) co_return std::move(*problem_response);
   if (auto* k = std::get_if<std::string>(&key)) {
     submission.idempotency_key = std::move(*k);
-    submission.request_hash = body_hash(context.request);
+    submission.request_hash = request_hash(context.request);
   }
   auto answer = co_await submit(engine.pipeline, std::move(submission));
   co_return action_answer(context.params.at(0), answer);
@@ -119,7 +124,7 @@ Awaitable place_order(Engine& engine, Context& context) {
   }
   auto placed = *command;
   projections::Submission submission{
-      std::move(*command), std::get<std::string>(std::move(key)), body_hash(context.request),
+      std::move(*command), std::get<std::string>(std::move(key)), request_hash(context.request),
       context.actor(), {},
       [placed = std::move(placed)](const projections::Outcome& outcome) { return placed_body(placed, outcome); }};
   const auto order_id = std::get<order::PlaceOrder>(submission.command).order_id;

@@ -72,7 +72,7 @@ Awaitable stock_movements(Engine& engine, Context& context) {
   auto key = idempotency_key(context);
   if (auto* problem_response = std::get_if<http::Response>(&key)) co_return std::move(*problem_response);
   const auto* base_key = std::get_if<std::string>(&key);
-  const auto hash = body_hash(context.request);
+  const auto hash = request_hash(context.request);
   std::vector<json> results(parsed->movements.size());
   std::vector<projections::Submission> submissions;
   std::vector<std::size_t> submitted;  // index of each submission's movement

@@ -1,9 +1,12 @@
 #include "gateway/api/support.h"
 
 #include "gateway/http/asio.h"
-#include <openssl/sha.h>
+#include <openssl/evp.h>
+
+#include <boost/beast/core/string.hpp>
 
 #include <charconv>
+#include <iostream>
 #include <set>
 
 namespace ordo::gateway::api {
@@ -105,7 +108,7 @@ asio::awaitable<std::vector<projections::Answer>> submit_all(
 
 std::variant<nlohmann::json, http::Response> parse_body(const http::Request& request) {
   const auto type = request[bhttp_field::content_type];
-  if (!type.starts_with("application/json")) {
+  if (!boost::beast::iequals(type.substr(0, std::min<std::size_t>(type.size(), 16)), "application/json")) {
     return problem(415, "unsupported-media-type", "Unsupported media type",
                    "the body must be application/json (Content-Type: " +
                        (type.empty() ? std::string("none") : std::string(type)) + ")");
@@ -162,7 +165,12 @@ http::Response refusal(const projections::Refusal& refusal) {
   switch (e.code) {
     case ErrorCode::overloaded:
     case ErrorCode::unavailable: {
-      auto response = problem(503, "unavailable", "Service unavailable", e.message);
+      // The store's own words (paths, RocksDB status) go to the log, not to the client.
+      if (e.code == ErrorCode::unavailable) std::cerr << "ordo serve: " << e.to_string() << "\n";
+      auto response = problem(503, "unavailable", "Service unavailable",
+                              e.code == ErrorCode::overloaded
+                                  ? "too many commands are waiting; retry after Retry-After seconds"
+                                  : "the engine cannot write now; retry later");
       response.set(bhttp_field::retry_after, e.code == ErrorCode::overloaded ? "1" : "5");
       return response;
     }
@@ -172,7 +180,9 @@ http::Response refusal(const projections::Refusal& refusal) {
                      "for a new request");
     case ErrorCode::conflict: return problem(409, "conflict", "Conflict", e.message);
     case ErrorCode::invalid_argument: return problem(422, "rejected", "Request rejected", e.message);
-    default: return problem(500, "internal", "Internal error", e.to_string());
+    default:
+      std::cerr << "ordo serve: " << e.to_string() << "\n";
+      return problem(500, "internal", "Internal error", "the request failed inside Ordo; it was logged");
   }
 }
 
@@ -182,6 +192,15 @@ asio::awaitable<std::optional<http::Response>> await_projection(Engine& engine,
   if (!text) co_return std::nullopt;
   const auto position = parse_u64(*text);
   if (!position) co_return bad_parameter("min_position", "min_position must be a log position");
+  if (*position > engine.store.durable_position()) {
+    co_return bad_parameter("min_position", "min_position is beyond the log's last durable event");
+  }
+  if (engine.projector.failed()) {
+    auto response = problem(503, "projection-behind", "Query models stopped",
+                            "the query models stopped on an error; an operator must look");
+    response.set(bhttp_field::retry_after, "5");
+    co_return response;
+  }
   const auto deadline = std::chrono::steady_clock::now() + kProjectionWaitMax;
   asio::steady_timer timer(co_await asio::this_coro::executor);
   while (engine.projector.position() < *position) {
@@ -210,10 +229,20 @@ std::variant<std::nullopt_t, std::string, http::Response> idempotency_key(const 
   return "http/" + context.principal.id + "/" + std::string(key);
 }
 
-eventstore::Hash256 body_hash(const http::Request& request) {
+eventstore::Hash256 request_hash(const http::Request& request) {
+  // The method and path are in it: a key reused for another step, order or route is another
+  // request, however alike the bodies.
+  const std::string_view method = request.method_string();
+  const std::string_view target = request.target();
+  const std::string_view path = target.substr(0, std::min(target.find('?'), target.size()));
+  std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> context(EVP_MD_CTX_new(), &EVP_MD_CTX_free);
   eventstore::Hash256 hash{};
-  SHA256(reinterpret_cast<const unsigned char*>(request.body().data()), request.body().size(),
-         hash.data());
+  if (!context || EVP_DigestInit_ex(context.get(), EVP_sha256(), nullptr) != 1) return hash;
+  for (std::string_view part : {method, std::string_view(" "), path, std::string_view("\n"),
+                                std::string_view(request.body())}) {
+    EVP_DigestUpdate(context.get(), part.data(), part.size());
+  }
+  EVP_DigestFinal_ex(context.get(), hash.data(), nullptr);
   return hash;
 }
 

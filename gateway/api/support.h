@@ -37,7 +37,8 @@ boost::asio::awaitable<std::optional<http::Response>> await_projection(Engine& e
 /// The Idempotency-Key header: nullopt when absent; a problem when malformed. The key is scoped
 /// to the caller so that two clients cannot collide or read each other's answers.
 std::variant<std::nullopt_t, std::string, http::Response> idempotency_key(const Context& context);
-eventstore::Hash256 body_hash(const http::Request& request);
+/// What a retry with the same Idempotency-Key must match: method, path and body.
+eventstore::Hash256 request_hash(const http::Request& request);
 
 std::int64_t now_us();
 std::optional<std::uint64_t> parse_u64(std::string_view text);

@@ -109,6 +109,9 @@ template <class Stream>
 asio::awaitable<void> serve_requests(Impl& impl, Stream& stream, Connection& connection) {
   beast::flat_buffer buffer;
   for (;;) {
+    // Shutting down: no new request on this connection (it may have registered after the sweep
+    // that closes idle connections).
+    if (impl.stopping.load()) co_return;
     bhttp::request_parser<bhttp::string_body> parser;
     parser.header_limit(static_cast<std::uint32_t>(impl.options.header_bytes_max));
     parser.body_limit(impl.options.body_bytes_max);
@@ -122,6 +125,9 @@ asio::awaitable<void> serve_requests(Impl& impl, Stream& stream, Connection& con
       }
       co_return;
     }
+    // Shutdown may have closed the socket between the read's completion and this resumption:
+    // the request could not be answered, so it must not be acted on.
+    if (!beast::get_lowest_layer(stream).socket().is_open()) co_return;
     connection.busy = true;
     ++impl.in_flight;
     Request request = parser.release();
@@ -131,6 +137,11 @@ asio::awaitable<void> serve_requests(Impl& impl, Stream& stream, Connection& con
     response.keep_alive(keep_alive);
     response.set(bhttp::field::server, "Ordo");
     response.prepare_payload();
+    if (request.method() == bhttp::verb::head) {  // the GET answer's headers, without its body
+      const auto length = response.body().size();
+      response.body().clear();
+      response.content_length(length);
+    }
     beast::get_lowest_layer(stream).expires_after(impl.options.write_timeout);
     co_await bhttp::async_write(stream, response, redirect_error(use_awaitable, ec));
     connection.busy = false;
@@ -161,6 +172,12 @@ class Registration {
   std::uint64_t id_ = 0;
 };
 
+// Forgets how to close the connection's socket before the stream it refers to goes away.
+struct ClearOnExit {
+  Connection& connection;
+  ~ClearOnExit() { connection.close_socket = nullptr; }
+};
+
 asio::awaitable<void> session(Impl& impl, tcp::socket socket) {
   auto connection = std::make_shared<Connection>();
   connection->executor = socket.get_executor();
@@ -169,13 +186,14 @@ asio::awaitable<void> session(Impl& impl, tcp::socket socket) {
   if (!impl.ssl) {
     beast::tcp_stream stream(std::move(socket));
     connection->close_socket = [&stream] { stream.socket().close(); };
+    const ClearOnExit clear{*connection};  // also when serve_requests throws
     co_await serve_requests(impl, stream, *connection);
-    connection->close_socket = nullptr;
     stream.socket().shutdown(tcp::socket::shutdown_send, ec);
     co_return;
   }
   beast::ssl_stream<beast::tcp_stream> stream(beast::tcp_stream(std::move(socket)), *impl.ssl);
   connection->close_socket = [&stream] { beast::get_lowest_layer(stream).socket().close(); };
+  const ClearOnExit clear{*connection};
   beast::get_lowest_layer(stream).expires_after(impl.options.read_timeout);
   co_await stream.async_handshake(asio::ssl::stream_base::server, redirect_error(use_awaitable, ec));
   if (!ec) {
@@ -183,7 +201,6 @@ asio::awaitable<void> session(Impl& impl, tcp::socket socket) {
     beast::get_lowest_layer(stream).expires_after(impl.options.write_timeout);
     co_await stream.async_shutdown(redirect_error(use_awaitable, ec));
   }
-  connection->close_socket = nullptr;
 }
 
 asio::awaitable<void> refuse(Impl& impl, tcp::socket socket) {

@@ -104,7 +104,7 @@ TEST_F(AccessHttp, BadRequestsGetTheRightProblemAndTheServerKeepsServing) {
   EXPECT_EQ(unknown.status, 404u);
   auto method = client.request(verb::delete_, "/v1/orders");
   EXPECT_EQ(method.status, 405u);
-  EXPECT_EQ(method.header("allow"), "POST, GET");
+  EXPECT_EQ(method.header("allow"), "POST, GET, HEAD");
   auto huge = client.request(verb::post, "/v1/orders", std::string(2 << 20, ' '), {{"Idempotency-Key", "bad-6"}});
   EXPECT_EQ(huge.status, 413u);
   auto escape = client.get("/v1/sellable-stock?channel=web&sku=%zz");
@@ -259,6 +259,20 @@ TEST_F(AccessHttp, TheOpenApiDocumentDescribesExactlyTheRoutes) {
     routed.insert(method + " " + std::string(route.pattern) + " " + grant);
   }
   EXPECT_EQ(documented, routed);
+}
+
+TEST_F(AccessHttp, HeadIsGetWithoutABodyAndTheBearerSchemeIgnoresCase) {
+  auto client = admin();
+  auto head = client.request(verb::head, "/healthz");
+  EXPECT_EQ(head.status, 200u);
+  EXPECT_TRUE(head.body.empty());
+  EXPECT_EQ(client.request(verb::delete_, "/healthz").header("allow"), "GET, HEAD");
+  Http lower(port());
+  auto reply = lower.request(verb::get, "/v1/config/inventory_views", "",
+                             {{"Authorization", "bearer " + retailer_->admin_token}});
+  EXPECT_EQ(reply.status, 200u) << reply.body;
+  auto beyond = client.get("/v1/sellable-stock?channel=web&sku=SKU-00001&min_position=999999999");
+  EXPECT_EQ(beyond.status, 400u) << "a position the log has not reached cannot be waited for";
 }
 
 }  // namespace

@@ -199,5 +199,20 @@ TEST_F(OrdersHttp, AnIntegrationPlacesOnItsOwnChannelOnly) {
   EXPECT_EQ(auditor.post("/v1/orders", order_body("HT-12", "SKU-00011"), {{"Idempotency-Key", "ht-12"}}).status, 403u);
 }
 
+TEST_F(OrdersHttp, AnIdempotencyKeyReusedForAnotherStepIsRefusedRatherThanDropped) {
+  const auto placed = place("HT-13", "SKU-00012");
+  const std::string site = placed["lines"][0]["site"];
+  Http store(port(), token("store", site));
+  const std::string at = "?min_position=" + placed["position"].get<std::string>();
+  auto started = store.post("/v1/orders/HT-13/preparation-started" + at, json::object(), {{"Idempotency-Key", "HT-13"}});
+  ASSERT_EQ(started.status, 200u) << started.body;
+  auto again = store.post("/v1/orders/HT-13/preparation-started", json::object(), {{"Idempotency-Key", "HT-13"}});
+  EXPECT_EQ(again.status, 200u) << "the same request again: the same answer";
+  EXPECT_EQ(again.body, started.body);
+  auto prepared = store.post("/v1/orders/HT-13/prepared", json::object(), {{"Idempotency-Key", "HT-13"}});
+  EXPECT_EQ(prepared.status, 422u) << prepared.body;
+  EXPECT_EQ(prepared.doc()["type"], "urn:ordo:problem:idempotency-key-reused");
+}
+
 }  // namespace
 }  // namespace ordo::gateway::testing

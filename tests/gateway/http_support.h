@@ -164,6 +164,7 @@ class Http {
         beast::flat_buffer buffer;
         bhttp::response_parser<bhttp::string_body> parser;
         parser.body_limit(64 << 20);
+        if (method == bhttp::verb::head) parser.skip(true);  // an answer to HEAD has no body
         bhttp::read(*stream_, buffer, parser);
         auto res = parser.release();
         Reply reply{res.result_int(), {}, res.body()};

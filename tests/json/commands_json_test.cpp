@@ -78,9 +78,8 @@ json order_body() {
 
 // The blocks of the header's comment from "//   {" to "//   }", comments and all.
 std::vector<json> header_examples() {
-  std::ifstream header(std::filesystem::path(__FILE__).parent_path() /
-                       "../../gateway/json/commands_json.h");
-  EXPECT_TRUE(header) << "header not found from " << __FILE__;
+  std::ifstream header(std::filesystem::path(ORDO_SOURCE_DIR) / "gateway/json/commands_json.h");
+  EXPECT_TRUE(header) << "header not found in " << ORDO_SOURCE_DIR;
   std::vector<json> examples;
   std::stringstream example;
   bool inside = false;

@@ -72,9 +72,9 @@ TEST(InventoryViewsJson, TheExampleIsTheRetailersDocument) {
 // Guards the header's documentation: its example, comments and all, is a document that parses.
 TEST(InventoryViewsJson, TheExampleInTheHeaderParses) {
   const std::filesystem::path header_path =
-      std::filesystem::path(__FILE__).parent_path() / "../../gateway/json/inventory_views_json.h";
+      std::filesystem::path(ORDO_SOURCE_DIR) / "gateway/json/inventory_views_json.h";
   std::ifstream header(header_path);
-  ASSERT_TRUE(header) << "header not found from " << __FILE__;
+  ASSERT_TRUE(header) << "header not found in " << ORDO_SOURCE_DIR;
   std::stringstream example;
   bool inside = false;
   for (std::string line; std::getline(header, line);) {
