@@ -173,6 +173,9 @@ void Pipeline::answer_after_barrier(Callback done, Answer answer) {
   store_.barrier_async([done = std::move(done), answer = std::move(answer)](
                            Result<eventstore::AppendResult> barrier) mutable {
     if (!barrier) return done(std::unexpected(Refusal{barrier.error()}));
+    // "Already done" appended nothing; its answer carries the durable position the decision saw,
+    // so a client can wait for the query models to show that state (read-your-writes).
+    if (answer && answer->last_position == 0) answer->last_position = barrier->last_position;
     done(std::move(answer));
   });
 }
