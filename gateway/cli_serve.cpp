@@ -126,7 +126,8 @@ int run_serve(ServeArgs& args) {
       args.server, [&api](gateway::http::Request& request) { return api.handle(request); },
       [](unsigned status, std::string title, std::string detail) {
         return gateway::api::problem(status, "http", title, detail);
-      });
+      },
+      [&api](gateway::http::Request& header) { return api.screen(header); });
   if (!server) return report(server.error());
   server_ptr = server->get();
   std::cout << "ordo: serving " << ((*server)->tls() ? "https" : "http") << "://" << args.server.address

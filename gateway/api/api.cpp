@@ -141,16 +141,25 @@ std::optional<http::Response> admit(Engine& engine, const Route& route, Context&
   return std::nullopt;
 }
 
-asio::awaitable<http::Response> dispatch(Engine& engine, http::Request& request, std::size_t& route_index) {
+struct Admitted {
+  const Route* route;
+  Context context;
+};
+
+// Matches the route and admits the caller: the route and the request's context, or the answer
+// that refuses it (bad target, no route, wrong method, no or bad token, role without the grant).
+// Reads the request line and headers only, never the body.
+std::variant<Admitted, http::Response> admit_request(Engine& engine, http::Request& request,
+                                                     std::size_t& route_index) {
   route_index = std::size(kRoutes);
   const std::string_view target = request.target();
   const auto question = std::min(target.find('?'), target.size());
   const auto raw_path = target.substr(0, question);
   if (raw_path.size() > kPathBytesMax || !raw_path.starts_with('/')) {
-    co_return problem(400, "bad-target", "Bad request target", "the path must start with / and be at most 2048 bytes");
+    return problem(400, "bad-target", "Bad request target", "the path must start with / and be at most 2048 bytes");
   }
   auto query = parse_query(target.substr(std::min(question + 1, target.size())));
-  if (!query) co_return problem(400, "bad-target", "Bad request target", "the query has a broken percent-escape");
+  if (!query) return problem(400, "bad-target", "Bad request target", "the query has a broken percent-escape");
   Context context{request, {}, std::move(*query), {}};
   // HEAD is GET without the body (the server drops it and keeps Content-Length).
   const auto method = request.method() == verb::head ? verb::get : request.method();
@@ -160,18 +169,25 @@ asio::awaitable<http::Response> dispatch(Engine& engine, http::Request& request,
     route_index = i;
     for (auto& param : context.params) {
       auto decoded = decode(param, false);
-      if (!decoded) co_return problem(400, "bad-target", "Bad request target", "the path has a broken percent-escape");
+      if (!decoded) return problem(400, "bad-target", "Bad request target", "the path has a broken percent-escape");
       param = std::move(*decoded);
     }
-    if (auto refused = admit(engine, route, context)) co_return std::move(*refused);
-    co_return co_await route.handler(engine, context);
+    if (auto refused = admit(engine, route, context)) return std::move(*refused);
+    return Admitted{&route, std::move(context)};
   }
   const auto allow = allowed_methods(raw_path);
-  if (allow.empty()) co_return not_found("no route " + std::string(raw_path));
+  if (allow.empty()) return not_found("no route " + std::string(raw_path));
   auto response = problem(405, "method-not-allowed", "Method not allowed",
                           std::string(request.method_string()) + " is not allowed on " + std::string(raw_path) + "; allowed: " + allow);
   response.set(http::bhttp::field::allow, allow);
-  co_return response;
+  return response;
+}
+
+asio::awaitable<http::Response> dispatch(Engine& engine, http::Request& request, std::size_t& route_index) {
+  auto admitted = admit_request(engine, request, route_index);
+  if (auto* refused = std::get_if<http::Response>(&admitted)) co_return std::move(*refused);
+  auto& [route, context] = std::get<Admitted>(admitted);
+  co_return co_await route->handler(engine, context);
 }
 
 }  // namespace
@@ -206,6 +222,16 @@ eventstore::Actor Context::actor() const {
 }
 
 std::span<const Route> routes() { return kRoutes; }
+
+std::optional<http::Response> Api::screen(http::Request& header) {
+  const auto started = std::chrono::steady_clock::now();
+  std::size_t route_index = 0;
+  auto admitted = admit_request(engine_, header, route_index);
+  auto* refused = std::get_if<http::Response>(&admitted);
+  if (refused == nullptr) return std::nullopt;
+  engine_.metrics.record(route_index, refused->result_int(), std::chrono::steady_clock::now() - started);
+  return std::move(*refused);
+}
 
 asio::awaitable<http::Response> Api::handle(http::Request& request) {
   const auto started = std::chrono::steady_clock::now();

@@ -74,6 +74,10 @@ class Api {
  public:
   explicit Api(Engine engine) : engine_(std::move(engine)) {}
   boost::asio::awaitable<http::Response> handle(http::Request& request);
+  /// The answer that refuses a request on its headers alone (no route, wrong method, no or bad
+  /// token, role without the grant), or nullopt. The server asks before reading a body, so that
+  /// nobody without a token can make it hold one.
+  std::optional<http::Response> screen(http::Request& header);
 
  private:
   Engine engine_;

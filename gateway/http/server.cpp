@@ -3,6 +3,7 @@
 #include "gateway/http/asio.h"
 #include <boost/asio/ssl.hpp>
 #include <boost/beast/core.hpp>
+#include <boost/beast/core/string.hpp>
 #include <boost/beast/ssl.hpp>
 
 #include <condition_variable>
@@ -36,6 +37,7 @@ struct Server::Impl {
   ServerOptions options;
   Handler handler;
   ProblemMaker problem;
+  Screen screen;
   std::atomic<bool> stopping{false};
   std::atomic<std::uint64_t> open{0}, accepted{0}, refused{0}, in_flight{0};
   std::mutex mutex;  // guards connections and next_id; drained is waited on with it
@@ -105,6 +107,44 @@ asio::awaitable<Response> call_handler(Impl& impl, Request& request) {
   co_return impl.problem(500, "Internal error", "the request failed inside Ordo; it was logged");
 }
 
+// Writes a last answer on a connection that closes after it.
+template <class Stream>
+asio::awaitable<void> answer_and_close(Impl& impl, Stream& stream, Response answer) {
+  answer.keep_alive(false);
+  answer.set(bhttp::field::server, "Ordo");
+  answer.prepare_payload();
+  beast::get_lowest_layer(stream).expires_after(impl.options.write_timeout);
+  beast::error_code ec;
+  co_await bhttp::async_write(stream, answer, redirect_error(use_awaitable, ec));
+}
+
+// Reads one request: the header, then (unless the screen refuses it on its header, or the
+// client gave up) the body, with "100 Continue" when the client waits for it. True when a whole
+// request is in `parser`; otherwise the connection is to be closed.
+template <class Stream>
+asio::awaitable<bool> read_request(Impl& impl, Stream& stream, beast::flat_buffer& buffer,
+                                   bhttp::request_parser<bhttp::string_body>& parser) {
+  beast::get_lowest_layer(stream).expires_after(impl.options.read_timeout);
+  beast::error_code ec;
+  co_await bhttp::async_read_header(stream, buffer, parser, redirect_error(use_awaitable, ec));
+  if (!ec && !parser.is_done()) {
+    if (auto refused = impl.screen ? impl.screen(parser.get()) : std::nullopt) {
+      co_await answer_and_close(impl, stream, std::move(*refused));
+      co_return false;
+    }
+    if (beast::iequals(parser.get()[bhttp::field::expect], "100-continue")) {
+      bhttp::response<bhttp::empty_body> go_on{bhttp::status::continue_, 11};
+      co_await bhttp::async_write(stream, go_on, redirect_error(use_awaitable, ec));
+    }
+    if (!ec) co_await bhttp::async_read(stream, buffer, parser, redirect_error(use_awaitable, ec));
+  }
+  if (ec) {
+    if (auto answer = unreadable(impl, ec)) co_await answer_and_close(impl, stream, std::move(*answer));
+    co_return false;
+  }
+  co_return true;
+}
+
 template <class Stream>
 asio::awaitable<void> serve_requests(Impl& impl, Stream& stream, Connection& connection) {
   beast::flat_buffer buffer;
@@ -115,16 +155,7 @@ asio::awaitable<void> serve_requests(Impl& impl, Stream& stream, Connection& con
     bhttp::request_parser<bhttp::string_body> parser;
     parser.header_limit(static_cast<std::uint32_t>(impl.options.header_bytes_max));
     parser.body_limit(impl.options.body_bytes_max);
-    beast::get_lowest_layer(stream).expires_after(impl.options.read_timeout);
-    beast::error_code ec;
-    co_await bhttp::async_read(stream, buffer, parser, redirect_error(use_awaitable, ec));
-    if (ec) {
-      if (auto answer = unreadable(impl, ec)) {
-        beast::get_lowest_layer(stream).expires_after(impl.options.write_timeout);
-        co_await bhttp::async_write(stream, *answer, redirect_error(use_awaitable, ec));
-      }
-      co_return;
-    }
+    if (!co_await read_request(impl, stream, buffer, parser)) co_return;
     // Shutdown may have closed the socket between the read's completion and this resumption:
     // the request could not be answered, so it must not be acted on.
     if (!beast::get_lowest_layer(stream).socket().is_open()) co_return;
@@ -143,6 +174,7 @@ asio::awaitable<void> serve_requests(Impl& impl, Stream& stream, Connection& con
       response.content_length(length);
     }
     beast::get_lowest_layer(stream).expires_after(impl.options.write_timeout);
+    beast::error_code ec;
     co_await bhttp::async_write(stream, response, redirect_error(use_awaitable, ec));
     connection.busy = false;
     --impl.in_flight;
@@ -287,13 +319,14 @@ Server::Server(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 Server::~Server() { shutdown(std::chrono::milliseconds(0)); }
 
 Result<std::unique_ptr<Server>> Server::start(ServerOptions options, Handler handler,
-                                              ProblemMaker problem) {
+                                              ProblemMaker problem, Screen screen) {
   if (options.io_threads == 0 || options.io_threads > 64) {
     return fail(ErrorCode::invalid_argument, "io threads must be 1..64");
   }
   auto impl = std::make_unique<Impl>(std::move(options));
   impl->handler = std::move(handler);
   impl->problem = std::move(problem);
+  impl->screen = std::move(screen);
   if (impl->options.tls) {
     if (auto tls = set_up_tls(*impl, *impl->options.tls); !tls) return std::unexpected(tls.error());
   }

@@ -4,7 +4,8 @@
 // Limits (put a limit on everything): open connections (beyond: 503 and close), request header
 // bytes (431), body bytes (413), time to read a request and to write an answer (the connection is
 // closed). A request Beast cannot parse gets 400 and the connection is closed; the server keeps
-// serving every other connection.
+// serving every other connection. A request with a body is screened on its header first (route,
+// token) and refused before its body is read; "Expect: 100-continue" is answered once it passes.
 //
 // Shutdown is graceful: stop accepting, close idle connections, let requests in flight finish and
 // answer them with "Connection: close", then stop the threads. Nothing the handler acknowledged is
@@ -38,6 +39,11 @@ using Response = bhttp::response<bhttp::string_body>;
 /// durable). An exception escaping it is answered with 500 and logged.
 using Handler = std::function<boost::asio::awaitable<Response>(Request&)>;
 
+/// The answer that refuses a request on its header alone, or nullopt; asked before a body is read
+/// (so that a client the handler would refuse cannot make the server hold its body). Runs on the
+/// connection's thread; must not throw.
+using Screen = std::function<std::optional<Response>(Request& header)>;
+
 /// Builds the answer for a request the server refuses itself (status, title, detail).
 using ProblemMaker = std::function<Response(unsigned status, std::string title, std::string detail)>;
 
@@ -70,7 +76,7 @@ class Server {
   /// Binds and starts the I/O threads. Errors: invalid_argument (bad address, unreadable TLS
   /// files), unavailable (the port is taken).
   static Result<std::unique_ptr<Server>> start(ServerOptions options, Handler handler,
-                                               ProblemMaker problem);
+                                               ProblemMaker problem, Screen screen = {});
   ~Server();
   Server(const Server&) = delete;
   Server& operator=(const Server&) = delete;

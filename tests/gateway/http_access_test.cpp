@@ -275,5 +275,34 @@ TEST_F(AccessHttp, HeadIsGetWithoutABodyAndTheBearerSchemeIgnoresCase) {
   EXPECT_EQ(beyond.status, 400u) << "a position the log has not reached cannot be waited for";
 }
 
+TEST_F(AccessHttp, ABodyIsReadOnlyAfterItsHeaderPassesAndExpectContinueIsAnswered) {
+  // No token: refused on the header, without waiting for the 900 kB announced.
+  const auto started = std::chrono::steady_clock::now();
+  const auto refused = raw_exchange(port(),
+      "POST /v1/orders HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+      "Content-Length: 900000\r\n\r\n{\"order_id\":");
+  EXPECT_TRUE(refused.starts_with("HTTP/1.1 401")) << refused;
+  EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::seconds(2));
+
+  // With a token and Expect: 100-continue, the server says to go on, then answers the body.
+  asio::io_context ioc;
+  beast::tcp_stream stream(ioc);
+  stream.connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), port()));
+  stream.expires_after(std::chrono::seconds(10));
+  const std::string body = "{\"movements\":[]}";
+  const std::string head = "POST /v1/stock/movements HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " +
+                           retailer_->admin_token + "\r\nContent-Type: application/json\r\nExpect: 100-continue\r\n"
+                           "Content-Length: " + std::to_string(body.size()) + "\r\n\r\n";
+  asio::write(stream, asio::buffer(head));
+  std::string seen(64, '\0');
+  seen.resize(stream.read_some(asio::buffer(seen)));
+  EXPECT_TRUE(seen.starts_with("HTTP/1.1 100 Continue")) << seen;
+  asio::write(stream, asio::buffer(body));
+  beast::flat_buffer buffer;
+  bhttp::response<bhttp::string_body> answer;
+  bhttp::read(stream, buffer, answer);
+  EXPECT_EQ(answer.result_int(), 422u) << answer.body() << " (an empty batch is invalid)";
+}
+
 }  // namespace
 }  // namespace ordo::gateway::testing
