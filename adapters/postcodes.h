@@ -1,0 +1,53 @@
+// The postcode gazetteer: where a delivery address is, from its country and postcode, for ranking
+// sites by distance and for promises. Loaded from the GeoNames postal files (../shared/data/
+// postcodes: FR and DE postcodes; GB outward-code centroids) at start.
+//
+// A postcode's point is the mean of the places that carry it (Paris 75002 has two rows). GB
+// postcodes are looked up by their outward code ("SW1A 1AA" -> "SW1A"). Regions: the French
+// département (province_code, e.g. "67"), the German Land (state_code, e.g. "BY"), the UK nation
+// ("ENG", "SCT", "WLS", "NIR"), as in the holiday calendars.
+//
+// Thread-safety: load once; lookups from any thread (read-only). Errors: a missing file or a
+// malformed line (invalid_argument naming the file and line); nothing is half-loaded.
+#pragma once
+
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "domain/geo.h"
+#include "domain/result.h"
+
+namespace ordo::adapters {
+
+struct PostcodePlace {
+  domain::geo::Point point;
+  std::string region;
+};
+
+class Gazetteer {
+ public:
+  /// Loads geonames_postal_fr.csv, geonames_postal_de.csv and derived_gb_outcode_centroids.csv
+  /// from `directory`.
+  static Result<Gazetteer> load(const std::filesystem::path& directory);
+  /// Loads one GeoNames postal file (columns country_code,zipcode,...,latitude,longitude).
+  Result<void> add_geonames(const std::filesystem::path& file);
+  /// Loads the GB outward-code centroids (outcode,lat_mean,lon_mean,n_places,first_place,state,...).
+  Result<void> add_gb_outcodes(const std::filesystem::path& file);
+
+  /// The place of a postcode in a country (ISO 3166-1 alpha-2; "UK" is read as "GB"); nullopt
+  /// when unknown. Spaces and case in the postcode do not matter.
+  std::optional<PostcodePlace> find(std::string_view country, std::string_view postcode) const;
+  std::size_t size() const { return places_.size(); }
+
+ private:
+  std::unordered_map<std::string, PostcodePlace> places_;  // "<country>:<postcode>"
+};
+
+/// The fields of one CSV line (RFC 4180: quoted fields, doubled quotes); nullopt when a quote is
+/// left open.
+std::optional<std::vector<std::string>> split_csv_line(std::string_view line);
+
+}  // namespace ordo::adapters
