@@ -4,12 +4,25 @@
 
 #include <CLI/CLI.hpp>
 
+#include <memory>
+#include <string>
+
+#include "eventstore/event_store.h"
+
 namespace ordo::cli {
 
 /// Exit codes shared by every subcommand.
 inline constexpr int kExitOk = 0;
 inline constexpr int kExitCheckFailed = 1;  // the command ran and found a problem (verify)
 inline constexpr int kExitError = 2;        // the command could not run (bad dir, disk, usage)
+
+/// Prints "ordo: <error>" to stderr; returns kExitError.
+int report(const Error& error);
+
+/// Opens the engine's store (with the projections' column families). Only loading data (and the
+/// server) creates one: a query on a directory without a store says so.
+Result<std::unique_ptr<eventstore::EventStore>> open_engine_store(const std::string& data_dir,
+                                                                  bool create = false);
 
 /// `ordo log stats|tail|verify|generate`.
 void add_log_commands(CLI::App& app, int& exit_code);

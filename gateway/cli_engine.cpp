@@ -17,21 +17,6 @@ namespace {
 
 using projections::Answer;
 
-int report(const Error& error) {
-  std::cerr << "ordo: " << error.to_string() << "\n";
-  return kExitError;
-}
-
-// Only loading data creates a store; a query on a directory without one says so.
-Result<std::unique_ptr<eventstore::EventStore>> open_engine_store(const std::string& data_dir,
-                                                                  bool create = false) {
-  eventstore::Options options;
-  options.data_dir = data_dir;
-  options.create_if_missing = create;
-  options.projection_families = projections::projection_families();
-  return eventstore::EventStore::open(std::move(options));
-}
-
 std::int64_t wall_clock_us() {
   return std::chrono::duration_cast<std::chrono::microseconds>(
              std::chrono::system_clock::now().time_since_epoch())

@@ -37,11 +37,6 @@ Result<std::unique_ptr<EventStore>> open_read_only(const std::string& data_dir) 
   return EventStore::open(std::move(options));
 }
 
-int report(const Error& error) {
-  std::cerr << "ordo: " << error.to_string() << "\n";
-  return kExitError;
-}
-
 nlohmann::json to_json(const eventstore::RecordedEvent& e) {
   nlohmann::json j = {{"position", e.position},
                       {"stream", e.stream},

@@ -16,19 +16,6 @@ namespace {
 
 namespace access = domain::access;
 
-int report(const Error& error) {
-  std::cerr << "ordo: " << error.to_string() << "\n";
-  return kExitError;
-}
-
-Result<std::unique_ptr<eventstore::EventStore>> open_store(const std::string& data_dir, bool create) {
-  eventstore::Options options;
-  options.data_dir = data_dir;
-  options.create_if_missing = create;
-  options.projection_families = projections::projection_families();
-  return eventstore::EventStore::open(std::move(options));
-}
-
 struct ServeArgs {
   std::string data_dir;
   std::string listen = "127.0.0.1:8080";
@@ -101,7 +88,7 @@ int run_serve(ServeArgs& args) {
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);  // before any thread starts: they inherit it
   std::signal(SIGPIPE, SIG_IGN);
   fit_connections_to_descriptors(args.server);
-  auto store = open_store(args.data_dir, true);
+  auto store = open_engine_store(args.data_dir, true);
   if (!store) return report(store.error());
   auto pipeline = projections::Pipeline::start(**store, args.pipeline);
   if (!pipeline) return report(pipeline.error());
@@ -153,7 +140,7 @@ struct TokenArgs {
 int run_token_create(const TokenArgs& args) {
   const auto role = access::role_from_string(args.role);
   if (!role) return report(Error{ErrorCode::invalid_argument, "unknown role '" + args.role + "'"});
-  auto store = open_store(args.data_dir, true);
+  auto store = open_engine_store(args.data_dir, true);
   if (!store) return report(store.error());
   auto tokens = gateway::TokenRegistry::load(**store);
   if (!tokens) return report(tokens.error());
@@ -169,7 +156,7 @@ int run_token_create(const TokenArgs& args) {
 }
 
 int run_token_list(const TokenArgs& args) {
-  auto store = open_store(args.data_dir, false);
+  auto store = open_engine_store(args.data_dir, false);
   if (!store) return report(store.error());
   auto tokens = gateway::TokenRegistry::load(**store);
   if (!tokens) return report(tokens.error());
@@ -183,7 +170,7 @@ int run_token_list(const TokenArgs& args) {
 }
 
 int run_token_revoke(const TokenArgs& args) {
-  auto store = open_store(args.data_dir, false);
+  auto store = open_engine_store(args.data_dir, false);
   if (!store) return report(store.error());
   auto tokens = gateway::TokenRegistry::load(**store);
   if (!tokens) return report(tokens.error());
