@@ -7,12 +7,13 @@
 #include <variant>
 
 #include "domain/inventory_views.h"
+#include "domain/orchestration.h"
 #include "domain/types.h"
 
 namespace ordo::domain::configuration {
 
-/// The areas Ordo knows. Later areas (promise, orchestration, workflows, returns) add alternatives.
-using Document = std::variant<InventoryViews>;
+/// The areas Ordo knows. Later areas (promise, workflows, returns) add alternatives.
+using Document = std::variant<InventoryViews, orchestration::Rules>;
 std::string_view area_name(const Document& document);
 
 struct ChangeConfiguration {

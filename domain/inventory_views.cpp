@@ -142,6 +142,11 @@ std::vector<ConfigError> validate(const InventoryViews& views) {
   return errors;
 }
 
+void validate_site_selector(const SiteSelector& selector, const std::string& pointer,
+                            std::vector<ConfigError>& errors) {
+  validate_selector(selector, pointer, errors);
+}
+
 bool matches(const SiteSelector& selector, std::string_view site_id, const site::Profile& site) {
   return (selector.site_ids.empty() || contains(selector.site_ids, site_id)) &&
          (selector.types.empty() || contains(selector.types, site.type)) &&

@@ -69,6 +69,11 @@ struct ConfigError {
 /// naming known channels.
 std::vector<ConfigError> validate(const InventoryViews& views);
 
+/// The problems of one site selector at `pointer`: empty ids or regions, unknown site types, bad
+/// country codes.
+void validate_site_selector(const SiteSelector& selector, const std::string& pointer,
+                            std::vector<ConfigError>& errors);
+
 /// True when `site` (with its id) matches `selector`.
 bool matches(const SiteSelector& selector, std::string_view site_id, const site::Profile& site);
 

@@ -7,6 +7,7 @@
 #pragma once
 
 #include <optional>
+#include <set>
 #include <variant>
 
 #include "domain/types.h"
@@ -50,6 +51,32 @@ struct Allocation {
   friend bool operator==(const Allocation&, const Allocation&) = default;
 };
 
+/// A site sourcing considered for the order, and what it made of it (domain/orchestration.h).
+struct SiteVerdict {
+  std::string site_id;
+  std::string verdict;  // "allocated", "offered", "candidate", "dropped"
+  std::string reason;   // why dropped, or the ranking facts of a kept site
+  std::int32_t rank = 0;          // 1 = best among candidates; 0 when dropped
+  std::int32_t distance_km = -1;  // -1: unknown
+  friend bool operator==(const SiteVerdict&, const SiteVerdict&) = default;
+};
+
+enum class RoundEnd : std::uint8_t { expired, all_declined, withdrawn };
+std::string_view to_string(RoundEnd end);
+
+/// One competitive round as the order sees it.
+struct Round {
+  std::uint32_t round = 0;
+  std::vector<std::string> site_ids;
+  Instant opened_at = 0;
+  Instant deadline = 0;
+  std::vector<std::string> declined;
+  std::string winner;  // set when claimed
+  bool open = true;
+  std::optional<RoundEnd> end;  // set when closed without a winner
+  friend bool operator==(const Round&, const Round&) = default;
+};
+
 // Commands
 struct PlaceOrder {
   std::string order_id;
@@ -71,8 +98,23 @@ struct ShipOrder { std::string site_id; std::string carrier; std::string trackin
 struct DeliverOrder { std::string site_id; Instant at = 0; };
 struct CancelLines { std::vector<std::uint32_t> lines; std::string reason; Instant at = 0; };  // empty: all
 struct ChangeDeliveryAddress { Address address; Instant at = 0; };
+// Competitive allocation. Time comes with the command: a claim after the deadline is refused, and
+// a round is expired only by a command whose time is at or past its deadline.
+struct ClaimOffer { std::string site_id; std::uint32_t round = 0; Instant at = 0; };
+struct DeclineOffer { std::string site_id; std::uint32_t round = 0; std::string reason; Instant at = 0; };
+struct ExpireRound { std::uint32_t round = 0; Instant at = 0; };
+/// A store that claimed cannot prepare (stock discrepancy): its lines go back to sourcing.
+struct ReleaseAllocation {
+  std::string site_id;
+  std::string reason;
+  bool stock_missing = false;  // the units were not found: the site's stock is corrected
+  Instant at = 0;
+};
+/// Customer service moves every line not yet in preparation to `site_id`.
+struct Reallocate { std::string site_id; std::string reason; Instant at = 0; };
 using Command = std::variant<PlaceOrder, AllocateLines, StartPreparation, MarkPrepared, ShipOrder,
-                             DeliverOrder, CancelLines, ChangeDeliveryAddress>;
+                             DeliverOrder, CancelLines, ChangeDeliveryAddress, ClaimOffer,
+                             DeclineOffer, ExpireRound, ReleaseAllocation, Reallocate>;
 
 // Events
 struct OrderPlaced {
@@ -126,8 +168,58 @@ struct DeliveryAddressChanged {
   Address address;
   friend bool operator==(const DeliveryAddressChanged&, const DeliveryAddressChanged&) = default;
 };
+/// How the order was (re)sourced: the strategy, the configuration version, the outcome and every
+/// site considered. Followed by LinesAllocated, OfferRoundOpened or QueuedForService.
+struct SourcingDecided {
+  std::string strategy;
+  std::uint64_t config_version = 0;  // of the orchestration area; 0: built-in default rules
+  std::string outcome;               // "direct", "round", "queued", "manual"
+  std::string reason;
+  std::uint32_t round = 0;           // the round this sourcing opens or follows
+  std::vector<SiteVerdict> considered;
+  Instant decided_at = 0;
+  friend bool operator==(const SourcingDecided&, const SourcingDecided&) = default;
+};
+struct OfferRoundOpened {
+  std::uint32_t round = 0;
+  std::vector<std::string> site_ids;
+  Instant opened_at = 0;
+  Instant deadline = 0;
+  friend bool operator==(const OfferRoundOpened&, const OfferRoundOpened&) = default;
+};
+struct OfferClaimed {
+  std::uint32_t round = 0;
+  std::string site_id;
+  Instant claimed_at = 0;
+  friend bool operator==(const OfferClaimed&, const OfferClaimed&) = default;
+};
+struct OfferDeclined {
+  std::uint32_t round = 0;
+  std::string site_id;
+  std::string reason;
+  Instant declined_at = 0;
+  friend bool operator==(const OfferDeclined&, const OfferDeclined&) = default;
+};
+struct OfferRoundClosed {
+  std::uint32_t round = 0;
+  RoundEnd end = RoundEnd::expired;
+  Instant closed_at = 0;
+  friend bool operator==(const OfferRoundClosed&, const OfferRoundClosed&) = default;
+};
+struct QueuedForService {
+  std::string reason;
+  friend bool operator==(const QueuedForService&, const QueuedForService&) = default;
+};
+struct AllocationReleased {
+  std::string site_id;
+  std::vector<std::uint32_t> lines;
+  std::string reason;
+  friend bool operator==(const AllocationReleased&, const AllocationReleased&) = default;
+};
 using Event = std::variant<OrderPlaced, LinesAllocated, PreparationStarted, OrderPrepared,
-                           OrderShipped, OrderDelivered, LinesCancelled, DeliveryAddressChanged>;
+                           OrderShipped, OrderDelivered, LinesCancelled, DeliveryAddressChanged,
+                           SourcingDecided, OfferRoundOpened, OfferClaimed, OfferDeclined,
+                           OfferRoundClosed, QueuedForService, AllocationReleased>;
 
 struct LineState {
   OrderLine line;
@@ -141,7 +233,17 @@ struct State {
   OrderPlaced placed;  // as placed (the delivery address below may have changed since)
   Address delivery;
   std::vector<LineState> lines;
+  std::vector<Round> rounds;
+  std::vector<std::string> released;  // sites that claimed, then released the order
+  bool queued_for_service = false;    // waiting for customer service to allocate by hand
   friend bool operator==(const State&, const State&) = default;
+
+  /// The round still open, or nullptr.
+  const Round* open_round() const;
+  /// Sites offered in any round or that released the order: not offered it again.
+  std::set<std::string> tried() const;
+  /// Lines still waiting for a site (not cancelled).
+  std::vector<std::uint32_t> sourcing_lines() const;
 
   /// The least advanced line that is not cancelled; cancelled when every line is.
   LineStatus status() const;
@@ -158,7 +260,14 @@ struct State {
 ///   ShipOrder needs a carrier; MarkPrepared with ready_for_pickup is for click and collect and
 ///   pickup deliveries.
 /// - CancelLines: lines must exist; shipped or delivered lines cannot be cancelled (wrong_state);
-///   already cancelled lines: nothing.
+///   already cancelled lines: nothing. Cancelling every remaining line withdraws an open round.
+/// - ClaimOffer: the site must be offered in that round (invalid otherwise), the round open
+///   (expired when closed or past its deadline; lost when another site won; the winner claiming
+///   again: nothing). Gives OfferClaimed and LinesAllocated for every line still sourcing.
+/// - DeclineOffer: like a claim; the last decline of a round also closes it (all_declined).
+/// - ExpireRound: closes an open round at or past its deadline; earlier: wrong_state.
+/// - ReleaseAllocation: lines allocated or in preparation at the site go back to sourcing.
+/// - Reallocate: every line not yet in preparation moves to the site; an open round is withdrawn.
 /// - ChangeDeliveryAddress: only before any line is in preparation; country must be a code.
 Decision<Event> decide(const Command& command, const State& state);
 State evolve(State state, const Event& event);

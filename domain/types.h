@@ -39,6 +39,8 @@ struct Rejection {
     already_exists,   // created before with other content
     wrong_state,      // not allowed in the aggregate's current state (e.g. ship a cancelled order)
     insufficient_stock,
+    lost,             // a competitive round was won by another site
+    expired,          // a competitive round ended before this answer
   };
   Code code = Code::invalid;
   std::string reason;

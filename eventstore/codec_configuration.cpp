@@ -78,16 +78,117 @@ domain::InventoryViews views_of(const fb::InventoryViews* v) {
   return out;
 }
 
+namespace orch = domain::orchestration;
+
+template <class E>
+std::vector<std::uint8_t> bytes_of(const std::vector<E>& values) {
+  std::vector<std::uint8_t> out;
+  for (auto v : values) out.push_back(static_cast<std::uint8_t>(v));
+  return out;
+}
+
+// Stored values past an enumeration's last one are clamped to it: validate() refuses them before
+// they are ever written.
+template <class E>
+std::vector<E> enums_of(const flatbuffers::Vector<std::uint8_t>* v, std::uint8_t max) {
+  std::vector<E> out;
+  for (auto x : scalars(v)) out.push_back(static_cast<E>(std::min(x, max)));
+  return out;
+}
+
+flatbuffers::Offset<fb::OrchestrationRules> rules_offset(Builder& b, const orch::Rules& r) {
+  std::vector<flatbuffers::Offset<fb::Strategy>> strategies;
+  for (const auto& s : r.strategies) {
+    std::vector<flatbuffers::Offset<fb::SiteGroup>> groups;
+    for (const auto& g : s.groups) {
+      groups.push_back(fb::CreateSiteGroup(b, b.CreateString(g.name), selector_offset(b, g.sites), g.priority,
+                                           g.lead_time_hours, g.cost_base_minor, g.cost_per_km_minor));
+    }
+    std::vector<flatbuffers::Offset<fb::Rate>> rates;
+    for (const auto& rate : s.rates) {
+      rates.push_back(fb::CreateRate(b, selector_offset(b, rate.from), b.CreateString(rate.to_country),
+                                     b.CreateString(rate.to_postcode_prefix), rate.cost_minor));
+    }
+    strategies.push_back(fb::CreateStrategy(
+        b, b.CreateString(s.name), b.CreateVector(bytes_of(s.site_types)), strings(b, s.countries),
+        s.same_country, strings(b, s.excluded_sites), strings(b, s.excluded_regions), s.require_capacity,
+        s.max_distance_km, s.max_lead_time_hours, b.CreateVector(bytes_of(s.ranking)),
+        b.CreateVector(groups), b.CreateVector(rates), static_cast<std::uint8_t>(s.split),
+        s.split_min_value_minor, static_cast<std::uint8_t>(s.mode),
+        b.CreateVector(bytes_of(s.competitive_types)), s.round_size, s.round_timeout_ms, s.max_rounds,
+        s.fallback_direct));
+  }
+  std::vector<flatbuffers::Offset<fb::StrategySelector>> selectors;
+  for (const auto& sel : r.selectors) {
+    selectors.push_back(fb::CreateStrategySelector(b, strings(b, sel.channels), strings(b, sel.countries),
+                                                   sel.from_month_day, sel.to_month_day,
+                                                   b.CreateString(sel.strategy)));
+  }
+  return fb::CreateOrchestrationRules(b, b.CreateVector(strategies), b.CreateVector(selectors),
+                                      b.CreateString(r.default_strategy));
+}
+
+orch::Rules rules_of(const fb::OrchestrationRules* r) {
+  orch::Rules out;
+  if (r == nullptr) return out;
+  if (r->strategies() != nullptr) {
+    for (const auto* s : *r->strategies()) {
+      orch::Strategy st;
+      st.name = text(s->name());
+      st.site_types = enums_of<domain::site::SiteType>(s->site_types(), 3);
+      st.countries = texts(s->countries());
+      st.same_country = s->same_country();
+      st.excluded_sites = texts(s->excluded_sites());
+      st.excluded_regions = texts(s->excluded_regions());
+      st.require_capacity = s->require_capacity();
+      st.max_distance_km = s->max_distance_km();
+      st.max_lead_time_hours = s->max_lead_time_hours();
+      st.ranking = enums_of<orch::Criterion>(s->ranking(), 4);
+      if (s->groups() != nullptr) {
+        for (const auto* g : *s->groups()) {
+          st.groups.push_back({text(g->name()), selector_of(g->sites()), g->priority(), g->lead_time_hours(),
+                               g->cost_base_minor(), g->cost_per_km_minor()});
+        }
+      }
+      if (s->rates() != nullptr) {
+        for (const auto* rate : *s->rates()) {
+          st.rates.push_back({selector_of(rate->from()), text(rate->to_country()),
+                              text(rate->to_postcode_prefix()), rate->cost_minor()});
+        }
+      }
+      st.split = static_cast<orch::SplitPolicy>(std::min<std::uint8_t>(s->split(), 2));
+      st.split_min_value_minor = s->split_min_value_minor();
+      st.mode = static_cast<orch::AllocationMode>(std::min<std::uint8_t>(s->mode(), 1));
+      st.competitive_types = enums_of<domain::site::SiteType>(s->competitive_types(), 3);
+      st.round_size = s->round_size();
+      st.round_timeout_ms = s->round_timeout_ms();
+      st.max_rounds = s->max_rounds();
+      st.fallback_direct = s->fallback_direct();
+      out.strategies.push_back(std::move(st));
+    }
+  }
+  if (r->selectors() != nullptr) {
+    for (const auto* sel : *r->selectors()) {
+      out.selectors.push_back({texts(sel->channels()), texts(sel->countries()), sel->from_month_day(),
+                               sel->to_month_day(), text(sel->strategy())});
+    }
+  }
+  out.default_strategy = text(r->default_strategy());
+  return out;
+}
+
 }  // namespace
 
 EventData encode(const cfg::Event& event) {
   const auto& e = std::get<cfg::ConfigurationChanged>(event);
   Builder b;
-  const auto& views = std::get<domain::InventoryViews>(e.document);
   auto area = b.CreateString(std::string(cfg::area_name(e.document)));
-  auto document = views_offset(b, views);
-  b.Finish(fb::CreateConfigurationChanged(b, area, document, b.CreateString(e.author),
-                                          b.CreateString(e.reason), e.version, e.changed_at));
+  flatbuffers::Offset<fb::InventoryViews> views;
+  flatbuffers::Offset<fb::OrchestrationRules> rules;
+  if (const auto* v = std::get_if<domain::InventoryViews>(&e.document)) views = views_offset(b, *v);
+  if (const auto* r = std::get_if<orch::Rules>(&e.document)) rules = rules_offset(b, *r);
+  b.Finish(fb::CreateConfigurationChanged(b, area, views, b.CreateString(e.author),
+                                          b.CreateString(e.reason), e.version, e.changed_at, rules));
   return finish(b, "ConfigurationChanged");
 }
 
@@ -97,11 +198,16 @@ std::optional<Result<DomainEvent>> decode_configuration(std::string_view type,
   auto table = root<fb::ConfigurationChanged>(payload, type);
   if (!table) return Result<DomainEvent>(std::unexpected(table.error()));
   const auto area = text((*table)->area());
-  if (area != "inventory_views") {
+  cfg::Document document;
+  if (area == "inventory_views") {
+    document = views_of((*table)->inventory_views());
+  } else if (area == "orchestration") {
+    document = rules_of((*table)->orchestration());
+  } else {
     return Result<DomainEvent>(
         fail(ErrorCode::invalid_argument, "unknown configuration area '" + area + "'"));
   }
-  cfg::ConfigurationChanged e{views_of((*table)->inventory_views()), text((*table)->author()),
+  cfg::ConfigurationChanged e{std::move(document), text((*table)->author()),
                               text((*table)->reason()), (*table)->version(),
                               (*table)->changed_at()};
   return Result<DomainEvent>(DomainEvent{cfg::Event{std::move(e)}});
@@ -130,7 +236,9 @@ bool is_domain_type(std::string_view type) {
       "StockAdjusted", "StockCounted", "StockReserved", "ReservationReleased", "StockPicked",
       "StockShipped", "ReceiptExpected", "ReceiptConfirmed", "ReceiptCancelled", "OrderPlaced",
       "LinesAllocated", "PreparationStarted", "OrderPrepared", "OrderShipped", "OrderDelivered",
-      "LinesCancelled", "DeliveryAddressChanged", "ConfigurationChanged"};
+      "LinesCancelled", "DeliveryAddressChanged", "ConfigurationChanged", "SourcingDecided",
+      "OfferRoundOpened", "OfferClaimed", "OfferDeclined", "OfferRoundClosed", "QueuedForService",
+      "AllocationReleased"};
   for (auto t : kTypes) {
     if (t == type) return true;
   }

@@ -76,6 +76,40 @@ struct Encoder {
     b.Finish(fb::CreateDeliveryAddressChanged(b, address_offset(b, e.address)));
     return finish(b, "DeliveryAddressChanged");
   }
+  EventData operator()(const order::SourcingDecided& e) {
+    std::vector<flatbuffers::Offset<fb::SiteVerdict>> considered;
+    for (const auto& c : e.considered) {
+      considered.push_back(fb::CreateSiteVerdictDirect(b, c.site_id.c_str(), c.verdict.c_str(),
+                                                       c.reason.c_str(), c.rank, c.distance_km));
+    }
+    b.Finish(fb::CreateSourcingDecidedDirect(b, e.strategy.c_str(), e.config_version, e.outcome.c_str(),
+                                             e.reason.c_str(), e.round, &considered, e.decided_at));
+    return finish(b, "SourcingDecided");
+  }
+  EventData operator()(const order::OfferRoundOpened& e) {
+    b.Finish(fb::CreateOfferRoundOpened(b, e.round, strings(b, e.site_ids), e.opened_at, e.deadline));
+    return finish(b, "OfferRoundOpened");
+  }
+  EventData operator()(const order::OfferClaimed& e) {
+    b.Finish(fb::CreateOfferAnswerDirect(b, e.round, e.site_id.c_str(), "", e.claimed_at));
+    return finish(b, "OfferClaimed");
+  }
+  EventData operator()(const order::OfferDeclined& e) {
+    b.Finish(fb::CreateOfferAnswerDirect(b, e.round, e.site_id.c_str(), e.reason.c_str(), e.declined_at));
+    return finish(b, "OfferDeclined");
+  }
+  EventData operator()(const order::OfferRoundClosed& e) {
+    b.Finish(fb::CreateOfferRoundClosed(b, e.round, static_cast<std::uint8_t>(e.end), e.closed_at));
+    return finish(b, "OfferRoundClosed");
+  }
+  EventData operator()(const order::QueuedForService& e) {
+    b.Finish(fb::CreateQueuedForServiceDirect(b, e.reason.c_str()));
+    return finish(b, "QueuedForService");
+  }
+  EventData operator()(const order::AllocationReleased& e) {
+    b.Finish(fb::CreateAllocationReleasedDirect(b, e.site_id.c_str(), &e.lines, e.reason.c_str()));
+    return finish(b, "AllocationReleased");
+  }
 };
 
 order::Event placed_of(const fb::OrderPlaced* t) {
@@ -146,6 +180,46 @@ std::optional<Result<DomainEvent>> decode_order(std::string_view type, std::stri
                 [](const fb::DeliveryAddressChanged* t) {
                   return order::Event{order::DeliveryAddressChanged{address_of(t->address())}};
                 });
+  }
+  if (type == "SourcingDecided") {
+    return wrap(root<fb::SourcingDecided>(payload, type), [](const fb::SourcingDecided* t) {
+      order::SourcingDecided e{text(t->strategy()), t->config_version(), text(t->outcome()),
+                               text(t->reason()), t->round(), {}, t->decided_at()};
+      if (t->considered() != nullptr) {
+        for (const auto* c : *t->considered()) {
+          e.considered.push_back({text(c->site_id()), text(c->verdict()), text(c->reason()),
+                                  c->rank(), c->distance_km()});
+        }
+      }
+      return order::Event{std::move(e)};
+    });
+  }
+  if (type == "OfferRoundOpened") {
+    return wrap(root<fb::OfferRoundOpened>(payload, type), [](const fb::OfferRoundOpened* t) {
+      return order::Event{order::OfferRoundOpened{t->round(), texts(t->site_ids()), t->opened_at(), t->deadline()}};
+    });
+  }
+  if (type == "OfferClaimed" || type == "OfferDeclined") {
+    return wrap(root<fb::OfferAnswer>(payload, type), [&](const fb::OfferAnswer* t) {
+      if (type == "OfferClaimed") return order::Event{order::OfferClaimed{t->round(), text(t->site_id()), t->at()}};
+      return order::Event{order::OfferDeclined{t->round(), text(t->site_id()), text(t->reason()), t->at()}};
+    });
+  }
+  if (type == "OfferRoundClosed") {
+    return wrap(root<fb::OfferRoundClosed>(payload, type), [](const fb::OfferRoundClosed* t) {
+      return order::Event{order::OfferRoundClosed{
+          t->round(), static_cast<order::RoundEnd>(std::min<std::uint8_t>(t->end(), 2)), t->closed_at()}};
+    });
+  }
+  if (type == "QueuedForService") {
+    return wrap(root<fb::QueuedForService>(payload, type), [](const fb::QueuedForService* t) {
+      return order::Event{order::QueuedForService{text(t->reason())}};
+    });
+  }
+  if (type == "AllocationReleased") {
+    return wrap(root<fb::AllocationReleased>(payload, type), [](const fb::AllocationReleased* t) {
+      return order::Event{order::AllocationReleased{text(t->site_id()), scalars(t->lines()), text(t->reason())}};
+    });
   }
   return std::nullopt;
 }

@@ -1,10 +1,6 @@
 // The pipeline's decisions: each command through its aggregate's decider, and the placing of an
 // order with its sourcing and stock reservations, all against the in-memory state.
-#include <algorithm>
-#include <map>
-
-#include "domain/sellable.h"
-#include "projections/pipeline.h"
+#include "projections/decide_internal.h"
 
 namespace ordo::projections {
 namespace {
@@ -14,12 +10,6 @@ using eventstore::codec::DomainEvent;
 namespace order = domain::order;
 namespace stock = domain::stock;
 
-using Decided = std::expected<StreamEvents, Rejection>;
-
-template <class Event>
-std::vector<DomainEvent> wrap(const std::vector<Event>& events) {
-  return std::vector<DomainEvent>(events.begin(), events.end());
-}
 
 template <class Event>
 Decided single(std::string stream, const domain::Decision<Event>& decision) {
@@ -34,146 +24,52 @@ Rejection invalid_id(std::string_view what, std::string_view id) {
                                         "' must be 1 to 64 characters of A-Z a-z 0-9 . _ -"};
 }
 
-/// What `channel` may sell of `sku` from `site_id` from stock on hand (receipts do not serve an
-/// order today); 0 when the view does not select the site.
-std::int64_t sellable_at(const EngineState& state, const std::string& channel,
-                         const domain::catalog::Item& item, const std::string& site_id) {
-  const auto* site = state.site(site_id);
-  const auto* stock_state = state.stock(site_id, item.sku);
-  if (site == nullptr || stock_state == nullptr) return 0;
-  return domain::sellable::sellable_at_site(state.inventory_views(), channel, item,
-                                            {site_id, &site->profile, stock_state});
-}
-
-struct Candidate {
-  std::string site_id;
-  bool warehouse = false;
-  std::int64_t headroom = 0;  // smallest sellable-minus-ordered over the lines
-};
-
-// One site for the whole order when one can serve every line; otherwise each line on its own.
-// Lines of one SKU draw on the same stock: demand is summed per SKU, and a split counts what
-// earlier lines already took from a site.
-std::expected<std::vector<order::Allocation>, Rejection> source(
-    const EngineState& state, const order::PlaceOrder& command,
-    const std::vector<const domain::catalog::Item*>& items) {
-  std::map<std::string, std::pair<const domain::catalog::Item*, std::int64_t>> demand;
-  for (std::size_t i = 0; i < command.lines.size(); ++i) {
-    auto& [item, quantity] = demand[command.lines[i].sku];
-    item = items[i];
-    quantity += command.lines[i].quantity;
-  }
-  std::vector<Candidate> candidates;
-  for (const auto& site_id : state.sites_with(command.lines.front().sku)) {
-    const auto* site = state.site(site_id);
-    Candidate c{site_id, site != nullptr && site->profile.type == domain::site::SiteType::warehouse,
-                INT64_MAX};
-    for (auto it = demand.begin(); it != demand.end() && c.headroom >= 0; ++it) {
-      const auto& [item, quantity] = it->second;
-      c.headroom = std::min(c.headroom,
-                            sellable_at(state, command.channel, *item, site_id) - quantity);
-    }
-    if (c.headroom >= 0) candidates.push_back(std::move(c));
-  }
-  std::vector<order::Allocation> allocations;
-  if (!candidates.empty()) {
-    const auto best = std::min_element(candidates.begin(), candidates.end(), [](auto& a, auto& b) {
-      return std::tie(b.warehouse, b.headroom, a.site_id) < std::tie(a.warehouse, a.headroom, b.site_id);
-    });
-    for (const auto& line : command.lines) allocations.push_back({line.line, best->site_id});
-    return allocations;
-  }
-  std::map<std::pair<std::string, std::string>, std::int64_t> taken;  // (site, sku) -> units
-  for (std::size_t i = 0; i < command.lines.size(); ++i) {
-    const auto& line = command.lines[i];
-    std::string chosen;
-    std::int64_t most = 0;
-    for (const auto& site_id : state.sites_with(line.sku)) {
-      const auto left = sellable_at(state, command.channel, *items[i], site_id) -
-                        taken[{site_id, line.sku}];
-      if (left >= line.quantity && left > most) {
-        most = left;
-        chosen = site_id;
-      }
-    }
-    if (chosen.empty()) {
-      return std::unexpected(Rejection{Rejection::Code::insufficient_stock,
-                                       "out of stock: no site can sell " +
-                                           std::to_string(line.quantity) + " of " + line.sku +
-                                           " to channel " + command.channel});
-    }
-    taken[{chosen, line.sku}] += line.quantity;
-    allocations.push_back({line.line, chosen});
-  }
-  return allocations;
-}
-
 Decided place_order(const EngineState& state, const order::PlaceOrder& command,
-                    std::vector<order::Allocation>& allocations) {
+                    std::vector<order::Allocation>& allocations, const Locator& locate) {
   if (!is_valid_id(command.order_id)) return std::unexpected(invalid_id("order id", command.order_id));
   const auto* existing = state.order(command.order_id);
   auto placed = order::decide(command, or_empty(existing));
   if (!placed) return std::unexpected(placed.error());
   if (placed->empty()) {  // the same order again: already placed and sourced
-    for (const auto& line : existing->lines) allocations.push_back({line.line.line, line.site_id});
+    for (const auto& line : existing->lines) {
+      if (!line.site_id.empty()) allocations.push_back({line.line.line, line.site_id});
+    }
     return StreamEvents{};
   }
   if (state.inventory_views().find(command.channel) == nullptr) {
     return std::unexpected(Rejection{Rejection::Code::invalid,
                                      "channel '" + command.channel + "' has no inventory view"});
   }
-  std::vector<const domain::catalog::Item*> items;
   for (const auto& line : command.lines) {
-    const auto* item = state.item(line.sku);
-    if (item == nullptr) {
+    if (state.item(line.sku) == nullptr) {
       return std::unexpected(Rejection{Rejection::Code::not_found, "unknown SKU '" + line.sku + "'"});
     }
-    items.push_back(&item->item);
   }
-  auto sourced = source(state, command, items);
-  if (!sourced) return std::unexpected(sourced.error());
-  allocations = *sourced;
-  auto order_state = order::evolve(order::State{}, placed->front());
-  auto allocated = order::decide(order::AllocateLines{allocations, command.at}, order_state);
-  if (!allocated) return std::unexpected(allocated.error());
+  const auto order_state = order::evolve(order::State{}, placed->front());
+  std::vector<order::Event> events = *placed;
+  if (auto refused = append_sourcing(state, order_state, command.at, true, locate, events)) {
+    return std::unexpected(*refused);
+  }
+  for (const auto& e : events) {
+    if (const auto* a = std::get_if<order::LinesAllocated>(&e)) allocations = a->allocations;
+  }
   StreamEvents out;
-  auto order_events = wrap(*placed);
-  for (auto& e : *allocated) order_events.emplace_back(std::move(e));
-  out.emplace_back(order_stream(command.order_id), std::move(order_events));
-  // Each reservation is decided against the stock before this order; lines of one SKU at one site
-  // must also fit together, which the stock decider cannot see: check the sum here.
-  std::map<std::string, std::int64_t> reserved_here;  // by stock stream
-  for (std::size_t i = 0; i < command.lines.size(); ++i) {
-    const auto& line = command.lines[i];
-    const auto& site_id = allocations[i].site_id;
-    const auto& current = or_empty(state.stock(site_id, line.sku));
-    auto stream = stock_stream(site_id, line.sku);
-    auto& earlier = reserved_here[stream];
-    if (current.available() - earlier < line.quantity) {
-      return std::unexpected(Rejection{Rejection::Code::insufficient_stock,
-                                       "insufficient stock of " + line.sku + " at " + site_id});
-    }
-    auto reserved = stock::decide(
-        stock::ReserveStock{reservation_id(command.order_id, line.line), command.order_id,
-                            line.line, line.quantity, command.at},
-        current);
-    if (!reserved) return std::unexpected(reserved.error());
-    earlier += line.quantity;
-    out.emplace_back(std::move(stream), wrap(*reserved));
+  out.emplace_back(order_stream(command.order_id), wrap(events));
+  if (auto refused = add_stock_followups(state, order_state, events, command.at, out)) {
+    return std::unexpected(*refused);
   }
   return out;
 }
 
 }  // namespace
 
-Decided decide_stock(const EngineState& state, const StockCommand& command);
-Decided decide_order(const EngineState& state, const OrderCommand& command);
-
 std::expected<StreamEvents, Rejection> decide(const EngineState& state, const Command& command,
-                                              std::vector<order::Allocation>& allocations) {
+                                              std::vector<order::Allocation>& allocations,
+                                              const Locator& locate) {
   struct Visitor {
     const EngineState& state;
     std::vector<order::Allocation>& allocations;
+    const Locator& locate;
     Decided operator()(const domain::site::Command& c) {
       const auto& id = std::visit([](const auto& x) -> const std::string& { return x.site_id; }, c);
       if (!is_valid_id(id)) return std::unexpected(invalid_id("site id", id));
@@ -188,15 +84,16 @@ std::expected<StreamEvents, Rejection> decide(const EngineState& state, const Co
                     domain::catalog::decide(c, or_empty(item)));
     }
     Decided operator()(const StockCommand& c) { return decide_stock(state, c); }
-    Decided operator()(const order::PlaceOrder& c) { return place_order(state, c, allocations); }
-    Decided operator()(const OrderCommand& c) { return decide_order(state, c); }
+    Decided operator()(const order::PlaceOrder& c) { return place_order(state, c, allocations, locate); }
+    Decided operator()(const OrderCommand& c) { return decide_order(state, c, locate); }
     Decided operator()(const domain::configuration::Command& c) {
       const auto& change = std::get<domain::configuration::ChangeConfiguration>(c);
       return single(config_stream(domain::configuration::area_name(change.document)),
-                    domain::configuration::decide(c, state.configuration()));
+                    domain::configuration::decide(
+                        c, state.configuration(domain::configuration::area_name(change.document))));
     }
   };
-  return std::visit(Visitor{state, allocations}, command);
+  return std::visit(Visitor{state, allocations, locate}, command);
 }
 
 }  // namespace ordo::projections

@@ -69,20 +69,64 @@ bool EngineState::apply(std::string_view stream, const eventstore::codec::Domain
           },
           [&](const domain::order::Event& e) {
             if (!starts_with(stream, "order-", id)) return false;
-            auto& s = orders_[std::string(id)];
+            std::string order_id(id);
+            auto& s = orders_[order_id];
+            const auto before = s.rounds.empty() ? domain::order::State{} : s;  // rounds: for deadlines
             s = domain::order::evolve(std::move(s), e);
+            track_order(order_id, before, e, s);
             return true;
           },
           [&](const domain::configuration::Event& e) {
             if (!starts_with(stream, "config-", id)) return false;
-            configuration_ = domain::configuration::evolve(std::move(configuration_), e);
-            if (configuration_.active) {
-              inventory_views_ = std::get<domain::InventoryViews>(*configuration_.active);
+            auto& area = configurations_[std::string(id)];
+            area = domain::configuration::evolve(std::move(area), e);
+            if (area.active && std::holds_alternative<domain::InventoryViews>(*area.active)) {
+              inventory_views_ = std::get<domain::InventoryViews>(*area.active);
             }
             return true;
           },
       },
       event);
+}
+
+void EngineState::track_order(const std::string& order_id, const domain::order::State& before,
+                              const domain::order::Event& event, const domain::order::State& after) {
+  namespace order = domain::order;
+  if (const auto* d = std::get_if<order::SourcingDecided>(&event)) decision_time_[order_id] = d->decided_at;
+  if (const auto* c = std::get_if<order::OfferClaimed>(&event)) decision_time_[order_id] = c->claimed_at;
+  if (const auto* p = std::get_if<order::OrderPlaced>(&event)) decision_time_[order_id] = p->placed_at;
+  if (const auto* a = std::get_if<order::LinesAllocated>(&event)) {
+    const auto day = decision_time_[order_id] / domain::kMicrosPerDay;
+    std::set<std::string> sites;
+    for (const auto& allocation : a->allocations) sites.insert(allocation.site_id);
+    for (const auto& site : sites) ++site_day_load_[site + ":" + std::to_string(day)];
+  }
+  if (std::holds_alternative<order::OfferRoundOpened>(event) ||
+      std::holds_alternative<order::OfferClaimed>(event) ||
+      std::holds_alternative<order::OfferRoundClosed>(event)) {
+    if (const auto* r = before.open_round()) deadlines_.erase({r->deadline, order_id});
+    if (const auto* r = after.open_round()) deadlines_.insert({r->deadline, order_id});
+  }
+  if (after.open_round() == nullptr && after.sourcing_lines().empty()) decision_time_.erase(order_id);
+}
+
+const domain::configuration::State& EngineState::configuration(std::string_view area) const {
+  static const domain::configuration::State kNever{};
+  auto it = configurations_.find(std::string(area));
+  return it == configurations_.end() ? kNever : it->second;
+}
+
+const domain::orchestration::Rules& EngineState::orchestration() const {
+  const auto& area = configuration("orchestration");
+  if (area.active) {
+    if (const auto* rules = std::get_if<domain::orchestration::Rules>(&*area.active)) return *rules;
+  }
+  return domain::orchestration::default_rules();
+}
+
+std::int64_t EngineState::preparations(std::string_view site_id, std::int64_t day) const {
+  auto it = site_day_load_.find(std::string(site_id) + ":" + std::to_string(day));
+  return it == site_day_load_.end() ? 0 : it->second;
 }
 
 std::uint64_t EngineState::version(const std::string& stream) const {

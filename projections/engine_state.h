@@ -6,6 +6,7 @@
 // names cannot be ambiguous.
 #pragma once
 
+#include <set>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -65,7 +66,16 @@ class EngineState {
   const domain::stock::State* stock(std::string_view site_id, std::string_view sku) const;
   const domain::order::State* order(std::string_view order_id) const;
   const domain::InventoryViews& inventory_views() const { return inventory_views_; }
-  const domain::configuration::State& configuration() const { return configuration_; }
+  /// The state of one configuration area (never configured: version 0).
+  const domain::configuration::State& configuration(std::string_view area) const;
+  /// The orchestration rules in force: the area's document, or the built-in default rules.
+  const domain::orchestration::Rules& orchestration() const;
+  std::uint64_t orchestration_version() const { return configuration("orchestration").version; }
+
+  /// Orders a site took on the UTC day `day` (days since the epoch), counted when allocated.
+  std::int64_t preparations(std::string_view site_id, std::int64_t day) const;
+  /// Open competitive rounds by deadline: (deadline, order id).
+  const std::set<std::pair<domain::Instant, std::string>>& round_deadlines() const { return deadlines_; }
 
   /// Sites that have (or had) stock of `sku`, in the order they first appeared.
   const std::vector<std::string>& sites_with(std::string_view sku) const;
@@ -78,8 +88,13 @@ class EngineState {
   std::unordered_map<StockKey, domain::stock::State, StockKeyHash> stock_;
   std::unordered_map<std::string, std::vector<std::string>> sites_by_sku_;
   std::unordered_map<std::string, domain::order::State> orders_;
-  domain::configuration::State configuration_;
+  std::unordered_map<std::string, domain::configuration::State> configurations_;
   domain::InventoryViews inventory_views_;
+  std::unordered_map<std::string, std::int64_t> site_day_load_;  // "<site>:<day>" -> orders
+  std::unordered_map<std::string, domain::Instant> decision_time_;  // by order, while allocating
+  std::set<std::pair<domain::Instant, std::string>> deadlines_;
+  void track_order(const std::string& order_id, const domain::order::State& before,
+                   const domain::order::Event& event, const domain::order::State& after);
   std::unordered_map<std::string, std::uint64_t> versions_;
 };
 

@@ -93,15 +93,51 @@ void Pipeline::run() {
     taken.clear();
     {
       std::unique_lock lock(mutex_);
-      cv_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
-      if (queue_.empty()) return;
+      auto ready = [&] { return stopping_ || !queue_.empty(); };
+      // Open rounds are looked at every 20 ms: a deadline is met within that.
+      if (state_.round_deadlines().empty()) cv_.wait(lock, ready);
+      else cv_.wait_for(lock, std::chrono::milliseconds(20), ready);
+      if (queue_.empty() && stopping_) return;
       while (!queue_.empty() && taken.size() < options_.batch_max) {
         taken.push_back(std::move(queue_.front()));
         queue_.pop_front();
       }
     }
     for (auto& pending : taken) handle(std::move(pending));
+    expire_due_rounds();
   }
+}
+
+domain::Instant Pipeline::now() const {
+  if (options_.clock) return options_.clock();
+  return std::chrono::duration_cast<std::chrono::microseconds>(
+             std::chrono::system_clock::now().time_since_epoch()).count();
+}
+
+// Rounds past their deadline are closed by a command of the pipeline's own, stamped with the
+// log's clock; its decision opens the next round or allocates. A refused expiry (which only a
+// clock going backwards can cause) is retried a second later rather than in a loop.
+void Pipeline::expire_due_rounds() {
+  if (state_.round_deadlines().empty() || failed_.load()) return;
+  const auto at = now();
+  std::vector<std::pair<std::string, std::uint32_t>> due;
+  for (const auto& [deadline, order_id] : state_.round_deadlines()) {
+    if (deadline > at) break;
+    auto retry = expiry_retry_.find(order_id);
+    if (retry != expiry_retry_.end() && retry->second > at) continue;
+    const auto* o = state_.order(order_id);
+    if (o == nullptr || o->open_round() == nullptr) continue;
+    due.emplace_back(order_id, o->open_round()->round);
+  }
+  for (auto& [order_id, round] : due) {
+    Submission expiry;
+    expiry.command = OrderCommand{order_id, domain::order::ExpireRound{round, at}};
+    expiry.actor = {eventstore::ActorKind::system, "ordo round clock"};
+    outstanding_.fetch_add(1);
+    expiry_retry_[order_id] = at + 1'000'000;
+    handle(Pending{std::move(expiry), [](Answer) {}});
+  }
+  std::erase_if(expiry_retry_, [&](const auto& entry) { return entry.second <= at; });
 }
 
 // Wraps a callback so that the outstanding count drops once it has been called.
@@ -124,7 +160,7 @@ void Pipeline::handle(Pending pending) {
   // "nothing to do", and must get the first attempt's answer instead.
   if (!pending.submission.idempotency_key.empty() && check_idempotency(pending)) return;
   Decided decided;
-  auto streams = decide(state_, pending.submission.command, decided.allocations);
+  auto streams = decide(state_, pending.submission.command, decided.allocations, options_.locate);
   decided_.fetch_add(1, std::memory_order_relaxed);
   if (!streams) {
     rejected_.fetch_add(1, std::memory_order_relaxed);

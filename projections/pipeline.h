@@ -26,6 +26,7 @@
 
 #include "domain/catalog.h"
 #include "domain/configuration.h"
+#include "domain/geo.h"
 #include "domain/order.h"
 #include "domain/site.h"
 #include "domain/stock.h"
@@ -72,6 +73,11 @@ struct Submission {
   std::function<std::string(const Outcome&)> render;
 };
 
+/// The coordinates of a delivery postcode (adapters/postcodes), for ranking sites by distance;
+/// nullopt when unknown. Called on the pipeline thread: must be quick and thread-safe.
+using Locator = std::function<std::optional<domain::geo::Point>(std::string_view country,
+                                                                std::string_view postcode)>;
+
 struct PipelineOptions {
   std::size_t queue_max = 8192;  // submissions waiting; beyond: overloaded
   std::size_t batch_max = 512;   // submissions decided per turn
@@ -79,6 +85,10 @@ struct PipelineOptions {
   // so the store never refuses the pipeline for load: the pipeline waits instead, and its queue
   // fills and answers overloaded to callers.
   std::size_t appends_in_flight_max = 4096;
+  Locator locate;  // unset: distances unknown
+  /// The log's clock for commands the pipeline makes itself (expiring rounds past their
+  /// deadline); unset: the system clock.
+  std::function<domain::Instant()> clock;
 };
 
 struct PipelineStats {
@@ -118,6 +128,8 @@ class Pipeline {
   Result<void> replay();
   void run();
   void handle(Pending pending);
+  void expire_due_rounds();
+  domain::Instant now() const;
   void commit(Pending& pending, Decided decided);
   void answer_after_barrier(Callback done, Answer answer);
   bool check_idempotency(Pending& pending);
@@ -126,6 +138,7 @@ class Pipeline {
   eventstore::EventStore& store_;
   PipelineOptions options_;
   EngineState state_;  // owned by the pipeline thread after start
+  std::unordered_map<std::string, domain::Instant> expiry_retry_;  // by order: not before
 
   mutable std::mutex mutex_;
   std::condition_variable cv_;
@@ -157,6 +170,7 @@ class Pipeline {
 using StreamEvents = std::vector<std::pair<std::string, std::vector<eventstore::codec::DomainEvent>>>;
 std::expected<StreamEvents, domain::Rejection> decide(const EngineState& state,
                                                       const Command& command,
-                                                      std::vector<domain::order::Allocation>& allocations);
+                                                      std::vector<domain::order::Allocation>& allocations,
+                                                      const Locator& locate = {});
 
 }  // namespace ordo::projections

@@ -8,6 +8,7 @@
 #include "gateway/api/support.h"
 #include "gateway/json/commands_json.h"
 #include "gateway/json/inventory_views_json.h"
+#include "gateway/json/orchestration_json.h"
 #include "projections/engine_state.h"
 
 namespace ordo::gateway::api {
@@ -15,14 +16,14 @@ namespace {
 
 using nlohmann::json;
 namespace cfg = domain::configuration;
-constexpr std::string_view kAreas[] = {"inventory_views"};
+constexpr std::string_view kAreas[] = {"inventory_views", "orchestration"};
 constexpr std::size_t kVersionsMax = 100000;
 
 std::optional<http::Response> unknown_area(const std::string& area) {
   for (auto known : kAreas) {
     if (known == area) return std::nullopt;
   }
-  return not_found("no configuration area '" + area.substr(0, 64) + "'; areas: inventory_views");
+  return not_found("no configuration area '" + area.substr(0, 64) + "'; areas: inventory_views, orchestration");
 }
 
 struct Version {
@@ -78,6 +79,18 @@ std::vector<domain::ConfigError> document_errors(const std::string& reason) {
   return out;
 }
 
+std::expected<cfg::Document, std::vector<domain::ConfigError>> parse_document(const std::string& area,
+                                                                             const json& document) {
+  if (area == "orchestration") {
+    auto rules = ordo::json::parse_orchestration(document);
+    if (!rules) return std::unexpected(rules.error());
+    return cfg::Document{std::move(*rules)};
+  }
+  auto views = ordo::json::parse_inventory_views(document);
+  if (!views) return std::unexpected(views.error());
+  return cfg::Document{std::move(*views)};
+}
+
 }  // namespace
 
 Awaitable get_config(Engine& engine, Context& context) {
@@ -105,13 +118,13 @@ Awaitable put_config(Engine& engine, Context& context) {
   if (auto* problem_response = std::get_if<http::Response>(&body)) co_return std::move(*problem_response);
   auto change = ordo::json::parse_configuration_change(std::get<nlohmann::json>(body), now_us());
   if (!change) co_return validation(change.error());
-  auto views = ordo::json::parse_inventory_views(change->document);
-  if (!views) {
-    auto errors = views.error();
+  auto document = parse_document(area, change->document);
+  if (!document) {
+    auto errors = document.error();
     for (auto& e : errors) e.pointer = "/document" + e.pointer;
     co_return validation(errors);
   }
-  cfg::ChangeConfiguration command{std::move(*views), change->author, change->reason, now_us()};
+  cfg::ChangeConfiguration command{std::move(*document), change->author, change->reason, now_us()};
   projections::Submission submission{cfg::Command{std::move(command)}, {}, std::nullopt, context.actor(), {}, {}};
   auto answer = co_await submit(engine.pipeline, std::move(submission));
   if (!answer) {

@@ -128,7 +128,7 @@ const std::string& openapi_document() {
     "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer", "description": "ordo_<id>_<secret>, from `ordo token create` or POST /v1/tokens"}},
     "parameters": {
       "OrderId": {"name": "id", "in": "path", "required": true, "schema": {"type": "string", "pattern": "^[A-Za-z0-9._-]{1,64}$"}},
-      "Area": {"name": "area", "in": "path", "required": true, "schema": {"type": "string", "enum": ["inventory_views"]}},
+      "Area": {"name": "area", "in": "path", "required": true, "schema": {"type": "string", "enum": ["inventory_views", "orchestration"]}},
       "IdempotencyKey": {"name": "Idempotency-Key", "in": "header", "schema": {"type": "string", "maxLength": 200}},
       "IdempotencyKeyRequired": {"name": "Idempotency-Key", "in": "header", "required": true, "schema": {"type": "string", "maxLength": 200}},
       "MinPosition": {"name": "min_position", "in": "query", "description": "wait (2 s at most) until the query models reached this log position (Ordo-Position of a write)", "schema": {"type": "integer"}}

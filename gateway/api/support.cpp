@@ -157,6 +157,8 @@ http::Response refusal(const projections::Refusal& refusal) {
       case Code::not_found: return problem(404, "not-found", "Not found", r->reason);
       case Code::already_exists: return problem(409, "already-exists", "Already exists", r->reason);
       case Code::wrong_state: return problem(409, "wrong-state", "Not allowed now", r->reason);
+      case Code::lost: return problem(409, "offer-lost", "Another site won the offer", r->reason);
+      case Code::expired: return problem(409, "offer-expired", "The offer is over", r->reason);
       case Code::insufficient_stock:
         return problem(422, "out-of-stock", "Not enough stock", r->reason);
     }

@@ -4,6 +4,7 @@
 #include <variant>
 
 #include "gateway/json/inventory_views_json.h"
+#include "gateway/json/orchestration_json.h"
 
 namespace ordo::json {
 namespace {
@@ -195,6 +196,36 @@ nlohmann::json to_json(const domain::order::Event& event) {
                         },
                         [](const order::DeliveryAddressChanged& e) -> json {
                           return {{"address", address_json(e.address)}};
+                        },
+                        [](const order::SourcingDecided& e) -> json {
+                          json considered = json::array();
+                          for (const auto& c : e.considered) {
+                            considered.push_back({{"site_id", c.site_id}, {"verdict", c.verdict},
+                                                  {"reason", c.reason}, {"rank", c.rank},
+                                                  {"distance_km", c.distance_km}});
+                          }
+                          return {{"strategy", e.strategy}, {"config_version", e.config_version},
+                                  {"outcome", e.outcome}, {"reason", e.reason}, {"round", e.round},
+                                  {"considered", std::move(considered)}, {"decided_at_us", e.decided_at}};
+                        },
+                        [](const order::OfferRoundOpened& e) -> json {
+                          return {{"round", e.round}, {"site_ids", e.site_ids},
+                                  {"opened_at_us", e.opened_at}, {"deadline_us", e.deadline}};
+                        },
+                        [](const order::OfferClaimed& e) -> json {
+                          return {{"round", e.round}, {"site_id", e.site_id}, {"claimed_at_us", e.claimed_at}};
+                        },
+                        [](const order::OfferDeclined& e) -> json {
+                          return {{"round", e.round}, {"site_id", e.site_id}, {"reason", e.reason},
+                                  {"declined_at_us", e.declined_at}};
+                        },
+                        [](const order::OfferRoundClosed& e) -> json {
+                          return {{"round", e.round}, {"end", std::string(order::to_string(e.end))},
+                                  {"closed_at_us", e.closed_at}};
+                        },
+                        [](const order::QueuedForService& e) -> json { return {{"reason", e.reason}}; },
+                        [](const order::AllocationReleased& e) -> json {
+                          return {{"site_id", e.site_id}, {"lines", e.lines}, {"reason", e.reason}};
                         },
                     },
                     event);

@@ -6,7 +6,7 @@
 #include <string>
 #include <string_view>
 
-#include "gateway/json/reader.h"
+#include "gateway/json/document_reader.h"
 
 namespace ordo::json {
 namespace {
@@ -15,11 +15,7 @@ using domain::ConfigError;
 using domain::site::SiteType;
 using nlohmann::json;
 
-constexpr std::array<std::string_view, 4> kSiteTypeNames = {"store", "warehouse", "dark_store",
-                                                            "pickup_point"};
 constexpr std::array<std::string_view, 2> kRootFields = {"channels", "exclusions"};
-constexpr std::array<std::string_view, 4> kSelectorFields = {"site_ids", "types", "countries",
-                                                             "regions"};
 constexpr std::array<std::string_view, 6> kChannelFields = {
     "channel", "sites", "share_percent", "safety_stock", "future_horizon_days", "minimum_display"};
 constexpr std::array<std::string_view, 3> kSafetyFields = {"sites", "category_prefix", "quantity"};
@@ -27,7 +23,7 @@ constexpr std::array<std::string_view, 6> kExclusionFields = {
     "name", "sites", "skus", "category_prefix", "quantity", "for_channels"};
 
 /// Reads one document, collecting every problem instead of stopping at the first.
-class Parser : public Reader {
+class Parser : public DocumentReader {
  public:
   domain::InventoryViews document(const json& root) {
     domain::InventoryViews views;
@@ -38,46 +34,6 @@ class Parser : public Reader {
   }
 
  private:
-  void site_type(const json& value, const std::string& pointer, SiteType& out) {
-    if (const auto index = choice(value, pointer, kSiteTypeNames, "site type")) {
-      out = static_cast<SiteType>(*index);
-    }
-  }
-
-  // Reads `key` of `parent` (when present) as an array, each element with `read`.
-  // `read` is a member of Parser or Reader taking (value, pointer, T& out).
-  template <class T, class Read>
-  void array(const json& parent, const std::string& pointer, std::string_view key,
-             std::vector<T>& out, Read read) {
-    const json* value = field(parent, pointer, key, false);
-    if (value == nullptr) return;
-    const std::string array_pointer = child(pointer, key);
-    if (!value->is_array()) {
-      fail(array_pointer, "expected an array, got " + describe(*value));
-      return;
-    }
-    out.resize(value->size());
-    for (std::size_t i = 0; i < value->size(); ++i) {
-      std::invoke(read, *this, (*value)[i], child(array_pointer, i), out[i]);
-    }
-  }
-
-  template <class T, class Read>
-  void scalar(const json& parent, const std::string& pointer, std::string_view key, T& out,
-              bool required, Read read) {
-    if (const json* value = field(parent, pointer, key, required)) {
-      std::invoke(read, *this, *value, child(pointer, key), out);
-    }
-  }
-
-  void selector(const json& value, const std::string& pointer, domain::SiteSelector& out) {
-    if (!object(value, pointer, kSelectorFields)) return;
-    array(value, pointer, "site_ids", out.site_ids, &Parser::text);
-    array(value, pointer, "types", out.types, &Parser::site_type);
-    array(value, pointer, "countries", out.countries, &Parser::text);
-    array(value, pointer, "regions", out.regions, &Parser::text);
-  }
-
   void safety_rule(const json& value, const std::string& pointer, domain::SafetyStockRule& out) {
     if (!object(value, pointer, kSafetyFields)) return;
     scalar(value, pointer, "sites", out.sites, false, &Parser::selector);
@@ -108,17 +64,6 @@ class Parser : public Reader {
     array(value, pointer, "for_channels", out.for_channels, &Parser::text);
   }
 };
-
-json selector_json(const domain::SiteSelector& selector) {
-  json types = json::array();
-  for (SiteType type : selector.types) {
-    types.push_back(kSiteTypeNames.at(static_cast<std::size_t>(type)));
-  }
-  return {{"site_ids", selector.site_ids},
-          {"types", std::move(types)},
-          {"countries", selector.countries},
-          {"regions", selector.regions}};
-}
 
 json channel_json(const domain::ChannelView& view) {
   json safety = json::array();

@@ -20,7 +20,7 @@ namespace configuration = domain::configuration;
 static_assert(std::variant_size_v<site::Event> == 2);
 static_assert(std::variant_size_v<catalog::Event> == 2);
 static_assert(std::variant_size_v<stock::Event> == 10);
-static_assert(std::variant_size_v<order::Event> == 8);
+static_assert(std::variant_size_v<order::Event> == 15);
 static_assert(std::variant_size_v<configuration::Event> == 1);
 
 constexpr domain::Instant kAt = 1'700'000'000'000'000;
@@ -152,6 +152,30 @@ TEST(EventsJson, EveryOtherOrderEventHasItsFields) {
   expect(order::LinesCancelled{{2}, "fraud"}, R"({"lines": [2], "reason": "fraud"})");
   EXPECT_EQ(to_json(order::Event{order::DeliveryAddressChanged{home()}}),
             json({{"address", json::parse(kHome)}}));
+}
+
+TEST(EventsJson, AllocationEventsHaveTheirRoundsSitesAndReasons) {
+  EXPECT_EQ(to_json(order::Event{order::SourcingDecided{
+                "stores-first", 3, "round", "", 1,
+                {{"FR-1", "offered", "priority 10, 4 km", 1, 4}, {"FR-2", "dropped", "no click and collect", 0, -1}},
+                kAt}}),
+            json::parse(R"({"strategy": "stores-first", "config_version": 3, "outcome": "round",
+              "reason": "", "round": 1, "decided_at_us": 1700000000000000, "considered": [
+              {"site_id": "FR-1", "verdict": "offered", "reason": "priority 10, 4 km", "rank": 1, "distance_km": 4},
+              {"site_id": "FR-2", "verdict": "dropped", "reason": "no click and collect", "rank": 0, "distance_km": -1}]})"));
+  EXPECT_EQ(to_json(order::Event{order::OfferRoundOpened{2, {"FR-1", "FR-2"}, kAt, kAt + 1}}),
+            json::parse(R"({"round": 2, "site_ids": ["FR-1", "FR-2"], "opened_at_us": 1700000000000000,
+              "deadline_us": 1700000000000001})"));
+  EXPECT_EQ(to_json(order::Event{order::OfferClaimed{2, "FR-1", kAt}}),
+            json::parse(R"({"round": 2, "site_id": "FR-1", "claimed_at_us": 1700000000000000})"));
+  EXPECT_EQ(to_json(order::Event{order::OfferDeclined{2, "FR-2", "busy", kAt}}),
+            json::parse(R"({"round": 2, "site_id": "FR-2", "reason": "busy", "declined_at_us": 1700000000000000})"));
+  EXPECT_EQ(to_json(order::Event{order::OfferRoundClosed{2, order::RoundEnd::all_declined, kAt}}),
+            json::parse(R"({"round": 2, "end": "all_declined", "closed_at_us": 1700000000000000})"));
+  EXPECT_EQ(to_json(order::Event{order::QueuedForService{"no store claimed"}}),
+            json::parse(R"({"reason": "no store claimed"})"));
+  EXPECT_EQ(to_json(order::Event{order::AllocationReleased{"FR-1", {1, 2}, "not found"}}),
+            json::parse(R"({"site_id": "FR-1", "lines": [1, 2], "reason": "not found"})"));
 }
 
 TEST(EventsJson, ConfigurationChangedNamesItsAreaAndWritesItsDocument) {

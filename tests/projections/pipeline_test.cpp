@@ -30,9 +30,10 @@ TEST(Pipeline, AnOrderIsSourcedToOneSiteAndItsStockReserved) {
   auto reserved = r.store->read_stream("stock-WH-LYON:SHOE-1", 1, 10).value();
   ASSERT_EQ(reserved.size(), 2u);
   EXPECT_EQ(reserved[1].type, "StockReserved");
-  EXPECT_EQ(r.store->read_stream("order-O1", 1, 10).value().size(), 2u);  // placed, allocated
+  // Placed, sourcing explained, allocated.
+  EXPECT_EQ(r.store->read_stream("order-O1", 1, 10).value().size(), 3u);
   // Order and reservations went in one atomic append.
-  EXPECT_EQ(placed->last_position - placed->first_position + 1, 4u);
+  EXPECT_EQ(placed->last_position - placed->first_position + 1, 5u);
 }
 
 TEST(Pipeline, AnOrderNoSiteCanServeIsRejectedAndWritesNothing) {

@@ -73,7 +73,7 @@ TEST(Projector, TheOrderViewShowsStatusLinesAndTheWholeTimeline) {
                                          if (entry.contains("carrier")) carrier = entry["carrier"];
                                          return true;
                                        }));
-  EXPECT_EQ(types, (std::vector<std::string>{"OrderPlaced", "LinesAllocated", "StockReserved",
+  EXPECT_EQ(types, (std::vector<std::string>{"OrderPlaced", "SourcingDecided", "LinesAllocated", "StockReserved",
                                              "PreparationStarted", "StockPicked", "OrderPrepared",
                                              "OrderShipped", "StockShipped"}));
   EXPECT_EQ(carrier, "Colissimo");
