@@ -470,7 +470,7 @@ void apply(State& s, const LinesCancelled& e) {
 
 void apply(State& s, const DeliveryAddressChanged& e) { s.delivery = e.address; }
 
-void apply(State&, const SourcingDecided&) {}
+void apply(State& s, const SourcingDecided& e) { s.sourcing = e; }
 
 void apply(State& s, const OfferRoundOpened& e) {
   s.rounds.push_back(Round{e.round, e.site_ids, e.opened_at, e.deadline, {}, {}, true, std::nullopt});

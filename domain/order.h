@@ -236,6 +236,7 @@ struct State {
   std::vector<Round> rounds;
   std::vector<std::string> released;  // sites that claimed, then released the order
   bool queued_for_service = false;    // waiting for customer service to allocate by hand
+  SourcingDecided sourcing;           // the latest sourcing decision, for the order's view
   friend bool operator==(const State&, const State&) = default;
 
   /// The round still open, or nullptr.

@@ -2,6 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <set>
 
 #include "eventstore/keys.h"
@@ -18,6 +19,36 @@ Json address_json(const domain::Address& a) {
           {"city", a.city}, {"country", a.country}, {"phone", a.phone}};
 }
 
+Json sourcing_json(const order::SourcingDecided& d) {
+  Json considered = Json::array();
+  for (const auto& c : d.considered) {
+    considered.push_back({{"site", c.site_id}, {"verdict", c.verdict}, {"reason", c.reason},
+                          {"rank", c.rank}, {"distance_km", c.distance_km}});
+  }
+  return {{"strategy", d.strategy}, {"config_version", d.config_version}, {"outcome", d.outcome},
+          {"reason", d.reason}, {"round", d.round}, {"decided_at_us", d.decided_at},
+          {"considered", std::move(considered)}};
+}
+
+Json rounds_json(const order::State& s) {
+  Json rounds = Json::array();
+  for (const auto& r : s.rounds) {
+    Json offers = Json::array();
+    for (const auto& site : r.site_ids) {
+      std::string state = r.open ? "pending" : "withdrawn";
+      if (std::find(r.declined.begin(), r.declined.end(), site) != r.declined.end()) state = "declined";
+      else if (r.winner == site) state = "won";
+      else if (!r.winner.empty()) state = "lost";
+      else if (r.end == order::RoundEnd::expired) state = "expired";
+      offers.push_back({{"site", site}, {"state", state}});
+    }
+    std::string status = r.open ? "open" : !r.winner.empty() ? "claimed" : std::string(order::to_string(*r.end));
+    rounds.push_back({{"round", r.round}, {"status", status}, {"opened_at_us", r.opened_at},
+                      {"deadline_us", r.deadline}, {"winner", r.winner}, {"offers", std::move(offers)}});
+  }
+  return rounds;
+}
+
 // Event-specific details of a timeline entry: the site, carrier, lines and reason involved.
 void add_details(const eventstore::codec::DomainEvent& event, Json& entry) {
   std::visit(
@@ -30,6 +61,15 @@ void add_details(const eventstore::codec::DomainEvent& event, Json& entry) {
               if constexpr (requires { e.reason; }) entry["reason"] = e.reason;
               if constexpr (requires { e.quantity; }) entry["quantity"] = e.quantity;
               if constexpr (requires { e.reservation_id; }) entry["reservation"] = e.reservation_id;
+              if constexpr (requires { e.round; }) entry["round"] = e.round;
+              if constexpr (requires { e.site_ids; }) entry["sites"] = e.site_ids;
+              if constexpr (requires { e.deadline; }) entry["deadline_us"] = e.deadline;
+              if constexpr (requires { e.end; }) entry["end"] = std::string(order::to_string(e.end));
+              if constexpr (requires { e.considered; }) {
+                entry["strategy"] = e.strategy;
+                entry["outcome"] = e.outcome;
+                entry["explanation"] = sourcing_json(e)["considered"];
+              }
               if constexpr (requires { e.allocations; }) {
                 for (const auto& a : e.allocations) {
                   entry["allocations"].push_back({{"line", a.line}, {"site", a.site_id}});
@@ -66,7 +106,11 @@ Json view_json(const std::string& order_id, const order::State& s) {
                        {"promised_at_us", s.placed.promise.promised_at}}},
           {"billing_address", address_json(s.placed.billing)},
           {"delivery_address", address_json(s.delivery)},
-          {"lines", lines}};
+          {"lines", lines},
+          {"rounds", rounds_json(s)},
+          {"sourcing", sourcing_json(s.sourcing)},
+          {"queued_for_service", s.queued_for_service},
+          {"released_by", s.released}};
 }
 
 std::set<std::string> index_keys(const order::State& s) {
@@ -81,6 +125,15 @@ std::set<std::string> index_keys(const order::State& s) {
   for (const auto& l : s.lines) {
     if (!l.site_id.empty()) keys.insert(index_key("site", l.site_id, p.placed_at, id));
   }
+  // A store's pending offers: sites of the open round that have not declined.
+  if (const auto* r = s.open_round()) {
+    for (const auto& site : r->site_ids) {
+      if (std::find(r->declined.begin(), r->declined.end(), site) == r->declined.end()) {
+        keys.insert(index_key("offer", site, p.placed_at, id));
+      }
+    }
+  }
+  if (s.queued_for_service) keys.insert(index_key("queue", "customer_service", p.placed_at, id));
   return keys;
 }
 

@@ -187,4 +187,76 @@ Awaitable store_step(Engine& engine, Context& context) {
   co_return co_await act(engine, context, std::move(*command));
 }
 
+Awaitable reallocate_order(Engine& engine, Context& context) {
+  auto body = parse_body(context.request);
+  if (auto* problem_response = std::get_if<http::Response>(&body)) co_return std::move(*problem_response);
+  auto command = ordo::json::parse_reallocate(std::get<nlohmann::json>(body), now_us());
+  if (!command) co_return validation(command.error());
+  auto order = co_await visible_order(engine, context, P::orders_service);
+  if (auto* response = std::get_if<http::Response>(&order)) co_return std::move(*response);
+  co_return co_await act(engine, context, std::move(*command));
+}
+
+// A store gives back an order it claimed and cannot prepare; with stock_missing its stock is
+// corrected. The order is sourced again at once.
+Awaitable release_order(Engine& engine, Context& context) {
+  auto body = parse_body(context.request);
+  if (auto* problem_response = std::get_if<http::Response>(&body)) co_return std::move(*problem_response);
+  auto command = ordo::json::parse_release(std::get<nlohmann::json>(body), now_us());
+  if (!command) co_return validation(command.error());
+  const auto& scope_site = context.principal.scope.site_id;
+  if (!scope_site.empty() && !command->site_id.empty() && command->site_id != scope_site) {
+    co_return forbidden("this token is limited to site " + scope_site);
+  }
+  if (command->site_id.empty()) command->site_id = scope_site;
+  if (command->site_id.empty()) co_return validation({{"/site", "the site that gives the order back is required"}});
+  auto order = co_await visible_order(engine, context, P::orders_fulfil);
+  if (auto* response = std::get_if<http::Response>(&order)) co_return std::move(*response);
+  co_return co_await act(engine, context, std::move(*command));
+}
+
+// GET /v1/sites/{id}/offers: the competitive offers a site may still claim, oldest first, from the
+// order index ("offer" entries) and each order's view.
+Awaitable site_offers(Engine& engine, Context& context) {
+  const auto& site = context.params.at(0);
+  if (!is_identifier(site)) co_return bad_parameter("id", "a site id is 1..64 characters of [A-Za-z0-9._-]");
+  if (auto denied = domain::access::authorize(context.principal, P::orders_read, {{}, {site}})) {
+    co_return forbidden(*denied);
+  }
+  if (auto waited = co_await await_projection(engine, context)) co_return std::move(*waited);
+  std::string prefix = "offer";
+  prefix.push_back('\0');
+  prefix.append(site);
+  prefix.push_back('\0');
+  std::vector<std::string> order_ids;
+  auto scanned = engine.store.scan_projection(projections::kOrderIndexFamily, prefix, {},
+                                              [&](std::string_view key, std::string_view) {
+                                                order_ids.emplace_back(key.substr(key.rfind('\0') + 1));
+                                                return order_ids.size() < kSearchLimitMax;
+                                              });
+  if (!scanned) co_return refusal(scanned.error());
+  json offers = json::array();
+  for (const auto& id : order_ids) {
+    auto view = load_order(engine, id);
+    if (!view) co_return refusal(view.error());
+    if (view->is_null()) continue;
+    for (const auto& round : view->value("rounds", json::array())) {
+      if (round.value("status", "") != "open") continue;
+      json lines = json::array();
+      for (const auto& l : view->value("lines", json::array())) {
+        if (l.value("status", "") == "sourcing") {
+          lines.push_back({{"line", l["line"]}, {"sku", l["sku"]}, {"quantity", l["quantity"]}});
+        }
+      }
+      const auto& address = (*view)["delivery_address"];
+      offers.push_back({{"order_id", id}, {"round", round["round"]}, {"opened_at_us", round["opened_at_us"]},
+                        {"deadline_us", round["deadline_us"]}, {"channel", (*view)["channel"]},
+                        {"delivery_method", (*view)["delivery_method"]},
+                        {"delivery", {{"postcode", address.value("postcode", "")}, {"country", address.value("country", "")}}},
+                        {"lines", std::move(lines)}});
+    }
+  }
+  co_return json_response(200, dump({{"site", site}, {"offers", std::move(offers)}}));
+}
+
 }  // namespace ordo::gateway::api

@@ -16,7 +16,7 @@ using P = domain::access::Permission;
 constexpr std::size_t kLimitDefault = 50;
 constexpr std::size_t kLimitMax = 200;
 constexpr std::size_t kScanMax = 5000;  // index entries looked at per page: a page may come back short
-constexpr const char* kFilters[] = {"customer", "email", "site", "channel", "status"};
+constexpr const char* kFilters[] = {"customer", "email", "site", "channel", "status", "queue"};
 
 std::int64_t days_from_civil(std::int64_t y, unsigned m, unsigned d) {
   y -= m <= 2;
@@ -120,6 +120,7 @@ bool view_matches(const json& view, const std::vector<std::pair<std::string, std
     if (field == "email" && view.value("email", "") != value) return false;
     if (field == "channel" && view.value("channel", "") != value) return false;
     if (field == "status" && view.value("status", "") != value) return false;
+    if (field == "queue" && (value != "customer_service" || !view.value("queued_for_service", false))) return false;
     if (field == "site") {
       const auto lines = view.value("lines", json::array());
       if (std::none_of(lines.begin(), lines.end(), [&](const json& l) { return l.value("site", "") == value; })) return false;

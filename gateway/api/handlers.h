@@ -14,6 +14,9 @@ Awaitable search_orders(Engine& engine, Context& context);
 Awaitable cancel_order(Engine& engine, Context& context);
 Awaitable change_address(Engine& engine, Context& context);
 Awaitable store_step(Engine& engine, Context& context);
+Awaitable reallocate_order(Engine& engine, Context& context);
+Awaitable release_order(Engine& engine, Context& context);
+Awaitable site_offers(Engine& engine, Context& context);
 
 // api_stock.cpp
 Awaitable stock_movements(Engine& engine, Context& context);

@@ -1,3 +1,4 @@
+#include <array>
 #include "gateway/http/server.h"
 
 #include "gateway/http/asio.h"
@@ -221,6 +222,17 @@ asio::awaitable<void> session(Impl& impl, tcp::socket socket) {
     const ClearOnExit clear{*connection};  // also when serve_requests throws
     co_await serve_requests(impl, stream, *connection);
     stream.socket().shutdown(tcp::socket::shutdown_send, ec);
+    // Lingering close: a client refused while still sending its body (413, or a screen's 401)
+    // reads its answer only once it has written everything; closing with unread data would
+    // reset the connection and lose the answer. Its bytes are read and dropped, for a while.
+    if (!ec && !impl.stopping.load()) {
+      stream.expires_after(std::chrono::seconds(2));
+      std::array<char, 16384> sink;
+      for (std::size_t dropped = 0; dropped < (std::size_t{32} << 20);) {
+        dropped += co_await stream.async_read_some(asio::buffer(sink), redirect_error(use_awaitable, ec));
+        if (ec) break;
+      }
+    }
     co_return;
   }
   beast::ssl_stream<beast::tcp_stream> stream(beast::tcp_stream(std::move(socket)), *impl.ssl);

@@ -42,6 +42,8 @@ constexpr std::array<std::string_view, 4> kLineFields = {"line", "sku", "quantit
                                                          "unit_price_minor"};
 constexpr std::array<std::string_view, 2> kCancelFields = {"lines", "reason"};
 constexpr std::array<std::string_view, 1> kAddressChangeFields = {"address"};
+constexpr std::array<std::string_view, 2> kReallocateFields = {"site", "reason"};
+constexpr std::array<std::string_view, 3> kReleaseFields = {"site", "reason", "stock_missing"};
 constexpr std::array<std::string_view, 3> kConfigurationFields = {"document", "author", "reason"};
 constexpr std::array<std::string_view, 1> kEnvelopeFields = {"movements"};
 
@@ -328,6 +330,27 @@ Parsed<order::ChangeDeliveryAddress> parse_change_address(const json& body, Inst
   order::ChangeDeliveryAddress command;
   Fields fields(reader, body, "", kAddressChangeFields);
   address_field(reader, fields, "address", Presence::required, command.address);
+  command.at = now;
+  return result(reader, std::move(command));
+}
+
+Parsed<order::Reallocate> parse_reallocate(const json& body, Instant now) {
+  Reader reader;
+  order::Reallocate command;
+  Fields fields(reader, body, "", kReallocateFields);
+  fields.identifier("site", command.site_id, Presence::required);
+  fields.text("reason", command.reason, kReason, Presence::required);
+  command.at = now;
+  return result(reader, std::move(command));
+}
+
+Parsed<order::ReleaseAllocation> parse_release(const json& body, Instant now) {
+  Reader reader;
+  order::ReleaseAllocation command;
+  Fields fields(reader, body, "", kReleaseFields);
+  fields.identifier("site", command.site_id, Presence::optional);
+  fields.text("reason", command.reason, kReason, Presence::required);
+  fields.boolean("stock_missing", command.stock_missing, Presence::optional);
   command.at = now;
   return result(reader, std::move(command));
 }

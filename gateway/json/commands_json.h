@@ -126,6 +126,13 @@ Parsed<domain::order::CancelLines> parse_cancel(const nlohmann::json& body, doma
 Parsed<domain::order::ChangeDeliveryAddress> parse_change_address(const nlohmann::json& body,
                                                                   domain::Instant now);
 
+/// Customer service's reallocation: {"site": id, "reason": text}.
+Parsed<domain::order::Reallocate> parse_reallocate(const nlohmann::json& body, domain::Instant now);
+
+/// A store giving an order back: {"site": id (optional for a store's token), "reason": text,
+/// "stock_missing": bool (default false)}.
+Parsed<domain::order::ReleaseAllocation> parse_release(const nlohmann::json& body, domain::Instant now);
+
 /// The store step names of the API, in the order an order goes through them.
 inline constexpr std::array<std::string_view, 4> kStoreSteps = {"preparation-started", "prepared",
                                                                 "shipped", "delivered"};
