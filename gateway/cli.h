@@ -30,6 +30,9 @@ void add_log_commands(CLI::App& app, int& exit_code);
 /// `ordo demo-data|rebuild|sellable|order`.
 void add_engine_commands(CLI::App& app, int& exit_code);
 
+/// `ordo nats-config` and `ordo store-sim`.
+void add_nats_commands(CLI::App& app, int& exit_code);
+
 /// `ordo serve` and `ordo token create|list|revoke`.
 void add_serve_commands(CLI::App& app, int& exit_code);
 

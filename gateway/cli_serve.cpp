@@ -7,6 +7,8 @@
 #include <csignal>
 #include <iostream>
 
+#include "adapters/allocation_relay.h"
+#include "adapters/postcodes.h"
 #include "gateway/api/api.h"
 #include "gateway/api/problem.h"
 #include "gateway/cli.h"
@@ -24,6 +26,11 @@ struct ServeArgs {
   std::size_t read_timeout_ms = 30000;
   std::size_t shutdown_timeout_ms = 10000;
   projections::PipelineOptions pipeline;
+  std::string postcodes_dir;
+  std::string nats_url;
+  std::string nats_user = "ordo";
+  std::string nats_password_file;
+  std::string nats_tenant = "main";
 };
 
 Result<void> parse_listen(ServeArgs& args) {
@@ -88,10 +95,41 @@ int run_serve(ServeArgs& args) {
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);  // before any thread starts: they inherit it
   std::signal(SIGPIPE, SIG_IGN);
   fit_connections_to_descriptors(args.server);
+  std::shared_ptr<adapters::Gazetteer> gazetteer;
+  if (!args.postcodes_dir.empty()) {
+    auto loaded = adapters::Gazetteer::load(args.postcodes_dir);
+    if (!loaded) return report(loaded.error());
+    gazetteer = std::make_shared<adapters::Gazetteer>(std::move(*loaded));
+    args.pipeline.locate = [gazetteer](std::string_view country, std::string_view postcode)
+        -> std::optional<domain::geo::Point> {
+      auto place = gazetteer->find(country, postcode);
+      if (!place) return std::nullopt;
+      return place->point;
+    };
+  }
+  std::unique_ptr<adapters::nats::Connection> nats;
+  if (!args.nats_url.empty()) {
+    adapters::nats::ConnectOptions options{args.nats_url, args.nats_user, {}, "ordo", {}, 2000, true,
+                                           [](std::string_view error) { std::cerr << "ordo: NATS: " << error << "\n"; }};
+    if (!args.nats_password_file.empty()) {
+      auto password = adapters::nats::read_secret(args.nats_password_file);
+      if (!password) return report(password.error());
+      options.password = *password;
+    }
+    auto connected = adapters::nats::Connection::open(options);
+    if (!connected) return report(connected.error());
+    nats = std::move(*connected);
+  }
   auto store = open_engine_store(args.data_dir, true);
   if (!store) return report(store.error());
   auto pipeline = projections::Pipeline::start(**store, args.pipeline);
   if (!pipeline) return report(pipeline.error());
+  std::unique_ptr<adapters::AllocationRelay> relay;
+  if (nats) {
+    auto started = adapters::AllocationRelay::start(**store, **pipeline, *nats, {args.nats_tenant});
+    if (!started) return report(started.error());
+    relay = std::move(*started);
+  }
   auto projector = projections::Projector::start(**store);
   if (!projector) return report(projector.error());
   auto tokens = gateway::TokenRegistry::load(**store);
@@ -119,13 +157,16 @@ int run_serve(ServeArgs& args) {
   server_ptr = server->get();
   std::cout << "ordo: serving " << ((*server)->tls() ? "https" : "http") << "://" << args.server.address
             << ":" << (*server)->port() << " (data " << args.data_dir << ", log at position "
-            << (*store)->durable_position() << ", " << args.server.io_threads << " I/O threads)"
-            << std::endl;
+            << (*store)->durable_position() << ", " << args.server.io_threads << " I/O threads"
+            << (nats ? ", offers on NATS " + args.nats_url + " tenant " + args.nats_tenant : std::string())
+            << (gazetteer ? ", postcodes from " + args.postcodes_dir : std::string()) << ")" << std::endl;
   wait_for_signal(signals);
   accepting = false;
   (*server)->shutdown(std::chrono::milliseconds(args.shutdown_timeout_ms));
   server_ptr = nullptr;
+  relay.reset();      // no more store requests; those received are answered
   pipeline->reset();  // answers everything queued, durably
+  nats.reset();
   projector->reset();
   const auto position = (*store)->durable_position();
   store->reset();
@@ -196,6 +237,11 @@ void add_serve_commands(CLI::App& app, int& exit_code) {
   serve->add_option("--pipeline-queue-max", serve_args.pipeline.queue_max,
                     "Commands waiting for the pipeline; beyond, requests get 503")->check(CLI::Range(1, 1000000));
   serve->add_option("--tls-cert", serve_args.tls_cert, "PEM certificate chain: serve HTTPS");
+  serve->add_option("--postcodes", serve_args.postcodes_dir, "Postcode centroids (FR.txt, DE.txt, GB outcodes) for distances in sourcing");
+  serve->add_option("--nats", serve_args.nats_url, "NATS URL for competitive allocation, e.g. nats://127.0.0.1:4222");
+  serve->add_option("--nats-user", serve_args.nats_user, "Ordo's NATS user");
+  serve->add_option("--nats-password-file", serve_args.nats_password_file, "File holding Ordo's NATS password");
+  serve->add_option("--nats-tenant", serve_args.nats_tenant, "Tenant in subjects ordo.<tenant>.store.<site>.*");
   serve->add_option("--tls-key", serve_args.tls_key, "PEM private key");
   serve->callback([&] { exit_code = run_serve(serve_args); });
 

@@ -1,0 +1,326 @@
+#include "adapters/allocation_relay.h"
+
+#include <pthread.h>
+
+#include <chrono>
+#include <iostream>
+#include <nlohmann/json.hpp>
+
+#include "eventstore/codec.h"
+
+namespace ordo::adapters {
+namespace {
+
+using nlohmann::json;
+namespace order = domain::order;
+
+const std::vector<std::string> kRelayedTypes = {"OfferRoundOpened", "OfferClaimed", "OfferRoundClosed"};
+constexpr std::size_t kRequestBytesMax = 4096;
+constexpr std::size_t kReasonBytesMax = 500;
+
+domain::Instant now_us() {
+  return std::chrono::duration_cast<std::chrono::microseconds>(
+             std::chrono::system_clock::now().time_since_epoch()).count();
+}
+
+bool is_id(std::string_view id) {
+  if (id.empty() || id.size() > 64) return false;
+  for (char c : id) {
+    const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                    c == '.' || c == '_' || c == '-';
+    if (!ok) return false;
+  }
+  return true;
+}
+
+// The order as it stood just after the event at `stream_version` of its stream.
+Result<order::State> order_at(const eventstore::EventStore& store, const std::string& stream,
+                              std::uint64_t stream_version) {
+  auto events = store.read_stream(stream, 1, stream_version);
+  if (!events) return std::unexpected(events.error());
+  order::State state;
+  for (const auto& e : *events) {
+    auto decoded = eventstore::codec::decode(e.type, e.schema_version, e.payload);
+    if (!decoded) return std::unexpected(decoded.error());
+    if (const auto* oe = std::get_if<order::Event>(&*decoded)) state = order::evolve(std::move(state), *oe);
+  }
+  return state;
+}
+
+struct Message {
+  std::string subject;
+  std::string body;
+};
+
+std::string withdrawal(const std::string& order_id, std::uint32_t round, std::string_view reason,
+                       std::uint64_t position) {
+  return json{{"type", "withdrawn"}, {"order_id", order_id}, {"round", round},
+              {"reason", reason}, {"position", position}}.dump();
+}
+
+}  // namespace
+
+void on_claims_message(natsConnection*, natsSubscription*, natsMsg* message, void* closure) {
+  static_cast<AllocationRelay*>(closure)->on_request(message);
+}
+
+AllocationRelay::AllocationRelay(eventstore::EventStore& store, projections::Pipeline& pipeline,
+                                 nats::Connection& connection, RelayOptions options)
+    : store_(store), pipeline_(pipeline), connection_(connection), options_(std::move(options)) {}
+
+Result<std::unique_ptr<AllocationRelay>> AllocationRelay::start(eventstore::EventStore& store,
+                                                                projections::Pipeline& pipeline,
+                                                                nats::Connection& connection,
+                                                                RelayOptions options) {
+  std::unique_ptr<AllocationRelay> relay(new AllocationRelay(store, pipeline, connection, std::move(options)));
+  auto cursor = store.load_checkpoint(relay->options_.consumer);
+  if (!cursor) return std::unexpected(cursor.error());
+  relay->cursor_ = *cursor;
+  relay->subscription_ = store.subscribe(*cursor + 1, kRelayedTypes);
+  const auto subject = nats::all_claims_subject(relay->options_.tenant);
+  const auto s = natsConnection_QueueSubscribe(&relay->claims_, connection.get(), subject.c_str(),
+                                               "ordo-claims", &on_claims_message, relay.get());
+  if (s != NATS_OK) return std::unexpected(nats::error_of(s, "subscribe to " + subject));
+  // Requests may come in bursts (every store claiming at once): let them queue rather than drop.
+  natsSubscription_SetPendingLimits(relay->claims_, 1'000'000, 256 << 20);
+  relay->thread_ = std::thread([r = relay.get()] {
+    pthread_setname_np(pthread_self(), "ordo-nats-relay");
+    r->relay_loop();
+  });
+  return relay;
+}
+
+AllocationRelay::~AllocationRelay() {
+  if (claims_ != nullptr) {
+    // Requests already received are still decided and answered; none after this.
+    if (natsSubscription_Drain(claims_) == NATS_OK) natsSubscription_WaitForDrainCompletion(claims_, 5000);
+    else natsSubscription_Unsubscribe(claims_);
+  }
+  stopping_ = true;
+  if (thread_.joinable()) thread_.join();
+  {
+    // Replies still owed are sent by pipeline callbacks that use this object.
+    std::unique_lock lock(owed_mutex_);
+    owed_cv_.wait_for(lock, std::chrono::seconds(10), [&] { return owed_ == 0; });
+  }
+  if (claims_ != nullptr) natsSubscription_Destroy(claims_);
+}
+
+RelayStats AllocationRelay::stats() const {
+  return {cursor_.load(), published_.load(), resends_.load(), requests_.load(), refused_.load()};
+}
+
+void AllocationRelay::relay_loop() {
+  std::vector<eventstore::RecordedEvent> pending;
+  while (!stopping_.load()) {
+    auto events = subscription_->next(options_.batch_max, std::chrono::milliseconds(100));
+    if (!events) {
+      std::cerr << "ordo: NATS relay cannot read the log: " << events.error().to_string() << "\n";
+      std::this_thread::sleep_for(std::chrono::seconds(1));
+      continue;
+    }
+    const auto through = subscription_->position() - 1;  // skipped events count as relayed
+    if (!events->empty()) {
+      // Until the server has the whole batch, it is sent again: NATS down, or Ordo stopping.
+      for (std::uint64_t attempt = 0; !stopping_.load(); ++attempt) {
+        if (attempt > 0) {
+          resends_.fetch_add(1);
+          std::this_thread::sleep_for(std::chrono::milliseconds(200));
+        }
+        if (relay_batch(*events)) break;
+      }
+      if (stopping_.load()) return;
+    }
+    if (through > cursor_.load()) {
+      if (auto saved = store_.save_checkpoint(options_.consumer, through); !saved) {
+        std::cerr << "ordo: NATS relay cannot save its cursor: " << saved.error().to_string() << "\n";
+        continue;
+      }
+      cursor_ = through;
+    }
+  }
+}
+
+Result<void> AllocationRelay::relay_batch(const std::vector<eventstore::RecordedEvent>& events) {
+  std::vector<Message> messages;
+  for (const auto& e : events) {
+    auto decoded = eventstore::codec::decode(e.type, e.schema_version, e.payload);
+    if (!decoded) {
+      std::cerr << "ordo: NATS relay skips position " << e.position << ": " << decoded.error().to_string() << "\n";
+      continue;
+    }
+    const auto* event = std::get_if<order::Event>(&*decoded);
+    if (event == nullptr || !e.stream.starts_with("order-")) continue;
+    auto state = order_at(store_, e.stream, e.stream_version);
+    if (!state) return std::unexpected(state.error());
+    const std::string order_id = e.stream.substr(6);
+    auto round_of = [&](std::uint32_t number) -> const order::Round* {
+      for (const auto& r : state->rounds) {
+        if (r.round == number) return &r;
+      }
+      return nullptr;
+    };
+    if (const auto* opened = std::get_if<order::OfferRoundOpened>(event)) {
+      json lines = json::array();
+      for (const auto& l : state->lines) {
+        if (l.status == order::LineStatus::sourcing) {
+          lines.push_back({{"line", l.line.line}, {"sku", l.line.sku}, {"quantity", l.line.quantity}});
+        }
+      }
+      const std::string body =
+          json{{"type", "offer"}, {"order_id", order_id}, {"round", opened->round},
+               {"deadline_us", opened->deadline}, {"opened_at_us", opened->opened_at},
+               {"channel", state->placed.channel},
+               {"delivery_method", std::string(order::to_string(state->placed.method))},
+               {"delivery", {{"postcode", state->delivery.postcode}, {"city", state->delivery.city},
+                             {"country", state->delivery.country}}},
+               {"lines", std::move(lines)}, {"position", e.position}}.dump(-1, ' ', false, json::error_handler_t::replace);
+      for (const auto& site : opened->site_ids) messages.push_back({nats::offers_subject(options_.tenant, site), body});
+    } else if (const auto* claimed = std::get_if<order::OfferClaimed>(event)) {
+      messages.push_back({nats::offers_subject(options_.tenant, claimed->site_id),
+                          json{{"type", "won"}, {"order_id", order_id}, {"round", claimed->round},
+                               {"position", e.position}}.dump()});
+      if (const auto* r = round_of(claimed->round)) {
+        for (const auto& site : r->site_ids) {
+          if (site == claimed->site_id || std::find(r->declined.begin(), r->declined.end(), site) != r->declined.end()) continue;
+          messages.push_back({nats::offers_subject(options_.tenant, site),
+                              withdrawal(order_id, claimed->round, "claimed_by_another_site", e.position)});
+        }
+      }
+    } else if (const auto* closed = std::get_if<order::OfferRoundClosed>(event)) {
+      if (const auto* r = round_of(closed->round)) {
+        for (const auto& site : r->site_ids) {
+          if (std::find(r->declined.begin(), r->declined.end(), site) != r->declined.end()) continue;
+          messages.push_back({nats::offers_subject(options_.tenant, site),
+                              withdrawal(order_id, closed->round, order::to_string(closed->end), e.position)});
+        }
+      }
+    }
+  }
+  for (const auto& m : messages) {
+    if (auto sent = connection_.publish(m.subject, m.body); !sent) return sent;
+  }
+  if (!messages.empty()) {
+    if (auto flushed = connection_.flush(2000); !flushed) return flushed;
+  }
+  published_.fetch_add(messages.size());
+  return {};
+}
+
+std::expected<projections::OrderCommand, std::string> AllocationRelay::parse_request(
+    std::string_view site_id, std::string_view body, domain::Instant now, std::string& action,
+    std::uint32_t& round) {
+  if (body.size() > kRequestBytesMax) return std::unexpected("the request is over " + std::to_string(kRequestBytesMax) + " bytes");
+  // Requests are flat objects: deep nesting is refused before the parser recurses into it.
+  if (std::count(body.begin(), body.end(), '{') + std::count(body.begin(), body.end(), '[') > 8) {
+    return std::unexpected("the request must be one flat JSON object");
+  }
+  const json doc = json::parse(body.begin(), body.end(), nullptr, false);
+  if (doc.is_discarded() || !doc.is_object()) return std::unexpected("the request is not a JSON object");
+  static constexpr std::string_view kFields[] = {"action", "order_id", "round", "reason", "stock_missing", "site"};
+  for (const auto& [key, value] : doc.items()) {
+    if (std::find(std::begin(kFields), std::end(kFields), key) == std::end(kFields)) {
+      return std::unexpected("unknown field \"" + key.substr(0, 64) + "\"");
+    }
+  }
+  auto text = [&](const char* key, std::string& out) -> bool {
+    auto it = doc.find(key);
+    if (it == doc.end()) return false;
+    if (!it->is_string()) return false;
+    out = it->get<std::string>();
+    return true;
+  };
+  std::string order_id, reason, named_site;
+  if (!text("action", action)) return std::unexpected("action is required: claim, decline, release, start_preparation or prepared");
+  if (!text("order_id", order_id) || !is_id(order_id)) return std::unexpected("order_id is required: 1..64 characters of [A-Za-z0-9._-]");
+  if (doc.contains("reason") && (!text("reason", reason) || reason.size() > kReasonBytesMax)) {
+    return std::unexpected("reason must be a string of at most 500 bytes");
+  }
+  if (doc.contains("site") && (!text("site", named_site) || named_site != site_id)) {
+    return std::unexpected("the request names another site than the subject it came on");
+  }
+  const bool needs_round = action == "claim" || action == "decline";
+  if (needs_round) {
+    auto it = doc.find("round");
+    if (it == doc.end() || !it->is_number_unsigned() || it->get<std::uint64_t>() == 0 || it->get<std::uint64_t>() > 1000) {
+      return std::unexpected("round is required: the offer's round number");
+    }
+    round = static_cast<std::uint32_t>(it->get<std::uint64_t>());
+  }
+  bool stock_missing = false;
+  if (auto it = doc.find("stock_missing"); it != doc.end()) {
+    if (!it->is_boolean()) return std::unexpected("stock_missing must be true or false");
+    stock_missing = it->get<bool>();
+  }
+  const std::string site(site_id);
+  if (action == "claim") return projections::OrderCommand{order_id, order::ClaimOffer{site, round, now}};
+  if (action == "decline") return projections::OrderCommand{order_id, order::DeclineOffer{site, round, reason, now}};
+  if (action == "release") {
+    if (reason.empty()) return std::unexpected("reason is required to release an order");
+    return projections::OrderCommand{order_id, order::ReleaseAllocation{site, reason, stock_missing, now}};
+  }
+  if (action == "start_preparation") return projections::OrderCommand{order_id, order::StartPreparation{site, now}};
+  if (action == "prepared") return projections::OrderCommand{order_id, order::MarkPrepared{site, false, now}};
+  return std::unexpected("unknown action \"" + action.substr(0, 32) + "\"");
+}
+
+void AllocationRelay::on_request(natsMsg* message) {
+  requests_.fetch_add(1, std::memory_order_relaxed);
+  const std::string subject = natsMsg_GetSubject(message);
+  const char* reply_to = natsMsg_GetReply(message);
+  const std::string reply = reply_to == nullptr ? std::string() : std::string(reply_to);
+  const std::string_view body(natsMsg_GetData(message), static_cast<std::size_t>(natsMsg_GetDataLength(message)));
+  // ordo.<tenant>.store.<site>.claims
+  const std::string prefix = "ordo." + options_.tenant + ".store.";
+  std::string site;
+  if (subject.starts_with(prefix) && subject.ends_with(".claims")) {
+    site = nats::site_of_token(std::string_view(subject).substr(prefix.size(), subject.size() - prefix.size() - 7));
+  }
+  std::string action;
+  std::uint32_t round = 0;
+  auto command = is_id(site) ? parse_request(site, body, now_us(), action, round)
+                             : std::unexpected(std::string("not a store's claims subject"));
+  natsMsg_Destroy(message);
+  auto send = [this, reply](const json& answer) {
+    if (reply.empty()) return;
+    const auto text = answer.dump(-1, ' ', false, json::error_handler_t::replace);
+    natsConnection_Publish(connection_.get(), reply.c_str(), text.data(), static_cast<int>(text.size()));
+  };
+  if (!command) {
+    refused_.fetch_add(1, std::memory_order_relaxed);
+    send({{"result", "invalid"}, {"reason", command.error()}});
+    return;
+  }
+  const std::string order_id = command->order_id;
+  projections::Submission submission;
+  if (action == "claim" || action == "decline") {
+    submission.idempotency_key = "nats/" + site + "/" + order_id + "/" + action + "/" + std::to_string(round);
+  }
+  submission.actor = {eventstore::ActorKind::store, site};
+  submission.command = std::move(*command);
+  {
+    std::lock_guard lock(owed_mutex_);
+    ++owed_;
+  }
+  pipeline_.submit(std::move(submission), [this, send, action, order_id, round](projections::Answer answer) {
+    json out = {{"order_id", order_id}};
+    if (round != 0) out["round"] = round;
+    if (answer) {
+      out["result"] = action == "claim" ? "won" : action == "decline" ? "declined" : "ok";
+      out["position"] = answer->last_position;
+    } else if (const auto* rejection = std::get_if<domain::Rejection>(&answer.error())) {
+      using Code = domain::Rejection::Code;
+      out["result"] = rejection->code == Code::lost ? "lost" : rejection->code == Code::expired ? "expired" : "invalid";
+      out["reason"] = rejection->reason;
+    } else {
+      const auto& error = std::get<Error>(answer.error());
+      out["result"] = error.code == ErrorCode::idempotency_mismatch ? "invalid" : "retry";
+      out["reason"] = error.message;
+    }
+    send(out);
+    std::lock_guard lock(owed_mutex_);
+    if (--owed_ == 0) owed_cv_.notify_all();
+  });
+}
+
+}  // namespace ordo::adapters
