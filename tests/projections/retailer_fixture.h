@@ -64,13 +64,16 @@ inline domain::order::PlaceOrder order(std::string id, std::string channel,
 
 class Retailer {
  public:
-  explicit Retailer(const std::filesystem::path& dir) : dir_(dir) { open(); }
+  explicit Retailer(const std::filesystem::path& dir, PipelineOptions options = {})
+      : dir_(dir), options_(std::move(options)) {
+    open();
+  }
 
   void open() {
     eventstore::Options options = eventstore::testing::options_for(dir_);
     options.projection_families = projection_families();
     store = std::move(eventstore::EventStore::open(options).value());
-    pipeline = std::move(Pipeline::start(*store).value());
+    pipeline = std::move(Pipeline::start(*store, options_).value());
   }
   void close() {
     pipeline.reset();
@@ -123,6 +126,7 @@ class Retailer {
 
  private:
   std::filesystem::path dir_;
+  PipelineOptions options_;
 };
 
 }  // namespace ordo::projections::testing
