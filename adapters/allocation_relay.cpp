@@ -7,11 +7,13 @@
 #include <nlohmann/json.hpp>
 
 #include "eventstore/codec.h"
+#include "projections/projector.h"
 
 namespace ordo::adapters {
 namespace {
 
 using nlohmann::json;
+using domain::Instant;
 namespace order = domain::order;
 
 const std::vector<std::string> kRelayedTypes = {"OfferRoundOpened", "OfferClaimed", "OfferRoundClosed"};
@@ -57,6 +59,25 @@ std::string withdrawal(const std::string& order_id, std::uint32_t round, std::st
   return json{{"type", "withdrawn"}, {"order_id", order_id}, {"round", round},
               {"reason", reason}, {"position", position}}.dump();
 }
+
+json offer_json(const std::string& order_id, const order::State& state, std::uint32_t round,
+                Instant opened_at, Instant deadline, std::uint64_t position) {
+  json lines = json::array();
+  for (const auto& l : state.lines) {
+    if (l.status == order::LineStatus::sourcing) {
+      lines.push_back({{"line", l.line.line}, {"sku", l.line.sku}, {"quantity", l.line.quantity}});
+    }
+  }
+  return {{"type", "offer"}, {"order_id", order_id}, {"round", round},
+          {"deadline_us", deadline}, {"opened_at_us", opened_at},
+          {"channel", state.placed.channel},
+          {"delivery_method", std::string(order::to_string(state.placed.method))},
+          {"delivery", {{"postcode", state.delivery.postcode}, {"city", state.delivery.city},
+                        {"country", state.delivery.country}}},
+          {"lines", std::move(lines)}, {"position", position}};
+}
+
+constexpr std::size_t kPendingMax = 500;
 
 }  // namespace
 
@@ -161,20 +182,8 @@ Result<void> AllocationRelay::relay_batch(const std::vector<eventstore::Recorded
       return nullptr;
     };
     if (const auto* opened = std::get_if<order::OfferRoundOpened>(event)) {
-      json lines = json::array();
-      for (const auto& l : state->lines) {
-        if (l.status == order::LineStatus::sourcing) {
-          lines.push_back({{"line", l.line.line}, {"sku", l.line.sku}, {"quantity", l.line.quantity}});
-        }
-      }
-      const std::string body =
-          json{{"type", "offer"}, {"order_id", order_id}, {"round", opened->round},
-               {"deadline_us", opened->deadline}, {"opened_at_us", opened->opened_at},
-               {"channel", state->placed.channel},
-               {"delivery_method", std::string(order::to_string(state->placed.method))},
-               {"delivery", {{"postcode", state->delivery.postcode}, {"city", state->delivery.city},
-                             {"country", state->delivery.country}}},
-               {"lines", std::move(lines)}, {"position", e.position}}.dump(-1, ' ', false, json::error_handler_t::replace);
+      const std::string body = offer_json(order_id, *state, opened->round, opened->opened_at, opened->deadline,
+                                          e.position).dump(-1, ' ', false, json::error_handler_t::replace);
       for (const auto& site : opened->site_ids) messages.push_back({nats::offers_subject(options_.tenant, site), body});
     } else if (const auto* claimed = std::get_if<order::OfferClaimed>(event)) {
       messages.push_back({nats::offers_subject(options_.tenant, claimed->site_id),
@@ -261,7 +270,36 @@ std::expected<projections::OrderCommand, std::string> AllocationRelay::parse_req
   }
   if (action == "start_preparation") return projections::OrderCommand{order_id, order::StartPreparation{site, now}};
   if (action == "prepared") return projections::OrderCommand{order_id, order::MarkPrepared{site, false, now}};
+  if (action == "pending") return std::unexpected("pending is answered without a command");
   return std::unexpected("unknown action \"" + action.substr(0, 32) + "\"");
+}
+
+// The offers `site` may still claim: from the order index's "offer" entries (the projector's),
+// each checked against the order's own stream.
+nlohmann::json AllocationRelay::pending_offers(const std::string& site) {
+  std::string prefix = "offer";
+  prefix.push_back('\0');
+  prefix.append(site);
+  prefix.push_back('\0');
+  std::vector<std::string> order_ids;
+  auto scanned = store_.scan_projection(projections::kOrderIndexFamily, prefix, {},
+                                        [&](std::string_view key, std::string_view) {
+                                          order_ids.emplace_back(key.substr(key.rfind('\0') + 1));
+                                          return order_ids.size() < kPendingMax;
+                                        });
+  if (!scanned) return {{"result", "retry"}, {"reason", scanned.error().to_string()}};
+  json offers = json::array();
+  for (const auto& id : order_ids) {
+    auto state = order_at(store_, "order-" + id, UINT32_MAX);
+    if (!state) return {{"result", "retry"}, {"reason", state.error().to_string()}};
+    const auto* round = state->open_round();
+    if (round == nullptr || std::find(round->site_ids.begin(), round->site_ids.end(), site) == round->site_ids.end() ||
+        std::find(round->declined.begin(), round->declined.end(), site) != round->declined.end()) {
+      continue;
+    }
+    offers.push_back(offer_json(id, *state, round->round, round->opened_at, round->deadline, 0));
+  }
+  return {{"result", "ok"}, {"offers", std::move(offers)}};
 }
 
 void AllocationRelay::on_request(natsMsg* message) {
@@ -286,6 +324,10 @@ void AllocationRelay::on_request(natsMsg* message) {
     const auto text = answer.dump(-1, ' ', false, json::error_handler_t::replace);
     natsConnection_Publish(connection_.get(), reply.c_str(), text.data(), static_cast<int>(text.size()));
   };
+  if (!command && action == "pending" && is_id(site)) {
+    send(pending_offers(site));
+    return;
+  }
   if (!command) {
     refused_.fetch_add(1, std::memory_order_relaxed);
     send({{"result", "invalid"}, {"reason", command.error()}});

@@ -24,6 +24,9 @@
 //   request   {"action":"claim"|"decline"|"release"|"start_preparation"|"prepared","order_id",
 //              "round"(claim, decline),"reason"(decline, release),"stock_missing"(release),"site"?}
 //   reply     {"result","order_id","round"?,"reason"?,"position"?}
+//   request   {"action":"pending"}: reply {"result":"ok","offers":[offer...]}, the offers the
+//              store may still claim. NATS keeps no message for a store that is away (core NATS
+//              has no persistence), so a store asks for them when it connects and reconnects.
 #pragma once
 
 #include <atomic>
@@ -31,6 +34,8 @@
 #include <memory>
 #include <mutex>
 #include <thread>
+
+#include <nlohmann/json.hpp>
 
 #include "adapters/nats.h"
 #include "eventstore/event_store.h"
@@ -78,6 +83,7 @@ class AllocationRelay {
   void relay_loop();
   Result<void> relay_batch(const std::vector<eventstore::RecordedEvent>& events);
   void on_request(natsMsg* message);
+  nlohmann::json pending_offers(const std::string& site);
   friend void on_claims_message(natsConnection*, natsSubscription*, natsMsg*, void*);
 
   eventstore::EventStore& store_;

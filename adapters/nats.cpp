@@ -50,9 +50,15 @@ void on_async_error(natsConnection*, natsSubscription*, natsStatus status, void*
   }
 }
 
+void on_reconnected(natsConnection*, void* closure) {
+  auto* self = static_cast<Connection*>(closure);
+  if (self->on_reconnected_) self->on_reconnected_();
+}
+
 Result<std::unique_ptr<Connection>> Connection::open(const ConnectOptions& o) {
   std::unique_ptr<Connection> self(new Connection());
   self->on_error_ = o.on_error;
+  self->on_reconnected_ = o.on_reconnected;
   natsOptions* opts = nullptr;
   if (auto s = natsOptions_Create(&opts); s != NATS_OK) return std::unexpected(error_of(s, "NATS options"));
   struct Free {
@@ -70,6 +76,7 @@ Result<std::unique_ptr<Connection>> Connection::open(const ConnectOptions& o) {
   if (s == NATS_OK) s = natsOptions_SetReconnectBufSize(opts, 32 << 20);
   if (s == NATS_OK) s = natsOptions_SetTimeout(opts, o.connect_timeout_ms);
   if (s == NATS_OK) s = natsOptions_SetErrorHandler(opts, &on_async_error, self.get());
+  if (s == NATS_OK) s = natsOptions_SetReconnectedCB(opts, &on_reconnected, self.get());
   if (s == NATS_OK && o.retry_on_failed_connect) s = natsOptions_SetRetryOnFailedConnect(opts, true, nullptr, nullptr);
   if (s != NATS_OK) return std::unexpected(error_of(s, "NATS options"));
   s = natsConnection_Connect(&self->connection_, opts);

@@ -37,6 +37,9 @@ struct ConnectOptions {
   int connect_timeout_ms = 2000;
   bool retry_on_failed_connect = false;  // keep trying in the background when the server is down
   std::function<void(std::string_view)> on_error;  // asynchronous errors (permission violations)
+  /// After a reconnection (subscriptions are back): messages sent meanwhile were not kept by the
+  /// server, so a store asks for its pending offers again. Runs on a NATS thread: must not block.
+  std::function<void()> on_reconnected;
 };
 
 /// One connection: reconnects forever with a short wait, sends at once (no write buffering,
@@ -58,7 +61,9 @@ class Connection {
   Connection() = default;
   natsConnection* connection_ = nullptr;
   std::function<void(std::string_view)> on_error_;
+  std::function<void()> on_reconnected_;
   friend void on_async_error(natsConnection*, natsSubscription*, natsStatus, void*);
+  friend void on_reconnected(natsConnection*, void*);
 };
 
 /// A NATS status as an Ordo error.

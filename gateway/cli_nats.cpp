@@ -167,12 +167,15 @@ class Simulation {
   Simulation(const SimArgs& args, std::vector<std::string> sites) : args_(args), sites_(std::move(sites)), random_(args.seed) {}
 
   Result<void> connect() {
+    resync_ = std::make_unique<std::atomic<bool>[]>(sites_.size());
+    for (std::size_t i = 0; i < sites_.size(); ++i) resync_[i] = true;  // offers made before it started
     for (std::size_t i = 0; i < sites_.size(); ++i) {
       auto password = nats::read_secret((fs::path(args_.credentials) / "stores" / (sites_[i] + ".password")).string());
       if (!password) return std::unexpected(password.error());
       nats::ConnectOptions options{args_.url, "store-" + sites_[i], *password, "store-sim " + sites_[i],
                                    nats::inbox_prefix(sites_[i]), 2000, true,
-                                   [this](std::string_view e) { std::cerr << "ordo store-sim: NATS: " << e << "\n"; }};
+                                   [this](std::string_view e) { std::cerr << "ordo store-sim: NATS: " << e << "\n"; },
+                                   [this, i] { resync_[i] = true; }};
       auto connection = nats::Connection::open(options);
       if (!connection) return std::unexpected(connection.error());
       connections_.push_back(std::move(*connection));
@@ -203,6 +206,17 @@ class Simulation {
       if (now >= next_report) {
         print();
         next_report = now + std::chrono::milliseconds(static_cast<long>(args_.report_s * 1000));
+      }
+      // NATS keeps nothing for a store that is away: after (re)connecting, it asks for its
+      // pending offers.
+      for (std::size_t i = 0; i < sites_.size(); ++i) {
+        if (!resync_[i].exchange(false)) continue;
+        auto reply = request(i, {{"action", "pending"}});
+        if (reply.value("result", "") != "ok") {
+          resync_[i] = true;
+          continue;
+        }
+        for (const auto& offer : reply["offers"]) offered(i, offer);
       }
       std::optional<Task> task;
       {
@@ -342,6 +356,7 @@ class Simulation {
   std::vector<std::unique_ptr<nats::Connection>> connections_;
   std::vector<Closure> closures_;
   std::vector<natsSubscription*> subscriptions_;
+  std::unique_ptr<std::atomic<bool>[]> resync_;
   std::mutex mutex_;
   std::condition_variable cv_;
   std::priority_queue<Task, std::vector<Task>, std::greater<>> tasks_;

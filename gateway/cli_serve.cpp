@@ -110,7 +110,7 @@ int run_serve(ServeArgs& args) {
   std::unique_ptr<adapters::nats::Connection> nats;
   if (!args.nats_url.empty()) {
     adapters::nats::ConnectOptions options{args.nats_url, args.nats_user, {}, "ordo", {}, 2000, true,
-                                           [](std::string_view error) { std::cerr << "ordo: NATS: " << error << "\n"; }};
+                                           [](std::string_view error) { std::cerr << "ordo: NATS: " << error << "\n"; }, {}};
     if (!args.nats_password_file.empty()) {
       auto password = adapters::nats::read_secret(args.nats_password_file);
       if (!password) return report(password.error());

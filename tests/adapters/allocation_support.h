@@ -1,0 +1,281 @@
+// Competitive allocation end to end on 127.0.0.1: a real nats-server configured by
+// `ordo nats-config`, a real `ordo serve --nats`, and stores written here on the NATS C client,
+// each with its own credentials.
+#pragma once
+
+#include <netinet/in.h>
+#include <sys/socket.h>
+
+#include <condition_variable>
+#include <deque>
+#include <mutex>
+#include <set>
+
+#include "adapters/nats.h"
+#include "tests/gateway/http_support.h"
+
+namespace ordo::adapters::testing {
+
+using gateway::testing::Http;
+using gateway::testing::ServerProcess;
+using nlohmann::json;
+namespace fs = std::filesystem;
+
+inline std::uint16_t free_port() {
+  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ::bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address);
+  socklen_t length = sizeof address;
+  ::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length);
+  ::close(fd);
+  return ntohs(address.sin_port);
+}
+
+inline bool port_open(std::uint16_t port) {
+  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_port = htons(port);
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  const bool open = ::connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0;
+  ::close(fd);
+  return open;
+}
+
+/// nats-server as a child process with the configuration in `conf`.
+class NatsServer {
+ public:
+  NatsServer(fs::path conf, std::uint16_t port) : conf_(std::move(conf)), port_(port) { start(); }
+  ~NatsServer() { stop(SIGKILL); }
+  NatsServer(const NatsServer&) = delete;
+  NatsServer& operator=(const NatsServer&) = delete;
+
+  void start() {
+    pid_ = ::fork();
+    if (pid_ == 0) {
+      const int null = ::open("/dev/null", O_WRONLY);
+      ::dup2(null, 1);
+      ::dup2(null, 2);
+      ::execlp("nats-server", "nats-server", "-c", conf_.c_str(), static_cast<char*>(nullptr));
+      std::_Exit(127);
+    }
+    for (int i = 0; i < 200 && !port_open(port_); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(25));
+    if (!port_open(port_)) throw std::runtime_error("nats-server did not start");
+  }
+  void stop(int signal) {
+    if (pid_ <= 0) return;
+    ::kill(pid_, signal);
+    ::waitpid(pid_, nullptr, 0);
+    pid_ = -1;
+  }
+  std::string url() const { return "nats://127.0.0.1:" + std::to_string(port_); }
+
+ private:
+  fs::path conf_;
+  std::uint16_t port_;
+  pid_t pid_ = -1;
+};
+
+/// What one store was told for one order.
+struct Outcome {
+  std::string result;  // won, lost, expired, declined, invalid
+  std::uint32_t round = 0;
+};
+
+/// A store on its own NATS credentials: takes offers (each (order, round) once, however often it
+/// comes) and claims each after `reaction`, retrying while Ordo or NATS is away.
+class Store {
+ public:
+  Store(const std::string& url, const fs::path& credentials, std::string site,
+        std::chrono::milliseconds reaction = std::chrono::milliseconds(0))
+      : site_(std::move(site)), reaction_(reaction) {
+    auto password = nats::read_secret((credentials / "stores" / (site_ + ".password")).string());
+    if (!password) throw std::runtime_error(password.error().to_string());
+    nats::ConnectOptions options{url, "store-" + site_, *password, "test " + site_, nats::inbox_prefix(site_), 2000, false,
+                                 [this](std::string_view e) {
+                                   std::lock_guard lock(mutex_);
+                                   errors_.emplace_back(e);
+                                 },
+                                 [this] {
+                                   std::lock_guard lock(mutex_);
+                                   resync_ = true;
+                                   cv_.notify_one();
+                                 }};
+    auto connection = nats::Connection::open(options);
+    if (!connection) throw std::runtime_error(connection.error().to_string());
+    connection_ = std::move(*connection);
+    const auto subject = nats::offers_subject("main", site_);
+    if (natsConnection_Subscribe(&subscription_, connection_->get(), subject.c_str(), &on_message, this) != NATS_OK) {
+      throw std::runtime_error("subscribe");
+    }
+    natsConnection_Flush(connection_->get());
+    worker_ = std::thread([this] { work(); });
+  }
+  ~Store() {
+    {
+      std::lock_guard lock(mutex_);
+      stopping_ = true;
+    }
+    cv_.notify_all();
+    worker_.join();
+    natsSubscription_Destroy(subscription_);
+  }
+
+  /// A request/reply on `subject` (this store's claims subject unless given); "timeout" when
+  /// no reply comes.
+  json request(const json& body, std::string subject = {}, int timeout_ms = 1500) {
+    if (subject.empty()) subject = nats::claims_subject("main", site_);
+    return request_raw(body.dump(), subject, timeout_ms);
+  }
+  json request_raw(const std::string& text, const std::string& subject, int timeout_ms = 1500) {
+    natsMsg* reply = nullptr;
+    const auto s = natsConnection_Request(&reply, connection_->get(), subject.c_str(), text.data(),
+                                          static_cast<int>(text.size()), timeout_ms);
+    if (s != NATS_OK) return {{"result", s == NATS_TIMEOUT ? "timeout" : "error"}, {"reason", natsStatus_GetText(s)}};
+    json doc = json::parse(natsMsg_GetData(reply), natsMsg_GetData(reply) + natsMsg_GetDataLength(reply), nullptr, false);
+    natsMsg_Destroy(reply);
+    return doc;
+  }
+
+  std::map<std::string, Outcome> outcomes() {
+    std::lock_guard lock(mutex_);
+    return outcomes_;
+  }
+  std::size_t answered() {
+    std::lock_guard lock(mutex_);
+    return outcomes_.size();
+  }
+  std::size_t repeated_offers() const { return repeated_.load(); }
+  std::vector<std::string> errors() {
+    std::lock_guard lock(mutex_);
+    return errors_;
+  }
+  natsConnection* connection() { return connection_->get(); }
+  const std::string& site() const { return site_; }
+  void pause(bool paused) { paused_ = paused; }
+
+ private:
+  struct Offer {
+    std::string order_id;
+    std::uint32_t round = 0;
+  };
+
+  static void on_message(natsConnection*, natsSubscription*, natsMsg* message, void* closure) {
+    auto* self = static_cast<Store*>(closure);
+    const json doc = json::parse(natsMsg_GetData(message), natsMsg_GetData(message) + natsMsg_GetDataLength(message), nullptr, false);
+    natsMsg_Destroy(message);
+    std::lock_guard lock(self->mutex_);
+    self->take(doc);
+  }
+
+  // Under mutex_.
+  void take(const json& doc) {
+    if (!doc.is_object() || doc.value("type", "") != "offer") return;
+    Offer offer{doc.value("order_id", ""), doc.value("round", 0u)};
+    if (!seen_.insert(offer.order_id + "/" + std::to_string(offer.round)).second) {
+      repeated_.fetch_add(1);
+      return;
+    }
+    queue_.push_back(std::move(offer));
+    cv_.notify_one();
+  }
+
+  // Offers sent while this store was away are not kept by NATS: ask Ordo for the pending ones.
+  void resync() {
+    auto reply = request({{"action", "pending"}});
+    std::lock_guard lock(mutex_);
+    if (reply.value("result", "") != "ok") {
+      resync_ = true;  // Ordo or NATS is away: again later
+      return;
+    }
+    for (const auto& offer : reply["offers"]) take(offer);
+  }
+
+  void work() {
+    resync();
+    for (;;) {
+      Offer offer;
+      {
+        std::unique_lock lock(mutex_);
+        cv_.wait_for(lock, std::chrono::milliseconds(200), [&] { return stopping_ || !queue_.empty() || resync_; });
+        if (stopping_) return;
+        if (resync_) {
+          resync_ = false;
+          lock.unlock();
+          resync();
+          continue;
+        }
+        if (queue_.empty()) continue;
+        offer = queue_.front();
+        queue_.pop_front();
+      }
+      if (reaction_.count() > 0) std::this_thread::sleep_for(reaction_);
+      // Until Ordo has decided: a timeout (NATS or Ordo down) or "retry" asks again.
+      json reply;
+      for (int attempt = 0; attempt < 200; ++attempt) {
+        while (paused_.load()) {
+          {
+            std::lock_guard lock(mutex_);
+            if (stopping_) return;
+          }
+          std::this_thread::sleep_for(std::chrono::milliseconds(20));
+        }
+        reply = request({{"action", "claim"}, {"order_id", offer.order_id}, {"round", offer.round}});
+        const auto result = reply.value("result", "");
+        if (result != "timeout" && result != "retry" && result != "error") break;
+        {
+          std::lock_guard lock(mutex_);
+          if (stopping_) return;
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+      }
+      std::lock_guard lock(mutex_);
+      outcomes_[offer.order_id] = {reply.value("result", "none"), offer.round};
+    }
+  }
+
+  std::string site_;
+  std::chrono::milliseconds reaction_;
+  std::unique_ptr<nats::Connection> connection_;
+  natsSubscription* subscription_ = nullptr;
+  std::thread worker_;
+  std::mutex mutex_;
+  std::condition_variable cv_;
+  std::deque<Offer> queue_;
+  std::set<std::string> seen_;
+  std::map<std::string, Outcome> outcomes_;
+  std::vector<std::string> errors_;
+  std::atomic<std::size_t> repeated_{0};
+  std::atomic<bool> paused_{false};
+  bool stopping_ = false;
+  bool resync_ = false;
+};
+
+/// The demo retailer's six stores.
+inline std::vector<std::string> store_sites(const fs::path& credentials) {
+  std::vector<std::string> sites;
+  for (const auto& entry : fs::directory_iterator(credentials / "stores")) {
+    const auto name = entry.path().filename().string();
+    if (name.starts_with("FR-")) sites.push_back(name.substr(0, name.size() - 9));
+  }
+  std::sort(sites.begin(), sites.end());
+  return sites;
+}
+
+/// Stores compete for every web order: all of them offered at once (round_size), no capacity
+/// limit, `rounds` rounds of `timeout_ms`, then the warehouse when `fallback`.
+inline json competitive_rules(int round_size, int timeout_ms, int rounds, bool fallback) {
+  return {{"author", "tests"}, {"reason", "stores compete"},
+          {"document", {{"default_strategy", "compete"},
+                        {"strategies", json::array({{{"name", "compete"}, {"site_types", {"store", "warehouse"}},
+                                                     {"require_capacity", false},
+                                                     {"ranking", {"priority", "stock_depth"}},
+                                                     {"groups", json::array({{{"name", "stores"}, {"sites", {{"types", {"store"}}}}, {"priority", 1}}})},
+                                                     {"mode", "competitive"}, {"competitive_types", {"store"}},
+                                                     {"round_size", round_size}, {"round_timeout_ms", timeout_ms},
+                                                     {"max_rounds", rounds}, {"fallback_direct", fallback}}})}}}};
+}
+
+}  // namespace ordo::adapters::testing
