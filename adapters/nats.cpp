@@ -107,6 +107,34 @@ Result<void> Connection::flush(int timeout_ms) {
 
 bool Connection::connected() const { return natsConnection_Status(connection_) == NATS_CONN_STATUS_CONNECTED; }
 
+namespace {
+std::string json_text(std::string_view s) {
+  std::string out = "\"";
+  for (char c : s) {
+    if (c == '"' || c == '\\') out.push_back('\\');
+    out.push_back(c);
+  }
+  return out + "\"";
+}
+}  // namespace
+
+std::string server_config(std::string_view tenant, std::string_view listen, std::string_view ordo_password,
+                          const std::vector<std::pair<std::string, std::string>>& stores) {
+  const std::string base = "ordo." + std::string(tenant);
+  std::string conf = "listen: " + std::string(listen) + "\nmax_payload: 65536\nwrite_deadline: \"5s\"\n"
+                     "authorization {\n  users: [\n";
+  conf += "    {user: \"ordo\", password: " + json_text(ordo_password) +
+          ", permissions: {publish: {allow: [" + json_text(base + ".store.*.offers") + ", \"_INBOX.>\"]}, " +
+          "subscribe: {allow: [" + json_text(all_claims_subject(tenant)) + "]}}}\n";
+  for (const auto& [site, password] : stores) {
+    conf += "    {user: " + json_text("store-" + site) + ", password: " + json_text(password) +
+            ", permissions: {publish: {allow: [" + json_text(claims_subject(tenant, site)) + "]}, " +
+            "subscribe: {allow: [" + json_text(offers_subject(tenant, site)) + ", " +
+            json_text(inbox_prefix(site) + ".>") + "]}}}\n";
+  }
+  return conf + "  ]\n}\n";
+}
+
 Result<std::string> read_secret(const std::string& path) {
   std::ifstream in(path);
   std::string line;

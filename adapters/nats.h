@@ -15,6 +15,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "domain/result.h"
 
@@ -68,6 +69,13 @@ class Connection {
 
 /// A NATS status as an Ordo error.
 Error error_of(natsStatus status, std::string_view what);
+
+/// The nats-server configuration for competitive allocation: Ordo's user may publish offers and
+/// answer requests, and subscribe to every store's claims; each store's user may subscribe only
+/// to its own offers and its own inbox, and publish only its own claims; no anonymous access.
+/// `stores`: (site id, password).
+std::string server_config(std::string_view tenant, std::string_view listen, std::string_view ordo_password,
+                          const std::vector<std::pair<std::string, std::string>>& stores);
 
 /// Reads a password file: its first line, without the newline.
 Result<std::string> read_secret(const std::string& path);

@@ -198,7 +198,7 @@ Result<std::uint64_t> EventStore::load_checkpoint(std::string_view consumer) con
   return decode_u64(**stored, "checkpoint of " + std::string(consumer));
 }
 
-Result<void> EventStore::save_checkpoint(std::string_view consumer, std::uint64_t position) {
+Result<void> EventStore::save_checkpoint(std::string_view consumer, std::uint64_t position, bool durable) {
   if (impl_->options.read_only) {
     return fail(ErrorCode::failed_precondition, "the event store is open read-only");
   }
@@ -206,7 +206,7 @@ Result<void> EventStore::save_checkpoint(std::string_view consumer, std::uint64_
     return fail(ErrorCode::invalid_argument, *e);
   }
   rocksdb::WriteOptions options;
-  options.sync = impl_->options.durability == Durability::fsync;
+  options.sync = durable && impl_->options.durability == Durability::fsync;
   auto status = impl_->db->Put(options, impl_->cf_checkpoints, rocksdb::Slice(consumer),
                                encode_u64(position));
   if (!status.ok()) return std::unexpected(to_error(status, "saving a checkpoint"));

@@ -158,7 +158,9 @@ class EventStore {
 
   /// Consumer checkpoints: the last position a consumer (projection, relay) has processed.
   Result<std::uint64_t> load_checkpoint(std::string_view consumer) const;
-  Result<void> save_checkpoint(std::string_view consumer, std::uint64_t position);
+  /// `durable` false: not flushed to disk on its own (it is with the next durable write); for a
+  /// consumer that re-sends after a crash (at least once) and must not wait for a disk flush.
+  Result<void> save_checkpoint(std::string_view consumer, std::uint64_t position, bool durable = true);
 
   /// Writes query-model changes and the checkpoints of the families they belong to in one atomic
   /// batch, so a projection is never ahead of or behind its checkpoint. A family's checkpoint is a

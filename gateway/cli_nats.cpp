@@ -89,8 +89,6 @@ Result<std::vector<std::string>> preparing_sites(eventstore::EventStore& store) 
   return sites;
 }
 
-std::string json_text(std::string_view s) { return json(std::string(s)).dump(); }
-
 int run_nats_config(const ConfigArgs& args) {
   auto store = open_engine_store(args.data_dir);
   if (!store) return report(store.error());
@@ -101,23 +99,16 @@ int run_nats_config(const ConfigArgs& args) {
   if (ec) return report(Error{ErrorCode::io_error, "cannot create " + args.dir + ": " + ec.message()});
   auto ordo_secret = secret_file(fs::path(args.dir) / "ordo.password");
   if (!ordo_secret) return report(ordo_secret.error());
-  const std::string base = "ordo." + args.tenant;
-  std::string conf = "# Written by `ordo nats-config` from the sites in the log; run it again after adding sites,\n"
-                     "# then `nats-server --signal reload`. Passwords live in ordo.password and stores/<site>.password.\n"
-                     "listen: " + args.listen + "\nmax_payload: 65536\nwrite_deadline: \"5s\"\n"
-                     "authorization {\n  users: [\n";
-  conf += "    {user: \"ordo\", password: " + json_text(*ordo_secret) +
-          ", permissions: {publish: {allow: [" + json_text(base + ".store.*.offers") + ", \"_INBOX.>\"]}, " +
-          "subscribe: {allow: [" + json_text(nats::all_claims_subject(args.tenant)) + "]}}}\n";
+  std::vector<std::pair<std::string, std::string>> stores;
   for (const auto& site : *sites) {
     auto secret = secret_file(fs::path(args.dir) / "stores" / (site + ".password"));
     if (!secret) return report(secret.error());
-    conf += "    {user: " + json_text("store-" + site) + ", password: " + json_text(*secret) +
-            ", permissions: {publish: {allow: [" + json_text(nats::claims_subject(args.tenant, site)) + "]}, " +
-            "subscribe: {allow: [" + json_text(nats::offers_subject(args.tenant, site)) + ", " +
-            json_text(nats::inbox_prefix(site) + ".>") + "]}}}\n";
+    stores.emplace_back(site, *secret);
   }
-  conf += "  ]\n}\n";
+  const std::string conf =
+      "# Written by `ordo nats-config` from the sites in the log; run it again after adding sites,\n"
+      "# then `nats-server --signal reload`. Passwords live in ordo.password and stores/<site>.password.\n" +
+      nats::server_config(args.tenant, args.listen, *ordo_secret, stores);
   const auto path = fs::path(args.dir) / "nats-server.conf";
   {
     std::ofstream out(path);

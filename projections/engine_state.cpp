@@ -71,9 +71,11 @@ bool EngineState::apply(std::string_view stream, const eventstore::codec::Domain
             if (!starts_with(stream, "order-", id)) return false;
             std::string order_id(id);
             auto& s = orders_[order_id];
-            const auto before = s.rounds.empty() ? domain::order::State{} : s;  // rounds: for deadlines
+            const auto* open = s.open_round();
+            const std::optional<domain::Instant> deadline_before =
+                open != nullptr ? std::optional(open->deadline) : std::nullopt;
             s = domain::order::evolve(std::move(s), e);
-            track_order(order_id, before, e, s);
+            track_order(order_id, deadline_before, e, s);
             return true;
           },
           [&](const domain::configuration::Event& e) {
@@ -89,7 +91,7 @@ bool EngineState::apply(std::string_view stream, const eventstore::codec::Domain
       event);
 }
 
-void EngineState::track_order(const std::string& order_id, const domain::order::State& before,
+void EngineState::track_order(const std::string& order_id, std::optional<domain::Instant> deadline_before,
                               const domain::order::Event& event, const domain::order::State& after) {
   namespace order = domain::order;
   if (const auto* d = std::get_if<order::SourcingDecided>(&event)) decision_time_[order_id] = d->decided_at;
@@ -104,7 +106,7 @@ void EngineState::track_order(const std::string& order_id, const domain::order::
   if (std::holds_alternative<order::OfferRoundOpened>(event) ||
       std::holds_alternative<order::OfferClaimed>(event) ||
       std::holds_alternative<order::OfferRoundClosed>(event)) {
-    if (const auto* r = before.open_round()) deadlines_.erase({r->deadline, order_id});
+    if (deadline_before) deadlines_.erase({*deadline_before, order_id});
     if (const auto* r = after.open_round()) deadlines_.insert({r->deadline, order_id});
   }
   if (after.open_round() == nullptr && after.sourcing_lines().empty()) decision_time_.erase(order_id);

@@ -6,6 +6,7 @@
 // names cannot be ambiguous.
 #pragma once
 
+#include <optional>
 #include <set>
 #include <string>
 #include <string_view>
@@ -93,7 +94,7 @@ class EngineState {
   std::unordered_map<std::string, std::int64_t> site_day_load_;  // "<site>:<day>" -> orders
   std::unordered_map<std::string, domain::Instant> decision_time_;  // by order, while allocating
   std::set<std::pair<domain::Instant, std::string>> deadlines_;
-  void track_order(const std::string& order_id, const domain::order::State& before,
+  void track_order(const std::string& order_id, std::optional<domain::Instant> deadline_before,
                    const domain::order::Event& event, const domain::order::State& after);
   std::unordered_map<std::string, std::uint64_t> versions_;
 };

@@ -116,7 +116,7 @@ void Projector::follow_loop() {
 // stock several times, and each rendering costs. A SKU's figure is computed at the time of the
 // last event that touched it, so live batches and a rebuild's batches end on the same bytes.
 struct BatchWork {
-  std::unordered_map<std::string, std::optional<domain::order::State>> orders_before;  // index
+  std::unordered_map<std::string, std::set<std::string>> orders_before;  // index keys before the batch
   std::set<std::string> order_views;
   std::set<std::pair<std::string, std::string>> site_stock;
   std::map<std::string, domain::Instant> skus;  // sellable, with the time to compute at
@@ -145,7 +145,7 @@ Result<std::uint64_t> Projector::apply_batch(const Feed& feed) {
     if (order_id && e.stream.starts_with("order-") && writes_for(kOrderIndex) &&
         !work.orders_before.contains(*order_id)) {
       const auto* s = state_.order(*order_id);
-      work.orders_before.emplace(*order_id, s ? std::optional(*s) : std::nullopt);
+      work.orders_before.emplace(*order_id, s != nullptr ? models::index_keys(*s) : std::set<std::string>{});
     }
     std::vector<std::string> channels_before;
     const bool config_event = e.stream.starts_with("config-");
@@ -176,7 +176,7 @@ Result<std::uint64_t> Projector::apply_batch(const Feed& feed) {
   if (last == 0) return 0;
   for (const auto& [order_id, before] : work.orders_before) {
     if (const auto* after = state_.order(order_id)) {
-      models::order_index_writes(before ? &*before : nullptr, *after, writes);
+      models::order_index_writes(before, *after, writes);
     }
   }
   for (const auto& order_id : work.order_views) {

@@ -19,15 +19,18 @@ Json address_json(const domain::Address& a) {
           {"city", a.city}, {"country", a.country}, {"phone", a.phone}};
 }
 
-Json sourcing_json(const order::SourcingDecided& d) {
+// `limit`: the view keeps the best-ranked sites only (the order view is rewritten on every event
+// of the order); the timeline's SourcingDecided entry keeps every site considered.
+Json sourcing_json(const order::SourcingDecided& d, std::size_t limit = SIZE_MAX) {
   Json considered = Json::array();
   for (const auto& c : d.considered) {
+    if (considered.size() == limit) break;
     considered.push_back({{"site", c.site_id}, {"verdict", c.verdict}, {"reason", c.reason},
                           {"rank", c.rank}, {"distance_km", c.distance_km}});
   }
   return {{"strategy", d.strategy}, {"config_version", d.config_version}, {"outcome", d.outcome},
           {"reason", d.reason}, {"round", d.round}, {"decided_at_us", d.decided_at},
-          {"considered", std::move(considered)}};
+          {"considered", std::move(considered)}, {"considered_total", d.considered.size()}};
 }
 
 Json rounds_json(const order::State& s) {
@@ -108,12 +111,12 @@ Json view_json(const std::string& order_id, const order::State& s) {
           {"delivery_address", address_json(s.delivery)},
           {"lines", lines},
           {"rounds", rounds_json(s)},
-          {"sourcing", sourcing_json(s.sourcing)},
+          {"sourcing", sourcing_json(s.sourcing, 10)},
           {"queued_for_service", s.queued_for_service},
           {"released_by", s.released}};
 }
 
-std::set<std::string> index_keys(const order::State& s) {
+std::set<std::string> index_keys_of(const order::State& s) {
   std::set<std::string> keys;
   const auto& p = s.placed;
   const auto& id = p.order_id;
@@ -228,18 +231,16 @@ void order_timeline_write(const eventstore::EventView& event,
   out.push_back({kOrdersFamily, std::move(key), entry.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)});
 }
 
-void order_index_writes(const order::State* before, const order::State& after,
+std::set<std::string> index_keys(const order::State& order) { return index_keys_of(order); }
+
+void order_index_writes(const std::set<std::string>& before, const order::State& after,
                         std::vector<eventstore::ProjectionWrite>& out) {
-  const auto now_keys = index_keys(after);
-  if (before != nullptr && before->exists) {
-    for (const auto& key : index_keys(*before)) {
-      if (!now_keys.contains(key)) out.push_back({kOrderIndexFamily, key, std::nullopt});
-    }
+  const auto now_keys = index_keys_of(after);
+  for (const auto& key : before) {
+    if (!now_keys.contains(key)) out.push_back({kOrderIndexFamily, key, std::nullopt});
   }
   for (const auto& key : now_keys) {
-    if (before == nullptr || !before->exists || !index_keys(*before).contains(key)) {
-      out.push_back({kOrderIndexFamily, key, std::string()});
-    }
+    if (!before.contains(key)) out.push_back({kOrderIndexFamily, key, std::string()});
   }
 }
 

@@ -2,6 +2,7 @@
 // event and the engine state, so that live processing and a rebuild write the same bytes.
 #pragma once
 
+#include <set>
 #include <vector>
 
 #include "eventstore/codec.h"
@@ -37,8 +38,10 @@ void order_timeline_write(const eventstore::EventView& event,
                           const std::string& order_id,
                           std::vector<eventstore::ProjectionWrite>& out);
 
-/// Index keys of an order: removes those of `before` that changed, adds those of `after`.
-void order_index_writes(const domain::order::State* before, const domain::order::State& after,
+/// The order's index keys (see index_key).
+std::set<std::string> index_keys(const domain::order::State& order);
+/// Index keys of an order: removes those `before` had that it no longer has, adds the new ones.
+void order_index_writes(const std::set<std::string>& before, const domain::order::State& after,
                         std::vector<eventstore::ProjectionWrite>& out);
 
 /// <site>\0<sku> -> the stock's current figures.

@@ -95,7 +95,7 @@ class CompetitiveAllocation : public ::testing::Test {
       EXPECT_EQ(reservations, 1) << id;
       for (const auto& round : view["rounds"]) EXPECT_NE(round["status"], "open") << id;
       // Won in the first round: its offer reached the stores (none was lost and left to expire).
-      EXPECT_EQ(view["rounds"].size(), 1u) << id;
+      EXPECT_EQ(view["rounds"].size(), 1u) << id << ": " << view["rounds"].dump() << " " << view["sourcing"]["reason"];
     }
     for (const auto& site : sites_) {
       reserved_total += http.get("/v1/stock/" + site + "/" + kSku).doc().value("reserved", std::int64_t{0});
@@ -183,7 +183,7 @@ TEST_F(CompetitiveAllocation, AStoreCanOnlyHearItsOwnOffersAndClaimForItselfAndB
   a.pause(true);  // they hold their offers: the claims below are made by hand
   b.pause(true);
   place("S", 1);
-  ASSERT_EQ(admin().get("/v1/orders/S0").doc()["rounds"][0]["status"], "open");
+  ASSERT_TRUE(wait(10, [&] { return admin().get("/v1/orders/S0").doc()["rounds"][0]["status"] == "open"; }));
 
   // Listening to another store's offers: refused by the server.
   natsSubscription* spy = nullptr;

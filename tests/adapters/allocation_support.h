@@ -3,6 +3,7 @@
 // each with its own credentials.
 #pragma once
 
+#include <fcntl.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
 

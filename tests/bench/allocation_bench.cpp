@@ -1,0 +1,383 @@
+// Competitive allocation end to end on one machine: Ordo's pipeline and NATS relay in this
+// process on a real RocksDB store, a real nats-server child on 127.0.0.1 with a user per store,
+// and N simulated stores (each its own NATS connection and credentials) that claim every offer at
+// once, so each round has one winner and (round size - 1) losers.
+//
+// Figures (BENCH lines):
+//   allocation_<label>_rounds_per_s          rounds opened and won end to end, per second
+//   allocation_<label>_fanout_p50/p99_us     round durable (the order's append acknowledged) ->
+//                                            offer received by a store
+//   allocation_<label>_claim_decision_p50/p99_us   store's claim request -> its answer (won, lost)
+//
+//   allocation_bench --dir DIR [--stores 50] [--round-size 3] [--rounds 20000] [--window 2000]
+//                    [--label loaded] [--quick]
+// The figures are named allocation_<label>_...; ops/allocation-bench runs it with one round in
+// flight (light: latency unloaded) and with 2,000 (loaded: throughput).
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <nlohmann/json.hpp>
+
+#include <atomic>
+#include <condition_variable>
+#include <cstring>
+#include <fstream>
+#include <iostream>
+#include <mutex>
+#include <thread>
+#include <unordered_map>
+
+#include "adapters/allocation_relay.h"
+#include "projections/pipeline.h"
+#include "projections/projector.h"
+#include "tests/bench/bench_support.h"
+
+namespace ordo::bench {
+namespace {
+
+namespace nats = adapters::nats;
+namespace orch = domain::orchestration;
+using nlohmann::json;
+
+struct Options {
+  fs::path dir;
+  std::size_t stores = 50;
+  int round_size = 3;
+  std::size_t rounds = 20000;
+  std::size_t window = 2000;  // rounds in flight at most
+  std::string label = "loaded";  // in the figures' names: allocation_<label>_...
+};
+
+domain::Instant now_us() {
+  return std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+}
+
+std::uint16_t free_port() {
+  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a);
+  socklen_t n = sizeof a;
+  ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &n);
+  ::close(fd);
+  return ntohs(a.sin_port);
+}
+
+std::string site_of(std::size_t i) { return strf("ST-%03zu", i); }
+
+// Every order's times, by order number.
+struct Tracker {
+  std::mutex mutex;
+  std::condition_variable cv;
+  std::unordered_map<std::string, Clock::time_point> committed;  // round durable
+  std::size_t won = 0;
+  std::size_t in_flight = 0;
+  LatencyRecorder fanout{1 << 20};
+  LatencyRecorder claims{1 << 21};
+  std::atomic<std::uint64_t> failures{0};
+};
+
+// A store answers without blocking its delivery thread: claims go out with a reply subject in its
+// own inbox, and answers come back on a second subscription, so that an offer is timed when it
+// arrives, not after the claims queued before it.
+struct StoreClient {
+  Tracker* tracker = nullptr;
+  std::unique_ptr<nats::Connection> connection;
+  natsSubscription* subscription = nullptr;
+  natsSubscription* replies = nullptr;
+  std::string site;
+  std::string reply_subject;
+  std::mutex mutex;
+  std::unordered_map<std::string, Clock::time_point> asked;  // by order
+};
+
+void on_offer(natsConnection*, natsSubscription*, natsMsg* message, void* closure) {
+  auto* store = static_cast<StoreClient*>(closure);
+  const auto received = Clock::now();
+  const json doc = json::parse(natsMsg_GetData(message), natsMsg_GetData(message) + natsMsg_GetDataLength(message), nullptr, false);
+  natsMsg_Destroy(message);
+  if (!doc.is_object() || doc.value("type", "") != "offer") return;
+  const std::string order_id = doc.value("order_id", "");
+  auto& t = *store->tracker;
+  {
+    std::lock_guard lock(t.mutex);
+    auto it = t.committed.find(order_id);
+    if (it != t.committed.end()) t.fanout.record(received - it->second);
+  }
+  const std::string body = json{{"action", "claim"}, {"order_id", order_id}, {"round", doc.value("round", 1u)}}.dump();
+  const auto subject = nats::claims_subject("main", store->site);
+  {
+    std::lock_guard lock(store->mutex);
+    store->asked[order_id] = Clock::now();
+  }
+  if (natsConnection_PublishRequest(store->connection->get(), subject.c_str(), store->reply_subject.c_str(),
+                                    body.data(), static_cast<int>(body.size())) != NATS_OK) {
+    t.failures.fetch_add(1);
+  }
+}
+
+void on_answer(natsConnection*, natsSubscription*, natsMsg* message, void* closure) {
+  auto* store = static_cast<StoreClient*>(closure);
+  const auto answered = Clock::now();
+  const json answer = json::parse(natsMsg_GetData(message), natsMsg_GetData(message) + natsMsg_GetDataLength(message), nullptr, false);
+  natsMsg_Destroy(message);
+  const std::string order_id = answer.value("order_id", "");
+  Clock::time_point asked;
+  {
+    std::lock_guard lock(store->mutex);
+    auto it = store->asked.find(order_id);
+    if (it == store->asked.end()) return;
+    asked = it->second;
+    store->asked.erase(it);
+  }
+  auto& t = *store->tracker;
+  const auto result = answer.value("result", "");
+  std::lock_guard lock(t.mutex);
+  t.claims.record(answered - asked);
+  if (result == "won") {
+    ++t.won;
+    --t.in_flight;
+    t.committed.erase(order_id);
+    t.cv.notify_all();
+  } else if (result != "lost") {
+    t.failures.fetch_add(1);
+  }
+}
+
+class NatsServerChild {
+ public:
+  NatsServerChild(const fs::path& conf, std::uint16_t port) {
+    pid_ = ::fork();
+    if (pid_ == 0) {
+      const int null = ::open("/dev/null", O_WRONLY);
+      ::dup2(null, 1);
+      ::dup2(null, 2);
+      ::execlp("nats-server", "nats-server", "-c", conf.c_str(), static_cast<char*>(nullptr));
+      std::_Exit(127);
+    }
+    for (int i = 0; i < 200; ++i) {
+      const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+      sockaddr_in a{};
+      a.sin_family = AF_INET;
+      a.sin_port = htons(port);
+      a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+      const bool up = ::connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0;
+      ::close(fd);
+      if (up) return;
+      std::this_thread::sleep_for(std::chrono::milliseconds(25));
+    }
+    throw BenchFailure("nats-server did not start (is it installed?)");
+  }
+  ~NatsServerChild() {
+    ::kill(pid_, SIGTERM);
+    ::waitpid(pid_, nullptr, 0);
+  }
+
+ private:
+  pid_t pid_ = -1;
+};
+
+void must(const projections::Answer& answer, const char* what) {
+  if (answer) return;
+  if (const auto* r = std::get_if<domain::Rejection>(&answer.error())) throw BenchFailure(std::string(what) + ": " + r->reason);
+  throw BenchFailure(std::string(what) + ": " + std::get<Error>(answer.error()).to_string());
+}
+
+projections::Submission submission(projections::Command command) {
+  projections::Submission s;
+  s.command = std::move(command);
+  s.actor = {eventstore::ActorKind::system, "allocation_bench"};
+  return s;
+}
+
+void setup(projections::Pipeline& pipeline, const Options& o) {
+  using T = domain::site::SiteType;
+  const auto at = now_us();
+  domain::InventoryViews views;
+  views.channels.push_back({"web", {{}, {T::store}, {}, {}}, 100, {}, 0, 0});
+  must(pipeline.execute(submission(domain::configuration::Command{domain::configuration::ChangeConfiguration{views, "bench", "views", at}})), "views");
+  orch::Strategy s;
+  s.name = "compete";
+  s.require_capacity = false;
+  s.ranking = {orch::Criterion::stock_depth};
+  s.mode = orch::AllocationMode::competitive;
+  s.round_size = o.round_size;
+  s.round_timeout_ms = 600'000;
+  s.max_rounds = 1;
+  must(pipeline.execute(submission(domain::configuration::Command{domain::configuration::ChangeConfiguration{
+           orch::Rules{{s}, {}, "compete"}, "bench", "compete", at}})), "rules");
+  must(pipeline.execute(submission(domain::catalog::Command{domain::catalog::DefineItem{
+           {"SKU-1", "Runner", "shoes/running", "Ordo", 500, 1500, {9900, "EUR"}}, at}})), "item");
+  for (std::size_t i = 0; i < o.stores; ++i) {
+    domain::site::Profile p;
+    p.name = site_of(i);
+    p.type = T::store;
+    p.country = "FR";
+    p.region = "75";
+    p.postcode = "75001";
+    p.latitude = 48.0 + static_cast<double>(i) * 0.01;
+    p.longitude = 2.0;
+    p.time_zone = "Europe/Paris";
+    p.capabilities = {true, true, true};
+    p.daily_capacity = 1'000'000;
+    must(pipeline.execute(submission(domain::site::Command{domain::site::RegisterSite{site_of(i), p, at}})), "site");
+    must(pipeline.execute(submission(projections::StockCommand{site_of(i), "SKU-1",
+                                                                domain::stock::ReceiveStock{10'000'000, "bench", at}})), "stock");
+  }
+}
+
+domain::order::PlaceOrder order(std::size_t n) {
+  domain::order::PlaceOrder p;
+  p.order_id = strf("B-%zu", n);
+  p.channel = "web";
+  p.customer_id = "C";
+  p.email = "c@example.fr";
+  p.delivery = {"Jeanne Martin", "12 rue de la Paix", "", "75002", "Paris", "FR", ""};
+  p.billing = p.delivery;
+  p.currency = "EUR";
+  p.lines = {{1, "SKU-1", 1, 9900}};
+  p.at = now_us();
+  return p;
+}
+
+int run(const Options& o) {
+  fs::remove_all(o.dir);
+  fs::create_directories(o.dir);
+  eventstore::Options store_options;
+  store_options.data_dir = o.dir / "store";
+  store_options.projection_families = projections::projection_families();
+  auto store = eventstore::EventStore::open(store_options);
+  if (!store) throw BenchFailure(store.error().to_string());
+  auto pipeline = projections::Pipeline::start(**store);
+  if (!pipeline) throw BenchFailure(pipeline.error().to_string());
+  setup(**pipeline, o);
+  auto projector = projections::Projector::start(**store);  // as in `ordo serve`: it shares the machine
+  if (!projector) throw BenchFailure(projector.error().to_string());
+
+  const auto port = free_port();
+  std::vector<std::pair<std::string, std::string>> credentials;
+  for (std::size_t i = 0; i < o.stores; ++i) credentials.emplace_back(site_of(i), strf("secret-%zu", i));
+  const auto conf = o.dir / "nats-server.conf";
+  std::ofstream(conf) << nats::server_config("main", "127.0.0.1:" + std::to_string(port), "ordo-secret", credentials);
+  NatsServerChild server(conf, port);
+  const std::string url = "nats://127.0.0.1:" + std::to_string(port);
+  auto ordo_connection = nats::Connection::open({url, "ordo", "ordo-secret", "ordo", {}, 2000, false, {}, {}});
+  if (!ordo_connection) throw BenchFailure(ordo_connection.error().to_string());
+  auto relay = adapters::AllocationRelay::start(**store, **pipeline, **ordo_connection);
+  if (!relay) throw BenchFailure(relay.error().to_string());
+
+  Tracker tracker;
+  std::vector<std::unique_ptr<StoreClient>> stores;
+  for (std::size_t i = 0; i < o.stores; ++i) {
+    auto client = std::make_unique<StoreClient>();
+    client->tracker = &tracker;
+    client->site = site_of(i);
+    auto c = nats::Connection::open({url, "store-" + client->site, credentials[i].second, client->site,
+                                     nats::inbox_prefix(client->site), 2000, false, {}, {}});
+    if (!c) throw BenchFailure(c.error().to_string());
+    client->connection = std::move(*c);
+    const auto subject = nats::offers_subject("main", client->site);
+    client->reply_subject = nats::inbox_prefix(client->site) + ".bench";
+    if (natsConnection_Subscribe(&client->subscription, client->connection->get(), subject.c_str(), &on_offer, client.get()) != NATS_OK ||
+        natsConnection_Subscribe(&client->replies, client->connection->get(), client->reply_subject.c_str(), &on_answer, client.get()) != NATS_OK) {
+      throw BenchFailure("subscribe " + subject);
+    }
+    natsConnection_Flush(client->connection->get());
+    stores.push_back(std::move(client));
+  }
+  note(strf("allocation: %zu stores, round size %d, %zu rounds, window %zu; nats-server %s on 127.0.0.1; "
+            "store %s", o.stores, o.round_size, o.rounds, o.window, "2.9", describe_disk(o.dir).c_str()));
+
+  const auto start = Clock::now();
+  for (std::size_t n = 0; n < o.rounds; ++n) {
+    {
+      std::unique_lock lock(tracker.mutex);
+      tracker.cv.wait(lock, [&] { return tracker.in_flight < o.window; });
+      ++tracker.in_flight;
+    }
+    auto placed = order(n);
+    const auto id = placed.order_id;
+    (*pipeline)->submit(submission(std::move(placed)), [&tracker, id](projections::Answer answer) {
+      std::lock_guard lock(tracker.mutex);
+      if (!answer) {
+        tracker.failures.fetch_add(1);
+        --tracker.in_flight;
+        tracker.cv.notify_all();
+        return;
+      }
+      // A claim answered before this callback ran (it cannot be: the relay reads durable events
+      // only) would leave the entry behind; only the fan-out sample would be lost.
+      tracker.committed.emplace(id, Clock::now());
+    });
+  }
+  {
+    std::unique_lock lock(tracker.mutex);
+    if (!tracker.cv.wait_for(lock, std::chrono::seconds(120), [&] { return tracker.won + tracker.failures >= o.rounds; })) {
+      throw BenchFailure(strf("only %zu of %zu rounds won in 120 s", tracker.won, o.rounds));
+    }
+  }
+  const double elapsed = seconds_since(start);
+  for (auto& s : stores) {
+    natsSubscription_Unsubscribe(s->subscription);
+    natsSubscription_Unsubscribe(s->replies);
+  }
+  const std::string name = "allocation_" + o.label + "_";
+  print_figure(name + "rounds_per_s", static_cast<double>(tracker.won) / elapsed, "rounds/s", 0);
+  print_figure(name + "fanout_p50_us", tracker.fanout.percentile_us(0.50), "us", 0);
+  print_figure(name + "fanout_p99_us", tracker.fanout.percentile_us(0.99), "us", 0);
+  print_figure(name + "claim_decision_p50_us", tracker.claims.percentile_us(0.50), "us", 0);
+  print_figure(name + "claim_decision_p99_us", tracker.claims.percentile_us(0.99), "us", 0);
+  print_figure(name + "failures", static_cast<double>(tracker.failures.load()), "count", 0);
+  relay->reset();
+  for (auto& s : stores) {
+    natsSubscription_Destroy(s->subscription);
+    natsSubscription_Destroy(s->replies);
+  }
+  stores.clear();
+  pipeline->reset();
+  projector->reset();
+  return tracker.failures.load() == 0 ? 0 : 1;
+}
+
+}  // namespace
+}  // namespace ordo::bench
+
+int main(int argc, char** argv) {
+  using namespace ordo::bench;
+  Options o;
+  for (int i = 1; i < argc; ++i) {
+    const std::string a = argv[i];
+    auto value = [&]() -> std::string {
+      if (i + 1 >= argc) throw BenchFailure(a + " needs a value");
+      return argv[++i];
+    };
+    try {
+      if (a == "--dir") o.dir = value();
+      else if (a == "--stores") o.stores = std::stoul(value());
+      else if (a == "--round-size") o.round_size = std::stoi(value());
+      else if (a == "--rounds") o.rounds = std::stoul(value());
+      else if (a == "--window") o.window = std::stoul(value());
+      else if (a == "--label") o.label = value();
+      else if (a == "--quick") o.rounds = std::min<std::size_t>(o.rounds, 1000);
+      else throw BenchFailure("unknown option " + a);
+    } catch (const std::exception& e) {
+      std::cerr << "allocation_bench: " << e.what() << "\n";
+      return 2;
+    }
+  }
+  if (o.dir.empty()) {
+    std::cerr << "allocation_bench: --dir is required\n";
+    return 2;
+  }
+  try {
+    return run(o);
+  } catch (const std::exception& e) {
+    std::cerr << "allocation_bench: " << e.what() << "\n";
+    return 2;
+  }
+}
