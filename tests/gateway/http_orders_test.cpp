@@ -214,5 +214,82 @@ TEST_F(OrdersHttp, AnIdempotencyKeyReusedForAnotherStepIsRefusedRatherThanDroppe
   EXPECT_EQ(prepared.doc()["type"], "urn:ordo:problem:idempotency-key-reused");
 }
 
+// Sourcing rules over HTTP: the orchestration area is validated and versioned, an order of a
+// competitive strategy is offered to stores (listed at /v1/sites/{id}/offers), customer service
+// reallocates it, and a store gives it back.
+using OrchestrationHttp = HttpTest;
+
+TEST_F(OrchestrationHttp, RulesAreValidatedThenOrdersAreOfferedReallocatedAndReleasedOverHttp) {
+  auto client = admin();
+  json rules = {{"author", "ops"}, {"reason", "stores compete"},
+                {"document", {{"default_strategy", "compete"},
+                              {"strategies", json::array({{{"name", "compete"}, {"site_types", {"store", "warehouse"}},
+                                                           {"require_capacity", false}, {"ranking", {"priority", "stock_depth"}},
+                                                           {"groups", json::array({{{"sites", {{"types", {"store"}}}}, {"priority", 1}}})},
+                                                           {"mode", "competitive"}, {"competitive_types", {"store"}},
+                                                           {"round_size", 2}, {"round_timeout_ms", 600000}, {"max_rounds", 2}}})}}}};
+  auto bad = rules;
+  bad["document"]["strategies"][0]["round_size"] = 0;
+  bad["document"]["strategies"][0]["ranking"] = {"priority", "luck"};
+  bad["document"]["selectors"] = json::array({{{"strategy", "missing"}}});
+  auto refused = client.put("/v1/config/orchestration", bad);
+  ASSERT_EQ(refused.status, 422u) << refused.body;
+  const auto problems = pointers(refused);
+  EXPECT_NE(std::find(problems.begin(), problems.end(), "/document/strategies/0/ranking/1"), problems.end()) << refused.body;
+  auto applied = client.put("/v1/config/orchestration", rules);
+  ASSERT_EQ(applied.status, 200u) << applied.body;
+  EXPECT_EQ(client.get("/v1/config/orchestration").doc()["document"]["strategies"][0]["round_size"], 2);
+
+  // Two stores get 5 units of a SKU: they are the best candidates (stores first, most stock).
+  std::vector<std::string> stores;
+  const auto registered = client.get("/v1/events?type=SiteRegistered&limit=100").doc();
+  for (const auto& e : registered["events"]) {
+    if (e["data"]["profile"]["type"] == "store") stores.push_back(e["data"]["site_id"]);
+  }
+  ASSERT_GE(stores.size(), 3u) << registered.dump().substr(0, 400);
+  json movements = json::array();
+  for (int i = 0; i < 2; ++i) {
+    movements.push_back({{"type", "receipt"}, {"site", stores[static_cast<std::size_t>(i)]}, {"sku", "SKU-00033"},
+                         {"quantity", 50 + i}, {"reference", "orchestration test"}});
+  }
+  ASSERT_EQ(client.post("/v1/stock/movements", {{"movements", movements}}, {{"Idempotency-Key", "orch-stock"}}).status, 200u);
+
+  const auto placed = place("OR-1", "SKU-00033");
+  EXPECT_EQ(placed["status"], "sourcing");
+  auto view = order(client, "OR-1", placed["position"]).doc();
+  ASSERT_EQ(view["rounds"].size(), 1u) << view.dump();
+  EXPECT_EQ(view["sourcing"]["strategy"], "compete");
+  EXPECT_EQ(view["rounds"][0]["offers"][0]["site"], stores[1]);  // 51 units: the deepest stock
+  auto offers = client.get("/v1/sites/" + stores[1] + "/offers?min_position=" + placed["position"].get<std::string>());
+  ASSERT_EQ(offers.status, 200u) << offers.body;
+  ASSERT_EQ(offers.doc()["offers"].size(), 1u) << offers.body;
+  EXPECT_EQ(offers.doc()["offers"][0]["order_id"], "OR-1");
+  EXPECT_EQ(offers.doc()["offers"][0]["lines"][0]["sku"], "SKU-00033");
+  Http other_store(port(), token("store", stores[2]));
+  EXPECT_EQ(other_store.get("/v1/sites/" + stores[1] + "/offers").status, 403u);
+  EXPECT_EQ(other_store.get("/v1/sites/" + stores[2] + "/offers").doc()["offers"].size(), 0u);
+
+  // Customer service moves it to the first store by hand; that store then gives it back.
+  Http service(port(), token("customer_service"));
+  auto moved = service.post("/v1/orders/OR-1/reallocate", {{"site", stores[0]}, {"reason", "customer asked"}});
+  ASSERT_EQ(moved.status, 200u) << moved.body;
+  view = order(client, "OR-1", moved.header("ordo-position")).doc();
+  EXPECT_EQ(view["lines"][0]["site"], stores[0]);
+  EXPECT_EQ(view["rounds"][0]["status"], "withdrawn");
+  EXPECT_EQ(service.post("/v1/orders/OR-1/reallocate", {{"site", "NOWHERE"}, {"reason", "?"}}).status, 404u);
+  EXPECT_EQ(service.post("/v1/orders/OR-1/reallocate", {{"reason", "?"}}).status, 422u);
+  Http store(port(), token("store", stores[0]));
+  EXPECT_EQ(store.post("/v1/orders/OR-1/release", {{"site", stores[1]}, {"reason", "x"}}).status, 403u);
+  auto released = store.post("/v1/orders/OR-1/release", {{"reason", "not on the shelf"}, {"stock_missing", true}});
+  ASSERT_EQ(released.status, 200u) << released.body;
+  view = order(client, "OR-1", released.header("ordo-position")).doc();
+  EXPECT_EQ(view["released_by"], json::array({stores[0]}));
+  EXPECT_EQ(view["rounds"].back()["status"], "open");  // offered again, without the store that gave it back
+  for (const auto& offer : view["rounds"].back()["offers"]) EXPECT_NE(offer["site"], stores[0]);
+  auto stock = client.get("/v1/stock/" + stores[0] + "/SKU-00033?min_position=" + released.header("ordo-position")).doc();
+  EXPECT_EQ(stock["on_hand"], 49);  // the missing unit left its stock
+  EXPECT_EQ(client.get("/v1/orders?queue=customer_service").status, 200u);
+}
+
 }  // namespace
 }  // namespace ordo::gateway::testing
