@@ -16,7 +16,8 @@ using nlohmann::json;
 using domain::Instant;
 namespace order = domain::order;
 
-const std::vector<std::string> kRelayedTypes = {"OfferRoundOpened", "OfferClaimed", "OfferRoundClosed"};
+const std::vector<std::string> kRelayedTypes = {"OfferRoundOpened", "OfferClaimed", "OfferRoundClosed",
+                                                "AllocationReleased"};
 constexpr std::size_t kRequestBytesMax = 4096;
 constexpr std::size_t kReasonBytesMax = 500;
 
@@ -64,8 +65,14 @@ std::string withdrawal(const std::string& order_id, std::uint32_t round, std::st
 json offer_json(const std::string& order_id, const order::State& state, std::uint32_t round,
                 Instant opened_at, Instant deadline, std::uint64_t position) {
   json lines = json::array();
+  const order::Round* offered = nullptr;
+  for (const auto& r : state.rounds) {
+    if (r.round == round) offered = &r;
+  }
   for (const auto& l : state.lines) {
-    if (l.status == order::LineStatus::sourcing) {
+    const bool in_round = offered == nullptr || offered->lines.empty() ||
+                          std::find(offered->lines.begin(), offered->lines.end(), l.line.line) != offered->lines.end();
+    if (l.status == order::LineStatus::sourcing && in_round) {
       lines.push_back({{"line", l.line.line}, {"sku", l.line.sku}, {"quantity", l.line.quantity}});
     }
   }
@@ -79,6 +86,7 @@ json offer_json(const std::string& order_id, const order::State& state, std::uin
 }
 
 constexpr std::size_t kPendingMax = 500;
+constexpr std::size_t kPendingBytesMax = 48 * 1024;  // under the server's max_payload (64 KiB)
 
 }  // namespace
 
@@ -122,8 +130,9 @@ AllocationRelay::~AllocationRelay() {
   if (thread_.joinable()) thread_.join();
   {
     // Replies still owed are sent by pipeline callbacks that use this object.
+    // The pipeline answers every submission (it is still running), so this wait ends.
     std::unique_lock lock(owed_mutex_);
-    owed_cv_.wait_for(lock, std::chrono::seconds(10), [&] { return owed_ == 0; });
+    owed_cv_.wait(lock, [&] { return owed_ == 0; });
   }
   if (claims_ != nullptr) natsSubscription_Destroy(claims_);
 }
@@ -199,6 +208,11 @@ Result<void> AllocationRelay::relay_batch(const std::vector<eventstore::Recorded
                               withdrawal(order_id, claimed->round, "claimed_by_another_site", e.position)});
         }
       }
+    } else if (const auto* released = std::get_if<order::AllocationReleased>(event)) {
+      // The store no longer has these lines (it gave them back, or customer service moved them).
+      messages.push_back({nats::offers_subject(options_.tenant, released->site_id),
+                          json{{"type", "released"}, {"order_id", order_id}, {"lines", released->lines},
+                               {"reason", released->reason}, {"position", e.position}}.dump(-1, ' ', false, json::error_handler_t::replace)});
     } else if (const auto* closed = std::get_if<order::OfferRoundClosed>(event)) {
       if (const auto* r = round_of(closed->round)) {
         for (const auto& site : r->site_ids) {
@@ -280,6 +294,9 @@ std::expected<projections::OrderCommand, std::string> AllocationRelay::parse_req
 // The offers `site` may still claim: from the order index's "offer" entries (the projector's),
 // each checked against the order's own stream.
 nlohmann::json AllocationRelay::pending_offers(const std::string& site) {
+  // The index comes from the projector: let it reach what is durable, so that an offer the relay
+  // already sent (and a reconnecting store missed) is in it.
+  if (options_.await_projections) options_.await_projections();
   std::string prefix = "offer";
   prefix.push_back('\0');
   prefix.append(site);
@@ -292,7 +309,13 @@ nlohmann::json AllocationRelay::pending_offers(const std::string& site) {
                                         });
   if (!scanned) return {{"result", "retry"}, {"reason", scanned.error().to_string()}};
   json offers = json::array();
+  std::size_t bytes = 0;
+  bool more = false;
   for (const auto& id : order_ids) {
+    if (bytes > kPendingBytesMax) {
+      more = true;  // the store asks again once it has answered these
+      break;
+    }
     auto state = order_at(store_, "order-" + id, UINT32_MAX);
     if (!state) return {{"result", "retry"}, {"reason", state.error().to_string()}};
     const auto* round = state->open_round();
@@ -300,13 +323,24 @@ nlohmann::json AllocationRelay::pending_offers(const std::string& site) {
         std::find(round->declined.begin(), round->declined.end(), site) != round->declined.end()) {
       continue;
     }
-    offers.push_back(offer_json(id, *state, round->round, round->opened_at, round->deadline, 0));
+    auto offer = offer_json(id, *state, round->round, round->opened_at, round->deadline, 0);
+    bytes += offer.dump().size();
+    offers.push_back(std::move(offer));
   }
-  return {{"result", "ok"}, {"offers", std::move(offers)}};
+  return {{"result", "ok"}, {"offers", std::move(offers)}, {"more", more || order_ids.size() == kPendingMax}};
 }
 
 void AllocationRelay::on_request(natsMsg* message) {
   requests_.fetch_add(1, std::memory_order_relaxed);
+  {
+    std::lock_guard lock(owed_mutex_);
+    ++owed_;
+  }
+  // Every path below ends by settling what it owes: the destructor waits for it.
+  auto settle = [this] {
+    std::lock_guard lock(owed_mutex_);
+    if (--owed_ == 0) owed_cv_.notify_all();
+  };
   const std::string subject = natsMsg_GetSubject(message);
   const char* reply_to = natsMsg_GetReply(message);
   const std::string reply = reply_to == nullptr ? std::string() : std::string(reply_to);
@@ -322,19 +356,29 @@ void AllocationRelay::on_request(natsMsg* message) {
   auto command = is_id(site) ? parse_request(site, body, now_us(), action, round)
                              : std::unexpected(std::string("not a store's claims subject"));
   natsMsg_Destroy(message);
+  // Ordo answers only into the store's own inbox: a reply subject elsewhere (another store's
+  // offers or inbox, which Ordo's user may publish on) is refused without an answer.
+  if (!reply.empty() && is_id(site) && !reply.starts_with(nats::inbox_prefix(site) + ".")) {
+    refused_.fetch_add(1, std::memory_order_relaxed);
+    std::cerr << "ordo: NATS: a request from " << site << " asked for its answer outside its inbox; refused\n";
+    return settle();
+  }
   auto send = [this, reply](const json& answer) {
     if (reply.empty()) return;
     const auto text = answer.dump(-1, ' ', false, json::error_handler_t::replace);
-    natsConnection_Publish(connection_.get(), reply.c_str(), text.data(), static_cast<int>(text.size()));
+    if (const auto s = natsConnection_Publish(connection_.get(), reply.c_str(), text.data(), static_cast<int>(text.size()));
+        s != NATS_OK) {
+      std::cerr << "ordo: NATS: cannot answer on " << reply << ": " << natsStatus_GetText(s) << "\n";
+    }
   };
   if (!command && action == "pending" && is_id(site)) {
     send(pending_offers(site));
-    return;
+    return settle();
   }
   if (!command) {
     refused_.fetch_add(1, std::memory_order_relaxed);
     send({{"result", "invalid"}, {"reason", command.error()}});
-    return;
+    return settle();
   }
   const std::string order_id = command->order_id;
   projections::Submission submission;
@@ -343,11 +387,7 @@ void AllocationRelay::on_request(natsMsg* message) {
   }
   submission.actor = {eventstore::ActorKind::store, site};
   submission.command = std::move(*command);
-  {
-    std::lock_guard lock(owed_mutex_);
-    ++owed_;
-  }
-  pipeline_.submit(std::move(submission), [this, send, action, order_id, round](projections::Answer answer) {
+  pipeline_.submit(std::move(submission), [this, send, settle, action, order_id, round](projections::Answer answer) {
     json out = {{"order_id", order_id}};
     if (round != 0) out["round"] = round;
     if (answer) {
@@ -363,8 +403,7 @@ void AllocationRelay::on_request(natsMsg* message) {
       out["reason"] = error.message;
     }
     send(out);
-    std::lock_guard lock(owed_mutex_);
-    if (--owed_ == 0) owed_cv_.notify_all();
+    settle();
   });
 }
 

@@ -9,7 +9,8 @@
 // once, and stores recognise an offer by (order_id, round).
 //
 // Claims: request/reply on each store's claims subject. The store is the one the subject names
-// (the server lets a store publish only there); a body naming another site is refused. Each
+// (the server lets a store publish only there); a body naming another site is refused, and so is
+// a reply subject outside the store's own inbox (_INBOX.<site>.). Each
 // request becomes a pipeline command, and the reply ("won", "lost", "expired", "declined", "ok",
 // "invalid", "retry") is sent only once the decision is durable: the pipeline, not NATS, decides
 // who wins.
@@ -21,10 +22,12 @@
 //   won       {"type":"won","order_id","round","position"}
 //   withdrawn {"type":"withdrawn","order_id","round","reason":"claimed_by_another_site"|"expired"|
 //              "all_declined"|"withdrawn","position"}
+//   released  {"type":"released","order_id","lines","reason","position"}: the store no longer has
+//              these lines (it gave them back, or customer service moved them)
 //   request   {"action":"claim"|"decline"|"release"|"start_preparation"|"prepared","order_id",
 //              "round"(claim, decline),"reason"(decline, release),"stock_missing"(release),"site"?}
 //   reply     {"result","order_id","round"?,"reason"?,"position"?}
-//   request   {"action":"pending"}: reply {"result":"ok","offers":[offer...]}, the offers the
+//   request   {"action":"pending"}: reply {"result":"ok","offers":[offer...],"more"}, the offers the
 //              store may still claim. NATS keeps no message for a store that is away (core NATS
 //              has no persistence), so a store asks for them when it connects and reconnects.
 #pragma once
@@ -47,6 +50,9 @@ struct RelayOptions {
   std::string tenant = "main";
   std::string consumer = "nats_allocation_relay";  // the cursor's checkpoint name
   std::size_t batch_max = 512;
+  /// Before answering `pending`: waits for the projector to reach the durable log (the offers
+  /// are listed from its order index). Unset: no wait.
+  std::function<void()> await_projections;
 };
 
 struct RelayStats {

@@ -74,7 +74,10 @@ void validate_strategy(const Strategy& s, const std::string& p, std::vector<Conf
     validate_site_selector(s.groups[i].sites, at(gp, "sites"), errors);
     if (s.groups[i].lead_time_hours < 0) errors.push_back({at(gp, "lead_time_hours"), "lead_time_hours must not be negative"});
     if (s.groups[i].cost_base_minor < 0) errors.push_back({at(gp, "cost_base_minor"), "cost_base_minor must not be negative"});
-    if (s.groups[i].cost_per_km_minor < 0) errors.push_back({at(gp, "cost_per_km_minor"), "cost_per_km_minor must not be negative"});
+    if (s.groups[i].cost_per_km_minor < 0 || s.groups[i].cost_per_km_minor > 1'000'000) {
+      errors.push_back({at(gp, "cost_per_km_minor"), "cost_per_km_minor is outside 0..1000000"});
+    }
+    if (s.groups[i].cost_base_minor > 1'000'000'000) errors.push_back({at(gp, "cost_base_minor"), "cost_base_minor is over 1000000000"});
   }
   for (std::size_t i = 0; i < s.rates.size(); ++i) {
     const auto rp = at(at(p, "rates"), i);

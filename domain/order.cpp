@@ -342,7 +342,10 @@ Decision<Event> decide_one(const ClaimOffer& c, const State& s) {
     return reject(Code::invalid, "site " + c.site_id + " declined " + round_name(c.round) + " already");
   }
   std::vector<Allocation> allocations;
-  for (auto line : s.sourcing_lines()) allocations.push_back({line, c.site_id});
+  for (auto line : s.sourcing_lines()) {
+    const auto& offered = (*round)->lines;
+    if (offered.empty() || std::ranges::find(offered, line) != offered.end()) allocations.push_back({line, c.site_id});
+  }
   if (allocations.empty()) return reject(Code::wrong_state, "order " + s.placed.order_id + " has no line to allocate");
   return std::vector<Event>{OfferClaimed{c.round, c.site_id, c.at}, LinesAllocated{std::move(allocations)}};
 }
@@ -473,7 +476,7 @@ void apply(State& s, const DeliveryAddressChanged& e) { s.delivery = e.address; 
 void apply(State& s, const SourcingDecided& e) { s.sourcing = e; }
 
 void apply(State& s, const OfferRoundOpened& e) {
-  s.rounds.push_back(Round{e.round, e.site_ids, e.opened_at, e.deadline, {}, {}, true, std::nullopt});
+  s.rounds.push_back(Round{e.round, e.site_ids, e.opened_at, e.deadline, {}, {}, true, std::nullopt, e.lines});
   s.queued_for_service = false;
 }
 

@@ -74,6 +74,7 @@ struct Round {
   std::string winner;  // set when claimed
   bool open = true;
   std::optional<RoundEnd> end;  // set when closed without a winner
+  std::vector<std::uint32_t> lines;  // the lines offered (empty in rounds recorded before: all)
   friend bool operator==(const Round&, const Round&) = default;
 };
 
@@ -185,6 +186,7 @@ struct OfferRoundOpened {
   std::vector<std::string> site_ids;
   Instant opened_at = 0;
   Instant deadline = 0;
+  std::vector<std::uint32_t> lines;  // the lines offered
   friend bool operator==(const OfferRoundOpened&, const OfferRoundOpened&) = default;
 };
 struct OfferClaimed {
@@ -264,7 +266,7 @@ struct State {
 ///   already cancelled lines: nothing. Cancelling every remaining line withdraws an open round.
 /// - ClaimOffer: the site must be offered in that round (invalid otherwise), the round open
 ///   (expired when closed or past its deadline; lost when another site won; the winner claiming
-///   again: nothing). Gives OfferClaimed and LinesAllocated for every line still sourcing.
+///   again: nothing). Gives OfferClaimed and LinesAllocated for the round's lines still sourcing.
 /// - DeclineOffer: like a claim; the last decline of a round also closes it (all_declined).
 /// - ExpireRound: closes an open round at or past its deadline; earlier: wrong_state.
 /// - ReleaseAllocation: lines allocated or in preparation at the site go back to sourcing.

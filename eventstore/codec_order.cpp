@@ -87,7 +87,9 @@ struct Encoder {
     return finish(b, "SourcingDecided");
   }
   EventData operator()(const order::OfferRoundOpened& e) {
-    b.Finish(fb::CreateOfferRoundOpened(b, e.round, strings(b, e.site_ids), e.opened_at, e.deadline));
+    auto sites = strings(b, e.site_ids);
+    auto lines = b.CreateVector(e.lines);
+    b.Finish(fb::CreateOfferRoundOpened(b, e.round, sites, e.opened_at, e.deadline, lines));
     return finish(b, "OfferRoundOpened");
   }
   EventData operator()(const order::OfferClaimed& e) {
@@ -196,7 +198,8 @@ std::optional<Result<DomainEvent>> decode_order(std::string_view type, std::stri
   }
   if (type == "OfferRoundOpened") {
     return wrap(root<fb::OfferRoundOpened>(payload, type), [](const fb::OfferRoundOpened* t) {
-      return order::Event{order::OfferRoundOpened{t->round(), texts(t->site_ids()), t->opened_at(), t->deadline()}};
+      return order::Event{order::OfferRoundOpened{t->round(), texts(t->site_ids()), t->opened_at(), t->deadline(),
+                                                  scalars(t->lines())}};
     });
   }
   if (type == "OfferClaimed" || type == "OfferDeclined") {

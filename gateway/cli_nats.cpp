@@ -90,6 +90,7 @@ Result<std::vector<std::string>> preparing_sites(eventstore::EventStore& store) 
 }
 
 int run_nats_config(const ConfigArgs& args) {
+  umask(077);  // passwords and the configuration are never readable by others, not even briefly
   auto store = open_engine_store(args.data_dir);
   if (!store) return report(store.error());
   auto sites = preparing_sites(**store);
@@ -208,6 +209,7 @@ class Simulation {
           continue;
         }
         for (const auto& offer : reply["offers"]) offered(i, offer);
+        if (reply.value("more", false)) schedule({{}, i, "resync", {}, 0, 0}, 1000);  // the rest, once these are answered
       }
       std::optional<Task> task;
       {
@@ -282,6 +284,10 @@ class Simulation {
   void perform(Task task) {
     const auto now_us = std::chrono::duration_cast<std::chrono::microseconds>(
                             std::chrono::system_clock::now().time_since_epoch()).count();
+    if (task.action == "resync") {
+      resync_[task.store] = true;
+      return;
+    }
     if (task.action == "answer") {
       if (task.deadline != 0 && now_us > task.deadline) {
         counters_.expired.fetch_add(1);
@@ -344,7 +350,6 @@ class Simulation {
 
   const SimArgs& args_;
   std::vector<std::string> sites_;
-  std::vector<std::unique_ptr<nats::Connection>> connections_;
   std::vector<Closure> closures_;
   std::vector<natsSubscription*> subscriptions_;
   std::unique_ptr<std::atomic<bool>[]> resync_;
@@ -354,6 +359,8 @@ class Simulation {
   std::set<std::string> seen_;
   std::mt19937 random_;
   Counters counters_;
+  // Last: destroyed first, so that no NATS callback runs on members already gone.
+  std::vector<std::unique_ptr<nats::Connection>> connections_;
 };
 
 int run_store_sim(const SimArgs& args) {

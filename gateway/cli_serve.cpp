@@ -124,14 +124,19 @@ int run_serve(ServeArgs& args) {
   if (!store) return report(store.error());
   auto pipeline = projections::Pipeline::start(**store, args.pipeline);
   if (!pipeline) return report(pipeline.error());
+  auto projector = projections::Projector::start(**store);
+  if (!projector) return report(projector.error());
   std::unique_ptr<adapters::AllocationRelay> relay;
   if (nats) {
-    auto started = adapters::AllocationRelay::start(**store, **pipeline, *nats, {args.nats_tenant});
+    adapters::RelayOptions relay_options;
+    relay_options.tenant = args.nats_tenant;
+    relay_options.await_projections = [&store, &projector] {
+      if (*projector) (*projector)->wait_for((*store)->durable_position(), std::chrono::seconds(2));
+    };
+    auto started = adapters::AllocationRelay::start(**store, **pipeline, *nats, relay_options);
     if (!started) return report(started.error());
     relay = std::move(*started);
   }
-  auto projector = projections::Projector::start(**store);
-  if (!projector) return report(projector.error());
   auto tokens = gateway::TokenRegistry::load(**store);
   if (!tokens) return report(tokens.error());
   gateway::Metrics metrics(route_labels());

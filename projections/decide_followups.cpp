@@ -64,7 +64,11 @@ class StockSequence {
   /// The stock of a stream as the commands so far left it.
   const stock::State& current(const std::string& stream, const std::string& site_id, const std::string& sku) {
     const stock::State* basis = &or_empty(state_.stock(site_id, sku));
-    if (!touched_.contains(stream)) return *basis;
+    // Events already decided for this stream (by this sequence or an earlier one on `out_`)
+    // count: the stock is read as they leave it.
+    const bool decided_before = touched_.contains(stream) ||
+                                std::any_of(out_.begin(), out_.end(), [&](const auto& entry) { return entry.first == stream; });
+    if (!decided_before) return *basis;
     auto [it, inserted] = scratch_.try_emplace(stream, *basis);
     if (inserted) {
       for (const auto& [s, decided] : out_) {
@@ -196,15 +200,12 @@ Decided decide_order(const EngineState& state, const OrderCommand& command, cons
   if (decided->empty()) return out;
   const auto at = command_time(command.command);
   auto events = std::move(*decided);
-  // A round that ended without a winner, or a released order, is sourced again at once.
-  bool resource = false;
-  for (const auto& e : events) {
-    if (const auto* closed = std::get_if<order::OfferRoundClosed>(&e)) {
-      resource = resource || closed->end != order::RoundEnd::withdrawn;
-    }
-    resource = resource || std::holds_alternative<order::AllocationReleased>(e);
-    if (std::holds_alternative<order::LinesAllocated>(e)) resource = false;
-  }
+  // Lines left waiting for a site once a round ended (without a winner, or claimed while other
+  // lines were given back meanwhile) or after a release are sourced again at once.
+  const bool resource = std::holds_alternative<order::ClaimOffer>(command.command) ||
+                        std::holds_alternative<order::DeclineOffer>(command.command) ||
+                        std::holds_alternative<order::ExpireRound>(command.command) ||
+                        std::holds_alternative<order::ReleaseAllocation>(command.command);
   if (std::holds_alternative<order::Reallocate>(command.command)) {
     events.insert(events.begin(), order::SourcingDecided{
         "manual", 0, "manual", std::get<order::Reallocate>(command.command).reason,
@@ -213,7 +214,7 @@ Decided decide_order(const EngineState& state, const OrderCommand& command, cons
   if (resource) {
     auto after = *current;
     for (const auto& e : events) after = order::evolve(std::move(after), e);
-    if (after.open_round() == nullptr && !after.sourcing_lines().empty()) {
+    if (after.open_round() == nullptr && !after.sourcing_lines().empty() && !after.queued_for_service) {
       if (auto refused = append_sourcing(state, after, at, false, locate, events)) {
         return std::unexpected(*refused);
       }

@@ -102,6 +102,7 @@ void EngineState::track_order(const std::string& order_id, std::optional<domain:
     std::set<std::string> sites;
     for (const auto& allocation : a->allocations) sites.insert(allocation.site_id);
     for (const auto& site : sites) ++site_day_load_[site + ":" + std::to_string(day)];
+    if (after.sourcing_lines().empty()) decision_time_.erase(order_id);
   }
   if (std::holds_alternative<order::OfferRoundOpened>(event) ||
       std::holds_alternative<order::OfferClaimed>(event) ||
@@ -109,7 +110,9 @@ void EngineState::track_order(const std::string& order_id, std::optional<domain:
     if (deadline_before) deadlines_.erase({*deadline_before, order_id});
     if (const auto* r = after.open_round()) deadlines_.insert({r->deadline, order_id});
   }
-  if (after.open_round() == nullptr && after.sourcing_lines().empty()) decision_time_.erase(order_id);
+  if (std::holds_alternative<order::LinesCancelled>(event) && after.sourcing_lines().empty()) {
+    decision_time_.erase(order_id);
+  }
 }
 
 const domain::configuration::State& EngineState::configuration(std::string_view area) const {

@@ -83,7 +83,11 @@ std::optional<Rejection> append_sourcing(const EngineState& state, const order::
       events.emplace_back(order::LinesAllocated{plan.allocations});
       break;
     case Kind::round:
-      events.emplace_back(order::OfferRoundOpened{request.round, plan.offered, at, plan.deadline});
+      events.emplace_back([&] {
+        order::OfferRoundOpened opened{request.round, plan.offered, at, plan.deadline, {}};
+        for (const auto& l : request.lines) opened.lines.push_back(l.line);
+        return opened;
+      }());
       break;
     case Kind::none:
       events.emplace_back(order::QueuedForService{plan.reason});

@@ -209,7 +209,7 @@ nlohmann::json to_json(const domain::order::Event& event) {
                                   {"considered", std::move(considered)}, {"decided_at_us", e.decided_at}};
                         },
                         [](const order::OfferRoundOpened& e) -> json {
-                          return {{"round", e.round}, {"site_ids", e.site_ids},
+                          return {{"round", e.round}, {"site_ids", e.site_ids}, {"lines", e.lines},
                                   {"opened_at_us", e.opened_at}, {"deadline_us", e.deadline}};
                         },
                         [](const order::OfferClaimed& e) -> json {

@@ -95,7 +95,14 @@ class CompetitiveAllocation : public ::testing::Test {
       EXPECT_EQ(reservations, 1) << id;
       for (const auto& round : view["rounds"]) EXPECT_NE(round["status"], "open") << id;
       // Won in the first round: its offer reached the stores (none was lost and left to expire).
-      EXPECT_EQ(view["rounds"].size(), 1u) << id << ": " << view["rounds"].dump() << " " << view["sourcing"]["reason"];
+      std::string told;
+      for (auto& store : stores_) {
+        const auto outcomes = store->outcomes();
+        if (auto it = outcomes.find(id); it != outcomes.end()) {
+          told += " " + store->site() + ":" + it->second.result + "/" + std::to_string(it->second.round) + " [" + store->trace(id) + "]";
+        }
+      }
+      EXPECT_EQ(view["rounds"].size(), 1u) << id << ": " << view["rounds"].dump() << "; stores told:" << told;
     }
     for (const auto& site : sites_) {
       reserved_total += http.get("/v1/stock/" + site + "/" + kSku).doc().value("reserved", std::int64_t{0});
@@ -214,6 +221,14 @@ TEST_F(CompetitiveAllocation, AStoreCanOnlyHearItsOwnOffersAndClaimForItselfAndB
     auto reply = a.request_raw(bad, nats::claims_subject("main", sites_[0]));
     EXPECT_EQ(reply["result"], "invalid") << bad.substr(0, 60) << " -> " << reply.dump();
   }
+  // Asking for the answer on another store's subject: Ordo refuses (its own user could publish
+  // there), and does not act on the request.
+  const std::string claim = json{{"action", "claim"}, {"order_id", "S0"}, {"round", 1}}.dump();
+  EXPECT_EQ(natsConnection_PublishRequest(a.connection(), nats::claims_subject("main", sites_[0]).c_str(),
+                                          nats::offers_subject("main", sites_[1]).c_str(), claim.data(),
+                                          static_cast<int>(claim.size())), NATS_OK);
+  natsConnection_Flush(a.connection());
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
   auto unknown_order = a.request({{"action", "claim"}, {"order_id", "NO-SUCH-ORDER"}, {"round", 1}});
   EXPECT_EQ(unknown_order["result"], "invalid");
   // Nothing above touched the order: its round is still open, nobody won.

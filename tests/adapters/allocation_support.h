@@ -140,6 +140,10 @@ class Store {
     return doc;
   }
 
+  std::string trace(const std::string& order_id) {
+    std::lock_guard lock(mutex_);
+    return trace_[order_id];
+  }
   std::map<std::string, Outcome> outcomes() {
     std::lock_guard lock(mutex_);
     return outcomes_;
@@ -188,10 +192,12 @@ class Store {
     auto reply = request({{"action", "pending"}});
     std::lock_guard lock(mutex_);
     if (reply.value("result", "") != "ok") {
-      resync_ = true;  // Ordo or NATS is away: again later
+      resync_ = true;  // Ordo or NATS is away: again a little later
+      retry_after_ = std::chrono::steady_clock::now() + std::chrono::milliseconds(100);
       return;
     }
     for (const auto& offer : reply["offers"]) take(offer);
+    more_ = reply.value("more", false);  // more than one answer holds: ask again once these are done
   }
 
   void work() {
@@ -200,9 +206,14 @@ class Store {
       Offer offer;
       {
         std::unique_lock lock(mutex_);
-        cv_.wait_for(lock, std::chrono::milliseconds(200), [&] { return stopping_ || !queue_.empty() || resync_; });
+        const auto due = [&] { return resync_ && std::chrono::steady_clock::now() >= retry_after_; };
+        cv_.wait_for(lock, std::chrono::milliseconds(50), [&] { return stopping_ || !queue_.empty() || due(); });
         if (stopping_) return;
-        if (resync_) {
+        if (queue_.empty() && more_) {
+          more_ = false;
+          resync_ = true;
+        }
+        if (due()) {
           resync_ = false;
           lock.unlock();
           resync();
@@ -225,6 +236,10 @@ class Store {
         }
         reply = request({{"action", "claim"}, {"order_id", offer.order_id}, {"round", offer.round}});
         const auto result = reply.value("result", "");
+        {
+          std::lock_guard lock(mutex_);
+          trace_[offer.order_id] += result + "@" + std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - born_).count()) + " ";
+        }
         if (result != "timeout" && result != "retry" && result != "error") break;
         {
           std::lock_guard lock(mutex_);
@@ -247,11 +262,15 @@ class Store {
   std::deque<Offer> queue_;
   std::set<std::string> seen_;
   std::map<std::string, Outcome> outcomes_;
+  std::map<std::string, std::string> trace_;
+  std::chrono::steady_clock::time_point born_ = std::chrono::steady_clock::now();
   std::vector<std::string> errors_;
   std::atomic<std::size_t> repeated_{0};
   std::atomic<bool> paused_{false};
   bool stopping_ = false;
   bool resync_ = false;
+  bool more_ = false;
+  std::chrono::steady_clock::time_point retry_after_{};
 };
 
 /// The demo retailer's six stores.

@@ -11,7 +11,7 @@ constexpr Instant kDeadline = kAt + 60'000'000;
 
 std::vector<Event> round_open() {
   return {placed(), SourcingDecided{"stores", 1, "round", "", 1, {}, kAt},
-          OfferRoundOpened{1, {kParis, kStrasbourg, kLille}, kAt, kDeadline}};
+          OfferRoundOpened{1, {kParis, kStrasbourg, kLille}, kAt, kDeadline, {1, 2, 3}}};
 }
 
 std::vector<Allocation> all_to(const std::string& site) { return {{1, site}, {2, site}, {3, site}}; }
@@ -21,6 +21,15 @@ TEST(OrderRounds, TheFirstClaimWinsAndAllocatesEveryLine) {
       .given(round_open())
       .when(ClaimOffer{kParis, 1, kAt + 1000})
       .then({OfferClaimed{1, kParis, kAt + 1000}, LinesAllocated{all_to(kParis)}});
+}
+
+TEST(OrderRounds, AClaimTakesOnlyTheLinesTheRoundOffered) {
+  // Lines 1 and 2 are offered; line 3 went to Strasbourg directly.
+  Scenario<OrderDecider>()
+      .given({placed(), LinesAllocated{{{3, kStrasbourg}}},
+              OfferRoundOpened{1, {kParis, kLille}, kAt, kDeadline, {1, 2}}})
+      .when(ClaimOffer{kLille, 1, kAt + 5})
+      .then({OfferClaimed{1, kLille, kAt + 5}, LinesAllocated{{{1, kLille}, {2, kLille}}}});
 }
 
 TEST(OrderRounds, AClaimAfterAnotherStoreWonIsLost) {

@@ -163,8 +163,8 @@ TEST(EventsJson, AllocationEventsHaveTheirRoundsSitesAndReasons) {
               "reason": "", "round": 1, "decided_at_us": 1700000000000000, "considered": [
               {"site_id": "FR-1", "verdict": "offered", "reason": "priority 10, 4 km", "rank": 1, "distance_km": 4},
               {"site_id": "FR-2", "verdict": "dropped", "reason": "no click and collect", "rank": 0, "distance_km": -1}]})"));
-  EXPECT_EQ(to_json(order::Event{order::OfferRoundOpened{2, {"FR-1", "FR-2"}, kAt, kAt + 1}}),
-            json::parse(R"({"round": 2, "site_ids": ["FR-1", "FR-2"], "opened_at_us": 1700000000000000,
+  EXPECT_EQ(to_json(order::Event{order::OfferRoundOpened{2, {"FR-1", "FR-2"}, kAt, kAt + 1, {1, 3}}}),
+            json::parse(R"({"round": 2, "site_ids": ["FR-1", "FR-2"], "lines": [1, 3], "opened_at_us": 1700000000000000,
               "deadline_us": 1700000000000001})"));
   EXPECT_EQ(to_json(order::Event{order::OfferClaimed{2, "FR-1", kAt}}),
             json::parse(R"({"round": 2, "site_id": "FR-1", "claimed_at_us": 1700000000000000})"));

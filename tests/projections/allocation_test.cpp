@@ -124,6 +124,19 @@ TEST(Allocation, AStoreReleasingForMissingStockHasItsStockCorrectedAndTheOrderGo
   ASSERT_TRUE(f.act("O4", ord::ClaimOffer{"FR-PARIS", 2, kNow + 3}));
 }
 
+TEST(Allocation, WhenAStoreReportsItsLastUnitsMissingItsStockGoesToZero) {
+  Fixture f(/*fallback_direct=*/true);
+  ASSERT_TRUE(f.r->run(order("O7", "web", {{"SHOE-1", 3}})));  // Strasbourg holds exactly 3
+  ASSERT_TRUE(f.act("O7", ord::ClaimOffer{"FR-STRAS", 1, kNow + 1}));
+  ASSERT_TRUE(f.act("O7", ord::ReleaseAllocation{"FR-STRAS", "shelf empty", true, kNow + 2}));
+  const auto events = f.r->store->read_stream("stock-FR-STRAS:SHOE-1", 1, 100);
+  ASSERT_TRUE(events);
+  ASSERT_EQ(events->back().type, "StockAdjusted");
+  auto adjusted = eventstore::codec::decode(events->back().type, events->back().schema_version, events->back().payload);
+  ASSERT_TRUE(adjusted);
+  EXPECT_EQ(std::get<domain::stock::StockAdjusted>(std::get<domain::stock::Event>(*adjusted)).delta, -3);
+}
+
 TEST(Allocation, CustomerServiceReallocatesAnOfferedOrderToTheWarehouse) {
   Fixture f;
   ASSERT_TRUE(f.r->run(order("O5", "web", {{"SHOE-1", 1}})));
