@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "eventstore/codec.h"
+#include "projections/engine_state.h"
 #include "projections/projector.h"
 
 namespace ordo::adapters {
@@ -24,16 +25,6 @@ constexpr std::size_t kReasonBytesMax = 500;
 domain::Instant now_us() {
   return std::chrono::duration_cast<std::chrono::microseconds>(
              std::chrono::system_clock::now().time_since_epoch()).count();
-}
-
-bool is_id(std::string_view id) {
-  if (id.empty() || id.size() > 64) return false;
-  for (char c : id) {
-    const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-                    c == '.' || c == '_' || c == '-';
-    if (!ok) return false;
-  }
-  return true;
 }
 
 // The order as it stood just after the event at `stream_version` of its stream.
@@ -258,7 +249,7 @@ std::expected<projections::OrderCommand, std::string> AllocationRelay::parse_req
   };
   std::string order_id, reason, named_site;
   if (!text("action", action)) return std::unexpected("action is required: claim, decline, release, start_preparation or prepared");
-  if (!text("order_id", order_id) || !is_id(order_id)) return std::unexpected("order_id is required: 1..64 characters of [A-Za-z0-9._-]");
+  if (!text("order_id", order_id) || !projections::is_valid_id(order_id)) return std::unexpected("order_id is required: 1..64 characters of [A-Za-z0-9._-]");
   if (doc.contains("reason") && (!text("reason", reason) || reason.size() > kReasonBytesMax)) {
     return std::unexpected("reason must be a string of at most 500 bytes");
   }
@@ -353,12 +344,12 @@ void AllocationRelay::on_request(natsMsg* message) {
   }
   std::string action;
   std::uint32_t round = 0;
-  auto command = is_id(site) ? parse_request(site, body, now_us(), action, round)
+  auto command = projections::is_valid_id(site) ? parse_request(site, body, now_us(), action, round)
                              : std::unexpected(std::string("not a store's claims subject"));
   natsMsg_Destroy(message);
   // Ordo answers only into the store's own inbox: a reply subject elsewhere (another store's
   // offers or inbox, which Ordo's user may publish on) is refused without an answer.
-  if (!reply.empty() && is_id(site) && !reply.starts_with(nats::inbox_prefix(site) + ".")) {
+  if (!reply.empty() && projections::is_valid_id(site) && !reply.starts_with(nats::inbox_prefix(site) + ".")) {
     refused_.fetch_add(1, std::memory_order_relaxed);
     std::cerr << "ordo: NATS: a request from " << site << " asked for its answer outside its inbox; refused\n";
     return settle();
@@ -371,7 +362,7 @@ void AllocationRelay::on_request(natsMsg* message) {
       std::cerr << "ordo: NATS: cannot answer on " << reply << ": " << natsStatus_GetText(s) << "\n";
     }
   };
-  if (!command && action == "pending" && is_id(site)) {
+  if (!command && action == "pending" && projections::is_valid_id(site)) {
     send(pending_offers(site));
     return settle();
   }
