@@ -1,5 +1,7 @@
 #include "domain/orchestration.h"
 
+#include "domain/calendar.h"
+
 #include <algorithm>
 #include <cmath>
 #include <tuple>
@@ -21,17 +23,10 @@ bool contains(const std::vector<T>& values, const V& value) {
   return std::find(values.begin(), values.end(), value) != values.end();
 }
 
-// Month and day (MMDD) of an instant, UTC (civil-from-days, H. Hinnant).
+// Month and day (MMDD) of an instant, UTC.
 std::uint16_t month_day(Instant at) {
-  std::int64_t z = (at >= 0 ? at : at - kMicrosPerDay + 1) / kMicrosPerDay + 719468;
-  const std::int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-  const auto doe = static_cast<unsigned>(z - era * 146097);
-  const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-  const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-  const unsigned mp = (5 * doy + 2) / 153;
-  const unsigned day = doy - (153 * mp + 2) / 5 + 1;
-  const unsigned month = mp < 10 ? mp + 3 : mp - 9;
-  return static_cast<std::uint16_t>(month * 100 + day);
+  const auto date = calendar::civil_from_days((at >= 0 ? at : at - kMicrosPerDay + 1) / kMicrosPerDay);
+  return static_cast<std::uint16_t>(date.month * 100 + date.day);
 }
 
 bool valid_month_day(std::uint16_t md) {

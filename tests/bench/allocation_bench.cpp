@@ -35,6 +35,7 @@
 #include "projections/pipeline.h"
 #include "projections/projector.h"
 #include "tests/bench/bench_support.h"
+#include "tests/nats_server.h"
 
 namespace ordo::bench {
 namespace {
@@ -54,18 +55,6 @@ struct Options {
 
 domain::Instant now_us() {
   return std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
-}
-
-std::uint16_t free_port() {
-  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  ::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a);
-  socklen_t n = sizeof a;
-  ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &n);
-  ::close(fd);
-  return ntohs(a.sin_port);
 }
 
 std::string site_of(std::size_t i) { return strf("ST-%03zu", i); }
@@ -149,39 +138,6 @@ void on_answer(natsConnection*, natsSubscription*, natsMsg* message, void* closu
   }
 }
 
-class NatsServerChild {
- public:
-  NatsServerChild(const fs::path& conf, std::uint16_t port) {
-    pid_ = ::fork();
-    if (pid_ == 0) {
-      const int null = ::open("/dev/null", O_WRONLY);
-      ::dup2(null, 1);
-      ::dup2(null, 2);
-      ::execlp("nats-server", "nats-server", "-c", conf.c_str(), static_cast<char*>(nullptr));
-      std::_Exit(127);
-    }
-    for (int i = 0; i < 200; ++i) {
-      const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-      sockaddr_in a{};
-      a.sin_family = AF_INET;
-      a.sin_port = htons(port);
-      a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-      const bool up = ::connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0;
-      ::close(fd);
-      if (up) return;
-      std::this_thread::sleep_for(std::chrono::milliseconds(25));
-    }
-    throw BenchFailure("nats-server did not start (is it installed?)");
-  }
-  ~NatsServerChild() {
-    ::kill(pid_, SIGTERM);
-    ::waitpid(pid_, nullptr, 0);
-  }
-
- private:
-  pid_t pid_ = -1;
-};
-
 void must(const projections::Answer& answer, const char* what) {
   if (answer) return;
   if (const auto* r = std::get_if<domain::Rejection>(&answer.error())) throw BenchFailure(std::string(what) + ": " + r->reason);
@@ -259,12 +215,12 @@ int run(const Options& o) {
   auto projector = projections::Projector::start(**store);  // as in `ordo serve`: it shares the machine
   if (!projector) throw BenchFailure(projector.error().to_string());
 
-  const auto port = free_port();
+  const auto port = testing::free_port();
   std::vector<std::pair<std::string, std::string>> credentials;
   for (std::size_t i = 0; i < o.stores; ++i) credentials.emplace_back(site_of(i), strf("secret-%zu", i));
   const auto conf = o.dir / "nats-server.conf";
   std::ofstream(conf) << nats::server_config("main", "127.0.0.1:" + std::to_string(port), "ordo-secret", credentials);
-  NatsServerChild server(conf, port);
+  testing::NatsServer server(conf, port);
   const std::string url = "nats://127.0.0.1:" + std::to_string(port);
   auto ordo_connection = nats::Connection::open({url, "ordo", "ordo-secret", "ordo", {}, 2000, false, {}, {}});
   if (!ordo_connection) throw BenchFailure(ordo_connection.error().to_string());
