@@ -3,6 +3,7 @@
 // site, channel, status, else the date index); the others are checked on each order's view.
 #include "gateway/http/asio.h"
 
+#include "domain/calendar.h"
 #include "eventstore/keys.h"
 #include "gateway/api/handlers.h"
 #include "gateway/api/support.h"
@@ -17,15 +18,6 @@ constexpr std::size_t kLimitDefault = 50;
 constexpr std::size_t kLimitMax = 200;
 constexpr std::size_t kScanMax = 5000;  // index entries looked at per page: a page may come back short
 constexpr const char* kFilters[] = {"customer", "email", "site", "channel", "status", "queue"};
-
-std::int64_t days_from_civil(std::int64_t y, unsigned m, unsigned d) {
-  y -= m <= 2;
-  const std::int64_t era = (y >= 0 ? y : y - 399) / 400;
-  const auto yoe = static_cast<unsigned>(y - era * 400);
-  const unsigned doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
-  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + static_cast<std::int64_t>(doe) - 719468;
-}
 
 // An instant as microseconds since the epoch, "YYYY-MM-DD" (UTC midnight) or
 // "YYYY-MM-DDTHH:MM:SSZ".
@@ -42,7 +34,7 @@ std::optional<std::int64_t> parse_instant(std::string_view text) {
       minute > 59 || second > 60) {
     return std::nullopt;
   }
-  const auto days = days_from_civil(year, month, day);
+  const auto days = domain::calendar::days_from_civil({static_cast<int>(year), month, day});
   return ((days * 24 + hour) * 60 + minute) * 60'000'000LL + second * 1'000'000LL;
 }
 
