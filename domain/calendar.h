@@ -71,6 +71,8 @@ class Holidays {
   /// True when `date` is a holiday in the whole country or in the region.
   bool is_holiday(std::string_view country, std::string_view region, const Date& date) const;
   std::size_t size() const { return days_.size(); }
+  /// Every (country, region, day since the epoch), sorted.
+  const std::set<std::tuple<std::string, std::string, std::int64_t>>& entries() const { return days_; }
 
  private:
   std::set<std::tuple<std::string, std::string, std::int64_t>> days_;
