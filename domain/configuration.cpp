@@ -24,10 +24,14 @@ std::string reason_listing(const std::vector<ConfigError>& errors) {
 struct AreaName {
   std::string_view operator()(const InventoryViews&) const { return "inventory_views"; }
   std::string_view operator()(const orchestration::Rules&) const { return "orchestration"; }
+  std::string_view operator()(const promise::Config&) const { return "promise"; }
 };
 
 struct DocumentProblems {
   std::vector<ConfigError> operator()(const InventoryViews& views) const { return validate(views); }
+  std::vector<ConfigError> operator()(const promise::Config& config) const {
+    return promise::validate(config);
+  }
   std::vector<ConfigError> operator()(const orchestration::Rules& rules) const {
     return orchestration::validate(rules);
   }

@@ -8,12 +8,13 @@
 
 #include "domain/inventory_views.h"
 #include "domain/orchestration.h"
+#include "domain/promise.h"
 #include "domain/types.h"
 
 namespace ordo::domain::configuration {
 
-/// The areas Ordo knows. Later areas (promise, workflows, returns) add alternatives.
-using Document = std::variant<InventoryViews, orchestration::Rules>;
+/// The areas Ordo knows. Later areas (workflows, returns) add alternatives.
+using Document = std::variant<InventoryViews, orchestration::Rules, promise::Config>;
 std::string_view area_name(const Document& document);
 
 struct ChangeConfiguration {

@@ -317,7 +317,13 @@ Plan plan(const Rules& rules, const Request& request, const std::vector<SiteFact
     c.cost = cost_of(*s, *c.group, site, request, c.distance);
     candidates.push_back(c);
   }
+  // The site the customer's delivery promise was computed from comes first when it can serve the
+  // whole order: sourcing keeps the promise the checkout made.
+  const auto keeps = [&](const Candidate& c) {
+    return !request.promised_site.empty() && c.serves_all && c.site->site_id == request.promised_site;
+  };
   std::sort(candidates.begin(), candidates.end(), [&](const Candidate& a, const Candidate& b) {
+    if (keeps(a) != keeps(b)) return keeps(a);
     for (auto k : ranking) {
       const auto ka = key_of(a, k), kb = key_of(b, k);
       if (ka != kb) return ka < kb;
@@ -405,7 +411,7 @@ Plan plan(const Rules& rules, const Request& request, const std::vector<SiteFact
     if (std::any_of(out.allocations.begin(), out.allocations.end(), [&](auto& a) { return a.site_id == id; })) {
       verdict = "allocated";
     }
-    out.considered.push_back({id, verdict, facts_of(c), ++rank,
+    out.considered.push_back({id, verdict, keeps(c) ? "keeps the delivery promise; " + facts_of(c) : facts_of(c), ++rank,
                               c.distance < 0 ? -1 : static_cast<std::int32_t>(std::lround(c.distance))});
   }
   for (auto& d : dropped) out.considered.push_back(std::move(d));

@@ -135,6 +135,7 @@ struct Request {
   std::set<std::string> tried;  // sites already offered, declined, expired or released
   std::uint32_t round = 1;      // the round a competitive plan would open
   Instant at = 0;
+  std::string promised_site;    // the site of the delivery promise chosen at checkout, if any
 };
 
 /// Sums the lines per SKU, in order of first appearance.

@@ -40,8 +40,11 @@ struct OrderLine {
 
 /// The delivery promise the customer was shown and chose at checkout.
 struct Promise {
-  std::string option_id;
-  Instant promised_at = 0;
+  std::string option_id;    // "<service>@<site>" or "collect@<store>" (domain/promise.h)
+  Instant promised_at = 0;  // delivered (collect: ready) by then, or the promise is missed
+  std::string carrier;      // "" for click and collect
+  std::string site_id;      // the site the promise ships from
+  std::int64_t preparation_day = 0;  // that site's local day of preparation (days since the epoch)
   friend bool operator==(const Promise&, const Promise&) = default;
 };
 

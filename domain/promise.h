@@ -181,7 +181,7 @@ struct SiteSupply {
 struct LineSupply {
   std::string sku;
   std::int64_t quantity = 0;  // summed over the cart's lines of this SKU
-  std::vector<SiteSupply> sites;
+  std::span<const SiteSupply> sites;  // not owned; must outlive the call
 };
 
 struct Destination {

@@ -177,6 +177,102 @@ orch::Rules rules_of(const fb::OrchestrationRules* r) {
   return out;
 }
 
+namespace prom = domain::promise;
+
+std::vector<std::int64_t> days_of(const std::vector<domain::calendar::Date>& dates) {
+  std::vector<std::int64_t> out;
+  for (const auto& d : dates) out.push_back(domain::calendar::days_from_civil(d));
+  return out;
+}
+
+std::vector<domain::calendar::Date> dates_of(const flatbuffers::Vector<std::int64_t>* days) {
+  std::vector<domain::calendar::Date> out;
+  for (auto d : scalars(days)) out.push_back(domain::calendar::civil_from_days(d));
+  return out;
+}
+
+flatbuffers::Offset<fb::PromiseConfig> promise_offset(Builder& b, const prom::Config& c) {
+  std::vector<flatbuffers::Offset<fb::PromiseZone>> zones;
+  for (const auto& z : c.zones) {
+    zones.push_back(fb::CreatePromiseZone(b, b.CreateString(z.name), b.CreateString(z.country),
+                                          strings(b, z.postcode_prefixes), strings(b, z.regions)));
+  }
+  std::vector<flatbuffers::Offset<fb::CarrierService>> services;
+  for (const auto& s : c.services) {
+    std::vector<flatbuffers::Offset<fb::TransitBand>> bands;
+    for (const auto& t : s.transit) bands.push_back(fb::CreateTransitBand(b, b.CreateString(t.zone), t.max_km, t.days));
+    services.push_back(fb::CreateCarrierService(
+        b, b.CreateString(s.id), b.CreateString(s.carrier), static_cast<std::uint8_t>(s.method),
+        strings(b, s.channels), strings(b, s.countries), strings(b, s.origin_countries), b.CreateVector(bands),
+        s.pickup_days, s.pickup_cutoff_minute, s.delivery_days, s.window.from_minute, s.window.to_minute,
+        s.max_weight_g, s.max_volume_cm3, s.price_minor, s.price_per_kg_minor, s.free_above_minor,
+        s.carbon_g_per_tonne_km, s.carbon_g_per_parcel, b.CreateVector(days_of(s.closed_dates)), s.max_days));
+  }
+  std::vector<flatbuffers::Offset<fb::SitePreparation>> preparation;
+  for (const auto& p : c.preparation) {
+    preparation.push_back(fb::CreateSitePreparation(b, b.CreateString(p.name), selector_offset(b, p.sites),
+                                                    p.preparation_minutes, p.cutoff_minute, p.daily_capacity,
+                                                    b.CreateVector(days_of(p.closed_dates))));
+  }
+  const auto& k = c.collect;
+  auto collect = fb::CreateCollectSettings(b, k.enabled, strings(b, k.channels), k.max_distance_km,
+                                           k.preparation_minutes, k.max_stores, k.max_days, k.price_minor);
+  return fb::CreatePromiseConfig(b, b.CreateVector(zones), b.CreateVector(services), b.CreateVector(preparation),
+                                 collect, c.ship_to_store_max_km, c.horizon_days, b.CreateString(c.currency));
+}
+
+prom::Config promise_of(const fb::PromiseConfig* c) {
+  prom::Config out;
+  if (c == nullptr) return out;
+  if (c->zones() != nullptr) {
+    for (const auto* z : *c->zones()) {
+      out.zones.push_back({text(z->name()), text(z->country()), texts(z->postcode_prefixes()), texts(z->regions())});
+    }
+  }
+  if (c->services() != nullptr) {
+    for (const auto* s : *c->services()) {
+      prom::Service svc;
+      svc.id = text(s->id());
+      svc.carrier = text(s->carrier());
+      svc.method = static_cast<domain::order::DeliveryMethod>(std::min<std::uint8_t>(s->method(), 4));
+      svc.channels = texts(s->channels());
+      svc.countries = texts(s->countries());
+      svc.origin_countries = texts(s->origin_countries());
+      if (s->transit() != nullptr) {
+        for (const auto* t : *s->transit()) svc.transit.push_back({text(t->zone()), t->max_km(), t->days()});
+      }
+      svc.pickup_days = s->pickup_days();
+      svc.pickup_cutoff_minute = s->pickup_cutoff_minute();
+      svc.delivery_days = s->delivery_days();
+      svc.window = {s->window_from_minute(), s->window_to_minute()};
+      svc.max_weight_g = s->max_weight_g();
+      svc.max_volume_cm3 = s->max_volume_cm3();
+      svc.price_minor = s->price_minor();
+      svc.price_per_kg_minor = s->price_per_kg_minor();
+      svc.free_above_minor = s->free_above_minor();
+      svc.carbon_g_per_tonne_km = s->carbon_g_per_tonne_km();
+      svc.carbon_g_per_parcel = s->carbon_g_per_parcel();
+      svc.closed_dates = dates_of(s->closed_days());
+      svc.max_days = s->max_days();
+      out.services.push_back(std::move(svc));
+    }
+  }
+  if (c->preparation() != nullptr) {
+    for (const auto* p : *c->preparation()) {
+      out.preparation.push_back({text(p->name()), selector_of(p->sites()), p->preparation_minutes(),
+                                 p->cutoff_minute(), p->daily_capacity(), dates_of(p->closed_days())});
+    }
+  }
+  if (const auto* k = c->collect()) {
+    out.collect = {k->enabled(), texts(k->channels()), k->max_distance_km(), k->preparation_minutes(),
+                   k->max_stores(), k->max_days(), k->price_minor()};
+  }
+  out.ship_to_store_max_km = c->ship_to_store_max_km();
+  out.horizon_days = c->horizon_days();
+  out.currency = text(c->currency());
+  return out;
+}
+
 }  // namespace
 
 EventData encode(const cfg::Event& event) {
@@ -185,10 +281,12 @@ EventData encode(const cfg::Event& event) {
   auto area = b.CreateString(std::string(cfg::area_name(e.document)));
   flatbuffers::Offset<fb::InventoryViews> views;
   flatbuffers::Offset<fb::OrchestrationRules> rules;
+  flatbuffers::Offset<fb::PromiseConfig> promise;
+  if (const auto* p = std::get_if<prom::Config>(&e.document)) promise = promise_offset(b, *p);
   if (const auto* v = std::get_if<domain::InventoryViews>(&e.document)) views = views_offset(b, *v);
   if (const auto* r = std::get_if<orch::Rules>(&e.document)) rules = rules_offset(b, *r);
   b.Finish(fb::CreateConfigurationChanged(b, area, views, b.CreateString(e.author),
-                                          b.CreateString(e.reason), e.version, e.changed_at, rules));
+                                          b.CreateString(e.reason), e.version, e.changed_at, rules, promise));
   return finish(b, "ConfigurationChanged");
 }
 
@@ -203,6 +301,8 @@ std::optional<Result<DomainEvent>> decode_configuration(std::string_view type,
     document = views_of((*table)->inventory_views());
   } else if (area == "orchestration") {
     document = rules_of((*table)->orchestration());
+  } else if (area == "promise") {
+    document = promise_of((*table)->promise());
   } else {
     return Result<DomainEvent>(
         fail(ErrorCode::invalid_argument, "unknown configuration area '" + area + "'"));

@@ -33,7 +33,9 @@ EventData placed(Builder& b, const order::OrderPlaced& e) {
   b.Finish(fb::CreateOrderPlacedDirect(
       b, e.order_id.c_str(), e.channel.c_str(), e.customer_id.c_str(), e.email.c_str(), &lines,
       billing, delivery, static_cast<std::uint8_t>(e.method), e.promise.option_id.c_str(),
-      e.promise.promised_at, e.total.minor, e.total.currency.c_str(), e.placed_at));
+      e.promise.promised_at, e.total.minor, e.total.currency.c_str(), e.placed_at,
+      e.promise.carrier.empty() ? nullptr : e.promise.carrier.c_str(),
+      e.promise.site_id.empty() ? nullptr : e.promise.site_id.c_str(), e.promise.preparation_day));
   return finish(b, "OrderPlaced");
 }
 
@@ -128,7 +130,8 @@ order::Event placed_of(const fb::OrderPlaced* t) {
   e.billing = address_of(t->billing());
   e.delivery = address_of(t->delivery());
   e.method = static_cast<order::DeliveryMethod>(std::min<std::uint8_t>(t->method(), 4));
-  e.promise = {text(t->promise_option()), t->promised_at()};
+  e.promise = {text(t->promise_option()), t->promised_at(), text(t->promise_carrier()),
+               text(t->promise_site()), t->promise_preparation_day()};
   e.total = {t->total_minor(), text(t->currency())};
   e.placed_at = t->placed_at();
   return e;

@@ -8,6 +8,7 @@
 #include <iostream>
 
 #include "adapters/allocation_relay.h"
+#include "adapters/holidays.h"
 #include "adapters/postcodes.h"
 #include "gateway/api/api.h"
 #include "gateway/api/problem.h"
@@ -27,11 +28,21 @@ struct ServeArgs {
   std::size_t shutdown_timeout_ms = 10000;
   projections::PipelineOptions pipeline;
   std::string postcodes_dir;
+  std::string holidays_file;
   std::string nats_url;
   std::string nats_user = "ordo";
   std::string nats_password_file;
   std::string nats_tenant = "main";
 };
+
+gateway::api::PlaceLookup place_lookup(std::shared_ptr<adapters::Gazetteer> gazetteer) {
+  if (!gazetteer) return {};
+  return [gazetteer](std::string_view country, std::string_view postcode) -> std::optional<gateway::api::Place> {
+    auto place = gazetteer->find(country, postcode);
+    if (!place) return std::nullopt;
+    return gateway::api::Place{place->point, place->region};
+  };
+}
 
 Result<void> parse_listen(ServeArgs& args) {
   const auto colon = args.listen.rfind(':');
@@ -107,6 +118,12 @@ int run_serve(ServeArgs& args) {
       return place->point;
     };
   }
+  domain::calendar::Holidays holidays;
+  if (!args.holidays_file.empty()) {
+    auto loaded = adapters::load_holidays(args.holidays_file);
+    if (!loaded) return report(loaded.error());
+    holidays = std::move(*loaded);
+  }
   std::unique_ptr<adapters::nats::Connection> nats;
   if (!args.nats_url.empty()) {
     adapters::nats::ConnectOptions options{args.nats_url, args.nats_user, {}, "ordo", {}, 2000, true,
@@ -126,6 +143,7 @@ int run_serve(ServeArgs& args) {
   if (!pipeline) return report(pipeline.error());
   auto projector = projections::Projector::start(**store);
   if (!projector) return report(projector.error());
+  (*projector)->set_holidays(std::move(holidays));
   std::unique_ptr<adapters::AllocationRelay> relay;
   if (nats) {
     adapters::RelayOptions relay_options;
@@ -151,7 +169,8 @@ int run_serve(ServeArgs& args) {
                            return "# TYPE ordo_http_connections_open gauge\nordo_http_connections_open " +
                                   std::to_string(s.connections_open) + "\n# TYPE ordo_http_connections_refused_total counter\n" +
                                   "ordo_http_connections_refused_total " + std::to_string(s.connections_refused) + "\n";
-                         }});
+                         },
+                         place_lookup(gazetteer)});
   auto server = gateway::http::Server::start(
       args.server, [&api](gateway::http::Request& request) { return api.handle(request); },
       [](unsigned status, std::string title, std::string detail) {
@@ -164,7 +183,8 @@ int run_serve(ServeArgs& args) {
             << ":" << (*server)->port() << " (data " << args.data_dir << ", log at position "
             << (*store)->durable_position() << ", " << args.server.io_threads << " I/O threads"
             << (nats ? ", offers on NATS " + args.nats_url + " tenant " + args.nats_tenant : std::string())
-            << (gazetteer ? ", postcodes from " + args.postcodes_dir : std::string()) << ")" << std::endl;
+            << (gazetteer ? ", postcodes from " + args.postcodes_dir : std::string())
+            << (args.holidays_file.empty() ? std::string() : ", holidays from " + args.holidays_file) << ")" << std::endl;
   wait_for_signal(signals);
   accepting = false;
   (*server)->shutdown(std::chrono::milliseconds(args.shutdown_timeout_ms));
@@ -243,6 +263,7 @@ void add_serve_commands(CLI::App& app, int& exit_code) {
                     "Commands waiting for the pipeline; beyond, requests get 503")->check(CLI::Range(1, 1000000));
   serve->add_option("--tls-cert", serve_args.tls_cert, "PEM certificate chain: serve HTTPS");
   serve->add_option("--postcodes", serve_args.postcodes_dir, "Postcode centroids (FR.txt, DE.txt, GB outcodes) for distances in sourcing");
+  serve->add_option("--holidays", serve_args.holidays_file, "Public holidays CSV (date-holidays export) for delivery promises");
   serve->add_option("--nats", serve_args.nats_url, "NATS URL for competitive allocation, e.g. nats://127.0.0.1:4222");
   serve->add_option("--nats-user", serve_args.nats_user, "Ordo's NATS user");
   serve->add_option("--nats-password-file", serve_args.nats_password_file, "File holding Ordo's NATS password");

@@ -98,10 +98,17 @@ void EngineState::track_order(const std::string& order_id, std::optional<domain:
   if (const auto* c = std::get_if<order::OfferClaimed>(&event)) decision_time_[order_id] = c->claimed_at;
   if (const auto* p = std::get_if<order::OrderPlaced>(&event)) decision_time_[order_id] = p->placed_at;
   if (const auto* a = std::get_if<order::LinesAllocated>(&event)) {
-    const auto day = decision_time_[order_id] / domain::kMicrosPerDay;
+    const auto decided = decision_time_[order_id];
+    const auto& promise = after.placed.promise;
     std::set<std::string> sites;
     for (const auto& allocation : a->allocations) sites.insert(allocation.site_id);
-    for (const auto& site : sites) ++site_day_load_[site + ":" + std::to_string(day)];
+    for (const auto& site : sites) {
+      // The promised site prepares on the day its promise took; any other on the day it is given
+      // the order, in its own calendar.
+      const auto day = site == promise.site_id && promise.preparation_day != 0 ? promise.preparation_day
+                                                                              : local_day(site, decided);
+      ++site_day_load_[site + ":" + std::to_string(day)];
+    }
     if (after.sourcing_lines().empty()) decision_time_.erase(order_id);
   }
   if (std::holds_alternative<order::OfferRoundOpened>(event) ||
@@ -127,6 +134,15 @@ const domain::orchestration::Rules& EngineState::orchestration() const {
     if (const auto* rules = std::get_if<domain::orchestration::Rules>(&*area.active)) return *rules;
   }
   return domain::orchestration::default_rules();
+}
+
+std::int64_t EngineState::local_day(std::string_view site_id, domain::Instant at) const {
+  if (const auto* s = site(site_id)) {
+    if (const auto zone = domain::calendar::TimeZone::find(s->profile.time_zone)) {
+      return domain::calendar::days_from_civil(zone->to_local(at).date);
+    }
+  }
+  return (at >= 0 ? at : at - domain::kMicrosPerDay + 1) / domain::kMicrosPerDay;
 }
 
 std::int64_t EngineState::preparations(std::string_view site_id, std::int64_t day) const {

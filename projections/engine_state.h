@@ -13,6 +13,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "domain/calendar.h"
 #include "domain/catalog.h"
 #include "domain/configuration.h"
 #include "domain/order.h"
@@ -73,8 +74,11 @@ class EngineState {
   const domain::orchestration::Rules& orchestration() const;
   std::uint64_t orchestration_version() const { return configuration("orchestration").version; }
 
-  /// Orders a site took on the UTC day `day` (days since the epoch), counted when allocated.
+  /// Orders a site prepares on its local day `day` (days since the epoch), counted when allocated:
+  /// on the day its delivery promise took, or else the day it was given the order.
   std::int64_t preparations(std::string_view site_id, std::int64_t day) const;
+  /// The site's calendar day at `at`, in its time zone (UTC when unknown).
+  std::int64_t local_day(std::string_view site_id, domain::Instant at) const;
   /// Open competitive rounds by deadline: (deadline, order id).
   const std::set<std::pair<domain::Instant, std::string>>& round_deadlines() const { return deadlines_; }
 

@@ -12,7 +12,8 @@ namespace {
 
 constexpr std::size_t kBatchEventsMax = 4096;
 
-enum Model : std::size_t { kSellable = 0, kOrderView = 1, kOrderIndex = 2, kSiteStock = 3 };
+enum Model : std::size_t { kSellable = 0, kOrderView = 1, kOrderIndex = 2, kSiteStock = 3, kPromiseAccuracy = 4 };
+constexpr std::size_t kModels = std::size(kProjections);
 
 std::optional<std::pair<std::string, std::string>> stock_ids(std::string_view stream) {
   if (!stream.starts_with("stock-")) return std::nullopt;
@@ -124,8 +125,8 @@ struct BatchWork {
 
 Result<std::uint64_t> Projector::apply_batch(const Feed& feed) {
   std::vector<eventstore::ProjectionWrite> writes;
-  std::uint64_t checkpoint[4];
-  for (std::size_t m = 0; m < 4; ++m) checkpoint[m] = checkpoints_[kProjections[m].name];
+  std::uint64_t checkpoint[kModels];
+  for (std::size_t m = 0; m < kModels; ++m) checkpoint[m] = checkpoints_[kProjections[m].name];
   BatchWork work;
   std::uint64_t first = 0, last = 0;
   std::optional<Error> problem;
@@ -161,13 +162,19 @@ Result<std::uint64_t> Projector::apply_batch(const Feed& feed) {
       models::order_timeline_write(e, *decoded, *order_id, writes);
       work.order_views.insert(*order_id);
     }
+    if (order_id && writes_for(kPromiseAccuracy)) {
+      if (const auto* o = state_.order(*order_id)) models::promise_accuracy_write(e, *decoded, *o, writes);
+    }
     if (auto ids = stock_ids(e.stream)) {
       if (writes_for(kSiteStock)) work.site_stock.insert(*ids);
       work.skus[ids->second] = e.recorded_at_us;
+      promises_.invalidate_sku(ids->second);
     } else if (e.stream.starts_with("item-")) {
       work.skus[std::string(e.stream.substr(5))] = e.recorded_at_us;
+      promises_.invalidate_sku(std::string(e.stream.substr(5)));
     } else if (e.stream.starts_with("config-") || e.stream.starts_with("site-")) {
       for (const auto& [sku, item] : state_.items()) work.skus[sku] = e.recorded_at_us;
+      promises_.invalidate_all();
     }
     return true;
   });
@@ -237,6 +244,11 @@ std::optional<domain::sellable::Result> Projector::explain(std::string_view chan
     now = last->front().recorded_at_us;
   }
   return domain::sellable::compute(state_.inventory_views(), channel, item->item, stocks, now);
+}
+
+Result<PromiseAnswer> Projector::promise(const PromiseQuery& query) const {
+  std::shared_lock lock(state_mutex_);
+  return promises_.compute(state_, query);
 }
 
 std::uint64_t Projector::wait_for(std::uint64_t position, std::chrono::milliseconds timeout) const {

@@ -8,6 +8,8 @@
 //   order_index     "proj_order_index"  <field>\0<value>\0<placed_at u64 BE>\0<order> -> ""
 //                                       fields: customer, email, channel, status, site, date
 //   site_stock      "proj_stock"        <site>\0<sku> -> JSON on hand, reserved, receipts
+//   promise_accuracy "proj_promise_accuracy"  <fulfilled_at u64 BE>\0<order>\0<site> -> JSON
+//                                       carrier, site, method, promised and actual times, kept
 //
 // Every value is a function of the log alone (no clock, sorted JSON keys), so a rebuild gives the
 // same bytes. At start the projector folds the whole log into its own EngineState and writes only
@@ -26,6 +28,7 @@
 #include "domain/sellable.h"
 #include "eventstore/event_store.h"
 #include "projections/engine_state.h"
+#include "projections/promise_reads.h"
 
 namespace ordo::projections {
 
@@ -33,6 +36,7 @@ inline constexpr const char* kSellableFamily = "proj_sellable";
 inline constexpr const char* kOrdersFamily = "proj_orders";
 inline constexpr const char* kOrderIndexFamily = "proj_order_index";
 inline constexpr const char* kStockFamily = "proj_stock";
+inline constexpr const char* kPromiseAccuracyFamily = "proj_promise_accuracy";
 
 /// The projections by name (`ordo rebuild --projection NAME`) with their column families.
 struct ProjectionInfo {
@@ -42,7 +46,8 @@ struct ProjectionInfo {
 inline constexpr ProjectionInfo kProjections[] = {{"sellable_stock", kSellableFamily},
                                                   {"order_view", kOrdersFamily},
                                                   {"order_index", kOrderIndexFamily},
-                                                  {"site_stock", kStockFamily}};
+                                                  {"site_stock", kStockFamily},
+                                                  {"promise_accuracy", kPromiseAccuracyFamily}};
 /// Column families every store opened by Ordo carries.
 std::vector<std::string> projection_families();
 
@@ -71,6 +76,11 @@ class Projector {
   std::optional<domain::sellable::Result> explain(std::string_view channel,
                                                   std::string_view sku) const;
 
+  /// The delivery options for a cart and a destination, from the state folded so far.
+  Result<PromiseAnswer> promise(const PromiseQuery& query) const;
+  /// Public holidays for promises (carrier and site calendars); none until set.
+  void set_holidays(domain::calendar::Holidays holidays) { promises_.set_holidays(std::move(holidays)); }
+
   /// True once the projector stopped on an error (the query models no longer advance).
   bool failed() const { return failed_.load(); }
 
@@ -92,6 +102,7 @@ class Projector {
   mutable std::shared_mutex state_mutex_;  // guards state_ and sellable_
   EngineState state_;
   std::unordered_map<std::string, SellableFigure> sellable_;  // key: <sku>\0<channel>
+  mutable PromiseReads promises_;
   std::unordered_map<std::string, std::uint64_t> checkpoints_;  // by projection name
   std::unique_ptr<eventstore::Subscription> subscription_;
 

@@ -106,7 +106,9 @@ Json view_json(const std::string& order_id, const order::State& s) {
           {"total", {{"minor", s.placed.total.minor}, {"currency", s.placed.total.currency}}},
           {"delivery_method", std::string(order::to_string(s.placed.method))},
           {"promise", {{"option_id", s.placed.promise.option_id},
-                       {"promised_at_us", s.placed.promise.promised_at}}},
+                       {"promised_at_us", s.placed.promise.promised_at},
+                       {"carrier", s.placed.promise.carrier},
+                       {"site_id", s.placed.promise.site_id}}},
           {"billing_address", address_json(s.placed.billing)},
           {"delivery_address", address_json(s.delivery)},
           {"lines", lines},
@@ -287,6 +289,50 @@ std::string index_key(std::string_view field, std::string_view value, domain::In
   key.push_back('\0');
   key.append(order_id);
   return key;
+}
+
+}  // namespace ordo::projections::models
+
+namespace ordo::projections::models {
+
+std::string accuracy_key(domain::Instant fulfilled_at, std::string_view order_id, std::string_view site_id) {
+  std::string key;
+  eventstore::put_u64_be(key, static_cast<std::uint64_t>(std::max<domain::Instant>(0, fulfilled_at)));
+  key.push_back('\0');
+  key.append(order_id);
+  key.push_back('\0');
+  key.append(site_id);
+  return key;
+}
+
+void promise_accuracy_write(const eventstore::EventView& event, const eventstore::codec::DomainEvent& decoded,
+                            const order::State& o, std::vector<eventstore::ProjectionWrite>& out) {
+  const auto& promise = o.placed.promise;
+  if (promise.option_id.empty() || promise.promised_at == 0) return;
+  const auto* e = std::get_if<order::Event>(&decoded);
+  if (e == nullptr) return;
+  const bool collect = o.placed.method == order::DeliveryMethod::click_and_collect;
+  std::string site;
+  domain::Instant at = 0;
+  if (const auto* d = std::get_if<order::OrderDelivered>(e); d != nullptr && !collect) {
+    site = d->site_id;
+    at = d->delivered_at != 0 ? d->delivered_at : event.recorded_at_us;
+  } else if (const auto* p = std::get_if<order::OrderPrepared>(e); p != nullptr && collect && p->ready_for_pickup) {
+    site = p->site_id;
+    at = event.recorded_at_us;
+  } else {
+    return;
+  }
+  const Json entry = {{"order_id", o.placed.order_id},
+                      {"option_id", promise.option_id},
+                      {"carrier", promise.carrier.empty() ? std::string("collect") : promise.carrier},
+                      {"site", site},
+                      {"promised_site", promise.site_id},
+                      {"method", std::string(order::to_string(o.placed.method))},
+                      {"promised_at_us", promise.promised_at},
+                      {"fulfilled_at_us", at},
+                      {"kept", at <= promise.promised_at}};
+  out.push_back({kPromiseAccuracyFamily, accuracy_key(at, o.placed.order_id, site), entry.dump()});
 }
 
 }  // namespace ordo::projections::models

@@ -50,6 +50,13 @@ void site_stock_writes(const std::string& site_id, const std::string& sku,
                        std::vector<eventstore::ProjectionWrite>& out);
 
 /// The order an event concerns: its own stream, or a stock event's reservation "<order>/<line>".
+/// The promise_accuracy entry of an order's fulfilment: a delivery (or, for click and collect,
+/// the order ready in store) of an order placed with a promise.
+void promise_accuracy_write(const eventstore::EventView& event, const eventstore::codec::DomainEvent& decoded,
+                            const domain::order::State& order, std::vector<eventstore::ProjectionWrite>& out);
+/// Key of a promise_accuracy entry.
+std::string accuracy_key(domain::Instant fulfilled_at, std::string_view order_id, std::string_view site_id);
+
 std::optional<std::string> order_of(std::string_view stream,
                                     const eventstore::codec::DomainEvent& event);
 

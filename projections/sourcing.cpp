@@ -30,13 +30,12 @@ std::vector<orchestration::SiteFacts> site_facts(const EngineState& state, const
       if (std::find(ids.begin(), ids.end(), id) == ids.end()) ids.push_back(id);
     }
   }
-  const auto day = r.at / domain::kMicrosPerDay;
   std::vector<orchestration::SiteFacts> facts;
   facts.reserve(ids.size());
   for (const auto& id : ids) {
     const auto* site = state.site(id);
     if (site == nullptr) continue;
-    orchestration::SiteFacts f{id, &site->profile, {}, site->profile.daily_capacity - state.preparations(id, day)};
+    orchestration::SiteFacts f{id, &site->profile, {}, site->profile.daily_capacity - state.preparations(id, state.local_day(id, r.at))};
     for (const auto& [sku, quantity] : r.demand) {
       const auto* item = state.item(sku);
       f.available.push_back(item == nullptr ? 0 : sellable_at(state, r.channel, item->item, id));
@@ -67,6 +66,7 @@ std::optional<Rejection> append_sourcing(const EngineState& state, const order::
   request.tried = o.tried();
   request.round = o.rounds.empty() ? 1 : o.rounds.back().round + 1;
   request.at = at;
+  request.promised_site = o.placed.promise.site_id;
 
   const auto plan = orchestration::plan(state.orchestration(), request, site_facts(state, request));
   const auto version = state.orchestration_version();

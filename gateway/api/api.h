@@ -31,6 +31,13 @@
 
 namespace ordo::gateway::api {
 
+/// A postcode's centroid and region (adapters/postcodes.h).
+struct Place {
+  domain::geo::Point point;
+  std::string region;
+};
+using PlaceLookup = std::function<std::optional<Place>(std::string_view country, std::string_view postcode)>;
+
 /// What the handlers work with; owned by the composition root (ordo serve).
 struct Engine {
   eventstore::EventStore& store;
@@ -40,6 +47,7 @@ struct Engine {
   Metrics& metrics;
   std::function<bool()> accepting;  // false while shutting down (readyz)
   std::function<std::string()> extra_metrics;  // server-level gauges for /metrics
+  PlaceLookup locate;  // unset: postcodes are not checked and distances are unknown
 };
 
 /// One request as the handlers see it.

@@ -9,6 +9,7 @@
 #include "gateway/json/commands_json.h"
 #include "gateway/json/inventory_views_json.h"
 #include "gateway/json/orchestration_json.h"
+#include "gateway/json/promise_json.h"
 #include "projections/engine_state.h"
 
 namespace ordo::gateway::api {
@@ -16,14 +17,14 @@ namespace {
 
 using nlohmann::json;
 namespace cfg = domain::configuration;
-constexpr std::string_view kAreas[] = {"inventory_views", "orchestration"};
+constexpr std::string_view kAreas[] = {"inventory_views", "orchestration", "promise"};
 constexpr std::size_t kVersionsMax = 100000;
 
 std::optional<http::Response> unknown_area(const std::string& area) {
   for (auto known : kAreas) {
     if (known == area) return std::nullopt;
   }
-  return not_found("no configuration area '" + area.substr(0, 64) + "'; areas: inventory_views, orchestration");
+  return not_found("no configuration area '" + area.substr(0, 64) + "'; areas: inventory_views, orchestration, promise");
 }
 
 struct Version {
@@ -85,6 +86,11 @@ std::expected<cfg::Document, std::vector<domain::ConfigError>> parse_document(co
     auto rules = ordo::json::parse_orchestration(document);
     if (!rules) return std::unexpected(rules.error());
     return cfg::Document{std::move(*rules)};
+  }
+  if (area == "promise") {
+    auto config = ordo::json::parse_promise_config(document);
+    if (!config) return std::unexpected(config.error());
+    return cfg::Document{std::move(*config)};
   }
   auto views = ordo::json::parse_inventory_views(document);
   if (!views) return std::unexpected(views.error());

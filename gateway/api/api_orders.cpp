@@ -122,6 +122,7 @@ Awaitable place_order(Engine& engine, Context& context) {
   if (auto denied = domain::access::authorize(context.principal, P::orders_place, {command->channel, {}})) {
     co_return forbidden(*denied);
   }
+  if (auto refused = keep_promise(engine, *command)) co_return std::move(*refused);
   auto placed = *command;
   projections::Submission submission{
       std::move(*command), std::get<std::string>(std::move(key)), request_hash(context.request),

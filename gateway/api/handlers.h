@@ -18,6 +18,14 @@ Awaitable reallocate_order(Engine& engine, Context& context);
 Awaitable release_order(Engine& engine, Context& context);
 Awaitable site_offers(Engine& engine, Context& context);
 
+// api_promise.cpp
+Awaitable promise_cart(Engine& engine, Context& context);
+Awaitable promise_product(Engine& engine, Context& context);
+Awaitable promise_accuracy(Engine& engine, Context& context);
+/// Checks the promise an order is placed with against the engine now and completes it (carrier,
+/// site, preparation day, the engine's promised time): a problem when it cannot be kept.
+std::optional<http::Response> keep_promise(Engine& engine, domain::order::PlaceOrder& order);
+
 // api_stock.cpp
 Awaitable stock_movements(Engine& engine, Context& context);
 Awaitable sellable_stock(Engine& engine, Context& context);

@@ -5,6 +5,7 @@
 
 #include "gateway/json/inventory_views_json.h"
 #include "gateway/json/orchestration_json.h"
+#include "gateway/json/promise_json.h"
 
 namespace ordo::json {
 namespace {
@@ -93,7 +94,9 @@ json order_placed_json(const order::OrderPlaced& e) {
       {"billing_address", address_json(e.billing)},
       {"delivery_address", address_json(e.delivery)},
       {"delivery_method", order::to_string(e.method)},
-      {"promise", {{"option_id", e.promise.option_id}, {"promised_at_us", e.promise.promised_at}}},
+      {"promise", {{"option_id", e.promise.option_id}, {"promised_at_us", e.promise.promised_at},
+                   {"carrier", e.promise.carrier}, {"site_id", e.promise.site_id},
+                   {"preparation_day", e.promise.preparation_day}}},
       {"total", money_json(e.total)},
       {"placed_at_us", e.placed_at}};
 }

@@ -46,7 +46,7 @@ const std::string kParis = "PAR-01";
                     home(),
                     home(),
                     method,
-                    {"standard-2d", kAt + 2 * kMicrosPerDay},
+                    {"standard-2d", kAt + 2 * kMicrosPerDay, "", "", 0},
                     "EUR",
                     kAt};
 }

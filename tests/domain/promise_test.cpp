@@ -142,13 +142,13 @@ struct World {
     r.explain = explain;
     r.weight_g = weight_g;
     r.value_minor = 5000;
-    LineSupply line{"SKU-1", quantity, {}};
+    std::vector<SiteSupply> supply;
     for (const auto& [id, units] : stock) {
       const auto index = network->index_of(id);
       if (index < 0) continue;
-      line.sites.push_back({static_cast<std::uint32_t>(index), units, receipts[id]});
+      supply.push_back({static_cast<std::uint32_t>(index), units, receipts[id]});
     }
-    r.lines.push_back(line);
+    r.lines.push_back({"SKU-1", quantity, supply});
     return compute(*network, r, [&](std::uint32_t site, std::int64_t day) {
       const auto it = load.find({network->site_id(site), day});
       return it == load.end() ? 0 : it->second;

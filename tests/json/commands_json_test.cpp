@@ -100,7 +100,7 @@ TEST(CommandsJson, TheHeaderExamplesParse) {
   ASSERT_EQ(examples.size(), 4U);
   const auto placed = parse_place_order(examples[0], kNow);
   ASSERT_TRUE(placed.has_value()) << placed.error().front().message;
-  EXPECT_EQ(placed->promise, (order::Promise{"standard-2d", 1'700'172'800'000'000}));
+  EXPECT_EQ(placed->promise, (order::Promise{"standard-2d", 1'700'172'800'000'000, "", "", 0}));
   EXPECT_EQ(placed->delivery.line2, "Bâtiment B");
   EXPECT_EQ(placed->billing.line1, "1 place Kléber");
   EXPECT_TRUE(parse_cancel(examples[1], kNow).has_value());
@@ -127,7 +127,7 @@ TEST(PlaceOrderJson, AValidBodyIsThePlaceOrderCommand) {
   EXPECT_EQ(command.email, "jeanne@example.com");
   EXPECT_EQ(command.currency, "EUR");
   EXPECT_EQ(command.method, order::DeliveryMethod::click_and_collect);
-  EXPECT_EQ(command.promise, (order::Promise{"c&c-2h", kNow + 7'200'000'000}));
+  EXPECT_EQ(command.promise, (order::Promise{"c&c-2h", kNow + 7'200'000'000, "", "", 0}));
   EXPECT_EQ(command.delivery, (domain::Address{"Jeanne Martin", "3 rue des Orfèvres", "", "67000",
                                                "Strasbourg", "FR", ""}));
   EXPECT_EQ(command.billing, (domain::Address{"Jeanne Martin", "3 rue des Orfèvres", "Bâtiment B",

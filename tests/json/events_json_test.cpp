@@ -119,7 +119,7 @@ TEST(EventsJson, OrderPlacedHasLinesAddressesPromiseTotalAndTime) {
                                   office,
                                   home(),
                                   order::DeliveryMethod::click_and_collect,
-                                  {"c&c-2h", kAt + 7'200'000'000},
+                                  {"collect@ST-STRAS", kAt + 7'200'000'000, "", "ST-STRAS", 19676},
                                   {4500, "EUR"},
                                   kAt};
   json expected = json::parse(R"({"order_id": "o-1001", "channel": "web", "customer_id": "c-7",
@@ -127,7 +127,8 @@ TEST(EventsJson, OrderPlacedHasLinesAddressesPromiseTotalAndTime) {
     "lines": [{"line": 1, "sku": "SKU-A", "quantity": 2, "unit_price_minor": 1000},
               {"line": 2, "sku": "SKU-B", "quantity": 1, "unit_price_minor": 2500}],
     "delivery_method": "click_and_collect",
-    "promise": {"option_id": "c&c-2h", "promised_at_us": 1700007200000000},
+    "promise": {"option_id": "collect@ST-STRAS", "promised_at_us": 1700007200000000, "carrier": "",
+                "site_id": "ST-STRAS", "preparation_day": 19676},
     "total": {"minor": 4500, "currency": "EUR"}, "placed_at_us": 1700000000000000})");
   expected["delivery_address"] = json::parse(kHome);
   expected["billing_address"] = json::parse(kHome);

@@ -1,0 +1,121 @@
+#include "projections/promise_reads.h"
+
+#include "domain/sellable.h"
+
+namespace ordo::projections {
+
+namespace promise = domain::promise;
+
+void PromiseReads::set_holidays(domain::calendar::Holidays holidays) {
+  std::lock_guard lock(mutex_);
+  holidays_ = std::move(holidays);
+  network_.reset();
+}
+
+void PromiseReads::invalidate_sku(const std::string& sku) {
+  std::lock_guard lock(mutex_);
+  supply_.erase(sku);
+}
+
+void PromiseReads::invalidate_all() {
+  std::lock_guard lock(mutex_);
+  supply_.clear();
+  network_.reset();
+}
+
+std::shared_ptr<const promise::Network> PromiseReads::network(const EngineState& state, domain::Instant at) {
+  const auto today = (at >= 0 ? at : at - domain::kMicrosPerDay + 1) / domain::kMicrosPerDay;
+  std::lock_guard lock(mutex_);
+  // Calendars are compiled from two days back for two years; recompiled a year on.
+  if (network_ && today - 2 >= network_->first_day() && today + 366 <= network_->last_day()) return network_;
+  std::vector<promise::SiteInput> sites;
+  sites.reserve(state.sites().size());
+  for (const auto& [id, s] : state.sites()) {
+    if (s.exists) sites.push_back({id, &s.profile});
+  }
+  const auto& area = state.configuration("promise");
+  const promise::Config* config = &promise::default_config();
+  if (area.active) {
+    if (const auto* c = std::get_if<promise::Config>(&*area.active)) config = c;
+  }
+  network_ = promise::Network::compile(*config, sites, holidays_, domain::calendar::civil_from_days(today - 2));
+  supply_.clear();  // supplies hold network indices
+  return network_;
+}
+
+std::shared_ptr<const PromiseReads::Supply> PromiseReads::supply(const EngineState& state,
+                                                                 const promise::Network& network,
+                                                                 const std::string& sku,
+                                                                 const std::string& channel) {
+  {
+    std::lock_guard lock(mutex_);
+    if (auto it = supply_.find(sku); it != supply_.end()) {
+      if (auto c = it->second.find(channel); c != it->second.end()) return c->second;
+    }
+  }
+  auto out = std::make_shared<Supply>();
+  const auto* item = state.item(sku);
+  const auto* view = state.inventory_views().find(channel);
+  if (item != nullptr && view != nullptr) {
+    for (const auto& site_id : state.sites_with(sku)) {
+      const auto index = network.index_of(site_id);
+      const auto* site = state.site(site_id);
+      const auto* stock = state.stock(site_id, sku);
+      if (index < 0 || site == nullptr || stock == nullptr) continue;
+      promise::SiteSupply s;
+      s.site = static_cast<std::uint32_t>(index);
+      s.now = domain::sellable::sellable_at_site(state.inventory_views(), channel, item->item,
+                                                 {site_id, &site->profile, stock});
+      if (domain::matches(view->sites, site_id, site->profile)) {
+        for (const auto& [id, r] : stock->receipts) {
+          if (r.status != domain::stock::ReceiptStatus::expected) continue;
+          // The channel's share of what arrives, as for its sellable figure.
+          s.receipts.emplace_back(r.expected_at, r.quantity * view->share_percent / 100);
+        }
+      }
+      if (s.now > 0 || !s.receipts.empty()) out->push_back(std::move(s));
+    }
+  }
+  std::lock_guard lock(mutex_);
+  // Only cache against the network it indexes.
+  if (network_.get() == &network) supply_[sku][channel] = out;
+  return out;
+}
+
+Result<PromiseAnswer> PromiseReads::compute(const EngineState& state, const PromiseQuery& query) {
+  if (state.inventory_views().find(query.channel) == nullptr) {
+    return fail(ErrorCode::not_found, "unknown channel '" + query.channel.substr(0, 64) + "'");
+  }
+  const auto net = network(state, query.at);
+  promise::Request request;
+  request.channel = query.channel;
+  request.destination = query.destination;
+  request.at = query.at;
+  request.explain = query.explain;
+  std::vector<std::shared_ptr<const Supply>> held;  // keeps each supply alive while it is read
+  for (const auto& line : query.lines) {
+    if (line.quantity < 1) return fail(ErrorCode::invalid_argument, "quantity of " + line.sku + " must be at least 1");
+    const auto* item = state.item(line.sku);
+    if (item == nullptr) return fail(ErrorCode::not_found, "unknown SKU '" + line.sku.substr(0, 64) + "'");
+    request.weight_g += item->item.weight_g * line.quantity;
+    request.volume_cm3 += item->item.volume_cm3 * line.quantity;
+    request.value_minor += item->item.price.minor * line.quantity;
+    auto existing = std::find_if(request.lines.begin(), request.lines.end(),
+                                 [&](const promise::LineSupply& l) { return l.sku == line.sku; });
+    if (existing != request.lines.end()) {
+      existing->quantity += line.quantity;
+      continue;
+    }
+    held.push_back(supply(state, *net, line.sku, query.channel));
+    request.lines.push_back({line.sku, line.quantity, *held.back()});
+  }
+  PromiseAnswer answer;
+  answer.result = promise::compute(*net, request, [&](std::uint32_t site, std::int64_t day) {
+    return state.preparations(net->site_id(site), day);
+  });
+  answer.currency = net->config().currency;
+  answer.config_version = state.configuration("promise").version;
+  return answer;
+}
+
+}  // namespace ordo::projections
