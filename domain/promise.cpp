@@ -205,10 +205,19 @@ struct Network::Mask {
   std::vector<std::uint8_t> closed;
 };
 
+/// A time zone's offset for each day of the Network's range, so that a wall-clock time becomes an
+/// instant with one subtraction; the days of a daylight-saving change take the zone's own rule.
+struct Network::Clock {
+  TimeZone zone;
+  std::vector<std::int16_t> offset;     // minutes ahead of UTC at local noon
+  std::vector<std::uint8_t> changes;    // 1: the offset changes that day
+};
+
 struct Network::Site {
   std::string id;
   const site::Profile* profile = nullptr;
   TimeZone zone;
+  std::uint32_t clock = 0;
   geo::Point point;
   double cos_latitude = 1;
   bool located = false;
@@ -282,13 +291,31 @@ std::shared_ptr<const Network> Network::compile(const Config& config, std::span<
     }
   };
 
+  const auto clock_for = [&](const TimeZone& zone) -> std::uint32_t {
+    for (std::uint32_t i = 0; i < n->clocks_.size(); ++i) {
+      if (n->clocks_[i].zone.name() == zone.name()) return i;
+    }
+    Clock c{zone, std::vector<std::int16_t>(static_cast<std::size_t>(kDays)), std::vector<std::uint8_t>(static_cast<std::size_t>(kDays))};
+    for (std::int64_t d = 0; d < kDays; ++d) {
+      const Instant midnight = (n->first_day_ + d) * kMicrosPerDay;
+      const int at_noon = zone.offset_minutes(midnight + 12 * 60 * kMinute);
+      c.offset[static_cast<std::size_t>(d)] = static_cast<std::int16_t>(at_noon);
+      c.changes[static_cast<std::size_t>(d)] =
+          zone.offset_minutes(midnight - 3 * 60 * kMinute) != zone.offset_minutes(midnight + 27 * 60 * kMinute);
+    }
+    n->clocks_.push_back(std::move(c));
+    return static_cast<std::uint32_t>(n->clocks_.size() - 1);
+  };
+  for (const auto country : {"FR", "MC", "DE", "GB", "IE", "PT", "BE", "NL", "LU", "ES", "IT", "AT", "CH", "PL", "CZ", "DK"}) {
+    if (const auto zone = destination_zone(country)) clock_for(*zone);
+  }
   for (const auto& input : sites) {
     if (input.profile == nullptr) continue;
     const auto zone = TimeZone::find(input.profile->time_zone);
     if (!zone) continue;
     const auto& p = *input.profile;
     const auto& rule = preparation_of(n->config_, input);
-    Site s{input.site_id, input.profile, *zone, {p.latitude, p.longitude},
+    Site s{input.site_id, input.profile, *zone, 0, {p.latitude, p.longitude},
            std::cos(p.latitude * 3.14159265358979323846 / 180.0),
            p.latitude != 0 || p.longitude != 0,
            p.type == site::SiteType::warehouse || p.type == site::SiteType::dark_store ||
@@ -297,6 +324,7 @@ std::shared_ptr<const Network> Network::compile(const Config& config, std::span<
            rule.preparation_minutes, rule.cutoff_minute,
            rule.daily_capacity >= 0 ? rule.daily_capacity : p.daily_capacity, p.opening_hours,
            nullptr};
+    s.clock = clock_for(*zone);
     auto closed = n->holidays_of(p.country, p.region);
     mark(closed, rule.closed_dates);
     s.closed = intern(std::move(closed));
@@ -321,6 +349,13 @@ const std::vector<std::uint8_t>& Network::holidays_of(std::string_view country, 
   key += '*';
   if (auto it = holidays_.find(key); it != holidays_.end()) return it->second;
   return no_holidays_;
+}
+
+std::int32_t Network::clock_of(std::string_view zone_name) const {
+  for (std::size_t i = 0; i < clocks_.size(); ++i) {
+    if (clocks_[i].zone.name() == zone_name) return static_cast<std::int32_t>(i);
+  }
+  return -1;
 }
 
 std::int32_t Network::index_of(std::string_view site_id) const {
@@ -371,12 +406,52 @@ class Computation {
   std::vector<Candidate> candidates_;
   std::int32_t stores_nearby_ = 0;  // collect-capable stores within reach (with or without stock)
 
+  struct Local {
+    std::int64_t day = 0;
+    std::uint32_t minute = 0;
+  };
+  struct LocalMemo {
+    Instant at = std::numeric_limits<Instant>::min();
+    Local local;
+  };
+  std::array<LocalMemo, 32> local_memo_{};
+  std::uint32_t destination_clock_ = 0;
+  std::int64_t today_ = 0;  // at the destination
+
+  /// The instant of a wall-clock time on a site's or destination's clock.
+  Instant instant(std::uint32_t clock, std::int64_t day, std::uint32_t minute) const {
+    const auto& c = n_.clocks()[clock];
+    if (day < n_.first_day() || day > n_.last_day() || c.changes[at(day)] || minute >= 1440) {
+      return c.zone.to_instant({calendar::civil_from_days(day + minute / 1440), minute % 1440});
+    }
+    return (day * 1440 + minute - c.offset[at(day)]) * kMinute;
+  }
+  /// The local day and minute of an instant on a clock.
+  Local local(std::uint32_t clock, Instant when) {
+    LocalMemo* memo = clock < local_memo_.size() ? &local_memo_[clock] : nullptr;
+    if (memo != nullptr && memo->at == when) return memo->local;
+    const auto& c = n_.clocks()[clock];
+    const std::int64_t utc_day = (when >= 0 ? when : when - kMicrosPerDay + 1) / kMicrosPerDay;
+    Local out;
+    if (utc_day - 1 >= n_.first_day() && utc_day + 1 <= n_.last_day() && !c.changes[at(utc_day)] &&
+        !c.changes[at(utc_day - 1)] && !c.changes[at(utc_day + 1)]) {
+      const Instant wall = when + c.offset[at(utc_day)] * kMinute;
+      out.day = (wall >= 0 ? wall : wall - kMicrosPerDay + 1) / kMicrosPerDay;
+      out.minute = static_cast<std::uint32_t>((wall - out.day * kMicrosPerDay) / kMinute);
+    } else {
+      const auto l = c.zone.to_local(when);
+      out = {calendar::days_from_civil(l.date), l.minute};
+    }
+    if (memo != nullptr) *memo = {when, out};
+    return out;
+  }
+
   bool in_range(std::int64_t day) const { return day >= n_.first_day() && day <= n_.last_day() && day <= last_day_; }
   std::size_t at(std::int64_t day) const { return static_cast<std::size_t>(day - n_.first_day()); }
 
   void gather();
   std::int32_t distance(const Network::Site& site, const geo::Point& to) const;
-  Ready prepare(std::uint32_t site_index, Instant from, std::int32_t minutes) const;
+  Ready prepare(std::uint32_t site_index, Instant from, std::int32_t minutes);
   const Ready& ready(Candidate& c) {
     if (!c.ready_done) {
       const auto& s = n_.sites()[c.site];
@@ -441,7 +516,6 @@ void Computation::gather() {
     }
   }
   const auto needed = static_cast<std::uint16_t>(r_.lines.size());
-  std::sort(touched.begin(), touched.end());
   for (const auto site : touched) {
     if (supplied[site] != needed) continue;
     Candidate c;
@@ -459,10 +533,10 @@ std::int32_t Computation::distance(const Network::Site& site, const geo::Point& 
   constexpr double kRadians = 3.14159265358979323846 / 180.0;
   const double x = (to.longitude - site.point.longitude) * kRadians * site.cos_latitude;
   const double y = (to.latitude - site.point.latitude) * kRadians;
-  return static_cast<std::int32_t>(std::lround(geo::kEarthRadiusKm * std::sqrt(x * x + y * y)));
+  return static_cast<std::int32_t>(geo::kEarthRadiusKm * std::sqrt(x * x + y * y) + 0.5);
 }
 
-Ready Computation::prepare(std::uint32_t site_index, Instant from, std::int32_t minutes) const {
+Ready Computation::prepare(std::uint32_t site_index, Instant from, std::int32_t minutes) {
   const auto& s = n_.sites()[site_index];
   Ready ready;
   if (from > r_.at) ready.delays |= bit(Cause::awaiting_stock);
@@ -470,9 +544,9 @@ Ready Computation::prepare(std::uint32_t site_index, Instant from, std::int32_t 
     ready.failure = Cause::capacity_full;
     return ready;
   }
-  const LocalTime local = s.zone.to_local(from);
-  std::int64_t day = calendar::days_from_civil(local.date);
-  std::uint32_t minute = local.minute;
+  const Local start_at = local(s.clock, from);
+  std::int64_t day = start_at.day;
+  std::uint32_t minute = start_at.minute;
   const std::int64_t today = day;
   for (; in_range(day); ++day, minute = 0) {
     const auto& hours = s.hours[weekday_of(day)];
@@ -493,7 +567,7 @@ Ready Computation::prepare(std::uint32_t site_index, Instant from, std::int32_t 
     ready.ok = true;
     ready.day = day;
     ready.minute = start + static_cast<std::uint32_t>(minutes);
-    if (day == today) ready.order_by = s.zone.to_instant({calendar::civil_from_days(day), cutoff});
+    if (day == today) ready.order_by = instant(s.clock, day, cutoff);
     return ready;
   }
   ready.failure = (ready.delays & bit(Cause::capacity_full)) ? Cause::capacity_full
@@ -536,7 +610,6 @@ std::string describe_late(const Date& date, std::int32_t max_days, std::uint16_t
 void Computation::ship(const Network::CompiledService& svc) {
   const Service& s = *svc.service;
   const std::string& country = r_.destination.country;
-  const Date today = destination_zone_->to_local(r_.at).date;
   struct Best {
     bool found = false;
     std::int64_t delivery = 0;
@@ -550,9 +623,7 @@ void Computation::ship(const Network::CompiledService& svc) {
   bool any_band = false, any_origin = false, any_ready = false;
   Cause ready_failure = Cause::site_closed;
   std::int64_t late_best = kNever;
-  const std::int64_t max_day = s.max_days > 0
-                                   ? calendar::days_from_civil(today) + s.max_days
-                                   : last_day_;
+  const std::int64_t max_day = s.max_days > 0 ? today_ + s.max_days : last_day_;
   for (auto& c : candidates_) {
     const auto& site = n_.sites()[c.site];
     if (!site.ships) continue;
@@ -607,7 +678,8 @@ void Computation::ship(const Network::CompiledService& svc) {
       continue;
     }
     const std::int32_t km = std::max(0, c.distance_km);
-    if (!best.found || day < best.delivery || (day == best.delivery && km < best.distance)) {
+    if (!best.found || day < best.delivery ||
+        (day == best.delivery && (km < best.distance || (km == best.distance && site.id < n_.sites()[best.site].id)))) {
       best = {true, day, km, c.site, pickup, rd, delays};
     }
   }
@@ -631,18 +703,17 @@ void Computation::ship(const Network::CompiledService& svc) {
   o.service = s.id;
   o.date = calendar::civil_from_days(best.delivery);
   o.window = s.window;
-  o.earliest_at = destination_zone_->to_instant({o.date, s.window.from_minute});
+  o.earliest_at = instant(destination_clock_, best.delivery, s.window.from_minute);
   o.promised_at = s.window.to_minute > 0 && s.window.to_minute < 1440
-                      ? destination_zone_->to_instant({o.date, s.window.to_minute})
-                      : destination_zone_->to_instant({calendar::civil_from_days(best.delivery + 1), 0}) - 1;
+                      ? instant(destination_clock_, best.delivery, s.window.to_minute)
+                      : instant(destination_clock_, best.delivery + 1, 0) - 1;
   if (best.pickup == best.ready.day && best.ready.order_by != 0) {
     // Ordering later than this moves the date: the preparation cut-off, or the latest start that
     // still meets the carrier's pickup.
-    const auto local_today = calendar::civil_from_days(best.ready.day);
     const std::int64_t latest_start = static_cast<std::int64_t>(s.pickup_cutoff_minute) - site.preparation_minutes;
     Instant by = best.ready.order_by;
     if (latest_start >= 0 && latest_start < 1440) {
-      by = std::min(by, site.zone.to_instant({local_today, static_cast<unsigned>(latest_start)}));
+      by = std::min(by, instant(site.clock, best.ready.day, static_cast<std::uint32_t>(latest_start)));
     }
     o.order_by = by;
   }
@@ -676,8 +747,7 @@ void Computation::collect() {
   std::uint16_t late_delays = 0;
   bool any_nearby = false, any_late = false;
   Cause failure = Cause::site_closed;
-  const std::int64_t max_day = c.max_days > 0 ? calendar::days_from_civil(destination_zone_->to_local(r_.at).date) + c.max_days
-                                              : last_day_;
+  const std::int64_t max_day = c.max_days > 0 ? today_ + c.max_days : last_day_;
   for (auto& cand : candidates_) {
     const auto& site = n_.sites()[cand.site];
     if (!site.collects || cand.distance_km < 0 || cand.distance_km > c.max_distance_km) continue;
@@ -710,7 +780,7 @@ void Computation::collect() {
     }
     Ready shown = rd;
     shown.delays = delays;
-    choices.push_back({site.zone.to_instant({calendar::civil_from_days(day), minute}), cand.distance_km, cand.site,
+    choices.push_back({instant(site.clock, day, minute), cand.distance_km, cand.site,
                        shown, day, minute});
   }
   if (choices.empty()) {
@@ -791,7 +861,7 @@ void Computation::ship_to_store(const Network::CompiledService& svc, const Netwo
   const auto& hours = store->hours[weekday_of(day)];
   o.date = calendar::civil_from_days(day);
   o.window = {hours.open_minute, hours.close_minute};
-  o.earliest_at = store->zone.to_instant({o.date, hours.open_minute});
+  o.earliest_at = instant(store->clock, day, hours.open_minute);
   o.promised_at = o.earliest_at;
   o.collect_at = store->id;
   o.id = s.id + "@" + o.ship_from;
@@ -805,7 +875,11 @@ Result Computation::run() {
     }
     return std::move(result_);
   }
+  const auto clock = n_.clock_of(destination_zone_->name());
+  if (clock < 0) return std::move(result_);
+  destination_clock_ = static_cast<std::uint32_t>(clock);
   const auto today = calendar::days_from_civil(destination_zone_->to_local(r_.at).date);
+  today_ = today;
   last_day_ = std::min(n_.last_day(), today + config_.horizon_days);
   if (today < n_.first_day() || today >= n_.last_day()) return std::move(result_);
   // The destination's carrier calendar: its public holidays.

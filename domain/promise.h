@@ -149,8 +149,12 @@ class Network {
   struct Site;
   struct CompiledService;
   struct Mask;
+  struct Clock;
   const std::vector<Site>& sites() const { return sites_; }
   const std::vector<CompiledService>& services() const { return services_; }
+  const std::vector<Clock>& clocks() const { return clocks_; }
+  /// The clock of a time zone (sites' and destinations'), or -1.
+  std::int32_t clock_of(std::string_view zone_name) const;
   std::int64_t first_day() const { return first_day_; }
   std::int64_t last_day() const { return first_day_ + kDays - 1; }
   static constexpr std::int64_t kDays = 2 * 366 + 31;
@@ -169,6 +173,7 @@ class Network {
   std::vector<Site> sites_;
   std::vector<CompiledService> services_;
   std::vector<std::unique_ptr<Mask>> masks_;
+  std::vector<Clock> clocks_;
   std::vector<std::pair<std::string, std::int32_t>> index_;  // sorted by id
 };
 

@@ -1,7 +1,7 @@
 // Load generator for Ordo's HTTP API (benchmarks, not tests): HTTP/1.1 keep-alive, one request in
 // flight per connection (no pipelining), loopback addresses only.
 //
-//   http_load --port P --token T --phases RATE:SECONDS[,RATE:SECONDS...] [--mode sellable|orders]
+//   http_load --port P --token T --phases RATE:SECONDS[,RATE:SECONDS...] [--mode sellable|orders|promises]
 //             [--connections 64] [--threads 1] [--skus 2000] [--channel web] [--run-id ID]
 //             [--name NAME] [--latency-slo-ms 10] [--timeout-ms 10000] [--backlog-max 100000]
 //             [--seed 1] [--host 127.0.0.1] [--timeline]
@@ -110,9 +110,32 @@ class Requests {
                 R"("postcode":"75002","city":"Paris","country":"FR"},)"
                 R"("lines":[{"line":1,"sku":"SKU-)";
     body_end_ = R"(","quantity":1,"unit_price_minor":1999}]})";
+    promise_head_ = "POST /v1/promises HTTP/1.1\r\n" + common + "\r\nContent-Type: application/json\r\nContent-Length: ";
+    skus_ = o.skus;
+  }
+
+  // A checkout's 3-line cart to one of a few real postcodes.
+  void promise(std::size_t sku, std::string& request, std::string& body) const {
+    static constexpr const char* kPostcodes[] = {"75011", "69002", "13001", "33000", "31000", "59000", "67000", "44000"};
+    body.assign(R"({"channel":"web","destination":{"country":"FR","postcode":")");
+    body.append(kPostcodes[sku % std::size(kPostcodes)]);
+    body.append(R"("},"lines":[)");
+    for (std::size_t i = 0; i < 3; ++i) {
+      body.append(i == 0 ? R"({"sku":"SKU-)" : R"(,{"sku":"SKU-)");
+      append_number(body, (sku + i * 7) % std::max<std::size_t>(skus_, 1), 5);
+      body.append(R"(","quantity":1})");
+    }
+    body.append("]}");
+    request.assign(promise_head_);
+    append_number(request, body.size());
+    request.append("\r\n\r\n").append(body);
   }
 
   void build(std::uint64_t number, std::size_t sku, std::string& request, std::string& body) const {
+    if (mode_ == Mode::promises) {
+      promise(sku, request, body);
+      return;
+    }
     if (mode_ == Mode::sellable) {
       request.assign(get_head_);
       append_number(request, sku, 5);
@@ -139,6 +162,8 @@ class Requests {
   Mode mode_;
   std::string get_head_, get_tail_, post_head_;
   std::string body_order_, body_customer_, body_email_, body_sku_, body_end_;
+  std::string promise_head_;
+  std::size_t skus_ = 1;
 };
 
 std::uint64_t us_between(Clock::time_point from, Clock::time_point to) {

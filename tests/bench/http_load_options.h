@@ -29,7 +29,7 @@ constexpr double kSecondsMax = 3600, kRateMax = 10'000'000;
 
 constexpr const char* kUsage =
     "usage: http_load --port P --token T --phases RATE:SECONDS[,RATE:SECONDS...]\n"
-    "         [--mode sellable|orders] [--connections 64] [--threads 1] [--skus 2000]\n"
+    "         [--mode sellable|orders|promises] [--connections 64] [--threads 1] [--skus 2000]\n"
     "         [--channel web] [--run-id ID] [--name NAME] [--latency-slo-ms 10]\n"
     "         [--timeout-ms 10000] [--backlog-max 100000] [--seed 1] [--host 127.0.0.1]\n"
     "         [--closed (then --phases SECONDS)] [--timeline]\n";
@@ -38,7 +38,7 @@ struct UsageError : std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
-enum class Mode { sellable, orders };
+enum class Mode { sellable, orders, promises };
 
 struct PhaseSpec {
   double rate = 0;  // requests per second; 0 in closed loop
@@ -145,9 +145,9 @@ inline Options parse_options(int argc, char** argv) {
     if (arg == "--host") o.host = v;
     if (arg == "--port") o.port = parse_number<std::uint16_t>(v, arg, 1, 65535);
     if (arg == "--token") o.token = v;
-    if (arg == "--mode" && v != "sellable" && v != "orders")
-      throw UsageError("--mode: sellable or orders");
-    if (arg == "--mode") o.mode = v == "orders" ? Mode::orders : Mode::sellable;
+    if (arg == "--mode" && v != "sellable" && v != "orders" && v != "promises")
+      throw UsageError("--mode: sellable, orders or promises");
+    if (arg == "--mode") o.mode = v == "orders" ? Mode::orders : v == "promises" ? Mode::promises : Mode::sellable;
     if (arg == "--connections")
       o.connections = parse_number<std::size_t>(v, arg, 1, kConnectionsMax);
     if (arg == "--threads") o.threads = parse_number<std::size_t>(v, arg, 1, kThreadsMax);
