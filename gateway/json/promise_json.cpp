@@ -301,4 +301,99 @@ json to_json(const prom::Result& result, const std::string& currency) {
   return out;
 }
 
+namespace {
+
+void quoted(std::string& out, std::string_view text) {
+  out.push_back('"');
+  for (const char c : text) {
+    const auto u = static_cast<unsigned char>(c);
+    if (c == '"' || c == '\\') {
+      out.push_back('\\');
+      out.push_back(c);
+    } else if (u < 0x20) {
+      char escaped[8];
+      std::snprintf(escaped, sizeof escaped, "\\u%04x", u);
+      out.append(escaped);
+    } else {
+      out.push_back(c);
+    }
+  }
+  out.push_back('"');
+}
+
+void field(std::string& out, std::string_view key, std::string_view text) {
+  out.push_back('"');
+  out.append(key);
+  out.append("\":");
+  quoted(out, text);
+  out.push_back(',');
+}
+
+void field(std::string& out, std::string_view key, std::int64_t value) {
+  out.push_back('"');
+  out.append(key);
+  out.append("\":");
+  out.append(std::to_string(value));
+  out.push_back(',');
+}
+
+}  // namespace
+
+void append_json(std::string& out, const prom::Result& result, const std::string& currency) {
+  // Keys in the order nlohmann's sorted objects give, so both writers answer the same bytes.
+  out.append("{");
+  if (!result.infeasible.empty()) {
+    out.append("\"infeasible\":[");
+    for (std::size_t i = 0; i < result.infeasible.size(); ++i) {
+      const auto& x = result.infeasible[i];
+      out.append(i == 0 ? "{" : ",{");
+      if (!x.carrier.empty()) field(out, "carrier", x.carrier);
+      field(out, "detail", x.detail);
+      field(out, "method", method_name(x.method));
+      field(out, "reason", prom::to_string(x.cause));
+      field(out, "service", x.service);
+      out.back() = '}';
+    }
+    out.append("],");
+  }
+  out.append("\"options\":[");
+  for (std::size_t i = 0; i < result.options.size(); ++i) {
+    const auto& o = result.options[i];
+    out.append(i == 0 ? "{" : ",{");
+    field(out, "carbon_g", o.carbon_g);
+    if (!o.carrier.empty()) field(out, "carrier", o.carrier);
+    if (!o.collect_at.empty()) field(out, "collect_at", o.collect_at);
+    field(out, "date", domain::calendar::to_string(o.date));
+    out.append("\"delays\":[");
+    for (std::size_t d = 0; d < o.delays.size(); ++d) {
+      if (d > 0) out.push_back(',');
+      quoted(out, prom::to_string(o.delays[d]));
+    }
+    out.append("],");
+    field(out, "distance_km", o.distance_km);
+    field(out, "earliest_at_us", o.earliest_at);
+    field(out, "id", o.id);
+    field(out, "method", method_name(o.method));
+    if (o.order_by != 0) field(out, "order_by_us", o.order_by);
+    out.append("\"price\":{");
+    field(out, "currency", currency);
+    field(out, "minor", o.price_minor);
+    out.back() = '}';
+    out.push_back(',');
+    field(out, "promised_at_us", o.promised_at);
+    field(out, "service", o.service);
+    field(out, "ship_date", domain::calendar::to_string(o.ship_date));
+    field(out, "ship_from", o.ship_from);
+    if (o.window.from_minute != 0 || (o.window.to_minute != 0 && o.window.to_minute < 1440)) {
+      out.append("\"window\":{");
+      field(out, "from", clock_text(o.window.from_minute));
+      field(out, "to", clock_text(o.window.to_minute));
+      out.back() = '}';
+      out.push_back(',');
+    }
+    out.back() = '}';
+  }
+  out.append("]");
+}
+
 }  // namespace ordo::json

@@ -45,6 +45,9 @@ nlohmann::json to_json(const domain::promise::Config& config);
 
 /// The options (and infeasible ones) of a promise as the API answers them.
 nlohmann::json to_json(const domain::promise::Result& result, const std::string& currency);
+/// The same document written straight into `out` without its closing brace, so that the caller
+/// can add fields (every call site is on the checkout's hot path: no intermediate tree).
+void append_json(std::string& out, const domain::promise::Result& result, const std::string& currency);
 
 /// A checkout's promise request:
 ///   { "channel": "web", "destination": { "country": "FR", "postcode": "75011" },

@@ -122,7 +122,7 @@ class Requests {
     body.append(R"("},"lines":[)");
     for (std::size_t i = 0; i < 3; ++i) {
       body.append(i == 0 ? R"({"sku":"SKU-)" : R"(,{"sku":"SKU-)");
-      append_number(body, (sku + i * 7) % std::max<std::size_t>(skus_, 1), 5);
+      append_number(body, 1 + (sku - 1 + i * 7) % std::max<std::size_t>(skus_, 1), 5);
       body.append(R"(","quantity":1})");
     }
     body.append("]}");
