@@ -333,7 +333,14 @@ Plan plan(const Rules& rules, const Request& request, const std::vector<SiteFact
 
   const bool may_split = s->split == SplitPolicy::minimize_shipments ||
                          (s->split == SplitPolicy::above_value && request.order_value_minor >= s->split_min_value_minor);
-  const bool rounds_left = s->mode == AllocationMode::competitive &&
+  // A promised site that can serve the whole order takes it directly: the promise's date was
+  // computed from its stock, calendar and capacity, and a competing store could not keep it.
+  const bool promised = !candidates.empty() && keeps(candidates.front());
+  if (promised) {
+    for (const auto& line : request.lines) out.allocations.push_back({line.line, candidates.front().site->site_id});
+    out.kind = Plan::Kind::direct;
+  }
+  const bool rounds_left = !promised && s->mode == AllocationMode::competitive &&
                            request.round <= static_cast<std::uint32_t>(s->max_rounds);
   if (rounds_left) {
     for (const auto& c : candidates) {

@@ -135,7 +135,8 @@ struct Request {
   std::set<std::string> tried;  // sites already offered, declined, expired or released
   std::uint32_t round = 1;      // the round a competitive plan would open
   Instant at = 0;
-  std::string promised_site;    // the site of the delivery promise chosen at checkout, if any
+  std::string promised_site;    // the site of the delivery promise chosen at checkout, if any:
+                                // allocated directly when it passes the filters and has every line
 };
 
 /// Sums the lines per SKU, in order of first appearance.

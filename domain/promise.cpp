@@ -917,9 +917,12 @@ Result Computation::run() {
 
   for (const auto& svc : n_.services()) {
     const Service& s = *svc.service;
-    if (!contains(s.channels, r_.channel) || !contains(s.countries, r_.destination.country)) {
-      refuse(&s, s.method, Cause::not_served,
-             "not offered to channel '" + r_.channel + "' in " + r_.destination.country);
+    if (!contains(s.channels, r_.channel)) {
+      refuse(&s, s.method, Cause::not_served, "not offered to channel '" + r_.channel + "'");
+      continue;
+    }
+    if (!contains(s.countries, r_.destination.country)) {
+      refuse(&s, s.method, Cause::not_served, "does not deliver to " + r_.destination.country);
       continue;
     }
     if (s.max_weight_g > 0 && r_.weight_g > s.max_weight_g) {

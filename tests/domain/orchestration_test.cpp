@@ -184,6 +184,23 @@ TEST(Sourcing, ACompetitiveStrategyOffersTheBestStoresAndNotTheWarehouses) {
   EXPECT_EQ(verdict(plan, "LYON")->verdict, "candidate");
 }
 
+TEST(Sourcing, AnOrderPlacedWithAPromiseGoesToThePromisedSiteWhenItHasEveryLine) {
+  World w;
+  auto s = nearest(AllocationMode::competitive);
+  auto r = request({{1, "A", 1, 1000}, {2, "B", 1, 1000}});
+  r.promised_site = "LYON";
+  // Competitive for stores, but the promise was computed from Lyon's stock and calendar.
+  auto plan = orchestration::plan(rules_of(s), r, w.sites({{"LYON", {5, 5}}, {"LILLE", {5, 5}}, {"PARIS", {5, 5}}}));
+  ASSERT_EQ(plan.kind, Plan::Kind::direct);
+  EXPECT_EQ(plan.allocations, (std::vector<order::Allocation>{{1, "LYON"}, {2, "LYON"}}));
+  EXPECT_EQ(verdict(plan, "LYON")->rank, 1);
+  EXPECT_NE(verdict(plan, "LYON")->reason.find("keeps the delivery promise"), std::string::npos);
+  // Lyon lost a line's stock since: the strategy decides as without a promise.
+  plan = orchestration::plan(rules_of(s), r, w.sites({{"LYON", {5, 0}}, {"LILLE", {5, 5}}, {"PARIS", {5, 5}}}));
+  ASSERT_EQ(plan.kind, Plan::Kind::round);
+  EXPECT_EQ(plan.offered.front(), "PARIS");
+}
+
 TEST(Sourcing, TheNextRoundWidensPastTheStoresTriedThenFallsBackToAWarehouse) {
   World w;
   auto s = nearest(AllocationMode::competitive);
