@@ -107,7 +107,7 @@ void EngineState::track_order(const std::string& order_id, std::optional<domain:
       // the order, in its own calendar.
       const auto day = site == promise.site_id && promise.preparation_day != 0 ? promise.preparation_day
                                                                               : local_day(site, decided);
-      ++site_day_load_[site + ":" + std::to_string(day)];
+      ++site_day_load_[site][day];
     }
     if (after.sourcing_lines().empty()) decision_time_.erase(order_id);
   }
@@ -146,8 +146,10 @@ std::int64_t EngineState::local_day(std::string_view site_id, domain::Instant at
 }
 
 std::int64_t EngineState::preparations(std::string_view site_id, std::int64_t day) const {
-  auto it = site_day_load_.find(std::string(site_id) + ":" + std::to_string(day));
-  return it == site_day_load_.end() ? 0 : it->second;
+  const auto site = site_day_load_.find(site_id);
+  if (site == site_day_load_.end()) return 0;
+  const auto it = site->second.find(day);
+  return it == site->second.end() ? 0 : it->second;
 }
 
 std::uint64_t EngineState::version(const std::string& stream) const {

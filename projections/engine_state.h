@@ -6,6 +6,7 @@
 // names cannot be ambiguous.
 #pragma once
 
+#include <map>
 #include <optional>
 #include <set>
 #include <string>
@@ -95,7 +96,13 @@ class EngineState {
   std::unordered_map<std::string, domain::order::State> orders_;
   std::unordered_map<std::string, domain::configuration::State> configurations_;
   domain::InventoryViews inventory_views_;
-  std::unordered_map<std::string, std::int64_t> site_day_load_;  // "<site>:<day>" -> orders
+  // Orders per site and local day; looked up without building a key (promises ask it per site
+  // and day on every call).
+  struct TextHash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view text) const { return std::hash<std::string_view>()(text); }
+  };
+  std::unordered_map<std::string, std::map<std::int64_t, std::int64_t>, TextHash, std::equal_to<>> site_day_load_;
   std::unordered_map<std::string, domain::Instant> decision_time_;  // by order, while allocating
   std::set<std::pair<domain::Instant, std::string>> deadlines_;
   void track_order(const std::string& order_id, std::optional<domain::Instant> deadline_before,
