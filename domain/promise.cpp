@@ -165,6 +165,13 @@ std::vector<ConfigError> validate(const Config& config) {
     if (s.carbon_g_per_parcel < 0) errors.push_back({at + "/carbon_g_per_parcel", "must not be negative"});
     check_dates(errors, at + "/closed_dates", s.closed_dates);
     if (s.max_days < 0 || s.max_days > 366) errors.push_back({at + "/max_days", "must be 0..366"});
+    for (std::size_t p = 0; p < s.site_pickups.size(); ++p) {
+      const auto& sp = s.site_pickups[p];
+      const std::string pt = at + "/site_pickups/" + std::to_string(p);
+      validate_site_selector(sp.sites, pt + "/sites", errors);
+      if ((sp.days & 0x7f) == 0 || sp.days > 0x7f) errors.push_back({pt + "/days", "must name at least one weekday"});
+      check_minute(errors, pt + "/cutoff", sp.cutoff_minute, 1440);
+    }
   }
   for (std::size_t i = 0; i < config.preparation.size(); ++i) {
     const auto& p = config.preparation[i];
@@ -233,6 +240,7 @@ struct Network::Site {
 struct Network::CompiledService {
   const Service* service = nullptr;
   const Mask* closed = nullptr;  // the carrier's own closed dates
+  std::vector<std::pair<Weekdays, std::uint16_t>> pickup;  // per site: days and cut-off
 };
 
 Network::~Network() = default;
@@ -335,7 +343,19 @@ std::shared_ptr<const Network> Network::compile(const Config& config, std::span<
   for (const auto& service : n->config_.services) {
     std::vector<std::uint8_t> closed(static_cast<std::size_t>(kDays), 0);
     mark(closed, service.closed_dates);
-    n->services_.push_back({&service, intern(std::move(closed))});
+    std::vector<std::pair<Weekdays, std::uint16_t>> pickup;
+    pickup.reserve(n->sites_.size());
+    for (const auto& site : n->sites_) {
+      std::pair<Weekdays, std::uint16_t> rule{service.pickup_days, service.pickup_cutoff_minute};
+      for (const auto& p : service.site_pickups) {
+        if (matches(p.sites, site.id, *site.profile)) {
+          rule = {p.days, p.cutoff_minute};
+          break;
+        }
+      }
+      pickup.push_back(rule);
+    }
+    n->services_.push_back({&service, intern(std::move(closed)), std::move(pickup)});
   }
   return n;
 }
@@ -647,13 +667,14 @@ void Computation::ship(const Network::CompiledService& svc) {
     any_ready = true;
     std::uint16_t delays = rd.delays;
     // The carrier's pickup: the first pickup day from the ready day, before the cut-off that day.
+    const auto [pickup_days, pickup_cutoff] = svc.pickup[c.site];
     std::int64_t pickup = rd.day;
     for (; in_range(pickup); ++pickup) {
-      const bool open = has_day(s.pickup_days, pickup) && !site.closed->closed[at(pickup)] &&
+      const bool open = has_day(pickup_days, pickup) && !site.closed->closed[at(pickup)] &&
                         !svc.closed->closed[at(pickup)];
-      if (open && (pickup > rd.day || rd.minute <= s.pickup_cutoff_minute)) break;
+      if (open && (pickup > rd.day || rd.minute <= pickup_cutoff)) break;
       if (open) delays |= bit(Cause::past_cutoff);
-      else if (has_day(s.pickup_days, pickup)) delays |= bit(Cause::carrier_closed);
+      else if (has_day(pickup_days, pickup)) delays |= bit(Cause::carrier_closed);
     }
     if (!in_range(pickup)) continue;
     // Transit in delivery days; a 0-day band delivers the day of the pickup.
@@ -710,7 +731,7 @@ void Computation::ship(const Network::CompiledService& svc) {
   if (best.pickup == best.ready.day && best.ready.order_by != 0) {
     // Ordering later than this moves the date: the preparation cut-off, or the latest start that
     // still meets the carrier's pickup.
-    const std::int64_t latest_start = static_cast<std::int64_t>(s.pickup_cutoff_minute) - site.preparation_minutes;
+    const std::int64_t latest_start = static_cast<std::int64_t>(svc.pickup[best.site].second) - site.preparation_minutes;
     Instant by = best.ready.order_by;
     if (latest_start >= 0 && latest_start < 1440) {
       by = std::min(by, instant(site.clock, best.ready.day, static_cast<std::uint32_t>(latest_start)));

@@ -60,6 +60,15 @@ struct Window {
   friend bool operator==(const Window&, const Window&) = default;
 };
 
+/// A carrier's own round at some sites: its pickup days and cut-off there (e.g. the van passes
+/// the stores at 15:00 on weekdays, the warehouses at 19:00 Monday to Saturday).
+struct SitePickup {
+  SiteSelector sites;
+  Weekdays days = kMondayToFriday;
+  std::uint16_t cutoff_minute = 17 * 60;  // site local time
+  friend bool operator==(const SitePickup&, const SitePickup&) = default;
+};
+
 /// One carrier service, e.g. Colissimo home delivery, Chronopost before 13:00, a relay network.
 struct Service {
   std::string id;       // unique, e.g. "colissimo-home"
@@ -82,6 +91,8 @@ struct Service {
   std::int32_t carbon_g_per_parcel = 0;    // last mile and handling
   std::vector<calendar::Date> closed_dates;  // the carrier's own closures (strike, inventory)
   std::int32_t max_days = 0;  // offered only if delivered within this many days; 0: horizon
+  std::vector<SitePickup> site_pickups;  // the first matching a site replaces pickup_days and
+                                         // pickup_cutoff_minute there
   friend bool operator==(const Service&, const Service&) = default;
 };
 

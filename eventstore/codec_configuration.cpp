@@ -201,12 +201,17 @@ flatbuffers::Offset<fb::PromiseConfig> promise_offset(Builder& b, const prom::Co
   for (const auto& s : c.services) {
     std::vector<flatbuffers::Offset<fb::TransitBand>> bands;
     for (const auto& t : s.transit) bands.push_back(fb::CreateTransitBand(b, b.CreateString(t.zone), t.max_km, t.days));
+    std::vector<flatbuffers::Offset<fb::SitePickup>> pickups;
+    for (const auto& p : s.site_pickups) {
+      pickups.push_back(fb::CreateSitePickup(b, selector_offset(b, p.sites), p.days, p.cutoff_minute));
+    }
     services.push_back(fb::CreateCarrierService(
         b, b.CreateString(s.id), b.CreateString(s.carrier), static_cast<std::uint8_t>(s.method),
         strings(b, s.channels), strings(b, s.countries), strings(b, s.origin_countries), b.CreateVector(bands),
         s.pickup_days, s.pickup_cutoff_minute, s.delivery_days, s.window.from_minute, s.window.to_minute,
         s.max_weight_g, s.max_volume_cm3, s.price_minor, s.price_per_kg_minor, s.free_above_minor,
-        s.carbon_g_per_tonne_km, s.carbon_g_per_parcel, b.CreateVector(days_of(s.closed_dates)), s.max_days));
+        s.carbon_g_per_tonne_km, s.carbon_g_per_parcel, b.CreateVector(days_of(s.closed_dates)), s.max_days,
+        b.CreateVector(pickups)));
   }
   std::vector<flatbuffers::Offset<fb::SitePreparation>> preparation;
   for (const auto& p : c.preparation) {
@@ -254,6 +259,11 @@ prom::Config promise_of(const fb::PromiseConfig* c) {
       svc.carbon_g_per_parcel = s->carbon_g_per_parcel();
       svc.closed_dates = dates_of(s->closed_days());
       svc.max_days = s->max_days();
+      if (s->site_pickups() != nullptr) {
+        for (const auto* p : *s->site_pickups()) {
+          svc.site_pickups.push_back({selector_of(p->sites()), p->days(), p->cutoff_minute()});
+        }
+      }
       out.services.push_back(std::move(svc));
     }
   }

@@ -18,11 +18,12 @@ constexpr std::array<std::string_view, 7> kRootFields = {"zones", "services", "p
 constexpr std::array<std::string_view, 4> kZoneFields = {"name", "country", "postcode_prefixes", "regions"};
 constexpr std::array<std::string_view, 3> kBandFields = {"zone", "max_km", "days"};
 constexpr std::array<std::string_view, 2> kWindowFields = {"from", "to"};
-constexpr std::array<std::string_view, 21> kServiceFields = {
+constexpr std::array<std::string_view, 22> kServiceFields = {
     "id", "carrier", "method", "channels", "countries", "origin_countries", "transit", "pickup_days",
     "pickup_cutoff", "delivery_days", "window", "max_weight_g", "max_volume_cm3", "price_minor",
     "price_per_kg_minor", "free_above_minor", "carbon_g_per_tonne_km", "carbon_g_per_parcel",
-    "closed_dates", "max_days", "description"};
+    "closed_dates", "max_days", "site_pickups", "description"};
+constexpr std::array<std::string_view, 3> kSitePickupFields = {"sites", "days", "cutoff"};
 constexpr std::array<std::string_view, 6> kPreparationFields = {
     "name", "sites", "preparation_minutes", "cutoff", "daily_capacity", "closed_dates"};
 constexpr std::array<std::string_view, 7> kCollectFields = {
@@ -119,8 +120,15 @@ class Parser : public DocumentReader {
     scalar(value, pointer, "carbon_g_per_parcel", out.carbon_g_per_parcel, false, &Parser::integer<std::int32_t>);
     array(value, pointer, "closed_dates", out.closed_dates, &Parser::date);
     scalar(value, pointer, "max_days", out.max_days, false, &Parser::integer<std::int32_t>);
+    array(value, pointer, "site_pickups", out.site_pickups, &Parser::site_pickup);
     std::string description;
     scalar(value, pointer, "description", description, false, &Parser::text);
+  }
+  void site_pickup(const json& value, const std::string& pointer, prom::SitePickup& out) {
+    if (!object(value, pointer, kSitePickupFields)) return;
+    scalar(value, pointer, "sites", out.sites, false, &Parser::selector);
+    weekdays(value, pointer, "days", out.days);
+    scalar(value, pointer, "cutoff", out.cutoff_minute, false, &Parser::clock);
   }
   void preparation(const json& value, const std::string& pointer, prom::SitePreparation& out) {
     if (!object(value, pointer, kPreparationFields)) return;
@@ -251,6 +259,11 @@ json to_json(const prom::Config& c) {
                     {"carbon_g_per_parcel", s.carbon_g_per_parcel}, {"closed_dates", dates_json(s.closed_dates)},
                     {"max_days", s.max_days}};
     service["window"] = {{"from", clock_text(s.window.from_minute)}, {"to", clock_text(s.window.to_minute)}};
+    json pickups = json::array();
+    for (const auto& p : s.site_pickups) {
+      pickups.push_back({{"sites", selector_json(p.sites)}, {"days", weekdays_json(p.days)}, {"cutoff", clock_text(p.cutoff_minute)}});
+    }
+    service["site_pickups"] = std::move(pickups);
     services.push_back(std::move(service));
   }
   json preparation = json::array();

@@ -227,6 +227,27 @@ TEST(Promise, TheCarriersPickupCutOffBindsWhenPreparationEndsLate) {
   EXPECT_EQ(find(early, "home")->order_by, paris_time({2026, 11, 24}, 13, 0));  // 15:00 less 2 h
 }
 
+TEST(Promise, ACarriersRoundAtSomeSitesHasItsOwnPickupDaysAndCutOff) {
+  World w;
+  w.stock = {{"ST-LYON", 5}};
+  // The van passes the stores at 11:00, Monday, Wednesday and Friday.
+  w.config.services[0].site_pickups = {{{{}, {SiteType::store}, {}, {}}, 0b0010101, 11 * 60}};
+  const Destination lyon{"FR", "69002", "69", geo::Point{45.7485, 4.8270}};
+  // Wednesday 08:00: prepared from opening (09:00) to 11:00, just in time for the van.
+  const auto early = w.promise(paris_time({2026, 11, 25}, 8, 0), lyon);
+  ASSERT_NE(find(early, "home"), nullptr);
+  EXPECT_EQ(find(early, "home")->ship_date, (Date{2026, 11, 25}));
+  EXPECT_EQ(find(early, "home")->order_by, paris_time({2026, 11, 25}, 9, 0));  // 11:00 less 2 h
+  // Wednesday 10:00: ready at 12:00, the van has gone; Thursday is not one of its days: Friday.
+  const auto late = w.promise(paris_time({2026, 11, 25}, 10, 0), lyon);
+  ASSERT_NE(find(late, "home"), nullptr);
+  EXPECT_EQ(find(late, "home")->ship_date, (Date{2026, 11, 27}));
+  EXPECT_TRUE(delayed_by(*find(late, "home"), Cause::past_cutoff));
+  EXPECT_FALSE(validate(w.config).size() > 0);
+  w.config.services[0].site_pickups[0].days = 0;
+  EXPECT_EQ(validate(w.config).at(0).pointer, "/services/0/site_pickups/0/days");
+}
+
 // --- Weekends --------------------------------------------------------------------------------
 
 TEST(Promise, FridayEveningSaturdayAndSundayOrdersLeaveOnMonday) {
