@@ -391,8 +391,9 @@ namespace {
 
 struct Ready {
   bool ok = false;
-  std::int64_t day = 0;      // the preparing site's local day
-  std::uint32_t minute = 0;  // ready at, minutes after that day's midnight (may pass 1440)
+  std::int64_t prep_day = 0;  // the preparing site's local day the preparation starts (and takes capacity)
+  std::int64_t day = 0;       // the local day it is ready: later when preparation outlasts opening hours
+  std::uint32_t minute = 0;   // ready at, minutes after that day's midnight, within opening hours
   Instant order_by = 0;      // today's preparation cut-off when the day depends on it
   std::uint16_t delays = 0;
   Cause failure = Cause::site_closed;
@@ -494,11 +495,18 @@ class Computation {
   }
   std::int64_t price(const Service& s) const {
     if (s.free_above_minor > 0 && r_.value_minor >= s.free_above_minor) return 0;
-    return s.price_minor + s.price_per_kg_minor * ((r_.weight_g + 999) / 1000);
+    const std::int64_t kg = r_.weight_g / 1000 + (r_.weight_g % 1000 != 0 ? 1 : 0);
+    std::int64_t per_kg = 0, total = 0;
+    if (__builtin_mul_overflow(s.price_per_kg_minor, kg, &per_kg) ||
+        __builtin_add_overflow(s.price_minor, per_kg, &total)) {
+      return std::numeric_limits<std::int64_t>::max();
+    }
+    return total;
   }
   std::int64_t carbon(const Service& s, std::int32_t km) const {
     const double tonne_km = static_cast<double>(r_.weight_g) / 1e6 * std::max(0, km);
-    return s.carbon_g_per_parcel + static_cast<std::int64_t>(std::llround(tonne_km * s.carbon_g_per_tonne_km));
+    const double grams = std::min(1e15, tonne_km * s.carbon_g_per_tonne_km);  // an absurd cart stays a number
+    return s.carbon_g_per_parcel + static_cast<std::int64_t>(std::llround(grams));
   }
 };
 
@@ -522,6 +530,7 @@ void Computation::gather() {
         std::int64_t units = std::max<std::int64_t>(0, s.now);
         when = kNever;
         for (const auto& [expected, quantity] : receipts) {
+          if (expected < r_.at) continue;  // overdue: not counted until it is received
           units += quantity;
           if (units >= line.quantity) {
             when = std::max(expected, r_.at);
@@ -584,10 +593,25 @@ Ready Computation::prepare(std::uint32_t site_index, Instant from, std::int32_t 
       ready.delays |= bit(Cause::capacity_full);
       continue;
     }
-    ready.ok = true;
-    ready.day = day;
-    ready.minute = start + static_cast<std::uint32_t>(minutes);
+    ready.prep_day = day;
     if (day == today) ready.order_by = instant(s.clock, day, cutoff);
+    // Preparation takes working minutes: what does not fit before closing goes on at the next
+    // opening.
+    std::uint32_t left = static_cast<std::uint32_t>(std::max(0, minutes));
+    std::uint32_t at_minute = start;
+    for (std::int64_t d = day; in_range(d); ++d, at_minute = 0) {
+      const auto& h = s.hours[weekday_of(d)];
+      if (s.closed->closed[at(d)] || h.open_minute >= h.close_minute) continue;
+      at_minute = std::max<std::uint32_t>(at_minute, h.open_minute);
+      if (at_minute + left <= h.close_minute) {
+        ready.ok = true;
+        ready.day = d;
+        ready.minute = at_minute + left;
+        return ready;
+      }
+      if (at_minute < h.close_minute) left -= h.close_minute - at_minute;
+    }
+    ready.failure = Cause::site_closed;
     return ready;
   }
   ready.failure = (ready.delays & bit(Cause::capacity_full)) ? Cause::capacity_full
@@ -670,8 +694,9 @@ void Computation::ship(const Network::CompiledService& svc) {
     const auto [pickup_days, pickup_cutoff] = svc.pickup[c.site];
     std::int64_t pickup = rd.day;
     for (; in_range(pickup); ++pickup) {
+      const auto& hours = site.hours[weekday_of(pickup)];
       const bool open = has_day(pickup_days, pickup) && !site.closed->closed[at(pickup)] &&
-                        !svc.closed->closed[at(pickup)];
+                        hours.open_minute < hours.close_minute && !svc.closed->closed[at(pickup)];
       if (open && (pickup > rd.day || rd.minute <= pickup_cutoff)) break;
       if (open) delays |= bit(Cause::past_cutoff);
       else if (has_day(pickup_days, pickup)) delays |= bit(Cause::carrier_closed);
@@ -698,7 +723,8 @@ void Computation::ship(const Network::CompiledService& svc) {
       }
       continue;
     }
-    const std::int32_t km = std::max(0, c.distance_km);
+    // Unknown distances rank last among sites delivering the same day.
+    const std::int32_t km = c.distance_km < 0 ? std::numeric_limits<std::int32_t>::max() : c.distance_km;
     if (!best.found || day < best.delivery ||
         (day == best.delivery && (km < best.distance || (km == best.distance && site.id < n_.sites()[best.site].id)))) {
       best = {true, day, km, c.site, pickup, rd, delays};
@@ -728,7 +754,7 @@ void Computation::ship(const Network::CompiledService& svc) {
   o.promised_at = s.window.to_minute > 0 && s.window.to_minute < 1440
                       ? instant(destination_clock_, best.delivery, s.window.to_minute)
                       : instant(destination_clock_, best.delivery + 1, 0) - 1;
-  if (best.pickup == best.ready.day && best.ready.order_by != 0) {
+  if (best.pickup == best.ready.day && best.ready.prep_day == best.ready.day && best.ready.order_by != 0) {
     // Ordering later than this moves the date: the preparation cut-off, or the latest start that
     // still meets the carrier's pickup.
     const std::int64_t latest_start = static_cast<std::int64_t>(svc.pickup[best.site].second) - site.preparation_minutes;
@@ -740,10 +766,11 @@ void Computation::ship(const Network::CompiledService& svc) {
   }
   o.ship_from = site.id;
   o.ship_date = calendar::civil_from_days(best.pickup);
-  o.local_prep_day = best.ready.day;
+  o.local_prep_day = best.ready.prep_day;
+  const std::int32_t km = best.distance == std::numeric_limits<std::int32_t>::max() ? 0 : best.distance;
   o.price_minor = price(s);
-  o.carbon_g = carbon(s, best.distance);
-  o.distance_km = best.distance;
+  o.carbon_g = carbon(s, km);
+  o.distance_km = km;
   o.delays = causes_of(best.delays);
   result_.options.push_back(std::move(o));
 }
@@ -836,7 +863,7 @@ void Computation::collect() {
     o.ship_from = site.id;
     o.collect_at = site.id;
     o.ship_date = o.date;
-    o.local_prep_day = ch.ready.day;
+    o.local_prep_day = ch.ready.prep_day;
     o.price_minor = c.price_minor;
     o.carbon_g = 0;
     o.distance_km = ch.km;
@@ -867,7 +894,8 @@ void Computation::ship_to_store(const Network::CompiledService& svc, const Netwo
   for (std::size_t i = 0; i < candidates_.size(); ++i) candidates_[i].distance_km = saved[i];
   if (result_.options.size() == before) return;
   Option& o = result_.options.back();
-  // Collected from the store's next opening on or after the delivery day.
+  // The parcel reaches the store during its delivery day: collectable by the store's closing on
+  // the first day it opens from then.
   std::int64_t day = calendar::days_from_civil(o.date);
   while (in_range(day)) {
     const auto& hours = store->hours[weekday_of(day)];
@@ -879,11 +907,18 @@ void Computation::ship_to_store(const Network::CompiledService& svc, const Netwo
     refuse(&s, s.method, Cause::site_closed, "the store " + store->id + " does not open within the horizon");
     return;
   }
+  const std::int64_t max_day = s.max_days > 0 ? today_ + s.max_days : last_day_;
+  if (day > max_day) {
+    result_.options.pop_back();
+    refuse(&s, s.method, Cause::too_late,
+           "collectable at " + store->id + " only on " + calendar::to_string(calendar::civil_from_days(day)));
+    return;
+  }
   const auto& hours = store->hours[weekday_of(day)];
   o.date = calendar::civil_from_days(day);
   o.window = {hours.open_minute, hours.close_minute};
   o.earliest_at = instant(store->clock, day, hours.open_minute);
-  o.promised_at = o.earliest_at;
+  o.promised_at = instant(store->clock, day, hours.close_minute);
   o.collect_at = store->id;
   o.id = s.id + "@" + o.ship_from;
 }

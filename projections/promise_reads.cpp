@@ -97,9 +97,16 @@ Result<PromiseAnswer> PromiseReads::compute(const EngineState& state, const Prom
     if (line.quantity < 1) return fail(ErrorCode::invalid_argument, "quantity of " + line.sku + " must be at least 1");
     const auto* item = state.item(line.sku);
     if (item == nullptr) return fail(ErrorCode::not_found, "unknown SKU '" + line.sku.substr(0, 64) + "'");
-    request.weight_g += item->item.weight_g * line.quantity;
-    request.volume_cm3 += item->item.volume_cm3 * line.quantity;
-    request.value_minor += item->item.price.minor * line.quantity;
+    // Saturating: a catalog weight times 10,000 units must not wrap round to a light cart.
+    const auto add = [&](std::int64_t& total, std::int64_t each) {
+      std::int64_t product = 0;
+      if (__builtin_mul_overflow(each, line.quantity, &product) || __builtin_add_overflow(total, product, &total)) {
+        total = std::numeric_limits<std::int64_t>::max();
+      }
+    };
+    add(request.weight_g, item->item.weight_g);
+    add(request.volume_cm3, item->item.volume_cm3);
+    add(request.value_minor, item->item.price.minor);
     auto existing = std::find_if(request.lines.begin(), request.lines.end(),
                                  [&](const promise::LineSupply& l) { return l.sku == line.sku; });
     if (existing != request.lines.end()) {

@@ -23,19 +23,24 @@ std::int64_t sellable_at(const EngineState& state, const std::string& channel,
 }
 
 // Every site that holds (or held) stock of one of the SKUs, in a stable order.
-std::vector<orchestration::SiteFacts> site_facts(const EngineState& state, const orchestration::Request& r) {
+std::vector<orchestration::SiteFacts> site_facts(const EngineState& state, const orchestration::Request& r,
+                                                const order::Promise& promise) {
   std::vector<std::string> ids;
   for (const auto& [sku, quantity] : r.demand) {
     for (const auto& id : state.sites_with(sku)) {
       if (std::find(ids.begin(), ids.end(), id) == ids.end()) ids.push_back(id);
     }
   }
+  // The promised site prepares on its promised day; the others today, in their own calendars.
+  const auto day_of = [&](const std::string& id) {
+    return id == promise.site_id && promise.preparation_day != 0 ? promise.preparation_day : state.local_day(id, r.at);
+  };
   std::vector<orchestration::SiteFacts> facts;
   facts.reserve(ids.size());
   for (const auto& id : ids) {
     const auto* site = state.site(id);
     if (site == nullptr) continue;
-    orchestration::SiteFacts f{id, &site->profile, {}, site->profile.daily_capacity - state.preparations(id, state.local_day(id, r.at))};
+    orchestration::SiteFacts f{id, &site->profile, {}, site->profile.daily_capacity - state.preparations(id, day_of(id))};
     for (const auto& [sku, quantity] : r.demand) {
       const auto* item = state.item(sku);
       f.available.push_back(item == nullptr ? 0 : sellable_at(state, r.channel, item->item, id));
@@ -68,7 +73,7 @@ std::optional<Rejection> append_sourcing(const EngineState& state, const order::
   request.at = at;
   request.promised_site = o.placed.promise.site_id;
 
-  const auto plan = orchestration::plan(state.orchestration(), request, site_facts(state, request));
+  const auto plan = orchestration::plan(state.orchestration(), request, site_facts(state, request, o.placed.promise));
   const auto version = state.orchestration_version();
   using Kind = orchestration::Plan::Kind;
   if (plan.kind == Kind::none && placing) {

@@ -122,7 +122,12 @@ Awaitable place_order(Engine& engine, Context& context) {
   if (auto denied = domain::access::authorize(context.principal, P::orders_place, {command->channel, {}})) {
     co_return forbidden(*denied);
   }
-  if (auto refused = keep_promise(engine, *command)) co_return std::move(*refused);
+  // A retry of an order already placed is answered from its record by the pipeline: its promise
+  // was checked the first time, and may no longer be offered now that the order took the stock.
+  const auto earlier = engine.store.find_idempotency(std::get<std::string>(key));
+  if (!earlier || !earlier->has_value()) {
+    if (auto refused = keep_promise(engine, *command)) co_return std::move(*refused);
+  }
   auto placed = *command;
   projections::Submission submission{
       std::move(*command), std::get<std::string>(std::move(key)), request_hash(context.request),

@@ -59,9 +59,9 @@ std::string answer_json(const projections::PromiseAnswer& answer, const projecti
   const json tail = {{"channel", query.channel},
                      {"destination", {{"country", query.destination.country}, {"postcode", query.destination.postcode},
                                       {"region", query.destination.region}}}};
-  out += ",\"channel\":" + tail["channel"].dump() + ",\"computed_at_us\":" + std::to_string(query.at) +
+  out += ",\"channel\":" + dump(tail["channel"]) + ",\"computed_at_us\":" + std::to_string(query.at) +
          ",\"config_version\":" + std::to_string(answer.config_version) + ",\"destination\":" +
-         tail["destination"].dump() + ",\"position\":" + std::to_string(position) + "}";
+         dump(tail["destination"]) + ",\"position\":" + std::to_string(position) + "}";
   return out;
 }
 
@@ -148,8 +148,13 @@ std::optional<http::Response> keep_promise(Engine& engine, domain::order::PlaceO
                      "option " + option.id + " now promises " + domain::calendar::to_string(option.date) +
                          "; show the customer the new date and place the order with it");
     }
-    // The engine's own figures: the date the checkout showed may only be later than ours.
-    chosen.promised_at = option.promised_at;
+    if (std::find(option.delays.begin(), option.delays.end(), promise::Cause::awaiting_stock) != option.delays.end()) {
+      return problem(409, "promise-unavailable", "Orders on expected stock are not taken",
+                     "option " + option.id + " waits for an expected receipt; Ordo sources orders from stock on hand, "
+                     "so offer the customer an option without a receipt or take the order later");
+    }
+    // The date the customer was shown stays the promise (it may be later than the engine's now);
+    // the engine completes where and by whom.
     chosen.carrier = option.carrier;
     chosen.site_id = option.ship_from;
     chosen.preparation_day = option.local_prep_day;

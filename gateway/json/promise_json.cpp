@@ -295,7 +295,8 @@ json to_json(const prom::Result& result, const std::string& currency) {
     if (!o.carrier.empty()) option["carrier"] = o.carrier;
     if (!o.collect_at.empty()) option["collect_at"] = o.collect_at;
     if (o.window.from_minute != 0 || (o.window.to_minute != 0 && o.window.to_minute < 1440)) {
-      option["window"] = {{"from", clock_text(o.window.from_minute)}, {"to", clock_text(o.window.to_minute)}};
+      option["window"] = {{"from", clock_text(o.window.from_minute)},
+                          {"to", clock_text(o.window.to_minute == 0 ? 1440 : o.window.to_minute)}};
     }
     if (o.order_by != 0) option["order_by_us"] = o.order_by;
     options.push_back(std::move(option));
@@ -400,7 +401,7 @@ void append_json(std::string& out, const prom::Result& result, const std::string
     if (o.window.from_minute != 0 || (o.window.to_minute != 0 && o.window.to_minute < 1440)) {
       out.append("\"window\":{");
       field(out, "from", clock_text(o.window.from_minute));
-      field(out, "to", clock_text(o.window.to_minute));
+      field(out, "to", clock_text(o.window.to_minute == 0 ? 1440 : o.window.to_minute));
       out.back() = '}';
       out.push_back(',');
     }

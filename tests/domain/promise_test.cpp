@@ -405,6 +405,44 @@ TEST(Promise, AnExpectedReceiptMovesThePromiseToItsDate) {
   EXPECT_TRUE(delayed_by(*o, Cause::awaiting_stock));
 }
 
+TEST(Promise, APreparationLongerThanTheDayFinishesAtTheNextOpening) {
+  World w;
+  w.stock = {{"ST-LYON", 5}};
+  w.config.preparation.push_back({"made to order", {{"ST-LYON"}, {}, {}, {}}, 600, 16 * 60, -1, {}});
+  const Destination lyon{"FR", "69002", "69", geo::Point{45.7485, 4.8270}};
+  // Tuesday 10:00: 9 of the 10 hours before the 19:00 closing, the last one Wednesday 09:00-10:00.
+  const auto r = w.promise(paris_time({2026, 11, 24}, 10, 0), lyon);
+  const auto* o = find(r, "home");
+  ASSERT_NE(o, nullptr);
+  EXPECT_EQ(o->local_prep_day, calendar::days_from_civil({2026, 11, 24}));  // capacity taken on Tuesday
+  EXPECT_EQ(o->ship_date, (Date{2026, 11, 25}));
+  EXPECT_EQ(o->date, (Date{2026, 11, 26}));
+  EXPECT_EQ(o->order_by, 0);  // no cut-off today decides this date
+  const auto* c = find(r, "collect");
+  ASSERT_NE(c, nullptr);
+  EXPECT_EQ(c->earliest_at, paris_time({2026, 11, 24}, 12, 0));  // click and collect has its own 2 hours
+}
+
+TEST(Promise, TheCarrierCollectsOnlyOnDaysTheSiteIsOpen) {
+  World w;
+  w.stock = {{"WH-PARIS", 5}};
+  w.config.services[0].pickup_days = kMondayToSaturday;  // the carrier works Saturdays; the warehouse does not
+  const auto r = w.promise(paris_time({2026, 11, 27}, 17, 0), paris_11());  // Friday after the cut-off
+  const auto* o = find(r, "home");
+  ASSERT_NE(o, nullptr);
+  EXPECT_EQ(o->ship_date, (Date{2026, 11, 30}));
+}
+
+TEST(Promise, AnOverdueReceiptIsNotStock) {
+  World w;
+  w.stock = {{"WH-PARIS", 0}};
+  w.receipts["WH-PARIS"] = {{paris_time({2026, 11, 23}, 8, 0), 20}};  // expected yesterday, not received
+  const auto r = w.promise(paris_time({2026, 11, 24}, 9, 0), paris_11());
+  EXPECT_EQ(find(r, "home"), nullptr);
+  ASSERT_NE(refused(r, "home"), nullptr);
+  EXPECT_EQ(refused(r, "home")->cause, Cause::no_stock);
+}
+
 // --- Infeasible options ----------------------------------------------------------------------
 
 TEST(Promise, EveryInfeasibleOptionSaysWhy) {
@@ -451,6 +489,7 @@ TEST(Promise, ShipToStoreDeliversToTheStoreNearestTheCustomer) {
   EXPECT_EQ(o->collect_at, "ST-STRAS");
   EXPECT_EQ(o->date, (Date{2026, 11, 25}));
   EXPECT_EQ(o->earliest_at, paris_time({2026, 11, 25}, 9, 0));  // the store's opening
+  EXPECT_EQ(o->promised_at, paris_time({2026, 11, 25}, 19, 0));  // collectable by its closing
 }
 
 TEST(Promise, PriceIsFreeAboveTheThresholdAndCarbonGrowsWithDistance) {
