@@ -389,8 +389,10 @@ void Computation::ship(const Network::CompiledService& svc) {
                       : instant(destination_clock_, best.delivery + 1, 0) - 1;
   if (best.pickup == best.ready.day && best.ready.prep_day == best.ready.day && best.ready.order_by != 0) {
     // Ordering later than this moves the date: the preparation cut-off, or the latest start that
-    // still meets the carrier's pickup.
-    const std::int64_t latest_start = static_cast<std::int64_t>(svc.pickup[best.site].second) - site.preparation_minutes;
+    // still meets the carrier's pickup and ends before closing.
+    const auto close = site.hours[weekday_of(best.ready.day)].close_minute;
+    const std::int64_t latest_start =
+        std::min<std::int64_t>(svc.pickup[best.site].second, close) - site.preparation_minutes;
     Instant by = best.ready.order_by;
     if (latest_start >= 0 && latest_start < 1440) {
       by = std::min(by, instant(site.clock, best.ready.day, static_cast<std::uint32_t>(latest_start)));
@@ -492,7 +494,12 @@ void Computation::collect() {
     o.window = {static_cast<std::uint16_t>(ch.minute), hours.close_minute};
     o.earliest_at = ch.ready_at;
     o.promised_at = ch.ready_at;
-    if (ch.ready.day == ch.day) o.order_by = ch.ready.order_by;
+    if (ch.ready.day == ch.day && ch.ready.prep_day == ch.day && ch.ready.order_by != 0) {
+      // The preparation cut-off, or the latest start that is ready before closing.
+      const std::int64_t latest_start = static_cast<std::int64_t>(hours.close_minute) - c.preparation_minutes;
+      o.order_by = latest_start >= 0 ? std::min(ch.ready.order_by, instant(site.clock, ch.day, static_cast<std::uint32_t>(latest_start)))
+                                     : ch.ready.order_by;
+    }
     o.ship_from = site.id;
     o.collect_at = site.id;
     o.ship_date = o.date;
@@ -543,7 +550,8 @@ void Computation::ship_to_store(const Network::CompiledService& svc, const Netwo
   const std::int64_t max_day = s.max_days > 0 ? today_ + s.max_days : last_day_;
   if (day > max_day) {
     result_.options.pop_back();
-    refuse(&s, s.method, Cause::too_late,
+    const bool store_closed = day > calendar::days_from_civil(o.date);
+    refuse(&s, s.method, store_closed ? Cause::site_closed : Cause::too_late,
            "collectable at " + store->id + " only on " + calendar::to_string(calendar::civil_from_days(day)));
     return;
   }

@@ -153,6 +153,12 @@ std::optional<http::Response> keep_promise(Engine& engine, domain::order::PlaceO
                      "option " + option.id + " waits for an expected receipt; Ordo sources orders from stock on hand, "
                      "so offer the customer an option without a receipt or take the order later");
     }
+    constexpr domain::Instant kSlack = 7 * domain::kMicrosPerDay;
+    if (chosen.promised_at > option.promised_at + kSlack) {
+      return problem(422, "validation", "Promise too far from the option",
+                     "promised_at_us is more than 7 days after what option " + option.id + " promises",
+                     {{"/promise/promised_at_us", "at most 7 days after the option's promised_at_us"}});
+    }
     // The date the customer was shown stays the promise (it may be later than the engine's now);
     // the engine completes where and by whom.
     chosen.carrier = option.carrier;

@@ -58,6 +58,24 @@ TEST(Promise, TheCarriersPickupCutOffBindsWhenPreparationEndsLate) {
   EXPECT_EQ(find(early, "home")->order_by, paris_time({2026, 11, 24}, 13, 0));  // 15:00 less 2 h
 }
 
+TEST(Promise, OrderByIsTheLatestOrderThatKeepsTheDate) {
+  World w;
+  w.stock = {{"ST-LYON", 5}};
+  const Destination lyon{"FR", "69002", "69", geo::Point{45.7485, 4.8270}};
+  // The Lyon store closes at 16:00 today: 2 hours of preparation must start by 14:00 to ship today,
+  // though its cut-off says 16:00 and the carrier's 18:00; click and collect likewise.
+  w.profiles["ST-LYON"].opening_hours[1] = {540, 960};
+  const auto r = w.promise(paris_time({2026, 11, 24}, 10, 0), lyon);
+  ASSERT_NE(find(r, "home"), nullptr);
+  EXPECT_EQ(find(r, "home")->order_by, paris_time({2026, 11, 24}, 14, 0));
+  ASSERT_NE(find(r, "collect"), nullptr);
+  EXPECT_EQ(find(r, "collect")->order_by, paris_time({2026, 11, 24}, 14, 0));
+  // Ordered at 14:30, it is ready on Wednesday: the date moves, as order_by said.
+  const auto later = w.promise(paris_time({2026, 11, 24}, 14, 30), lyon);
+  ASSERT_NE(find(later, "home"), nullptr);
+  EXPECT_EQ(find(later, "home")->ship_date, (Date{2026, 11, 25}));
+}
+
 TEST(Promise, ACarriersRoundAtSomeSitesHasItsOwnPickupDaysAndCutOff) {
   World w;
   w.stock = {{"ST-LYON", 5}};

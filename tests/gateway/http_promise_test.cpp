@@ -143,6 +143,10 @@ TEST_F(PromiseHttp, AnOrderWhosePromiseCannotBeKeptIsRefusedWithTheReason) {
   auto moved = admin().post("/v1/orders", body, {{"Idempotency-Key", "place-HP-2b"}});
   EXPECT_EQ(moved.status, 409u) << moved.body;
   EXPECT_NE(moved.body.find("promise-changed"), std::string::npos) << moved.body;
+  body["promise"]["promised_at_us"] = option["promised_at_us"].get<std::int64_t>() + 8 * 86'400'000'000;
+  auto invented = admin().post("/v1/orders", body, {{"Idempotency-Key", "place-HP-2d"}});
+  EXPECT_EQ(invented.status, 422u) << invented.body;
+  EXPECT_EQ(pointers(invented), std::vector<std::string>{"/promise/promised_at_us"});
   body["delivery_method"] = option["method"] == "home_express" ? "home_standard" : "home_express";
   body["promise"]["promised_at_us"] = option["promised_at_us"];
   EXPECT_EQ(admin().post("/v1/orders", body, {{"Idempotency-Key", "place-HP-2c"}}).status, 422u);
