@@ -58,7 +58,7 @@ class Computation {
     bool ready_done = false;
   };
   std::vector<Candidate> candidates_;
-  std::int32_t stores_nearby_ = 0;  // collect-capable stores within reach (with or without stock)
+  std::optional<std::int32_t> nearest_store_;  // for ship to store: found on first use, -1 none
 
   struct Local {
     std::int64_t day = 0;
@@ -120,7 +120,11 @@ class Computation {
   }
   void ship(const Network::CompiledService& svc);
   void collect();
-  void ship_to_store(const Network::CompiledService& svc, const Network::Site* store, std::int32_t store_index);
+  void ship_to_store(const Network::CompiledService& svc);
+  /// The click-and-collect store nearest the customer within `max_km`, or -1.
+  std::int32_t nearest_collect_store(std::int32_t max_km) const;
+  /// Click-and-collect stores within `max_km` of the customer, with or without stock.
+  std::int32_t collect_stores_within(std::int32_t max_km) const;
   void refuse(const Service* s, DeliveryMethod method, Cause cause, std::string detail) {
     if (!r_.explain) return;
     result_.infeasible.push_back({s != nullptr ? s->id : "collect", s != nullptr ? s->carrier : "",
@@ -468,9 +472,11 @@ void Computation::collect() {
   }
   if (choices.empty()) {
     if (!any_nearby) {
-      refuse(nullptr, DeliveryMethod::click_and_collect, stores_nearby_ > 0 ? Cause::no_stock : Cause::no_store_nearby,
-             stores_nearby_ > 0 ? "no store within " + std::to_string(c.max_distance_km) + " km has the whole cart"
-                                : "no click and collect store within " + std::to_string(c.max_distance_km) + " km");
+      if (!r_.explain) return;
+      const bool stores = collect_stores_within(c.max_distance_km) > 0;
+      refuse(nullptr, DeliveryMethod::click_and_collect, stores ? Cause::no_stock : Cause::no_store_nearby,
+             stores ? "no store within " + std::to_string(c.max_distance_km) + " km has the whole cart"
+                    : "no click and collect store within " + std::to_string(c.max_distance_km) + " km");
     } else if (any_late) {
       refuse(nullptr, DeliveryMethod::click_and_collect, main_delay(late_delays),
              "ready only beyond " + std::to_string(c.max_days) + " day(s)");
@@ -514,9 +520,36 @@ void Computation::collect() {
 
 /// Ship to store: a carrier takes the cart from the site that delivers it first to the store
 /// nearest the customer, where it is collected from the store's next opening.
-void Computation::ship_to_store(const Network::CompiledService& svc, const Network::Site* store,
-                                std::int32_t store_index) {
+std::int32_t Computation::nearest_collect_store(std::int32_t max_km) const {
+  std::int32_t best = -1, nearest = std::numeric_limits<std::int32_t>::max();
+  if (!r_.destination.point) return best;
+  for (std::size_t i = 0; i < n_.size(); ++i) {
+    const auto& site = n_.sites()[i];
+    if (!site.collects) continue;
+    const auto km = distance(site, *r_.destination.point);
+    if (km >= 0 && km <= max_km && km < nearest) {
+      nearest = km;
+      best = static_cast<std::int32_t>(i);
+    }
+  }
+  return best;
+}
+
+std::int32_t Computation::collect_stores_within(std::int32_t max_km) const {
+  std::int32_t count = 0;
+  if (!r_.destination.point) return count;
+  for (const auto& site : n_.sites()) {
+    const auto km = site.collects ? distance(site, *r_.destination.point) : -1;
+    count += km >= 0 && km <= max_km ? 1 : 0;
+  }
+  return count;
+}
+
+void Computation::ship_to_store(const Network::CompiledService& svc) {
   const Service& s = *svc.service;
+  if (!nearest_store_) nearest_store_ = nearest_collect_store(config_.ship_to_store_max_km);
+  const std::int32_t store_index = *nearest_store_;
+  const Network::Site* store = store_index >= 0 ? &n_.sites()[static_cast<std::size_t>(store_index)] : nullptr;
   if (store == nullptr) {
     refuse(&s, s.method, Cause::no_store_nearby,
            "no click and collect store within " + std::to_string(config_.ship_to_store_max_km) + " km");
@@ -593,25 +626,6 @@ Result Computation::run() {
   }
   if (!r_.lines.empty()) gather();
 
-  // The store nearest the customer, for ship to store; click and collect stores within reach.
-  const Network::Site* store = nullptr;
-  std::int32_t store_index = -1;
-  if (r_.destination.point) {
-    std::int32_t nearest = std::numeric_limits<std::int32_t>::max();
-    for (std::size_t i = 0; i < n_.size(); ++i) {
-      const auto& site = n_.sites()[i];
-      if (!site.collects) continue;
-      const auto km = distance(site, *r_.destination.point);
-      if (km < 0) continue;
-      if (km <= config_.collect.max_distance_km) ++stores_nearby_;
-      if (km <= config_.ship_to_store_max_km && km < nearest) {
-        nearest = km;
-        store = &site;
-        store_index = static_cast<std::int32_t>(i);
-      }
-    }
-  }
-
   for (const auto& svc : n_.services()) {
     const Service& s = *svc.service;
     if (!contains(s.channels, r_.channel)) {
@@ -636,7 +650,7 @@ Result Computation::run() {
       refuse(&s, s.method, Cause::no_stock, "no site can supply the whole cart within the horizon");
       continue;
     }
-    if (s.method == DeliveryMethod::ship_to_store) ship_to_store(svc, store, store_index);
+    if (s.method == DeliveryMethod::ship_to_store) ship_to_store(svc);
     else ship(svc);
   }
   if (candidates_.empty() && config_.collect.enabled && contains(config_.collect.channels, r_.channel)) {

@@ -44,8 +44,7 @@ struct Network::Clock {
 struct Network::Site {
   std::string id;
   const site::Profile* profile = nullptr;
-  calendar::TimeZone zone;
-  std::uint32_t clock = 0;
+  std::uint32_t clock = 0;  // its time zone: Network::clocks()
   geo::Point point;
   double cos_latitude = 1;
   bool located = false;

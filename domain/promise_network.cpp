@@ -91,7 +91,7 @@ std::shared_ptr<const Network> Network::compile(const Config& config, std::span<
     if (!zone) continue;
     const auto& p = *input.profile;
     const auto& rule = preparation_of(n->config_, input);
-    Site s{input.site_id, input.profile, *zone, 0, {p.latitude, p.longitude},
+    Site s{input.site_id, input.profile, 0, {p.latitude, p.longitude},
            std::cos(p.latitude * 3.14159265358979323846 / 180.0),
            p.latitude != 0 || p.longitude != 0,
            p.type == site::SiteType::warehouse || p.type == site::SiteType::dark_store ||

@@ -49,6 +49,12 @@ bool EngineState::apply(std::string_view stream, const eventstore::codec::Domain
             if (!starts_with(stream, "site-", id)) return false;
             auto& s = sites_[std::string(id)];
             s = domain::site::evolve(std::move(s), e);
+            // Its time zone, found once here: sourcing asks every site's local day on every order.
+            if (auto zone = domain::calendar::TimeZone::find(s.profile.time_zone)) {
+              site_zones_.insert_or_assign(std::string(id), std::move(*zone));
+            } else {
+              site_zones_.erase(std::string(id));
+            }
             return true;
           },
           [&](const domain::catalog::Event& e) {
@@ -137,10 +143,8 @@ const domain::orchestration::Rules& EngineState::orchestration() const {
 }
 
 std::int64_t EngineState::local_day(std::string_view site_id, domain::Instant at) const {
-  if (const auto* s = site(site_id)) {
-    if (const auto zone = domain::calendar::TimeZone::find(s->profile.time_zone)) {
-      return domain::calendar::days_from_civil(zone->to_local(at).date);
-    }
+  if (const auto zone = site_zones_.find(site_id); zone != site_zones_.end()) {
+    return domain::calendar::days_from_civil(zone->second.to_local(at).date);
   }
   return (at >= 0 ? at : at - domain::kMicrosPerDay + 1) / domain::kMicrosPerDay;
 }

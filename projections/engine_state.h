@@ -103,6 +103,7 @@ class EngineState {
     std::size_t operator()(std::string_view text) const { return std::hash<std::string_view>()(text); }
   };
   std::unordered_map<std::string, std::map<std::int64_t, std::int64_t>, TextHash, std::equal_to<>> site_day_load_;
+  std::unordered_map<std::string, domain::calendar::TimeZone, TextHash, std::equal_to<>> site_zones_;  // known zones only
   std::unordered_map<std::string, domain::Instant> decision_time_;  // by order, while allocating
   std::set<std::pair<domain::Instant, std::string>> deadlines_;
   void track_order(const std::string& order_id, std::optional<domain::Instant> deadline_before,

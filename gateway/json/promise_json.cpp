@@ -281,40 +281,6 @@ json to_json(const prom::Config& c) {
           {"currency", c.currency}};
 }
 
-json to_json(const prom::Result& result, const std::string& currency) {
-  json options = json::array();
-  for (const auto& o : result.options) {
-    json delays = json::array();
-    for (auto d : o.delays) delays.push_back(prom::to_string(d));
-    json option = {{"id", o.id}, {"method", method_name(o.method)}, {"service", o.service},
-                   {"date", domain::calendar::to_string(o.date)},
-                   {"earliest_at_us", o.earliest_at}, {"promised_at_us", o.promised_at},
-                   {"ship_from", o.ship_from}, {"ship_date", domain::calendar::to_string(o.ship_date)},
-                   {"price", {{"minor", o.price_minor}, {"currency", currency}}},
-                   {"carbon_g", o.carbon_g}, {"distance_km", o.distance_km}, {"delays", delays}};
-    if (!o.carrier.empty()) option["carrier"] = o.carrier;
-    if (!o.collect_at.empty()) option["collect_at"] = o.collect_at;
-    if (o.window.from_minute != 0 || (o.window.to_minute != 0 && o.window.to_minute < 1440)) {
-      option["window"] = {{"from", clock_text(o.window.from_minute)},
-                          {"to", clock_text(o.window.to_minute == 0 ? 1440 : o.window.to_minute)}};
-    }
-    if (o.order_by != 0) option["order_by_us"] = o.order_by;
-    options.push_back(std::move(option));
-  }
-  json out = {{"options", options}};
-  if (!result.infeasible.empty()) {
-    json infeasible = json::array();
-    for (const auto& i : result.infeasible) {
-      json entry = {{"service", i.service}, {"method", method_name(i.method)},
-                    {"reason", prom::to_string(i.cause)}, {"detail", i.detail}};
-      if (!i.carrier.empty()) entry["carrier"] = i.carrier;
-      infeasible.push_back(std::move(entry));
-    }
-    out["infeasible"] = std::move(infeasible);
-  }
-  return out;
-}
-
 namespace {
 
 void quoted(std::string& out, std::string_view text) {
@@ -354,7 +320,7 @@ void field(std::string& out, std::string_view key, std::int64_t value) {
 }  // namespace
 
 void append_json(std::string& out, const prom::Result& result, const std::string& currency) {
-  // Keys in the order nlohmann's sorted objects give, so both writers answer the same bytes.
+  // Keys sorted, as nlohmann's objects write them elsewhere in the API.
   out.append("{");
   if (!result.infeasible.empty()) {
     out.append("\"infeasible\":[");

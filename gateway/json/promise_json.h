@@ -43,10 +43,9 @@ std::expected<domain::promise::Config, std::vector<domain::ConfigError>> parse_p
 /// Every field written out; parse_promise_config(to_json(c)) == c.
 nlohmann::json to_json(const domain::promise::Config& config);
 
-/// The options (and infeasible ones) of a promise as the API answers them.
-nlohmann::json to_json(const domain::promise::Result& result, const std::string& currency);
-/// The same document written straight into `out` without its closing brace, so that the caller
-/// can add fields (every call site is on the checkout's hot path: no intermediate tree).
+/// The options (and infeasible ones) of a promise as the API answers them, written straight into
+/// `out` without the closing brace, so that the caller can add fields (the checkout's hot path:
+/// no intermediate JSON tree). Keys sorted, as everywhere in the API.
 void append_json(std::string& out, const domain::promise::Result& result, const std::string& currency);
 
 /// A checkout's promise request:
