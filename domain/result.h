@@ -17,6 +17,7 @@ enum class ErrorCode {
   not_found,            // the thing asked for does not exist
   conflict,             // optimistic concurrency lost: re-read, decide again, retry
   idempotency_mismatch, // the key was used before with a different request: never retry
+  permission_denied,    // the caller may not do this: never retry with the same credentials
   overloaded,           // a bounded queue is full: retry the call after a pause
   unavailable,          // the store is closed or failed: retry the call elsewhere or later
   corruption,           // stored bytes are damaged or tampered: stop, an operator must look
@@ -31,6 +32,7 @@ constexpr std::string_view to_string(ErrorCode code) {
     case ErrorCode::not_found: return "not_found";
     case ErrorCode::conflict: return "conflict";
     case ErrorCode::idempotency_mismatch: return "idempotency_mismatch";
+    case ErrorCode::permission_denied: return "permission_denied";
     case ErrorCode::overloaded: return "overloaded";
     case ErrorCode::unavailable: return "unavailable";
     case ErrorCode::corruption: return "corruption";

@@ -159,6 +159,12 @@ void Pipeline::handle(Pending pending) {
   // The key is looked up before deciding: a retry of a command that was applied decides to
   // "nothing to do", and must get the first attempt's answer instead.
   if (!pending.submission.idempotency_key.empty() && check_idempotency(pending)) return;
+  if (pending.submission.guard) {
+    if (auto refused = pending.submission.guard(state_)) {
+      rejected_.fetch_add(1, std::memory_order_relaxed);
+      return answer_after_barrier(std::move(pending.done), std::unexpected(std::move(*refused)));
+    }
+  }
   Decided decided;
   auto streams = decide(state_, pending.submission.command, decided.allocations, options_.locate);
   decided_.fetch_add(1, std::memory_order_relaxed);

@@ -71,6 +71,10 @@ struct Submission {
   /// Renders the answer stored with the idempotency key (e.g. an HTTP response body), on the
   /// pipeline thread before the append; optional.
   std::function<std::string(const Outcome&)> render;
+  /// Checked on the pipeline thread against the engine's own state just before deciding (after
+  /// the idempotency check), so a command is never refused because a read model lags behind the
+  /// log; a refusal stops the command and nothing is written. Optional; must be quick.
+  std::function<std::optional<Refusal>(const EngineState&)> guard;
 };
 
 /// The coordinates of a delivery postcode (adapters/postcodes), for ranking sites by distance;

@@ -131,7 +131,7 @@ Awaitable put_config(Engine& engine, Context& context) {
     co_return validation(errors);
   }
   cfg::ChangeConfiguration command{std::move(*document), change->author, change->reason, now_us()};
-  projections::Submission submission{cfg::Command{std::move(command)}, {}, std::nullopt, context.actor(), {}, {}};
+  projections::Submission submission{cfg::Command{std::move(command)}, {}, std::nullopt, context.actor(), {}, {}, {}};
   auto answer = co_await submit(engine.pipeline, std::move(submission));
   if (!answer) {
     const auto* rejection = std::get_if<domain::Rejection>(&answer.error());

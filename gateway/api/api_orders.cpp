@@ -89,12 +89,42 @@ http::Response action_answer(const std::string& order_id, const projections::Ans
   return with_position(json_response(200, std::move(body)), answer->last_position);
 }
 
-// Submits an action on an existing order, with the caller's Idempotency-Key if it gave one.
-asio::awaitable<http::Response> act(Engine& engine, Context& context, order::Command command) {
+// Refuses an action on an order the engine does not hold, or that the caller may not act on. It
+// runs on the pipeline thread against the engine's own state, so an action sent right after the
+// order's 201 is never refused because the order's view is not written yet. A scoped caller is
+// told "not found" for an order outside its scope (a store cannot learn other stores' orders).
+std::function<std::optional<projections::Refusal>(const projections::EngineState&)> order_guard(
+    const Context& context, P permission) {
+  return [order_id = context.params.at(0), principal = context.principal,
+          permission](const projections::EngineState& state) -> std::optional<projections::Refusal> {
+    const auto* current = state.order(order_id);
+    if (current == nullptr || !current->exists) {
+      return domain::Rejection{domain::Rejection::Code::not_found, "no order " + order_id};
+    }
+    domain::access::Target target{current->placed.channel, {}};
+    for (const auto& line : current->lines) {
+      if (!line.site_id.empty()) target.sites.push_back(line.site_id);
+    }
+    auto denied = domain::access::authorize(principal, permission, target);
+    if (!denied) return std::nullopt;
+    const bool scoped = !principal.scope.site_id.empty() || !principal.scope.channel.empty();
+    if (scoped) return domain::Rejection{domain::Rejection::Code::not_found, "no order " + order_id};
+    return Error{ErrorCode::permission_denied, *denied};
+  };
+}
+
+// Submits an action on an existing order, with the caller's Idempotency-Key if it gave one. The
+// order's existence and the caller's scope are checked by the pipeline (order_guard).
+asio::awaitable<http::Response> act(Engine& engine, Context& context, P permission,
+                                    order::Command command) {
   const auto& order_id = context.params.at(0);
+  if (!is_identifier(order_id)) {
+    co_return bad_parameter("id", "an order id is 1..64 characters of [A-Za-z0-9._-]");
+  }
   projections::Submission submission{
       projections::OrderCommand{order_id, std::move(command)}, {}, std::nullopt, context.actor(), {},
-      [order_id](const projections::Outcome&) { return dump({{"order_id", order_id}, {"changed", true}}); }};
+      [order_id](const projections::Outcome&) { return dump({{"order_id", order_id}, {"changed", true}}); },
+      order_guard(context, permission)};
   auto key = idempotency_key(context);
   if (auto* problem_response = std::get_if<http::Response>(&key)) co_return std::move(*problem_response);
   if (auto* k = std::get_if<std::string>(&key)) {
@@ -132,7 +162,8 @@ Awaitable place_order(Engine& engine, Context& context) {
   projections::Submission submission{
       std::move(*command), std::get<std::string>(std::move(key)), request_hash(context.request),
       context.actor(), {},
-      [placed = std::move(placed)](const projections::Outcome& outcome) { return placed_body(placed, outcome); }};
+      [placed = std::move(placed)](const projections::Outcome& outcome) { return placed_body(placed, outcome); },
+      {}};
   const auto order_id = std::get<order::PlaceOrder>(submission.command).order_id;
   auto answer = co_await submit(engine.pipeline, std::move(submission));
   if (!answer) co_return refusal(answer.error());
@@ -154,9 +185,7 @@ Awaitable cancel_order(Engine& engine, Context& context) {
   if (auto* problem_response = std::get_if<http::Response>(&body)) co_return std::move(*problem_response);
   auto command = ordo::json::parse_cancel(std::get<nlohmann::json>(body), now_us());
   if (!command) co_return validation(command.error());
-  auto order = co_await visible_order(engine, context, P::orders_service);
-  if (auto* response = std::get_if<http::Response>(&order)) co_return std::move(*response);
-  co_return co_await act(engine, context, std::move(*command));
+  co_return co_await act(engine, context, P::orders_service, std::move(*command));
 }
 
 Awaitable change_address(Engine& engine, Context& context) {
@@ -164,9 +193,7 @@ Awaitable change_address(Engine& engine, Context& context) {
   if (auto* problem_response = std::get_if<http::Response>(&body)) co_return std::move(*problem_response);
   auto command = ordo::json::parse_change_address(std::get<nlohmann::json>(body), now_us());
   if (!command) co_return validation(command.error());
-  auto order = co_await visible_order(engine, context, P::orders_service);
-  if (auto* response = std::get_if<http::Response>(&order)) co_return std::move(*response);
-  co_return co_await act(engine, context, std::move(*command));
+  co_return co_await act(engine, context, P::orders_service, std::move(*command));
 }
 
 // A store acts for its own site: the site comes from its token (a different one in the body is
@@ -188,9 +215,7 @@ Awaitable store_step(Engine& engine, Context& context) {
   if (site.empty()) site = scope_site;
   if (site.empty()) co_return validation({{"/site", "the site that does this step is required"}});
   std::visit([&](auto& c) { if constexpr (requires { c.site_id; }) c.site_id = site; }, *command);
-  auto order = co_await visible_order(engine, context, P::orders_fulfil);
-  if (auto* response = std::get_if<http::Response>(&order)) co_return std::move(*response);
-  co_return co_await act(engine, context, std::move(*command));
+  co_return co_await act(engine, context, P::orders_fulfil, std::move(*command));
 }
 
 Awaitable reallocate_order(Engine& engine, Context& context) {
@@ -198,9 +223,7 @@ Awaitable reallocate_order(Engine& engine, Context& context) {
   if (auto* problem_response = std::get_if<http::Response>(&body)) co_return std::move(*problem_response);
   auto command = ordo::json::parse_reallocate(std::get<nlohmann::json>(body), now_us());
   if (!command) co_return validation(command.error());
-  auto order = co_await visible_order(engine, context, P::orders_service);
-  if (auto* response = std::get_if<http::Response>(&order)) co_return std::move(*response);
-  co_return co_await act(engine, context, std::move(*command));
+  co_return co_await act(engine, context, P::orders_service, std::move(*command));
 }
 
 // A store gives back an order it claimed and cannot prepare; with stock_missing its stock is
@@ -216,9 +239,7 @@ Awaitable release_order(Engine& engine, Context& context) {
   }
   if (command->site_id.empty()) command->site_id = scope_site;
   if (command->site_id.empty()) co_return validation({{"/site", "the site that gives the order back is required"}});
-  auto order = co_await visible_order(engine, context, P::orders_fulfil);
-  if (auto* response = std::get_if<http::Response>(&order)) co_return std::move(*response);
-  co_return co_await act(engine, context, std::move(*command));
+  co_return co_await act(engine, context, P::orders_fulfil, std::move(*command));
 }
 
 // GET /v1/sites/{id}/offers: the competitive offers a site may still claim, oldest first, from the

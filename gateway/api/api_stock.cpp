@@ -88,7 +88,7 @@ Awaitable stock_movements(Engine& engine, Context& context) {
       continue;
     }
     projections::Submission s{projections::StockCommand{movement.site_id, movement.sku, std::move(movement.command)},
-                              {}, std::nullopt, context.actor(), {}, {}};
+                              {}, std::nullopt, context.actor(), {}, {}, {}};
     if (base_key != nullptr) {
       s.idempotency_key = *base_key + "#" + std::to_string(i);
       s.request_hash = hash;

@@ -176,6 +176,7 @@ http::Response refusal(const projections::Refusal& refusal) {
       response.set(bhttp_field::retry_after, e.code == ErrorCode::overloaded ? "1" : "5");
       return response;
     }
+    case ErrorCode::permission_denied: return problem(403, "forbidden", "Forbidden", e.message);
     case ErrorCode::idempotency_mismatch:
       return problem(422, "idempotency-key-reused", "Idempotency key reused",
                      "this Idempotency-Key was used before with another request; use a new key "

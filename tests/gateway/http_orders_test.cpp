@@ -133,6 +133,30 @@ TEST_F(OrdersHttp, AStoreTakesItsOrderFromPreparationToDeliveryAndCannotSeeAnoth
   EXPECT_EQ(store.post("/v1/orders/HT-7/cancel", {{"reason", "no"}}).status, 403u);
 }
 
+// A command is decided against the engine's own state, never against a read model that may lag:
+// an action sent the moment the order's 201 arrives, without min_position, finds the order.
+TEST_F(OrdersHttp, AnActionRightAfterThe201FindsTheOrderWithoutWaitingForItsView) {
+  auto client = admin();
+  Http service(port(), token("customer_service"));
+  constexpr int kOrders = 20;  // one SKU each for the steps: SKU-00020..SKU-00039
+  int cancelled = 0, prepared = 0;
+  for (int i = 0; i < kOrders; ++i) {
+    const auto id = "HT-FAST-" + std::to_string(i);
+    place(id, "SKU-00011");
+    const auto cancel = service.post("/v1/orders/" + id + "/cancel", {{"reason", "customer asked"}});
+    EXPECT_EQ(cancel.status, 200u) << id << ": " << cancel.body;
+    cancelled += cancel.status == 200u && cancel.doc().value("changed", false) ? 1 : 0;
+    const auto second = "HT-FAST-STEP-" + std::to_string(i);
+    const auto site = place(second, "SKU-000" + std::to_string(20 + i))["lines"][0].value("site", "");
+    ASSERT_FALSE(site.empty()) << "the demo allocates web orders directly";
+    const auto step = client.post("/v1/orders/" + second + "/preparation-started", {{"site", site}});
+    EXPECT_EQ(step.status, 200u) << second << ": " << step.body;
+    prepared += step.status == 200u ? 1 : 0;
+  }
+  EXPECT_EQ(cancelled, kOrders);
+  EXPECT_EQ(prepared, kOrders);
+}
+
 TEST_F(OrdersHttp, AStepOutOfOrderIsAConflictNamingTheState) {
   const auto placed = place("HT-8", "SKU-00008");
   auto client = admin();

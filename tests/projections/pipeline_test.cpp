@@ -48,6 +48,29 @@ TEST(Pipeline, AnOrderNoSiteCanServeIsRejectedAndWritesNothing) {
   EXPECT_EQ(r.store->durable_position(), before);
 }
 
+// A submission's guard sees the engine's own state, not a projection: the order placed by the
+// previous command is there at once; a refusal from the guard writes nothing.
+TEST(Pipeline, AGuardSeesTheEnginesStateAndItsRefusalWritesNothing) {
+  TempDir dir;
+  Retailer r(dir.path());
+  r.stock_up();
+  ASSERT_TRUE(r.run(order("G1", "web", {{"SHOE-1", 1}})));
+  std::string seen_channel;
+  auto cancel = testing::submit(OrderCommand{"G1", domain::order::CancelLines{{}, "asked", testing::kNow}});
+  cancel.guard = [&](const EngineState& state) -> std::optional<Refusal> {
+    const auto* placed = state.order("G1");
+    if (placed != nullptr) seen_channel = placed->placed.channel;
+    return Error{ErrorCode::permission_denied, "not this caller"};
+  };
+  const auto before = r.store->durable_position();
+  auto refused = r.pipeline->execute(std::move(cancel));
+  ASSERT_FALSE(refused);
+  ASSERT_TRUE(std::holds_alternative<Error>(refused.error()));
+  EXPECT_EQ(std::get<Error>(refused.error()).code, ErrorCode::permission_denied);
+  EXPECT_EQ(seen_channel, "web");
+  EXPECT_EQ(r.store->durable_position(), before);
+}
+
 TEST(Pipeline, ChannelsSellOnlyWhatTheirViewAllows) {
   TempDir dir;
   Retailer r(dir.path());
