@@ -168,6 +168,7 @@ void AllocationRelay::relay_loop() {
 Result<void> AllocationRelay::relay_batch(const std::vector<eventstore::RecordedEvent>& events) {
   std::vector<Message> messages;
   for (const auto& e : events) {
+    if (!e.stream.starts_with("order-")) continue;  // offers come only from order events
     auto decoded = eventstore::codec::decode(e.type, e.schema_version, e.payload);
     if (!decoded) {
       std::cerr << "ordo: NATS relay skips position " << e.position << ": " << decoded.error().to_string() << "\n";

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <string_view>
+#include <vector>
 #include <variant>
 
 #include "domain/access.h"
@@ -32,8 +33,29 @@ EventData encode(const domain::order::Event& event);
 EventData encode(const domain::configuration::Event& event);
 EventData encode(const DomainEvent& event);
 
+/// What a stored event type is to the engine. The table is derived from the event variants (each
+/// alternative's encoded type name), never kept by hand, so a new event cannot be forgotten.
+enum class TypeKind : std::uint8_t {
+  domain,    // an alternative of DomainEvent: folded by the pipeline and the projections
+  access,    // API token events (domain::access): read by the gateway's token registry
+  workload,  // written by `ordo log generate` (benchmarks, demos of the bare log): no business effect
+  obsolete,  // once written, no longer produced; declared in kObsoleteTypes and skipped on replay
+  unknown,   // none of the above: a log written by a newer Ordo, or damage. Never skipped.
+};
+TypeKind kind_of(std::string_view type);
+
+/// Types no longer produced whose old events are skipped on replay. Empty today: a type that stops
+/// being produced moves here, so that old logs keep replaying (eventstore/FORMAT.md).
+inline constexpr std::string_view kObsoleteTypes[] = {""};
+
 /// True when `type` names a domain event this codec reads.
 bool is_domain_type(std::string_view type);
+
+/// The type name of every DomainEvent alternative, in variant order (for tests and tools).
+const std::vector<std::string>& domain_type_names();
+
+/// The error for an event the engine must not skip, naming its position.
+Error unknown_type_error(std::uint64_t position, std::string_view type);
 
 /// Decodes a stored payload. Errors: invalid_argument for an unknown type or a newer schema
 /// version, corruption for a payload that fails verification.

@@ -1,4 +1,6 @@
 // Codec of configuration events and their documents, and the dispatch over every domain event.
+#include <algorithm>
+
 #include "eventstore/codec.h"
 #include "eventstore/codec_parts.h"
 #include "eventstore/codec_support.h"
@@ -340,19 +342,49 @@ Result<DomainEvent> decode(std::string_view type, std::uint16_t schema_version,
   return fail(ErrorCode::invalid_argument, "unknown event type '" + std::string(type) + "'");
 }
 
+namespace {
+
+// Encodes a default-constructed instance of each alternative of an aggregate's Event variant: the
+// encoder names the type, so the table follows the variants.
+template <class Variant>
+void add_type_names(std::vector<std::string>& out) {
+  [&]<std::size_t... I>(std::index_sequence<I...>) {
+    (out.push_back(encode(Variant{std::in_place_index<I>}).type), ...);
+  }(std::make_index_sequence<std::variant_size_v<Variant>>{});
+}
+
+}  // namespace
+
+const std::vector<std::string>& domain_type_names() {
+  static const std::vector<std::string> names = [] {
+    std::vector<std::string> out;
+    [&]<std::size_t... I>(std::index_sequence<I...>) {
+      (add_type_names<std::variant_alternative_t<I, DomainEvent>>(out), ...);
+    }(std::make_index_sequence<std::variant_size_v<DomainEvent>>{});
+    return out;
+  }();
+  return names;
+}
+
 bool is_domain_type(std::string_view type) {
-  static constexpr std::string_view kTypes[] = {
-      "SiteRegistered", "SiteUpdated", "ItemDefined", "ItemChanged", "StockReceived",
-      "StockAdjusted", "StockCounted", "StockReserved", "ReservationReleased", "StockPicked",
-      "StockShipped", "ReceiptExpected", "ReceiptConfirmed", "ReceiptCancelled", "OrderPlaced",
-      "LinesAllocated", "PreparationStarted", "OrderPrepared", "OrderShipped", "OrderDelivered",
-      "LinesCancelled", "DeliveryAddressChanged", "ConfigurationChanged", "SourcingDecided",
-      "OfferRoundOpened", "OfferClaimed", "OfferDeclined", "OfferRoundClosed", "QueuedForService",
-      "AllocationReleased"};
-  for (auto t : kTypes) {
-    if (t == type) return true;
+  const auto& names = domain_type_names();
+  return std::find(names.begin(), names.end(), type) != names.end();
+}
+
+TypeKind kind_of(std::string_view type) {
+  if (is_domain_type(type)) return TypeKind::domain;
+  if (is_access_type(type)) return TypeKind::access;
+  if (type == "Generated") return TypeKind::workload;
+  for (auto obsolete : kObsoleteTypes) {
+    if (!obsolete.empty() && obsolete == type) return TypeKind::obsolete;
   }
-  return false;
+  return TypeKind::unknown;
+}
+
+Error unknown_type_error(std::uint64_t position, std::string_view type) {
+  return Error{ErrorCode::corruption,
+               "position " + std::to_string(position) + ": unknown event type '" + std::string(type) +
+                   "' (written by a newer Ordo, or damaged); this build cannot replay the log past it"};
 }
 
 }  // namespace ordo::eventstore::codec

@@ -25,12 +25,18 @@ Result<std::unique_ptr<Pipeline>> Pipeline::start(eventstore::EventStore& store,
   return pipeline;
 }
 
-// Folds the whole log into the in-memory state. Events of types the codec does not know belong to
-// other parts of Ordo and are skipped; a domain event that fails to decode stops the start.
+// Folds the whole log into the in-memory state. Token, workload and obsolete events have no effect
+// on it and are skipped; an unknown type or a domain event that fails to decode stops the start
+// with the position, never skipped (a skipped event would leave the state behind the log).
 Result<void> Pipeline::replay() {
   std::optional<Error> problem;
   auto visited = store_.for_each(1, UINT64_MAX, [&](const eventstore::EventView& e) {
-    if (!eventstore::codec::is_domain_type(e.type)) return true;
+    const auto kind = eventstore::codec::kind_of(e.type);
+    if (kind == eventstore::codec::TypeKind::unknown) {
+      problem = eventstore::codec::unknown_type_error(e.position, e.type);
+      return false;
+    }
+    if (kind != eventstore::codec::TypeKind::domain) return true;
     auto decoded = eventstore::codec::decode(e.type, e.schema_version, e.payload);
     if (!decoded) {
       problem = Error{decoded.error().code, "position " + std::to_string(e.position) + ": " +

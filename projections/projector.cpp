@@ -134,7 +134,12 @@ Result<std::uint64_t> Projector::apply_batch(const Feed& feed) {
   auto fed = feed([&](const eventstore::EventView& e) {
     if (first == 0) first = e.position;
     last = e.position;
-    if (!eventstore::codec::is_domain_type(e.type)) return true;
+    const auto kind = eventstore::codec::kind_of(e.type);
+    if (kind == eventstore::codec::TypeKind::unknown) {
+      problem = eventstore::codec::unknown_type_error(e.position, e.type);
+      return false;
+    }
+    if (kind != eventstore::codec::TypeKind::domain) return true;
     auto decoded = eventstore::codec::decode(e.type, e.schema_version, e.payload);
     if (!decoded) {
       problem = Error{decoded.error().code,

@@ -3,6 +3,7 @@
 #include <atomic>
 #include <thread>
 
+#include "projections/projector.h"
 #include "tests/projections/retailer_fixture.h"
 
 namespace ordo::projections {
@@ -69,6 +70,29 @@ TEST(Pipeline, AGuardSeesTheEnginesStateAndItsRefusalWritesNothing) {
   EXPECT_EQ(std::get<Error>(refused.error()).code, ErrorCode::permission_denied);
   EXPECT_EQ(seen_channel, "web");
   EXPECT_EQ(r.store->durable_position(), before);
+}
+
+// An event type this build does not know is never skipped: the engine and the projector refuse to
+// start and name its position, so their state can never silently fall behind the log.
+TEST(Pipeline, AnUnknownEventTypeInTheLogStopsTheStartAndNamesItsPosition) {
+  TempDir dir;
+  Retailer r(dir.path());
+  r.stock_up();
+  r.pipeline.reset();
+  auto appended = r.store->append("order-X1", eventstore::ExpectedVersion::any(),
+                                  {eventstore::EventData{"OrderTeleported", 1, "?"}});
+  ASSERT_TRUE(appended);
+  const auto position = std::to_string(r.store->durable_position());
+  auto pipeline = Pipeline::start(*r.store);
+  ASSERT_FALSE(pipeline);
+  EXPECT_EQ(pipeline.error().code, ErrorCode::corruption);
+  EXPECT_NE(pipeline.error().message.find("position " + position), std::string::npos)
+      << pipeline.error().message;
+  EXPECT_NE(pipeline.error().message.find("OrderTeleported"), std::string::npos);
+  auto projector = Projector::start(*r.store, false);
+  ASSERT_FALSE(projector);
+  EXPECT_NE(projector.error().message.find("OrderTeleported"), std::string::npos)
+      << projector.error().message;
 }
 
 TEST(Pipeline, ChannelsSellOnlyWhatTheirViewAllows) {
