@@ -5,19 +5,14 @@
 
 #include <nlohmann/json.hpp>
 
-#include "tests/eventstore/process.h"
-#include "tests/eventstore/test_support.h"
+#include "tests/gateway/cli_support.h"
 
 namespace ordo {
 namespace {
 
-using eventstore::testing::run_process;
 using eventstore::testing::TempDir;
 
-eventstore::testing::ProcessResult ordo(std::vector<std::string> args) {
-  args.insert(args.begin(), eventstore::testing::binary("ordo"));
-  return run_process(args);
-}
+using testing::ordo;
 
 TEST(Cli, TheDemoRetailerThenWhatAnOperatorAsks) {
   TempDir dir;
