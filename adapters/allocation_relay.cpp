@@ -175,7 +175,7 @@ Result<void> AllocationRelay::relay_batch(const std::vector<eventstore::Recorded
       continue;
     }
     const auto* event = std::get_if<order::Event>(&*decoded);
-    if (event == nullptr || !e.stream.starts_with("order-")) continue;
+    if (event == nullptr) continue;
     auto state = order_at(store_, e.stream, e.stream_version);
     if (!state) return std::unexpected(state.error());
     const std::string order_id = e.stream.substr(6);

@@ -5,6 +5,7 @@
 // newer schema versions with an error rather than guessing. Pure functions, thread-safe.
 #pragma once
 
+#include <array>
 #include <string_view>
 #include <vector>
 #include <variant>
@@ -46,7 +47,7 @@ TypeKind kind_of(std::string_view type);
 
 /// Types no longer produced whose old events are skipped on replay. Empty today: a type that stops
 /// being produced moves here, so that old logs keep replaying (eventstore/FORMAT.md).
-inline constexpr std::string_view kObsoleteTypes[] = {""};
+inline constexpr std::array<std::string_view, 0> kObsoleteTypes{};
 
 /// True when `type` names a domain event this codec reads.
 bool is_domain_type(std::string_view type);

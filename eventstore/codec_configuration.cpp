@@ -375,8 +375,8 @@ TypeKind kind_of(std::string_view type) {
   if (is_domain_type(type)) return TypeKind::domain;
   if (is_access_type(type)) return TypeKind::access;
   if (type == "Generated") return TypeKind::workload;
-  for (auto obsolete : kObsoleteTypes) {
-    if (!obsolete.empty() && obsolete == type) return TypeKind::obsolete;
+  if (std::find(kObsoleteTypes.begin(), kObsoleteTypes.end(), type) != kObsoleteTypes.end()) {
+    return TypeKind::obsolete;
   }
   return TypeKind::unknown;
 }

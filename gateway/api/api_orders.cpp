@@ -62,8 +62,19 @@ domain::access::Target target_of(const json& view) {
   return target;
 }
 
-// The order, if the caller may see it. A scoped caller is told "not found" for an order outside
-// its scope, so that a store cannot learn which orders other stores have.
+// Why the caller may not touch the order, or nullopt. A scoped caller is told "not found" for an
+// order outside its scope, so that a store cannot learn which orders other stores have.
+std::optional<projections::Refusal> denial(const domain::access::Principal& principal, P permission,
+                                           const domain::access::Target& target,
+                                           const std::string& order_id) {
+  auto denied = domain::access::authorize(principal, permission, target);
+  if (!denied) return std::nullopt;
+  const bool scoped = !principal.scope.site_id.empty() || !principal.scope.channel.empty();
+  if (scoped) return domain::Rejection{domain::Rejection::Code::not_found, "no order " + order_id};
+  return Error{ErrorCode::permission_denied, *denied};
+}
+
+// The order's view, if the caller may see it (denial).
 asio::awaitable<std::variant<json, http::Response>> visible_order(Engine& engine, Context& context,
                                                                   P permission) {
   const auto& id = context.params.at(0);
@@ -72,9 +83,8 @@ asio::awaitable<std::variant<json, http::Response>> visible_order(Engine& engine
   auto view = load_order(engine, id);
   if (!view) co_return refusal(view.error());
   if (view->is_null()) co_return not_found("no order " + id);
-  if (auto denied = domain::access::authorize(context.principal, permission, target_of(*view))) {
-    const bool scoped = !context.principal.scope.site_id.empty() || !context.principal.scope.channel.empty();
-    co_return scoped ? not_found("no order " + id) : forbidden(*denied);
+  if (auto denied = denial(context.principal, permission, target_of(*view), id)) {
+    co_return refusal(*denied);
   }
   co_return std::move(*view);
 }
@@ -89,10 +99,9 @@ http::Response action_answer(const std::string& order_id, const projections::Ans
   return with_position(json_response(200, std::move(body)), answer->last_position);
 }
 
-// Refuses an action on an order the engine does not hold, or that the caller may not act on. It
-// runs on the pipeline thread against the engine's own state, so an action sent right after the
-// order's 201 is never refused because the order's view is not written yet. A scoped caller is
-// told "not found" for an order outside its scope (a store cannot learn other stores' orders).
+// Refuses an action on an order the engine does not hold, or that the caller may not act on
+// (denial). It runs on the pipeline thread against the engine's own state, so an action sent right
+// after the order's 201 is never refused because the order's view is not written yet.
 std::function<std::optional<projections::Refusal>(const projections::EngineState&)> order_guard(
     const Context& context, P permission) {
   return [order_id = context.params.at(0), principal = context.principal,
@@ -105,11 +114,7 @@ std::function<std::optional<projections::Refusal>(const projections::EngineState
     for (const auto& line : current->lines) {
       if (!line.site_id.empty()) target.sites.push_back(line.site_id);
     }
-    auto denied = domain::access::authorize(principal, permission, target);
-    if (!denied) return std::nullopt;
-    const bool scoped = !principal.scope.site_id.empty() || !principal.scope.channel.empty();
-    if (scoped) return domain::Rejection{domain::Rejection::Code::not_found, "no order " + order_id};
-    return Error{ErrorCode::permission_denied, *denied};
+    return denial(principal, permission, target, order_id);
   };
 }
 
