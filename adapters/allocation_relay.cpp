@@ -6,8 +6,8 @@
 #include <iostream>
 #include <nlohmann/json.hpp>
 
-#include "eventstore/codec.h"
-#include "projections/engine_state.h"
+#include "eventstore/codec/codec.h"
+#include "engine/engine_state.h"
 #include "projections/projector.h"
 
 namespace ordo::adapters {
@@ -35,7 +35,7 @@ Result<order::State> order_at(const eventstore::EventStore& store, const std::st
   order::State state;
   for (const auto& e : *events) {
     if (e.type == "SourcingDecided") continue;  // the explanation: large, and no offer needs it
-    auto decoded = eventstore::codec::decode(e.type, e.schema_version, e.payload);
+    auto decoded = wire::decode(e.type, e.schema_version, e.payload);
     if (!decoded) return std::unexpected(decoded.error());
     if (const auto* oe = std::get_if<order::Event>(&*decoded)) state = order::evolve(std::move(state), *oe);
   }
@@ -85,12 +85,12 @@ void on_claims_message(natsConnection*, natsSubscription*, natsMsg* message, voi
   static_cast<AllocationRelay*>(closure)->on_request(message);
 }
 
-AllocationRelay::AllocationRelay(eventstore::EventStore& store, projections::Pipeline& pipeline,
+AllocationRelay::AllocationRelay(eventstore::EventStore& store, engine::Pipeline& pipeline,
                                  nats::Connection& connection, RelayOptions options)
     : store_(store), pipeline_(pipeline), connection_(connection), options_(std::move(options)) {}
 
 Result<std::unique_ptr<AllocationRelay>> AllocationRelay::start(eventstore::EventStore& store,
-                                                                projections::Pipeline& pipeline,
+                                                                engine::Pipeline& pipeline,
                                                                 nats::Connection& connection,
                                                                 RelayOptions options) {
   std::unique_ptr<AllocationRelay> relay(new AllocationRelay(store, pipeline, connection, std::move(options)));
@@ -169,7 +169,7 @@ Result<void> AllocationRelay::relay_batch(const std::vector<eventstore::Recorded
   std::vector<Message> messages;
   for (const auto& e : events) {
     if (!e.stream.starts_with("order-")) continue;  // offers come only from order events
-    auto decoded = eventstore::codec::decode(e.type, e.schema_version, e.payload);
+    auto decoded = wire::decode(e.type, e.schema_version, e.payload);
     if (!decoded) {
       std::cerr << "ordo: NATS relay skips position " << e.position << ": " << decoded.error().to_string() << "\n";
       continue;
@@ -225,7 +225,7 @@ Result<void> AllocationRelay::relay_batch(const std::vector<eventstore::Recorded
   return {};
 }
 
-std::expected<projections::OrderCommand, std::string> AllocationRelay::parse_request(
+std::expected<engine::OrderCommand, std::string> AllocationRelay::parse_request(
     std::string_view site_id, std::string_view body, domain::Instant now, std::string& action,
     std::uint32_t& round) {
   if (body.size() > kRequestBytesMax) return std::unexpected("the request is over " + std::to_string(kRequestBytesMax) + " bytes");
@@ -250,7 +250,7 @@ std::expected<projections::OrderCommand, std::string> AllocationRelay::parse_req
   };
   std::string order_id, reason, named_site;
   if (!text("action", action)) return std::unexpected("action is required: claim, decline, release, start_preparation or prepared");
-  if (!text("order_id", order_id) || !projections::is_valid_id(order_id)) return std::unexpected("order_id is required: 1..64 characters of [A-Za-z0-9._-]");
+  if (!text("order_id", order_id) || !ordo::is_valid_id(order_id)) return std::unexpected("order_id is required: 1..64 characters of [A-Za-z0-9._-]");
   if (doc.contains("reason") && (!text("reason", reason) || reason.size() > kReasonBytesMax)) {
     return std::unexpected("reason must be a string of at most 500 bytes");
   }
@@ -271,14 +271,14 @@ std::expected<projections::OrderCommand, std::string> AllocationRelay::parse_req
     stock_missing = it->get<bool>();
   }
   const std::string site(site_id);
-  if (action == "claim") return projections::OrderCommand{order_id, order::ClaimOffer{site, round, now}};
-  if (action == "decline") return projections::OrderCommand{order_id, order::DeclineOffer{site, round, reason, now}};
+  if (action == "claim") return engine::OrderCommand{order_id, order::ClaimOffer{site, round, now}};
+  if (action == "decline") return engine::OrderCommand{order_id, order::DeclineOffer{site, round, reason, now}};
   if (action == "release") {
     if (reason.empty()) return std::unexpected("reason is required to release an order");
-    return projections::OrderCommand{order_id, order::ReleaseAllocation{site, reason, stock_missing, now}};
+    return engine::OrderCommand{order_id, order::ReleaseAllocation{site, reason, stock_missing, now}};
   }
-  if (action == "start_preparation") return projections::OrderCommand{order_id, order::StartPreparation{site, now}};
-  if (action == "prepared") return projections::OrderCommand{order_id, order::MarkPrepared{site, false, now}};
+  if (action == "start_preparation") return engine::OrderCommand{order_id, order::StartPreparation{site, now}};
+  if (action == "prepared") return engine::OrderCommand{order_id, order::MarkPrepared{site, false, now}};
   if (action == "pending") return std::unexpected("pending is answered without a command");
   return std::unexpected("unknown action \"" + action.substr(0, 32) + "\"");
 }
@@ -345,12 +345,12 @@ void AllocationRelay::on_request(natsMsg* message) {
   }
   std::string action;
   std::uint32_t round = 0;
-  auto command = projections::is_valid_id(site) ? parse_request(site, body, now_us(), action, round)
+  auto command = ordo::is_valid_id(site) ? parse_request(site, body, now_us(), action, round)
                              : std::unexpected(std::string("not a store's claims subject"));
   natsMsg_Destroy(message);
   // Ordo answers only into the store's own inbox: a reply subject elsewhere (another store's
   // offers or inbox, which Ordo's user may publish on) is refused without an answer.
-  if (!reply.empty() && projections::is_valid_id(site) && !reply.starts_with(nats::inbox_prefix(site) + ".")) {
+  if (!reply.empty() && ordo::is_valid_id(site) && !reply.starts_with(nats::inbox_prefix(site) + ".")) {
     refused_.fetch_add(1, std::memory_order_relaxed);
     std::cerr << "ordo: NATS: a request from " << site << " asked for its answer outside its inbox; refused\n";
     return settle();
@@ -363,7 +363,7 @@ void AllocationRelay::on_request(natsMsg* message) {
       std::cerr << "ordo: NATS: cannot answer on " << reply << ": " << natsStatus_GetText(s) << "\n";
     }
   };
-  if (!command && action == "pending" && projections::is_valid_id(site)) {
+  if (!command && action == "pending" && ordo::is_valid_id(site)) {
     send(pending_offers(site));
     return settle();
   }
@@ -373,13 +373,13 @@ void AllocationRelay::on_request(natsMsg* message) {
     return settle();
   }
   const std::string order_id = command->order_id;
-  projections::Submission submission;
+  engine::Submission submission;
   if (action == "claim" || action == "decline") {
     submission.idempotency_key = "nats/" + site + "/" + order_id + "/" + action + "/" + std::to_string(round);
   }
   submission.actor = {eventstore::ActorKind::store, site};
   submission.command = std::move(*command);
-  pipeline_.submit(std::move(submission), [this, send, settle, action, order_id, round](projections::Answer answer) {
+  pipeline_.submit(std::move(submission), [this, send, settle, action, order_id, round](engine::Answer answer) {
     json out = {{"order_id", order_id}};
     if (round != 0) out["round"] = round;
     if (answer) {

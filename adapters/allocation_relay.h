@@ -42,7 +42,7 @@
 
 #include "adapters/nats.h"
 #include "eventstore/event_store.h"
-#include "projections/pipeline.h"
+#include "engine/pipeline.h"
 
 namespace ordo::adapters {
 
@@ -68,7 +68,7 @@ class AllocationRelay {
   /// Starts the relay thread and the claims subscription on `connection`, which must outlive the
   /// relay; so must `store` and `pipeline`.
   static Result<std::unique_ptr<AllocationRelay>> start(eventstore::EventStore& store,
-                                                        projections::Pipeline& pipeline,
+                                                        engine::Pipeline& pipeline,
                                                         nats::Connection& connection,
                                                         RelayOptions options = {});
   /// Stops taking requests, waits for the replies still owed, stops the relay thread.
@@ -79,12 +79,12 @@ class AllocationRelay {
   RelayStats stats() const;
 
   /// The request's command for `site`, or why it is refused (exposed for tests).
-  static std::expected<projections::OrderCommand, std::string> parse_request(
+  static std::expected<engine::OrderCommand, std::string> parse_request(
       std::string_view site_id, std::string_view body, domain::Instant now, std::string& action,
       std::uint32_t& round);
 
  private:
-  AllocationRelay(eventstore::EventStore& store, projections::Pipeline& pipeline,
+  AllocationRelay(eventstore::EventStore& store, engine::Pipeline& pipeline,
                   nats::Connection& connection, RelayOptions options);
   void relay_loop();
   Result<void> relay_batch(const std::vector<eventstore::RecordedEvent>& events);
@@ -93,7 +93,7 @@ class AllocationRelay {
   friend void on_claims_message(natsConnection*, natsSubscription*, natsMsg*, void*);
 
   eventstore::EventStore& store_;
-  projections::Pipeline& pipeline_;
+  engine::Pipeline& pipeline_;
   nats::Connection& connection_;
   RelayOptions options_;
   std::unique_ptr<eventstore::Subscription> subscription_;

@@ -10,7 +10,7 @@
 #include <filesystem>
 
 #include "domain/calendar.h"
-#include "domain/result.h"
+#include "base/result.h"
 
 namespace ordo::adapters {
 

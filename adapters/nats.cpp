@@ -135,14 +135,4 @@ std::string server_config(std::string_view tenant, std::string_view listen, std:
   return conf + "  ]\n}\n";
 }
 
-Result<std::string> read_secret(const std::string& path) {
-  std::ifstream in(path);
-  std::string line;
-  if (!in || !std::getline(in, line) || line.empty()) {
-    return fail(ErrorCode::not_found, "cannot read a secret from " + path);
-  }
-  while (!line.empty() && (line.back() == '\r' || line.back() == ' ')) line.pop_back();
-  return line;
-}
-
 }  // namespace ordo::adapters::nats

@@ -17,7 +17,8 @@
 #include <string_view>
 #include <vector>
 
-#include "domain/result.h"
+#include "base/result.h"
+#include "base/secrets.h"
 
 namespace ordo::adapters::nats {
 
@@ -76,8 +77,5 @@ Error error_of(natsStatus status, std::string_view what);
 /// `stores`: (site id, password).
 std::string server_config(std::string_view tenant, std::string_view listen, std::string_view ordo_password,
                           const std::vector<std::pair<std::string, std::string>>& stores);
-
-/// Reads a password file: its first line, without the newline.
-Result<std::string> read_secret(const std::string& path);
 
 }  // namespace ordo::adapters::nats

@@ -90,27 +90,6 @@ void merge(std::unordered_map<std::string, PostcodePlace>& places, const std::ma
 
 }  // namespace
 
-std::optional<std::vector<std::string>> split_csv_line(std::string_view line) {
-  std::vector<std::string> fields(1);
-  bool quoted = false;
-  for (std::size_t i = 0; i < line.size(); ++i) {
-    const char c = line[i];
-    if (quoted) {
-      if (c != '"') fields.back().push_back(c);
-      else if (i + 1 < line.size() && line[i + 1] == '"') fields.back().push_back(line[++i]);
-      else quoted = false;
-    } else if (c == '"') {
-      quoted = true;
-    } else if (c == ',') {
-      fields.emplace_back();
-    } else {
-      fields.back().push_back(c);
-    }
-  }
-  if (quoted) return std::nullopt;
-  return fields;
-}
-
 Result<void> Gazetteer::add_geonames(const std::filesystem::path& file) {
   // country_code,zipcode,place,state,state_code,province,province_code,community,community_code,latitude,longitude
   auto sums = read_rows(file, 11, [](const std::vector<std::string>& f, std::map<std::string, Sum>& out,

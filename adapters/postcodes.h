@@ -18,7 +18,8 @@
 #include <vector>
 
 #include "domain/geo.h"
-#include "domain/result.h"
+#include "base/csv.h"
+#include "base/result.h"
 
 namespace ordo::adapters {
 
@@ -46,8 +47,5 @@ class Gazetteer {
   std::unordered_map<std::string, PostcodePlace> places_;  // "<country>:<postcode>"
 };
 
-/// The fields of one CSV line (RFC 4180: quoted fields, doubled quotes); nullopt when a quote is
-/// left open.
-std::optional<std::vector<std::string>> split_csv_line(std::string_view line);
 
 }  // namespace ordo::adapters

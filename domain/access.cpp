@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <array>
 
+#include "base/id.h"
+
 namespace ordo::domain::access {
 namespace {
 
@@ -39,21 +41,14 @@ bool is_hex64(std::string_view s) {
          });
 }
 
-bool is_identifier(std::string_view s) {
-  return !s.empty() && s.size() <= 64 && std::all_of(s.begin(), s.end(), [](char c) {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-           c == '.' || c == '_' || c == '-';
-  });
-}
-
 std::optional<std::string> scope_problem(Role role, const Scope& scope) {
   if (role == Role::store && scope.site_id.empty()) return "a store token needs a site";
   if (role != Role::store && !scope.site_id.empty()) return "only a store token has a site";
   if (role != Role::integration && !scope.channel.empty()) {
     return "only an integration token has a channel";
   }
-  if (!scope.site_id.empty() && !is_identifier(scope.site_id)) return "invalid site id";
-  if (!scope.channel.empty() && !is_identifier(scope.channel)) return "invalid channel id";
+  if (!scope.site_id.empty() && !is_valid_id(scope.site_id)) return "invalid site id";
+  if (!scope.channel.empty() && !is_valid_id(scope.channel)) return "invalid channel id";
   return std::nullopt;
 }
 

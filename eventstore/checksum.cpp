@@ -89,15 +89,5 @@ Hash256 sha256(std::string_view bytes) {
   return out;
 }
 
-std::string to_hex(const void* data, std::size_t size) {
-  static constexpr char kDigits[] = "0123456789abcdef";
-  const auto* p = static_cast<const std::uint8_t*>(data);
-  std::string out(size * 2, '0');
-  for (std::size_t i = 0; i < size; ++i) {
-    out[2 * i] = kDigits[p[i] >> 4];
-    out[2 * i + 1] = kDigits[p[i] & 0xFu];
-  }
-  return out;
-}
 
 }  // namespace ordo::eventstore

@@ -7,6 +7,7 @@
 #include <string>
 #include <string_view>
 
+#include "base/hex.h"
 #include "eventstore/types.h"
 
 namespace ordo::eventstore {
@@ -17,8 +18,8 @@ std::uint32_t crc32c_extend(std::uint32_t crc, const void* data, std::size_t siz
 /// SHA-256 of `bytes` (OpenSSL, which uses the CPU's SHA extensions where present).
 Hash256 sha256(std::string_view bytes);
 
-/// Lower-case hexadecimal.
-std::string to_hex(const void* data, std::size_t size);
-inline std::string to_hex(const Hash256& hash) { return to_hex(hash.data(), hash.size()); }
+using ordo::to_hex;
+/// Lower-case hexadecimal of a hash.
+inline std::string to_hex(const Hash256& hash) { return ordo::to_hex(hash.data(), hash.size()); }
 
 }  // namespace ordo::eventstore

@@ -11,7 +11,7 @@
 #include <cstdint>
 #include <string_view>
 
-#include "domain/result.h"
+#include "base/result.h"
 #include "eventstore/types.h"
 
 namespace ordo::eventstore {

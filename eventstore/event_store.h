@@ -27,7 +27,7 @@
 #include <string>
 #include <vector>
 
-#include "domain/result.h"
+#include "base/result.h"
 #include "eventstore/types.h"
 
 namespace rocksdb {

@@ -4,21 +4,6 @@
 
 namespace ordo::eventstore {
 
-void put_u64_be(std::string& out, std::uint64_t value) {
-  char bytes[8];
-  for (int i = 7; i >= 0; --i) {
-    bytes[i] = static_cast<char>(value & 0xFFu);
-    value >>= 8;
-  }
-  out.append(bytes, 8);
-}
-
-std::uint64_t get_u64_be(const char* p) {
-  std::uint64_t value = 0;
-  for (int i = 0; i < 8; ++i) value = (value << 8) | static_cast<std::uint8_t>(p[i]);
-  return value;
-}
-
 std::string log_key(std::uint64_t position) {
   std::string key;
   key.reserve(8);

@@ -8,7 +8,8 @@
 #include <string_view>
 #include <vector>
 
-#include "domain/result.h"
+#include "base/bytes.h"
+#include "base/result.h"
 #include "eventstore/types.h"
 
 namespace ordo::eventstore {
@@ -29,8 +30,6 @@ inline constexpr std::string_view kMetaStoreId = "store_id";
 inline constexpr std::string_view kMetaHead = "head";
 inline constexpr std::string_view kMetaCreatedAt = "created_at_us";
 
-void put_u64_be(std::string& out, std::uint64_t value);
-std::uint64_t get_u64_be(const char* p);
 
 /// log: big-endian u64 position, so that key order is log order.
 std::string log_key(std::uint64_t position);

@@ -134,13 +134,13 @@ Result<std::uint64_t> Projector::apply_batch(const Feed& feed) {
   auto fed = feed([&](const eventstore::EventView& e) {
     if (first == 0) first = e.position;
     last = e.position;
-    const auto kind = eventstore::codec::kind_of(e.type);
-    if (kind == eventstore::codec::TypeKind::unknown) {
-      problem = eventstore::codec::unknown_type_error(e.position, e.type);
+    const auto kind = wire::kind_of(e.type);
+    if (kind == wire::TypeKind::unknown) {
+      problem = wire::unknown_type_error(e.position, e.type);
       return false;
     }
-    if (kind != eventstore::codec::TypeKind::domain) return true;
-    auto decoded = eventstore::codec::decode(e.type, e.schema_version, e.payload);
+    if (kind != wire::TypeKind::domain) return true;
+    auto decoded = wire::decode(e.type, e.schema_version, e.payload);
     if (!decoded) {
       problem = Error{decoded.error().code,
                       "position " + std::to_string(e.position) + ": " + decoded.error().message};

@@ -27,7 +27,7 @@
 
 #include "domain/sellable.h"
 #include "eventstore/event_store.h"
-#include "projections/engine_state.h"
+#include "engine/engine_state.h"
 #include "projections/promise_reads.h"
 
 namespace ordo::projections {
@@ -100,7 +100,7 @@ class Projector {
 
   eventstore::EventStore& store_;
   mutable std::shared_mutex state_mutex_;  // guards state_ and sellable_
-  EngineState state_;
+  engine::EngineState state_;
   std::unordered_map<std::string, SellableFigure> sellable_;  // key: <sku>\0<channel>
   mutable PromiseReads promises_;
   std::unordered_map<std::string, std::uint64_t> checkpoints_;  // by projection name

@@ -23,7 +23,7 @@ void PromiseReads::invalidate_all() {
   network_.reset();
 }
 
-std::shared_ptr<const promise::Network> PromiseReads::network(const EngineState& state, domain::Instant at) {
+std::shared_ptr<const promise::Network> PromiseReads::network(const engine::EngineState& state, domain::Instant at) {
   const auto today = (at >= 0 ? at : at - domain::kMicrosPerDay + 1) / domain::kMicrosPerDay;
   std::lock_guard lock(mutex_);
   // Calendars are compiled from two days back for two years; recompiled a year on.
@@ -43,7 +43,7 @@ std::shared_ptr<const promise::Network> PromiseReads::network(const EngineState&
   return network_;
 }
 
-std::shared_ptr<const PromiseReads::Supply> PromiseReads::supply(const EngineState& state,
+std::shared_ptr<const PromiseReads::Supply> PromiseReads::supply(const engine::EngineState& state,
                                                                  const promise::Network& network,
                                                                  const std::string& sku,
                                                                  const std::string& channel) {
@@ -82,7 +82,7 @@ std::shared_ptr<const PromiseReads::Supply> PromiseReads::supply(const EngineSta
   return out;
 }
 
-Result<PromiseAnswer> PromiseReads::compute(const EngineState& state, const PromiseQuery& query) {
+Result<PromiseAnswer> PromiseReads::compute(const engine::EngineState& state, const PromiseQuery& query) {
   if (state.inventory_views().find(query.channel) == nullptr) {
     return fail(ErrorCode::not_found, "unknown channel '" + query.channel.substr(0, 64) + "'");
   }

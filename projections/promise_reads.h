@@ -17,8 +17,8 @@
 #include <vector>
 
 #include "domain/promise.h"
-#include "domain/result.h"
-#include "projections/engine_state.h"
+#include "base/result.h"
+#include "engine/engine_state.h"
 
 namespace ordo::projections {
 
@@ -49,12 +49,12 @@ class PromiseReads {
 
   /// Every option for the query. Errors: an unknown SKU or channel (not_found), a quantity below 1
   /// (invalid_argument).
-  Result<PromiseAnswer> compute(const EngineState& state, const PromiseQuery& query);
+  Result<PromiseAnswer> compute(const engine::EngineState& state, const PromiseQuery& query);
 
  private:
   using Supply = std::vector<domain::promise::SiteSupply>;
-  std::shared_ptr<const domain::promise::Network> network(const EngineState& state, domain::Instant at);
-  std::shared_ptr<const Supply> supply(const EngineState& state, const domain::promise::Network& network,
+  std::shared_ptr<const domain::promise::Network> network(const engine::EngineState& state, domain::Instant at);
+  std::shared_ptr<const Supply> supply(const engine::EngineState& state, const domain::promise::Network& network,
                                        const std::string& sku, const std::string& channel);
 
   std::mutex mutex_;

@@ -53,7 +53,7 @@ Json rounds_json(const order::State& s) {
 }
 
 // Event-specific details of a timeline entry: the site, carrier, lines and reason involved.
-void add_details(const eventstore::codec::DomainEvent& event, Json& entry) {
+void add_details(const wire::DomainEvent& event, Json& entry) {
   std::visit(
       [&](const auto& aggregate_event) {
         std::visit(
@@ -153,20 +153,20 @@ std::string sellable_key(std::string_view sku, std::string_view channel) {
 
 std::string encode_sellable(const SellableFigure& f) {
   std::string value;
-  eventstore::put_u64_be(value, static_cast<std::uint64_t>(f.total));
-  eventstore::put_u64_be(value, static_cast<std::uint64_t>(f.now));
-  eventstore::put_u64_be(value, static_cast<std::uint64_t>(f.future));
+  ordo::put_u64_be(value, static_cast<std::uint64_t>(f.total));
+  ordo::put_u64_be(value, static_cast<std::uint64_t>(f.now));
+  ordo::put_u64_be(value, static_cast<std::uint64_t>(f.future));
   return value;
 }
 
 std::optional<SellableFigure> decode_sellable(std::string_view value) {
   if (value.size() != 24) return std::nullopt;
-  return SellableFigure{static_cast<std::int64_t>(eventstore::get_u64_be(value.data())),
-                        static_cast<std::int64_t>(eventstore::get_u64_be(value.data() + 8)),
-                        static_cast<std::int64_t>(eventstore::get_u64_be(value.data() + 16))};
+  return SellableFigure{static_cast<std::int64_t>(ordo::get_u64_be(value.data())),
+                        static_cast<std::int64_t>(ordo::get_u64_be(value.data() + 8)),
+                        static_cast<std::int64_t>(ordo::get_u64_be(value.data() + 16))};
 }
 
-void sellable_writes(const EngineState& state, std::string_view sku, domain::Instant now,
+void sellable_writes(const engine::EngineState& state, std::string_view sku, domain::Instant now,
                      std::unordered_map<std::string, SellableFigure>& memory,
                      std::vector<eventstore::ProjectionWrite>* out, bool write_unchanged) {
   const auto* item = state.item(sku);
@@ -216,7 +216,7 @@ void order_view_write(const std::string& order_id, const order::State& order,
 }
 
 void order_timeline_write(const eventstore::EventView& event,
-                          const eventstore::codec::DomainEvent& decoded,
+                          const wire::DomainEvent& decoded,
                           const std::string& order_id,
                           std::vector<eventstore::ProjectionWrite>& out) {
   Json entry = {{"position", event.position},
@@ -229,7 +229,7 @@ void order_timeline_write(const eventstore::EventView& event,
   key.push_back('\0');
   key.append("event");
   key.push_back('\0');
-  eventstore::put_u64_be(key, event.position);
+  ordo::put_u64_be(key, event.position);
   out.push_back({kOrdersFamily, std::move(key), entry.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)});
 }
 
@@ -264,7 +264,7 @@ void site_stock_writes(const std::string& site_id, const std::string& sku,
 }
 
 std::optional<std::string> order_of(std::string_view stream,
-                                    const eventstore::codec::DomainEvent& event) {
+                                    const wire::DomainEvent& event) {
   if (stream.starts_with("order-")) return std::string(stream.substr(6));
   const auto* stock_event = std::get_if<domain::stock::Event>(&event);
   if (stock_event == nullptr) return std::nullopt;
@@ -285,7 +285,7 @@ std::string index_key(std::string_view field, std::string_view value, domain::In
   key.push_back('\0');
   key.append(value);
   key.push_back('\0');
-  eventstore::put_u64_be(key, static_cast<std::uint64_t>(placed_at));
+  ordo::put_u64_be(key, static_cast<std::uint64_t>(placed_at));
   key.push_back('\0');
   key.append(order_id);
   return key;
@@ -297,7 +297,7 @@ namespace ordo::projections::models {
 
 std::string accuracy_key(domain::Instant fulfilled_at, std::string_view order_id, std::string_view site_id) {
   std::string key;
-  eventstore::put_u64_be(key, static_cast<std::uint64_t>(std::max<domain::Instant>(0, fulfilled_at)));
+  ordo::put_u64_be(key, static_cast<std::uint64_t>(std::max<domain::Instant>(0, fulfilled_at)));
   key.push_back('\0');
   key.append(order_id);
   key.push_back('\0');
@@ -305,7 +305,7 @@ std::string accuracy_key(domain::Instant fulfilled_at, std::string_view order_id
   return key;
 }
 
-void promise_accuracy_write(const eventstore::EventView& event, const eventstore::codec::DomainEvent& decoded,
+void promise_accuracy_write(const eventstore::EventView& event, const wire::DomainEvent& decoded,
                             const order::State& o, std::vector<eventstore::ProjectionWrite>& out) {
   const auto& promise = o.placed.promise;
   if (promise.option_id.empty() || promise.promised_at == 0) return;

@@ -5,9 +5,9 @@
 #include <set>
 #include <vector>
 
-#include "eventstore/codec.h"
+#include "eventstore/codec/codec.h"
 #include "eventstore/event_store.h"
-#include "projections/engine_state.h"
+#include "engine/engine_state.h"
 #include "projections/projector.h"
 
 namespace ordo::projections::models {
@@ -20,7 +20,7 @@ std::optional<SellableFigure> decode_sellable(std::string_view value);
 /// Recomputes `sku` for every channel at `now`; updates `memory` and appends the writes of the
 /// figures that changed (all of them with `write_unchanged`: the stored value may differ from
 /// memory when a batch straddles the checkpoint).
-void sellable_writes(const EngineState& state, std::string_view sku, domain::Instant now,
+void sellable_writes(const engine::EngineState& state, std::string_view sku, domain::Instant now,
                      std::unordered_map<std::string, SellableFigure>& memory,
                      std::vector<eventstore::ProjectionWrite>* out, bool write_unchanged);
 
@@ -34,7 +34,7 @@ void order_view_write(const std::string& order_id, const domain::order::State& o
                       std::vector<eventstore::ProjectionWrite>& out);
 /// One timeline entry of the order for an event that concerns it.
 void order_timeline_write(const eventstore::EventView& event,
-                          const eventstore::codec::DomainEvent& decoded,
+                          const wire::DomainEvent& decoded,
                           const std::string& order_id,
                           std::vector<eventstore::ProjectionWrite>& out);
 
@@ -52,13 +52,13 @@ void site_stock_writes(const std::string& site_id, const std::string& sku,
 /// The order an event concerns: its own stream, or a stock event's reservation "<order>/<line>".
 /// The promise_accuracy entry of an order's fulfilment: a delivery (or, for click and collect,
 /// the order ready in store) of an order placed with a promise.
-void promise_accuracy_write(const eventstore::EventView& event, const eventstore::codec::DomainEvent& decoded,
+void promise_accuracy_write(const eventstore::EventView& event, const wire::DomainEvent& decoded,
                             const domain::order::State& order, std::vector<eventstore::ProjectionWrite>& out);
 /// Key of a promise_accuracy entry.
 std::string accuracy_key(domain::Instant fulfilled_at, std::string_view order_id, std::string_view site_id);
 
 std::optional<std::string> order_of(std::string_view stream,
-                                    const eventstore::codec::DomainEvent& event);
+                                    const wire::DomainEvent& event);
 
 /// Index key: <field>\0<value>\0<placed_at u64 BE>\0<order>
 std::string index_key(std::string_view field, std::string_view value, domain::Instant placed_at,

@@ -26,7 +26,7 @@
 #include "gateway/http/server.h"
 #include "gateway/metrics.h"
 #include "gateway/security/tokens.h"
-#include "projections/pipeline.h"
+#include "engine/pipeline.h"
 #include "projections/projector.h"
 
 namespace ordo::gateway::api {
@@ -41,7 +41,7 @@ using PlaceLookup = std::function<std::optional<Place>(std::string_view country,
 /// What the handlers work with; owned by the composition root (ordo serve).
 struct Engine {
   eventstore::EventStore& store;
-  projections::Pipeline& pipeline;
+  engine::Pipeline& pipeline;
   projections::Projector& projector;
   TokenRegistry& tokens;
   Metrics& metrics;

@@ -3,14 +3,14 @@
 // history of every version with who changed it, when and why.
 #include "gateway/http/asio.h"
 
-#include "eventstore/codec.h"
+#include "eventstore/codec/codec.h"
 #include "gateway/api/handlers.h"
 #include "gateway/api/support.h"
 #include "gateway/json/commands_json.h"
 #include "gateway/json/inventory_views_json.h"
 #include "gateway/json/orchestration_json.h"
 #include "gateway/json/promise_json.h"
-#include "projections/engine_state.h"
+#include "engine/engine_state.h"
 
 namespace ordo::gateway::api {
 namespace {
@@ -33,11 +33,11 @@ struct Version {
 };
 
 Result<std::vector<Version>> versions(Engine& engine, const std::string& area) {
-  auto events = engine.store.read_stream(projections::config_stream(area), 1, kVersionsMax);
+  auto events = engine.store.read_stream(engine::config_stream(area), 1, kVersionsMax);
   if (!events) return std::unexpected(events.error());
   std::vector<Version> out;
   for (auto& e : *events) {
-    auto decoded = eventstore::codec::decode(e.type, e.schema_version, e.payload);
+    auto decoded = wire::decode(e.type, e.schema_version, e.payload);
     if (!decoded) return std::unexpected(decoded.error());
     const auto* event = std::get_if<cfg::Event>(&*decoded);
     if (event == nullptr) continue;
@@ -131,7 +131,7 @@ Awaitable put_config(Engine& engine, Context& context) {
     co_return validation(errors);
   }
   cfg::ChangeConfiguration command{std::move(*document), change->author, change->reason, now_us()};
-  projections::Submission submission{cfg::Command{std::move(command)}, {}, std::nullopt, context.actor(), {}, {}, {}};
+  engine::Submission submission{cfg::Command{std::move(command)}, {}, std::nullopt, context.actor(), {}, {}, {}};
   auto answer = co_await submit(engine.pipeline, std::move(submission));
   if (!answer) {
     const auto* rejection = std::get_if<domain::Rejection>(&answer.error());

@@ -2,7 +2,7 @@
 // API token management.
 #include "gateway/http/asio.h"
 
-#include "eventstore/codec.h"
+#include "eventstore/codec/codec.h"
 #include "gateway/api/handlers.h"
 #include "gateway/api/support.h"
 #include "gateway/json/events_json.h"
@@ -29,8 +29,8 @@ json token_json(const access::State& s) {
 
 // The payload as JSON; the secret's hash of a token is never shown.
 json data_json(const eventstore::RecordedEvent& e) {
-  if (eventstore::codec::is_access_type(e.type)) {
-    auto decoded = eventstore::codec::decode_access(e.type, e.schema_version, e.payload);
+  if (wire::is_access_type(e.type)) {
+    auto decoded = wire::decode_access(e.type, e.schema_version, e.payload);
     if (!decoded) return {{"error", decoded.error().to_string()}};
     if (const auto* issued = std::get_if<access::TokenIssued>(&*decoded)) {
       return {{"token_id", issued->token_id}, {"role", access::to_string(issued->role)},
@@ -40,7 +40,7 @@ json data_json(const eventstore::RecordedEvent& e) {
     const auto& revoked = std::get<access::TokenRevoked>(*decoded);
     return {{"token_id", revoked.token_id}, {"reason", revoked.reason}, {"revoked_at_us", revoked.revoked_at}};
   }
-  auto decoded = eventstore::codec::decode(e.type, e.schema_version, e.payload);
+  auto decoded = wire::decode(e.type, e.schema_version, e.payload);
   if (!decoded) return {{"error", decoded.error().to_string()}};
   return std::visit([](const auto& event) { return ordo::json::to_json(event); }, *decoded);
 }

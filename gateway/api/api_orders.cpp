@@ -18,7 +18,7 @@ using P = domain::access::Permission;
 constexpr std::size_t kSearchLimitMax = 200;
 constexpr std::size_t kSearchScanMax = 5000;  // index entries looked at per page
 
-std::string placed_body(const order::PlaceOrder& command, const projections::Outcome& outcome) {
+std::string placed_body(const order::PlaceOrder& command, const engine::Outcome& outcome) {
   json lines = json::array();
   bool all_allocated = true;
   for (const auto& line : command.lines) {
@@ -64,7 +64,7 @@ domain::access::Target target_of(const json& view) {
 
 // Why the caller may not touch the order, or nullopt. A scoped caller is told "not found" for an
 // order outside its scope, so that a store cannot learn which orders other stores have.
-std::optional<projections::Refusal> denial(const domain::access::Principal& principal, P permission,
+std::optional<engine::Refusal> denial(const domain::access::Principal& principal, P permission,
                                            const domain::access::Target& target,
                                            const std::string& order_id) {
   auto denied = domain::access::authorize(principal, permission, target);
@@ -78,7 +78,7 @@ std::optional<projections::Refusal> denial(const domain::access::Principal& prin
 asio::awaitable<std::variant<json, http::Response>> visible_order(Engine& engine, Context& context,
                                                                   P permission) {
   const auto& id = context.params.at(0);
-  if (!is_identifier(id)) co_return bad_parameter("id", "an order id is 1..64 characters of [A-Za-z0-9._-]");
+  if (!is_valid_id(id)) co_return bad_parameter("id", "an order id is 1..64 characters of [A-Za-z0-9._-]");
   if (auto waited = co_await await_projection(engine, context)) co_return std::move(*waited);
   auto view = load_order(engine, id);
   if (!view) co_return refusal(view.error());
@@ -91,7 +91,7 @@ asio::awaitable<std::variant<json, http::Response>> visible_order(Engine& engine
 
 // A retry with the key of an action that changed the order gets the first answer again (stored
 // with the key), not "nothing changed".
-http::Response action_answer(const std::string& order_id, const projections::Answer& answer) {
+http::Response action_answer(const std::string& order_id, const engine::Answer& answer) {
   if (!answer) return refusal(answer.error());
   auto body = answer->duplicate && !answer->response.empty()
                   ? answer->response
@@ -102,10 +102,10 @@ http::Response action_answer(const std::string& order_id, const projections::Ans
 // Refuses an action on an order the engine does not hold, or that the caller may not act on
 // (denial). It runs on the pipeline thread against the engine's own state, so an action sent right
 // after the order's 201 is never refused because the order's view is not written yet.
-std::function<std::optional<projections::Refusal>(const projections::EngineState&)> order_guard(
+std::function<std::optional<engine::Refusal>(const engine::EngineState&)> order_guard(
     const Context& context, P permission) {
   return [order_id = context.params.at(0), principal = context.principal,
-          permission](const projections::EngineState& state) -> std::optional<projections::Refusal> {
+          permission](const engine::EngineState& state) -> std::optional<engine::Refusal> {
     const auto* current = state.order(order_id);
     if (current == nullptr || !current->exists) {
       return domain::Rejection{domain::Rejection::Code::not_found, "no order " + order_id};
@@ -123,12 +123,12 @@ std::function<std::optional<projections::Refusal>(const projections::EngineState
 asio::awaitable<http::Response> act(Engine& engine, Context& context, P permission,
                                     order::Command command) {
   const auto& order_id = context.params.at(0);
-  if (!is_identifier(order_id)) {
+  if (!is_valid_id(order_id)) {
     co_return bad_parameter("id", "an order id is 1..64 characters of [A-Za-z0-9._-]");
   }
-  projections::Submission submission{
-      projections::OrderCommand{order_id, std::move(command)}, {}, std::nullopt, context.actor(), {},
-      [order_id](const projections::Outcome&) { return dump({{"order_id", order_id}, {"changed", true}}); },
+  engine::Submission submission{
+      engine::OrderCommand{order_id, std::move(command)}, {}, std::nullopt, context.actor(), {},
+      [order_id](const engine::Outcome&) { return dump({{"order_id", order_id}, {"changed", true}}); },
       order_guard(context, permission)};
   auto key = idempotency_key(context);
   if (auto* problem_response = std::get_if<http::Response>(&key)) co_return std::move(*problem_response);
@@ -164,10 +164,10 @@ Awaitable place_order(Engine& engine, Context& context) {
     if (auto refused = keep_promise(engine, *command)) co_return std::move(*refused);
   }
   auto placed = *command;
-  projections::Submission submission{
+  engine::Submission submission{
       std::move(*command), std::get<std::string>(std::move(key)), request_hash(context.request),
       context.actor(), {},
-      [placed = std::move(placed)](const projections::Outcome& outcome) { return placed_body(placed, outcome); },
+      [placed = std::move(placed)](const engine::Outcome& outcome) { return placed_body(placed, outcome); },
       {}};
   const auto order_id = std::get<order::PlaceOrder>(submission.command).order_id;
   auto answer = co_await submit(engine.pipeline, std::move(submission));
@@ -251,7 +251,7 @@ Awaitable release_order(Engine& engine, Context& context) {
 // order index ("offer" entries) and each order's view.
 Awaitable site_offers(Engine& engine, Context& context) {
   const auto& site = context.params.at(0);
-  if (!is_identifier(site)) co_return bad_parameter("id", "a site id is 1..64 characters of [A-Za-z0-9._-]");
+  if (!is_valid_id(site)) co_return bad_parameter("id", "a site id is 1..64 characters of [A-Za-z0-9._-]");
   if (auto denied = domain::access::authorize(context.principal, P::orders_read, {{}, {site}})) {
     co_return forbidden(*denied);
   }

@@ -93,7 +93,7 @@ Awaitable promise_cart(Engine& engine, Context& context) {
 
 Awaitable promise_product(Engine& engine, Context& context) {
   const auto sku = context.param("sku");
-  if (!sku || !is_identifier(*sku)) co_return bad_parameter("sku", "sku is required: 1..64 characters of [A-Za-z0-9._-]");
+  if (!sku || !is_valid_id(*sku)) co_return bad_parameter("sku", "sku is required: 1..64 characters of [A-Za-z0-9._-]");
   const auto country = context.param("country");
   if (!country || !domain::is_country_code(std::string(*country))) {
     co_return bad_parameter("country", "country is required: an ISO 3166-1 alpha-2 code such as FR");
@@ -104,7 +104,7 @@ Awaitable promise_product(Engine& engine, Context& context) {
   }
   std::string channel = "web";
   if (const auto c = context.param("channel")) {
-    if (!is_identifier(*c)) co_return bad_parameter("channel", "a channel is 1..64 characters of [A-Za-z0-9._-]");
+    if (!is_valid_id(*c)) co_return bad_parameter("channel", "a channel is 1..64 characters of [A-Za-z0-9._-]");
     channel = *c;
   }
   std::int64_t quantity = 1;
@@ -201,7 +201,7 @@ Awaitable promise_accuracy(Engine& engine, Context& context) {
   const auto end_at = (last + 1) * domain::kMicrosPerDay;
   auto scan = engine.store.scan_projection(
       projections::kPromiseAccuracyFamily, "", start, [&](std::string_view key, std::string_view value) {
-        if (key.size() < 8 || static_cast<domain::Instant>(eventstore::get_u64_be(key.data())) >= end_at) return false;
+        if (key.size() < 8 || static_cast<domain::Instant>(ordo::get_u64_be(key.data())) >= end_at) return false;
         if (++scanned > kAccuracyScanMax) {
           truncated = true;
           return false;

@@ -3,6 +3,7 @@
 // site, channel, status, else the date index); the others are checked on each order's view.
 #include "gateway/http/asio.h"
 
+#include "base/hex.h"
 #include "domain/calendar.h"
 #include "eventstore/keys.h"
 #include "gateway/api/handlers.h"
@@ -36,31 +37,6 @@ std::optional<std::int64_t> parse_instant(std::string_view text) {
   }
   const auto days = domain::calendar::days_from_civil({static_cast<int>(year), month, day});
   return ((days * 24 + hour) * 60 + minute) * 60'000'000LL + second * 1'000'000LL;
-}
-
-std::string to_hex(std::string_view bytes) {
-  static constexpr char kDigits[] = "0123456789abcdef";
-  std::string out;
-  for (unsigned char c : bytes) {
-    out.push_back(kDigits[c >> 4]);
-    out.push_back(kDigits[c & 0xf]);
-  }
-  return out;
-}
-
-std::optional<std::string> from_hex(std::string_view hex) {
-  if (hex.size() % 2 != 0) return std::nullopt;
-  std::string out;
-  for (std::size_t i = 0; i < hex.size(); i += 2) {
-    int value = 0;
-    for (char c : hex.substr(i, 2)) {
-      const int digit = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
-      if (digit < 0) return std::nullopt;
-      value = value * 16 + digit;
-    }
-    out.push_back(static_cast<char>(value));
-  }
-  return out;
 }
 
 struct Search {
@@ -146,7 +122,7 @@ Awaitable search_orders(Engine& engine, Context& context) {
       [&](std::string_view key, std::string_view) {
         const auto rest = key.substr(prefix.size());
         if (rest.size() < 9) return true;
-        const auto placed_at = static_cast<std::int64_t>(eventstore::get_u64_be(rest.data()));
+        const auto placed_at = static_cast<std::int64_t>(ordo::get_u64_be(rest.data()));
         if (placed_at > search.to) return false;
         if (orders.size() == search.limit || ++scanned > kScanMax) { more = true; return false; }
         last_key = key;

@@ -17,7 +17,7 @@ json problem_json(const http::Response& response) {
   return json::parse(response.body(), nullptr, false);
 }
 
-json movement_result(std::size_t index, const projections::Answer& answer) {
+json movement_result(std::size_t index, const engine::Answer& answer) {
   if (answer) {
     const bool changed = answer->first_position != 0 && !answer->duplicate;
     return {{"index", index}, {"status", changed ? "applied" : "unchanged"},
@@ -74,7 +74,7 @@ Awaitable stock_movements(Engine& engine, Context& context) {
   const auto* base_key = std::get_if<std::string>(&key);
   const auto hash = request_hash(context.request);
   std::vector<json> results(parsed->movements.size());
-  std::vector<projections::Submission> submissions;
+  std::vector<engine::Submission> submissions;
   std::vector<std::size_t> submitted;  // index of each submission's movement
   for (std::size_t i = 0; i < parsed->movements.size(); ++i) {
     auto& entry = parsed->movements[i];
@@ -87,7 +87,7 @@ Awaitable stock_movements(Engine& engine, Context& context) {
       results[i] = {{"index", i}, {"status", "forbidden"}, {"problem", problem_json(forbidden(*denied))}};
       continue;
     }
-    projections::Submission s{projections::StockCommand{movement.site_id, movement.sku, std::move(movement.command)},
+    engine::Submission s{engine::StockCommand{movement.site_id, movement.sku, std::move(movement.command)},
                               {}, std::nullopt, context.actor(), {}, {}, {}};
     if (base_key != nullptr) {
       s.idempotency_key = *base_key + "#" + std::to_string(i);
@@ -110,11 +110,11 @@ Awaitable stock_movements(Engine& engine, Context& context) {
 
 Awaitable sellable_stock(Engine& engine, Context& context) {
   const auto channel = context.param("channel");
-  if (!channel || !is_identifier(*channel)) co_return bad_parameter("channel", "channel is required: a channel id");
+  if (!channel || !is_valid_id(*channel)) co_return bad_parameter("channel", "channel is required: a channel id");
   auto skus = context.all("sku");
   if (skus.empty() || skus.size() > kSkusPerRequestMax) co_return bad_parameter("sku", "give 1..500 SKUs: sku=A&sku=B or sku=A,B");
   for (const auto& sku : skus) {
-    if (!is_identifier(sku)) co_return bad_parameter("sku", "a SKU is 1..64 characters of [A-Za-z0-9._-]");
+    if (!is_valid_id(sku)) co_return bad_parameter("sku", "a SKU is 1..64 characters of [A-Za-z0-9._-]");
   }
   if (auto denied = domain::access::authorize(context.principal, P::sellable_read, {std::string(*channel), {}})) {
     co_return forbidden(*denied);
@@ -136,7 +136,7 @@ Awaitable sellable_stock(Engine& engine, Context& context) {
 Awaitable sellable_explain(Engine& engine, Context& context) {
   const auto& channel = context.params.at(0);
   const auto& sku = context.params.at(1);
-  if (!is_identifier(channel) || !is_identifier(sku)) {
+  if (!is_valid_id(channel) || !is_valid_id(sku)) {
     co_return bad_parameter("channel", "channel and SKU are 1..64 characters of [A-Za-z0-9._-]");
   }
   if (auto denied = domain::access::authorize(context.principal, P::sellable_read, {channel, {}})) {
@@ -158,7 +158,7 @@ Awaitable sellable_explain(Engine& engine, Context& context) {
 Awaitable site_stock(Engine& engine, Context& context) {
   const auto& site = context.params.at(0);
   const auto& sku = context.params.at(1);
-  if (!is_identifier(site) || !is_identifier(sku)) {
+  if (!is_valid_id(site) || !is_valid_id(sku)) {
     co_return bad_parameter("site", "site and SKU are 1..64 characters of [A-Za-z0-9._-]");
   }
   if (auto denied = domain::access::authorize(context.principal, P::stock_read, {{}, {site}})) {

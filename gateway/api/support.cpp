@@ -69,19 +69,19 @@ asio::awaitable<T> wait_for(std::shared_ptr<Waiter<T>> waiter) {
   co_return std::move(*waiter->value);
 }
 
-asio::awaitable<projections::Answer> submit(projections::Pipeline& pipeline,
-                                            projections::Submission submission) {
+asio::awaitable<engine::Answer> submit(engine::Pipeline& pipeline,
+                                            engine::Submission submission) {
   auto executor = co_await asio::this_coro::executor;
-  auto waiter = std::make_shared<Waiter<projections::Answer>>(executor);
-  pipeline.submit(std::move(submission), [waiter, executor](projections::Answer answer) mutable {
+  auto waiter = std::make_shared<Waiter<engine::Answer>>(executor);
+  pipeline.submit(std::move(submission), [waiter, executor](engine::Answer answer) mutable {
     deliver(std::move(waiter), executor, std::move(answer));
   });
   co_return co_await wait_for(waiter);
 }
 
-asio::awaitable<std::vector<projections::Answer>> submit_all(
-    projections::Pipeline& pipeline, std::vector<projections::Submission> submissions) {
-  using Answers = std::vector<projections::Answer>;
+asio::awaitable<std::vector<engine::Answer>> submit_all(
+    engine::Pipeline& pipeline, std::vector<engine::Submission> submissions) {
+  using Answers = std::vector<engine::Answer>;
   struct Gather {
     std::mutex mutex;
     Answers answers;
@@ -91,10 +91,10 @@ asio::awaitable<std::vector<projections::Answer>> submit_all(
   auto waiter = std::make_shared<Waiter<Answers>>(executor);
   if (submissions.empty()) co_return Answers{};
   auto gather = std::make_shared<Gather>();
-  gather->answers.resize(submissions.size(), std::unexpected(projections::Refusal(Error{})));
+  gather->answers.resize(submissions.size(), std::unexpected(engine::Refusal(Error{})));
   gather->remaining = submissions.size();
   for (std::size_t i = 0; i < submissions.size(); ++i) {
-    pipeline.submit(std::move(submissions[i]), [waiter, gather, executor, i](projections::Answer a) {
+    pipeline.submit(std::move(submissions[i]), [waiter, gather, executor, i](engine::Answer a) {
       std::unique_lock lock(gather->mutex);
       gather->answers[i] = std::move(a);
       if (--gather->remaining != 0) return;
@@ -149,7 +149,7 @@ std::variant<nlohmann::json, http::Response> parse_body(const http::Request& req
   }
 }
 
-http::Response refusal(const projections::Refusal& refusal) {
+http::Response refusal(const engine::Refusal& refusal) {
   if (const auto* r = std::get_if<domain::Rejection>(&refusal)) {
     using Code = domain::Rejection::Code;
     switch (r->code) {

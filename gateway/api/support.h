@@ -15,11 +15,11 @@
 namespace ordo::gateway::api {
 
 /// The pipeline's answer, resumed on the calling coroutine's executor.
-boost::asio::awaitable<projections::Answer> submit(projections::Pipeline& pipeline,
-                                                   projections::Submission submission);
+boost::asio::awaitable<engine::Answer> submit(engine::Pipeline& pipeline,
+                                                   engine::Submission submission);
 /// Several submissions at once; answers in the same order.
-boost::asio::awaitable<std::vector<projections::Answer>> submit_all(
-    projections::Pipeline& pipeline, std::vector<projections::Submission> submissions);
+boost::asio::awaitable<std::vector<engine::Answer>> submit_all(
+    engine::Pipeline& pipeline, std::vector<engine::Submission> submissions);
 
 /// The request's JSON body, or the problem to answer: 415 (not application/json), 400 (empty,
 /// malformed, invalid UTF-8, nested deeper than 64).
@@ -27,7 +27,7 @@ std::variant<nlohmann::json, http::Response> parse_body(const http::Request& req
 
 /// The problem for a pipeline refusal: a rejection (404, 409, 422) or an operational error (503
 /// with Retry-After when overloaded or unavailable).
-http::Response refusal(const projections::Refusal& refusal);
+http::Response refusal(const engine::Refusal& refusal);
 
 /// When the query has min_position, waits until the projections applied it (2 s at most); the
 /// problem to answer when they did not, or when min_position is not a number.
@@ -42,7 +42,6 @@ eventstore::Hash256 request_hash(const http::Request& request);
 
 std::int64_t now_us();
 std::optional<std::uint64_t> parse_u64(std::string_view text);
-using ordo::json::is_identifier;  // 1..64 characters of [A-Za-z0-9._-]
 
 http::Response forbidden(const std::string& reason);
 http::Response not_found(const std::string& detail);

@@ -27,7 +27,7 @@
 #include <optional>
 #include <string>
 
-#include "domain/result.h"
+#include "base/result.h"
 
 namespace ordo::gateway::http {
 

@@ -11,7 +11,6 @@ using nlohmann::json;
 
 // A message quotes the offending value; a pasted megabyte must not become the message.
 constexpr std::size_t kQuotedValueChars = 60;
-constexpr std::size_t kIdentifierCharsMax = 64;
 
 // `text` (JSON text) cut to at most kQuotedValueChars bytes without splitting a UTF-8 character,
 // then "...".
@@ -90,14 +89,6 @@ std::string one_of(std::span<const std::string_view> names) {
     text += name;
   }
   return text;
-}
-
-bool is_identifier(std::string_view text) {
-  if (text.empty() || text.size() > kIdentifierCharsMax) return false;
-  return std::all_of(text.begin(), text.end(), [](char c) {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' ||
-           c == '_' || c == '-';
-  });
 }
 
 std::optional<std::size_t> utf8_characters(std::string_view text) {
@@ -211,7 +202,7 @@ bool Reader::identifier(const json& value, const std::string& pointer, std::stri
     return false;
   }
   const std::string& text = value.get_ref<const std::string&>();
-  if (!is_identifier(text)) {
+  if (!is_valid_id(text)) {
     fail(pointer,
          quote(value) + " is not an id (1..64 characters of A-Z, a-z, 0-9, '.', '_', '-')");
     return false;

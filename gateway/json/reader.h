@@ -23,6 +23,7 @@
 #include <utility>
 #include <vector>
 
+#include "base/id.h"
 #include "domain/inventory_views.h"
 
 namespace ordo::json {
@@ -48,9 +49,6 @@ std::string describe(const nlohmann::json& value);
 /// "a, b, c".
 std::string one_of(std::span<const std::string_view> names);
 
-/// True for an Ordo id: 1..64 characters of [A-Za-z0-9._-] (projections::is_valid_id's rule,
-/// restated here so that ordo_json does not link the projections).
-bool is_identifier(std::string_view text);
 
 /// The number of Unicode characters (code points) of `text`, or nullopt when it is not valid UTF-8
 /// (overlong forms, surrogates and code points above U+10FFFF are invalid).
@@ -95,7 +93,7 @@ class Reader {
   /// `length` characters.
   bool text_within(const nlohmann::json& value, const std::string& pointer, std::string& out,
                    Length length);
-  /// A string that is_identifier accepts.
+  /// A string that is_valid_id (base/id.h) accepts.
   bool identifier(const nlohmann::json& value, const std::string& pointer, std::string& out);
   bool boolean(const nlohmann::json& value, const std::string& pointer, bool& out);
   /// The index in `names` of the string `value`; `what` names the kind ("site type") in

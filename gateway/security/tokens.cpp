@@ -1,14 +1,11 @@
 #include "gateway/security/tokens.h"
 
-#include <openssl/crypto.h>
-#include <openssl/rand.h>
-#include <openssl/sha.h>
-
 #include <array>
 #include <chrono>
 #include <mutex>
 
-#include "eventstore/codec.h"
+#include "base/secrets.h"
+#include "eventstore/codec/codec.h"
 
 namespace ordo::gateway {
 namespace {
@@ -17,31 +14,6 @@ namespace access = domain::access;
 constexpr std::string_view kPrefix = "ordo_";
 constexpr std::size_t kIdBytes = 12;      // 24 hex characters
 constexpr std::size_t kSecretBytes = 32;  // 64 hex characters
-
-std::string hex(const unsigned char* data, std::size_t size) {
-  static constexpr char kDigits[] = "0123456789abcdef";
-  std::string out;
-  out.reserve(size * 2);
-  for (std::size_t i = 0; i < size; ++i) {
-    out.push_back(kDigits[data[i] >> 4]);
-    out.push_back(kDigits[data[i] & 0xf]);
-  }
-  return out;
-}
-
-Result<std::string> random_hex(std::size_t bytes) {
-  std::array<unsigned char, 64> buffer{};
-  if (bytes > buffer.size() || RAND_bytes(buffer.data(), static_cast<int>(bytes)) != 1) {
-    return fail(ErrorCode::internal, "no random bytes from OpenSSL");
-  }
-  return hex(buffer.data(), bytes);
-}
-
-std::string sha256_hex(std::string_view text) {
-  std::array<unsigned char, SHA256_DIGEST_LENGTH> digest{};
-  SHA256(reinterpret_cast<const unsigned char*>(text.data()), text.size(), digest.data());
-  return hex(digest.data(), digest.size());
-}
 
 std::int64_t now_us() {
   return std::chrono::duration_cast<std::chrono::microseconds>(
@@ -67,7 +39,7 @@ Result<std::unique_ptr<TokenRegistry>> TokenRegistry::load(eventstore::EventStor
     if (!events) return std::unexpected(events.error());
     if (events->empty()) break;
     for (const auto& e : *events) {
-      auto decoded = eventstore::codec::decode_access(e.type, e.schema_version, e.payload);
+      auto decoded = wire::decode_access(e.type, e.schema_version, e.payload);
       if (!decoded) return std::unexpected(decoded.error());
       const auto id = e.stream.substr(std::string_view("token-").size());
       auto& entry = registry->tokens_[id];
@@ -91,7 +63,7 @@ Result<void> TokenRegistry::append(const std::string& token_id, std::uint64_t ex
   if (!decision) return std::unexpected(refused(decision.error()));
   if (decision->empty()) return {};
   std::vector<eventstore::EventData> events;
-  for (const auto& e : *decision) events.push_back(eventstore::codec::encode(e));
+  for (const auto& e : *decision) events.push_back(wire::encode(e));
   const auto expected = expected_version == 0 ? eventstore::ExpectedVersion::no_stream()
                                               : eventstore::ExpectedVersion::exact(expected_version);
   auto appended = store_.append(token_stream(token_id), expected, std::move(events), {}, actor);
@@ -143,8 +115,7 @@ std::variant<access::Principal, AuthenticationFailure> TokenRegistry::authentica
   auto it = tokens_.find(id);
   const auto& state = it == tokens_.end() ? access::State{} : it->second.state;
   // Compare in constant time so that the stored hash cannot be probed byte by byte.
-  const bool matches = state.exists && state.issued.secret_sha256.size() == hash.size() &&
-                       CRYPTO_memcmp(state.issued.secret_sha256.data(), hash.data(), hash.size()) == 0;
+  const bool matches = state.exists && equal_constant_time(state.issued.secret_sha256, hash);
   if (!matches) return AuthenticationFailure{"unknown API token"};
   if (state.revoked) return AuthenticationFailure{"this API token was revoked"};
   return access::Principal{state.issued.token_id, state.issued.role, state.issued.scope};

@@ -35,7 +35,7 @@ class Store {
   Store(const std::string& url, const fs::path& credentials, std::string site,
         std::chrono::milliseconds reaction = std::chrono::milliseconds(0))
       : site_(std::move(site)), reaction_(reaction) {
-    auto password = nats::read_secret((credentials / "stores" / (site_ + ".password")).string());
+    auto password = ordo::read_secret((credentials / "stores" / (site_ + ".password")).string());
     if (!password) throw std::runtime_error(password.error().to_string());
     nats::ConnectOptions options{url, "store-" + site_, *password, "test " + site_, nats::inbox_prefix(site_), 2000, false,
                                  [this](std::string_view e) {

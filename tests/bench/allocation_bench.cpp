@@ -32,7 +32,7 @@
 #include <unordered_map>
 
 #include "adapters/allocation_relay.h"
-#include "projections/pipeline.h"
+#include "engine/pipeline.h"
 #include "projections/projector.h"
 #include "tests/bench/bench_support.h"
 #include "tests/nats_server.h"
@@ -138,20 +138,20 @@ void on_answer(natsConnection*, natsSubscription*, natsMsg* message, void* closu
   }
 }
 
-void must(const projections::Answer& answer, const char* what) {
+void must(const engine::Answer& answer, const char* what) {
   if (answer) return;
   if (const auto* r = std::get_if<domain::Rejection>(&answer.error())) throw BenchFailure(std::string(what) + ": " + r->reason);
   throw BenchFailure(std::string(what) + ": " + std::get<Error>(answer.error()).to_string());
 }
 
-projections::Submission submission(projections::Command command) {
-  projections::Submission s;
+engine::Submission submission(engine::Command command) {
+  engine::Submission s;
   s.command = std::move(command);
   s.actor = {eventstore::ActorKind::system, "allocation_bench"};
   return s;
 }
 
-void setup(projections::Pipeline& pipeline, const Options& o) {
+void setup(engine::Pipeline& pipeline, const Options& o) {
   using T = domain::site::SiteType;
   const auto at = now_us();
   domain::InventoryViews views;
@@ -182,7 +182,7 @@ void setup(projections::Pipeline& pipeline, const Options& o) {
     p.capabilities = {true, true, true};
     p.daily_capacity = 1'000'000;
     must(pipeline.execute(submission(domain::site::Command{domain::site::RegisterSite{site_of(i), p, at}})), "site");
-    must(pipeline.execute(submission(projections::StockCommand{site_of(i), "SKU-1",
+    must(pipeline.execute(submission(engine::StockCommand{site_of(i), "SKU-1",
                                                                 domain::stock::ReceiveStock{10'000'000, "bench", at}})), "stock");
   }
 }
@@ -209,7 +209,7 @@ int run(const Options& o) {
   store_options.projection_families = projections::projection_families();
   auto store = eventstore::EventStore::open(store_options);
   if (!store) throw BenchFailure(store.error().to_string());
-  auto pipeline = projections::Pipeline::start(**store);
+  auto pipeline = engine::Pipeline::start(**store);
   if (!pipeline) throw BenchFailure(pipeline.error().to_string());
   setup(**pipeline, o);
   auto projector = projections::Projector::start(**store);  // as in `ordo serve`: it shares the machine
@@ -258,7 +258,7 @@ int run(const Options& o) {
     }
     auto placed = order(n);
     const auto id = placed.order_id;
-    (*pipeline)->submit(submission(std::move(placed)), [&tracker, id](projections::Answer answer) {
+    (*pipeline)->submit(submission(std::move(placed)), [&tracker, id](engine::Answer answer) {
       std::lock_guard lock(tracker.mutex);
       if (!answer) {
         tracker.failures.fetch_add(1);

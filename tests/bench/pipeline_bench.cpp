@@ -15,13 +15,14 @@
 #include <thread>
 #include <vector>
 
-#include "projections/pipeline.h"
+#include "engine/pipeline.h"
 #include "projections/projector.h"
 
 namespace {
 
 namespace fs = std::filesystem;
 namespace p = ordo::projections;
+namespace e = ordo::engine;
 namespace d = ordo::domain;
 using Clock = std::chrono::steady_clock;
 
@@ -41,21 +42,21 @@ void bench(const char* name, double value, const char* unit) {
 
 std::string sku(std::size_t n) { return "SKU-" + std::to_string(n); }
 
-p::Submission submission(p::Command c) {
-  p::Submission s;
+e::Submission submission(e::Command c) {
+  e::Submission s;
   s.command = std::move(c);
   s.actor = {ordo::eventstore::ActorKind::system, "bench"};
   return s;
 }
 
 // Two warehouses with deep stock of every SKU, stores with a little: orders never run out.
-void load_retailer(p::Pipeline& pipeline) {
+void load_retailer(e::Pipeline& pipeline) {
   using T = d::site::SiteType;
   d::InventoryViews views;
   views.channels.push_back({"web", {{}, {T::store, T::warehouse}, {}, {}}, 100, {}, 0, 0});
   views.channels.push_back({"marketplace", {{}, {T::warehouse}, {}, {}}, 80, {}, 0, 0});
   views.channels.push_back({"stores", {{}, {T::store}, {}, {}}, 100, {}, 0, 0});
-  std::vector<p::Submission> all;
+  std::vector<e::Submission> all;
   all.push_back(submission(d::configuration::Command{d::configuration::ChangeConfiguration{views, "bench", "bench", 1}}));
   std::vector<std::string> sites;
   for (std::size_t s = 0; s < kWarehouses + kStores; ++s) {
@@ -74,7 +75,7 @@ void load_retailer(p::Pipeline& pipeline) {
         {sku(n), "item", "cat/" + std::to_string(n % 10), "brand", 300, 900, {1990, "EUR"}}, 1}}));
     for (std::size_t s = 0; s < sites.size(); ++s) {
       if (s >= kWarehouses && (n + s) % 10 != 0) continue;
-      all.push_back(submission(p::StockCommand{sites[s], sku(n),
+      all.push_back(submission(e::StockCommand{sites[s], sku(n),
                                                d::stock::ReceiveStock{s < kWarehouses ? 10'000'000 : 5, "bench", 1}}));
     }
   }
@@ -82,7 +83,7 @@ void load_retailer(p::Pipeline& pipeline) {
   for (auto& s : all) {
     while (outstanding.load() > 1024) std::this_thread::sleep_for(std::chrono::microseconds(100));
     ++outstanding;
-    pipeline.submit(std::move(s), [&](p::Answer a) {
+    pipeline.submit(std::move(s), [&](e::Answer a) {
       if (!a) std::fprintf(stderr, "setup command refused\n");
       --outstanding;
     });
@@ -146,7 +147,7 @@ struct Run {
 };
 
 // Keeps `in_flight` 3-line orders outstanding for `seconds`, from two submitting threads.
-Run place_orders(p::Pipeline& pipeline, std::size_t in_flight, double seconds, std::size_t& next_id,
+Run place_orders(e::Pipeline& pipeline, std::size_t in_flight, double seconds, std::size_t& next_id,
                  LagProbe* lag) {
   Run run;
   std::mutex mutex;
@@ -176,7 +177,7 @@ Run place_orders(p::Pipeline& pipeline, std::size_t in_flight, double seconds, s
         order.lines.push_back({l, sku(std::uniform_int_distribution<std::size_t>(0, kSkus - 1)(random)), 1, 1990});
       }
       const auto submitted = Clock::now();
-      pipeline.submit(submission(std::move(order)), [&, submitted, id](p::Answer a) {
+      pipeline.submit(submission(std::move(order)), [&, submitted, id](e::Answer a) {
         const auto now = Clock::now();
         std::lock_guard lock(mutex);
         --outstanding;
@@ -228,7 +229,7 @@ int main(int argc, char** argv) {
   options.data_dir = dir;
   options.projection_families = p::projection_families();
   auto store = std::move(ordo::eventstore::EventStore::open(options).value());
-  auto pipeline = std::move(p::Pipeline::start(*store).value());
+  auto pipeline = std::move(e::Pipeline::start(*store).value());
   load_retailer(*pipeline);
   std::unique_ptr<p::Projector> projector;
   if (with_projector) projector = std::move(p::Projector::start(*store).value());

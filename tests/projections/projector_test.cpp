@@ -5,13 +5,15 @@
 #include <map>
 
 #include "projections/query_models.h"
-#include "tests/projections/retailer_fixture.h"
+#include "tests/engine/retailer_fixture.h"
 
 namespace ordo::projections {
 namespace {
 
-using testing::order;
-using testing::Retailer;
+using namespace ordo::engine;
+
+using engine::testing::order;
+using engine::testing::Retailer;
 using eventstore::testing::TempDir;
 
 std::map<std::string, std::string> dump(eventstore::EventStore& store, const char* family) {
@@ -54,9 +56,9 @@ TEST(Projector, TheOrderViewShowsStatusLinesAndTheWholeTimeline) {
   Retailer r(dir.path());
   r.stock_up();
   ASSERT_TRUE(r.run(order("O1", "web", {{"SHOE-1", 1}})));
-  r.ok(OrderCommand{"O1", domain::order::StartPreparation{"WH-LYON", testing::kNow}});
-  r.ok(OrderCommand{"O1", domain::order::MarkPrepared{"WH-LYON", false, testing::kNow}});
-  r.ok(OrderCommand{"O1", domain::order::ShipOrder{"WH-LYON", "Colissimo", "6A123", testing::kNow}});
+  r.ok(OrderCommand{"O1", domain::order::StartPreparation{"WH-LYON", engine::testing::kNow}});
+  r.ok(OrderCommand{"O1", domain::order::MarkPrepared{"WH-LYON", false, engine::testing::kNow}});
+  r.ok(OrderCommand{"O1", domain::order::ShipOrder{"WH-LYON", "Colissimo", "6A123", engine::testing::kNow}});
   auto projector = Projector::start(*r.store).value();
   projector->wait_for(r.store->durable_position(), std::chrono::seconds(5));
   auto view = r.store->read_projection(kOrdersFamily, std::string("O1\0view", 7)).value();
@@ -85,7 +87,7 @@ TEST(Projector, CustomerServiceFindsOrdersByCustomerStatusAndSite) {
   r.stock_up();
   ASSERT_TRUE(r.run(order("O1", "web", {{"SHOE-1", 1}})));
   ASSERT_TRUE(r.run(order("O2", "web", {{"CAP-1", 1}})));
-  r.ok(OrderCommand{"O2", domain::order::CancelLines{{}, "fraud suspicion", testing::kNow}});
+  r.ok(OrderCommand{"O2", domain::order::CancelLines{{}, "fraud suspicion", engine::testing::kNow}});
   auto projector = Projector::start(*r.store).value();
   projector->wait_for(r.store->durable_position(), std::chrono::seconds(5));
   auto find = [&](const std::string& field, const std::string& value) {
@@ -114,8 +116,8 @@ TEST(Projector, ARebuildGivesTheSameBytesAsLiveProcessing) {
     ASSERT_TRUE(r.run(order("O" + std::to_string(i), i % 2 ? "web" : "marketplace",
                             {{"SHOE-1", 1}, {"CAP-1", 1}})));
   }
-  r.ok(OrderCommand{"O1", domain::order::CancelLines{{1}, "out of size", testing::kNow}});
-  r.ok(StockCommand{"FR-STRAS", "SHOE-1", domain::stock::CountStock{4, "pos", testing::kNow}});
+  r.ok(OrderCommand{"O1", domain::order::CancelLines{{1}, "out of size", engine::testing::kNow}});
+  r.ok(StockCommand{"FR-STRAS", "SHOE-1", domain::stock::CountStock{4, "pos", engine::testing::kNow}});
   live->wait_for(r.store->durable_position(), std::chrono::seconds(5));
   live.reset();
   std::map<std::string, std::map<std::string, std::string>> before;
@@ -144,11 +146,11 @@ TEST(Projector, ARestartAndARemovedChannelStillEndOnTheBytesOfARebuild) {
   }
   // While no projector runs: the figure goes back to what it was before O1, and the marketplace
   // channel is removed.
-  r.ok(OrderCommand{"O1", domain::order::CancelLines{{}, "customer", testing::kNow}});
-  auto web_only = testing::views();
+  r.ok(OrderCommand{"O1", domain::order::CancelLines{{}, "customer", engine::testing::kNow}});
+  auto web_only = engine::testing::views();
   web_only.channels.pop_back();
   r.ok(domain::configuration::Command{
-      domain::configuration::ChangeConfiguration{web_only, "analyst", "marketplace closed", testing::kNow}});
+      domain::configuration::ChangeConfiguration{web_only, "analyst", "marketplace closed", engine::testing::kNow}});
   {
     auto restarted = Projector::start(*r.store).value();
     EXPECT_FALSE(restarted->sellable("marketplace", "SHOE-1").has_value());

@@ -1,10 +1,13 @@
 // Promises from the projector's state on real RocksDB: a promise taken by an order consumes its
 // site's capacity on the promised day (the next promise moves a day), a stock movement is seen by
 // the next promise, and unknown products or channels are refused.
-#include "tests/projections/retailer_fixture.h"
+#include "tests/engine/retailer_fixture.h"
 
 namespace ordo::projections::testing {
 namespace {
+
+using namespace ordo::engine;
+using namespace ordo::engine::testing;
 
 namespace prom = domain::promise;
 using eventstore::testing::TempDir;

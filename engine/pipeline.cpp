@@ -1,0 +1,337 @@
+#include <pthread.h>
+#include "engine/pipeline.h"
+
+#include <future>
+
+
+namespace ordo::engine {
+
+struct Pipeline::Decided {
+  StreamEvents streams;
+  std::vector<domain::order::Allocation> allocations;
+};
+
+Pipeline::Pipeline(eventstore::EventStore& store, PipelineOptions options)
+    : store_(store), options_(options) {}
+
+Result<std::unique_ptr<Pipeline>> Pipeline::start(eventstore::EventStore& store,
+                                                  PipelineOptions options) {
+  std::unique_ptr<Pipeline> pipeline(new Pipeline(store, options));
+  if (auto replayed = pipeline->replay(); !replayed) return std::unexpected(replayed.error());
+  pipeline->thread_ = std::thread([p = pipeline.get()] {
+    pthread_setname_np(pthread_self(), "ordo-pipeline");
+    p->run();
+  });
+  return pipeline;
+}
+
+// Folds the whole log into the in-memory state. Token, workload and obsolete events have no effect
+// on it and are skipped; an unknown type or a domain event that fails to decode stops the start
+// with the position, never skipped (a skipped event would leave the state behind the log).
+Result<void> Pipeline::replay() {
+  std::optional<Error> problem;
+  auto visited = store_.for_each(1, UINT64_MAX, [&](const eventstore::EventView& e) {
+    const auto kind = wire::kind_of(e.type);
+    if (kind == wire::TypeKind::unknown) {
+      problem = wire::unknown_type_error(e.position, e.type);
+      return false;
+    }
+    if (kind != wire::TypeKind::domain) return true;
+    auto decoded = wire::decode(e.type, e.schema_version, e.payload);
+    if (!decoded) {
+      problem = Error{decoded.error().code, "position " + std::to_string(e.position) + ": " +
+                                                decoded.error().message};
+      return false;
+    }
+    const std::string stream(e.stream);
+    state_.apply(stream, *decoded);
+    state_.set_version(stream, e.stream_version);
+    return true;
+  });
+  if (!visited) return std::unexpected(visited.error());
+  if (problem) return std::unexpected(*problem);
+  return {};
+}
+
+Pipeline::~Pipeline() {
+  {
+    std::lock_guard lock(mutex_);
+    stopping_ = true;
+  }
+  cv_.notify_all();
+  if (thread_.joinable()) thread_.join();
+  std::unique_lock lock(outstanding_mutex_);
+  outstanding_cv_.wait(lock, [&] { return outstanding_.load() == 0; });
+}
+
+void Pipeline::submit(Submission submission, Callback done) {
+  std::unique_lock lock(mutex_);
+  if (stopping_ || failed_.load()) {
+    lock.unlock();
+    return done(std::unexpected(Refusal{Error{ErrorCode::unavailable, "the pipeline is stopped"}}));
+  }
+  if (queue_.size() >= options_.queue_max) {
+    lock.unlock();
+    return done(std::unexpected(Refusal{Error{ErrorCode::overloaded,
+                                              "the command queue is full; retry later"}}));
+  }
+  outstanding_.fetch_add(1);
+  queue_.push_back(Pending{std::move(submission), std::move(done)});
+  lock.unlock();
+  cv_.notify_one();
+}
+
+Answer Pipeline::execute(Submission submission) {
+  std::promise<Answer> promise;
+  auto future = promise.get_future();
+  submit(std::move(submission), [&](Answer a) { promise.set_value(std::move(a)); });
+  return future.get();
+}
+
+PipelineStats Pipeline::stats() const {
+  std::lock_guard lock(mutex_);
+  return {decided_.load(), rejected_.load(), queue_.size()};
+}
+
+void Pipeline::run() {
+  std::vector<Pending> taken;
+  while (true) {
+    taken.clear();
+    {
+      std::unique_lock lock(mutex_);
+      auto ready = [&] { return stopping_ || !queue_.empty(); };
+      // Open rounds are looked at every 20 ms: a deadline is met within that.
+      if (state_.round_deadlines().empty()) cv_.wait(lock, ready);
+      else cv_.wait_for(lock, std::chrono::milliseconds(20), ready);
+      if (queue_.empty() && stopping_) return;
+      while (!queue_.empty() && taken.size() < options_.batch_max) {
+        taken.push_back(std::move(queue_.front()));
+        queue_.pop_front();
+      }
+    }
+    for (auto& pending : taken) handle(std::move(pending));
+    expire_due_rounds();
+  }
+}
+
+domain::Instant Pipeline::now() const {
+  if (options_.clock) return options_.clock();
+  return std::chrono::duration_cast<std::chrono::microseconds>(
+             std::chrono::system_clock::now().time_since_epoch()).count();
+}
+
+// Rounds past their deadline are closed by a command of the pipeline's own, stamped with the
+// log's clock; its decision opens the next round or allocates. A refused expiry (which only a
+// clock going backwards can cause) is retried a second later rather than in a loop.
+void Pipeline::expire_due_rounds() {
+  if (state_.round_deadlines().empty() || failed_.load()) return;
+  const auto at = now();
+  std::vector<std::pair<std::string, std::uint32_t>> due;
+  for (const auto& [deadline, order_id] : state_.round_deadlines()) {
+    if (deadline > at) break;
+    auto retry = expiry_retry_.find(order_id);
+    if (retry != expiry_retry_.end() && retry->second > at) continue;
+    const auto* o = state_.order(order_id);
+    if (o == nullptr || o->open_round() == nullptr) continue;
+    due.emplace_back(order_id, o->open_round()->round);
+  }
+  for (auto& [order_id, round] : due) {
+    Submission expiry;
+    expiry.command = OrderCommand{order_id, domain::order::ExpireRound{round, at}};
+    expiry.actor = {eventstore::ActorKind::system, "ordo round clock"};
+    outstanding_.fetch_add(1);
+    expiry_retry_[order_id] = at + 1'000'000;
+    handle(Pending{std::move(expiry), [](Answer) {}});
+  }
+  std::erase_if(expiry_retry_, [&](const auto& entry) { return entry.second <= at; });
+}
+
+// Wraps a callback so that the outstanding count drops once it has been called.
+static Pipeline::Callback counted(Pipeline::Callback done, std::atomic<std::uint64_t>& outstanding,
+                                  std::mutex& mutex, std::condition_variable& cv) {
+  return [done = std::move(done), &outstanding, &mutex, &cv](Answer answer) {
+    done(std::move(answer));
+    std::lock_guard lock(mutex);
+    if (outstanding.fetch_sub(1) == 1) cv.notify_all();
+  };
+}
+
+void Pipeline::handle(Pending pending) {
+  pending.done = counted(std::move(pending.done), outstanding_, outstanding_mutex_, outstanding_cv_);
+  if (failed_.load()) {
+    return pending.done(std::unexpected(Refusal{Error{
+        ErrorCode::unavailable, "the pipeline stopped after a failed append; restart Ordo"}}));
+  }
+  // The key is looked up before deciding: a retry of a command that was applied decides to
+  // "nothing to do", and must get the first attempt's answer instead.
+  if (!pending.submission.idempotency_key.empty() && check_idempotency(pending)) return;
+  if (pending.submission.guard) {
+    if (auto refused = pending.submission.guard(state_)) {
+      rejected_.fetch_add(1, std::memory_order_relaxed);
+      return answer_after_barrier(std::move(pending.done), std::unexpected(std::move(*refused)));
+    }
+  }
+  Decided decided;
+  auto streams = decide(state_, pending.submission.command, decided.allocations, options_.locate);
+  decided_.fetch_add(1, std::memory_order_relaxed);
+  if (!streams) {
+    rejected_.fetch_add(1, std::memory_order_relaxed);
+    return answer_after_barrier(std::move(pending.done), std::unexpected(Refusal{streams.error()}));
+  }
+  decided.streams = std::move(*streams);
+  commit(pending, std::move(decided));
+}
+
+// True when `pending` was answered (or will be) by an earlier attempt with the same key. Hashes are
+// compared only when the caller gave one: without it the key alone names the request.
+bool Pipeline::check_idempotency(Pending& pending) {
+  const auto& key = pending.submission.idempotency_key;
+  const auto& hash = pending.submission.request_hash;
+  auto mismatch = [&] {
+    pending.done(std::unexpected(Refusal{Error{
+        ErrorCode::idempotency_mismatch,
+        "idempotency key '" + key + "' was already used for a different request"}}));
+    return true;
+  };
+  {
+    std::lock_guard lock(keys_mutex_);
+    if (auto it = in_flight_.find(key); it != in_flight_.end()) {
+      if (hash && it->second.hash && *it->second.hash != *hash) return mismatch();
+      it->second.waiters.push_back(std::move(pending.done));
+      return true;
+    }
+  }
+  auto stored = store_.find_idempotency(key);
+  if (!stored) {
+    pending.done(std::unexpected(Refusal{stored.error()}));
+    return true;
+  }
+  if (!stored->has_value()) return false;
+  if (hash && (*stored)->first != *hash) return mismatch();
+  Outcome outcome;
+  outcome.first_position = (*stored)->second.first_position;
+  outcome.last_position = (*stored)->second.last_position;
+  outcome.duplicate = true;
+  outcome.response = (*stored)->second.response;
+  answer_after_barrier(std::move(pending.done), std::move(outcome));
+  return true;
+}
+
+void Pipeline::answer_after_barrier(Callback done, Answer answer) {
+  store_.barrier_async([done = std::move(done), answer = std::move(answer)](
+                           Result<eventstore::AppendResult> barrier) mutable {
+    if (!barrier) return done(std::unexpected(Refusal{barrier.error()}));
+    // "Already done" appended nothing; its answer carries the durable position the decision saw,
+    // so a client can wait for the query models to show that state (read-your-writes).
+    if (answer && answer->last_position == 0) answer->last_position = barrier->last_position;
+    done(std::move(answer));
+  });
+}
+
+void Pipeline::finish_key(const std::string& key, const Answer& answer) {
+  std::vector<Callback> waiters;
+  {
+    std::lock_guard lock(keys_mutex_);
+    auto it = in_flight_.find(key);
+    if (it == in_flight_.end()) return;
+    waiters = std::move(it->second.waiters);
+    in_flight_.erase(it);
+  }
+  for (auto& waiter : waiters) {
+    Answer copy = answer;
+    if (copy) copy->duplicate = true;
+    waiter(std::move(copy));
+  }
+}
+
+}  // namespace ordo::engine
+
+namespace ordo::engine {
+namespace {
+
+// One write per stream: two lines of one SKU at one site reserve on the same stock stream.
+void merge_streams(StreamEvents& streams) {
+  StreamEvents merged;
+  for (auto& [stream, events] : streams) {
+    auto it = std::find_if(merged.begin(), merged.end(),
+                           [&](const auto& m) { return m.first == stream; });
+    if (it == merged.end()) {
+      merged.emplace_back(std::move(stream), std::move(events));
+    } else {
+      for (auto& e : events) it->second.push_back(std::move(e));
+    }
+  }
+  streams = std::move(merged);
+}
+
+}  // namespace
+
+// Applies the decided events to the in-memory state at once (the next command is decided against
+// them) and hands them to the store; the caller is answered when they are durable.
+void Pipeline::commit(Pending& pending, Decided decided) {
+  Outcome outcome;
+  outcome.allocations = std::move(decided.allocations);
+  if (decided.streams.empty()) {  // already done: nothing to append
+    return answer_after_barrier(std::move(pending.done), std::move(outcome));
+  }
+  merge_streams(decided.streams);
+  eventstore::AppendRequest request;
+  for (auto& [stream, events] : decided.streams) {
+    eventstore::StreamWrite write{stream, eventstore::ExpectedVersion::exact(state_.version(stream)), {}};
+    for (const auto& e : events) write.events.push_back(wire::encode(e));
+    request.writes.push_back(std::move(write));
+  }
+  auto& submission = pending.submission;
+  request.idempotency_key = submission.idempotency_key;
+  request.content_hash = submission.request_hash;
+  request.actor = submission.actor;
+  request.correlation_id = submission.correlation_id;
+  if (submission.render) request.response = submission.render(outcome);
+  // Checked before the state changes: once applied, a refused append would leave the state
+  // ahead of the log.
+  if (auto problem = eventstore::EventStore::check_request(request)) {
+    rejected_.fetch_add(1, std::memory_order_relaxed);
+    return answer_after_barrier(std::move(pending.done),
+                                std::unexpected(Refusal{domain::Rejection{
+                                    domain::Rejection::Code::invalid, *problem}}));
+  }
+  for (std::size_t w = 0; w < request.writes.size(); ++w) {
+    const auto& [stream, events] = decided.streams[w];
+    for (const auto& e : events) state_.apply(stream, e);
+    state_.set_version(stream, state_.version(stream) + events.size());
+  }
+  {
+    std::unique_lock lock(appends_mutex_);
+    appends_cv_.wait(lock, [&] { return appends_in_flight_ < options_.appends_in_flight_max; });
+    ++appends_in_flight_;
+  }
+  const std::string key = submission.idempotency_key;
+  if (!key.empty()) {
+    std::lock_guard lock(keys_mutex_);
+    in_flight_[key].hash = submission.request_hash;
+  }
+  store_.append_async(std::move(request), [this, done = std::move(pending.done),
+                                           outcome = std::move(outcome),
+                                           key](Result<eventstore::AppendResult> r) mutable {
+    {
+      std::lock_guard lock(appends_mutex_);
+      --appends_in_flight_;
+    }
+    appends_cv_.notify_one();
+    Answer answer;
+    if (!r) {
+      // The in-memory state already holds these events: it no longer matches the log.
+      failed_.store(true);
+      answer = std::unexpected(Refusal{Error{ErrorCode::unavailable, r.error().message}});
+    } else {
+      outcome.first_position = r->first_position;
+      outcome.last_position = r->last_position;
+      outcome.response = r->response;
+      answer = std::move(outcome);
+    }
+    if (!key.empty()) finish_key(key, answer);
+    done(std::move(answer));
+  });
+}
+
+}  // namespace ordo::engine

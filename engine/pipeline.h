@@ -1,0 +1,180 @@
+// The command pipeline: the single writer of Ordo's business streams (DESIGN.md, "The write
+// path"). Callers submit commands from any thread into a bounded queue; one thread decides them in
+// order against the in-memory state (so two orders for the last unit are decided one after the
+// other and cannot both take it), applies the resulting events to that state at once, and hands
+// them to the event store, whose group commit makes them durable before anyone is answered.
+//
+// Placing an order also sources it: until configurable orchestration rules exist, each order goes
+// to one site that can serve every line from the stock its channel may sell (warehouses first,
+// then the site with the most such stock), or is split line by line when no single site can; stock
+// is reserved in the same atomic append as the order.
+//
+// Thread-safety: submit() from any thread; callbacks run on the event store's sync thread (or
+// inline for an immediate refusal) and must be quick. Errors: Error{overloaded} when the queue is
+// full; Error{unavailable} after an append failed (the pipeline fails closed: its in-memory state
+// can no longer be trusted; restart it to rebuild from the log); Error{idempotency_mismatch}.
+#pragma once
+
+#include <condition_variable>
+#include <deque>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <thread>
+#include <unordered_map>
+#include <variant>
+
+#include "domain/catalog.h"
+#include "domain/configuration.h"
+#include "domain/geo.h"
+#include "domain/order.h"
+#include "domain/site.h"
+#include "domain/stock.h"
+#include "eventstore/event_store.h"
+#include "engine/engine_state.h"
+
+namespace ordo::engine {
+
+struct StockCommand {
+  std::string site_id;
+  std::string sku;
+  domain::stock::Command command;
+};
+struct OrderCommand {
+  std::string order_id;
+  domain::order::Command command;
+};
+using Command = std::variant<domain::site::Command, domain::catalog::Command, StockCommand,
+                             domain::order::PlaceOrder, OrderCommand,
+                             domain::configuration::Command>;
+
+struct Outcome {
+  std::uint64_t first_position = 0;  // 0 when nothing was appended (already done)
+  std::uint64_t last_position = 0;
+  std::vector<domain::order::Allocation> allocations;  // where a placed order's lines go
+  bool duplicate = false;   // answered from the idempotency record of an earlier attempt
+  std::string response;     // what `render` produced for the first attempt
+};
+
+/// A business refusal (a value) or an operational error.
+using Refusal = std::variant<domain::Rejection, Error>;
+using Answer = std::expected<Outcome, Refusal>;
+
+struct Submission {
+  Command command;
+  std::string idempotency_key;  // empty: none
+  // What a retry with the same key must match (e.g. the hash of an HTTP body): a different hash is
+  // refused with idempotency_mismatch. Unset: the key alone names the request.
+  std::optional<eventstore::Hash256> request_hash;
+  eventstore::Actor actor;
+  std::string correlation_id;
+  /// Renders the answer stored with the idempotency key (e.g. an HTTP response body), on the
+  /// pipeline thread before the append; optional.
+  std::function<std::string(const Outcome&)> render;
+  /// Checked on the pipeline thread against the engine's own state just before deciding (after
+  /// the idempotency check), so a command is never refused because a read model lags behind the
+  /// log; a refusal stops the command and nothing is written. Optional; must be quick.
+  std::function<std::optional<Refusal>(const EngineState&)> guard;
+};
+
+/// The coordinates of a delivery postcode (adapters/postcodes), for ranking sites by distance;
+/// nullopt when unknown. Called on the pipeline thread: must be quick and thread-safe.
+using Locator = std::function<std::optional<domain::geo::Point>(std::string_view country,
+                                                                std::string_view postcode)>;
+
+struct PipelineOptions {
+  std::size_t queue_max = 8192;  // submissions waiting; beyond: overloaded
+  std::size_t batch_max = 512;   // submissions decided per turn
+  // Appends handed to the event store and not yet answered. Below the store's own queue limit,
+  // so the store never refuses the pipeline for load: the pipeline waits instead, and its queue
+  // fills and answers overloaded to callers.
+  std::size_t appends_in_flight_max = 4096;
+  Locator locate;  // unset: distances unknown
+  /// The log's clock for commands the pipeline makes itself (expiring rounds past their
+  /// deadline); unset: the system clock.
+  std::function<domain::Instant()> clock;
+};
+
+struct PipelineStats {
+  std::uint64_t decided = 0;
+  std::uint64_t rejected = 0;
+  std::uint64_t queue_depth = 0;
+};
+
+class Pipeline {
+ public:
+  using Callback = std::function<void(Answer)>;
+
+  /// Rebuilds the in-memory state from the whole log, then starts the pipeline thread.
+  static Result<std::unique_ptr<Pipeline>> start(eventstore::EventStore& store,
+                                                 PipelineOptions options = {});
+  /// Stops taking submissions, decides what is queued, and waits for every answer.
+  ~Pipeline();
+  Pipeline(const Pipeline&) = delete;
+  Pipeline& operator=(const Pipeline&) = delete;
+
+  void submit(Submission submission, Callback done);
+  /// Blocking convenience for tests and tools.
+  Answer execute(Submission submission);
+
+  PipelineStats stats() const;
+  /// True once an append failed: every later submission is refused with unavailable.
+  bool failed() const { return failed_.load(); }
+
+ private:
+  struct Pending {
+    Submission submission;
+    Callback done;
+  };
+  struct Decided;
+
+  Pipeline(eventstore::EventStore& store, PipelineOptions options);
+  Result<void> replay();
+  void run();
+  void handle(Pending pending);
+  void expire_due_rounds();
+  domain::Instant now() const;
+  void commit(Pending& pending, Decided decided);
+  void answer_after_barrier(Callback done, Answer answer);
+  bool check_idempotency(Pending& pending);
+  void finish_key(const std::string& key, const Answer& answer);
+
+  eventstore::EventStore& store_;
+  PipelineOptions options_;
+  EngineState state_;  // owned by the pipeline thread after start
+  std::unordered_map<std::string, domain::Instant> expiry_retry_;  // by order: not before
+
+  mutable std::mutex mutex_;
+  std::condition_variable cv_;
+  std::deque<Pending> queue_;
+  bool stopping_ = false;
+  std::thread thread_;
+
+  // Idempotency keys whose append is in flight: a retry waits for the first attempt's answer.
+  std::mutex keys_mutex_;
+  struct InFlight {
+    std::optional<eventstore::Hash256> hash;  // the first attempt's, when its caller gave one
+    std::vector<Callback> waiters;
+  };
+  std::unordered_map<std::string, InFlight> in_flight_;
+
+  std::atomic<bool> failed_{false};
+  std::atomic<std::uint64_t> decided_{0};
+  std::atomic<std::uint64_t> rejected_{0};
+  std::atomic<std::uint64_t> outstanding_{0};  // answers not yet given
+  std::mutex appends_mutex_;
+  std::condition_variable appends_cv_;
+  std::size_t appends_in_flight_ = 0;
+  std::mutex outstanding_mutex_;
+  std::condition_variable outstanding_cv_;
+};
+
+/// Decides one command against `state`: the events per stream, or a rejection. Pure (no I/O);
+/// exposed for tests. `allocations` receives a placed order's sourcing.
+using StreamEvents = std::vector<std::pair<std::string, std::vector<wire::DomainEvent>>>;
+std::expected<StreamEvents, domain::Rejection> decide(const EngineState& state,
+                                                      const Command& command,
+                                                      std::vector<domain::order::Allocation>& allocations,
+                                                      const Locator& locate = {});
+
+}  // namespace ordo::engine

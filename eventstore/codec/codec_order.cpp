@@ -1,0 +1,233 @@
+// Codec of the order events.
+#include "eventstore/codec/codec.h"
+#include "eventstore/codec/codec_parts.h"
+#include "eventstore/codec/codec_support.h"
+#include "eventstore/codec/schema/order_generated.h"
+
+namespace ordo::wire {
+namespace fb = ordo::events::fb;
+namespace order = domain::order;
+
+namespace {
+
+flatbuffers::Offset<fb::Address> address_offset(Builder& b, const domain::Address& a) {
+  return fb::CreateAddressDirect(b, a.name.c_str(), a.line1.c_str(), a.line2.c_str(),
+                                 a.postcode.c_str(), a.city.c_str(), a.country.c_str(),
+                                 a.phone.c_str());
+}
+
+domain::Address address_of(const fb::Address* a) {
+  if (a == nullptr) return {};
+  return {text(a->name()),     text(a->line1()),   text(a->line2()), text(a->postcode()),
+          text(a->city()),     text(a->country()), text(a->phone())};
+}
+
+EventData placed(Builder& b, const order::OrderPlaced& e) {
+  std::vector<flatbuffers::Offset<fb::OrderLine>> lines;
+  for (const auto& l : e.lines) {
+    lines.push_back(fb::CreateOrderLineDirect(b, l.line, l.sku.c_str(), l.quantity,
+                                              l.unit_price_minor));
+  }
+  auto billing = address_offset(b, e.billing);
+  auto delivery = address_offset(b, e.delivery);
+  b.Finish(fb::CreateOrderPlacedDirect(
+      b, e.order_id.c_str(), e.channel.c_str(), e.customer_id.c_str(), e.email.c_str(), &lines,
+      billing, delivery, static_cast<std::uint8_t>(e.method), e.promise.option_id.c_str(),
+      e.promise.promised_at, e.total.minor, e.total.currency.c_str(), e.placed_at,
+      e.promise.carrier.empty() ? nullptr : e.promise.carrier.c_str(),
+      e.promise.site_id.empty() ? nullptr : e.promise.site_id.c_str(), e.promise.preparation_day));
+  return finish(b, "OrderPlaced");
+}
+
+EventData site_step(Builder& b, const char* type, const std::string& site_id,
+                    const std::vector<std::uint32_t>& lines, bool ready_for_pickup,
+                    const std::string& carrier, const std::string& tracking, domain::Instant at) {
+  b.Finish(fb::CreateSiteStepDirect(b, site_id.c_str(), &lines, ready_for_pickup, carrier.c_str(),
+                                    tracking.c_str(), at));
+  return finish(b, type);
+}
+
+struct Encoder {
+  Builder& b;
+  EventData operator()(const order::OrderPlaced& e) { return placed(b, e); }
+  EventData operator()(const order::LinesAllocated& e) {
+    std::vector<flatbuffers::Offset<fb::Allocation>> allocations;
+    for (const auto& a : e.allocations) {
+      allocations.push_back(fb::CreateAllocationDirect(b, a.line, a.site_id.c_str()));
+    }
+    b.Finish(fb::CreateLinesAllocatedDirect(b, &allocations));
+    return finish(b, "LinesAllocated");
+  }
+  EventData operator()(const order::PreparationStarted& e) {
+    return site_step(b, "PreparationStarted", e.site_id, e.lines, false, {}, {}, 0);
+  }
+  EventData operator()(const order::OrderPrepared& e) {
+    return site_step(b, "OrderPrepared", e.site_id, e.lines, e.ready_for_pickup, {}, {}, 0);
+  }
+  EventData operator()(const order::OrderShipped& e) {
+    return site_step(b, "OrderShipped", e.site_id, e.lines, false, e.carrier, e.tracking, 0);
+  }
+  EventData operator()(const order::OrderDelivered& e) {
+    return site_step(b, "OrderDelivered", e.site_id, e.lines, false, {}, {}, e.delivered_at);
+  }
+  EventData operator()(const order::LinesCancelled& e) {
+    b.Finish(fb::CreateLinesCancelledDirect(b, &e.lines, e.reason.c_str()));
+    return finish(b, "LinesCancelled");
+  }
+  EventData operator()(const order::DeliveryAddressChanged& e) {
+    b.Finish(fb::CreateDeliveryAddressChanged(b, address_offset(b, e.address)));
+    return finish(b, "DeliveryAddressChanged");
+  }
+  EventData operator()(const order::SourcingDecided& e) {
+    std::vector<flatbuffers::Offset<fb::SiteVerdict>> considered;
+    for (const auto& c : e.considered) {
+      considered.push_back(fb::CreateSiteVerdictDirect(b, c.site_id.c_str(), c.verdict.c_str(),
+                                                       c.reason.c_str(), c.rank, c.distance_km));
+    }
+    b.Finish(fb::CreateSourcingDecidedDirect(b, e.strategy.c_str(), e.config_version, e.outcome.c_str(),
+                                             e.reason.c_str(), e.round, &considered, e.decided_at));
+    return finish(b, "SourcingDecided");
+  }
+  EventData operator()(const order::OfferRoundOpened& e) {
+    auto sites = strings(b, e.site_ids);
+    auto lines = b.CreateVector(e.lines);
+    b.Finish(fb::CreateOfferRoundOpened(b, e.round, sites, e.opened_at, e.deadline, lines));
+    return finish(b, "OfferRoundOpened");
+  }
+  EventData operator()(const order::OfferClaimed& e) {
+    b.Finish(fb::CreateOfferAnswerDirect(b, e.round, e.site_id.c_str(), "", e.claimed_at));
+    return finish(b, "OfferClaimed");
+  }
+  EventData operator()(const order::OfferDeclined& e) {
+    b.Finish(fb::CreateOfferAnswerDirect(b, e.round, e.site_id.c_str(), e.reason.c_str(), e.declined_at));
+    return finish(b, "OfferDeclined");
+  }
+  EventData operator()(const order::OfferRoundClosed& e) {
+    b.Finish(fb::CreateOfferRoundClosed(b, e.round, static_cast<std::uint8_t>(e.end), e.closed_at));
+    return finish(b, "OfferRoundClosed");
+  }
+  EventData operator()(const order::QueuedForService& e) {
+    b.Finish(fb::CreateQueuedForServiceDirect(b, e.reason.c_str()));
+    return finish(b, "QueuedForService");
+  }
+  EventData operator()(const order::AllocationReleased& e) {
+    b.Finish(fb::CreateAllocationReleasedDirect(b, e.site_id.c_str(), &e.lines, e.reason.c_str()));
+    return finish(b, "AllocationReleased");
+  }
+};
+
+order::Event placed_of(const fb::OrderPlaced* t) {
+  order::OrderPlaced e;
+  e.order_id = text(t->order_id());
+  e.channel = text(t->channel());
+  e.customer_id = text(t->customer_id());
+  e.email = text(t->email());
+  if (t->lines() != nullptr) {
+    for (const auto* l : *t->lines()) {
+      e.lines.push_back({l->line(), text(l->sku()), l->quantity(), l->unit_price_minor()});
+    }
+  }
+  e.billing = address_of(t->billing());
+  e.delivery = address_of(t->delivery());
+  e.method = static_cast<order::DeliveryMethod>(std::min<std::uint8_t>(t->method(), 4));
+  e.promise = {text(t->promise_option()), t->promised_at(), text(t->promise_carrier()),
+               text(t->promise_site()), t->promise_preparation_day()};
+  e.total = {t->total_minor(), text(t->currency())};
+  e.placed_at = t->placed_at();
+  return e;
+}
+
+order::Event step_of(std::string_view type, const fb::SiteStep* t) {
+  auto site_id = text(t->site_id());
+  auto lines = scalars(t->lines());
+  if (type == "PreparationStarted") return order::PreparationStarted{site_id, lines};
+  if (type == "OrderPrepared") return order::OrderPrepared{site_id, lines, t->ready_for_pickup()};
+  if (type == "OrderShipped") {
+    return order::OrderShipped{site_id, lines, text(t->carrier()), text(t->tracking())};
+  }
+  return order::OrderDelivered{site_id, lines, t->at()};
+}
+
+}  // namespace
+
+EventData encode(const order::Event& event) {
+  Builder b;
+  return std::visit(Encoder{b}, event);
+}
+
+std::optional<Result<DomainEvent>> decode_order(std::string_view type, std::string_view payload) {
+  auto wrap = [](auto table, auto make) -> Result<DomainEvent> {
+    if (!table) return std::unexpected(table.error());
+    return DomainEvent{make(*table)};
+  };
+  if (type == "OrderPlaced") return wrap(root<fb::OrderPlaced>(payload, type), placed_of);
+  if (type == "LinesAllocated") {
+    return wrap(root<fb::LinesAllocated>(payload, type), [](const fb::LinesAllocated* t) {
+      order::LinesAllocated e;
+      if (t->allocations() != nullptr) {
+        for (const auto* a : *t->allocations()) e.allocations.push_back({a->line(), text(a->site_id())});
+      }
+      return order::Event{std::move(e)};
+    });
+  }
+  if (type == "PreparationStarted" || type == "OrderPrepared" || type == "OrderShipped" ||
+      type == "OrderDelivered") {
+    return wrap(root<fb::SiteStep>(payload, type),
+                [&](const fb::SiteStep* t) { return step_of(type, t); });
+  }
+  if (type == "LinesCancelled") {
+    return wrap(root<fb::LinesCancelled>(payload, type), [](const fb::LinesCancelled* t) {
+      return order::Event{order::LinesCancelled{scalars(t->lines()), text(t->reason())}};
+    });
+  }
+  if (type == "DeliveryAddressChanged") {
+    return wrap(root<fb::DeliveryAddressChanged>(payload, type),
+                [](const fb::DeliveryAddressChanged* t) {
+                  return order::Event{order::DeliveryAddressChanged{address_of(t->address())}};
+                });
+  }
+  if (type == "SourcingDecided") {
+    return wrap(root<fb::SourcingDecided>(payload, type), [](const fb::SourcingDecided* t) {
+      order::SourcingDecided e{text(t->strategy()), t->config_version(), text(t->outcome()),
+                               text(t->reason()), t->round(), {}, t->decided_at()};
+      if (t->considered() != nullptr) {
+        for (const auto* c : *t->considered()) {
+          e.considered.push_back({text(c->site_id()), text(c->verdict()), text(c->reason()),
+                                  c->rank(), c->distance_km()});
+        }
+      }
+      return order::Event{std::move(e)};
+    });
+  }
+  if (type == "OfferRoundOpened") {
+    return wrap(root<fb::OfferRoundOpened>(payload, type), [](const fb::OfferRoundOpened* t) {
+      return order::Event{order::OfferRoundOpened{t->round(), texts(t->site_ids()), t->opened_at(), t->deadline(),
+                                                  scalars(t->lines())}};
+    });
+  }
+  if (type == "OfferClaimed" || type == "OfferDeclined") {
+    return wrap(root<fb::OfferAnswer>(payload, type), [&](const fb::OfferAnswer* t) {
+      if (type == "OfferClaimed") return order::Event{order::OfferClaimed{t->round(), text(t->site_id()), t->at()}};
+      return order::Event{order::OfferDeclined{t->round(), text(t->site_id()), text(t->reason()), t->at()}};
+    });
+  }
+  if (type == "OfferRoundClosed") {
+    return wrap(root<fb::OfferRoundClosed>(payload, type), [](const fb::OfferRoundClosed* t) {
+      return order::Event{order::OfferRoundClosed{
+          t->round(), static_cast<order::RoundEnd>(std::min<std::uint8_t>(t->end(), 2)), t->closed_at()}};
+    });
+  }
+  if (type == "QueuedForService") {
+    return wrap(root<fb::QueuedForService>(payload, type), [](const fb::QueuedForService* t) {
+      return order::Event{order::QueuedForService{text(t->reason())}};
+    });
+  }
+  if (type == "AllocationReleased") {
+    return wrap(root<fb::AllocationReleased>(payload, type), [](const fb::AllocationReleased* t) {
+      return order::Event{order::AllocationReleased{text(t->site_id()), scalars(t->lines()), text(t->reason())}};
+    });
+  }
+  return std::nullopt;
+}
+
+}  // namespace ordo::wire

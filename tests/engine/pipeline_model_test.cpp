@@ -1,0 +1,238 @@
+// Model-based test (rapidcheck rc::state) of the pipeline and the projections together: random
+// sequences of receipts, adjustments, orders (one or several lines, on two channels), retries
+// with the same idempotency key, cancellations, shipments, share changes and restarts. After
+// every step:
+// - every accepted order was feasible: no site gave more than its channel could sell;
+// - the stock per site (projection) equals the model's on hand and reserved, never negative, and
+//   reserved never exceeds on hand;
+// - sellable stock per SKU x channel (projection) equals a straightforward recomputation;
+// - a retry with the same key has no effect; a restart (replay) changes nothing.
+#include <gtest/gtest.h>
+#include <rapidcheck.h>
+#include <rapidcheck/gtest.h>
+#include <rapidcheck/state.h>
+
+#include <map>
+#include <nlohmann/json.hpp>
+
+#include "tests/engine/retailer_fixture.h"
+
+namespace ordo::engine {
+namespace {
+
+using testing::Retailer;
+using SiteSku = std::pair<std::string, std::string>;
+
+const std::vector<std::string> kSkus = {"SHOE-1", "CAP-1"};
+const std::vector<std::string> kSites = {"WH-LYON", "FR-PARIS", "FR-STRAS"};
+
+struct OpenLine {
+  std::string site, sku;
+  std::int64_t quantity = 0;
+};
+
+// What the engine must hold, updated from its own answers (it chooses where orders go).
+struct Shadow {
+  std::map<SiteSku, std::int64_t> on_hand, reserved;
+  std::map<std::string, std::vector<OpenLine>> orders;  // open lines of placed orders
+  int marketplace_share = 80;
+  std::optional<std::pair<Submission, std::uint64_t>> last_keyed;  // a retry's reference
+
+  bool warehouse(const std::string& site) const { return site == "WH-LYON"; }
+  std::int64_t sellable_at(const std::string& channel, const std::string& site,
+                           const std::string& sku) const {
+    if (channel == "marketplace" && !warehouse(site)) return 0;
+    auto find = [](const auto& m, const SiteSku& k) { auto it = m.find(k); return it == m.end() ? 0 : it->second; };
+    const auto available = std::max<std::int64_t>(0, find(on_hand, {site, sku}) - find(reserved, {site, sku}));
+    return channel == "marketplace" ? available * marketplace_share / 100 : available;
+  }
+  std::int64_t sellable(const std::string& channel, const std::string& sku) const {
+    std::int64_t total = 0;
+    for (const auto& site : kSites) total += sellable_at(channel, site, sku);
+    return total;
+  }
+};
+
+struct Model {
+  int orders_placed = 0;  // names new orders; all else lives in the shadow
+};
+
+struct Sut {
+  std::unique_ptr<eventstore::testing::TempDir> dir = std::make_unique<eventstore::testing::TempDir>();
+  std::unique_ptr<Retailer> retailer;
+  Shadow shadow;
+  Sut() {
+    retailer = std::make_unique<Retailer>(dir->path());
+    retailer->stock_up();
+    shadow.on_hand = {{{"WH-LYON", "SHOE-1"}, 10}, {{"WH-LYON", "CAP-1"}, 5}, {{"FR-PARIS", "SHOE-1"}, 2}};
+  }
+
+  // The invariants, read back from the projections.
+  void check() {
+    auto projector = projections::Projector::start(*retailer->store, /*follow=*/false);
+    RC_ASSERT(projector.has_value());
+    for (const auto& sku : kSkus) {
+      for (const char* channel : {"web", "marketplace"}) {
+        const auto figure = (*projector)->sellable(channel, sku);
+        RC_ASSERT(figure.has_value());
+        RC_ASSERT(figure->total >= 0);
+        RC_ASSERT(figure->total == shadow.sellable(channel, sku));
+      }
+      for (const auto& site : kSites) {
+        auto row = retailer->store->read_projection(projections::kStockFamily, site + '\0' + sku);
+        RC_ASSERT(row.has_value());
+        const std::int64_t on_hand = shadow.on_hand[{site, sku}];
+        const std::int64_t reserved = shadow.reserved[{site, sku}];
+        RC_ASSERT(reserved <= on_hand);
+        if (!row->has_value()) {
+          RC_ASSERT(on_hand == 0);
+          continue;
+        }
+        const auto doc = nlohmann::json::parse(**row);
+        RC_ASSERT(doc["on_hand"].get<std::int64_t>() == on_hand);
+        RC_ASSERT(doc["reserved"].get<std::int64_t>() == reserved);
+      }
+    }
+  }
+};
+
+struct Receive : rc::state::Command<Model, Sut> {
+  std::string site = *rc::gen::elementOf(kSites), sku = *rc::gen::elementOf(kSkus);
+  std::int64_t quantity = *rc::gen::inRange<std::int64_t>(1, 6);
+  void run(const Model&, Sut& sut) const override {
+    RC_ASSERT(sut.retailer->run(StockCommand{site, sku, domain::stock::ReceiveStock{quantity, "po", testing::kNow}}).has_value());
+    sut.shadow.on_hand[{site, sku}] += quantity;
+    sut.check();
+  }
+  void show(std::ostream& os) const override { os << "Receive " << quantity << " " << sku << " at " << site; }
+};
+
+struct Adjust : rc::state::Command<Model, Sut> {
+  std::string site = *rc::gen::elementOf(kSites), sku = *rc::gen::elementOf(kSkus);
+  std::int64_t delta = *rc::gen::element<std::int64_t>(-3, -2, -1, 1, 2);
+  void run(const Model&, Sut& sut) const override {
+    auto& s = sut.shadow;
+    const bool allowed = s.on_hand[{site, sku}] + delta >= s.reserved[{site, sku}];
+    auto answer = sut.retailer->run(StockCommand{site, sku, domain::stock::AdjustStock{delta, "damaged", testing::kNow}});
+    RC_ASSERT(answer.has_value() == allowed);
+    if (allowed) s.on_hand[{site, sku}] += delta;
+    sut.check();
+  }
+  void show(std::ostream& os) const override { os << "Adjust " << sku << " at " << site << " by " << delta; }
+};
+
+struct Place : rc::state::Command<Model, Sut> {
+  std::string channel = *rc::gen::element<std::string>("web", "web", "marketplace");
+  std::vector<std::pair<std::string, std::int64_t>> lines;
+  bool keyed = *rc::gen::arbitrary<bool>();
+  int number = 0;
+  explicit Place(const Model& model) : number(model.orders_placed) {
+    const auto count = *rc::gen::inRange(1, 4);
+    for (int i = 0; i < count; ++i) {
+      lines.emplace_back(*rc::gen::elementOf(kSkus), *rc::gen::inRange<std::int64_t>(1, 4));
+    }
+  }
+  void apply(Model& model) const override { ++model.orders_placed; }
+  void run(const Model&, Sut& sut) const override {
+    const std::string id = "O" + std::to_string(number);
+    auto submission = testing::submit(testing::order(id, channel, lines), keyed ? "key-" + id : "");
+    auto answer = sut.retailer->pipeline->execute(submission);
+    auto& s = sut.shadow;
+    if (answer) {
+      std::map<SiteSku, std::int64_t> demand;
+      RC_ASSERT(answer->allocations.size() == lines.size());
+      for (std::size_t i = 0; i < lines.size(); ++i) demand[{answer->allocations[i].site_id, lines[i].first}] += lines[i].second;
+      for (const auto& [key, quantity] : demand) RC_ASSERT(quantity <= s.sellable_at(channel, key.first, key.second));
+      for (std::size_t i = 0; i < lines.size(); ++i) {
+        const auto& site = answer->allocations[i].site_id;
+        s.reserved[{site, lines[i].first}] += lines[i].second;
+        s.orders[id].push_back({site, lines[i].first, lines[i].second});
+      }
+      if (keyed) s.last_keyed = {submission, answer->last_position};
+    } else {
+      RC_ASSERT(std::holds_alternative<domain::Rejection>(answer.error()));
+    }
+    sut.check();
+  }
+  void show(std::ostream& os) const override {
+    os << "Place O" << number << " on " << channel << ":";
+    for (const auto& [sku, q] : lines) os << " " << q << "x" << sku;
+  }
+};
+
+struct Retry : rc::state::Command<Model, Sut> {
+  void run(const Model&, Sut& sut) const override {
+    if (!sut.shadow.last_keyed) return;
+    const auto before = sut.retailer->store->durable_position();
+    auto answer = sut.retailer->pipeline->execute(sut.shadow.last_keyed->first);
+    RC_ASSERT(answer.has_value());
+    RC_ASSERT(answer->duplicate);
+    RC_ASSERT(answer->last_position == sut.shadow.last_keyed->second);
+    RC_ASSERT(sut.retailer->store->durable_position() == before);
+    sut.check();
+  }
+  void show(std::ostream& os) const override { os << "Retry the last keyed order"; }
+};
+
+// Cancels an open order, or ships all of it from its sites.
+struct Finish : rc::state::Command<Model, Sut> {
+  bool ship = *rc::gen::arbitrary<bool>();
+  std::size_t pick = *rc::gen::inRange<std::size_t>(0, 1000);
+  void run(const Model&, Sut& sut) const override {
+    auto& s = sut.shadow;
+    if (s.orders.empty()) return;
+    auto it = std::next(s.orders.begin(), static_cast<std::ptrdiff_t>(pick % s.orders.size()));
+    const auto id = it->first;
+    if (!ship) {
+      RC_ASSERT(sut.retailer->run(OrderCommand{id, domain::order::CancelLines{{}, "customer", testing::kNow}}).has_value());
+    } else {
+      std::set<std::string> sites;
+      for (const auto& line : it->second) sites.insert(line.site);
+      for (const auto& site : sites) {
+        RC_ASSERT(sut.retailer->run(OrderCommand{id, domain::order::StartPreparation{site, testing::kNow}}).has_value());
+        RC_ASSERT(sut.retailer->run(OrderCommand{id, domain::order::MarkPrepared{site, false, testing::kNow}}).has_value());
+        RC_ASSERT(sut.retailer->run(OrderCommand{id, domain::order::ShipOrder{site, "DPD", "T1", testing::kNow}}).has_value());
+      }
+    }
+    for (const auto& line : it->second) {
+      s.reserved[{line.site, line.sku}] -= line.quantity;
+      if (ship) s.on_hand[{line.site, line.sku}] -= line.quantity;
+    }
+    s.orders.erase(it);
+    sut.check();
+  }
+  void show(std::ostream& os) const override { os << (ship ? "Ship" : "Cancel") << " an open order"; }
+};
+
+struct ChangeShare : rc::state::Command<Model, Sut> {
+  int share = *rc::gen::element(0, 50, 80, 100);
+  void run(const Model&, Sut& sut) const override {
+    auto views = testing::views();
+    views.channels[1].share_percent = share;
+    RC_ASSERT(sut.retailer->run(domain::configuration::Command{domain::configuration::ChangeConfiguration{
+                                    views, "analyst", "season", testing::kNow}}).has_value());
+    sut.shadow.marketplace_share = share;
+    sut.check();
+  }
+  void show(std::ostream& os) const override { os << "Marketplace share " << share << "%"; }
+};
+
+struct Restart : rc::state::Command<Model, Sut> {
+  void run(const Model&, Sut& sut) const override {
+    sut.retailer->close();
+    sut.retailer->open();
+    sut.check();
+  }
+  void show(std::ostream& os) const override { os << "Restart"; }
+};
+
+RC_GTEST_PROP(PipelineModel, NeverOversellsAndProjectionsMatchTheModel, ()) {
+  Model model;
+  Sut sut;
+  rc::state::check(model, sut,
+                   rc::state::gen::execOneOfWithArgs<Receive, Adjust, Place, Place, Place, Retry,
+                                                     Finish, ChangeShare, Restart>());
+}
+
+}  // namespace
+}  // namespace ordo::engine

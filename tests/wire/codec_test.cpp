@@ -1,0 +1,66 @@
+// The codec's type table follows the event variants: every alternative has its own stored type,
+// reads back to itself, and only declared non-engine types are not domain events.
+#include <set>
+
+#include <gtest/gtest.h>
+
+#include "eventstore/codec/codec.h"
+
+namespace ordo::wire {
+namespace {
+
+template <class Variant, class Visit>
+void each_alternative(Visit&& visit) {
+  [&]<std::size_t... I>(std::index_sequence<I...>) {
+    (visit(Variant{std::in_place_index<I>}), ...);
+  }(std::make_index_sequence<std::variant_size_v<Variant>>{});
+}
+
+template <class Visit>
+void each_domain_alternative(Visit&& visit) {
+  [&]<std::size_t... I>(std::index_sequence<I...>) {
+    (each_alternative<std::variant_alternative_t<I, DomainEvent>>(
+         [&](auto event) { visit(DomainEvent{std::move(event)}); }),
+     ...);
+  }(std::make_index_sequence<std::variant_size_v<DomainEvent>>{});
+}
+
+TEST(Codec, EveryEventAlternativeHasItsOwnTypeAndIsADomainType) {
+  std::set<std::string> types;
+  std::size_t alternatives = 0;
+  each_domain_alternative([&](const DomainEvent& event) {
+    ++alternatives;
+    const auto data = encode(event);
+    EXPECT_FALSE(data.type.empty());
+    EXPECT_TRUE(types.insert(data.type).second) << data.type << " is used by two alternatives";
+    EXPECT_EQ(kind_of(data.type), TypeKind::domain) << data.type;
+  });
+  EXPECT_GE(alternatives, 30u) << "the variants lost alternatives";
+  EXPECT_EQ(domain_type_names().size(), alternatives);
+  EXPECT_EQ(std::set<std::string>(domain_type_names().begin(), domain_type_names().end()), types);
+}
+
+TEST(Codec, EveryEventAlternativeReadsBackToItself) {
+  each_domain_alternative([&](const DomainEvent& event) {
+    const auto data = encode(event);
+    auto decoded = decode(data.type, data.schema_version, data.payload);
+    ASSERT_TRUE(decoded) << data.type << ": " << decoded.error().to_string();
+    EXPECT_TRUE(*decoded == event) << data.type << " does not read back to itself";
+  });
+}
+
+TEST(Codec, OnlyDeclaredTypesAreNotDomainEventsAndTheRestIsUnknown) {
+  EXPECT_EQ(kind_of("TokenIssued"), TypeKind::access);
+  EXPECT_EQ(kind_of("TokenRevoked"), TypeKind::access);
+  EXPECT_EQ(kind_of("Generated"), TypeKind::workload);
+  EXPECT_EQ(kind_of("OrderTeleported"), TypeKind::unknown);
+  EXPECT_EQ(kind_of(""), TypeKind::unknown);
+  EXPECT_EQ(kind_of("orderplaced"), TypeKind::unknown) << "type names are exact";
+  const auto error = unknown_type_error(42, "OrderTeleported");
+  EXPECT_EQ(error.code, ErrorCode::corruption);
+  EXPECT_NE(error.message.find("position 42"), std::string::npos);
+  EXPECT_NE(error.message.find("OrderTeleported"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace ordo::wire
