@@ -7,7 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "eventstore/codec/codec.h"
-#include "engine/engine_state.h"
+#include "engine/streams.h"
 #include "projections/projector.h"
 
 namespace ordo::adapters {
@@ -168,7 +168,8 @@ void AllocationRelay::relay_loop() {
 Result<void> AllocationRelay::relay_batch(const std::vector<eventstore::RecordedEvent>& events) {
   std::vector<Message> messages;
   for (const auto& e : events) {
-    if (!e.stream.starts_with("order-")) continue;  // offers come only from order events
+    const auto order_key = engine::parse_stream<engine::OrderAggregate>(e.stream);
+    if (!order_key) continue;  // offers come only from order events
     auto decoded = wire::decode(e.type, e.schema_version, e.payload);
     if (!decoded) {
       std::cerr << "ordo: NATS relay skips position " << e.position << ": " << decoded.error().to_string() << "\n";
@@ -178,7 +179,7 @@ Result<void> AllocationRelay::relay_batch(const std::vector<eventstore::Recorded
     if (event == nullptr) continue;
     auto state = order_at(store_, e.stream, e.stream_version);
     if (!state) return std::unexpected(state.error());
-    const std::string order_id = e.stream.substr(6);
+    const std::string order_id(*order_key);
     auto round_of = [&](std::uint32_t number) -> const order::Round* {
       for (const auto& r : state->rounds) {
         if (r.round == number) return &r;
@@ -308,7 +309,7 @@ nlohmann::json AllocationRelay::pending_offers(const std::string& site) {
       more = true;  // the store asks again once it has answered these
       break;
     }
-    auto state = order_at(store_, "order-" + id, UINT32_MAX);
+    auto state = order_at(store_, engine::order_stream(id), UINT32_MAX);
     if (!state) return {{"result", "retry"}, {"reason", state.error().to_string()}};
     const auto* round = state->open_round();
     if (round == nullptr || std::find(round->site_ids.begin(), round->site_ids.end(), site) == round->site_ids.end() ||

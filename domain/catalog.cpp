@@ -3,11 +3,14 @@
 #include <optional>
 #include <utility>
 
+#include "base/id.h"
+
 namespace ordo::domain::catalog {
 namespace {
 
 std::optional<std::string> item_problem(const Item& item) {
   if (item.sku.empty()) return "the SKU is required";
+  if (!is_valid_id(item.sku)) return "SKU '" + item.sku + "' must be " + std::string(kIdRule);
   const std::string who = "item " + item.sku;
   if (item.name.empty()) return who + " has no name";
   if (item.weight_g < 0)

@@ -8,6 +8,8 @@
 #include <span>
 #include <utility>
 
+#include "base/id.h"
+
 namespace ordo::domain::order {
 namespace {
 
@@ -98,6 +100,9 @@ std::optional<std::int64_t> order_total(const std::vector<OrderLine>& lines) {
 
 Decision<Event> decide_one(const PlaceOrder& c, const State& s) {
   if (c.order_id.empty()) return reject(Code::invalid, "the order id is required");
+  if (!is_valid_id(c.order_id)) {
+    return reject(Code::invalid, "order id '" + c.order_id + "' must be " + std::string(kIdRule));
+  }
   if (auto problem = order_problem(c)) {
     return reject(Code::invalid, "order " + c.order_id + ": " + *problem);
   }
@@ -154,6 +159,37 @@ Decision<Event> decide_one(const AllocateLines& c, const State& s) {
   }
   if (fresh.empty()) return nothing();  // every line was already allocated to its site
   return one(LinesAllocated{std::move(fresh)});
+}
+
+// --- SourceLines ---------------------------------------------------------------------------------
+
+Decision<Event> decide_one(const SourceLines& c, const State& s) {
+  if (auto missing = require_placed(s)) return std::unexpected(*missing);
+  const LineNumbers waiting = s.sourcing_lines();
+  if (waiting.empty()) return nothing();
+  if (c.kind == SourceLines::Kind::none && c.placing) return reject(Code::insufficient_stock, c.reason);
+  const std::uint32_t next_round = s.rounds.empty() ? 1 : s.rounds.back().round + 1;
+  const bool round = c.kind == SourceLines::Kind::round;
+  const char* outcome = c.kind == SourceLines::Kind::direct ? "direct" : round ? "round" : "queued";
+  std::vector<Event> events{SourcingDecided{c.strategy, c.config_version, outcome, c.reason,
+                                            round ? next_round : next_round - 1, c.considered, c.at}};
+  switch (c.kind) {
+    case SourceLines::Kind::direct: {
+      auto allocated = decide_one(AllocateLines{c.allocations, c.at}, s);
+      if (!allocated) return allocated;
+      if (allocated->empty()) return reject(Code::invalid, "the plan allocates no line that waits for a site");
+      events.push_back(std::move(allocated->front()));
+      break;
+    }
+    case SourceLines::Kind::round:
+      if (c.offered.empty()) return reject(Code::invalid, "a competitive round needs at least one site");
+      events.emplace_back(OfferRoundOpened{next_round, c.offered, c.at, c.deadline, waiting});
+      break;
+    case SourceLines::Kind::none:
+      events.emplace_back(QueuedForService{c.reason});
+      break;
+  }
+  return events;
 }
 
 // --- Steps at a site ---------------------------------------------------------------------------

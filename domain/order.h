@@ -116,9 +116,24 @@ struct ReleaseAllocation {
 };
 /// Customer service moves every line not yet in preparation to `site_id`.
 struct Reallocate { std::string site_id; std::string reason; Instant at = 0; };
+/// Sourcing's plan for the lines still waiting for a site (domain/orchestration.h makes it and the
+/// order process passes it on): allocate them directly, open a competitive round, or neither.
+struct SourceLines {
+  enum class Kind : std::uint8_t { direct, round, none };
+  Kind kind = Kind::none;
+  std::string strategy;
+  std::uint64_t config_version = 0;    // of the orchestration area; 0: the built-in rules
+  std::vector<Allocation> allocations; // direct
+  std::vector<std::string> offered;    // round: the stores, best first
+  Instant deadline = 0;                // round
+  std::string reason;
+  std::vector<SiteVerdict> considered;
+  bool placing = false;  // the order is being placed: no site at all refuses it
+  Instant at = 0;
+};
 using Command = std::variant<PlaceOrder, AllocateLines, StartPreparation, MarkPrepared, ShipOrder,
                              DeliverOrder, CancelLines, ChangeDeliveryAddress, ClaimOffer,
-                             DeclineOffer, ExpireRound, ReleaseAllocation, Reallocate>;
+                             DeclineOffer, ExpireRound, ReleaseAllocation, Reallocate, SourceLines>;
 
 // Events
 struct OrderPlaced {
@@ -257,8 +272,9 @@ struct State {
 
 /// Decisions (a rejection names the reason):
 /// - PlaceOrder: new order only (same id again with the same content: nothing; other content:
-///   already_exists); invalid: empty id/channel, no lines, duplicate line numbers, quantity <= 0,
-///   negative price, bad currency or country. The total is the sum of quantity x unit price.
+///   already_exists); invalid: an id breaking the id rule (base/id.h), empty channel, no lines,
+///   duplicate line numbers, quantity <= 0, negative price, bad currency or country. The total is
+///   the sum of quantity x unit price.
 /// - AllocateLines: each line must exist and be sourcing (allocating to the same site again:
 ///   nothing), site id required.
 /// - StartPreparation / MarkPrepared / ShipOrder / DeliverOrder act on the lines allocated to the
@@ -273,7 +289,12 @@ struct State {
 /// - DeclineOffer: like a claim; the last decline of a round also closes it (all_declined).
 /// - ExpireRound: closes an open round at or past its deadline; earlier: wrong_state.
 /// - ReleaseAllocation: lines allocated or in preparation at the site go back to sourcing.
-/// - Reallocate: every line not yet in preparation moves to the site; an open round is withdrawn.
+/// - Reallocate: every line not yet in preparation moves to the site; an open round is withdrawn;
+///   recorded as a manual sourcing decision with the reason.
+/// - SourceLines: the plan for the lines still sourcing (none: nothing), recorded as
+///   SourcingDecided with every site considered, then LinesAllocated (direct), OfferRoundOpened
+///   for those lines (round; numbered after the last) or QueuedForService (none). A plan with no
+///   site while placing is refused with insufficient_stock and its reason.
 /// - ChangeDeliveryAddress: only before any line is in preparation; country must be a code.
 Decision<Event> decide(const Command& command, const State& state);
 State evolve(State state, const Event& event);

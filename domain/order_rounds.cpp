@@ -124,7 +124,9 @@ Decision<Event> decide_one(const Reallocate& c, const State& s) {
     if (all_there) return nothing();
     return reject(Code::wrong_state, "order " + s.placed.order_id + " has no line that can move: every line is in preparation or further");
   }
-  std::vector<Event> events;
+  // Recorded as a sourcing decision made by hand, for the order's view and timeline.
+  std::vector<Event> events{SourcingDecided{"manual", 0, "manual", c.reason,
+                                            s.rounds.empty() ? 0 : s.rounds.back().round, {}, c.at}};
   if (const Round* open = s.open_round()) events.emplace_back(OfferRoundClosed{open->round, RoundEnd::withdrawn, c.at});
   for (auto& [site, lines] : released) events.emplace_back(AllocationReleased{site, std::move(lines), c.reason});
   events.emplace_back(LinesAllocated{std::move(allocations)});

@@ -5,6 +5,8 @@
 #include <string_view>
 #include <utility>
 
+#include "base/id.h"
+
 namespace ordo::domain::site {
 namespace {
 
@@ -54,6 +56,9 @@ std::optional<Rejection> validate(const std::string& site_id, const Profile& pro
     return Rejection{Rejection::Code::invalid, std::move(reason)};
   };
   if (site_id.empty()) return invalid("the site id is required");
+  if (!is_valid_id(site_id)) {
+    return invalid("site id '" + site_id + "' must be " + std::string(kIdRule));
+  }
   if (profile.name.empty()) return invalid("site " + site_id + " has no name");
   if (!is_country_code(profile.country)) {
     return invalid("site " + site_id + ": country \"" + profile.country +

@@ -1,112 +1,154 @@
-// EngineState: every aggregate's current state, folded from the log in memory. The command
-// pipeline decides against it; the projections read it. Not thread-safe: one owner thread.
+// EngineState: every aggregate's current state and stream version, folded from the log in memory,
+// one table per aggregate descriptor (engine/aggregates.h). The command pipeline decides against it;
+// the projector keeps one of its own for the query models. Not thread-safe: one owner thread.
 //
-// Stream names: "site-<site>", "item-<sku>", "stock-<site>:<sku>", "order-<order>",
-// "config-<area>". Site ids, SKUs and order ids are 1..64 characters of [A-Za-z0-9._-], so the
-// names cannot be ambiguous.
+// Beside the aggregates it keeps what decisions look up on every order: the sites holding each
+// SKU, each site's time zone, the preparations per site and day (domain/capacity.h), the open
+// competitive rounds by deadline, and the inventory views in force.
 #pragma once
 
-#include <map>
-#include <optional>
 #include <set>
 #include <string>
 #include <string_view>
+#include <tuple>
 #include <unordered_map>
 #include <vector>
 
-#include "base/id.h"
+#include "base/result.h"
 #include "domain/calendar.h"
-#include "domain/catalog.h"
-#include "domain/configuration.h"
-#include "domain/order.h"
-#include "domain/site.h"
-#include "domain/stock.h"
-#include "eventstore/codec/codec.h"
+#include "domain/capacity.h"
+#include "domain/orchestration.h"
+#include "engine/streams.h"
 
 namespace ordo::engine {
 
-std::string site_stream(std::string_view site_id);
-std::string item_stream(std::string_view sku);
-std::string stock_stream(std::string_view site_id, std::string_view sku);
-std::string order_stream(std::string_view order_id);
-std::string config_stream(std::string_view area);
-/// A stock reservation names the order line it holds stock for: "<order_id>/<line>".
-std::string reservation_id(std::string_view order_id, std::uint32_t line);
-
-struct StockKey {
-  std::string site_id;
-  std::string sku;
-  friend bool operator==(const StockKey&, const StockKey&) = default;
+namespace detail {
+struct TextHash {
+  using is_transparent = void;
+  std::size_t operator()(std::string_view text) const { return std::hash<std::string_view>()(text); }
 };
 struct StockKeyHash {
-  std::size_t operator()(const StockKey& k) const {
-    return std::hash<std::string>()(k.site_id) * 31 ^ std::hash<std::string>()(k.sku);
+  using is_transparent = void;
+  std::size_t operator()(StockKeyView k) const {
+    return std::hash<std::string_view>()(k.site_id) * 31 ^ std::hash<std::string_view>()(k.sku);
+  }
+  std::size_t operator()(const StockKey& k) const { return (*this)(StockKeyView{k.site_id, k.sku}); }
+};
+struct StockKeyEqual {
+  using is_transparent = void;
+  static StockKeyView view(const StockKey& k) { return {k.site_id, k.sku}; }
+  static StockKeyView view(StockKeyView k) { return k; }
+  template <class A, class B>
+  bool operator()(const A& a, const B& b) const {
+    return view(a).site_id == view(b).site_id && view(a).sku == view(b).sku;
   }
 };
+template <class Key>
+struct KeyTraits {
+  using Hash = TextHash;
+  using Equal = std::equal_to<>;
+};
+template <>
+struct KeyTraits<StockKey> {
+  using Hash = StockKeyHash;
+  using Equal = StockKeyEqual;
+};
+}  // namespace detail
 
-/// The state behind `state`, or a never-created one: a reference, never a copy (aggregate states
-/// hold every open reservation and are decided on for every command).
-template <class State>
-const State& or_empty(const State* state) {
-  static const State kEmpty{};
-  return state != nullptr ? *state : kEmpty;
-}
+/// The states of one aggregate by key, each with its stream version. Lookups take key views and
+/// build no string.
+template <Aggregate A>
+class Table {
+ public:
+  struct Entry {
+    typename A::State state{};
+    std::uint64_t version = 0;  // events folded into `state`
+  };
+
+  [[nodiscard]] const Entry* find(typename A::KeyView key) const {
+    const auto it = entries_.find(key);
+    return it == entries_.end() ? nullptr : &it->second;
+  }
+  /// The entry of `key`, created empty when absent; `created` tells which.
+  Entry& at(typename A::KeyView key, bool* created = nullptr) {
+    auto it = entries_.find(key);
+    if (created != nullptr) *created = it == entries_.end();
+    if (it == entries_.end()) it = entries_.emplace(owned(key), Entry{}).first;
+    return it->second;
+  }
+  [[nodiscard]] const auto& entries() const { return entries_; }
+
+ private:
+  static typename A::Key owned(typename A::KeyView key) {
+    if constexpr (std::is_same_v<typename A::Key, StockKey>) return StockKey{std::string(key.site_id), std::string(key.sku)};
+    else return typename A::Key(key);
+  }
+  using Traits = detail::KeyTraits<typename A::Key>;
+  std::unordered_map<typename A::Key, Entry, typename Traits::Hash, typename Traits::Equal> entries_;
+};
 
 class EngineState {
  public:
-  /// Applies one decoded event of `stream`. Events of unknown streams are ignored (they belong to
-  /// other parts of Ordo, e.g. security); returns false for a stream name it cannot parse.
-  bool apply(std::string_view stream, const wire::DomainEvent& event);
+  /// Folds one event read from the log at `version` of `stream`. Error corruption when the stream
+  /// is not one of the aggregate the event belongs to, or its version does not follow.
+  Result<void> apply(std::string_view stream, const wire::DomainEvent& event, std::uint64_t version);
+  /// Folds one event of aggregate A decided by the pipeline: the stream's next version.
+  template <Aggregate A>
+  void apply(typename A::KeyView key, const typename A::Event& event);
 
-  /// Current version of a stream as folded so far (the pipeline's expected version).
-  std::uint64_t version(const std::string& stream) const;
-  void set_version(const std::string& stream, std::uint64_t version) { versions_[stream] = version; }
+  template <Aggregate A>
+  [[nodiscard]] const Table<A>& table() const { return std::get<Table<A>>(tables_); }
+  /// The version of A's stream for `key` (0: none yet).
+  template <Aggregate A>
+  [[nodiscard]] std::uint64_t version(typename A::KeyView key) const {
+    const auto* entry = table<A>().find(key);
+    return entry == nullptr ? 0 : entry->version;
+  }
 
-  const domain::site::State* site(std::string_view site_id) const;
-  const domain::catalog::State* item(std::string_view sku) const;
-  const domain::stock::State* stock(std::string_view site_id, std::string_view sku) const;
-  const domain::order::State* order(std::string_view order_id) const;
-  const domain::InventoryViews& inventory_views() const { return inventory_views_; }
+  // The states decisions read; nullptr when the aggregate does not exist.
+  [[nodiscard]] const domain::site::State* site(std::string_view site_id) const;
+  [[nodiscard]] const domain::catalog::State* item(std::string_view sku) const;
+  [[nodiscard]] const domain::stock::State* stock(std::string_view site_id, std::string_view sku) const;
+  [[nodiscard]] const domain::order::State* order(std::string_view order_id) const;
   /// The state of one configuration area (never configured: version 0).
-  const domain::configuration::State& configuration(std::string_view area) const;
+  [[nodiscard]] const domain::configuration::State& configuration(std::string_view area) const;
+  [[nodiscard]] const domain::InventoryViews& inventory_views() const { return inventory_views_; }
   /// The orchestration rules in force: the area's document, or the built-in default rules.
-  const domain::orchestration::Rules& orchestration() const;
-  std::uint64_t orchestration_version() const { return configuration("orchestration").version; }
+  [[nodiscard]] const domain::orchestration::Rules& orchestration() const;
+  [[nodiscard]] std::uint64_t orchestration_version() const { return configuration("orchestration").version; }
 
-  /// Orders a site prepares on its local day `day` (days since the epoch), counted when allocated:
-  /// on the day its delivery promise took, or else the day it was given the order.
-  std::int64_t preparations(std::string_view site_id, std::int64_t day) const;
+  /// Orders a site prepares on its local day `day` (days since the epoch).
+  [[nodiscard]] std::int64_t preparations(std::string_view site_id, std::int64_t day) const {
+    return capacity_.preparations(site_id, day);
+  }
   /// The site's calendar day at `at`, in its time zone (UTC when unknown).
-  std::int64_t local_day(std::string_view site_id, domain::Instant at) const;
+  [[nodiscard]] std::int64_t local_day(std::string_view site_id, domain::Instant at) const;
   /// Open competitive rounds by deadline: (deadline, order id).
-  const std::set<std::pair<domain::Instant, std::string>>& round_deadlines() const { return deadlines_; }
-
+  [[nodiscard]] const std::set<std::pair<domain::Instant, std::string>>& round_deadlines() const { return deadlines_; }
   /// Sites that have (or had) stock of `sku`, in the order they first appeared.
-  const std::vector<std::string>& sites_with(std::string_view sku) const;
-  const std::unordered_map<std::string, domain::site::State>& sites() const { return sites_; }
-  const std::unordered_map<std::string, domain::catalog::State>& items() const { return items_; }
+  [[nodiscard]] const std::vector<std::string>& sites_with(std::string_view sku) const;
+  [[nodiscard]] const auto& sites() const { return table<SiteAggregate>().entries(); }
+  [[nodiscard]] const auto& items() const { return table<ItemAggregate>().entries(); }
 
  private:
-  std::unordered_map<std::string, domain::site::State> sites_;
-  std::unordered_map<std::string, domain::catalog::State> items_;
-  std::unordered_map<StockKey, domain::stock::State, StockKeyHash> stock_;
-  std::unordered_map<std::string, std::vector<std::string>> sites_by_sku_;
-  std::unordered_map<std::string, domain::order::State> orders_;
-  std::unordered_map<std::string, domain::configuration::State> configurations_;
-  domain::InventoryViews inventory_views_;
-  // Orders per site and local day; looked up without building a key (promises ask it per site
-  // and day on every call).
-  struct TextHash {
-    using is_transparent = void;
-    std::size_t operator()(std::string_view text) const { return std::hash<std::string_view>()(text); }
+  template <Aggregate A>
+  void fold(typename A::KeyView key, typename Table<A>::Entry& entry, bool created, const typename A::Event& event);
+  void on_site(std::string_view site_id, const domain::site::State& site);
+  void on_order(std::string_view order_id, const std::optional<domain::Instant>& deadline_before,
+                const domain::order::Event& event, const domain::order::State& after);
+
+  template <class Aggregates>
+  struct TablesOf;
+  template <class... A>
+  struct TablesOf<std::tuple<A...>> {
+    using type = std::tuple<Table<A>...>;
   };
-  std::unordered_map<std::string, std::map<std::int64_t, std::int64_t>, TextHash, std::equal_to<>> site_day_load_;
-  std::unordered_map<std::string, domain::calendar::TimeZone, TextHash, std::equal_to<>> site_zones_;  // known zones only
-  std::unordered_map<std::string, domain::Instant> decision_time_;  // by order, while allocating
+  typename TablesOf<EngineAggregates>::type tables_;
+  domain::InventoryViews inventory_views_;
+  domain::capacity::Ledger capacity_;
+  std::unordered_map<std::string, std::vector<std::string>, detail::TextHash, std::equal_to<>> sites_by_sku_;
+  std::unordered_map<std::string, domain::calendar::TimeZone, detail::TextHash, std::equal_to<>> site_zones_;
   std::set<std::pair<domain::Instant, std::string>> deadlines_;
-  void track_order(const std::string& order_id, std::optional<domain::Instant> deadline_before,
-                   const domain::order::Event& event, const domain::order::State& after);
-  std::unordered_map<std::string, std::uint64_t> versions_;
 };
 
 }  // namespace ordo::engine

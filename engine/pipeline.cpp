@@ -3,13 +3,10 @@
 
 #include <future>
 
+#include <gsl/assert>
+
 
 namespace ordo::engine {
-
-struct Pipeline::Decided {
-  StreamEvents streams;
-  std::vector<domain::order::Allocation> allocations;
-};
 
 Pipeline::Pipeline(eventstore::EventStore& store, PipelineOptions options)
     : store_(store), options_(options) {}
@@ -43,9 +40,10 @@ Result<void> Pipeline::replay() {
                                                 decoded.error().message};
       return false;
     }
-    const std::string stream(e.stream);
-    state_.apply(stream, *decoded);
-    state_.set_version(stream, e.stream_version);
+    if (auto applied = state_.apply(e.stream, *decoded, e.stream_version); !applied) {
+      problem = Error{applied.error().code, "position " + std::to_string(e.position) + ": " + applied.error().message};
+      return false;
+    }
     return true;
   });
   if (!visited) return std::unexpected(visited.error());
@@ -171,15 +169,13 @@ void Pipeline::handle(Pending pending) {
       return answer_after_barrier(std::move(pending.done), std::unexpected(std::move(*refused)));
     }
   }
-  Decided decided;
-  auto streams = decide(state_, pending.submission.command, decided.allocations, options_.locate);
+  auto changes = decide(state_, pending.submission.command, options_.locate);
   decided_.fetch_add(1, std::memory_order_relaxed);
-  if (!streams) {
+  if (!changes) {
     rejected_.fetch_add(1, std::memory_order_relaxed);
-    return answer_after_barrier(std::move(pending.done), std::unexpected(Refusal{streams.error()}));
+    return answer_after_barrier(std::move(pending.done), std::unexpected(Refusal{changes.error()}));
   }
-  decided.streams = std::move(*streams);
-  commit(pending, std::move(decided));
+  commit(pending, std::move(*changes));
 }
 
 // True when `pending` was answered (or will be) by an earlier attempt with the same key. Hashes are
@@ -249,39 +245,48 @@ void Pipeline::finish_key(const std::string& key, const Answer& answer) {
 namespace ordo::engine {
 namespace {
 
-// One write per stream: two lines of one SKU at one site reserve on the same stock stream.
-void merge_streams(StreamEvents& streams) {
-  StreamEvents merged;
-  for (auto& [stream, events] : streams) {
-    auto it = std::find_if(merged.begin(), merged.end(),
-                           [&](const auto& m) { return m.first == stream; });
-    if (it == merged.end()) {
-      merged.emplace_back(std::move(stream), std::move(events));
-    } else {
-      for (auto& e : events) it->second.push_back(std::move(e));
+// Where a placed order's lines went: its allocation among the events just decided, or the engine's
+// state of an order placed before.
+std::vector<domain::order::Allocation> allocations_of(const EngineState& state, const Command& command,
+                                                      const Changes& changes) {
+  std::vector<domain::order::Allocation> out;
+  const auto* placing = std::get_if<domain::order::PlaceOrder>(&command);
+  if (placing == nullptr) return out;
+  if (changes.empty()) {
+    if (const auto* order = state.order(placing->order_id)) {
+      for (const auto& line : order->lines) {
+        if (!line.site_id.empty()) out.push_back({line.line.line, line.site_id});
+      }
     }
+    return out;
   }
-  streams = std::move(merged);
+  for (const auto& e : changes.front().events) {
+    const auto* order_event = std::get_if<domain::order::Event>(&e);
+    if (order_event == nullptr) continue;
+    if (const auto* allocated = std::get_if<domain::order::LinesAllocated>(order_event)) out = allocated->allocations;
+  }
+  return out;
 }
 
 }  // namespace
 
 // Applies the decided events to the in-memory state at once (the next command is decided against
 // them) and hands them to the store; the caller is answered when they are durable.
-void Pipeline::commit(Pending& pending, Decided decided) {
+void Pipeline::commit(Pending& pending, Changes changes) {
+  auto& submission = pending.submission;
   Outcome outcome;
-  outcome.allocations = std::move(decided.allocations);
-  if (decided.streams.empty()) {  // already done: nothing to append
+  outcome.allocations = allocations_of(state_, submission.command, changes);
+  if (changes.empty()) {  // already done: nothing to append
     return answer_after_barrier(std::move(pending.done), std::move(outcome));
   }
-  merge_streams(decided.streams);
   eventstore::AppendRequest request;
-  for (auto& [stream, events] : decided.streams) {
-    eventstore::StreamWrite write{stream, eventstore::ExpectedVersion::exact(state_.version(stream)), {}};
-    for (const auto& e : events) write.events.push_back(wire::encode(e));
+  request.writes.reserve(changes.size());
+  for (const auto& change : changes) {
+    eventstore::StreamWrite write{change.stream, eventstore::ExpectedVersion::exact(change.version), {}};
+    write.events.reserve(change.events.size());
+    for (const auto& e : change.events) write.events.push_back(wire::encode(e));
     request.writes.push_back(std::move(write));
   }
-  auto& submission = pending.submission;
   request.idempotency_key = submission.idempotency_key;
   request.content_hash = submission.request_hash;
   request.actor = submission.actor;
@@ -292,13 +297,14 @@ void Pipeline::commit(Pending& pending, Decided decided) {
   if (auto problem = eventstore::EventStore::check_request(request)) {
     rejected_.fetch_add(1, std::memory_order_relaxed);
     return answer_after_barrier(std::move(pending.done),
-                                std::unexpected(Refusal{domain::Rejection{
-                                    domain::Rejection::Code::invalid, *problem}}));
+                                std::unexpected(Refusal{domain::Rejection{domain::Rejection::Code::invalid, *problem}}));
   }
-  for (std::size_t w = 0; w < request.writes.size(); ++w) {
-    const auto& [stream, events] = decided.streams[w];
-    for (const auto& e : events) state_.apply(stream, e);
-    state_.set_version(stream, state_.version(stream) + events.size());
+  for (const auto& change : changes) {
+    auto version = change.version;
+    for (const auto& e : change.events) {
+      auto applied = state_.apply(change.stream, e, ++version);
+      Ensures(applied.has_value());  // decide named the aggregate's own stream at its version
+    }
   }
   {
     std::unique_lock lock(appends_mutex_);

@@ -4,10 +4,8 @@
 // other and cannot both take it), applies the resulting events to that state at once, and hands
 // them to the event store, whose group commit makes them durable before anyone is answered.
 //
-// Placing an order also sources it: until configurable orchestration rules exist, each order goes
-// to one site that can serve every line from the stock its channel may sell (warehouses first,
-// then the site with the most such stock), or is split line by line when no single site can; stock
-// is reserved in the same atomic append as the order.
+// What a command means is decided by the domain (engine/decide.h): placing an order sources it by
+// the orchestration rules and reserves its stock, all in the same atomic append as the order.
 //
 // Thread-safety: submit() from any thread; callbacks run on the event store's sync thread (or
 // inline for an immediate refusal) and must be quick. Errors: Error{overloaded} when the queue is
@@ -24,29 +22,10 @@
 #include <unordered_map>
 #include <variant>
 
-#include "domain/catalog.h"
-#include "domain/configuration.h"
-#include "domain/geo.h"
-#include "domain/order.h"
-#include "domain/site.h"
-#include "domain/stock.h"
+#include "engine/decide.h"
 #include "eventstore/event_store.h"
-#include "engine/engine_state.h"
 
 namespace ordo::engine {
-
-struct StockCommand {
-  std::string site_id;
-  std::string sku;
-  domain::stock::Command command;
-};
-struct OrderCommand {
-  std::string order_id;
-  domain::order::Command command;
-};
-using Command = std::variant<domain::site::Command, domain::catalog::Command, StockCommand,
-                             domain::order::PlaceOrder, OrderCommand,
-                             domain::configuration::Command>;
 
 struct Outcome {
   std::uint64_t first_position = 0;  // 0 when nothing was appended (already done)
@@ -76,11 +55,6 @@ struct Submission {
   /// log; a refusal stops the command and nothing is written. Optional; must be quick.
   std::function<std::optional<Refusal>(const EngineState&)> guard;
 };
-
-/// The coordinates of a delivery postcode (adapters/postcodes), for ranking sites by distance;
-/// nullopt when unknown. Called on the pipeline thread: must be quick and thread-safe.
-using Locator = std::function<std::optional<domain::geo::Point>(std::string_view country,
-                                                                std::string_view postcode)>;
 
 struct PipelineOptions {
   std::size_t queue_max = 8192;  // submissions waiting; beyond: overloaded
@@ -126,15 +100,13 @@ class Pipeline {
     Submission submission;
     Callback done;
   };
-  struct Decided;
-
   Pipeline(eventstore::EventStore& store, PipelineOptions options);
   Result<void> replay();
   void run();
   void handle(Pending pending);
   void expire_due_rounds();
   domain::Instant now() const;
-  void commit(Pending& pending, Decided decided);
+  void commit(Pending& pending, Changes changes);
   void answer_after_barrier(Callback done, Answer answer);
   bool check_idempotency(Pending& pending);
   void finish_key(const std::string& key, const Answer& answer);
@@ -168,13 +140,5 @@ class Pipeline {
   std::mutex outstanding_mutex_;
   std::condition_variable outstanding_cv_;
 };
-
-/// Decides one command against `state`: the events per stream, or a rejection. Pure (no I/O);
-/// exposed for tests. `allocations` receives a placed order's sourcing.
-using StreamEvents = std::vector<std::pair<std::string, std::vector<wire::DomainEvent>>>;
-std::expected<StreamEvents, domain::Rejection> decide(const EngineState& state,
-                                                      const Command& command,
-                                                      std::vector<domain::order::Allocation>& allocations,
-                                                      const Locator& locate = {});
 
 }  // namespace ordo::engine

@@ -15,14 +15,6 @@ constexpr std::size_t kBatchEventsMax = 4096;
 enum Model : std::size_t { kSellable = 0, kOrderView = 1, kOrderIndex = 2, kSiteStock = 3, kPromiseAccuracy = 4 };
 constexpr std::size_t kModels = std::size(kProjections);
 
-std::optional<std::pair<std::string, std::string>> stock_ids(std::string_view stream) {
-  if (!stream.starts_with("stock-")) return std::nullopt;
-  const auto rest = stream.substr(6);
-  const auto colon = rest.find(':');
-  if (colon == std::string_view::npos) return std::nullopt;
-  return std::pair{std::string(rest.substr(0, colon)), std::string(rest.substr(colon + 1))};
-}
-
 // Keeps the last write of each key: one append often touches an order's view or a SKU's figure
 // several times, and every memtable insert costs.
 void deduplicate(std::vector<eventstore::ProjectionWrite>& writes) {
@@ -148,17 +140,21 @@ Result<std::uint64_t> Projector::apply_batch(const Feed& feed) {
     }
     auto writes_for = [&](Model m) { return e.position > checkpoint[m]; };
     const auto order_id = models::order_of(e.stream, *decoded);
-    if (order_id && e.stream.starts_with("order-") && writes_for(kOrderIndex) &&
+    const bool order_event = std::holds_alternative<domain::order::Event>(*decoded);
+    if (order_id && order_event && writes_for(kOrderIndex) &&
         !work.orders_before.contains(*order_id)) {
       const auto* s = state_.order(*order_id);
       work.orders_before.emplace(*order_id, s != nullptr ? models::index_keys(*s) : std::set<std::string>{});
     }
     std::vector<std::string> channels_before;
-    const bool config_event = e.stream.starts_with("config-");
+    const bool config_event = std::holds_alternative<domain::configuration::Event>(*decoded);
     if (config_event) {
       for (const auto& view : state_.inventory_views().channels) channels_before.push_back(view.channel);
     }
-    state_.apply(e.stream, *decoded);
+    if (auto applied = state_.apply(e.stream, *decoded, e.stream_version); !applied) {
+      problem = Error{applied.error().code, "position " + std::to_string(e.position) + ": " + applied.error().message};
+      return false;
+    }
     if (config_event) {
       std::erase_if(channels_before, [&](const std::string& c) { return state_.inventory_views().find(c) != nullptr; });
       models::drop_channels(channels_before, sellable_, writes_for(kSellable) ? &writes : nullptr);
@@ -170,14 +166,15 @@ Result<std::uint64_t> Projector::apply_batch(const Feed& feed) {
     if (order_id && writes_for(kPromiseAccuracy)) {
       if (const auto* o = state_.order(*order_id)) models::promise_accuracy_write(e, *decoded, *o, writes);
     }
-    if (auto ids = stock_ids(e.stream)) {
-      if (writes_for(kSiteStock)) work.site_stock.insert(*ids);
-      work.skus[ids->second] = e.recorded_at_us;
-      promises_.invalidate_sku(ids->second);
-    } else if (e.stream.starts_with("item-")) {
-      work.skus[std::string(e.stream.substr(5))] = e.recorded_at_us;
-      promises_.invalidate_sku(std::string(e.stream.substr(5)));
-    } else if (e.stream.starts_with("config-") || e.stream.starts_with("site-")) {
+    if (auto stock = engine::parse_stream<engine::StockAggregate>(e.stream)) {
+      std::pair<std::string, std::string> ids{stock->site_id, stock->sku};
+      if (writes_for(kSiteStock)) work.site_stock.insert(ids);
+      work.skus[ids.second] = e.recorded_at_us;
+      promises_.invalidate_sku(ids.second);
+    } else if (auto item_sku = engine::parse_stream<engine::ItemAggregate>(e.stream)) {
+      work.skus[std::string(*item_sku)] = e.recorded_at_us;
+      promises_.invalidate_sku(std::string(*item_sku));
+    } else if (config_event || std::holds_alternative<domain::site::Event>(*decoded)) {
       for (const auto& [sku, item] : state_.items()) work.skus[sku] = e.recorded_at_us;
       promises_.invalidate_all();
     }

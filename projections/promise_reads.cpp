@@ -30,8 +30,8 @@ std::shared_ptr<const promise::Network> PromiseReads::network(const engine::Engi
   if (network_ && today - 2 >= network_->first_day() && today + 366 <= network_->last_day()) return network_;
   std::vector<promise::SiteInput> sites;
   sites.reserve(state.sites().size());
-  for (const auto& [id, s] : state.sites()) {
-    if (s.exists) sites.push_back({id, &s.profile});
+  for (const auto& [id, entry] : state.sites()) {
+    if (entry.state.exists) sites.push_back({id, &entry.state.profile});
   }
   const auto& area = state.configuration("promise");
   const promise::Config* config = &promise::default_config();

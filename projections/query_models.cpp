@@ -5,7 +5,9 @@
 #include <algorithm>
 #include <set>
 
-#include "eventstore/keys.h"
+#include "base/bytes.h"
+#include "domain/fulfilment.h"
+#include "engine/streams.h"
 
 namespace ordo::projections::models {
 namespace {
@@ -265,14 +267,13 @@ void site_stock_writes(const std::string& site_id, const std::string& sku,
 
 std::optional<std::string> order_of(std::string_view stream,
                                     const wire::DomainEvent& event) {
-  if (stream.starts_with("order-")) return std::string(stream.substr(6));
+  if (auto order = engine::parse_stream<engine::OrderAggregate>(stream)) return std::string(*order);
   const auto* stock_event = std::get_if<domain::stock::Event>(&event);
   if (stock_event == nullptr) return std::nullopt;
   return std::visit(
       [](const auto& e) -> std::optional<std::string> {
         if constexpr (requires { e.reservation_id; }) {
-          const auto slash = e.reservation_id.rfind('/');
-          if (slash != std::string::npos) return e.reservation_id.substr(0, slash);
+          if (auto order = domain::fulfilment::order_of_reservation(e.reservation_id)) return std::string(*order);
         }
         return std::nullopt;
       },

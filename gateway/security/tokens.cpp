@@ -5,6 +5,7 @@
 #include <mutex>
 
 #include "base/secrets.h"
+#include "engine/streams.h"
 #include "eventstore/codec/codec.h"
 
 namespace ordo::gateway {
@@ -29,8 +30,6 @@ Error refused(const domain::Rejection& rejection) {
 
 }  // namespace
 
-std::string token_stream(std::string_view token_id) { return "token-" + std::string(token_id); }
-
 Result<std::unique_ptr<TokenRegistry>> TokenRegistry::load(eventstore::EventStore& store) {
   std::unique_ptr<TokenRegistry> registry(new TokenRegistry(store));
   std::uint64_t from = 1;
@@ -41,8 +40,9 @@ Result<std::unique_ptr<TokenRegistry>> TokenRegistry::load(eventstore::EventStor
     for (const auto& e : *events) {
       auto decoded = wire::decode_access(e.type, e.schema_version, e.payload);
       if (!decoded) return std::unexpected(decoded.error());
-      const auto id = e.stream.substr(std::string_view("token-").size());
-      auto& entry = registry->tokens_[id];
+      const auto id = engine::parse_stream<engine::TokenAggregate>(e.stream);
+      if (!id) return fail(ErrorCode::corruption, "position " + std::to_string(e.position) + ": token event in stream '" + e.stream + "'");
+      auto& entry = registry->tokens_[std::string(*id)];
       entry.state = access::evolve(std::move(entry.state), *decoded);
       entry.version = e.stream_version;
     }
@@ -66,7 +66,7 @@ Result<void> TokenRegistry::append(const std::string& token_id, std::uint64_t ex
   for (const auto& e : *decision) events.push_back(wire::encode(e));
   const auto expected = expected_version == 0 ? eventstore::ExpectedVersion::no_stream()
                                               : eventstore::ExpectedVersion::exact(expected_version);
-  auto appended = store_.append(token_stream(token_id), expected, std::move(events), {}, actor);
+  auto appended = store_.append(engine::token_stream(token_id), expected, std::move(events), {}, actor);
   if (!appended) return std::unexpected(appended.error());
   std::unique_lock lock(mutex_);
   auto& entry = tokens_[token_id];

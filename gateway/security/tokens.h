@@ -61,6 +61,4 @@ class TokenRegistry {
   std::map<std::string, Entry, std::less<>> tokens_;
 };
 
-std::string token_stream(std::string_view token_id);
-
 }  // namespace ordo::gateway

@@ -100,13 +100,16 @@ TEST(OrderRounds, AStoreThatCannotPrepareReleasesItsLinesWhichAreSourcedAgain) {
 }
 
 TEST(OrderRounds, CustomerServiceReallocatesByHandAndWithdrawsAnOpenRound) {
+  // Recorded as a manual sourcing decision, with the reason, before the lines move.
   Scenario<OrderDecider>().given(round_open()).when(Reallocate{kLille, "VIP customer", kAt + 5})
-      .then({OfferRoundClosed{1, RoundEnd::withdrawn, kAt + 5}, LinesAllocated{all_to(kLille)}});
+      .then({SourcingDecided{"manual", 0, "manual", "VIP customer", 1, {}, kAt + 5},
+             OfferRoundClosed{1, RoundEnd::withdrawn, kAt + 5}, LinesAllocated{all_to(kLille)}});
   auto allocated = round_open();
   allocated.push_back(OfferClaimed{1, kParis, kAt + 1000});
   allocated.push_back(LinesAllocated{all_to(kParis)});
   Scenario<OrderDecider>().given(allocated).when(Reallocate{kLille, "nearer", kAt + 5})
-      .then({AllocationReleased{kParis, {1, 2, 3}, "nearer"}, LinesAllocated{all_to(kLille)}});
+      .then({SourcingDecided{"manual", 0, "manual", "nearer", 1, {}, kAt + 5},
+             AllocationReleased{kParis, {1, 2, 3}, "nearer"}, LinesAllocated{all_to(kLille)}});
   allocated.push_back(PreparationStarted{kParis, {1, 2, 3}});
   Scenario<OrderDecider>().given(allocated).when(Reallocate{kLille, "nearer", kAt + 5})
       .then_rejected(Code::wrong_state, "in preparation or further");

@@ -1,0 +1,318 @@
+#include "domain/fulfilment.h"
+
+#include <algorithm>
+
+#include "domain/sellable.h"
+
+namespace ordo::domain::fulfilment {
+namespace {
+
+using Code = Rejection::Code;
+
+Instant time_of(const order::Command& command) {
+  return std::visit([](const auto& c) { return c.at; }, command);
+}
+
+// Decides stock commands in sequence. A second command on one stock (two lines of one SKU at one
+// site, a release then a correction) is decided against the stock as the first left it: a scratch
+// copy, made only for a stock touched twice, since a busy stock holds many reservations.
+class StockSequence {
+ public:
+  explicit StockSequence(const Facts& facts) : facts_(facts) {}
+
+  std::optional<Rejection> apply(std::string_view site_id, std::string_view sku, const stock::Command& command) {
+    auto decided = stock::decide(command, current(site_id, sku));
+    if (!decided) return decided.error();
+    if (decided->empty()) return std::nullopt;
+    Entry* entry = find(site_id, sku);
+    if (entry == nullptr) {
+      entry = &entries_.emplace_back(Entry{{std::string(site_id), std::string(sku), {}}, std::nullopt});
+    } else if (entry->scratch) {
+      for (const auto& e : *decided) entry->scratch = stock::evolve(std::move(*entry->scratch), e);
+    }
+    for (auto& e : *decided) entry->change.events.push_back(std::move(e));
+    return std::nullopt;
+  }
+
+  /// The stock as the commands decided so far left it.
+  const stock::State& current(std::string_view site_id, std::string_view sku) {
+    const stock::State& committed = facts_.stock(site_id, sku);
+    Entry* entry = find(site_id, sku);
+    if (entry == nullptr) return committed;
+    if (!entry->scratch) {
+      entry->scratch = committed;
+      for (const auto& e : entry->change.events) entry->scratch = stock::evolve(std::move(*entry->scratch), e);
+    }
+    return *entry->scratch;
+  }
+
+  std::vector<StockChange> take() {
+    std::vector<StockChange> changes;
+    changes.reserve(entries_.size());
+    for (auto& entry : entries_) changes.push_back(std::move(entry.change));
+    return changes;
+  }
+
+ private:
+  struct Entry {
+    StockChange change;
+    std::optional<stock::State> scratch;
+  };
+  Entry* find(std::string_view site_id, std::string_view sku) {
+    auto it = std::find_if(entries_.begin(), entries_.end(), [&](const Entry& e) {
+      return e.change.site_id == site_id && e.change.sku == sku;
+    });
+    return it == entries_.end() ? nullptr : &*it;
+  }
+
+  const Facts& facts_;
+  std::vector<Entry> entries_;
+};
+
+const order::LineState* line_of(const order::State& order, std::uint32_t line) {
+  const auto it = std::find_if(order.lines.begin(), order.lines.end(),
+                               [&](const auto& l) { return l.line.line == line; });
+  return it == order.lines.end() ? nullptr : &*it;
+}
+
+// The stock command that follows an order event for one of its allocated lines, if any.
+std::optional<stock::Command> stock_followup(const order::Event& event, const std::string& reservation,
+                                             Instant at) {
+  if (const auto* c = std::get_if<order::LinesCancelled>(&event)) {
+    return stock::ReleaseReservation{reservation, c->reason, at};
+  }
+  if (std::holds_alternative<order::PreparationStarted>(event)) return stock::PickStock{reservation, at};
+  if (std::holds_alternative<order::OrderShipped>(event)) return stock::ShipStock{reservation, at};
+  if (const auto* r = std::get_if<order::AllocationReleased>(&event)) {
+    return stock::ReleaseReservation{reservation, r->reason, at};
+  }
+  return std::nullopt;
+}
+
+const std::vector<std::uint32_t>* lines_of(const order::Event& event) {
+  return std::visit(
+      [](const auto& e) -> const std::vector<std::uint32_t>* {
+        using E = std::decay_t<decltype(e)>;
+        if constexpr (requires { e.lines; } && !std::is_same_v<E, order::OrderPlaced>) return &e.lines;
+        return nullptr;
+      },
+      event);
+}
+
+std::optional<Rejection> reserve(StockSequence& sequence, const order::State& before,
+                                 const order::LinesAllocated& allocated, Instant at) {
+  const auto& order_id = before.placed.order_id;
+  for (const auto& a : allocated.allocations) {
+    const auto* line = line_of(before, a.line);
+    if (line == nullptr) continue;
+    auto refused = sequence.apply(a.site_id, line->line.sku,
+                                  stock::ReserveStock{reservation_id(order_id, a.line), order_id,
+                                                      a.line, line->line.quantity, at});
+    if (refused && refused->code == Code::insufficient_stock) {
+      refused->reason = "insufficient stock of " + line->line.sku + " at " + a.site_id;
+    }
+    if (refused) return refused;
+  }
+  return std::nullopt;
+}
+
+// The stock events that follow `events` of an order whose state before them is `before`.
+std::optional<Rejection> follow_with_stock(StockSequence& sequence, const order::State& before,
+                                           const std::vector<order::Event>& events, Instant at) {
+  for (const auto& event : events) {
+    if (const auto* allocated = std::get_if<order::LinesAllocated>(&event)) {
+      if (auto refused = reserve(sequence, before, *allocated, at)) return refused;
+      continue;
+    }
+    const auto* lines = lines_of(event);
+    if (lines == nullptr) continue;
+    for (auto number : *lines) {
+      const auto* line = line_of(before, number);
+      if (line == nullptr || line->site_id.empty()) continue;  // never reserved
+      auto command = stock_followup(event, reservation_id(before.placed.order_id, number), at);
+      if (!command) continue;
+      if (auto refused = sequence.apply(line->site_id, line->line.sku, *command)) return refused;
+    }
+  }
+  return std::nullopt;
+}
+
+// The units a store reported missing when it released an order leave its stock: an adjustment of
+// each released line's quantity, as far as stock not held for other orders allows.
+std::optional<Rejection> correct_missing_stock(StockSequence& sequence, const order::State& before,
+                                               const order::AllocationReleased& released, Instant at) {
+  for (auto number : released.lines) {
+    const auto* line = line_of(before, number);
+    if (line == nullptr) continue;
+    const auto& now = sequence.current(released.site_id, line->line.sku);
+    const auto missing = std::min(line->line.quantity, now.on_hand - now.reserved);
+    if (missing <= 0) continue;
+    const auto reason = "stock discrepancy reported by " + released.site_id + " on order " + before.placed.order_id;
+    if (auto refused = sequence.apply(released.site_id, line->line.sku, stock::AdjustStock{-missing, reason, at})) {
+      return refused;
+    }
+  }
+  return std::nullopt;
+}
+
+// Every site holding one of the demanded SKUs, with what the order's channel may sell from it and
+// the preparations it can still take: the promised site on its promised day, the others on their
+// own day at the time of the decision.
+std::vector<orchestration::SiteFacts> site_facts(const Facts& facts, const orchestration::Request& r,
+                                                 const order::Promise& promise) {
+  std::vector<std::string_view> ids;
+  for (const auto& [sku, quantity] : r.demand) {
+    for (const auto& id : facts.sites_holding(sku)) {
+      if (std::find(ids.begin(), ids.end(), id) == ids.end()) ids.push_back(id);
+    }
+  }
+  std::vector<orchestration::SiteFacts> out;
+  out.reserve(ids.size());
+  for (const auto id : ids) {
+    const auto* profile = facts.site(id);
+    if (profile == nullptr) continue;
+    const bool promised = id == promise.site_id && promise.preparation_day != 0;
+    const auto day = promised ? promise.preparation_day : facts.local_day(id, r.at);
+    orchestration::SiteFacts f{std::string(id), profile, {}, profile->daily_capacity - facts.preparations(id, day)};
+    f.available.reserve(r.demand.size());
+    for (const auto& [sku, quantity] : r.demand) {
+      const auto* item = facts.item(sku);
+      f.available.push_back(item == nullptr ? 0
+                                            : sellable::sellable_at_site(facts.inventory_views(), r.channel, *item,
+                                                                         {f.site_id, profile, &facts.stock(id, sku)}));
+    }
+    out.push_back(std::move(f));
+  }
+  return out;
+}
+
+// The orchestration rules' plan for the order's lines still waiting for a site, as its command.
+order::SourceLines plan_sourcing(const Facts& facts, const order::State& o, Instant at, bool placing) {
+  orchestration::Request request;
+  request.order_id = o.placed.order_id;
+  request.channel = o.placed.channel;
+  request.method = o.placed.method;
+  request.delivery = o.delivery;
+  request.destination = facts.locate(o.delivery);
+  for (const auto& l : o.lines) {
+    if (l.status != order::LineStatus::sourcing) continue;
+    request.lines.push_back(l.line);
+    request.order_value_minor += l.line.quantity * l.line.unit_price_minor;
+  }
+  request.demand = orchestration::demand_of(request.lines);
+  request.tried = o.tried();
+  request.round = o.rounds.empty() ? 1 : o.rounds.back().round + 1;
+  request.at = at;
+  request.promised_site = o.placed.promise.site_id;
+  auto plan = orchestration::plan(facts.rules(), request, site_facts(facts, request, o.placed.promise));
+  using Kind = orchestration::Plan::Kind;
+  const auto kind = plan.kind == Kind::direct  ? order::SourceLines::Kind::direct
+                    : plan.kind == Kind::round ? order::SourceLines::Kind::round
+                                               : order::SourceLines::Kind::none;
+  return {kind, std::move(plan.strategy), facts.rules_version(), std::move(plan.allocations),
+          std::move(plan.offered), plan.deadline, std::move(plan.reason), std::move(plan.considered), placing, at};
+}
+
+// Sources the lines of `order` that wait for a site, appending the decision's events.
+std::optional<Rejection> source(const Facts& facts, const order::State& order, Instant at, bool placing,
+                                std::vector<order::Event>& events) {
+  auto sourced = order::decide(plan_sourcing(facts, order, at, placing), order);
+  if (!sourced) return sourced.error();
+  for (auto& e : *sourced) events.push_back(std::move(e));
+  return std::nullopt;
+}
+
+Outcome place(std::string_view order_id, const order::PlaceOrder& c, const Facts& facts) {
+  if (c.order_id != order_id) return reject(Code::invalid, "the order id differs from the order's own");
+  const auto* existing = facts.order(order_id);
+  auto placed = order::decide(c, existing != nullptr ? *existing : order::State{});
+  if (!placed) return std::unexpected(placed.error());
+  if (placed->empty()) return Effects{};  // the same order again: already placed and sourced
+  if (facts.inventory_views().find(c.channel) == nullptr) {
+    return reject(Code::invalid, "channel '" + c.channel + "' has no inventory view");
+  }
+  for (const auto& line : c.lines) {
+    if (facts.item(line.sku) == nullptr) return reject(Code::not_found, "unknown SKU '" + line.sku + "'");
+  }
+  const auto state = order::evolve(order::State{}, placed->front());
+  Effects out;
+  out.order = std::move(*placed);
+  std::vector<order::Event> sourced;
+  if (auto refused = source(facts, state, c.at, true, sourced)) return std::unexpected(*refused);
+  StockSequence sequence(facts);
+  if (auto refused = follow_with_stock(sequence, state, sourced, c.at)) return std::unexpected(*refused);
+  for (auto& e : sourced) out.order.push_back(std::move(e));
+  out.stock = sequence.take();
+  return out;
+}
+
+// Lines left waiting for a site once a round ended (without a winner, or claimed while other lines
+// were given back meanwhile) or after a release are sourced again at once.
+bool sources_again(const order::Command& command) {
+  return std::holds_alternative<order::ClaimOffer>(command) || std::holds_alternative<order::DeclineOffer>(command) ||
+         std::holds_alternative<order::ExpireRound>(command) || std::holds_alternative<order::ReleaseAllocation>(command);
+}
+
+Outcome act(std::string_view order_id, const order::Command& command, const Facts& facts) {
+  if (std::holds_alternative<order::AllocateLines>(command) || std::holds_alternative<order::SourceLines>(command)) {
+    return reject(Code::invalid, "lines are allocated by sourcing when the order is placed");
+  }
+  const auto* current = facts.order(order_id);
+  if (current == nullptr) return reject(Code::not_found, "unknown order '" + std::string(order_id) + "'");
+  if (const auto* r = std::get_if<order::Reallocate>(&command); r != nullptr && facts.site(r->site_id) == nullptr) {
+    return reject(Code::not_found, "unknown site '" + r->site_id + "'");
+  }
+  auto decided = order::decide(command, *current);
+  if (!decided) return std::unexpected(decided.error());
+  if (decided->empty()) return Effects{};
+  const auto at = time_of(command);
+  Effects out;
+  out.order = std::move(*decided);
+  if (sources_again(command)) {
+    auto after = *current;
+    for (const auto& e : out.order) after = order::evolve(std::move(after), e);
+    if (after.open_round() == nullptr && !after.sourcing_lines().empty() && !after.queued_for_service) {
+      if (auto refused = source(facts, after, at, false, out.order)) return std::unexpected(*refused);
+    }
+  }
+  StockSequence sequence(facts);
+  if (auto refused = follow_with_stock(sequence, *current, out.order, at)) return std::unexpected(*refused);
+  if (const auto* release = std::get_if<order::ReleaseAllocation>(&command); release != nullptr && release->stock_missing) {
+    for (const auto& e : out.order) {
+      const auto* released = std::get_if<order::AllocationReleased>(&e);
+      if (released == nullptr) continue;
+      if (auto refused = correct_missing_stock(sequence, *current, *released, at)) return std::unexpected(*refused);
+    }
+  }
+  out.stock = sequence.take();
+  return out;
+}
+
+}  // namespace
+
+Outcome decide(std::string_view order_id, const order::Command& command, const Facts& facts) {
+  if (const auto* placing = std::get_if<order::PlaceOrder>(&command)) return place(order_id, *placing, facts);
+  return act(order_id, command, facts);
+}
+
+Decision<stock::Event> move_stock(std::string_view site_id, std::string_view sku, const stock::Command& command,
+                                  const Facts& facts) {
+  if (facts.site(site_id) == nullptr) return reject(Code::not_found, "unknown site '" + std::string(site_id) + "'");
+  if (facts.item(sku) == nullptr) return reject(Code::not_found, "unknown SKU '" + std::string(sku) + "'");
+  return stock::decide(command, facts.stock(site_id, sku));
+}
+
+std::string reservation_id(std::string_view order_id, std::uint32_t line) {
+  std::string id(order_id);
+  id.push_back('/');
+  id.append(std::to_string(line));
+  return id;
+}
+
+std::optional<std::string_view> order_of_reservation(std::string_view reservation_id) {
+  const auto slash = reservation_id.rfind('/');
+  if (slash == std::string_view::npos || slash == 0) return std::nullopt;
+  return reservation_id.substr(0, slash);
+}
+
+}  // namespace ordo::domain::fulfilment

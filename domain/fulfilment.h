@@ -1,0 +1,92 @@
+// The order process: what an order command means for the order and for stock, decided as one.
+//
+// Placing an order checks what it refers to (its channel sells, its SKUs exist), sources it by the
+// orchestration rules (domain/orchestration.h) and reserves the stock of every allocated line. An
+// action on an order (a claim, a decline, an expiry, a release, a cancellation, a store's step, a
+// reallocation) is decided by the order, its lines left without a site are sourced again, and
+// the stock follows: a reservation per allocated line, a release per cancelled or released line,
+// a pick when preparation starts, a shipment when the parcel leaves, and a correction when a store
+// reports units missing. A stock movement from a feed is decided by the stock at a known site of a
+// known item.
+//
+// Every event comes from a decider (order::decide, stock::decide); this process only chains them,
+// so that the whole outcome is accepted together or refused with the first rejection. Pure: the
+// rest of Ordo is read through Facts, which the engine answers from its state.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "domain/catalog.h"
+#include "domain/geo.h"
+#include "domain/inventory_views.h"
+#include "domain/orchestration.h"
+#include "domain/order.h"
+#include "domain/site.h"
+#include "domain/stock.h"
+
+namespace ordo::domain::fulfilment {
+
+/// What the process reads of the rest of Ordo. The engine implements it over its in-memory state;
+/// answers must be pure functions of that state (no I/O, no clock). Pointers stay valid for the
+/// decision.
+class Facts {
+ public:
+  virtual ~Facts() = default;
+  /// The order's state; nullptr when it was never placed.
+  [[nodiscard]] virtual const order::State* order(std::string_view order_id) const = 0;
+  /// The stock of `sku` at `site_id` as committed (a never-stocked pair: an empty state).
+  [[nodiscard]] virtual const stock::State& stock(std::string_view site_id, std::string_view sku) const = 0;
+  /// A site's profile; nullptr for an unknown site.
+  [[nodiscard]] virtual const site::Profile* site(std::string_view site_id) const = 0;
+  /// A catalog item; nullptr for an unknown SKU.
+  [[nodiscard]] virtual const catalog::Item* item(std::string_view sku) const = 0;
+  [[nodiscard]] virtual const InventoryViews& inventory_views() const = 0;
+  /// The orchestration rules in force and their configuration version (0: the built-in rules).
+  [[nodiscard]] virtual const orchestration::Rules& rules() const = 0;
+  [[nodiscard]] virtual std::uint64_t rules_version() const = 0;
+  /// Every site that holds or held stock of `sku`, in a stable order.
+  [[nodiscard]] virtual const std::vector<std::string>& sites_holding(std::string_view sku) const = 0;
+  /// Orders the site already prepares on its local day `day`, and its local day at `at`.
+  [[nodiscard]] virtual std::int64_t preparations(std::string_view site_id, std::int64_t day) const = 0;
+  [[nodiscard]] virtual std::int64_t local_day(std::string_view site_id, Instant at) const = 0;
+  /// The coordinates of a delivery address (its postcode's centroid); nullopt when unknown.
+  [[nodiscard]] virtual std::optional<geo::Point> locate(const Address& address) const = 0;
+};
+
+/// Events for the stock of one SKU at one site.
+struct StockChange {
+  std::string site_id;
+  std::string sku;
+  std::vector<stock::Event> events;
+};
+
+/// The whole outcome of one command: the order's events, then the stock changes in the order they
+/// were decided, one entry per (site, SKU). Empty: nothing to do (already done).
+struct Effects {
+  std::vector<order::Event> order;
+  std::vector<StockChange> stock;
+  [[nodiscard]] bool empty() const { return order.empty() && stock.empty(); }
+};
+/// The effects of a command, or the rejection that refuses it whole.
+using Outcome = std::expected<Effects, Rejection>;
+
+/// Decides an order command (PlaceOrder included) for `order_id`. Rejections: the order's or a
+/// stock's; not_found for an action on an order never placed, an unknown SKU or an unknown
+/// reallocation site; invalid for a channel without an inventory view, and for AllocateLines and
+/// SourceLines sent from outside (sourcing allocates).
+[[nodiscard]] Outcome decide(std::string_view order_id, const order::Command& command,
+                                       const Facts& facts);
+
+/// Decides a stock movement reported for `sku` at `site_id`: not_found for an unknown site or item.
+[[nodiscard]] Decision<stock::Event> move_stock(std::string_view site_id, std::string_view sku,
+                                                const stock::Command& command, const Facts& facts);
+
+/// A stock reservation names the order line it holds stock for: "<order_id>/<line>".
+[[nodiscard]] std::string reservation_id(std::string_view order_id, std::uint32_t line);
+/// The order a reservation id names; nullopt when it names none.
+[[nodiscard]] std::optional<std::string_view> order_of_reservation(std::string_view reservation_id);
+
+}  // namespace ordo::domain::fulfilment

@@ -1,0 +1,273 @@
+// The order process (domain/fulfilment.h) against facts held in memory: what placing an order and
+// acting on it mean for the order and for stock, decided as one.
+#include "domain/fulfilment.h"
+
+#include <gtest/gtest.h>
+
+#include <map>
+
+namespace ordo::domain::fulfilment {
+namespace {
+
+using Code = Rejection::Code;
+using site::SiteType;
+constexpr Instant kAt = 1'795'000'000'000'000;
+
+site::Profile profile(SiteType type, std::string postcode, double latitude, double longitude) {
+  site::Profile p;
+  p.name = "site " + postcode;
+  p.type = type;
+  p.country = "FR";
+  p.postcode = std::move(postcode);
+  p.latitude = latitude;
+  p.longitude = longitude;
+  p.time_zone = "Europe/Paris";
+  p.daily_capacity = 100;
+  p.capabilities = {true, type == SiteType::store, true};
+  return p;
+}
+
+// A warehouse in Lyon and a store in Paris; shoes and caps; a web channel selling every site.
+// Stock: Lyon 10 shoes and 5 caps, Paris 2 shoes.
+class Retailer final : public Facts {
+ public:
+  Retailer() {
+    sites_["WH-LYON"] = profile(SiteType::warehouse, "69003", 45.75, 4.85);
+    sites_["FR-PARIS"] = profile(SiteType::store, "75011", 48.86, 2.38);
+    items_["SHOE"] = {"SHOE", "Runner", "shoes/running", "Brand", 800, 4000, {9900, "EUR"}};
+    items_["CAP"] = {"CAP", "Cap", "accessories", "Brand", 100, 500, {1990, "EUR"}};
+    views_.channels.push_back({"web", {}, 100, {}, 0, 0});
+    receive("WH-LYON", "SHOE", 10);
+    receive("WH-LYON", "CAP", 5);
+    receive("FR-PARIS", "SHOE", 2);
+  }
+
+  void receive(const std::string& site, const std::string& sku, std::int64_t quantity) {
+    auto& s = stocks_[{site, sku}];
+    s = stock::evolve(std::move(s), stock::StockReceived{quantity, "initial"});
+    auto& holding = holding_[sku];
+    if (std::find(holding.begin(), holding.end(), site) == holding.end()) holding.push_back(site);
+  }
+  // Applies an outcome, as the engine would once it is durable.
+  void apply(const std::string& order_id, const Effects& effects) {
+    auto& o = orders_[order_id];
+    for (const auto& e : effects.order) o = order::evolve(std::move(o), e);
+    for (const auto& change : effects.stock) {
+      auto& s = stocks_[{change.site_id, change.sku}];
+      for (const auto& e : change.events) s = stock::evolve(std::move(s), e);
+    }
+  }
+
+  const order::State* order(std::string_view id) const override {
+    auto it = orders_.find(std::string(id));
+    return it == orders_.end() || !it->second.exists ? nullptr : &it->second;
+  }
+  const stock::State& stock(std::string_view site, std::string_view sku) const override {
+    static const stock::State kNone;
+    auto it = stocks_.find({std::string(site), std::string(sku)});
+    return it == stocks_.end() ? kNone : it->second;
+  }
+  const site::Profile* site(std::string_view id) const override {
+    auto it = sites_.find(std::string(id));
+    return it == sites_.end() ? nullptr : &it->second;
+  }
+  const catalog::Item* item(std::string_view sku) const override {
+    auto it = items_.find(std::string(sku));
+    return it == items_.end() ? nullptr : &it->second;
+  }
+  const InventoryViews& inventory_views() const override { return views_; }
+  const orchestration::Rules& rules() const override { return orchestration::default_rules(); }
+  std::uint64_t rules_version() const override { return 0; }
+  const std::vector<std::string>& sites_holding(std::string_view sku) const override {
+    static const std::vector<std::string> kNone;
+    auto it = holding_.find(std::string(sku));
+    return it == holding_.end() ? kNone : it->second;
+  }
+  std::int64_t preparations(std::string_view, std::int64_t) const override { return 0; }
+  std::int64_t local_day(std::string_view, Instant at) const override { return at / kMicrosPerDay; }
+  std::optional<geo::Point> locate(const Address&) const override { return geo::Point{48.85, 2.35}; }
+
+ private:
+  std::map<std::string, order::State> orders_;
+  std::map<std::pair<std::string, std::string>, stock::State> stocks_;
+  std::map<std::string, site::Profile> sites_;
+  std::map<std::string, catalog::Item> items_;
+  std::map<std::string, std::vector<std::string>> holding_;
+  InventoryViews views_;
+};
+
+order::PlaceOrder place(std::string id, std::vector<std::pair<std::string, std::int64_t>> lines,
+                        std::string channel = "web") {
+  order::PlaceOrder p;
+  p.order_id = std::move(id);
+  p.channel = std::move(channel);
+  p.customer_id = "C1";
+  p.delivery = {"Léa Martin", "12 rue Oberkampf", "", "75011", "Paris", "FR", ""};
+  p.billing = p.delivery;
+  p.currency = "EUR";
+  p.at = kAt;
+  std::uint32_t n = 1;
+  for (auto& [sku, quantity] : lines) p.lines.push_back({n++, sku, quantity, 1990});
+  return p;
+}
+
+Outcome decide_placing(const Retailer& r, const order::PlaceOrder& p) { return decide(p.order_id, p, r); }
+
+template <class E, class V>
+std::vector<E> of_type(const std::vector<V>& events) {
+  std::vector<E> out;
+  for (const auto& e : events) {
+    if (const auto* x = std::get_if<E>(&e)) out.push_back(*x);
+  }
+  return out;
+}
+
+TEST(Fulfilment, PlacingSourcesTheOrderAndReservesEveryLineInOneOutcome) {
+  Retailer r;
+  auto outcome = decide_placing(r, place("O1", {{"SHOE", 2}, {"CAP", 1}}));
+  ASSERT_TRUE(outcome) << outcome.error().reason;
+  // Placed, sourcing recorded, both lines to the only site holding both: the warehouse.
+  ASSERT_EQ(outcome->order.size(), 3u);
+  EXPECT_TRUE(std::holds_alternative<order::OrderPlaced>(outcome->order[0]));
+  EXPECT_EQ(std::get<order::SourcingDecided>(outcome->order[1]).outcome, "direct");
+  EXPECT_EQ(std::get<order::LinesAllocated>(outcome->order[2]).allocations,
+            (std::vector<order::Allocation>{{1, "WH-LYON"}, {2, "WH-LYON"}}));
+  ASSERT_EQ(outcome->stock.size(), 2u);
+  EXPECT_EQ(outcome->stock[0].site_id, "WH-LYON");
+  EXPECT_EQ(outcome->stock[0].sku, "SHOE");
+  EXPECT_EQ(outcome->stock[0].events, (std::vector<stock::Event>{stock::StockReserved{"O1/1", "O1", 1, 2}}));
+  EXPECT_EQ(outcome->stock[1].events, (std::vector<stock::Event>{stock::StockReserved{"O1/2", "O1", 2, 1}}));
+}
+
+TEST(Fulfilment, PlacingChecksWhatTheOrderRefersToAndWhatStockCanServe) {
+  Retailer r;
+  auto channel = decide_placing(r, place("O1", {{"SHOE", 1}}, "tv"));
+  ASSERT_FALSE(channel);
+  EXPECT_EQ(channel.error().code, Code::invalid);
+  EXPECT_NE(channel.error().reason.find("channel 'tv' has no inventory view"), std::string::npos);
+  auto sku = decide_placing(r, place("O2", {{"NOPE", 1}}));
+  ASSERT_FALSE(sku);
+  EXPECT_EQ(sku.error().code, Code::not_found);
+  EXPECT_NE(sku.error().reason.find("NOPE"), std::string::npos);
+  auto too_many = decide_placing(r, place("O3", {{"SHOE", 13}}));
+  ASSERT_FALSE(too_many);
+  EXPECT_EQ(too_many.error().code, Code::insufficient_stock);
+  auto bad_id = decide_placing(r, place("O 4", {{"SHOE", 1}}));
+  ASSERT_FALSE(bad_id);
+  EXPECT_EQ(bad_id.error().code, Code::invalid);
+}
+
+TEST(Fulfilment, TwoLinesOfOneSkuAtOneSiteDrawOnTheSameStock) {
+  Retailer r;
+  auto fits = decide_placing(r, place("O1", {{"CAP", 2}, {"CAP", 3}}));
+  ASSERT_TRUE(fits) << fits.error().reason;
+  ASSERT_EQ(fits->stock.size(), 1u);  // one change per (site, SKU), both reservations in it
+  EXPECT_EQ(fits->stock[0].events.size(), 2u);
+  auto too_many = decide_placing(r, place("O2", {{"CAP", 3}, {"CAP", 3}}));
+  ASSERT_FALSE(too_many);
+  EXPECT_EQ(too_many.error().code, Code::insufficient_stock);
+}
+
+TEST(Fulfilment, TheSameOrderAgainIsNothingToDo) {
+  Retailer r;
+  const auto p = place("O1", {{"SHOE", 1}});
+  auto first = decide_placing(r, p);
+  ASSERT_TRUE(first);
+  r.apply("O1", *first);
+  auto again = decide_placing(r, p);
+  ASSERT_TRUE(again);
+  EXPECT_TRUE(again->empty());
+}
+
+TEST(Fulfilment, StockFollowsTheOrdersSteps) {
+  Retailer r;
+  auto placed = decide_placing(r, place("O1", {{"SHOE", 2}, {"CAP", 1}}));
+  ASSERT_TRUE(placed);
+  r.apply("O1", *placed);
+  auto started = decide("O1", order::StartPreparation{"WH-LYON", kAt + 1}, r);
+  ASSERT_TRUE(started);
+  ASSERT_EQ(started->stock.size(), 2u);
+  EXPECT_EQ(started->stock[0].events, (std::vector<stock::Event>{stock::StockPicked{"O1/1"}}));
+  r.apply("O1", *started);
+  auto cancelled = decide("O1", order::CancelLines{{2}, "out of fashion", kAt + 2}, r);
+  ASSERT_TRUE(cancelled);
+  ASSERT_EQ(cancelled->stock.size(), 1u);
+  EXPECT_EQ(cancelled->stock[0].sku, "CAP");
+  EXPECT_EQ(cancelled->stock[0].events, (std::vector<stock::Event>{stock::ReservationReleased{"O1/2", 1, "out of fashion"}}));
+  r.apply("O1", *cancelled);
+  auto prepared = decide("O1", order::MarkPrepared{"WH-LYON", false, kAt + 3}, r);
+  ASSERT_TRUE(prepared);
+  EXPECT_TRUE(prepared->stock.empty());
+  r.apply("O1", *prepared);
+  auto shipped = decide("O1", order::ShipOrder{"WH-LYON", "colissimo", "6A1", kAt + 4}, r);
+  ASSERT_TRUE(shipped);
+  ASSERT_EQ(shipped->stock.size(), 1u);
+  EXPECT_EQ(shipped->stock[0].events, (std::vector<stock::Event>{stock::StockShipped{"O1/1", 2}}));
+}
+
+TEST(Fulfilment, AReleaseWithMissingStockCorrectsTheSiteAndSourcesTheOrderAgain) {
+  Retailer r;
+  auto placed = decide_placing(r, place("O1", {{"SHOE", 2}}));
+  ASSERT_TRUE(placed);
+  r.apply("O1", *placed);  // the warehouse first
+  auto released = decide("O1", order::ReleaseAllocation{"WH-LYON", "not on the shelf", true, kAt + 5}, r);
+  ASSERT_TRUE(released) << released.error().reason;
+  EXPECT_EQ(of_type<order::AllocationReleased>(released->order).size(), 1u);
+  // Sourced again, to Paris: the only other site holding two shoes (the warehouse was tried).
+  const auto allocations = of_type<order::LinesAllocated>(released->order);
+  ASSERT_EQ(allocations.size(), 1u);
+  EXPECT_EQ(allocations[0].allocations, (std::vector<order::Allocation>{{1, "FR-PARIS"}}));
+  ASSERT_EQ(released->stock.size(), 2u);
+  EXPECT_EQ(released->stock[0].site_id, "WH-LYON");
+  // The reservation goes back, then the two units reported missing leave the warehouse's stock.
+  EXPECT_EQ(released->stock[0].events,
+            (std::vector<stock::Event>{stock::ReservationReleased{"O1/1", 2, "not on the shelf"},
+                                       stock::StockAdjusted{-2, "stock discrepancy reported by WH-LYON on order O1"}}));
+  EXPECT_EQ(released->stock[1].site_id, "FR-PARIS");
+  EXPECT_EQ(released->stock[1].events, (std::vector<stock::Event>{stock::StockReserved{"O1/1", "O1", 1, 2}}));
+}
+
+TEST(Fulfilment, ActionsNeedAnOrderAndOnlySourcingAllocates) {
+  Retailer r;
+  auto unknown = decide("NOPE", order::CancelLines{{}, "why", kAt}, r);
+  ASSERT_FALSE(unknown);
+  EXPECT_EQ(unknown.error().code, Code::not_found);
+  auto placed = decide_placing(r, place("O1", {{"SHOE", 1}}));
+  ASSERT_TRUE(placed);
+  r.apply("O1", *placed);
+  auto by_hand = decide("O1", order::AllocateLines{{{1, "FR-PARIS"}}, kAt}, r);
+  ASSERT_FALSE(by_hand);
+  EXPECT_EQ(by_hand.error().code, Code::invalid);
+  auto plan = decide("O1", order::SourceLines{}, r);
+  ASSERT_FALSE(plan);
+  EXPECT_EQ(plan.error().code, Code::invalid);
+  auto nowhere = decide("O1", order::Reallocate{"FR-NOWHERE", "nearer", kAt}, r);
+  ASSERT_FALSE(nowhere);
+  EXPECT_EQ(nowhere.error().code, Code::not_found);
+  auto moved = decide("O1", order::Reallocate{"FR-PARIS", "nearer", kAt + 1}, r);
+  ASSERT_TRUE(moved) << moved.error().reason;
+  ASSERT_EQ(moved->stock.size(), 2u);  // released at the warehouse, reserved in Paris
+  EXPECT_EQ(moved->stock[1].events, (std::vector<stock::Event>{stock::StockReserved{"O1/1", "O1", 1, 1}}));
+}
+
+TEST(Fulfilment, AStockMovementNeedsAKnownSiteAndItem) {
+  Retailer r;
+  auto site = move_stock("FR-NOWHERE", "SHOE", stock::ReceiveStock{1, "po", kAt}, r);
+  ASSERT_FALSE(site);
+  EXPECT_EQ(site.error().code, Code::not_found);
+  auto sku = move_stock("FR-PARIS", "NOPE", stock::ReceiveStock{1, "po", kAt}, r);
+  ASSERT_FALSE(sku);
+  EXPECT_EQ(sku.error().code, Code::not_found);
+  auto received = move_stock("FR-PARIS", "CAP", stock::ReceiveStock{3, "po-9", kAt}, r);
+  ASSERT_TRUE(received);
+  EXPECT_EQ(*received, (std::vector<stock::Event>{stock::StockReceived{3, "po-9"}}));
+}
+
+TEST(Fulfilment, AReservationIdNamesItsOrderLine) {
+  EXPECT_EQ(reservation_id("O-1", 3), "O-1/3");
+  EXPECT_EQ(order_of_reservation("O-1/3"), "O-1");
+  EXPECT_EQ(order_of_reservation("no-slash"), std::nullopt);
+}
+
+}  // namespace
+}  // namespace ordo::domain::fulfilment
