@@ -86,14 +86,16 @@ void on_claims_message(natsConnection*, natsSubscription*, natsMsg* message, voi
 }
 
 AllocationRelay::AllocationRelay(eventstore::EventStore& store, engine::Pipeline& pipeline,
-                                 nats::Connection& connection, RelayOptions options)
-    : store_(store), pipeline_(pipeline), connection_(connection), options_(std::move(options)) {}
+                                 const projections::Projector& projector, nats::Connection& connection,
+                                 RelayOptions options)
+    : store_(store), pipeline_(pipeline), projector_(projector), connection_(connection), options_(std::move(options)) {}
 
 Result<std::unique_ptr<AllocationRelay>> AllocationRelay::start(eventstore::EventStore& store,
                                                                 engine::Pipeline& pipeline,
+                                                                const projections::Projector& projector,
                                                                 nats::Connection& connection,
                                                                 RelayOptions options) {
-  std::unique_ptr<AllocationRelay> relay(new AllocationRelay(store, pipeline, connection, std::move(options)));
+  std::unique_ptr<AllocationRelay> relay(new AllocationRelay(store, pipeline, projector, connection, std::move(options)));
   auto cursor = store.load_checkpoint(relay->options_.consumer);
   if (!cursor) return std::unexpected(cursor.error());
   relay->cursor_ = *cursor;
@@ -284,43 +286,27 @@ std::expected<engine::OrderCommand, std::string> AllocationRelay::parse_request(
   return std::unexpected("unknown action \"" + action.substr(0, 32) + "\"");
 }
 
-// The offers `site` may still claim: from the order index's "offer" entries (the projector's),
-// each checked against the order's own stream.
+// The offers `site` may still claim, from the projector's order index once it has reached what is
+// durable (so that an offer the relay already sent, and a reconnecting store missed, is in it).
 nlohmann::json AllocationRelay::pending_offers(const std::string& site) {
-  // The index comes from the projector: let it reach what is durable, so that an offer the relay
-  // already sent (and a reconnecting store missed) is in it.
-  if (options_.await_projections) options_.await_projections();
-  std::string prefix = "offer";
-  prefix.push_back('\0');
-  prefix.append(site);
-  prefix.push_back('\0');
-  std::vector<std::string> order_ids;
-  auto scanned = store_.scan_projection(projections::kOrderIndexFamily, prefix, {},
-                                        [&](std::string_view key, std::string_view) {
-                                          order_ids.emplace_back(key.substr(key.rfind('\0') + 1));
-                                          return order_ids.size() < kPendingMax;
-                                        });
-  if (!scanned) return {{"result", "retry"}, {"reason", scanned.error().to_string()}};
+  projector_.wait_for(store_.durable_position(), std::chrono::seconds(2));
+  bool more = false;
+  auto pending = projector_.pending_offers(site, kPendingMax, more);
+  if (!pending) return {{"result", "retry"}, {"reason", pending.error().to_string()}};
   json offers = json::array();
   std::size_t bytes = 0;
-  bool more = false;
-  for (const auto& id : order_ids) {
+  for (const auto& view : *pending) {
     if (bytes > kPendingBytesMax) {
       more = true;  // the store asks again once it has answered these
       break;
     }
-    auto state = order_at(store_, engine::order_stream(id), UINT32_MAX);
-    if (!state) return {{"result", "retry"}, {"reason", state.error().to_string()}};
-    const auto* round = state->open_round();
-    if (round == nullptr || std::find(round->site_ids.begin(), round->site_ids.end(), site) == round->site_ids.end() ||
-        std::find(round->declined.begin(), round->declined.end(), site) != round->declined.end()) {
-      continue;
-    }
-    auto offer = offer_json(id, *state, round->round, round->opened_at, round->deadline, 0);
+    const auto* round = view.order.open_round();
+    if (round == nullptr) continue;
+    auto offer = offer_json(view.order.placed.order_id, view.order, round->round, round->opened_at, round->deadline, 0);
     bytes += offer.dump().size();
     offers.push_back(std::move(offer));
   }
-  return {{"result", "ok"}, {"offers", std::move(offers)}, {"more", more || order_ids.size() == kPendingMax}};
+  return {{"result", "ok"}, {"offers", std::move(offers)}, {"more", more}};
 }
 
 void AllocationRelay::on_request(natsMsg* message) {

@@ -43,6 +43,7 @@
 #include "adapters/nats.h"
 #include "eventstore/event_store.h"
 #include "engine/pipeline.h"
+#include "projections/projector.h"
 
 namespace ordo::adapters {
 
@@ -50,9 +51,6 @@ struct RelayOptions {
   std::string tenant = "main";
   std::string consumer = "nats_allocation_relay";  // the cursor's checkpoint name
   std::size_t batch_max = 512;
-  /// Before answering `pending`: waits for the projector to reach the durable log (the offers
-  /// are listed from its order index). Unset: no wait.
-  std::function<void()> await_projections;
 };
 
 struct RelayStats {
@@ -66,9 +64,11 @@ struct RelayStats {
 class AllocationRelay {
  public:
   /// Starts the relay thread and the claims subscription on `connection`, which must outlive the
-  /// relay; so must `store` and `pipeline`.
+  /// relay; so must `store`, `pipeline` and `projector` (a store's pending offers are listed
+  /// from its query models).
   static Result<std::unique_ptr<AllocationRelay>> start(eventstore::EventStore& store,
                                                         engine::Pipeline& pipeline,
+                                                        const projections::Projector& projector,
                                                         nats::Connection& connection,
                                                         RelayOptions options = {});
   /// Stops taking requests, waits for the replies still owed, stops the relay thread.
@@ -85,7 +85,7 @@ class AllocationRelay {
 
  private:
   AllocationRelay(eventstore::EventStore& store, engine::Pipeline& pipeline,
-                  nats::Connection& connection, RelayOptions options);
+                  const projections::Projector& projector, nats::Connection& connection, RelayOptions options);
   void relay_loop();
   Result<void> relay_batch(const std::vector<eventstore::RecordedEvent>& events);
   void on_request(natsMsg* message);
@@ -94,6 +94,7 @@ class AllocationRelay {
 
   eventstore::EventStore& store_;
   engine::Pipeline& pipeline_;
+  const projections::Projector& projector_;
   nats::Connection& connection_;
   RelayOptions options_;
   std::unique_ptr<eventstore::Subscription> subscription_;

@@ -10,6 +10,7 @@
 #include "app/cli.h"
 #include "app/demo_data.h"
 #include "engine/pipeline.h"
+#include "gateway/json/views_json.h"
 #include "projections/projector.h"
 
 namespace ordo::cli {
@@ -137,20 +138,15 @@ int run_order(const std::string& data_dir, const std::string& order_id) {
   if (!store) return report(store.error());
   auto projector = projections::Projector::start(**store, /*follow=*/false);
   if (!projector) return report(projector.error());
-  std::string prefix = order_id;
-  prefix.push_back('\0');
-  nlohmann::json view, timeline = nlohmann::json::array();
-  auto scanned = (*store)->scan_projection(
-      projections::kOrdersFamily, prefix, {}, [&](std::string_view key, std::string_view value) {
-        auto doc = nlohmann::json::parse(value, nullptr, false);
-        if (key.substr(prefix.size()) == "view") view = std::move(doc);
-        else timeline.push_back(std::move(doc));
-        return true;
-      });
-  if (!scanned) return report(scanned.error());
-  if (view.is_null()) return report(Error{ErrorCode::not_found, "no order " + order_id});
-  view["timeline"] = timeline;
-  std::cout << view.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
+  auto view = (*projector)->order(order_id);
+  if (!view) return report(view.error());
+  if (!*view) return report(Error{ErrorCode::not_found, "no order " + order_id});
+  auto timeline = (*projector)->timeline(**view);
+  if (!timeline) return report(timeline.error());
+  auto doc = json::order_json(**view);
+  doc["timeline"] = nlohmann::json::array();
+  for (const auto& entry : *timeline) doc["timeline"].push_back(json::timeline_entry_json(entry));
+  std::cout << doc.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
   return kExitOk;
 }
 

@@ -148,10 +148,7 @@ int run_serve(ServeArgs& args) {
   if (nats) {
     adapters::RelayOptions relay_options;
     relay_options.tenant = args.nats_tenant;
-    relay_options.await_projections = [&store, &projector] {
-      if (*projector) (*projector)->wait_for((*store)->durable_position(), std::chrono::seconds(2));
-    };
-    auto started = adapters::AllocationRelay::start(**store, **pipeline, *nats, relay_options);
+    auto started = adapters::AllocationRelay::start(**store, **pipeline, **projector, *nats, relay_options);
     if (!started) return report(started.error());
     relay = std::move(*started);
   }

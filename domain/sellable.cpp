@@ -169,10 +169,25 @@ Result compute(const InventoryViews& views, std::string_view channel, const cata
     add_receipts(*view, entry, now, result);
   }
   std::sort(result.receipts.begin(), result.receipts.end(), earlier);
-  const std::int64_t total = add_saturated(result.now, result.future);
-  result.below_minimum_display = total < view->minimum_display;
-  result.total = result.below_minimum_display ? 0 : total;
+  result.below_minimum_display = add_saturated(result.now, result.future) < view->minimum_display;
+  result.total = shown_total(*view, result.now, result.future);
   return result;
+}
+
+std::int64_t shown_total(const ChannelView& view, std::int64_t now, std::int64_t future) {
+  const std::int64_t total = add_saturated(now, future);
+  return total < view.minimum_display ? 0 : total;
+}
+
+std::int64_t future_at_site(const InventoryViews& views, std::string_view channel, const SiteStock& stock,
+                            Instant now) {
+  const ChannelView* view = views.find(channel);
+  if (view == nullptr || view->future_horizon_days <= 0) return 0;
+  Expects(stock.site != nullptr && stock.stock != nullptr);
+  if (!matches(view->sites, stock.site_id, *stock.site)) return 0;
+  Result partial;
+  add_receipts(*view, stock, now, partial);
+  return partial.future;
 }
 
 std::int64_t sellable_at_site(const InventoryViews& views, std::string_view channel,

@@ -66,6 +66,16 @@ Result compute(const InventoryViews& views, std::string_view channel, const cata
 std::int64_t sellable_at_site(const InventoryViews& views, std::string_view channel,
                               const catalog::Item& item, const SiteStock& stock);
 
+/// What `channel` may sell from one site's receipts due in (now, now + horizon], after the
+/// channel's share: 0 for an unknown channel, a site the view does not select, or no horizon.
+/// With sellable_at_site, what a projection keeps per site to update figures by difference.
+std::int64_t future_at_site(const InventoryViews& views, std::string_view channel, const SiteStock& stock,
+                            Instant now);
+
+/// The total a channel shows for `now` and `future` units (each the saturated sum over sites):
+/// their saturated sum, or 0 below the channel's minimum display.
+std::int64_t shown_total(const ChannelView& view, std::int64_t now, std::int64_t future);
+
 /// The explanation as short sentences, e.g. "site PAR-01: 12 on hand - 2 reserved - 1 safety = 9,
 /// 80% shared = 7".
 std::vector<std::string> explain(const Result& result);

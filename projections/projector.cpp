@@ -1,44 +1,70 @@
-#include <pthread.h>
 #include "projections/projector.h"
 
-#include <iostream>
-#include <map>
-#include <set>
+#include <pthread.h>
 
-#include "projections/query_models.h"
+#include <iostream>
+
+#include "domain/fulfilment.h"
+#include "projections/internal/order_index.h"
+#include "projections/internal/projector_models.h"
+#include "projections/internal/values.h"
 
 namespace ordo::projections {
 namespace {
 
-constexpr std::size_t kBatchEventsMax = 4096;
+using namespace internal;
+namespace order = domain::order;
 
-enum Model : std::size_t { kSellable = 0, kOrderView = 1, kOrderIndex = 2, kSiteStock = 3, kPromiseAccuracy = 4 };
-constexpr std::size_t kModels = std::size(kProjections);
+constexpr std::uint64_t kBatchEventsMax = 4096;
+constexpr auto kMemoryWriteInterval = std::chrono::milliseconds(250);
 
-// Keeps the last write of each key: one append often touches an order's view or a SKU's figure
-// several times, and every memtable insert costs.
-void deduplicate(std::vector<eventstore::ProjectionWrite>& writes) {
-  std::unordered_map<std::string, std::size_t> last;
-  last.reserve(writes.size());
-  for (std::size_t i = 0; i < writes.size(); ++i) {
-    last[writes[i].family + '\0' + writes[i].key] = i;
-  }
-  if (last.size() == writes.size()) return;
-  std::vector<eventstore::ProjectionWrite> kept;
-  kept.reserve(last.size());
-  for (std::size_t i = 0; i < writes.size(); ++i) {
-    if (last[writes[i].family + '\0' + writes[i].key] == i) kept.push_back(std::move(writes[i]));
-  }
-  writes = std::move(kept);
+Error at_position(std::uint64_t position, const Error& error) {
+  return Error{error.code, "position " + std::to_string(position) + ": " + error.message};
 }
 
-eventstore::EventView view_of(const eventstore::RecordedEvent& e) {
-  return {e.position,       e.stream,         e.stream_version, e.type,
-          e.schema_version, e.recorded_at_us, e.correlation_id, e.causation_id,
-          e.actor.kind,     e.actor.id,       e.payload};
+// The order a stock event concerns, through the reservation it names.
+std::optional<std::string_view> order_of(const domain::stock::Event& event) {
+  return std::visit(
+      [](const auto& e) -> std::optional<std::string_view> {
+        if constexpr (requires { e.reservation_id; }) return domain::fulfilment::order_of_reservation(e.reservation_id);
+        return std::nullopt;
+      },
+      event);
+}
+
+// The promise_accuracy entry of an order's fulfilment: a delivery (or, for click and collect, the
+// order ready in store) of an order placed with a promise.
+std::optional<AccuracyEntry> fulfilment_of(const order::Event& e, const order::State& o, domain::Instant recorded_at) {
+  const auto& promise = o.placed.promise;
+  if (promise.option_id.empty() || promise.promised_at == 0) return std::nullopt;
+  const bool collect = o.placed.method == order::DeliveryMethod::click_and_collect;
+  AccuracyEntry entry;
+  if (const auto* d = std::get_if<order::OrderDelivered>(&e); d != nullptr && !collect) {
+    entry.site = d->site_id;
+    entry.fulfilled_at = d->delivered_at != 0 ? d->delivered_at : recorded_at;
+  } else if (const auto* p = std::get_if<order::OrderPrepared>(&e); p != nullptr && collect && p->ready_for_pickup) {
+    entry.site = p->site_id;
+    entry.fulfilled_at = recorded_at;
+  } else {
+    return std::nullopt;
+  }
+  entry.order_id = o.placed.order_id;
+  entry.option_id = promise.option_id;
+  entry.carrier = promise.carrier.empty() ? std::string("collect") : promise.carrier;
+  entry.promised_site = promise.site_id;
+  entry.method = o.placed.method;
+  entry.promised_at = promise.promised_at;
+  entry.kept = entry.fulfilled_at <= promise.promised_at;
+  return entry;
 }
 
 }  // namespace
+
+std::vector<std::string> projection_names() {
+  std::vector<std::string> names;
+  for (const auto& p : kProjections) names.emplace_back(p.name);
+  return names;
+}
 
 std::vector<std::string> projection_families() {
   std::vector<std::string> families;
@@ -46,18 +72,16 @@ std::vector<std::string> projection_families() {
   return families;
 }
 
-Projector::Projector(eventstore::EventStore& store) : store_(store) {}
+Projector::Projector(eventstore::EventStore& store) : store_(store), models_(std::make_unique<ProjectorModels>()) {}
 
 Result<std::unique_ptr<Projector>> Projector::start(eventstore::EventStore& store, bool follow) {
   std::unique_ptr<Projector> projector(new Projector(store));
-  for (const auto& p : kProjections) {
-    auto checkpoint = store.projection_checkpoint(p.family);
+  for (std::size_t m = 0; m < kModels; ++m) {
+    auto checkpoint = store.projection_checkpoint(kProjections[m].family);
     if (!checkpoint) return std::unexpected(checkpoint.error());
-    projector->checkpoints_[p.name] = *checkpoint;
+    projector->models_->checkpoints[m] = *checkpoint;
   }
-  if (auto caught_up = projector->catch_up(); !caught_up) {
-    return std::unexpected(caught_up.error());
-  }
+  if (auto caught_up = projector->catch_up(); !caught_up) return std::unexpected(caught_up.error());
   if (follow) {
     projector->thread_ = std::thread([p = projector.get()] {
       pthread_setname_np(pthread_self(), "ordo-projector");
@@ -70,32 +94,41 @@ Result<std::unique_ptr<Projector>> Projector::start(eventstore::EventStore& stor
 Projector::~Projector() {
   stopping_ = true;
   if (thread_.joinable()) thread_.join();
+  if (failed_.load()) return;
+  std::unique_lock lock(state_mutex_);
+  if (auto written = end_batch(position_.load(), true); !written) {
+    std::cerr << "ordo: projections: cannot write the in-memory models at stop: " << written.error().to_string() << "\n";
+  }
 }
 
-// Catches up on borrowed views of the log (no copies), then hands over to a subscription.
+// Folds the log in batches, each visited in place (no copies), up to the end at start; the
+// in-memory models are written once at the end.
 Result<void> Projector::catch_up() {
   const std::uint64_t target = store_.durable_position();
   while (position_.load() < target) {
     const std::uint64_t from = position_.load() + 1;
-    const std::uint64_t to = std::min<std::uint64_t>(target, from + kBatchEventsMax - 1);
-    auto applied = apply_batch([&](const Visitor& visit) { return store_.for_each(from, to, visit); });
+    auto applied = apply_batch(from, std::min<std::uint64_t>(target, from + kBatchEventsMax - 1));
     if (!applied) return std::unexpected(applied.error());
     if (*applied == 0) break;
   }
-  subscription_ = store_.subscribe(position_.load() + 1);
-  return {};
+  std::unique_lock lock(state_mutex_);
+  return end_batch(position_.load(), true);
 }
 
 void Projector::follow_loop() {
   while (!stopping_.load()) {
-    auto events = subscription_->next(kBatchEventsMax, std::chrono::milliseconds(100));
-    if (events && events->empty()) continue;
-    auto applied = events ? apply_batch([&](const Visitor& visit) -> Result<std::uint64_t> {
-      for (const auto& e : *events) {
-        if (!visit(view_of(e))) break;
+    const std::uint64_t next = position_.load() + 1;
+    if (store_.wait_for_position(next, std::chrono::milliseconds(100)) < next) {
+      // Quiet: what the in-memory models hold is written once its interval has passed.
+      std::unique_lock lock(state_mutex_);
+      if (auto written = end_batch(position_.load(), false); !written) {
+        std::cerr << "ordo: projections stopped: " << written.error().to_string() << "\n";
+        failed_ = true;
+        return;
       }
-      return events->size();
-    }) : Result<std::uint64_t>(std::unexpected(events.error()));
+      continue;
+    }
+    auto applied = apply_batch(next, next + kBatchEventsMax - 1);
     if (!applied) {
       // Queries keep answering from the last good state; the process must be looked at.
       std::cerr << "ordo: projections stopped: " << applied.error().to_string() << "\n";
@@ -105,133 +138,155 @@ void Projector::follow_loop() {
   }
 }
 
-// What a batch changed, rendered once at its end: one append often touches an order and its
-// stock several times, and each rendering costs. A SKU's figure is computed at the time of the
-// last event that touched it, so live batches and a rebuild's batches end on the same bytes.
-struct BatchWork {
-  std::unordered_map<std::string, std::set<std::string>> orders_before;  // index keys before the batch
-  std::set<std::string> order_views;
-  std::set<std::pair<std::string, std::string>> site_stock;
-  std::map<std::string, domain::Instant> skus;  // sellable, with the time to compute at
-};
-
-Result<std::uint64_t> Projector::apply_batch(const Feed& feed) {
-  std::vector<eventstore::ProjectionWrite> writes;
-  std::uint64_t checkpoint[kModels];
-  for (std::size_t m = 0; m < kModels; ++m) checkpoint[m] = checkpoints_[kProjections[m].name];
-  BatchWork work;
-  std::uint64_t first = 0, last = 0;
-  std::optional<Error> problem;
+// Applies the durable events in [from, to] and writes what they changed.
+Result<std::uint64_t> Projector::apply_batch(std::uint64_t from, std::uint64_t to) {
   std::unique_lock lock(state_mutex_);
-  auto fed = feed([&](const eventstore::EventView& e) {
-    if (first == 0) first = e.position;
+  std::optional<Error> problem;
+  std::uint64_t last = 0;
+  auto visited = store_.for_each(from, to, [&](const eventstore::EventView& e) {
+    if (auto applied = apply_event(e); !applied) {
+      problem = applied.error();
+      return false;
+    }
     last = e.position;
-    const auto kind = wire::kind_of(e.type);
-    if (kind == wire::TypeKind::unknown) {
-      problem = wire::unknown_type_error(e.position, e.type);
-      return false;
-    }
-    if (kind != wire::TypeKind::domain) return true;
-    auto decoded = wire::decode(e.type, e.schema_version, e.payload);
-    if (!decoded) {
-      problem = Error{decoded.error().code,
-                      "position " + std::to_string(e.position) + ": " + decoded.error().message};
-      return false;
-    }
-    auto writes_for = [&](Model m) { return e.position > checkpoint[m]; };
-    const auto order_id = models::order_of(e.stream, *decoded);
-    const bool order_event = std::holds_alternative<domain::order::Event>(*decoded);
-    if (order_id && order_event && writes_for(kOrderIndex) &&
-        !work.orders_before.contains(*order_id)) {
-      const auto* s = state_.order(*order_id);
-      work.orders_before.emplace(*order_id, s != nullptr ? models::index_keys(*s) : std::set<std::string>{});
-    }
-    std::vector<std::string> channels_before;
-    const bool config_event = std::holds_alternative<domain::configuration::Event>(*decoded);
-    if (config_event) {
-      for (const auto& view : state_.inventory_views().channels) channels_before.push_back(view.channel);
-    }
-    if (auto applied = state_.apply(e.stream, *decoded, e.stream_version); !applied) {
-      problem = Error{applied.error().code, "position " + std::to_string(e.position) + ": " + applied.error().message};
-      return false;
-    }
-    if (config_event) {
-      std::erase_if(channels_before, [&](const std::string& c) { return state_.inventory_views().find(c) != nullptr; });
-      models::drop_channels(channels_before, sellable_, writes_for(kSellable) ? &writes : nullptr);
-    }
-    if (order_id && state_.order(*order_id) != nullptr && writes_for(kOrderView)) {
-      models::order_timeline_write(e, *decoded, *order_id, writes);
-      work.order_views.insert(*order_id);
-    }
-    if (order_id && writes_for(kPromiseAccuracy)) {
-      if (const auto* o = state_.order(*order_id)) models::promise_accuracy_write(e, *decoded, *o, writes);
-    }
-    if (auto stock = engine::parse_stream<engine::StockAggregate>(e.stream)) {
-      std::pair<std::string, std::string> ids{stock->site_id, stock->sku};
-      if (writes_for(kSiteStock)) work.site_stock.insert(ids);
-      work.skus[ids.second] = e.recorded_at_us;
-      promises_.invalidate_sku(ids.second);
-    } else if (auto item_sku = engine::parse_stream<engine::ItemAggregate>(e.stream)) {
-      work.skus[std::string(*item_sku)] = e.recorded_at_us;
-      promises_.invalidate_sku(std::string(*item_sku));
-    } else if (config_event || std::holds_alternative<domain::site::Event>(*decoded)) {
-      for (const auto& [sku, item] : state_.items()) work.skus[sku] = e.recorded_at_us;
-      promises_.invalidate_all();
-    }
     return true;
   });
-  if (!fed) return std::unexpected(fed.error());
+  if (!visited) return std::unexpected(visited.error());
   if (problem) return std::unexpected(*problem);
   if (last == 0) return 0;
-  for (const auto& [order_id, before] : work.orders_before) {
-    if (const auto* after = state_.order(order_id)) {
-      models::order_index_writes(before, *after, writes);
+  if (auto written = end_batch(last, false); !written) return std::unexpected(written.error());
+  return *visited;
+}
+
+// Folds one event and notes what it touches. Token, workload and obsolete events change no query
+// model; an unknown type stops the projector with its position (a skipped event would leave the
+// models behind the log).
+Result<void> Projector::apply_event(const eventstore::EventView& e) {
+  const auto kind = wire::kind_of(e.type);
+  if (kind == wire::TypeKind::unknown) return std::unexpected(wire::unknown_type_error(e.position, e.type));
+  if (kind != wire::TypeKind::domain) return {};
+  auto decoded = wire::decode(e.type, e.schema_version, e.payload);
+  if (!decoded) return std::unexpected(at_position(e.position, decoded.error()));
+  auto& m = *models_;
+  const auto* order_event = std::get_if<order::Event>(&*decoded);
+  const auto order_key = order_event != nullptr ? engine::parse_stream<engine::OrderAggregate>(e.stream) : std::nullopt;
+  if (order_key && m.past(kOrderIndex, e.position) && !m.orders.contains(*order_key)) {
+    const auto* before = state_.order(*order_key);
+    m.orders.emplace(std::string(*order_key), before != nullptr ? index_keys(*before) : std::vector<std::string>{});
+  }
+  if (auto applied = state_.apply(e.stream, *decoded, e.stream_version); !applied) {
+    return std::unexpected(at_position(e.position, applied.error()));
+  }
+  m.last_recorded_at = e.recorded_at_us;
+  const auto touch_order = [&](std::string_view order_id) {
+    auto timeline = m.timelines.find(order_id);
+    if (timeline == m.timelines.end()) timeline = m.timelines.emplace(std::string(order_id), std::vector<std::uint64_t>{}).first;
+    timeline->second.push_back(e.position);
+    if ((m.past(kOrderView, e.position) || m.past(kOrderIndex, e.position)) && !m.orders.contains(order_id)) {
+      m.orders.emplace(std::string(order_id), index_keys(*state_.order(order_id)));
+    }
+  };
+  if (order_key) {
+    touch_order(*order_key);
+    const auto* o = state_.order(*order_key);
+    if (m.past(kPromiseAccuracy, e.position)) {
+      if (auto entry = fulfilment_of(*order_event, *o, e.recorded_at_us)) {
+        m.writes.push_back({kPromiseAccuracyFamily, accuracy_key(entry->fulfilled_at, entry->order_id, entry->site),
+                            encode_accuracy(*entry)});
+      }
+    }
+  } else if (const auto* stock_event = std::get_if<domain::stock::Event>(&*decoded)) {
+    const auto key = *engine::parse_stream<engine::StockAggregate>(e.stream);
+    if (auto order_id = order_of(*stock_event); order_id && state_.order(*order_id) != nullptr) touch_order(*order_id);
+    m.sellable.stock_changed(state_, key.site_id, key.sku, e.recorded_at_us);
+    if (m.past(kSiteStock, e.position)) m.stock_touched.insert(engine::StockKey{std::string(key.site_id), std::string(key.sku)});
+    promises_.invalidate_sku(std::string(key.sku));
+  } else if (std::holds_alternative<domain::catalog::Event>(*decoded)) {
+    const auto sku = *engine::parse_stream<engine::ItemAggregate>(e.stream);
+    m.sellable.item_changed(state_, sku, e.recorded_at_us);
+    promises_.invalidate_sku(std::string(sku));
+  } else {  // a site or a configuration area: every figure may change, and every promise
+    m.sellable.reset(state_, e.recorded_at_us);
+    promises_.invalidate_all();
+  }
+  return {};
+}
+
+// Writes what the batch ending at `last` changed: order views and their index keys now; the
+// in-memory models when `flush_memory` or once their interval has passed. Each model's checkpoint
+// moves with its data, in one write.
+Result<void> Projector::end_batch(std::uint64_t last, bool flush_memory) {
+  auto& m = *models_;
+  m.sellable.settle(state_);
+  auto writes = std::move(m.writes);
+  m.writes.clear();
+  for (auto& [order_id, before] : m.orders) {
+    const auto* o = state_.order(order_id);
+    if (o == nullptr) continue;
+    if (m.past(kOrderView, last)) writes.push_back({kOrdersFamily, order_id, encode_order_view(*o, m.timelines[order_id])});
+    if (!m.past(kOrderIndex, last)) continue;
+    const auto after = index_keys(*o);
+    for (const auto& key : before) {
+      if (!std::binary_search(after.begin(), after.end(), key)) writes.push_back({kOrderIndexFamily, key, std::nullopt});
+    }
+    for (const auto& key : after) {
+      if (!std::binary_search(before.begin(), before.end(), key)) writes.push_back({kOrderIndexFamily, key, std::string()});
     }
   }
-  for (const auto& order_id : work.order_views) {
-    models::order_view_write(order_id, *state_.order(order_id), writes);
-  }
-  for (const auto& [site_id, sku] : work.site_stock) {
-    if (const auto* s = state_.stock(site_id, sku)) models::site_stock_writes(site_id, sku, *s, writes);
-  }
-  const bool sellable_writes = last > checkpoint[kSellable];
-  // Straddling the checkpoint (a restart): memory was folded from events whose figures were
-  // stored earlier, so "unchanged from memory" does not mean "unchanged from what is stored".
-  const bool straddles = sellable_writes && first <= checkpoint[kSellable];
-  for (const auto& [sku, at] : work.skus) {
-    models::sellable_writes(state_, sku, at, sellable_, sellable_writes ? &writes : nullptr, straddles);
-  }
-  lock.unlock();
-  deduplicate(writes);
+  m.orders.clear();
   std::vector<std::pair<std::string, std::uint64_t>> advanced;
-  for (const auto& p : kProjections) {
-    if (last > checkpoints_[p.name]) advanced.emplace_back(p.family, last);
+  for (const Model model : {kOrderView, kOrderIndex, kPromiseAccuracy}) {
+    if (m.past(model, last)) advanced.emplace_back(kProjections[model].family, last);
+  }
+  const auto now = std::chrono::steady_clock::now();
+  if (flush_memory || now - m.memory_written_at >= kMemoryWriteInterval) {
+    m.memory_written_at = now;
+    auto changes = m.sellable.take_changes();
+    if (m.past(kSellable, last)) {
+      for (const auto& sku : changes.skus) {
+        for (const auto& channel : m.sellable.channels()) {
+          if (auto figure = m.sellable.figure(channel, sku)) writes.push_back({kSellableFamily, sellable_key(sku, channel), encode_sellable(*figure)});
+        }
+      }
+      for (const auto& channel : changes.dropped_channels) {
+        const auto& kept = m.sellable.channels();
+        if (std::find(kept.begin(), kept.end(), channel) != kept.end()) continue;
+        for (const auto& [sku, item] : state_.items()) writes.push_back({kSellableFamily, sellable_key(sku, channel), std::nullopt});
+      }
+      advanced.emplace_back(kSellableFamily, last);
+    }
+    if (m.past(kSiteStock, last)) {
+      for (const auto& key : m.stock_touched) {
+        if (const auto* s = state_.stock(key.site_id, key.sku)) {
+          writes.push_back({kStockFamily, site_stock_key(key.site_id, key.sku), encode_site_stock(*s)});
+        }
+      }
+      advanced.emplace_back(kStockFamily, last);
+    }
+    m.stock_touched.clear();
   }
   if (!advanced.empty()) {
-    if (auto committed = store_.commit_projection(advanced, writes); !committed) {
-      return std::unexpected(committed.error());
+    if (auto committed = store_.commit_projection(advanced, writes); !committed) return std::unexpected(committed.error());
+    for (const auto& [family, position] : advanced) {
+      for (std::size_t i = 0; i < kModels; ++i) {
+        if (family == kProjections[i].family) m.checkpoints[i] = position;
+      }
     }
-    for (const auto& p : kProjections) checkpoints_[p.name] = std::max(checkpoints_[p.name], last);
   }
   {
     std::lock_guard guard(position_mutex_);
     position_.store(last);
   }
   position_cv_.notify_all();
-  return *fed;
+  return {};
 }
 
-std::optional<SellableFigure> Projector::sellable(std::string_view channel,
-                                                  std::string_view sku) const {
-  const auto key = models::sellable_key(sku, channel);
+std::optional<SellableFigure> Projector::sellable(std::string_view channel, std::string_view sku) const {
   std::shared_lock lock(state_mutex_);
-  auto it = sellable_.find(key);
-  if (it == sellable_.end()) return std::nullopt;
-  return it->second;
+  return models_->sellable.figure(channel, sku);
 }
 
-std::optional<domain::sellable::Result> Projector::explain(std::string_view channel,
-                                                           std::string_view sku) const {
+std::optional<domain::sellable::Result> Projector::explain(std::string_view channel, std::string_view sku) const {
   std::shared_lock lock(state_mutex_);
   const auto* item = state_.item(sku);
   if (item == nullptr) return std::nullopt;
@@ -241,11 +296,14 @@ std::optional<domain::sellable::Result> Projector::explain(std::string_view chan
     const auto* stock_state = state_.stock(site_id, sku);
     if (site != nullptr && stock_state != nullptr) stocks.push_back({site_id, &site->profile, stock_state});
   }
-  domain::Instant now = 0;
-  if (auto last = store_.read_all(position_.load(), 1); last && !last->empty()) {
-    now = last->front().recorded_at_us;
-  }
-  return domain::sellable::compute(state_.inventory_views(), channel, item->item, stocks, now);
+  return domain::sellable::compute(state_.inventory_views(), channel, item->item, stocks, models_->last_recorded_at);
+}
+
+std::optional<SiteStockView> Projector::site_stock(std::string_view site_id, std::string_view sku) const {
+  std::shared_lock lock(state_mutex_);
+  const auto* stock = state_.stock(site_id, sku);
+  if (stock == nullptr) return std::nullopt;
+  return site_stock_view(site_id, sku, *stock);
 }
 
 Result<PromiseAnswer> Projector::promise(const PromiseQuery& query) const {
@@ -259,20 +317,16 @@ std::uint64_t Projector::wait_for(std::uint64_t position, std::chrono::milliseco
   return position_.load();
 }
 
-Result<std::uint64_t> Projector::rebuild(eventstore::EventStore& store,
-                                         const std::vector<std::string>& names) {
+Result<std::uint64_t> Projector::rebuild(eventstore::EventStore& store, const std::vector<std::string>& names) {
   for (const auto& name : names) {
     const bool known = std::any_of(std::begin(kProjections), std::end(kProjections),
                                    [&](const auto& p) { return name == p.name; });
     if (!known) return fail(ErrorCode::invalid_argument, "unknown projection '" + name + "'");
   }
   for (const auto& p : kProjections) {
-    const bool selected =
-        names.empty() || std::find(names.begin(), names.end(), p.name) != names.end();
+    const bool selected = names.empty() || std::find(names.begin(), names.end(), p.name) != names.end();
     if (!selected) continue;
-    if (auto cleared = store.clear_projection(p.family); !cleared) {
-      return std::unexpected(cleared.error());
-    }
+    if (auto cleared = store.clear_projection(p.family); !cleared) return std::unexpected(cleared.error());
   }
   auto projector = start(store, /*follow=*/false);
   if (!projector) return std::unexpected(projector.error());

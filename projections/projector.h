@@ -1,110 +1,106 @@
-// The projector: follows the durable log and keeps Ordo's query models current, each in its own
-// column family with its checkpoint written in the same batch.
+// The projector: follows the durable log and keeps Ordo's query models, and answers every read of
+// them (projections/read_models.h). Each model lives in its own column family with its checkpoint
+// written in the same batch as its data, so a model is never ahead of or behind its checkpoint.
 //
-//   sellable_stock  "proj_sellable"     <sku>\0<channel> -> total, now, future (3 x u64 BE);
-//                                       also held in memory for in-process lookups
-//   order_view      "proj_orders"       <order>\0view -> JSON status of the order and its lines
-//                                       <order>\0event\0<position u64 BE> -> JSON timeline entry
-//   order_index     "proj_order_index"  <field>\0<value>\0<placed_at u64 BE>\0<order> -> ""
-//                                       fields: customer, email, channel, status, site, date
-//   site_stock      "proj_stock"        <site>\0<sku> -> JSON on hand, reserved, receipts
-//   promise_accuracy "proj_promise_accuracy"  <fulfilled_at u64 BE>\0<order>\0<site> -> JSON
-//                                       carrier, site, method, promised and actual times, kept
+// - Order views, the order index and promise accuracy are written at the end of each batch of
+//   events and read from the store (binary values, rendered by the caller when queried).
+// - Sellable figures and stock per site are answered from memory, the projector's own fold of the
+//   log, and written to their families by difference at most every 250 ms, at the end of a
+//   catch-up and when the projector stops.
 //
-// Every value is a function of the log alone (no clock, sorted JSON keys), so a rebuild gives the
-// same bytes. At start the projector folds the whole log into its own EngineState and writes only
-// past each projection's checkpoint.
+// Every value is a function of the log alone (no clock), so a rebuild gives the same bytes. At
+// start the projector folds the whole log into its own engine state and writes only past each
+// model's checkpoint.
 //
-// Thread-safety: queries from any thread; the projector applies events on its own thread.
+// Thread-safety: every read from any thread (they take a shared lock, or read the store); the
+// projector applies events on its own thread.
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
+#include <memory>
 #include <mutex>
 #include <shared_mutex>
 #include <thread>
-#include <unordered_map>
 
 #include "domain/sellable.h"
-#include "eventstore/event_store.h"
 #include "engine/engine_state.h"
+#include "eventstore/event_store.h"
 #include "projections/promise_reads.h"
+#include "projections/read_models.h"
 
 namespace ordo::projections {
 
-inline constexpr const char* kSellableFamily = "proj_sellable";
-inline constexpr const char* kOrdersFamily = "proj_orders";
-inline constexpr const char* kOrderIndexFamily = "proj_order_index";
-inline constexpr const char* kStockFamily = "proj_stock";
-inline constexpr const char* kPromiseAccuracyFamily = "proj_promise_accuracy";
-
-/// The projections by name (`ordo rebuild --projection NAME`) with their column families.
-struct ProjectionInfo {
-  const char* name;
-  const char* family;
-};
-inline constexpr ProjectionInfo kProjections[] = {{"sellable_stock", kSellableFamily},
-                                                  {"order_view", kOrdersFamily},
-                                                  {"order_index", kOrderIndexFamily},
-                                                  {"site_stock", kStockFamily},
-                                                  {"promise_accuracy", kPromiseAccuracyFamily}};
-/// Column families every store opened by Ordo carries.
+/// The projections' names (`ordo rebuild --projection NAME`), and the column families every store
+/// opened by Ordo carries for them.
+std::vector<std::string> projection_names();
 std::vector<std::string> projection_families();
 
-struct SellableFigure {
-  std::int64_t total = 0;
-  std::int64_t now = 0;
-  std::int64_t future = 0;
-};
+namespace internal {
+struct ProjectorModels;
+}
 
 class Projector {
  public:
-  /// Folds the log up to now, catches every projection up to its end, then follows the log on a
-  /// thread of its own (unless `follow` is false: rebuild and tests).
-  static Result<std::unique_ptr<Projector>> start(eventstore::EventStore& store, bool follow = true);
+  /// Folds the log up to now, catches every model up to its end, then follows the log on a thread
+  /// of its own (unless `follow` is false: tools, rebuild and tests).
+  [[nodiscard]] static Result<std::unique_ptr<Projector>> start(eventstore::EventStore& store, bool follow = true);
+  /// Stops following and writes what the in-memory models hold beyond their checkpoints.
   ~Projector();
   Projector(const Projector&) = delete;
   Projector& operator=(const Projector&) = delete;
 
-  /// Drops the named projections (all when empty) and replays the log into them.
-  static Result<std::uint64_t> rebuild(eventstore::EventStore& store,
-                                       const std::vector<std::string>& names);
+  /// Drops the named projections (all when empty) and replays the log into them. Error
+  /// invalid_argument for an unknown name.
+  [[nodiscard]] static Result<std::uint64_t> rebuild(eventstore::EventStore& store, const std::vector<std::string>& names);
 
-  /// In-memory sellable figure of `sku` for `channel`; nullopt when never computed.
-  std::optional<SellableFigure> sellable(std::string_view channel, std::string_view sku) const;
-  /// The breakdown behind the figure, recomputed from the projector's state.
-  std::optional<domain::sellable::Result> explain(std::string_view channel,
-                                                  std::string_view sku) const;
+  /// The sellable figure of `sku` for `channel`; nullopt for an unknown SKU or channel.
+  [[nodiscard]] std::optional<SellableFigure> sellable(std::string_view channel, std::string_view sku) const;
+  /// The breakdown behind the figure, site by site; nullopt for an unknown SKU.
+  [[nodiscard]] std::optional<domain::sellable::Result> explain(std::string_view channel, std::string_view sku) const;
+  /// The stock of `sku` at `site_id`; nullopt when the site never held it.
+  [[nodiscard]] std::optional<SiteStockView> site_stock(std::string_view site_id, std::string_view sku) const;
+
+  /// An order with its view; nullopt for an unknown order. Errors: corruption, io_error.
+  [[nodiscard]] Result<std::optional<OrderView>> order(std::string_view order_id) const;
+  /// The events of an order's timeline, read from the log. Errors: corruption, io_error.
+  [[nodiscard]] Result<std::vector<TimelineEntry>> timeline(const OrderView& view) const;
+  /// A page of orders matching the search, oldest first. Errors: invalid_argument for an unknown
+  /// field or a cursor of another search; corruption, io_error.
+  [[nodiscard]] Result<OrderPage> search(const OrderSearch& search) const;
+  /// The orders whose open round offers `site_id` and that it has not declined, oldest first, at
+  /// most `limit`; `more` tells when there are others.
+  [[nodiscard]] Result<std::vector<OrderView>> pending_offers(std::string_view site_id, std::size_t limit, bool& more) const;
+  /// The fulfilments of promised orders in [from, to), at most `limit` (`truncated` tells).
+  [[nodiscard]] Result<std::vector<AccuracyEntry>> accuracy(domain::Instant from, domain::Instant to, std::size_t limit,
+                                                            bool& truncated) const;
 
   /// The delivery options for a cart and a destination, from the state folded so far.
-  Result<PromiseAnswer> promise(const PromiseQuery& query) const;
+  [[nodiscard]] Result<PromiseAnswer> promise(const PromiseQuery& query) const;
   /// Public holidays for promises (carrier and site calendars); none until set.
   void set_holidays(domain::calendar::Holidays holidays) { promises_.set_holidays(std::move(holidays)); }
 
   /// True once the projector stopped on an error (the query models no longer advance).
-  bool failed() const { return failed_.load(); }
-
-  /// Last log position applied to every projection.
-  std::uint64_t position() const { return position_.load(); }
+  [[nodiscard]] bool failed() const { return failed_.load(); }
+  /// Last log position applied to every query model.
+  [[nodiscard]] std::uint64_t position() const { return position_.load(); }
   /// Waits until `position` is applied or `timeout` passes; returns the position reached.
   std::uint64_t wait_for(std::uint64_t position, std::chrono::milliseconds timeout) const;
 
  private:
   explicit Projector(eventstore::EventStore& store);
   Result<void> catch_up();
-  using Visitor = std::function<bool(const eventstore::EventView&)>;
-  /// Feeds events in log order to a visitor; returns how many it fed.
-  using Feed = std::function<Result<std::uint64_t>(const Visitor&)>;
-  Result<std::uint64_t> apply_batch(const Feed& feed);
+  Result<std::uint64_t> apply_batch(std::uint64_t from, std::uint64_t to);
+  Result<void> apply_event(const eventstore::EventView& event);
+  Result<void> end_batch(std::uint64_t last, bool flush_memory);
   void follow_loop();
 
   eventstore::EventStore& store_;
-  mutable std::shared_mutex state_mutex_;  // guards state_ and sellable_
+  mutable std::shared_mutex state_mutex_;  // guards state_ and models_
   engine::EngineState state_;
-  std::unordered_map<std::string, SellableFigure> sellable_;  // key: <sku>\0<channel>
+  std::unique_ptr<internal::ProjectorModels> models_;
   mutable PromiseReads promises_;
-  std::unordered_map<std::string, std::uint64_t> checkpoints_;  // by projection name
-  std::unique_ptr<eventstore::Subscription> subscription_;
 
   std::atomic<std::uint64_t> position_{0};
   mutable std::mutex position_mutex_;
@@ -112,7 +108,6 @@ class Projector {
   std::atomic<bool> stopping_{false};
   std::atomic<bool> failed_{false};
   std::thread thread_;
-  friend struct ProjectionWriter;
 };
 
 }  // namespace ordo::projections

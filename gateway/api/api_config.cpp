@@ -10,7 +10,7 @@
 #include "gateway/json/inventory_views_json.h"
 #include "gateway/json/orchestration_json.h"
 #include "gateway/json/promise_json.h"
-#include "engine/engine_state.h"
+#include "engine/streams.h"
 
 namespace ordo::gateway::api {
 namespace {

@@ -2,11 +2,10 @@
 // and the actions of customer service and stores.
 #include "gateway/http/asio.h"
 
-#include "eventstore/keys.h"
 #include "gateway/api/handlers.h"
 #include "gateway/api/support.h"
 #include "gateway/json/commands_json.h"
-#include "projections/query_models.h"
+#include "gateway/json/views_json.h"
 
 namespace ordo::gateway::api {
 namespace {
@@ -16,7 +15,6 @@ namespace order = domain::order;
 using nlohmann::json;
 using P = domain::access::Permission;
 constexpr std::size_t kSearchLimitMax = 200;
-constexpr std::size_t kSearchScanMax = 5000;  // index entries looked at per page
 
 std::string placed_body(const order::PlaceOrder& command, const engine::Outcome& outcome) {
   json lines = json::array();
@@ -35,21 +33,18 @@ std::string placed_body(const order::PlaceOrder& command, const engine::Outcome&
                {"lines", lines}});
 }
 
-// The order's view with its timeline, from the order_view projection; null when unknown.
+// The order's view with its timeline, rendered from the order_view projection; null when unknown.
 Result<json> load_order(Engine& engine, const std::string& order_id) {
-  std::string prefix = order_id;
-  prefix.push_back('\0');
-  json view, timeline = json::array();
-  auto scanned = engine.store.scan_projection(
-      projections::kOrdersFamily, prefix, {}, [&](std::string_view key, std::string_view value) {
-        auto doc = json::parse(value, nullptr, false);
-        if (key.substr(prefix.size()) == "view") view = std::move(doc);
-        else timeline.push_back(std::move(doc));
-        return true;
-      });
-  if (!scanned) return std::unexpected(scanned.error());
-  if (!view.is_null()) view["timeline"] = std::move(timeline);
-  return view;
+  auto view = engine.projector.order(order_id);
+  if (!view) return std::unexpected(view.error());
+  if (!*view) return json();
+  auto timeline = engine.projector.timeline(**view);
+  if (!timeline) return std::unexpected(timeline.error());
+  json doc = ordo::json::order_json(**view);
+  json entries = json::array();
+  for (const auto& entry : *timeline) entries.push_back(ordo::json::timeline_entry_json(entry));
+  doc["timeline"] = std::move(entries);
+  return doc;
 }
 
 domain::access::Target target_of(const json& view) {
@@ -256,37 +251,12 @@ Awaitable site_offers(Engine& engine, Context& context) {
     co_return forbidden(*denied);
   }
   if (auto waited = co_await await_projection(engine, context)) co_return std::move(*waited);
-  std::string prefix = "offer";
-  prefix.push_back('\0');
-  prefix.append(site);
-  prefix.push_back('\0');
-  std::vector<std::string> order_ids;
-  auto scanned = engine.store.scan_projection(projections::kOrderIndexFamily, prefix, {},
-                                              [&](std::string_view key, std::string_view) {
-                                                order_ids.emplace_back(key.substr(key.rfind('\0') + 1));
-                                                return order_ids.size() < kSearchLimitMax;
-                                              });
-  if (!scanned) co_return refusal(scanned.error());
+  bool more = false;
+  auto pending = engine.projector.pending_offers(site, kSearchLimitMax, more);
+  if (!pending) co_return refusal(pending.error());
   json offers = json::array();
-  for (const auto& id : order_ids) {
-    auto view = load_order(engine, id);
-    if (!view) co_return refusal(view.error());
-    if (view->is_null()) continue;
-    for (const auto& round : view->value("rounds", json::array())) {
-      if (round.value("status", "") != "open") continue;
-      json lines = json::array();
-      for (const auto& l : view->value("lines", json::array())) {
-        if (l.value("status", "") == "sourcing") {
-          lines.push_back({{"line", l["line"]}, {"sku", l["sku"]}, {"quantity", l["quantity"]}});
-        }
-      }
-      const auto& address = (*view)["delivery_address"];
-      offers.push_back({{"order_id", id}, {"round", round["round"]}, {"opened_at_us", round["opened_at_us"]},
-                        {"deadline_us", round["deadline_us"]}, {"channel", (*view)["channel"]},
-                        {"delivery_method", (*view)["delivery_method"]},
-                        {"delivery", {{"postcode", address.value("postcode", "")}, {"country", address.value("country", "")}}},
-                        {"lines", std::move(lines)}});
-    }
+  for (const auto& view : *pending) {
+    if (auto offer = ordo::json::pending_offer_json(view); !offer.is_null()) offers.push_back(std::move(offer));
   }
   co_return json_response(200, dump({{"site", site}, {"offers", std::move(offers)}}));
 }

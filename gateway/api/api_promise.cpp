@@ -7,8 +7,6 @@
 #include "gateway/api/handlers.h"
 #include "gateway/api/support.h"
 #include "gateway/json/promise_json.h"
-#include "eventstore/keys.h"
-#include "projections/query_models.h"
 
 namespace ordo::gateway::api {
 namespace {
@@ -195,32 +193,22 @@ Awaitable promise_accuracy(Engine& engine, Context& context) {
   };
   std::map<std::string, Tally> groups;
   Tally total;
-  std::size_t scanned = 0;
   bool truncated = false;
-  const auto start = projections::models::accuracy_key(first * domain::kMicrosPerDay, "", "");
-  const auto end_at = (last + 1) * domain::kMicrosPerDay;
-  auto scan = engine.store.scan_projection(
-      projections::kPromiseAccuracyFamily, "", start, [&](std::string_view key, std::string_view value) {
-        if (key.size() < 8 || static_cast<domain::Instant>(ordo::get_u64_be(key.data())) >= end_at) return false;
-        if (++scanned > kAccuracyScanMax) {
-          truncated = true;
-          return false;
-        }
-        const auto entry = json::parse(value, nullptr, false);
-        if (entry.is_discarded()) return true;
-        if (!own_site.empty() && entry.value("site", "") != own_site) return true;
-        auto& g = groups[entry.value(std::string(by), "")];
-        const bool kept = entry.value("kept", false);
-        const auto late = std::max<std::int64_t>(
-            0, (entry.value("fulfilled_at_us", std::int64_t{0}) - entry.value("promised_at_us", std::int64_t{0})) / 60'000'000);
-        for (Tally* t : {&g, &total}) {
-          ++t->fulfilled;
-          t->kept += kept ? 1 : 0;
-          t->late_minutes += late;
-        }
-        return true;
-      });
-  if (!scan) co_return refusal(scan.error());
+  auto entries = engine.projector.accuracy(first * domain::kMicrosPerDay, (last + 1) * domain::kMicrosPerDay,
+                                           kAccuracyScanMax, truncated);
+  if (!entries) co_return refusal(entries.error());
+  for (const auto& entry : *entries) {
+    if (!own_site.empty() && entry.site != own_site) continue;
+    const std::string& key = by == "carrier" ? entry.carrier : by == "site" ? entry.site
+                                                                         : std::string(domain::order::to_string(entry.method));
+    auto& g = groups[key];
+    const auto late = std::max<std::int64_t>(0, (entry.fulfilled_at - entry.promised_at) / 60'000'000);
+    for (Tally* t : {&g, &total}) {
+      ++t->fulfilled;
+      t->kept += entry.kept ? 1 : 0;
+      t->late_minutes += late;
+    }
+  }
   const auto row = [](const Tally& t) {
     const std::int64_t late = t.fulfilled - t.kept;
     return json{{"fulfilled", t.fulfilled}, {"kept", t.kept}, {"late", late},

@@ -5,6 +5,7 @@
 #include "gateway/api/handlers.h"
 #include "gateway/api/support.h"
 #include "gateway/json/commands_json.h"
+#include "gateway/json/views_json.h"
 
 namespace ordo::gateway::api {
 namespace {
@@ -165,10 +166,9 @@ Awaitable site_stock(Engine& engine, Context& context) {
     co_return forbidden(*denied);
   }
   if (auto waited = co_await await_projection(engine, context)) co_return std::move(*waited);
-  auto value = engine.store.read_projection(projections::kStockFamily, site + std::string(1, '\0') + sku);
-  if (!value) co_return refusal(value.error());
-  if (!*value) co_return not_found("no stock of " + sku + " at site " + site);
-  co_return json_response(200, std::move(**value));
+  auto stock = engine.projector.site_stock(site, sku);
+  if (!stock) co_return not_found("no stock of " + sku + " at site " + site);
+  co_return json_response(200, dump(ordo::json::site_stock_json(*stock)));
 }
 
 }  // namespace ordo::gateway::api

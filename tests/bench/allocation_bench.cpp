@@ -224,7 +224,7 @@ int run(const Options& o) {
   const std::string url = "nats://127.0.0.1:" + std::to_string(port);
   auto ordo_connection = nats::Connection::open({url, "ordo", "ordo-secret", "ordo", {}, 2000, false, {}, {}});
   if (!ordo_connection) throw BenchFailure(ordo_connection.error().to_string());
-  auto relay = adapters::AllocationRelay::start(**store, **pipeline, **ordo_connection);
+  auto relay = adapters::AllocationRelay::start(**store, **pipeline, **projector, **ordo_connection);
   if (!relay) throw BenchFailure(relay.error().to_string());
 
   Tracker tracker;

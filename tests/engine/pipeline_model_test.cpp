@@ -79,18 +79,16 @@ struct Sut {
         RC_ASSERT(figure->total == shadow.sellable(channel, sku));
       }
       for (const auto& site : kSites) {
-        auto row = retailer->store->read_projection(projections::kStockFamily, site + '\0' + sku);
-        RC_ASSERT(row.has_value());
+        const auto row = (*projector)->site_stock(site, sku);
         const std::int64_t on_hand = shadow.on_hand[{site, sku}];
         const std::int64_t reserved = shadow.reserved[{site, sku}];
         RC_ASSERT(reserved <= on_hand);
-        if (!row->has_value()) {
+        if (!row) {
           RC_ASSERT(on_hand == 0);
           continue;
         }
-        const auto doc = nlohmann::json::parse(**row);
-        RC_ASSERT(doc["on_hand"].get<std::int64_t>() == on_hand);
-        RC_ASSERT(doc["reserved"].get<std::int64_t>() == reserved);
+        RC_ASSERT(row->on_hand == on_hand);
+        RC_ASSERT(row->reserved == reserved);
       }
     }
   }
