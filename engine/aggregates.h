@@ -44,7 +44,7 @@ concept Aggregate = requires(const typename A::Command& command, const typename 
                              std::string_view text, std::string& out) {
   { A::kStreamPrefix } -> std::convertible_to<std::string_view>;
   { A::decide(command, state) } -> std::same_as<domain::Decision<typename A::Event>>;
-  { A::evolve(state, event) } -> std::same_as<typename A::State>;
+  { A::evolve(typename A::State(state), event) } -> std::same_as<typename A::State>;
   { A::append_key(out, A::view_of(key)) };  // the stream id's key part
   { A::parse_key(text) } -> std::same_as<std::optional<typename A::KeyView>>;
   { A::view_of(key) } -> std::same_as<typename A::KeyView>;
@@ -74,7 +74,7 @@ struct SingleIdAggregate {
   using KeyView = std::string_view;
   static constexpr std::string_view kStreamPrefix = Prefix;
   static domain::Decision<Event> decide(const Command& c, const State& s) { return Decide(c, s); }
-  static State evolve(const State& s, const Event& e) { return Evolve(s, e); }
+  static State evolve(State s, const Event& e) { return Evolve(std::move(s), e); }
   static void append_key(std::string& out, KeyView key) { out.append(key); }
   static std::optional<KeyView> parse_key(std::string_view text) {
     if (!is_valid_id(text)) return std::nullopt;
@@ -108,7 +108,7 @@ struct StockAggregate {
   using KeyView = StockKeyView;
   static constexpr std::string_view kStreamPrefix = "stock-";
   static domain::Decision<Event> decide(const Command& c, const State& s) { return domain::stock::decide(c, s); }
-  static State evolve(const State& s, const Event& e) { return domain::stock::evolve(s, e); }
+  static State evolve(State s, const Event& e) { return domain::stock::evolve(std::move(s), e); }
   static void append_key(std::string& out, KeyView key) {
     out.append(key.site_id).append(":").append(key.sku);
   }
