@@ -30,8 +30,11 @@ void add_log_commands(CLI::App& app, int& exit_code);
 /// `ordo demo-data|rebuild|sellable|order`.
 void add_engine_commands(CLI::App& app, int& exit_code);
 
-/// `ordo nats-config` and `ordo store-sim`.
+/// `ordo nats-config`.
 void add_nats_commands(CLI::App& app, int& exit_code);
+
+/// `ordo store-sim`.
+void add_store_sim_command(CLI::App& app, int& exit_code);
 
 /// `ordo serve` and `ordo token create|list|revoke`.
 void add_serve_commands(CLI::App& app, int& exit_code);

@@ -11,6 +11,7 @@ int main(int argc, char** argv) {
   ordo::cli::add_engine_commands(app, exit_code);
   ordo::cli::add_serve_commands(app, exit_code);
   ordo::cli::add_nats_commands(app, exit_code);
+  ordo::cli::add_store_sim_command(app, exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

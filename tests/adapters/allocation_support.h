@@ -8,7 +8,7 @@
 #include <mutex>
 #include <set>
 
-#include "adapters/nats.h"
+#include "adapters/store_client.h"
 #include "tests/nats_server.h"
 #include "tests/gateway/http_support.h"
 
@@ -28,8 +28,8 @@ struct Outcome {
   std::uint32_t round = 0;
 };
 
-/// A store on its own NATS credentials: takes offers (each (order, round) once, however often it
-/// comes) and claims each after `reaction`, retrying while Ordo or NATS is away.
+/// A store on its own NATS credentials (adapters/store_client.h): takes offers and claims each
+/// after `reaction`, retrying while Ordo or NATS is away.
 class Store {
  public:
   Store(const std::string& url, const fs::path& credentials, std::string site,
@@ -37,24 +37,23 @@ class Store {
       : site_(std::move(site)), reaction_(reaction) {
     auto password = ordo::read_secret((credentials / "stores" / (site_ + ".password")).string());
     if (!password) throw std::runtime_error(password.error().to_string());
-    nats::ConnectOptions options{url, "store-" + site_, *password, "test " + site_, nats::inbox_prefix(site_), 2000, false,
-                                 [this](std::string_view e) {
-                                   std::lock_guard lock(mutex_);
-                                   errors_.emplace_back(e);
-                                 },
-                                 [this] {
-                                   std::lock_guard lock(mutex_);
-                                   resync_ = true;
-                                   cv_.notify_one();
-                                 }};
-    auto connection = nats::Connection::open(options);
-    if (!connection) throw std::runtime_error(connection.error().to_string());
-    connection_ = std::move(*connection);
-    const auto subject = nats::offers_subject("main", site_);
-    if (natsConnection_Subscribe(&subscription_, connection_->get(), subject.c_str(), &on_message, this) != NATS_OK) {
-      throw std::runtime_error("subscribe");
-    }
-    natsConnection_Flush(connection_->get());
+    StoreClientOptions options{url, "main", site_, *password, "test " + site_, false, [this](std::string_view e) {
+                                 std::lock_guard lock(mutex_);
+                                 errors_.emplace_back(e);
+                               }};
+    auto client = StoreClient::connect(
+        options,
+        [this](const json& message) {
+          std::lock_guard lock(mutex_);
+          take(message);
+        },
+        [this] {
+          std::lock_guard lock(mutex_);
+          resync_ = true;
+          cv_.notify_one();
+        });
+    if (!client) throw std::runtime_error(client.error().to_string());
+    client_ = std::move(*client);
     worker_ = std::thread([this] { work(); });
   }
   ~Store() {
@@ -64,23 +63,15 @@ class Store {
     }
     cv_.notify_all();
     worker_.join();
-    natsSubscription_Destroy(subscription_);
   }
 
   /// A request/reply on `subject` (this store's claims subject unless given); "timeout" when
   /// no reply comes.
   json request(const json& body, std::string subject = {}, int timeout_ms = 1500) {
-    if (subject.empty()) subject = nats::claims_subject("main", site_);
-    return request_raw(body.dump(), subject, timeout_ms);
+    return client_->request(body, timeout_ms, subject);
   }
   json request_raw(const std::string& text, const std::string& subject, int timeout_ms = 1500) {
-    natsMsg* reply = nullptr;
-    const auto s = natsConnection_Request(&reply, connection_->get(), subject.c_str(), text.data(),
-                                          static_cast<int>(text.size()), timeout_ms);
-    if (s != NATS_OK) return {{"result", s == NATS_TIMEOUT ? "timeout" : "error"}, {"reason", natsStatus_GetText(s)}};
-    json doc = json::parse(natsMsg_GetData(reply), natsMsg_GetData(reply) + natsMsg_GetDataLength(reply), nullptr, false);
-    natsMsg_Destroy(reply);
-    return doc;
+    return client_->request_text(text, subject, timeout_ms);
   }
 
   std::string trace(const std::string& order_id) {
@@ -95,12 +86,12 @@ class Store {
     std::lock_guard lock(mutex_);
     return outcomes_.size();
   }
-  std::size_t repeated_offers() const { return repeated_.load(); }
+  std::size_t repeated_offers() const { return client_->repeated_offers(); }
   std::vector<std::string> errors() {
     std::lock_guard lock(mutex_);
     return errors_;
   }
-  natsConnection* connection() { return connection_->get(); }
+  natsConnection* connection() { return client_->connection(); }
   const std::string& site() const { return site_; }
   void pause(bool paused) { paused_ = paused; }
 
@@ -110,29 +101,18 @@ class Store {
     std::uint32_t round = 0;
   };
 
-  static void on_message(natsConnection*, natsSubscription*, natsMsg* message, void* closure) {
-    auto* self = static_cast<Store*>(closure);
-    const json doc = json::parse(natsMsg_GetData(message), natsMsg_GetData(message) + natsMsg_GetDataLength(message), nullptr, false);
-    natsMsg_Destroy(message);
-    std::lock_guard lock(self->mutex_);
-    self->take(doc);
-  }
-
-  // Under mutex_.
+  // Under mutex_. Offers come once each from the client, also the ones `pending` lists again.
   void take(const json& doc) {
     if (!doc.is_object() || doc.value("type", "") != "offer") return;
     Offer offer{doc.value("order_id", ""), doc.value("round", 0u)};
-    if (!seen_.insert(offer.order_id + "/" + std::to_string(offer.round)).second) {
-      repeated_.fetch_add(1);
-      return;
-    }
+    if (!seen_.insert(offer.order_id + "/" + std::to_string(offer.round)).second) return;
     queue_.push_back(std::move(offer));
     cv_.notify_one();
   }
 
   // Offers sent while this store was away are not kept by NATS: ask Ordo for the pending ones.
   void resync() {
-    auto reply = request({{"action", "pending"}});
+    auto reply = client_->pending(1500);
     std::lock_guard lock(mutex_);
     if (reply.value("result", "") != "ok") {
       resync_ = true;  // Ordo or NATS is away: again a little later
@@ -167,38 +147,40 @@ class Store {
         queue_.pop_front();
       }
       if (reaction_.count() > 0) std::this_thread::sleep_for(reaction_);
-      // Until Ordo has decided: a timeout (NATS or Ordo down) or "retry" asks again.
-      json reply;
-      for (int attempt = 0; attempt < 200; ++attempt) {
-        while (paused_.load()) {
-          {
-            std::lock_guard lock(mutex_);
-            if (stopping_) return;
-          }
-          std::this_thread::sleep_for(std::chrono::milliseconds(20));
-        }
-        reply = request({{"action", "claim"}, {"order_id", offer.order_id}, {"round", offer.round}});
-        const auto result = reply.value("result", "");
-        {
-          std::lock_guard lock(mutex_);
-          trace_[offer.order_id] += result + "@" + std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - born_).count()) + " ";
-        }
-        if (result != "timeout" && result != "retry" && result != "error") break;
+      claim(offer);
+    }
+  }
+
+  // Until Ordo has decided: a timeout (NATS or Ordo down) or "retry" asks again.
+  void claim(const Offer& offer) {
+    json reply;
+    for (int attempt = 0; attempt < 200; ++attempt) {
+      while (paused_.load()) {
         {
           std::lock_guard lock(mutex_);
           if (stopping_) return;
         }
-        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
       }
-      std::lock_guard lock(mutex_);
-      outcomes_[offer.order_id] = {reply.value("result", "none"), offer.round};
+      reply = request({{"action", "claim"}, {"order_id", offer.order_id}, {"round", offer.round}});
+      const auto result = reply.value("result", "");
+      {
+        std::lock_guard lock(mutex_);
+        trace_[offer.order_id] += result + "@" + std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - born_).count()) + " ";
+      }
+      if (result != "timeout" && result != "retry" && result != "error") break;
+      {
+        std::lock_guard lock(mutex_);
+        if (stopping_) return;
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
     }
+    std::lock_guard lock(mutex_);
+    outcomes_[offer.order_id] = {reply.value("result", "none"), offer.round};
   }
 
   std::string site_;
   std::chrono::milliseconds reaction_;
-  std::unique_ptr<nats::Connection> connection_;
-  natsSubscription* subscription_ = nullptr;
   std::thread worker_;
   std::mutex mutex_;
   std::condition_variable cv_;
@@ -208,12 +190,13 @@ class Store {
   std::map<std::string, std::string> trace_;
   std::chrono::steady_clock::time_point born_ = std::chrono::steady_clock::now();
   std::vector<std::string> errors_;
-  std::atomic<std::size_t> repeated_{0};
   std::atomic<bool> paused_{false};
   bool stopping_ = false;
   bool resync_ = false;
   bool more_ = false;
   std::chrono::steady_clock::time_point retry_after_{};
+  // Last: destroyed first, so that no NATS callback runs on members already gone.
+  std::unique_ptr<StoreClient> client_;
 };
 
 /// The demo retailer's six stores.

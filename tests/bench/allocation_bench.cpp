@@ -32,6 +32,7 @@
 #include <unordered_map>
 
 #include "adapters/allocation_relay.h"
+#include "adapters/store_client.h"
 #include "engine/pipeline.h"
 #include "projections/projector.h"
 #include "tests/bench/bench_support.h"
@@ -71,72 +72,59 @@ struct Tracker {
   std::atomic<std::uint64_t> failures{0};
 };
 
-// A store answers without blocking its delivery thread: claims go out with a reply subject in its
-// own inbox, and answers come back on a second subscription, so that an offer is timed when it
-// arrives, not after the claims queued before it.
-struct StoreClient {
+// A store answers without blocking its delivery thread: claims go out with the answer to come to
+// its own inbox (StoreClient::request_async), so that an offer is timed when it arrives, not after
+// the claims queued before it.
+struct BenchStore {
   Tracker* tracker = nullptr;
-  std::unique_ptr<nats::Connection> connection;
-  natsSubscription* subscription = nullptr;
-  natsSubscription* replies = nullptr;
-  std::string site;
-  std::string reply_subject;
   std::mutex mutex;
   std::unordered_map<std::string, Clock::time_point> asked;  // by order
-};
+  std::unique_ptr<adapters::StoreClient> client;
 
-void on_offer(natsConnection*, natsSubscription*, natsMsg* message, void* closure) {
-  auto* store = static_cast<StoreClient*>(closure);
-  const auto received = Clock::now();
-  const json doc = json::parse(natsMsg_GetData(message), natsMsg_GetData(message) + natsMsg_GetDataLength(message), nullptr, false);
-  natsMsg_Destroy(message);
-  if (!doc.is_object() || doc.value("type", "") != "offer") return;
-  const std::string order_id = doc.value("order_id", "");
-  auto& t = *store->tracker;
-  {
+  void on_offer(const json& doc) {
+    const auto received = Clock::now();
+    if (doc.value("type", "") != "offer") return;
+    const std::string order_id = doc.value("order_id", "");
+    auto& t = *tracker;
+    {
+      std::lock_guard lock(t.mutex);
+      auto it = t.committed.find(order_id);
+      if (it != t.committed.end()) t.fanout.record(received - it->second);
+    }
+    {
+      std::lock_guard lock(mutex);
+      asked[order_id] = Clock::now();
+    }
+    if (!client->request_async({{"action", "claim"}, {"order_id", order_id}, {"round", doc.value("round", 1u)}})) {
+      t.failures.fetch_add(1);
+    }
+  }
+
+  void on_answer(const json& answer) {
+    const auto answered = Clock::now();
+    const std::string order_id = answer.value("order_id", "");
+    Clock::time_point sent;
+    {
+      std::lock_guard lock(mutex);
+      auto it = asked.find(order_id);
+      if (it == asked.end()) return;
+      sent = it->second;
+      asked.erase(it);
+    }
+    auto& t = *tracker;
+    const auto result = answer.value("result", "");
     std::lock_guard lock(t.mutex);
-    auto it = t.committed.find(order_id);
-    if (it != t.committed.end()) t.fanout.record(received - it->second);
+    t.claims.record(answered - sent);
+    if (result == "won") {
+      ++t.won;
+      --t.in_flight;
+      t.committed.erase(order_id);
+      t.cv.notify_all();
+    } else if (result != "lost") {
+      t.failures.fetch_add(1);
+    }
   }
-  const std::string body = json{{"action", "claim"}, {"order_id", order_id}, {"round", doc.value("round", 1u)}}.dump();
-  const auto subject = nats::claims_subject("main", store->site);
-  {
-    std::lock_guard lock(store->mutex);
-    store->asked[order_id] = Clock::now();
-  }
-  if (natsConnection_PublishRequest(store->connection->get(), subject.c_str(), store->reply_subject.c_str(),
-                                    body.data(), static_cast<int>(body.size())) != NATS_OK) {
-    t.failures.fetch_add(1);
-  }
-}
-
-void on_answer(natsConnection*, natsSubscription*, natsMsg* message, void* closure) {
-  auto* store = static_cast<StoreClient*>(closure);
-  const auto answered = Clock::now();
-  const json answer = json::parse(natsMsg_GetData(message), natsMsg_GetData(message) + natsMsg_GetDataLength(message), nullptr, false);
-  natsMsg_Destroy(message);
-  const std::string order_id = answer.value("order_id", "");
-  Clock::time_point asked;
-  {
-    std::lock_guard lock(store->mutex);
-    auto it = store->asked.find(order_id);
-    if (it == store->asked.end()) return;
-    asked = it->second;
-    store->asked.erase(it);
-  }
-  auto& t = *store->tracker;
-  const auto result = answer.value("result", "");
-  std::lock_guard lock(t.mutex);
-  t.claims.record(answered - asked);
-  if (result == "won") {
-    ++t.won;
-    --t.in_flight;
-    t.committed.erase(order_id);
-    t.cv.notify_all();
-  } else if (result != "lost") {
-    t.failures.fetch_add(1);
-  }
-}
+};
 
 void must(const engine::Answer& answer, const char* what) {
   if (answer) return;
@@ -228,23 +216,17 @@ int run(const Options& o) {
   if (!relay) throw BenchFailure(relay.error().to_string());
 
   Tracker tracker;
-  std::vector<std::unique_ptr<StoreClient>> stores;
+  std::vector<std::unique_ptr<BenchStore>> stores;
   for (std::size_t i = 0; i < o.stores; ++i) {
-    auto client = std::make_unique<StoreClient>();
-    client->tracker = &tracker;
-    client->site = site_of(i);
-    auto c = nats::Connection::open({url, "store-" + client->site, credentials[i].second, client->site,
-                                     nats::inbox_prefix(client->site), 2000, false, {}, {}});
-    if (!c) throw BenchFailure(c.error().to_string());
-    client->connection = std::move(*c);
-    const auto subject = nats::offers_subject("main", client->site);
-    client->reply_subject = nats::inbox_prefix(client->site) + ".bench";
-    if (natsConnection_Subscribe(&client->subscription, client->connection->get(), subject.c_str(), &on_offer, client.get()) != NATS_OK ||
-        natsConnection_Subscribe(&client->replies, client->connection->get(), client->reply_subject.c_str(), &on_answer, client.get()) != NATS_OK) {
-      throw BenchFailure("subscribe " + subject);
-    }
-    natsConnection_Flush(client->connection->get());
-    stores.push_back(std::move(client));
+    auto bench_store = std::make_unique<BenchStore>();
+    bench_store->tracker = &tracker;
+    auto* s = bench_store.get();
+    auto client = adapters::StoreClient::connect({url, "main", site_of(i), credentials[i].second, site_of(i), false, {}},
+                                                 [s](const json& m) { s->on_offer(m); }, {},
+                                                 [s](const json& a) { s->on_answer(a); });
+    if (!client) throw BenchFailure(client.error().to_string());
+    bench_store->client = std::move(*client);
+    stores.push_back(std::move(bench_store));
   }
   note(strf("allocation: %zu stores, round size %d, %zu rounds, window %zu; nats-server %s on 127.0.0.1; "
             "store %s", o.stores, o.round_size, o.rounds, o.window, "2.9", describe_disk(o.dir).c_str()));
@@ -278,10 +260,6 @@ int run(const Options& o) {
     }
   }
   const double elapsed = seconds_since(start);
-  for (auto& s : stores) {
-    natsSubscription_Unsubscribe(s->subscription);
-    natsSubscription_Unsubscribe(s->replies);
-  }
   const std::string name = "allocation_" + o.label + "_";
   print_figure(name + "rounds_per_s", static_cast<double>(tracker.won) / elapsed, "rounds/s", 0);
   print_figure(name + "fanout_p50_us", tracker.fanout.percentile_us(0.50), "us", 0);
@@ -289,11 +267,8 @@ int run(const Options& o) {
   print_figure(name + "claim_decision_p50_us", tracker.claims.percentile_us(0.50), "us", 0);
   print_figure(name + "claim_decision_p99_us", tracker.claims.percentile_us(0.99), "us", 0);
   print_figure(name + "failures", static_cast<double>(tracker.failures.load()), "count", 0);
+  for (auto& s : stores) s->client.reset();  // no handler runs after this
   relay->reset();
-  for (auto& s : stores) {
-    natsSubscription_Destroy(s->subscription);
-    natsSubscription_Destroy(s->replies);
-  }
   stores.clear();
   pipeline->reset();
   projector->reset();
