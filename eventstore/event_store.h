@@ -49,6 +49,9 @@ struct Options {
   std::size_t queue_requests_max = 16384;  // appends waiting for the writer; beyond: overloaded
   std::size_t batch_events_max = 4096;     // events in one WriteBatch
   std::size_t unsynced_events_max = 65536; // written but not yet synced; the writer waits beyond
+  // Events between two writes of the stream heads (FORMAT.md, "heads"): what an open after a crash
+  // reads again to find them.
+  std::uint64_t heads_checkpoint_events = 1 << 20;
   std::function<std::int64_t()> clock_us;  // recorded-at source; default: system clock
   // Column families for query models (projections/), created when missing. Existing ones are
   // always opened, listed here or not.

@@ -11,6 +11,7 @@
 #include <cstdarg>
 #include <random>
 #include <system_error>
+#include <unordered_map>
 
 #include "eventstore/envelope.h"
 #include "eventstore/checksum.h"
@@ -248,6 +249,7 @@ Result<void> initialize_meta(EventStore::Impl& impl) {
   batch.Put(impl.cf_meta, std::string(kMetaCreatedAt),
             encode_u64(static_cast<std::uint64_t>(impl.options.clock_us())));
   batch.Put(impl.cf_meta, std::string(kMetaHead), encode_head(0, Hash256{}));
+  batch.Put(impl.cf_meta, std::string(kMetaHeadsPosition), encode_u64(0));
   rocksdb::WriteOptions write_options;
   write_options.sync = true;
   auto status = impl.db->Write(write_options, &batch);
@@ -325,12 +327,50 @@ Result<void> load_head(EventStore::Impl& impl) {
   return {};
 }
 
+// The heads column family is complete up to meta "heads_position"; the events after it are read
+// once more and their heads written, with the new position, in one batch, so that the writer
+// starts from heads that match the log. A version 1 store (heads written with every batch) is
+// complete up to its head, and is upgraded to version 2 here.
+Result<void> recover_heads(EventStore::Impl& impl) {
+  const std::uint64_t head = impl.next_position - 1;
+  std::uint64_t complete = head;
+  if (impl.format_version >= 2) {
+    auto stored = impl.get(impl.cf_meta, kMetaHeadsPosition);
+    if (!stored) return std::unexpected(stored.error());
+    if (stored->has_value()) {
+      auto decoded = decode_u64(**stored, "meta/heads_position");
+      if (!decoded) return std::unexpected(decoded.error());
+      complete = std::min(*decoded, head);
+    }
+  }
+  impl.heads_position = complete;
+  if (impl.options.read_only) return {};
+  std::unordered_map<std::string, std::uint64_t> heads;
+  auto scanned = impl.scan(complete + 1, head, [&](const EventView& e) {
+    heads[std::string(e.stream)] = e.stream_version;
+    return true;
+  }, nullptr);
+  if (!scanned) return std::unexpected(scanned.error());
+  rocksdb::WriteBatch batch;
+  for (const auto& [stream, version] : heads) batch.Put(impl.cf_heads, stream, encode_u64(version));
+  batch.Put(impl.cf_meta, std::string(kMetaHeadsPosition), encode_u64(head));
+  if (impl.format_version < kFormatVersion) batch.Put(impl.cf_meta, std::string(kMetaFormatVersion), encode_u64(kFormatVersion));
+  rocksdb::WriteOptions write_options;
+  write_options.sync = impl.options.durability == Durability::fsync;
+  if (auto status = impl.db->Write(write_options, &batch); !status.ok()) {
+    return std::unexpected(to_error(status, "writing the stream heads"));
+  }
+  impl.heads_position = head;
+  impl.format_version = kFormatVersion;
+  return {};
+}
+
 }  // namespace
 
 Result<std::unique_ptr<EventStore>> EventStore::open(Options options) {
   if (!options.clock_us) options.clock_us = system_clock_us;
   if (options.queue_requests_max == 0 || options.batch_events_max == 0 ||
-      options.unsynced_events_max == 0) {
+      options.unsynced_events_max == 0 || options.heads_checkpoint_events == 0) {
     return fail(ErrorCode::invalid_argument, "queue, batch and unsynced limits must be positive");
   }
   auto state = inspect(options.data_dir);
@@ -386,6 +426,9 @@ Result<std::unique_ptr<EventStore>> EventStore::open(Options options) {
     return std::unexpected(opened.error());
   }
   if (auto head = load_head(*impl); !head) return std::unexpected(head.error());
+  if (impl->head_problem.empty()) {
+    if (auto heads = recover_heads(*impl); !heads) return std::unexpected(heads.error());
+  }
   if (!impl->options.read_only) impl->start_threads();
   return std::unique_ptr<EventStore>(new EventStore(std::move(impl)));
 }

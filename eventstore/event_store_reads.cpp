@@ -131,11 +131,23 @@ Result<std::vector<RecordedEvent>> EventStore::read_stream(std::string_view stre
   return out;
 }
 
+// From the stream index, not the heads: those are only complete up to their checkpoint. The last
+// index entry of the stream whose event is durable.
 Result<std::uint64_t> EventStore::stream_version(std::string_view stream) const {
-  auto stored = impl_->get(impl_->cf_heads, stream);
-  if (!stored) return std::unexpected(stored.error());
-  if (!stored->has_value()) return 0;
-  return decode_u64(**stored, "heads/" + std::string(stream));
+  if (auto e = check_identifier(stream, kStreamIdBytesMax, "stream")) return fail(ErrorCode::invalid_argument, *e);
+  const std::string prefix = stream_prefix(stream);
+  const std::uint64_t durable = impl_->durable_position.load();
+  std::unique_ptr<rocksdb::Iterator> it(impl_->db->NewIterator({}, impl_->cf_streams));
+  for (it->SeekForPrev(stream_key(stream, UINT64_MAX)); it->Valid() && it->key().starts_with(prefix); it->Prev()) {
+    auto position = decode_u64(it->value().ToStringView(), "stream index entry");
+    if (!position) return std::unexpected(position.error());
+    if (*position > durable) continue;  // written but not yet durable
+    const auto key = it->key().ToStringView();
+    if (key.size() != prefix.size() + 8) return fail(ErrorCode::corruption, "a stream index key of " + std::string(stream) + " is malformed");
+    return get_u64_be(key.data() + prefix.size());
+  }
+  if (!it->status().ok()) return std::unexpected(to_error(it->status(), "reading a stream's version"));
+  return 0;
 }
 
 Subscription::Subscription(const EventStore::Impl& store, std::uint64_t from_position,

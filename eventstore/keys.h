@@ -14,7 +14,9 @@
 
 namespace ordo::eventstore {
 
-inline constexpr std::uint32_t kFormatVersion = 1;
+/// 2: the heads column family is written at checkpoints (meta "heads_position"), not per batch.
+/// A version 1 store is upgraded when it is first opened for writing.
+inline constexpr std::uint32_t kFormatVersion = 2;
 
 // Column family names.
 inline constexpr const char* kCfLog = "log";
@@ -29,6 +31,7 @@ inline constexpr std::string_view kMetaFormatVersion = "format_version";
 inline constexpr std::string_view kMetaStoreId = "store_id";
 inline constexpr std::string_view kMetaHead = "head";
 inline constexpr std::string_view kMetaCreatedAt = "created_at_us";
+inline constexpr std::string_view kMetaHeadsPosition = "heads_position";
 
 
 /// log: big-endian u64 position, so that key order is log order.

@@ -67,16 +67,16 @@ struct EventStore::Impl {
   std::uint64_t next_position = 1;
   Hash256 last_hash{};
   std::int64_t last_recorded_at_us = 0;
-  // Stream versions as the writer sees them (including written, not yet synced batches), and the
-  // batch that last changed each: a stream's head is written once per batch. Bounded: cleared
-  // between batches when full (RocksDB's heads column family is the truth).
+  // Stream versions as the writer sees them (including written, not yet synced batches). The heads
+  // column family holds them as of `heads_position` only: a head changed since is `dirty` here
+  // and is never evicted until a heads checkpoint writes it (FORMAT.md, "heads").
   struct Head {
     std::uint64_t version = 0;
-    std::uint64_t batch = 0;
+    bool dirty = false;
   };
   std::unordered_map<std::string, Head> head_cache;
-  std::uint64_t batch_number = 0;
-  std::vector<const std::pair<const std::string, Head>*> touched;  // heads changed in this batch
+  std::vector<std::pair<const std::string, Head>*> dirty_heads;
+  std::uint64_t heads_position = 0;  // the log position the heads column family is complete up to
   std::string key_buffer;  // reused for stream index keys
   std::unordered_set<std::string> batch_keys;  // idempotency keys in the current batch
 
@@ -138,6 +138,7 @@ struct EventStore::Impl {
                std::int64_t now_us);
   Result<Head*> current_head(const std::string& stream);
   void hand_to_syncer(CommitGroup group);
+  void checkpoint_heads(rocksdb::WriteBatch& batch, bool force);
   void complete(std::deque<CommitGroup>& groups);
   bool queue_is_empty();
 };

@@ -14,6 +14,9 @@ struct Walk {
   std::uint64_t expected = 1;
   Hash256 previous_hash{};
   std::unordered_map<std::string, std::uint64_t> stream_heads;
+  // Each stream's version as of the heads checkpoint, which is what the heads family must hold.
+  std::uint64_t heads_position = 0;
+  std::unordered_map<std::string, std::uint64_t> heads_at_checkpoint;
 
   void broken(std::uint64_t position, std::string problem) {
     if (!report.ok) return;
@@ -56,6 +59,7 @@ bool check_entry(const EventStore::Impl& impl, Walk& walk, std::string_view key,
     return false;
   }
   head = e.stream_version;
+  if (*position <= walk.heads_position) walk.heads_at_checkpoint[stream] = e.stream_version;
   auto index = impl.get(impl.cf_streams, stream_key(stream, e.stream_version));
   if (!index || !index->has_value() || **index != log_key(*position)) {
     walk.broken(*position, "stream index entry for " + stream + "@" +
@@ -75,13 +79,14 @@ void check_heads(const EventStore::Impl& impl, Walk& walk) {
     ++heads;
     const std::string stream = it->key().ToString();
     auto version = decode_u64(it->value().ToStringView(), "heads/" + stream);
-    auto found = walk.stream_heads.find(stream);
-    if (!version || found == walk.stream_heads.end() || found->second != *version) {
-      walk.broken(walk.expected, "stream head of " + stream + " does not match its events");
+    auto found = walk.heads_at_checkpoint.find(stream);
+    if (!version || found == walk.heads_at_checkpoint.end() || found->second != *version) {
+      walk.broken(walk.expected, "stream head of " + stream + " does not match its events at position " +
+                                     std::to_string(walk.heads_position));
     }
   }
   if (!it->status().ok()) walk.broken(walk.expected, to_error(it->status(), "heads").message);
-  if (walk.report.ok && heads != walk.stream_heads.size()) {
+  if (walk.report.ok && heads != walk.heads_at_checkpoint.size()) {
     walk.broken(walk.expected, "the heads index lacks some streams");
   }
 }
@@ -90,6 +95,7 @@ void check_heads(const EventStore::Impl& impl, Walk& walk) {
 
 Result<VerifyReport> EventStore::verify() const {
   Walk walk;
+  walk.heads_position = impl_->heads_position;
   rocksdb::ReadOptions options;
   options.verify_checksums = true;
   options.fill_cache = false;

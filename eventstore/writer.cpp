@@ -14,7 +14,10 @@
 namespace ordo::eventstore {
 namespace {
 
-constexpr std::size_t kHeadCacheEntriesMax = 1 << 20;
+// Heads are written at checkpoints (every Options::heads_checkpoint_events, when many are dirty,
+// and at close), not with every batch (FORMAT.md, "heads").
+constexpr std::size_t kDirtyHeadsMax = 1 << 18;
+constexpr std::size_t kHeadCacheEntriesMax = 1 << 20;  // clean entries beyond are dropped
 
 bool expected_matches(const ExpectedVersion& expected, std::uint64_t current) {
   switch (expected.kind) {
@@ -176,9 +179,9 @@ void EventStore::Impl::prepare(PendingAppend& pending, rocksdb::WriteBatch& batc
       if (result.first_position == 0) result.first_position = position;
       result.last_position = position;
     }
-    if (head.batch != batch_number) {
-      head.batch = batch_number;
-      touched.push_back(&*head_cache.find(stream));
+    if (!head.dirty) {
+      head.dirty = true;
+      dirty_heads.push_back(&*head_cache.find(stream));
     }
     result.stream_versions.push_back(head.version);
   }
@@ -220,10 +223,6 @@ void EventStore::Impl::writer_loop() {
       hand_to_syncer(std::move(group));
       continue;
     }
-    // Pointers into head_cache stay valid while nothing is erased: clear only between batches.
-    if (head_cache.size() >= kHeadCacheEntriesMax) head_cache.clear();
-    ++batch_number;
-    touched.clear();
     std::size_t bytes = 0;
     for (const auto& p : taken) {
       for (const auto& envelopes : p.envelopes) {
@@ -247,10 +246,8 @@ void EventStore::Impl::writer_loop() {
       }
       prepare(pending, batch, group, now_us);
     }
-    for (const auto* entry : touched) {
-      batch.Put(cf_heads, entry->first, encode_u64(entry->second.version));
-    }
     if (batch.Count() > 0) {
+      checkpoint_heads(batch, false);
       batch.Put(cf_meta, std::string(kMetaHead), encode_head(next_position - 1, last_hash));
       rocksdb::WriteOptions write_options;
       write_options.sync = false;  // the sync thread makes it durable, overlapping the next batch
@@ -267,11 +264,36 @@ void EventStore::Impl::writer_loop() {
     group.last_position = next_position - 1;
     hand_to_syncer(std::move(group));
   }
+  if (!failed.load() && !dirty_heads.empty()) {
+    // Closing: the heads go to disk with the last flush, so the next open replays none.
+    rocksdb::WriteBatch batch;
+    checkpoint_heads(batch, true);
+    if (auto status = db->Write(rocksdb::WriteOptions(), &batch); !status.ok()) {
+      fail_store(to_error(status, "writing the stream heads").message);
+    }
+  }
   {
     std::lock_guard lock(sync_mutex);
     writer_done = true;
   }
   sync_cv.notify_all();
+}
+
+// Adds the dirty heads and the position they are complete up to to `batch`, when due (or
+// `force`d). In the same batch as the events they follow, so the log and its heads checkpoint
+// never disagree after a crash. Then drops clean cache entries beyond the bound.
+void EventStore::Impl::checkpoint_heads(rocksdb::WriteBatch& batch, bool force) {
+  const std::uint64_t head = next_position - 1;
+  const bool due = force || dirty_heads.size() >= kDirtyHeadsMax || head - heads_position >= options.heads_checkpoint_events;
+  if (!due || head == heads_position) return;
+  for (auto* entry : dirty_heads) {
+    batch.Put(cf_heads, entry->first, encode_u64(entry->second.version));
+    entry->second.dirty = false;
+  }
+  dirty_heads.clear();
+  batch.Put(cf_meta, std::string(kMetaHeadsPosition), encode_u64(head));
+  heads_position = head;
+  if (head_cache.size() >= kHeadCacheEntriesMax) head_cache.clear();  // every entry is clean now
 }
 
 void EventStore::Impl::hand_to_syncer(CommitGroup group) {

@@ -44,6 +44,9 @@ class RawDb {
   void delete_log(std::uint64_t position) {
     EXPECT_TRUE(db_->Delete({}, by_name_[kCfLog], log_key(position)).ok());
   }
+  void put(const std::string& family, std::string_view key, std::string_view value) {
+    EXPECT_TRUE(db_->Put({}, by_name_[family], key, value).ok());
+  }
 
  private:
   std::unique_ptr<rocksdb::DB> db_;
@@ -255,6 +258,54 @@ TEST(Corruption, FlippedBytesInDatabaseFilesGiveAnErrorNeverACrash) {
       }
     }
   }
+}
+
+}  // namespace
+}  // namespace ordo::eventstore
+
+namespace ordo::eventstore {
+namespace {
+
+// Stream heads are written at checkpoints: a store that stopped between two (a crash) finds its
+// heads again from the events after the last one, and appends at the right versions.
+TEST(Heads, AnOpenAfterACrashFindsTheHeadsWrittenSinceTheLastCheckpoint) {
+  TempDir dir;
+  {
+    auto options = testing::options_for(dir.path());
+    options.heads_checkpoint_events = 8;
+    auto store = EventStore::open(options).value();
+    for (int i = 0; i < 30; ++i) {
+      ASSERT_TRUE(store->append("s" + std::to_string(i % 4), ExpectedVersion::any(), {testing::event("Happened", "x")}));
+    }
+  }
+  {
+    // As if the process died after event 12: heads as they were then, the log complete.
+    RawDb raw(dir.path());
+    raw.put(kCfMeta, kMetaHeadsPosition, encode_u64(12));
+    for (int s = 0; s < 4; ++s) raw.put(kCfHeads, "s" + std::to_string(s), encode_u64(3));
+  }
+  auto store = testing::open_store(dir.path());
+  for (int s = 0; s < 4; ++s) {
+    const auto stream = "s" + std::to_string(s);
+    EXPECT_EQ(store->stream_version(stream).value(), s < 2 ? 8u : 7u);
+    // The writer's own check of expected versions uses the recovered heads.
+    EXPECT_TRUE(store->append(stream, ExpectedVersion::exact(s < 2 ? 8 : 7), {testing::event("Happened", "y")}));
+    EXPECT_FALSE(store->append(stream, ExpectedVersion::exact(s < 2 ? 8 : 7), {testing::event("Happened", "z")}));
+  }
+  auto report = store->verify().value();
+  EXPECT_TRUE(report.ok) << report.problem;
+}
+
+TEST(Heads, VerifyFindsAHeadThatDisagreesWithItsCheckpoint) {
+  TempDir dir;
+  fill(dir.path(), 12);
+  {
+    RawDb raw(dir.path());
+    raw.put(kCfHeads, "stream-1", encode_u64(2));  // it is at 3
+  }
+  const auto report = verify_read_only(dir.path());
+  EXPECT_FALSE(report.ok);
+  EXPECT_NE(report.problem.find("stream-1"), std::string::npos) << report.problem;
 }
 
 }  // namespace
