@@ -107,7 +107,14 @@ void Pipeline::run() {
         queue_.pop_front();
       }
     }
-    for (auto& pending : taken) handle(std::move(pending));
+    for (std::size_t i = 0; i < taken.size(); ++i) {
+      // With nothing after this command, the pipeline thread has time to write and sync its append
+      // itself (one thread hand-off less); under load the store's writer does it.
+      leading_ = i + 1 == taken.size() && queue_empty() ? eventstore::EventStore::Leading::write_and_sync
+                                                         : eventstore::EventStore::Leading::no;
+      handle(std::move(taken[i]));
+    }
+    leading_ = eventstore::EventStore::Leading::no;
     expire_due_rounds();
   }
 }
@@ -213,6 +220,11 @@ bool Pipeline::check_idempotency(Pending& pending) {
   return true;
 }
 
+bool Pipeline::queue_empty() const {
+  std::lock_guard lock(mutex_);
+  return queue_.empty();
+}
+
 void Pipeline::answer_after_barrier(Callback done, Answer answer) {
   store_.barrier_async([done = std::move(done), answer = std::move(answer)](
                            Result<eventstore::AppendResult> barrier) mutable {
@@ -221,7 +233,7 @@ void Pipeline::answer_after_barrier(Callback done, Answer answer) {
     // so a client can wait for the query models to show that state (read-your-writes).
     if (answer && answer->last_position == 0) answer->last_position = barrier->last_position;
     done(std::move(answer));
-  });
+  }, leading_);
 }
 
 void Pipeline::finish_key(const std::string& key, const Answer& answer) {
@@ -337,7 +349,7 @@ void Pipeline::commit(Pending& pending, Changes changes) {
     }
     if (!key.empty()) finish_key(key, answer);
     done(std::move(answer));
-  });
+  }, leading_);
 }
 
 }  // namespace ordo::engine

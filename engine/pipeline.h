@@ -108,12 +108,14 @@ class Pipeline {
   domain::Instant now() const;
   void commit(Pending& pending, Changes changes);
   void answer_after_barrier(Callback done, Answer answer);
+  bool queue_empty() const;
   bool check_idempotency(Pending& pending);
   void finish_key(const std::string& key, const Answer& answer);
 
   eventstore::EventStore& store_;
   PipelineOptions options_;
   EngineState state_;  // owned by the pipeline thread after start
+  eventstore::EventStore::Leading leading_ = eventstore::EventStore::Leading::no;  // for the command at hand
   std::unordered_map<std::string, domain::Instant> expiry_retry_;  // by order: not before
 
   mutable std::mutex mutex_;

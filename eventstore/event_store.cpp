@@ -87,7 +87,7 @@ EventStore::Impl::~Impl() {
   if (db) db->Close();
 }
 
-void EventStore::append_async(AppendRequest request, AppendCallback done) {
+void EventStore::append_async(AppendRequest request, AppendCallback done, Leading leading) {
   if (impl_->options.read_only) {
     return done(fail(ErrorCode::failed_precondition, "the event store is open read-only"));
   }
@@ -108,14 +108,14 @@ void EventStore::append_async(AppendRequest request, AppendCallback done) {
   }
   pending.request = std::move(request);
   pending.done = std::move(done);
-  impl_->enqueue(std::move(pending));
+  impl_->enqueue(std::move(pending), leading);
 }
 
 std::optional<std::string> EventStore::check_request(const AppendRequest& request) {
   return validate(request);
 }
 
-void EventStore::barrier_async(AppendCallback done) {
+void EventStore::barrier_async(AppendCallback done, Leading leading) {
   if (impl_->options.read_only) {  // nothing is ever written: everything before is durable
     AppendResult at;
     at.last_position = impl_->durable_position.load();
@@ -125,7 +125,7 @@ void EventStore::barrier_async(AppendCallback done) {
   PendingAppend pending;
   pending.barrier = true;
   pending.done = std::move(done);
-  impl_->enqueue(std::move(pending));
+  impl_->enqueue(std::move(pending), leading);
 }
 
 Result<std::optional<std::pair<Hash256, AppendResult>>> EventStore::find_idempotency(
@@ -142,8 +142,8 @@ Result<std::optional<std::pair<Hash256, AppendResult>>> EventStore::find_idempot
 Result<AppendResult> EventStore::append(AppendRequest request) {
   std::promise<Result<AppendResult>> promise;
   auto future = promise.get_future();
-  append_async(std::move(request),
-               [&promise](Result<AppendResult> result) { promise.set_value(std::move(result)); });
+  append_async(std::move(request), [&promise](Result<AppendResult> result) { promise.set_value(std::move(result)); },
+               Leading::write_and_sync);
   return future.get();
 }
 

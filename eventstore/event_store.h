@@ -7,7 +7,9 @@
 // - Appends from any number of threads are queued (bounded) and taken by one writer thread, which
 //   checks expected versions and idempotency keys against the current state, builds one RocksDB
 //   WriteBatch per group and writes it; a second thread syncs the WAL and answers the callers. The
-//   writer prepares the next group while the previous one is being synced.
+//   writer prepares the next group while the previous one is being synced. When the writer is idle
+//   and nothing is queued, a caller that allows it (Leading) writes its own append, and may sync
+//   and answer it too, instead of waking the writer: one thread hand-off less at low load.
 // - Readers never see an event before it is durable: every read stops at `durable_position()`.
 // - Every read verifies the stored bytes (FlatBuffers verifier, CRC32C, position). Damaged bytes give
 //   ErrorCode::corruption, never a crash.
@@ -106,14 +108,21 @@ class EventStore {
   EventStore(const EventStore&) = delete;
   EventStore& operator=(const EventStore&) = delete;
 
+  /// Whether a caller may write its own append when the writer is idle and nothing is queued
+  /// (leader/follower: one thread hand-off less): not at all, write it and leave the sync to the
+  /// sync thread, or also sync and answer it (the caller then waits for the disk).
+  enum class Leading : std::uint8_t { no, write, write_and_sync };
+
   /// Queues an append. `done` is called exactly once: inline for a request that is invalid or finds
-  /// the queue full or the store closed, otherwise on the sync thread once the outcome is durable.
-  void append_async(AppendRequest request, AppendCallback done);
+  /// the queue full or the store closed, otherwise once the outcome is durable: on the sync or the
+  /// writer thread, or with `Leading::write_and_sync` on the caller's thread, which then returns
+  /// after it.
+  void append_async(AppendRequest request, AppendCallback done, Leading leading = Leading::no);
 
   /// Calls `done` once everything queued before it is durable (in order with appends), with the
   /// durable position in `last_position`. For answers decided against state that includes appends
   /// still in flight (a rejection, "already done"): they must not be given before those appends.
-  void barrier_async(AppendCallback done);
+  void barrier_async(AppendCallback done, Leading leading = Leading::no);
 
   /// The stored outcome of an append made with `idempotency_key`, if any (written appends
   /// included, even before they are durable).

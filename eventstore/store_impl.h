@@ -85,6 +85,7 @@ struct EventStore::Impl {
   std::condition_variable queue_cv;
   std::deque<PendingAppend> queue;
   bool stopping = false;
+  bool writing = false;  // the writer thread or a leading caller is writing a group
 
   // Written, waiting for the WAL sync.
   std::mutex sync_mutex;
@@ -122,7 +123,7 @@ struct EventStore::Impl {
   void stop_threads();
   void writer_loop();
   void syncer_loop();
-  void enqueue(PendingAppend pending);
+  void enqueue(PendingAppend pending, EventStore::Leading leading);
   void fail_store(const std::string& message);
   std::string failure();
 
@@ -137,7 +138,9 @@ struct EventStore::Impl {
   void prepare(PendingAppend& pending, rocksdb::WriteBatch& batch, CommitGroup& group,
                std::int64_t now_us);
   Result<Head*> current_head(const std::string& stream);
-  void hand_to_syncer(CommitGroup group);
+  void write_group(std::vector<PendingAppend>& taken, bool sync_here_allowed);
+  void fill_batch(std::vector<PendingAppend>& taken, rocksdb::WriteBatch& batch, CommitGroup& group);
+  void hand_to_syncer(CommitGroup group, bool sync_here_allowed);
   void checkpoint_heads(rocksdb::WriteBatch& batch, bool force);
   void complete(std::deque<CommitGroup>& groups);
   bool queue_is_empty();

@@ -71,15 +71,32 @@ void EventStore::Impl::stop_threads() {
   if (syncer.joinable()) syncer.join();
 }
 
-void EventStore::Impl::enqueue(PendingAppend pending) {
+// Leader/follower: when the writer is idle and nothing waits, the caller's thread writes its own
+// append (and syncs it, when nothing else is pending) instead of waking the writer thread; one
+// thread hand-off less on the answer's path. Otherwise the append joins the queue. Appends are
+// written in the order they were queued either way: a leader only writes into an empty queue.
+void EventStore::Impl::enqueue(PendingAppend pending, EventStore::Leading leading) {
   bool closing = false;
   {
     std::unique_lock lock(queue_mutex);
     closing = stopping;
+    if (!closing && leading != EventStore::Leading::no && queue.empty() && !writing) {
+      writing = true;
+      lock.unlock();
+      std::vector<PendingAppend> taken;
+      taken.push_back(std::move(pending));
+      write_group(taken, leading == EventStore::Leading::write_and_sync);
+      lock.lock();
+      writing = false;
+      lock.unlock();
+      queue_cv.notify_one();  // the writer takes what queued meanwhile, or sees a stop
+      return;
+    }
     if (!closing && queue.size() < options.queue_requests_max) {
       queue.push_back(std::move(pending));
+      const bool idle = !writing;
       lock.unlock();
-      queue_cv.notify_one();
+      if (idle) queue_cv.notify_one();
       return;
     }
   }
@@ -197,13 +214,68 @@ void EventStore::Impl::prepare(PendingAppend& pending, rocksdb::WriteBatch& batc
   answer(std::move(result));
 }
 
+// Adds the records of `taken` to `batch`, answers into `group`. An append whose idempotency key is
+// already in this batch (not readable from RocksDB until the batch is written: a client retrying
+// within one batch) goes back to the queue's front with the rest, in order, for the next batch.
+void EventStore::Impl::fill_batch(std::vector<PendingAppend>& taken, rocksdb::WriteBatch& batch, CommitGroup& group) {
+  const std::int64_t now_us = std::max(options.clock_us(), last_recorded_at_us);
+  last_recorded_at_us = now_us;
+  for (auto& pending : taken) {
+    if (!pending.request.idempotency_key.empty() && batch_keys.contains(pending.request.idempotency_key)) {
+      std::lock_guard lock(queue_mutex);
+      auto first = std::find_if(taken.begin(), taken.end(), [&](const PendingAppend& p) { return &p == &pending; });
+      for (auto it = taken.rbegin(); it.base() != first; ++it) queue.push_front(std::move(*it));
+      taken.erase(first, taken.end());
+      break;
+    }
+    prepare(pending, batch, group, now_us);
+  }
+}
+
+// Writes one group of appends as one RocksDB batch (without syncing: hand_to_syncer makes it
+// durable and answers). Runs on the writer thread, or on a caller's thread as the leader.
+void EventStore::Impl::write_group(std::vector<PendingAppend>& taken, bool sync_here_allowed) {
+  CommitGroup group;
+  group.answers.reserve(taken.size());
+  if (failed.load()) {
+    for (auto& p : taken) group.answers.emplace_back(std::move(p.done), fail(ErrorCode::unavailable, failure()));
+    group.last_position = next_position - 1;
+    return hand_to_syncer(std::move(group), sync_here_allowed);
+  }
+  std::size_t bytes = 0;
+  for (const auto& p : taken) {
+    for (const auto& envelopes : p.envelopes) {
+      for (const auto& e : envelopes) bytes += e.size() + 96;
+    }
+  }
+  rocksdb::WriteBatch batch(bytes + 256);
+  fill_batch(taken, batch, group);
+  if (batch.Count() > 0) {
+    checkpoint_heads(batch, false);
+    batch.Put(cf_meta, std::string(kMetaHead), encode_head(next_position - 1, last_hash));
+    rocksdb::WriteOptions write_options;
+    write_options.sync = false;  // the sync thread makes it durable, overlapping the next batch
+    auto status = db->Write(write_options, &batch);
+    if (!status.ok()) {
+      fail_store(to_error(status, "writing a batch").message);
+      for (auto& [done, result] : group.answers) result = fail(ErrorCode::unavailable, failure());
+    } else {
+      batches_written.fetch_add(1, std::memory_order_relaxed);
+      events_appended.fetch_add(group.events, std::memory_order_relaxed);
+    }
+  }
+  batch_keys.clear();
+  group.last_position = next_position - 1;
+  hand_to_syncer(std::move(group), sync_here_allowed);
+}
+
 void EventStore::Impl::writer_loop() {
   std::vector<PendingAppend> taken;
   while (true) {
     taken.clear();
     {
       std::unique_lock lock(queue_mutex);
-      queue_cv.wait(lock, [&] { return stopping || !queue.empty(); });
+      queue_cv.wait(lock, [&] { return (stopping && !writing) || (!queue.empty() && !writing); });
       if (queue.empty()) break;  // stopping and drained
       std::size_t events = 0;
       while (!queue.empty() && (taken.empty() || events + queue.front().event_count <=
@@ -212,57 +284,13 @@ void EventStore::Impl::writer_loop() {
         taken.push_back(std::move(queue.front()));
         queue.pop_front();
       }
+      writing = true;
     }
-    CommitGroup group;
-    group.answers.reserve(taken.size());
-    if (failed.load()) {
-      for (auto& p : taken) {
-        group.answers.emplace_back(std::move(p.done), fail(ErrorCode::unavailable, failure()));
-      }
-      group.last_position = next_position - 1;
-      hand_to_syncer(std::move(group));
-      continue;
+    write_group(taken, true);
+    {
+      std::lock_guard lock(queue_mutex);
+      writing = false;
     }
-    std::size_t bytes = 0;
-    for (const auto& p : taken) {
-      for (const auto& envelopes : p.envelopes) {
-        for (const auto& e : envelopes) bytes += e.size() + 96;
-      }
-    }
-    rocksdb::WriteBatch batch(bytes + 256);
-    const std::int64_t now_us = std::max(options.clock_us(), last_recorded_at_us);
-    last_recorded_at_us = now_us;
-    for (auto& pending : taken) {
-      // A key already used in this batch is not readable from RocksDB until the batch is written
-      // (a client retrying within one batch): put it and the rest back, in order, for the next.
-      if (!pending.request.idempotency_key.empty() &&
-          batch_keys.contains(pending.request.idempotency_key)) {
-        std::lock_guard lock(queue_mutex);
-        auto first = std::find_if(taken.begin(), taken.end(),
-                                  [&](const PendingAppend& p) { return &p == &pending; });
-        for (auto it = taken.rbegin(); it.base() != first; ++it) queue.push_front(std::move(*it));
-        taken.erase(first, taken.end());
-        break;
-      }
-      prepare(pending, batch, group, now_us);
-    }
-    if (batch.Count() > 0) {
-      checkpoint_heads(batch, false);
-      batch.Put(cf_meta, std::string(kMetaHead), encode_head(next_position - 1, last_hash));
-      rocksdb::WriteOptions write_options;
-      write_options.sync = false;  // the sync thread makes it durable, overlapping the next batch
-      auto status = db->Write(write_options, &batch);
-      if (!status.ok()) {
-        fail_store(to_error(status, "writing a batch").message);
-        for (auto& [done, result] : group.answers) result = fail(ErrorCode::unavailable, failure());
-      } else {
-        batches_written.fetch_add(1, std::memory_order_relaxed);
-        events_appended.fetch_add(group.events, std::memory_order_relaxed);
-      }
-    }
-    batch_keys.clear();
-    group.last_position = next_position - 1;
-    hand_to_syncer(std::move(group));
   }
   if (!failed.load() && !dirty_heads.empty()) {
     // Closing: the heads go to disk with the last flush, so the next open replays none.
@@ -296,7 +324,7 @@ void EventStore::Impl::checkpoint_heads(rocksdb::WriteBatch& batch, bool force) 
   if (head_cache.size() >= kHeadCacheEntriesMax) head_cache.clear();  // every entry is clean now
 }
 
-void EventStore::Impl::hand_to_syncer(CommitGroup group) {
+void EventStore::Impl::hand_to_syncer(CommitGroup group, bool sync_here_allowed) {
   std::unique_lock lock(sync_mutex);
   sync_space_cv.wait(lock, [&] {
     return unsynced_events == 0 || unsynced_events + group.events <= options.unsynced_events_max;
@@ -304,7 +332,7 @@ void EventStore::Impl::hand_to_syncer(CommitGroup group) {
   unsynced_events += group.events;
   // Nothing else queued, being written or being synced: syncing here saves a thread handoff on
   // the answer's path (the single-caller case). Under load the sync thread overlaps the next batch.
-  const bool sync_here = sync_queue.empty() && !syncing && queue_is_empty();
+  const bool sync_here = sync_here_allowed && sync_queue.empty() && !syncing && queue_is_empty();
   if (sync_here) {
     syncing = true;
     lock.unlock();

@@ -395,3 +395,79 @@ TEST(Lifecycle, ReadOnlyStoresRefuseWrites) {
 
 }  // namespace
 }  // namespace ordo::eventstore
+
+namespace ordo::eventstore {
+namespace {
+
+using testing::events;
+using testing::TempDir;
+
+// Leader/follower: with nothing queued and the writer idle, a caller that may lead writes, syncs
+// and is answered on its own thread, before append_async returns.
+TEST(Leading, AnIdleStoreLetsTheCallerWriteAndSyncItsOwnAppend) {
+  TempDir dir;
+  auto store = testing::open_store(dir.path());
+  std::thread::id answered_on;
+  std::uint64_t durable_when_answered = 0;
+  AppendRequest request;
+  request.writes.push_back({"s", ExpectedVersion::any(), events(1)});
+  store->append_async(std::move(request), [&](Result<AppendResult> r) {
+    ASSERT_TRUE(r);
+    answered_on = std::this_thread::get_id();
+    durable_when_answered = store->durable_position();
+  }, EventStore::Leading::write_and_sync);
+  EXPECT_EQ(answered_on, std::this_thread::get_id());
+  EXPECT_EQ(durable_when_answered, 1u);
+}
+
+// A caller never writes ahead of appends queued or being written before it: it waits its turn.
+TEST(Leading, ACallerNeverOvertakesAnAppendBeingWritten) {
+  TempDir dir;
+  std::latch release(1);
+  std::atomic<bool> stall{false};
+  std::atomic<bool> writer_stalled{false};
+  auto options = testing::options_for(dir.path());
+  options.clock_us = [&] {
+    if (stall.load()) {
+      writer_stalled = true;
+      release.wait();
+    }
+    return std::int64_t{1};
+  };
+  auto store = std::move(EventStore::open(options).value());
+  stall = true;
+  std::mutex mutex;
+  std::vector<std::pair<char, std::uint64_t>> answers;
+  auto submit = [&](char name, EventStore::Leading leading) {
+    AppendRequest request;
+    request.writes.push_back({"s", ExpectedVersion::any(), events(1)});
+    store->append_async(std::move(request), [&, name](Result<AppendResult> r) {
+      ASSERT_TRUE(r);
+      std::lock_guard lock(mutex);
+      answers.emplace_back(name, r->last_position);
+    }, leading);
+  };
+  submit('A', EventStore::Leading::no);  // taken by the writer thread, which stalls
+  while (!writer_stalled.load()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  stall = false;
+  submit('B', EventStore::Leading::write_and_sync);  // returns at once: queued behind A
+  {
+    std::lock_guard lock(mutex);
+    EXPECT_TRUE(answers.empty());
+  }
+  release.count_down();
+  for (int i = 0; i < 500; ++i) {
+    {
+      std::lock_guard lock(mutex);
+      if (answers.size() == 2) break;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  }
+  std::lock_guard lock(mutex);
+  ASSERT_EQ(answers.size(), 2u);
+  EXPECT_EQ(answers[0], std::make_pair('A', std::uint64_t{1}));
+  EXPECT_EQ(answers[1], std::make_pair('B', std::uint64_t{2}));
+}
+
+}  // namespace
+}  // namespace ordo::eventstore
