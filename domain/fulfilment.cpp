@@ -160,28 +160,25 @@ std::optional<Rejection> correct_missing_stock(StockSequence& sequence, const or
 // own day at the time of the decision.
 std::vector<orchestration::SiteFacts> site_facts(const Facts& facts, const orchestration::Request& r,
                                                  const order::Promise& promise) {
-  std::vector<std::string_view> ids;
-  for (const auto& [sku, quantity] : r.demand) {
-    for (const auto& id : facts.sites_holding(sku)) {
-      if (std::find(ids.begin(), ids.end(), id) == ids.end()) ids.push_back(id);
-    }
-  }
   std::vector<orchestration::SiteFacts> out;
-  out.reserve(ids.size());
-  for (const auto id : ids) {
-    const auto* profile = facts.site(id);
-    if (profile == nullptr) continue;
-    const bool promised = id == promise.site_id && promise.preparation_day != 0;
-    const auto day = promised ? promise.preparation_day : facts.local_day(id, r.at);
-    orchestration::SiteFacts f{std::string(id), profile, {}, profile->daily_capacity - facts.preparations(id, day)};
-    f.available.reserve(r.demand.size());
-    for (const auto& [sku, quantity] : r.demand) {
-      const auto* item = facts.item(sku);
-      f.available.push_back(item == nullptr ? 0
-                                            : sellable::sellable_at_site(facts.inventory_views(), r.channel, *item,
-                                                                         {f.site_id, profile, &facts.stock(id, sku)}));
+  const auto row_of = [&](const Holding& h) -> orchestration::SiteFacts* {
+    for (auto& f : out) {
+      if (f.site_id == h.site_id) return &f;
     }
-    out.push_back(std::move(f));
+    if (h.site == nullptr) return nullptr;
+    const bool promised = h.site_id == promise.site_id && promise.preparation_day != 0;
+    const auto day = promised ? promise.preparation_day : facts.local_day(h.site_id, r.at);
+    out.push_back({std::string(h.site_id), h.site, std::vector<std::int64_t>(r.demand.size(), 0),
+                   h.site->daily_capacity - facts.preparations(h.site_id, day)});
+    return &out.back();
+  };
+  for (std::size_t i = 0; i < r.demand.size(); ++i) {
+    const auto* item = facts.item(r.demand[i].first);
+    for (const auto& h : facts.holdings(r.demand[i].first)) {
+      auto* row = row_of(h);
+      if (row == nullptr || item == nullptr) continue;
+      row->available[i] = sellable::sellable_at_site(facts.inventory_views(), r.channel, *item, {h.site_id, h.site, h.stock});
+    }
   }
   return out;
 }

@@ -15,6 +15,7 @@
 #pragma once
 
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -28,6 +29,13 @@
 #include "domain/stock.h"
 
 namespace ordo::domain::fulfilment {
+
+/// A site's stock of a SKU, borrowed from the facts: valid for the decision.
+struct Holding {
+  std::string_view site_id;
+  const site::Profile* site = nullptr;  // nullptr: the site is not registered
+  const stock::State* stock = nullptr;
+};
 
 /// What the process reads of the rest of Ordo. The engine implements it over its in-memory state;
 /// answers must be pure functions of that state (no I/O, no clock). Pointers stay valid for the
@@ -47,8 +55,8 @@ class Facts {
   /// The orchestration rules in force and their configuration version (0: the built-in rules).
   [[nodiscard]] virtual const orchestration::Rules& rules() const = 0;
   [[nodiscard]] virtual std::uint64_t rules_version() const = 0;
-  /// Every site that holds or held stock of `sku`, in a stable order.
-  [[nodiscard]] virtual const std::vector<std::string>& sites_holding(std::string_view sku) const = 0;
+  /// Every site that holds or held stock of `sku`, with that stock, in a stable order.
+  [[nodiscard]] virtual std::span<const Holding> holdings(std::string_view sku) const = 0;
   /// Orders the site already prepares on its local day `day`, and its local day at `at`.
   [[nodiscard]] virtual std::int64_t preparations(std::string_view site_id, std::int64_t day) const = 0;
   [[nodiscard]] virtual std::int64_t local_day(std::string_view site_id, Instant at) const = 0;

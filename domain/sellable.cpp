@@ -69,7 +69,7 @@ std::int64_t held_back_at(const SiteContribution& site) {
 
 SiteContribution contribution(const InventoryViews& views, const ChannelView& view,
                               const catalog::Item& item, const SiteStock& entry) {
-  SiteContribution site{.site_id = entry.site_id,
+  SiteContribution site{.site_id = std::string(entry.site_id),
                         .on_hand = entry.stock->on_hand,
                         .reserved = entry.stock->reserved,
                         .safety = safety_at(view, entry, item),
@@ -93,7 +93,7 @@ void add_receipts(const ChannelView& view, const SiteStock& entry, Instant now, 
     if (receipt.expected_at <= now || receipt.expected_at > until) continue;
     const std::int64_t quantity = share_of(non_negative(receipt.quantity), view.share_percent);
     result.future = add_saturated(result.future, quantity);
-    result.receipts.push_back({entry.site_id, receipt_id, quantity, receipt.expected_at});
+    result.receipts.push_back({std::string(entry.site_id), receipt_id, quantity, receipt.expected_at});
   }
 }
 

@@ -13,11 +13,12 @@
 
 namespace ordo::domain::sellable {
 
-/// One site's stock of the SKU, as the engine needs it.
+/// One site's stock of the SKU, as the engine needs it. Borrows everything: the id, profile and
+/// stock must outlive the call.
 struct SiteStock {
-  std::string site_id;
-  const site::Profile* site = nullptr;    // not owned; must outlive the call
-  const stock::State* stock = nullptr;    // not owned; must outlive the call
+  std::string_view site_id;
+  const site::Profile* site = nullptr;
+  const stock::State* stock = nullptr;
 };
 
 /// What one site contributes to a channel, step by step.

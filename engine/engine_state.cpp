@@ -3,7 +3,6 @@
 namespace ordo::engine {
 namespace {
 
-const std::vector<std::string> kNoSites;
 
 // Calls `visit.template operator()<A>()` for the aggregate A whose events `event` holds.
 template <class Visit, std::size_t I = 0>
@@ -32,8 +31,8 @@ Result<void> EngineState::apply(std::string_view stream, const wire::DomainEvent
                                              std::to_string(version));
     }
     bool created = false;
-    auto& entry = table.at(*key, &created);
-    fold<A>(*key, entry, created, std::get<typename A::Event>(event));
+    auto [stored_key, entry] = table.at(*key, &created);
+    fold<A>(stored_key, entry, created, std::get<typename A::Event>(event));
     return {};
   });
 }
@@ -41,12 +40,12 @@ Result<void> EngineState::apply(std::string_view stream, const wire::DomainEvent
 template <Aggregate A>
 void EngineState::apply(typename A::KeyView key, const typename A::Event& event) {
   bool created = false;
-  auto& entry = std::get<Table<A>>(tables_).at(key, &created);
-  fold<A>(key, entry, created, event);
+  auto [stored_key, entry] = std::get<Table<A>>(tables_).at(key, &created);
+  fold<A>(stored_key, entry, created, event);
 }
 
 template <Aggregate A>
-void EngineState::fold(typename A::KeyView key, typename Table<A>::Entry& entry, bool created,
+void EngineState::fold(const typename A::Key& key, typename Table<A>::Entry& entry, bool created,
                        const typename A::Event& event) {
   ++entry.version;
   if constexpr (std::is_same_v<A, OrderAggregate>) {
@@ -57,12 +56,13 @@ void EngineState::fold(typename A::KeyView key, typename Table<A>::Entry& entry,
     return;
   }
   entry.state = A::evolve(std::move(entry.state), event);
-  if constexpr (std::is_same_v<A, SiteAggregate>) on_site(key, entry.state);
+  if constexpr (std::is_same_v<A, SiteAggregate>) on_site(key, entry.state, created);
   if constexpr (std::is_same_v<A, StockAggregate>) {
     if (created) {
-      auto it = sites_by_sku_.find(key.sku);
-      if (it == sites_by_sku_.end()) it = sites_by_sku_.emplace(std::string(key.sku), std::vector<std::string>{}).first;
-      it->second.emplace_back(key.site_id);
+      auto it = holdings_.find(key.sku);
+      if (it == holdings_.end()) it = holdings_.emplace(key.sku, std::vector<domain::fulfilment::Holding>{}).first;
+      const auto* s = site(key.site_id);
+      it->second.push_back({key.site_id, s != nullptr ? &s->profile : nullptr, &entry.state});
     }
   }
   if constexpr (std::is_same_v<A, ConfigurationAggregate>) {
@@ -78,13 +78,20 @@ template void EngineState::apply<StockAggregate>(StockKeyView, const StockAggreg
 template void EngineState::apply<OrderAggregate>(std::string_view, const OrderAggregate::Event&);
 template void EngineState::apply<ConfigurationAggregate>(std::string_view, const ConfigurationAggregate::Event&);
 
-// Its time zone, found once here: sourcing asks every site's local day on every order.
-void EngineState::on_site(std::string_view site_id, const domain::site::State& site) {
+// Its time zone, found once here: sourcing asks every site's local day on every order. A site
+// registered after stock was recorded for it (an old log) gets its profile into the holdings.
+void EngineState::on_site(std::string_view site_id, const domain::site::State& site, bool created) {
   if (auto zone = domain::calendar::TimeZone::find(site.profile.time_zone)) {
     if (auto it = site_zones_.find(site_id); it != site_zones_.end()) it->second = std::move(*zone);
     else site_zones_.emplace(std::string(site_id), std::move(*zone));
   } else if (auto it = site_zones_.find(site_id); it != site_zones_.end()) {
     site_zones_.erase(it);
+  }
+  if (!created) return;
+  for (auto& [sku, holdings] : holdings_) {
+    for (auto& h : holdings) {
+      if (h.site == nullptr && h.site_id == site_id) h.site = &site.profile;
+    }
   }
 }
 
@@ -140,9 +147,10 @@ const domain::order::State* EngineState::order(std::string_view order_id) const 
   return entry == nullptr || !entry->state.exists ? nullptr : &entry->state;
 }
 
-const std::vector<std::string>& EngineState::sites_with(std::string_view sku) const {
-  const auto it = sites_by_sku_.find(sku);
-  return it == sites_by_sku_.end() ? kNoSites : it->second;
+std::span<const domain::fulfilment::Holding> EngineState::holdings(std::string_view sku) const {
+  const auto it = holdings_.find(sku);
+  if (it == holdings_.end()) return {};
+  return it->second;
 }
 
 }  // namespace ordo::engine

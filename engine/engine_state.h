@@ -8,6 +8,7 @@
 #pragma once
 
 #include <set>
+#include <span>
 #include <string>
 #include <string_view>
 #include <tuple>
@@ -17,6 +18,7 @@
 #include "base/result.h"
 #include "domain/calendar.h"
 #include "domain/capacity.h"
+#include "domain/fulfilment.h"
 #include "domain/orchestration.h"
 #include "engine/streams.h"
 
@@ -69,12 +71,13 @@ class Table {
     const auto it = entries_.find(key);
     return it == entries_.end() ? nullptr : &it->second;
   }
-  /// The entry of `key`, created empty when absent; `created` tells which.
-  Entry& at(typename A::KeyView key, bool* created = nullptr) {
+  /// The entry of `key`, created empty when absent; `created` tells which. The entry and its
+  /// stored key never move while the table lives (entries are never erased).
+  std::pair<const typename A::Key&, Entry&> at(typename A::KeyView key, bool* created = nullptr) {
     auto it = entries_.find(key);
     if (created != nullptr) *created = it == entries_.end();
     if (it == entries_.end()) it = entries_.emplace(owned(key), Entry{}).first;
-    return it->second;
+    return {it->first, it->second};
   }
   [[nodiscard]] const auto& entries() const { return entries_; }
 
@@ -125,15 +128,16 @@ class EngineState {
   [[nodiscard]] std::int64_t local_day(std::string_view site_id, domain::Instant at) const;
   /// Open competitive rounds by deadline: (deadline, order id).
   [[nodiscard]] const std::set<std::pair<domain::Instant, std::string>>& round_deadlines() const { return deadlines_; }
-  /// Sites that have (or had) stock of `sku`, in the order they first appeared.
-  [[nodiscard]] const std::vector<std::string>& sites_with(std::string_view sku) const;
+  /// Sites that have (or had) stock of `sku`, with that stock, in the order they first appeared.
+  /// Borrowed from the state: valid while it lives.
+  [[nodiscard]] std::span<const domain::fulfilment::Holding> holdings(std::string_view sku) const;
   [[nodiscard]] const auto& sites() const { return table<SiteAggregate>().entries(); }
   [[nodiscard]] const auto& items() const { return table<ItemAggregate>().entries(); }
 
  private:
   template <Aggregate A>
-  void fold(typename A::KeyView key, typename Table<A>::Entry& entry, bool created, const typename A::Event& event);
-  void on_site(std::string_view site_id, const domain::site::State& site);
+  void fold(const typename A::Key& key, typename Table<A>::Entry& entry, bool created, const typename A::Event& event);
+  void on_site(std::string_view site_id, const domain::site::State& site, bool created);
   void on_order(std::string_view order_id, const std::optional<domain::Instant>& deadline_before,
                 const domain::order::Event& event, const domain::order::State& after);
 
@@ -146,7 +150,7 @@ class EngineState {
   typename TablesOf<EngineAggregates>::type tables_;
   domain::InventoryViews inventory_views_;
   domain::capacity::Ledger capacity_;
-  std::unordered_map<std::string, std::vector<std::string>, detail::TextHash, std::equal_to<>> sites_by_sku_;
+  std::unordered_map<std::string, std::vector<domain::fulfilment::Holding>, detail::TextHash, std::equal_to<>> holdings_;
   std::unordered_map<std::string, domain::calendar::TimeZone, detail::TextHash, std::equal_to<>> site_zones_;
   std::set<std::pair<domain::Instant, std::string>> deadlines_;
 };

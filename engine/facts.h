@@ -27,7 +27,9 @@ class StateFacts final : public domain::fulfilment::Facts {
   const domain::InventoryViews& inventory_views() const override { return state_.inventory_views(); }
   const domain::orchestration::Rules& rules() const override { return state_.orchestration(); }
   std::uint64_t rules_version() const override { return state_.orchestration_version(); }
-  const std::vector<std::string>& sites_holding(std::string_view sku) const override { return state_.sites_with(sku); }
+  std::span<const domain::fulfilment::Holding> holdings(std::string_view sku) const override {
+    return state_.holdings(sku);
+  }
   std::int64_t preparations(std::string_view site_id, std::int64_t day) const override {
     return state_.preparations(site_id, day);
   }

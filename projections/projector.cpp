@@ -291,10 +291,8 @@ std::optional<domain::sellable::Result> Projector::explain(std::string_view chan
   const auto* item = state_.item(sku);
   if (item == nullptr) return std::nullopt;
   std::vector<domain::sellable::SiteStock> stocks;
-  for (const auto& site_id : state_.sites_with(sku)) {
-    const auto* site = state_.site(site_id);
-    const auto* stock_state = state_.stock(site_id, sku);
-    if (site != nullptr && stock_state != nullptr) stocks.push_back({site_id, &site->profile, stock_state});
+  for (const auto& h : state_.holdings(sku)) {
+    if (h.site != nullptr) stocks.push_back({h.site_id, h.site, h.stock});
   }
   return domain::sellable::compute(state_.inventory_views(), channel, item->item, stocks, models_->last_recorded_at);
 }

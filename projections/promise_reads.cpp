@@ -57,16 +57,15 @@ std::shared_ptr<const PromiseReads::Supply> PromiseReads::supply(const engine::E
   const auto* item = state.item(sku);
   const auto* view = state.inventory_views().find(channel);
   if (item != nullptr && view != nullptr) {
-    for (const auto& site_id : state.sites_with(sku)) {
+    for (const auto& h : state.holdings(sku)) {
+      const auto site_id = h.site_id;
       const auto index = network.index_of(site_id);
-      const auto* site = state.site(site_id);
-      const auto* stock = state.stock(site_id, sku);
-      if (index < 0 || site == nullptr || stock == nullptr) continue;
+      const auto* stock = h.stock;
+      if (index < 0 || h.site == nullptr) continue;
       promise::SiteSupply s;
       s.site = static_cast<std::uint32_t>(index);
-      s.now = domain::sellable::sellable_at_site(state.inventory_views(), channel, item->item,
-                                                 {site_id, &site->profile, stock});
-      if (domain::matches(view->sites, site_id, site->profile)) {
+      s.now = domain::sellable::sellable_at_site(state.inventory_views(), channel, item->item, {site_id, h.site, stock});
+      if (domain::matches(view->sites, site_id, *h.site)) {
         for (const auto& [id, r] : stock->receipts) {
           if (r.status != domain::stock::ReceiptStatus::expected) continue;
           // The channel's share of what arrives, as for its sellable figure.

@@ -56,7 +56,7 @@ void SellableModel::contribute(const engine::EngineState& state, std::string_vie
     std::int64_t now = 0;
     if (item != nullptr && site != nullptr && stock != nullptr) {
       now = domain::sellable::sellable_at_site(state.inventory_views(), channels_[c], item->item,
-                                               {std::string(site_id), &site->profile, stock});
+                                               {site_id, &site->profile, stock});
     }
     entry.now[c] += static_cast<WideSum>(now) - contribution[c];
     contribution[c] = now;
@@ -81,10 +81,11 @@ void SellableModel::stock_changed(const engine::EngineState& state, std::string_
 void SellableModel::recompute(const engine::EngineState& state, std::string_view sku, Sku& entry) {
   std::fill(entry.now.begin(), entry.now.end(), 0);
   entry.receipt_sites.clear();
-  for (const auto& site_id : state.sites_with(sku)) {
+  for (const auto& h : state.holdings(sku)) {
+    const auto site_id = h.site_id;
     auto it = contributions_.find(engine::StockKeyView{site_id, sku});
     if (it == contributions_.end()) {
-      it = contributions_.emplace(engine::StockKey{site_id, std::string(sku)}, std::vector<std::int64_t>{}).first;
+      it = contributions_.emplace(engine::StockKey{std::string(site_id), std::string(sku)}, std::vector<std::int64_t>{}).first;
     }
     it->second.assign(channels_.size(), 0);
     contribute(state, site_id, sku, entry, it->second);

@@ -78,10 +78,12 @@ class Retailer final : public Facts {
   const InventoryViews& inventory_views() const override { return views_; }
   const orchestration::Rules& rules() const override { return orchestration::default_rules(); }
   std::uint64_t rules_version() const override { return 0; }
-  const std::vector<std::string>& sites_holding(std::string_view sku) const override {
-    static const std::vector<std::string> kNone;
+  std::span<const Holding> holdings(std::string_view sku) const override {
+    holdings_.clear();
     auto it = holding_.find(std::string(sku));
-    return it == holding_.end() ? kNone : it->second;
+    if (it == holding_.end()) return {};
+    for (const auto& site_id : it->second) holdings_.push_back({site_id, site(site_id), &stock(site_id, sku)});
+    return holdings_;
   }
   std::int64_t preparations(std::string_view, std::int64_t) const override { return 0; }
   std::int64_t local_day(std::string_view, Instant at) const override { return at / kMicrosPerDay; }
@@ -94,6 +96,7 @@ class Retailer final : public Facts {
   std::map<std::string, catalog::Item> items_;
   std::map<std::string, std::vector<std::string>> holding_;
   InventoryViews views_;
+  mutable std::vector<Holding> holdings_;
 };
 
 order::PlaceOrder place(std::string id, std::vector<std::pair<std::string, std::int64_t>> lines,

@@ -39,7 +39,12 @@ TEST(EngineState, FoldsEventsIntoTheirAggregateAndCountsVersions) {
   ASSERT_NE(state.stock("WH-1", "SKU"), nullptr);
   EXPECT_EQ(state.stock("WH-1", "SKU")->on_hand, 3);
   EXPECT_EQ(state.version<StockAggregate>({"WH-1", "SKU"}), 2u);
-  EXPECT_EQ(state.sites_with("SKU"), (std::vector<std::string>{"WH-1", "ST-2"}));
+  std::vector<std::string> holding;
+  for (const auto& h : state.holdings("SKU")) {
+    holding.emplace_back(h.site_id);
+    EXPECT_EQ(h.stock, state.stock(h.site_id, "SKU"));  // the state itself, not a copy
+  }
+  EXPECT_EQ(holding, (std::vector<std::string>{"WH-1", "ST-2"}));
   EXPECT_EQ(state.stock("WH-1", "OTHER"), nullptr);
 }
 

@@ -98,10 +98,8 @@ struct World {
     for (const auto& sku : kSkus) {
       const auto* item = state.item(sku);
       std::vector<domain::sellable::SiteStock> stocks;
-      for (const auto& site : state.sites_with(sku)) {
-        if (state.site(site) != nullptr && state.stock(site, sku) != nullptr) {
-          stocks.push_back({site, &state.site(site)->profile, state.stock(site, sku)});
-        }
+      for (const auto& h : state.holdings(sku)) {
+        if (h.site != nullptr) stocks.push_back({h.site_id, h.site, h.stock});
       }
       for (const char* channel : {"web", "marketplace", "stores"}) {
         const auto figure = model.figure(channel, sku);
