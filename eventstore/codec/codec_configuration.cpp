@@ -24,7 +24,7 @@ domain::SiteSelector selector_of(const fb::SiteSelector* s) {
   if (s == nullptr) return out;
   out.site_ids = texts(s->site_ids());
   for (auto t : scalars(s->types())) {
-    out.types.push_back(static_cast<domain::site::SiteType>(std::min<std::uint8_t>(t, 3)));
+    out.types.push_back(enum_of(t, domain::site::SiteType::pickup_point, "site type"));
   }
   out.countries = texts(s->countries());
   out.regions = texts(s->regions());
@@ -92,9 +92,9 @@ std::vector<std::uint8_t> bytes_of(const std::vector<E>& values) {
 // Stored values past an enumeration's last one are clamped to it: validate() refuses them before
 // they are ever written.
 template <class E>
-std::vector<E> enums_of(const flatbuffers::Vector<std::uint8_t>* v, std::uint8_t max) {
+std::vector<E> enums_of(const flatbuffers::Vector<std::uint8_t>* v, E last, const char* field) {
   std::vector<E> out;
-  for (auto x : scalars(v)) out.push_back(static_cast<E>(std::min(x, max)));
+  for (auto x : scalars(v)) out.push_back(enum_of(x, last, field));
   return out;
 }
 
@@ -137,7 +137,7 @@ orch::Rules rules_of(const fb::OrchestrationRules* r) {
     for (const auto* s : *r->strategies()) {
       orch::Strategy st;
       st.name = text(s->name());
-      st.site_types = enums_of<domain::site::SiteType>(s->site_types(), 3);
+      st.site_types = enums_of(s->site_types(), domain::site::SiteType::pickup_point, "strategy site type");
       st.countries = texts(s->countries());
       st.same_country = s->same_country();
       st.excluded_sites = texts(s->excluded_sites());
@@ -145,7 +145,7 @@ orch::Rules rules_of(const fb::OrchestrationRules* r) {
       st.require_capacity = s->require_capacity();
       st.max_distance_km = s->max_distance_km();
       st.max_lead_time_hours = s->max_lead_time_hours();
-      st.ranking = enums_of<orch::Criterion>(s->ranking(), 4);
+      st.ranking = enums_of(s->ranking(), orch::Criterion::stock_depth, "ranking criterion");
       if (s->groups() != nullptr) {
         for (const auto* g : *s->groups()) {
           st.groups.push_back({text(g->name()), selector_of(g->sites()), g->priority(), g->lead_time_hours(),
@@ -158,10 +158,10 @@ orch::Rules rules_of(const fb::OrchestrationRules* r) {
                               text(rate->to_postcode_prefix()), rate->cost_minor()});
         }
       }
-      st.split = static_cast<orch::SplitPolicy>(std::min<std::uint8_t>(s->split(), 2));
+      st.split = enum_of(s->split(), orch::SplitPolicy::above_value, "split policy");
       st.split_min_value_minor = s->split_min_value_minor();
-      st.mode = static_cast<orch::AllocationMode>(std::min<std::uint8_t>(s->mode(), 1));
-      st.competitive_types = enums_of<domain::site::SiteType>(s->competitive_types(), 3);
+      st.mode = enum_of(s->mode(), orch::AllocationMode::competitive, "allocation mode");
+      st.competitive_types = enums_of(s->competitive_types(), domain::site::SiteType::pickup_point, "competitive site type");
       st.round_size = s->round_size();
       st.round_timeout_ms = s->round_timeout_ms();
       st.max_rounds = s->max_rounds();
@@ -241,7 +241,7 @@ prom::Config promise_of(const fb::PromiseConfig* c) {
       prom::Service svc;
       svc.id = text(s->id());
       svc.carrier = text(s->carrier());
-      svc.method = static_cast<domain::order::DeliveryMethod>(std::min<std::uint8_t>(s->method(), 4));
+      svc.method = enum_of(s->method(), domain::order::DeliveryMethod::ship_to_store, "delivery method");
       svc.channels = texts(s->channels());
       svc.countries = texts(s->countries());
       svc.origin_countries = texts(s->origin_countries());
@@ -336,8 +336,14 @@ Result<DomainEvent> decode(std::string_view type, std::uint16_t schema_version,
                 std::string(type) + " has schema version " + std::to_string(schema_version) +
                     ", newer than this build reads (" + std::to_string(kSchemaVersion) + ")");
   }
+  unknown_enum_value.clear();
   for (auto* decoder : {&decode_site_or_item, &decode_stock, &decode_order, &decode_configuration}) {
-    if (auto decoded = decoder(type, payload)) return std::move(*decoded);
+    auto decoded = decoder(type, payload);
+    if (!decoded) continue;
+    if (!unknown_enum_value.empty()) {
+      return fail(ErrorCode::corruption, std::string(type) + ": " + unknown_enum_value + ", unknown to this build");
+    }
+    return std::move(*decoded);
   }
   return fail(ErrorCode::invalid_argument, "unknown event type '" + std::string(type) + "'");
 }

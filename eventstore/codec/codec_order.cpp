@@ -129,7 +129,7 @@ order::Event placed_of(const fb::OrderPlaced* t) {
   }
   e.billing = address_of(t->billing());
   e.delivery = address_of(t->delivery());
-  e.method = static_cast<order::DeliveryMethod>(std::min<std::uint8_t>(t->method(), 4));
+  e.method = enum_of(t->method(), order::DeliveryMethod::ship_to_store, "delivery method");
   e.promise = {text(t->promise_option()), t->promised_at(), text(t->promise_carrier()),
                text(t->promise_site()), t->promise_preparation_day()};
   e.total = {t->total_minor(), text(t->currency())};
@@ -214,7 +214,7 @@ std::optional<Result<DomainEvent>> decode_order(std::string_view type, std::stri
   if (type == "OfferRoundClosed") {
     return wrap(root<fb::OfferRoundClosed>(payload, type), [](const fb::OfferRoundClosed* t) {
       return order::Event{order::OfferRoundClosed{
-          t->round(), static_cast<order::RoundEnd>(std::min<std::uint8_t>(t->end(), 2)), t->closed_at()}};
+          t->round(), enum_of(t->end(), order::RoundEnd::withdrawn, "round end"), t->closed_at()}};
     });
   }
   if (type == "QueuedForService") {

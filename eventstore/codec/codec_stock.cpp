@@ -33,7 +33,7 @@ site::Profile profile_of(const fb::SiteProfile* p) {
   site::Profile out;
   if (p == nullptr) return out;
   out.name = text(p->name());
-  out.type = static_cast<site::SiteType>(std::min<std::uint8_t>(p->type(), 3));
+  out.type = enum_of(p->type(), site::SiteType::pickup_point, "site type");
   out.country = text(p->country());
   out.region = text(p->region());
   out.postcode = text(p->postcode());

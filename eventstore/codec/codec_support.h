@@ -40,6 +40,19 @@ inline flatbuffers::Offset<flatbuffers::Vector<flatbuffers::Offset<flatbuffers::
   return b.CreateVectorOfStrings(values);
 }
 
+/// The first enumeration value out of its range met while decoding on this thread, if any. Old
+/// logs replay forever, but a value this build does not know is never clamped to a known one:
+/// decode() turns it into an error naming the field (eventstore/FORMAT.md).
+inline thread_local std::string unknown_enum_value;
+
+/// `value` as enumeration E when it is at most `last`; otherwise E{} and the problem noted.
+template <class E>
+E enum_of(std::uint8_t value, E last, const char* field) {
+  if (value <= static_cast<std::uint8_t>(last)) return static_cast<E>(value);
+  if (unknown_enum_value.empty()) unknown_enum_value = std::string(field) + " has unknown value " + std::to_string(value);
+  return E{};
+}
+
 /// Verifies `payload` as a `T` table before anything reads it.
 template <class T>
 Result<const T*> root(std::string_view payload, std::string_view type) {

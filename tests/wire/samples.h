@@ -1,0 +1,106 @@
+// One event of every alternative with every field set to something other than its default, for the
+// codec's round trips (a field the codec drops does not read back) and for the golden log. The
+// configuration documents are the demo's (ops/config), read with the JSON codecs.
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include <fstream>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "eventstore/codec/codec.h"
+#include "gateway/json/orchestration_json.h"
+#include "gateway/json/promise_json.h"
+
+namespace ordo::wire::testing {
+
+namespace order = domain::order;
+namespace stock = domain::stock;
+inline constexpr domain::Instant kAt = 1'795'000'000'000'000;
+
+inline nlohmann::json read_json(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) throw std::runtime_error("cannot read " + path);
+  return nlohmann::json::parse(in);
+}
+
+inline domain::site::Profile sample_profile() {
+  domain::site::Profile p{"Lyon Part-Dieu", domain::site::SiteType::dark_store, "FR", "69", "69003", 45.76, 4.86,
+                          "Europe/Paris", {true, true, true}, {}, 140};
+  for (std::uint16_t d = 0; d < 7; ++d) p.opening_hours[d] = {static_cast<std::uint16_t>(480 + d), 1200};
+  return p;
+}
+
+inline domain::catalog::Item sample_item() {
+  return {"SKU-7", "Trail runner", "shoes/running", "Brand", 820, 4100, {8990, "EUR"}};
+}
+
+inline order::OrderPlaced sample_placed() {
+  const domain::Address home{"Léa Martin", "12 rue Oberkampf", "bât. B", "75011", "Paris", "FR", "+33 6 12 34 56 78"};
+  const domain::Address office{"Léa Martin", "1 place Kléber", "", "67000", "Strasbourg", "FR", ""};
+  return {"O-1",  "web",  "C-7", "lea@example.com", {{1, "SKU-7", 2, 8990}, {2, "SKU-8", 1, 1990}}, home, office,
+          order::DeliveryMethod::pickup_point, {"relay@WH-1", kAt + 86'400'000'000, "mondial-relay", "WH-1", 20'500},
+          {19970, "EUR"}, kAt};
+}
+
+/// Every alternative of DomainEvent, in variant order, each fully populated.
+inline std::vector<DomainEvent> populated_samples(const std::string& source_dir) {
+  namespace site = domain::site;
+  namespace cfg = domain::configuration;
+  const std::vector<order::SiteVerdict> considered = {{"WH-1", "allocated", "priority 10 (warehouses)", 1, 412},
+                                                      {"ST-2", "dropped", "no preparation capacity left today", 0, 3}};
+  std::vector<DomainEvent> out = {
+      site::Event{site::SiteRegistered{"WH-1", sample_profile()}},
+      site::Event{site::SiteUpdated{"WH-1", sample_profile()}},
+      domain::catalog::Event{domain::catalog::ItemDefined{sample_item()}},
+      domain::catalog::Event{domain::catalog::ItemChanged{sample_item()}},
+      stock::Event{stock::StockReceived{12, "PO-4471"}},
+      stock::Event{stock::StockAdjusted{-3, "broken in the aisle"}},
+      stock::Event{stock::StockCounted{7, -2, 1, "pos"}},
+      stock::Event{stock::StockReserved{"O-1/1", "O-1", 1, 2}},
+      stock::Event{stock::ReservationReleased{"O-1/1", 2, "cancelled by customer service"}},
+      stock::Event{stock::StockPicked{"O-1/1"}},
+      stock::Event{stock::StockShipped{"O-1/1", 2}},
+      stock::Event{stock::ReceiptExpected{"PO-9", 40, kAt + 3 * 86'400'000'000}},
+      stock::Event{stock::ReceiptConfirmed{"PO-9", 38}},
+      stock::Event{stock::ReceiptCancelled{"PO-10"}},
+      order::Event{sample_placed()},
+      order::Event{order::LinesAllocated{{{1, "WH-1"}, {2, "ST-2"}}}},
+      order::Event{order::PreparationStarted{"WH-1", {1, 2}}},
+      order::Event{order::OrderPrepared{"WH-1", {1}, true}},
+      order::Event{order::OrderShipped{"WH-1", {1, 2}, "colissimo", "6A12345678901"}},
+      order::Event{order::OrderDelivered{"WH-1", {1, 2}, kAt + 5}},
+      order::Event{order::LinesCancelled{{2}, "out of size"}},
+      order::Event{order::DeliveryAddressChanged{{"Léa", "2 rue de la Paix", "", "75002", "Paris", "FR", "+33"}}},
+      order::Event{order::SourcingDecided{"stores-compete", 3, "round", "stores compete", 2, considered, kAt + 6}},
+      order::Event{order::OfferRoundOpened{2, {"ST-2", "ST-3"}, kAt + 7, kAt + 120'000'007, {1, 2}}},
+      order::Event{order::OfferClaimed{2, "ST-3", kAt + 8}},
+      order::Event{order::OfferDeclined{2, "ST-2", "too busy", kAt + 9}},
+      order::Event{order::OfferRoundClosed{1, order::RoundEnd::all_declined, kAt + 10}},
+      order::Event{order::QueuedForService{"no store claimed the order in 3 rounds"}},
+      order::Event{order::AllocationReleased{"ST-3", {1}, "not on the shelf"}},
+  };
+  domain::InventoryViews views;
+  views.channels.push_back({"web", {{"WH-1"}, {site::SiteType::store}, {"FR"}, {"69"}}, 80,
+                            {{{{}, {site::SiteType::store}, {}, {}}, "shoes", 1}}, 14, 3});
+  views.exclusions.push_back({"vip", {{}, {site::SiteType::warehouse}, {}, {}}, {"SKU-7"}, "shoes", 2, {"web"}});
+  out.push_back(cfg::Event{cfg::ConfigurationChanged{views, "analyst@retail", "peak season", 4, kAt + 11}});
+  auto rules = json::parse_orchestration(read_json(source_dir + "/ops/config/orchestration.json")["document"]);
+  auto promise = json::parse_promise_config(read_json(source_dir + "/ops/config/promise.json"));
+  if (!rules || !promise) throw std::runtime_error("the demo configuration does not parse");
+  out.push_back(cfg::Event{cfg::ConfigurationChanged{*rules, "analyst@retail", "stores compete", 5, kAt + 12}});
+  out.push_back(cfg::Event{cfg::ConfigurationChanged{*promise, "analyst@retail", "carriers", 6, kAt + 13}});
+  return out;
+}
+
+/// The API token events, fully populated.
+inline std::vector<domain::access::Event> populated_access_samples() {
+  namespace access = domain::access;
+  return {access::Event{access::TokenIssued{"0123456789abcdef01234567", std::string(64, 'a'), access::Role::store,
+                                            {"ST-2", ""}, "till of store 2", kAt}},
+          access::Event{access::TokenRevoked{"0123456789abcdef01234567", "the till was stolen", kAt + 1}}};
+}
+
+}  // namespace ordo::wire::testing
