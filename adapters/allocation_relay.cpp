@@ -6,25 +6,26 @@
 #include <iostream>
 #include <nlohmann/json.hpp>
 
-#include "eventstore/codec/codec.h"
 #include "engine/streams.h"
+#include "eventstore/codec/codec.h"
 #include "projections/projector.h"
 
 namespace ordo::adapters {
 namespace {
 
-using nlohmann::json;
 using domain::Instant;
+using nlohmann::json;
 namespace order = domain::order;
 
-const std::vector<std::string> kRelayedTypes = {"OfferRoundOpened", "OfferClaimed", "OfferRoundClosed",
-                                                "AllocationReleased"};
+const std::vector<std::string> kRelayedTypes = {"OfferRoundOpened", "OfferClaimed",
+                                                "OfferRoundClosed", "AllocationReleased"};
 constexpr std::size_t kRequestBytesMax = 4096;
 constexpr std::size_t kReasonBytesMax = 500;
 
 domain::Instant now_us() {
   return std::chrono::duration_cast<std::chrono::microseconds>(
-             std::chrono::system_clock::now().time_since_epoch()).count();
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
 }
 
 // The order as it stood just after the event at `stream_version` of its stream.
@@ -37,7 +38,8 @@ Result<order::State> order_at(const eventstore::EventStore& store, const std::st
     if (e.type == "SourcingDecided") continue;  // the explanation: large, and no offer needs it
     auto decoded = wire::decode(e.type, e.schema_version, e.payload);
     if (!decoded) return std::unexpected(decoded.error());
-    if (const auto* oe = std::get_if<order::Event>(&*decoded)) state = order::evolve(std::move(state), *oe);
+    if (const auto* oe = std::get_if<order::Event>(&*decoded))
+      state = order::evolve(std::move(state), *oe);
   }
   return state;
 }
@@ -49,8 +51,12 @@ struct Message {
 
 std::string withdrawal(const std::string& order_id, std::uint32_t round, std::string_view reason,
                        std::uint64_t position) {
-  return json{{"type", "withdrawn"}, {"order_id", order_id}, {"round", round},
-              {"reason", reason}, {"position", position}}.dump();
+  return json{{"type", "withdrawn"},
+              {"order_id", order_id},
+              {"round", round},
+              {"reason", reason},
+              {"position", position}}
+      .dump();
 }
 
 json offer_json(const std::string& order_id, const order::State& state, std::uint32_t round,
@@ -62,18 +68,25 @@ json offer_json(const std::string& order_id, const order::State& state, std::uin
   }
   for (const auto& l : state.lines) {
     const bool in_round = offered == nullptr || offered->lines.empty() ||
-                          std::find(offered->lines.begin(), offered->lines.end(), l.line.line) != offered->lines.end();
+                          std::find(offered->lines.begin(), offered->lines.end(), l.line.line) !=
+                              offered->lines.end();
     if (l.status == order::LineStatus::sourcing && in_round) {
       lines.push_back({{"line", l.line.line}, {"sku", l.line.sku}, {"quantity", l.line.quantity}});
     }
   }
-  return {{"type", "offer"}, {"order_id", order_id}, {"round", round},
-          {"deadline_us", deadline}, {"opened_at_us", opened_at},
+  return {{"type", "offer"},
+          {"order_id", order_id},
+          {"round", round},
+          {"deadline_us", deadline},
+          {"opened_at_us", opened_at},
           {"channel", state.placed.channel},
           {"delivery_method", std::string(order::to_string(state.placed.method))},
-          {"delivery", {{"postcode", state.delivery.postcode}, {"city", state.delivery.city},
-                        {"country", state.delivery.country}}},
-          {"lines", std::move(lines)}, {"position", position}};
+          {"delivery",
+           {{"postcode", state.delivery.postcode},
+            {"city", state.delivery.city},
+            {"country", state.delivery.country}}},
+          {"lines", std::move(lines)},
+          {"position", position}};
 }
 
 constexpr std::size_t kPendingMax = 500;
@@ -86,16 +99,19 @@ void on_claims_message(natsConnection*, natsSubscription*, natsMsg* message, voi
 }
 
 AllocationRelay::AllocationRelay(eventstore::EventStore& store, engine::Pipeline& pipeline,
-                                 const projections::Projector& projector, nats::Connection& connection,
-                                 RelayOptions options)
-    : store_(store), pipeline_(pipeline), projector_(projector), connection_(connection), options_(std::move(options)) {}
+                                 const projections::Projector& projector,
+                                 nats::Connection& connection, RelayOptions options)
+    : store_(store),
+      pipeline_(pipeline),
+      projector_(projector),
+      connection_(connection),
+      options_(std::move(options)) {}
 
-Result<std::unique_ptr<AllocationRelay>> AllocationRelay::start(eventstore::EventStore& store,
-                                                                engine::Pipeline& pipeline,
-                                                                const projections::Projector& projector,
-                                                                nats::Connection& connection,
-                                                                RelayOptions options) {
-  std::unique_ptr<AllocationRelay> relay(new AllocationRelay(store, pipeline, projector, connection, std::move(options)));
+Result<std::unique_ptr<AllocationRelay>> AllocationRelay::start(
+    eventstore::EventStore& store, engine::Pipeline& pipeline,
+    const projections::Projector& projector, nats::Connection& connection, RelayOptions options) {
+  std::unique_ptr<AllocationRelay> relay(
+      new AllocationRelay(store, pipeline, projector, connection, std::move(options)));
   auto cursor = store.load_checkpoint(relay->options_.consumer);
   if (!cursor) return std::unexpected(cursor.error());
   relay->cursor_ = *cursor;
@@ -116,8 +132,10 @@ Result<std::unique_ptr<AllocationRelay>> AllocationRelay::start(eventstore::Even
 AllocationRelay::~AllocationRelay() {
   if (claims_ != nullptr) {
     // Requests already received are still decided and answered; none after this.
-    if (natsSubscription_Drain(claims_) == NATS_OK) natsSubscription_WaitForDrainCompletion(claims_, 5000);
-    else natsSubscription_Unsubscribe(claims_);
+    if (natsSubscription_Drain(claims_) == NATS_OK)
+      natsSubscription_WaitForDrainCompletion(claims_, 5000);
+    else
+      natsSubscription_Unsubscribe(claims_);
   }
   stopping_ = true;
   if (thread_.joinable()) thread_.join();
@@ -158,8 +176,10 @@ void AllocationRelay::relay_loop() {
       if (stopping_.load()) return;
     }
     if (through > cursor_.load()) {
-      if (auto saved = store_.save_checkpoint(options_.consumer, through, /*durable=*/false); !saved) {
-        std::cerr << "ordo: NATS relay cannot save its cursor: " << saved.error().to_string() << "\n";
+      if (auto saved = store_.save_checkpoint(options_.consumer, through, /*durable=*/false);
+          !saved) {
+        std::cerr << "ordo: NATS relay cannot save its cursor: " << saved.error().to_string()
+                  << "\n";
         continue;
       }
       cursor_ = through;
@@ -174,7 +194,8 @@ Result<void> AllocationRelay::relay_batch(const std::vector<eventstore::Recorded
     if (!order_key) continue;  // offers come only from order events
     auto decoded = wire::decode(e.type, e.schema_version, e.payload);
     if (!decoded) {
-      std::cerr << "ordo: NATS relay skips position " << e.position << ": " << decoded.error().to_string() << "\n";
+      std::cerr << "ordo: NATS relay skips position " << e.position << ": "
+                << decoded.error().to_string() << "\n";
       continue;
     }
     const auto* event = std::get_if<order::Event>(&*decoded);
@@ -189,31 +210,45 @@ Result<void> AllocationRelay::relay_batch(const std::vector<eventstore::Recorded
       return nullptr;
     };
     if (const auto* opened = std::get_if<order::OfferRoundOpened>(event)) {
-      const std::string body = offer_json(order_id, *state, opened->round, opened->opened_at, opened->deadline,
-                                          e.position).dump(-1, ' ', false, json::error_handler_t::replace);
-      for (const auto& site : opened->site_ids) messages.push_back({nats::offers_subject(options_.tenant, site), body});
+      const std::string body = offer_json(order_id, *state, opened->round, opened->opened_at,
+                                          opened->deadline, e.position)
+                                   .dump(-1, ' ', false, json::error_handler_t::replace);
+      for (const auto& site : opened->site_ids)
+        messages.push_back({nats::offers_subject(options_.tenant, site), body});
     } else if (const auto* claimed = std::get_if<order::OfferClaimed>(event)) {
-      messages.push_back({nats::offers_subject(options_.tenant, claimed->site_id),
-                          json{{"type", "won"}, {"order_id", order_id}, {"round", claimed->round},
-                               {"position", e.position}}.dump()});
+      messages.push_back(
+          {nats::offers_subject(options_.tenant, claimed->site_id), json{{"type", "won"},
+                                                                         {"order_id", order_id},
+                                                                         {"round", claimed->round},
+                                                                         {"position", e.position}}
+                                                                        .dump()});
       if (const auto* r = round_of(claimed->round)) {
         for (const auto& site : r->site_ids) {
-          if (site == claimed->site_id || std::find(r->declined.begin(), r->declined.end(), site) != r->declined.end()) continue;
-          messages.push_back({nats::offers_subject(options_.tenant, site),
-                              withdrawal(order_id, claimed->round, "claimed_by_another_site", e.position)});
+          if (site == claimed->site_id ||
+              std::find(r->declined.begin(), r->declined.end(), site) != r->declined.end())
+            continue;
+          messages.push_back(
+              {nats::offers_subject(options_.tenant, site),
+               withdrawal(order_id, claimed->round, "claimed_by_another_site", e.position)});
         }
       }
     } else if (const auto* released = std::get_if<order::AllocationReleased>(event)) {
       // The store no longer has these lines (it gave them back, or customer service moved them).
       messages.push_back({nats::offers_subject(options_.tenant, released->site_id),
-                          json{{"type", "released"}, {"order_id", order_id}, {"lines", released->lines},
-                               {"reason", released->reason}, {"position", e.position}}.dump(-1, ' ', false, json::error_handler_t::replace)});
+                          json{{"type", "released"},
+                               {"order_id", order_id},
+                               {"lines", released->lines},
+                               {"reason", released->reason},
+                               {"position", e.position}}
+                              .dump(-1, ' ', false, json::error_handler_t::replace)});
     } else if (const auto* closed = std::get_if<order::OfferRoundClosed>(event)) {
       if (const auto* r = round_of(closed->round)) {
         for (const auto& site : r->site_ids) {
-          if (std::find(r->declined.begin(), r->declined.end(), site) != r->declined.end()) continue;
-          messages.push_back({nats::offers_subject(options_.tenant, site),
-                              withdrawal(order_id, closed->round, order::to_string(closed->end), e.position)});
+          if (std::find(r->declined.begin(), r->declined.end(), site) != r->declined.end())
+            continue;
+          messages.push_back(
+              {nats::offers_subject(options_.tenant, site),
+               withdrawal(order_id, closed->round, order::to_string(closed->end), e.position)});
         }
       }
     }
@@ -231,14 +266,17 @@ Result<void> AllocationRelay::relay_batch(const std::vector<eventstore::Recorded
 std::expected<engine::OrderCommand, std::string> AllocationRelay::parse_request(
     std::string_view site_id, std::string_view body, domain::Instant now, std::string& action,
     std::uint32_t& round) {
-  if (body.size() > kRequestBytesMax) return std::unexpected("the request is over " + std::to_string(kRequestBytesMax) + " bytes");
+  if (body.size() > kRequestBytesMax)
+    return std::unexpected("the request is over " + std::to_string(kRequestBytesMax) + " bytes");
   // Requests are flat objects: deep nesting is refused before the parser recurses into it.
   if (std::count(body.begin(), body.end(), '{') + std::count(body.begin(), body.end(), '[') > 8) {
     return std::unexpected("the request must be one flat JSON object");
   }
   const json doc = json::parse(body.begin(), body.end(), nullptr, false);
-  if (doc.is_discarded() || !doc.is_object()) return std::unexpected("the request is not a JSON object");
-  static constexpr std::string_view kFields[] = {"action", "order_id", "round", "reason", "stock_missing", "site"};
+  if (doc.is_discarded() || !doc.is_object())
+    return std::unexpected("the request is not a JSON object");
+  static constexpr std::string_view kFields[] = {"action", "order_id",      "round",
+                                                 "reason", "stock_missing", "site"};
   for (const auto& [key, value] : doc.items()) {
     if (std::find(std::begin(kFields), std::end(kFields), key) == std::end(kFields)) {
       return std::unexpected("unknown field \"" + key.substr(0, 64) + "\"");
@@ -252,8 +290,11 @@ std::expected<engine::OrderCommand, std::string> AllocationRelay::parse_request(
     return true;
   };
   std::string order_id, reason, named_site;
-  if (!text("action", action)) return std::unexpected("action is required: claim, decline, release, start_preparation or prepared");
-  if (!text("order_id", order_id) || !ordo::is_valid_id(order_id)) return std::unexpected("order_id is required: 1..64 characters of [A-Za-z0-9._-]");
+  if (!text("action", action))
+    return std::unexpected(
+        "action is required: claim, decline, release, start_preparation or prepared");
+  if (!text("order_id", order_id) || !ordo::is_valid_id(order_id))
+    return std::unexpected("order_id is required: 1..64 characters of [A-Za-z0-9._-]");
   if (doc.contains("reason") && (!text("reason", reason) || reason.size() > kReasonBytesMax)) {
     return std::unexpected("reason must be a string of at most 500 bytes");
   }
@@ -263,7 +304,8 @@ std::expected<engine::OrderCommand, std::string> AllocationRelay::parse_request(
   const bool needs_round = action == "claim" || action == "decline";
   if (needs_round) {
     auto it = doc.find("round");
-    if (it == doc.end() || !it->is_number_unsigned() || it->get<std::uint64_t>() == 0 || it->get<std::uint64_t>() > 1000) {
+    if (it == doc.end() || !it->is_number_unsigned() || it->get<std::uint64_t>() == 0 ||
+        it->get<std::uint64_t>() > 1000) {
       return std::unexpected("round is required: the offer's round number");
     }
     round = static_cast<std::uint32_t>(it->get<std::uint64_t>());
@@ -275,13 +317,17 @@ std::expected<engine::OrderCommand, std::string> AllocationRelay::parse_request(
   }
   const std::string site(site_id);
   if (action == "claim") return engine::OrderCommand{order_id, order::ClaimOffer{site, round, now}};
-  if (action == "decline") return engine::OrderCommand{order_id, order::DeclineOffer{site, round, reason, now}};
+  if (action == "decline")
+    return engine::OrderCommand{order_id, order::DeclineOffer{site, round, reason, now}};
   if (action == "release") {
     if (reason.empty()) return std::unexpected("reason is required to release an order");
-    return engine::OrderCommand{order_id, order::ReleaseAllocation{site, reason, stock_missing, now}};
+    return engine::OrderCommand{order_id,
+                                order::ReleaseAllocation{site, reason, stock_missing, now}};
   }
-  if (action == "start_preparation") return engine::OrderCommand{order_id, order::StartPreparation{site, now}};
-  if (action == "prepared") return engine::OrderCommand{order_id, order::MarkPrepared{site, false, now}};
+  if (action == "start_preparation")
+    return engine::OrderCommand{order_id, order::StartPreparation{site, now}};
+  if (action == "prepared")
+    return engine::OrderCommand{order_id, order::MarkPrepared{site, false, now}};
   if (action == "pending") return std::unexpected("pending is answered without a command");
   return std::unexpected("unknown action \"" + action.substr(0, 32) + "\"");
 }
@@ -302,7 +348,8 @@ nlohmann::json AllocationRelay::pending_offers(const std::string& site) {
     }
     const auto* round = view.order.open_round();
     if (round == nullptr) continue;
-    auto offer = offer_json(view.order.placed.order_id, view.order, round->round, round->opened_at, round->deadline, 0);
+    auto offer = offer_json(view.order.placed.order_id, view.order, round->round, round->opened_at,
+                            round->deadline, 0);
     bytes += offer.dump().size();
     offers.push_back(std::move(offer));
   }
@@ -323,31 +370,38 @@ void AllocationRelay::on_request(natsMsg* message) {
   const std::string subject = natsMsg_GetSubject(message);
   const char* reply_to = natsMsg_GetReply(message);
   const std::string reply = reply_to == nullptr ? std::string() : std::string(reply_to);
-  const std::string_view body(natsMsg_GetData(message), static_cast<std::size_t>(natsMsg_GetDataLength(message)));
+  const std::string_view body(natsMsg_GetData(message),
+                              static_cast<std::size_t>(natsMsg_GetDataLength(message)));
   // ordo.<tenant>.store.<site>.claims
   const std::string prefix = "ordo." + options_.tenant + ".store.";
   std::string site;
   if (subject.starts_with(prefix) && subject.ends_with(".claims")) {
-    site = nats::site_of_token(std::string_view(subject).substr(prefix.size(), subject.size() - prefix.size() - 7));
+    site = nats::site_of_token(
+        std::string_view(subject).substr(prefix.size(), subject.size() - prefix.size() - 7));
   }
   std::string action;
   std::uint32_t round = 0;
-  auto command = ordo::is_valid_id(site) ? parse_request(site, body, now_us(), action, round)
-                             : std::unexpected(std::string("not a store's claims subject"));
+  auto command = ordo::is_valid_id(site)
+                     ? parse_request(site, body, now_us(), action, round)
+                     : std::unexpected(std::string("not a store's claims subject"));
   natsMsg_Destroy(message);
   // Ordo answers only into the store's own inbox: a reply subject elsewhere (another store's
   // offers or inbox, which Ordo's user may publish on) is refused without an answer.
-  if (!reply.empty() && ordo::is_valid_id(site) && !reply.starts_with(nats::inbox_prefix(site) + ".")) {
+  if (!reply.empty() && ordo::is_valid_id(site) &&
+      !reply.starts_with(nats::inbox_prefix(site) + ".")) {
     refused_.fetch_add(1, std::memory_order_relaxed);
-    std::cerr << "ordo: NATS: a request from " << site << " asked for its answer outside its inbox; refused\n";
+    std::cerr << "ordo: NATS: a request from " << site
+              << " asked for its answer outside its inbox; refused\n";
     return settle();
   }
   auto send = [this, reply](const json& answer) {
     if (reply.empty()) return;
     const auto text = answer.dump(-1, ' ', false, json::error_handler_t::replace);
-    if (const auto s = natsConnection_Publish(connection_.get(), reply.c_str(), text.data(), static_cast<int>(text.size()));
+    if (const auto s = natsConnection_Publish(connection_.get(), reply.c_str(), text.data(),
+                                              static_cast<int>(text.size()));
         s != NATS_OK) {
-      std::cerr << "ordo: NATS: cannot answer on " << reply << ": " << natsStatus_GetText(s) << "\n";
+      std::cerr << "ordo: NATS: cannot answer on " << reply << ": " << natsStatus_GetText(s)
+                << "\n";
     }
   };
   if (!command && action == "pending" && ordo::is_valid_id(site)) {
@@ -362,28 +416,32 @@ void AllocationRelay::on_request(natsMsg* message) {
   const std::string order_id = command->order_id;
   engine::Submission submission;
   if (action == "claim" || action == "decline") {
-    submission.idempotency_key = "nats/" + site + "/" + order_id + "/" + action + "/" + std::to_string(round);
+    submission.idempotency_key =
+        "nats/" + site + "/" + order_id + "/" + action + "/" + std::to_string(round);
   }
   submission.actor = {eventstore::ActorKind::store, site};
   submission.command = std::move(*command);
-  pipeline_.submit(std::move(submission), [this, send, settle, action, order_id, round](engine::Answer answer) {
-    json out = {{"order_id", order_id}};
-    if (round != 0) out["round"] = round;
-    if (answer) {
-      out["result"] = action == "claim" ? "won" : action == "decline" ? "declined" : "ok";
-      out["position"] = answer->last_position;
-    } else if (const auto* rejection = std::get_if<domain::Rejection>(&answer.error())) {
-      using Code = domain::Rejection::Code;
-      out["result"] = rejection->code == Code::lost ? "lost" : rejection->code == Code::expired ? "expired" : "invalid";
-      out["reason"] = rejection->reason;
-    } else {
-      const auto& error = std::get<Error>(answer.error());
-      out["result"] = error.code == ErrorCode::idempotency_mismatch ? "invalid" : "retry";
-      out["reason"] = error.message;
-    }
-    send(out);
-    settle();
-  });
+  pipeline_.submit(
+      std::move(submission), [this, send, settle, action, order_id, round](engine::Answer answer) {
+        json out = {{"order_id", order_id}};
+        if (round != 0) out["round"] = round;
+        if (answer) {
+          out["result"] = action == "claim" ? "won" : action == "decline" ? "declined" : "ok";
+          out["position"] = answer->last_position;
+        } else if (const auto* rejection = std::get_if<domain::Rejection>(&answer.error())) {
+          using Code = domain::Rejection::Code;
+          out["result"] = rejection->code == Code::lost      ? "lost"
+                          : rejection->code == Code::expired ? "expired"
+                                                             : "invalid";
+          out["reason"] = rejection->reason;
+        } else {
+          const auto& error = std::get<Error>(answer.error());
+          out["result"] = error.code == ErrorCode::idempotency_mismatch ? "invalid" : "retry";
+          out["reason"] = error.message;
+        }
+        send(out);
+        settle();
+      });
 }
 
 }  // namespace ordo::adapters

@@ -27,7 +27,8 @@
 //   request   {"action":"claim"|"decline"|"release"|"start_preparation"|"prepared","order_id",
 //              "round"(claim, decline),"reason"(decline, release),"stock_missing"(release),"site"?}
 //   reply     {"result","order_id","round"?,"reason"?,"position"?}
-//   request   {"action":"pending"}: reply {"result":"ok","offers":[offer...],"more"}, the offers the
+//   request   {"action":"pending"}: reply {"result":"ok","offers":[offer...],"more"}, the offers
+//   the
 //              store may still claim. NATS keeps no message for a store that is away (core NATS
 //              has no persistence), so a store asks for them when it connects and reconnects.
 #pragma once
@@ -36,13 +37,12 @@
 #include <condition_variable>
 #include <memory>
 #include <mutex>
+#include <nlohmann/json.hpp>
 #include <thread>
 
-#include <nlohmann/json.hpp>
-
 #include "adapters/nats.h"
-#include "eventstore/event_store.h"
 #include "engine/pipeline.h"
+#include "eventstore/event_store.h"
 #include "projections/projector.h"
 
 namespace ordo::adapters {
@@ -79,13 +79,16 @@ class AllocationRelay {
   RelayStats stats() const;
 
   /// The request's command for `site`, or why it is refused (exposed for tests).
-  static std::expected<engine::OrderCommand, std::string> parse_request(
-      std::string_view site_id, std::string_view body, domain::Instant now, std::string& action,
-      std::uint32_t& round);
+  static std::expected<engine::OrderCommand, std::string> parse_request(std::string_view site_id,
+                                                                        std::string_view body,
+                                                                        domain::Instant now,
+                                                                        std::string& action,
+                                                                        std::uint32_t& round);
 
  private:
   AllocationRelay(eventstore::EventStore& store, engine::Pipeline& pipeline,
-                  const projections::Projector& projector, nats::Connection& connection, RelayOptions options);
+                  const projections::Projector& projector, nats::Connection& connection,
+                  RelayOptions options);
   void relay_loop();
   Result<void> relay_batch(const std::vector<eventstore::RecordedEvent>& events);
   void on_request(natsMsg* message);

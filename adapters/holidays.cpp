@@ -12,7 +12,8 @@ Result<domain::calendar::Holidays> load_holidays(const std::filesystem::path& cs
   std::string line;
   std::getline(in, line);
   if (!line.starts_with("country,region,date,")) {
-    return fail(ErrorCode::invalid_argument, csv.string() + ":1: expected the header country,region,date,...");
+    return fail(ErrorCode::invalid_argument,
+                csv.string() + ":1: expected the header country,region,date,...");
   }
   domain::calendar::Holidays holidays;
   for (std::size_t number = 2; std::getline(in, line); ++number) {
@@ -20,7 +21,8 @@ Result<domain::calendar::Holidays> load_holidays(const std::filesystem::path& cs
     if (line.empty()) continue;
     auto fields = split_csv_line(line);
     const auto where = csv.string() + ":" + std::to_string(number) + ": ";
-    if (!fields || fields->size() < 6) return fail(ErrorCode::invalid_argument, where + "expected 6 or more comma-separated fields");
+    if (!fields || fields->size() < 6)
+      return fail(ErrorCode::invalid_argument, where + "expected 6 or more comma-separated fields");
     const auto& f = *fields;
     const auto date = domain::calendar::parse_date(f[2]);
     if (!domain::is_country_code(f[0]) || f[1].empty() || !date) {

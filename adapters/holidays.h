@@ -9,8 +9,8 @@
 
 #include <filesystem>
 
-#include "domain/calendar.h"
 #include "base/result.h"
+#include "domain/calendar.h"
 
 namespace ordo::adapters {
 

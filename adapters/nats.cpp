@@ -46,7 +46,8 @@ void on_async_error(natsConnection*, natsSubscription*, natsStatus status, void*
   auto* self = static_cast<Connection*>(closure);
   if (self->on_error_) {
     const char* last = nats_GetLastError(nullptr);
-    self->on_error_(std::string(natsStatus_GetText(status)) + (last != nullptr ? std::string(": ") + last : ""));
+    self->on_error_(std::string(natsStatus_GetText(status)) +
+                    (last != nullptr ? std::string(": ") + last : ""));
   }
 }
 
@@ -60,15 +61,18 @@ Result<std::unique_ptr<Connection>> Connection::open(const ConnectOptions& o) {
   self->on_error_ = o.on_error;
   self->on_reconnected_ = o.on_reconnected;
   natsOptions* opts = nullptr;
-  if (auto s = natsOptions_Create(&opts); s != NATS_OK) return std::unexpected(error_of(s, "NATS options"));
+  if (auto s = natsOptions_Create(&opts); s != NATS_OK)
+    return std::unexpected(error_of(s, "NATS options"));
   struct Free {
     natsOptions* o;
     ~Free() { natsOptions_Destroy(o); }
   } free_options{opts};
   natsStatus s = natsOptions_SetURL(opts, o.url.c_str());
-  if (s == NATS_OK && !o.user.empty()) s = natsOptions_SetUserInfo(opts, o.user.c_str(), o.password.c_str());
+  if (s == NATS_OK && !o.user.empty())
+    s = natsOptions_SetUserInfo(opts, o.user.c_str(), o.password.c_str());
   if (s == NATS_OK && !o.name.empty()) s = natsOptions_SetName(opts, o.name.c_str());
-  if (s == NATS_OK && !o.inbox_prefix.empty()) s = natsOptions_SetCustomInboxPrefix(opts, o.inbox_prefix.c_str());
+  if (s == NATS_OK && !o.inbox_prefix.empty())
+    s = natsOptions_SetCustomInboxPrefix(opts, o.inbox_prefix.c_str());
   if (s == NATS_OK) s = natsOptions_SetSendAsap(opts, true);
   if (s == NATS_OK) s = natsOptions_SetMaxReconnect(opts, -1);
   if (s == NATS_OK) s = natsOptions_SetReconnectWait(opts, 100);
@@ -77,7 +81,8 @@ Result<std::unique_ptr<Connection>> Connection::open(const ConnectOptions& o) {
   if (s == NATS_OK) s = natsOptions_SetTimeout(opts, o.connect_timeout_ms);
   if (s == NATS_OK) s = natsOptions_SetErrorHandler(opts, &on_async_error, self.get());
   if (s == NATS_OK) s = natsOptions_SetReconnectedCB(opts, &on_reconnected, self.get());
-  if (s == NATS_OK && o.retry_on_failed_connect) s = natsOptions_SetRetryOnFailedConnect(opts, true, nullptr, nullptr);
+  if (s == NATS_OK && o.retry_on_failed_connect)
+    s = natsOptions_SetRetryOnFailedConnect(opts, true, nullptr, nullptr);
   if (s != NATS_OK) return std::unexpected(error_of(s, "NATS options"));
   s = natsConnection_Connect(&self->connection_, opts);
   if (s != NATS_OK && !(o.retry_on_failed_connect && s == NATS_NOT_YET_CONNECTED)) {
@@ -94,7 +99,8 @@ Connection::~Connection() {
 }
 
 Result<void> Connection::publish(const std::string& subject, std::string_view data) {
-  const auto s = natsConnection_Publish(connection_, subject.c_str(), data.data(), static_cast<int>(data.size()));
+  const auto s = natsConnection_Publish(connection_, subject.c_str(), data.data(),
+                                        static_cast<int>(data.size()));
   if (s != NATS_OK) return std::unexpected(error_of(s, "publish on " + subject));
   return {};
 }
@@ -105,7 +111,9 @@ Result<void> Connection::flush(int timeout_ms) {
   return {};
 }
 
-bool Connection::connected() const { return natsConnection_Status(connection_) == NATS_CONN_STATUS_CONNECTED; }
+bool Connection::connected() const {
+  return natsConnection_Status(connection_) == NATS_CONN_STATUS_CONNECTED;
+}
 
 namespace {
 std::string json_text(std::string_view s) {
@@ -118,18 +126,21 @@ std::string json_text(std::string_view s) {
 }
 }  // namespace
 
-std::string server_config(std::string_view tenant, std::string_view listen, std::string_view ordo_password,
+std::string server_config(std::string_view tenant, std::string_view listen,
+                          std::string_view ordo_password,
                           const std::vector<std::pair<std::string, std::string>>& stores) {
   const std::string base = "ordo." + std::string(tenant);
-  std::string conf = "listen: " + std::string(listen) + "\nmax_payload: 65536\nwrite_deadline: \"5s\"\n"
+  std::string conf = "listen: " + std::string(listen) +
+                     "\nmax_payload: 65536\nwrite_deadline: \"5s\"\n"
                      "authorization {\n  users: [\n";
   conf += "    {user: \"ordo\", password: " + json_text(ordo_password) +
-          ", permissions: {publish: {allow: [" + json_text(base + ".store.*.offers") + ", \"_INBOX.>\"]}, " +
-          "subscribe: {allow: [" + json_text(all_claims_subject(tenant)) + "]}}}\n";
+          ", permissions: {publish: {allow: [" + json_text(base + ".store.*.offers") +
+          ", \"_INBOX.>\"]}, " + "subscribe: {allow: [" + json_text(all_claims_subject(tenant)) +
+          "]}}}\n";
   for (const auto& [site, password] : stores) {
     conf += "    {user: " + json_text("store-" + site) + ", password: " + json_text(password) +
-            ", permissions: {publish: {allow: [" + json_text(claims_subject(tenant, site)) + "]}, " +
-            "subscribe: {allow: [" + json_text(offers_subject(tenant, site)) + ", " +
+            ", permissions: {publish: {allow: [" + json_text(claims_subject(tenant, site)) +
+            "]}, " + "subscribe: {allow: [" + json_text(offers_subject(tenant, site)) + ", " +
             json_text(inbox_prefix(site) + ".>") + "]}}}\n";
   }
   return conf + "  ]\n}\n";

@@ -75,7 +75,8 @@ Error error_of(natsStatus status, std::string_view what);
 /// answer requests, and subscribe to every store's claims; each store's user may subscribe only
 /// to its own offers and its own inbox, and publish only its own claims; no anonymous access.
 /// `stores`: (site id, password).
-std::string server_config(std::string_view tenant, std::string_view listen, std::string_view ordo_password,
+std::string server_config(std::string_view tenant, std::string_view listen,
+                          std::string_view ordo_password,
                           const std::vector<std::pair<std::string, std::string>>& stores);
 
 }  // namespace ordo::adapters::nats

@@ -56,13 +56,16 @@ Result<std::map<std::string, Sum>> read_rows(const std::filesystem::path& file, 
     if (!line.empty() && line.back() == '\r') line.pop_back();
     if (number == 1 || line.empty()) continue;
     const auto where = file.filename().string() + " line " + std::to_string(number);
-    if (line.size() > kLineBytesMax) return fail(ErrorCode::invalid_argument, where + ": line too long");
+    if (line.size() > kLineBytesMax)
+      return fail(ErrorCode::invalid_argument, where + ": line too long");
     auto fields = split_csv_line(line);
     if (!fields || fields->size() != columns) {
-      return fail(ErrorCode::invalid_argument, where + ": expected " + std::to_string(columns) + " fields");
+      return fail(ErrorCode::invalid_argument,
+                  where + ": expected " + std::to_string(columns) + " fields");
     }
     std::string problem;
-    if (!row(*fields, sums, problem)) return fail(ErrorCode::invalid_argument, where + ": " + problem);
+    if (!row(*fields, sums, problem))
+      return fail(ErrorCode::invalid_argument, where + ": " + problem);
   }
   return sums;
 }
@@ -81,7 +84,8 @@ bool add_point(std::map<std::string, Sum>& sums, std::string key, const std::str
   return true;
 }
 
-void merge(std::unordered_map<std::string, PostcodePlace>& places, const std::map<std::string, Sum>& sums) {
+void merge(std::unordered_map<std::string, PostcodePlace>& places,
+           const std::map<std::string, Sum>& sums) {
   for (const auto& [key, sum] : sums) {
     const auto n = static_cast<double>(sum.count);
     places[key] = {{sum.latitude / n, sum.longitude / n}, sum.region};
@@ -92,15 +96,16 @@ void merge(std::unordered_map<std::string, PostcodePlace>& places, const std::ma
 
 Result<void> Gazetteer::add_geonames(const std::filesystem::path& file) {
   // country_code,zipcode,place,state,state_code,province,province_code,community,community_code,latitude,longitude
-  auto sums = read_rows(file, 11, [](const std::vector<std::string>& f, std::map<std::string, Sum>& out,
-                                     std::string& problem) {
-    if (f[0].size() != 2 || f[1].empty()) {
-      problem = "a country code and a postcode are required";
-      return false;
-    }
-    const auto& region = f[0] == "FR" ? f[6] : f[4];  // département in France, Land in Germany
-    return add_point(out, f[0] + ":" + normalize(f[1]), f[9], f[10], region, problem);
-  });
+  auto sums = read_rows(
+      file, 11,
+      [](const std::vector<std::string>& f, std::map<std::string, Sum>& out, std::string& problem) {
+        if (f[0].size() != 2 || f[1].empty()) {
+          problem = "a country code and a postcode are required";
+          return false;
+        }
+        const auto& region = f[0] == "FR" ? f[6] : f[4];  // département in France, Land in Germany
+        return add_point(out, f[0] + ":" + normalize(f[1]), f[9], f[10], region, problem);
+      });
   if (!sums) return std::unexpected(sums.error());
   merge(places_, *sums);
   return {};
@@ -108,14 +113,15 @@ Result<void> Gazetteer::add_geonames(const std::filesystem::path& file) {
 
 Result<void> Gazetteer::add_gb_outcodes(const std::filesystem::path& file) {
   // outcode,lat_mean,lon_mean,n_places,first_place,state,province
-  auto sums = read_rows(file, 7, [](const std::vector<std::string>& f, std::map<std::string, Sum>& out,
-                                    std::string& problem) {
-    if (f[0].empty()) {
-      problem = "an outward code is required";
-      return false;
-    }
-    return add_point(out, "GB:" + normalize(f[0]), f[1], f[2], nation_code(f[5]), problem);
-  });
+  auto sums = read_rows(
+      file, 7,
+      [](const std::vector<std::string>& f, std::map<std::string, Sum>& out, std::string& problem) {
+        if (f[0].empty()) {
+          problem = "an outward code is required";
+          return false;
+        }
+        return add_point(out, "GB:" + normalize(f[0]), f[1], f[2], nation_code(f[5]), problem);
+      });
   if (!sums) return std::unexpected(sums.error());
   merge(places_, *sums);
   return {};
@@ -124,15 +130,18 @@ Result<void> Gazetteer::add_gb_outcodes(const std::filesystem::path& file) {
 Result<Gazetteer> Gazetteer::load(const std::filesystem::path& directory) {
   Gazetteer gazetteer;
   for (const char* name : {"geonames_postal_fr.csv", "geonames_postal_de.csv"}) {
-    if (auto added = gazetteer.add_geonames(directory / name); !added) return std::unexpected(added.error());
+    if (auto added = gazetteer.add_geonames(directory / name); !added)
+      return std::unexpected(added.error());
   }
-  if (auto added = gazetteer.add_gb_outcodes(directory / "derived_gb_outcode_centroids.csv"); !added) {
+  if (auto added = gazetteer.add_gb_outcodes(directory / "derived_gb_outcode_centroids.csv");
+      !added) {
     return std::unexpected(added.error());
   }
   return gazetteer;
 }
 
-std::optional<PostcodePlace> Gazetteer::find(std::string_view country, std::string_view postcode) const {
+std::optional<PostcodePlace> Gazetteer::find(std::string_view country,
+                                             std::string_view postcode) const {
   std::string code = normalize(country);
   if (code == "UK") code = "GB";
   std::string key = code + ":" + normalize(postcode);

@@ -17,9 +17,9 @@
 #include <unordered_map>
 #include <vector>
 
-#include "domain/geo.h"
 #include "base/csv.h"
 #include "base/result.h"
+#include "domain/geo.h"
 
 namespace ordo::adapters {
 
@@ -35,7 +35,8 @@ class Gazetteer {
   static Result<Gazetteer> load(const std::filesystem::path& directory);
   /// Loads one GeoNames postal file (columns country_code,zipcode,...,latitude,longitude).
   Result<void> add_geonames(const std::filesystem::path& file);
-  /// Loads the GB outward-code centroids (outcode,lat_mean,lon_mean,n_places,first_place,state,...).
+  /// Loads the GB outward-code centroids
+  /// (outcode,lat_mean,lon_mean,n_places,first_place,state,...).
   Result<void> add_gb_outcodes(const std::filesystem::path& file);
 
   /// The place of a postcode in a country (ISO 3166-1 alpha-2; "UK" is read as "GB"); nullopt
@@ -46,6 +47,5 @@ class Gazetteer {
  private:
   std::unordered_map<std::string, PostcodePlace> places_;  // "<country>:<postcode>"
 };
-
 
 }  // namespace ordo::adapters

@@ -14,12 +14,11 @@
 // Thread-safety: every method from any thread; handlers run on NATS threads and must be quick.
 #pragma once
 
-#include <nlohmann/json.hpp>
-
 #include <atomic>
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <unordered_set>
 
@@ -32,7 +31,7 @@ struct StoreClientOptions {
   std::string tenant = "main";
   std::string site_id;
   std::string password;
-  std::string name;  // shown by the server's monitoring; default "store <site>"
+  std::string name;                      // shown by the server's monitoring; default "store <site>"
   bool retry_on_failed_connect = false;  // keep trying in the background when the server is down
   std::function<void(std::string_view)> on_error;  // asynchronous errors (permission violations)
 };
@@ -44,9 +43,9 @@ class StoreClient {
 
   /// Connects and subscribes. Errors: unavailable when the server cannot be reached (without
   /// retry_on_failed_connect), permission_denied for refused credentials.
-  [[nodiscard]] static Result<std::unique_ptr<StoreClient>> connect(StoreClientOptions options, MessageHandler on_message,
-                                                                    std::function<void()> on_reconnected = {},
-                                                                    AnswerHandler on_answer = {});
+  [[nodiscard]] static Result<std::unique_ptr<StoreClient>> connect(
+      StoreClientOptions options, MessageHandler on_message,
+      std::function<void()> on_reconnected = {}, AnswerHandler on_answer = {});
   /// Unsubscribes first, so that no handler runs on a client being destroyed.
   ~StoreClient();
   StoreClient(const StoreClient&) = delete;
@@ -54,13 +53,17 @@ class StoreClient {
 
   /// A request on the store's claims subject (or on `subject`), and its answer; when none comes,
   /// {"result": "timeout"} or {"result": "error"} with a "reason".
-  [[nodiscard]] nlohmann::json request(const nlohmann::json& body, int timeout_ms = 3000, const std::string& subject = {});
+  [[nodiscard]] nlohmann::json request(const nlohmann::json& body, int timeout_ms = 3000,
+                                       const std::string& subject = {});
   /// The same with a body sent as it is (tests send malformed ones).
-  [[nodiscard]] nlohmann::json request_text(std::string_view text, const std::string& subject, int timeout_ms = 3000);
+  [[nodiscard]] nlohmann::json request_text(std::string_view text, const std::string& subject,
+                                            int timeout_ms = 3000);
   /// Sends a request whose answer reaches `on_answer`; false when it could not be sent.
   [[nodiscard]] bool request_async(const nlohmann::json& body);
   /// The offers Ordo still holds for this store: {"result": "ok", "offers": [...], "more"}.
-  [[nodiscard]] nlohmann::json pending(int timeout_ms = 3000) { return request({{"action", "pending"}}, timeout_ms); }
+  [[nodiscard]] nlohmann::json pending(int timeout_ms = 3000) {
+    return request({{"action", "pending"}}, timeout_ms);
+  }
 
   [[nodiscard]] const std::string& site() const { return options_.site_id; }
   /// Offers that came again after their first delivery.

@@ -1,14 +1,14 @@
-// `ordo demo-data`, `ordo rebuild`, `ordo sellable`, `ordo order`: the engine from the command line.
-#include <nlohmann/json.hpp>
-
+// `ordo demo-data`, `ordo rebuild`, `ordo sellable`, `ordo order`: the engine from the command
+// line.
 #include <chrono>
 #include <condition_variable>
 #include <iostream>
 #include <mutex>
+#include <nlohmann/json.hpp>
 
-#include "domain/sellable.h"
 #include "app/cli.h"
 #include "app/demo_data.h"
+#include "domain/sellable.h"
 #include "engine/pipeline.h"
 #include "gateway/json/views_json.h"
 #include "projections/projector.h"
@@ -30,8 +30,8 @@ struct Tally {
 };
 
 // Submits everything with at most `in_flight` outstanding; an operational error stops it.
-Result<Tally> submit_all(engine::Pipeline& pipeline,
-                         std::vector<engine::Submission> submissions, std::size_t in_flight) {
+Result<Tally> submit_all(engine::Pipeline& pipeline, std::vector<engine::Submission> submissions,
+                         std::size_t in_flight) {
   std::mutex mutex;
   std::condition_variable cv;
   std::size_t outstanding = 0;
@@ -122,7 +122,8 @@ int run_sellable(const std::string& data_dir, const std::string& channel, const 
   auto projector = projections::Projector::start(**store, /*follow=*/false);
   if (!projector) return report(projector.error());
   auto figure = (*projector)->sellable(channel, sku);
-  if (!figure) return report(Error{ErrorCode::not_found, "no sellable stock of " + sku + " for " + channel});
+  if (!figure)
+    return report(Error{ErrorCode::not_found, "no sellable stock of " + sku + " for " + channel});
   std::cout << sku << " on " << channel << ": " << figure->total << " sellable (" << figure->now
             << " now, " << figure->future << " from receipts)\n";
   if (explain) {
@@ -157,10 +158,12 @@ void add_engine_commands(CLI::App& app, int& exit_code) {
   auto* demo = app.add_subcommand("demo-data", "Load a demo retailer and place demo orders");
   demo->add_option("--data", demo_args.data_dir, "Data directory")->required();
   demo->add_option("--sites-file", demo_args.options.sites_file,
-                   "La Poste points of contact CSV (../shared/data/stores/...)")->required();
+                   "La Poste points of contact CSV (../shared/data/stores/...)")
+      ->required();
   demo->add_option("--stores", demo_args.options.stores, "Stores")->check(CLI::Range(1, 5000));
   demo->add_option("--skus", demo_args.options.skus, "Catalog size")->check(CLI::Range(1, 200000));
-  demo->add_option("--orders", demo_args.orders, "Demo orders to place")->check(CLI::Range(0, 10000000));
+  demo->add_option("--orders", demo_args.orders, "Demo orders to place")
+      ->check(CLI::Range(0, 10000000));
   demo->add_option("--seed", demo_args.options.seed, "Seed of the generated catalog and stock");
   demo->callback([&] { exit_code = run_demo_data(demo_args); });
 

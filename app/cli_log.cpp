@@ -1,17 +1,16 @@
 // `ordo log ...`: inspect, verify and exercise the event log of a data directory.
-#include <nlohmann/json.hpp>
-
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <iostream>
 #include <mutex>
+#include <nlohmann/json.hpp>
 #include <thread>
 
+#include "app/cli.h"
 #include "eventstore/checksum.h"
 #include "eventstore/event_store.h"
 #include "eventstore/keys.h"
-#include "app/cli.h"
 
 namespace ordo::cli {
 namespace {
@@ -38,20 +37,22 @@ Result<std::unique_ptr<EventStore>> open_read_only(const std::string& data_dir) 
 }
 
 nlohmann::json to_json(const eventstore::RecordedEvent& e) {
-  nlohmann::json j = {{"position", e.position},
-                      {"stream", e.stream},
-                      {"version", e.stream_version},
-                      {"type", e.type},
-                      {"schema_version", e.schema_version},
-                      {"recorded_at", format_time_us(e.recorded_at_us)},
-                      {"actor", {{"kind", eventstore::to_string(e.actor.kind)}, {"id", e.actor.id}}}};
+  nlohmann::json j = {
+      {"position", e.position},
+      {"stream", e.stream},
+      {"version", e.stream_version},
+      {"type", e.type},
+      {"schema_version", e.schema_version},
+      {"recorded_at", format_time_us(e.recorded_at_us)},
+      {"actor", {{"kind", eventstore::to_string(e.actor.kind)}, {"id", e.actor.id}}}};
   if (!e.correlation_id.empty()) j["correlation_id"] = e.correlation_id;
   if (!e.causation_id.empty()) j["causation_id"] = e.causation_id;
   j["payload_bytes"] = e.payload.size();
   if (!eventstore::check_text(e.payload, e.payload.size(), "payload")) {
     j["payload_text"] = e.payload;
   } else {
-    j["payload_hex"] = eventstore::to_hex(e.payload.data(), std::min<std::size_t>(e.payload.size(), 64));
+    j["payload_hex"] =
+        eventstore::to_hex(e.payload.data(), std::min<std::size_t>(e.payload.size(), 64));
   }
   return j;
 }
@@ -89,7 +90,8 @@ int run_tail(const std::string& data_dir, std::uint64_t count, std::uint64_t fro
   const std::uint64_t start = from > 0 ? from : (head > count ? head - count + 1 : 1);
   auto events = (*store)->read_all(start, count);
   if (!events) return report(events.error());
-  for (const auto& e : *events) std::cout << to_json(e).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
+  for (const auto& e : *events)
+    std::cout << to_json(e).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
   return kExitOk;
 }
 
@@ -143,15 +145,19 @@ int run_generate(const GenerateOptions& o) {
     }
     nlohmann::json payload = {{"sequence", i}, {"note", "generated workload"}};
     eventstore::AppendRequest request;
-    request.writes.push_back({"generated-" + std::to_string(i % o.streams),
-                              eventstore::ExpectedVersion::any(),
-                              {{"Generated", 1, payload.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)}}});
+    request.writes.push_back(
+        {"generated-" + std::to_string(i % o.streams),
+         eventstore::ExpectedVersion::any(),
+         {{"Generated", 1,
+           payload.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)}}});
     request.actor = {eventstore::ActorKind::system, "ordo log generate"};
     (*store)->append_async(std::move(request), [&](Result<eventstore::AppendResult> r) {
       std::lock_guard lock(mutex);
       --outstanding;
-      if (r) ++acknowledged;
-      else if (!first_error) first_error = r.error();
+      if (r)
+        ++acknowledged;
+      else if (!first_error)
+        first_error = r.error();
       cv.notify_all();
     });
   }
@@ -161,7 +167,8 @@ int run_generate(const GenerateOptions& o) {
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   std::cout << "appended " << acknowledged << " events over " << o.streams << " streams in "
-            << seconds << " s (" << static_cast<std::uint64_t>(static_cast<double>(acknowledged) / seconds)
+            << seconds << " s ("
+            << static_cast<std::uint64_t>(static_cast<double>(acknowledged) / seconds)
             << " events/s, " << (o.no_fsync ? "no fsync" : "fsync") << ")\n";
   return kExitOk;
 }

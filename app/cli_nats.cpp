@@ -2,17 +2,16 @@
 // store, each kept to its own subjects; Ordo's own user; no anonymous access).
 #include <sys/stat.h>
 
-#include <nlohmann/json.hpp>
-
 #include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <map>
+#include <nlohmann/json.hpp>
 
 #include "adapters/nats.h"
+#include "app/cli.h"
 #include "base/secrets.h"
 #include "eventstore/codec/codec.h"
-#include "app/cli.h"
 
 namespace ordo::cli {
 namespace {
@@ -76,7 +75,8 @@ int run_nats_config(const ConfigArgs& args) {
   if (!sites) return report(sites.error());
   std::error_code ec;
   fs::create_directories(fs::path(args.dir) / "stores", ec);
-  if (ec) return report(Error{ErrorCode::io_error, "cannot create " + args.dir + ": " + ec.message()});
+  if (ec)
+    return report(Error{ErrorCode::io_error, "cannot create " + args.dir + ": " + ec.message()});
   auto ordo_secret = secret_file(fs::path(args.dir) / "ordo.password");
   if (!ordo_secret) return report(ordo_secret.error());
   std::vector<std::pair<std::string, std::string>> stores;
@@ -86,8 +86,10 @@ int run_nats_config(const ConfigArgs& args) {
     stores.emplace_back(site, *secret);
   }
   const std::string conf =
-      "# Written by `ordo nats-config` from the sites in the log; run it again after adding sites,\n"
-      "# then `nats-server --signal reload`. Passwords live in ordo.password and stores/<site>.password.\n" +
+      "# Written by `ordo nats-config` from the sites in the log; run it again after adding "
+      "sites,\n"
+      "# then `nats-server --signal reload`. Passwords live in ordo.password and "
+      "stores/<site>.password.\n" +
       nats::server_config(args.tenant, args.listen, *ordo_secret, stores);
   const auto path = fs::path(args.dir) / "nats-server.conf";
   {
@@ -97,7 +99,8 @@ int run_nats_config(const ConfigArgs& args) {
   }
   fs::permissions(path, fs::perms::owner_read | fs::perms::owner_write);
   std::cout << "ordo: wrote " << path.string() << ": user ordo and " << sites->size()
-            << " store users (store-<site>), tenant " << args.tenant << ", listening on " << args.listen << "\n";
+            << " store users (store-<site>), tenant " << args.tenant << ", listening on "
+            << args.listen << "\n";
   return kExitOk;
 }
 
@@ -105,9 +108,13 @@ int run_nats_config(const ConfigArgs& args) {
 
 void add_nats_commands(CLI::App& app, int& exit_code) {
   static ConfigArgs config_args;
-  auto* config = app.add_subcommand("nats-config", "Write the nats-server configuration: a user per store, Ordo's user, no anonymous access");
-  config->add_option("--data", config_args.data_dir, "Data directory (its sites get users)")->required();
-  config->add_option("--dir", config_args.dir, "Where to write nats-server.conf and the passwords")->required();
+  auto* config = app.add_subcommand(
+      "nats-config",
+      "Write the nats-server configuration: a user per store, Ordo's user, no anonymous access");
+  config->add_option("--data", config_args.data_dir, "Data directory (its sites get users)")
+      ->required();
+  config->add_option("--dir", config_args.dir, "Where to write nats-server.conf and the passwords")
+      ->required();
   config->add_option("--tenant", config_args.tenant, "Tenant in subjects");
   config->add_option("--listen", config_args.listen, "HOST:PORT nats-server listens on");
   config->callback([&exit_code] { exit_code = run_nats_config(config_args); });

@@ -1,18 +1,17 @@
 // `ordo serve`: the engine behind the HTTP API on embedded RocksDB; and `ordo token`: API tokens.
-#include <nlohmann/json.hpp>
-
 #include <sys/resource.h>
 
 #include <atomic>
 #include <csignal>
 #include <iostream>
+#include <nlohmann/json.hpp>
 
 #include "adapters/allocation_relay.h"
 #include "adapters/holidays.h"
 #include "adapters/postcodes.h"
+#include "app/cli.h"
 #include "gateway/api/api.h"
 #include "gateway/api/problem.h"
-#include "app/cli.h"
 
 namespace ordo::cli {
 namespace {
@@ -37,7 +36,8 @@ struct ServeArgs {
 
 gateway::api::PlaceLookup place_lookup(std::shared_ptr<adapters::Gazetteer> gazetteer) {
   if (!gazetteer) return {};
-  return [gazetteer](std::string_view country, std::string_view postcode) -> std::optional<gateway::api::Place> {
+  return [gazetteer](std::string_view country,
+                     std::string_view postcode) -> std::optional<gateway::api::Place> {
     auto place = gazetteer->find(country, postcode);
     if (!place) return std::nullopt;
     return gateway::api::Place{place->point, place->region};
@@ -51,12 +51,14 @@ Result<void> parse_listen(ServeArgs& args) {
   const auto port = args.listen.substr(colon + 1);
   char* end = nullptr;
   const auto value = std::strtoul(port.c_str(), &end, 10);
-  if (port.empty() || *end != '\0' || value > 65535) return fail(ErrorCode::invalid_argument, "bad port in --listen");
+  if (port.empty() || *end != '\0' || value > 65535)
+    return fail(ErrorCode::invalid_argument, "bad port in --listen");
   args.server.port = static_cast<std::uint16_t>(value);
   if (args.tls_cert.empty() != args.tls_key.empty()) {
     return fail(ErrorCode::invalid_argument, "--tls-cert and --tls-key go together");
   }
-  if (!args.tls_cert.empty()) args.server.tls = gateway::http::TlsFiles{args.tls_cert, args.tls_key};
+  if (!args.tls_cert.empty())
+    args.server.tls = gateway::http::TlsFiles{args.tls_cert, args.tls_key};
   args.server.read_timeout = std::chrono::milliseconds(args.read_timeout_ms);
   return {};
 }
@@ -64,7 +66,8 @@ Result<void> parse_listen(ServeArgs& args) {
 std::vector<std::string> route_labels() {
   std::vector<std::string> labels;
   for (const auto& route : gateway::api::routes()) {
-    labels.push_back(std::string(gateway::http::bhttp::to_string(route.method)) + " " + std::string(route.pattern));
+    labels.push_back(std::string(gateway::http::bhttp::to_string(route.method)) + " " +
+                     std::string(route.pattern));
   }
   return labels;
 }
@@ -82,7 +85,7 @@ void fit_connections_to_descriptors(gateway::http::ServerOptions& server) {
     (void)getrlimit(RLIMIT_NOFILE, &limit);
   }
   const rlim_t room = limit.rlim_cur > 2 * kReservedForStore ? limit.rlim_cur - kReservedForStore
-                                                              : limit.rlim_cur / 2;
+                                                             : limit.rlim_cur / 2;
   if (server.connections_max > room) {
     std::cerr << "ordo: --max-connections lowered to " << room << " (open files limit "
               << limit.rlim_cur << ", " << kReservedForStore << " kept for the store)\n";
@@ -94,7 +97,8 @@ void fit_connections_to_descriptors(gateway::http::ServerOptions& server) {
 void wait_for_signal(const sigset_t& signals) {
   int signal = 0;
   sigwait(&signals, &signal);
-  std::cout << "ordo: " << (signal == SIGINT ? "SIGINT" : "SIGTERM") << ", shutting down" << std::endl;
+  std::cout << "ordo: " << (signal == SIGINT ? "SIGINT" : "SIGTERM") << ", shutting down"
+            << std::endl;
 }
 
 int run_serve(ServeArgs& args) {
@@ -111,8 +115,9 @@ int run_serve(ServeArgs& args) {
     auto loaded = adapters::Gazetteer::load(args.postcodes_dir);
     if (!loaded) return report(loaded.error());
     gazetteer = std::make_shared<adapters::Gazetteer>(std::move(*loaded));
-    args.pipeline.locate = [gazetteer](std::string_view country, std::string_view postcode)
-        -> std::optional<domain::geo::Point> {
+    args.pipeline.locate = [gazetteer](
+                               std::string_view country,
+                               std::string_view postcode) -> std::optional<domain::geo::Point> {
       auto place = gazetteer->find(country, postcode);
       if (!place) return std::nullopt;
       return place->point;
@@ -126,8 +131,16 @@ int run_serve(ServeArgs& args) {
   }
   std::unique_ptr<adapters::nats::Connection> nats;
   if (!args.nats_url.empty()) {
-    adapters::nats::ConnectOptions options{args.nats_url, args.nats_user, {}, "ordo", {}, 2000, true,
-                                           [](std::string_view error) { std::cerr << "ordo: NATS: " << error << "\n"; }, {}};
+    adapters::nats::ConnectOptions options{
+        args.nats_url,
+        args.nats_user,
+        {},
+        "ordo",
+        {},
+        2000,
+        true,
+        [](std::string_view error) { std::cerr << "ordo: NATS: " << error << "\n"; },
+        {}};
     if (!args.nats_password_file.empty()) {
       auto password = ordo::read_secret(args.nats_password_file);
       if (!password) return report(password.error());
@@ -148,7 +161,8 @@ int run_serve(ServeArgs& args) {
   if (nats) {
     adapters::RelayOptions relay_options;
     relay_options.tenant = args.nats_tenant;
-    auto started = adapters::AllocationRelay::start(**store, **pipeline, **projector, *nats, relay_options);
+    auto started =
+        adapters::AllocationRelay::start(**store, **pipeline, **projector, *nats, relay_options);
     if (!started) return report(started.error());
     relay = std::move(*started);
   }
@@ -157,17 +171,20 @@ int run_serve(ServeArgs& args) {
   gateway::Metrics metrics(route_labels());
   std::atomic<bool> accepting{true};
   std::atomic<gateway::http::Server*> server_ptr{nullptr};  // read by /metrics on I/O threads
-  gateway::api::Api api({**store, **pipeline, **projector, **tokens, metrics,
-                         [&accepting] { return accepting.load(); },
-                         [&server_ptr] {
-                           const auto* server = server_ptr.load();
-                           if (server == nullptr) return std::string();
-                           const auto s = server->stats();
-                           return "# TYPE ordo_http_connections_open gauge\nordo_http_connections_open " +
-                                  std::to_string(s.connections_open) + "\n# TYPE ordo_http_connections_refused_total counter\n" +
-                                  "ordo_http_connections_refused_total " + std::to_string(s.connections_refused) + "\n";
-                         },
-                         place_lookup(gazetteer)});
+  gateway::api::Api api(
+      {**store, **pipeline, **projector, **tokens, metrics,
+       [&accepting] { return accepting.load(); },
+       [&server_ptr] {
+         const auto* server = server_ptr.load();
+         if (server == nullptr) return std::string();
+         const auto s = server->stats();
+         return "# TYPE ordo_http_connections_open gauge\nordo_http_connections_open " +
+                std::to_string(s.connections_open) +
+                "\n# TYPE ordo_http_connections_refused_total counter\n" +
+                "ordo_http_connections_refused_total " + std::to_string(s.connections_refused) +
+                "\n";
+       },
+       place_lookup(gazetteer)});
   auto server = gateway::http::Server::start(
       args.server, [&api](gateway::http::Request& request) { return api.handle(request); },
       [](unsigned status, std::string title, std::string detail) {
@@ -176,12 +193,16 @@ int run_serve(ServeArgs& args) {
       [&api](gateway::http::Request& header) { return api.screen(header); });
   if (!server) return report(server.error());
   server_ptr = server->get();
-  std::cout << "ordo: serving " << ((*server)->tls() ? "https" : "http") << "://" << args.server.address
-            << ":" << (*server)->port() << " (data " << args.data_dir << ", log at position "
-            << (*store)->durable_position() << ", " << args.server.io_threads << " I/O threads"
-            << (nats ? ", offers on NATS " + args.nats_url + " tenant " + args.nats_tenant : std::string())
+  std::cout << "ordo: serving " << ((*server)->tls() ? "https" : "http") << "://"
+            << args.server.address << ":" << (*server)->port() << " (data " << args.data_dir
+            << ", log at position " << (*store)->durable_position() << ", "
+            << args.server.io_threads << " I/O threads"
+            << (nats ? ", offers on NATS " + args.nats_url + " tenant " + args.nats_tenant
+                     : std::string())
             << (gazetteer ? ", postcodes from " + args.postcodes_dir : std::string())
-            << (args.holidays_file.empty() ? std::string() : ", holidays from " + args.holidays_file) << ")" << std::endl;
+            << (args.holidays_file.empty() ? std::string()
+                                           : ", holidays from " + args.holidays_file)
+            << ")" << std::endl;
   wait_for_signal(signals);
   accepting = false;
   (*server)->shutdown(std::chrono::milliseconds(args.shutdown_timeout_ms));
@@ -227,7 +248,8 @@ int run_token_list(const TokenArgs& args) {
     std::cout << t.issued.token_id << "  " << access::to_string(t.issued.role)
               << (t.issued.scope.site_id.empty() ? "" : "  site=" + t.issued.scope.site_id)
               << (t.issued.scope.channel.empty() ? "" : "  channel=" + t.issued.scope.channel)
-              << (t.revoked ? "  REVOKED" : "") << (t.issued.label.empty() ? "" : "  " + t.issued.label) << "\n";
+              << (t.revoked ? "  REVOKED" : "")
+              << (t.issued.label.empty() ? "" : "  " + t.issued.label) << "\n";
   }
   return kExitOk;
 }
@@ -237,7 +259,8 @@ int run_token_revoke(const TokenArgs& args) {
   if (!store) return report(store.error());
   auto tokens = gateway::TokenRegistry::load(**store);
   if (!tokens) return report(tokens.error());
-  auto revoked = (*tokens)->revoke(args.token_id, args.reason, {eventstore::ActorKind::user, "cli"});
+  auto revoked =
+      (*tokens)->revoke(args.token_id, args.reason, {eventstore::ActorKind::user, "cli"});
   if (!revoked) return report(revoked.error());
   std::cout << "revoked " << args.token_id << "\n";
   return kExitOk;
@@ -248,34 +271,63 @@ int run_token_revoke(const TokenArgs& args) {
 void add_serve_commands(CLI::App& app, int& exit_code) {
   static ServeArgs serve_args;
   auto* serve = app.add_subcommand("serve", "Serve the HTTP API on embedded RocksDB");
-  serve->add_option("--data", serve_args.data_dir, "Data directory (created when absent)")->required();
+  serve->add_option("--data", serve_args.data_dir, "Data directory (created when absent)")
+      ->required();
   serve->add_option("--listen", serve_args.listen, "HOST:PORT (port 0: any free port)");
-  serve->add_option("--io-threads", serve_args.server.io_threads, "I/O threads")->check(CLI::Range(1, 64));
-  serve->add_option("--max-connections", serve_args.server.connections_max, "Open connections at most")->check(CLI::Range(1, 1000000));
-  serve->add_option("--max-body-bytes", serve_args.server.body_bytes_max, "Request body bytes at most")->check(CLI::Range(1024, 64 << 20));
-  serve->add_option("--max-header-bytes", serve_args.server.header_bytes_max, "Request header bytes at most")->check(CLI::Range(1024, 1 << 20));
-  serve->add_option("--read-timeout-ms", serve_args.read_timeout_ms, "Time to read a request, and idle keep-alive")->check(CLI::Range(100, 3600000));
-  serve->add_option("--shutdown-timeout-ms", serve_args.shutdown_timeout_ms, "Time for requests in flight at shutdown")->check(CLI::Range(0, 600000));
-  serve->add_option("--pipeline-queue-max", serve_args.pipeline.queue_max,
-                    "Commands waiting for the pipeline; beyond, requests get 503")->check(CLI::Range(1, 1000000));
+  serve->add_option("--io-threads", serve_args.server.io_threads, "I/O threads")
+      ->check(CLI::Range(1, 64));
+  serve
+      ->add_option("--max-connections", serve_args.server.connections_max,
+                   "Open connections at most")
+      ->check(CLI::Range(1, 1000000));
+  serve
+      ->add_option("--max-body-bytes", serve_args.server.body_bytes_max,
+                   "Request body bytes at most")
+      ->check(CLI::Range(1024, 64 << 20));
+  serve
+      ->add_option("--max-header-bytes", serve_args.server.header_bytes_max,
+                   "Request header bytes at most")
+      ->check(CLI::Range(1024, 1 << 20));
+  serve
+      ->add_option("--read-timeout-ms", serve_args.read_timeout_ms,
+                   "Time to read a request, and idle keep-alive")
+      ->check(CLI::Range(100, 3600000));
+  serve
+      ->add_option("--shutdown-timeout-ms", serve_args.shutdown_timeout_ms,
+                   "Time for requests in flight at shutdown")
+      ->check(CLI::Range(0, 600000));
+  serve
+      ->add_option("--pipeline-queue-max", serve_args.pipeline.queue_max,
+                   "Commands waiting for the pipeline; beyond, requests get 503")
+      ->check(CLI::Range(1, 1000000));
   serve->add_option("--tls-cert", serve_args.tls_cert, "PEM certificate chain: serve HTTPS");
-  serve->add_option("--postcodes", serve_args.postcodes_dir, "Postcode centroids (FR.txt, DE.txt, GB outcodes) for distances in sourcing");
-  serve->add_option("--holidays", serve_args.holidays_file, "Public holidays CSV (date-holidays export) for delivery promises");
-  serve->add_option("--nats", serve_args.nats_url, "NATS URL for competitive allocation, e.g. nats://127.0.0.1:4222");
+  serve->add_option("--postcodes", serve_args.postcodes_dir,
+                    "Postcode centroids (FR.txt, DE.txt, GB outcodes) for distances in sourcing");
+  serve->add_option("--holidays", serve_args.holidays_file,
+                    "Public holidays CSV (date-holidays export) for delivery promises");
+  serve->add_option("--nats", serve_args.nats_url,
+                    "NATS URL for competitive allocation, e.g. nats://127.0.0.1:4222");
   serve->add_option("--nats-user", serve_args.nats_user, "Ordo's NATS user");
-  serve->add_option("--nats-password-file", serve_args.nats_password_file, "File holding Ordo's NATS password");
-  serve->add_option("--nats-tenant", serve_args.nats_tenant, "Tenant in subjects ordo.<tenant>.store.<site>.*");
+  serve->add_option("--nats-password-file", serve_args.nats_password_file,
+                    "File holding Ordo's NATS password");
+  serve->add_option("--nats-tenant", serve_args.nats_tenant,
+                    "Tenant in subjects ordo.<tenant>.store.<site>.*");
   serve->add_option("--tls-key", serve_args.tls_key, "PEM private key");
   serve->callback([&] { exit_code = run_serve(serve_args); });
 
   static TokenArgs token_args;
-  auto* token = app.add_subcommand("token", "API tokens (while the server is stopped; else POST /v1/tokens)");
+  auto* token =
+      app.add_subcommand("token", "API tokens (while the server is stopped; else POST /v1/tokens)");
   token->require_subcommand(1);
   auto* create = token->add_subcommand("create", "Issue a token; prints the secret once");
   create->add_option("--data", token_args.data_dir, "Data directory")->required();
-  create->add_option("--role", token_args.role, "admin, customer_service, store, integration or auditor")->required();
+  create
+      ->add_option("--role", token_args.role,
+                   "admin, customer_service, store, integration or auditor")
+      ->required();
   create->add_option("--site", token_args.site, "The store's site (role store)");
-  create->add_option("--channel", token_args.channel, "The integration's channel (role integration)");
+  create->add_option("--channel", token_args.channel,
+                     "The integration's channel (role integration)");
   create->add_option("--label", token_args.label, "What the token is for");
   create->callback([&] { exit_code = run_token_create(token_args); });
   auto* list = token->add_subcommand("list", "Every token, with its role, scope and state");

@@ -71,8 +71,10 @@ site::Profile profile_of(const SiteRow& row, site::SiteType type, std::int64_t c
   const bool warehouse = type == site::SiteType::warehouse;
   for (std::size_t day = 0; day < 7; ++day) {
     const bool sunday = day == 6;
-    p.opening_hours[day] = sunday && !warehouse ? site::DayHours{0, 0}
-                                                : site::DayHours{static_cast<std::uint16_t>(warehouse ? 360 : 540), 1140};
+    p.opening_hours[day] =
+        sunday && !warehouse
+            ? site::DayHours{0, 0}
+            : site::DayHours{static_cast<std::uint16_t>(warehouse ? 360 : 540), 1140};
   }
   p.daily_capacity = capacity;
   return p;
@@ -93,9 +95,9 @@ struct Category {
   std::int64_t price_minor;
 };
 constexpr Category kCategories[] = {
-    {"shoes/running", "running shoe", 650, 11900},  {"shoes/city", "city shoe", 800, 9900},
-    {"apparel/tshirts", "t-shirt", 180, 1990},      {"apparel/jackets", "jacket", 900, 12900},
-    {"accessories/bags", "backpack", 700, 5900},    {"accessories/caps", "cap", 120, 2490}};
+    {"shoes/running", "running shoe", 650, 11900}, {"shoes/city", "city shoe", 800, 9900},
+    {"apparel/tshirts", "t-shirt", 180, 1990},     {"apparel/jackets", "jacket", 900, 12900},
+    {"accessories/bags", "backpack", 700, 5900},   {"accessories/caps", "cap", 120, 2490}};
 constexpr const char* kBrands[] = {"Kalenji", "Salomon", "Asics", "Veja", "Patagonia", "Eastpak"};
 
 std::string sku_of(std::size_t n) {
@@ -107,8 +109,13 @@ std::string sku_of(std::size_t n) {
 domain::catalog::Item item_of(std::size_t n) {
   const auto& c = kCategories[n % std::size(kCategories)];
   const char* brand = kBrands[(n / std::size(kCategories)) % std::size(kBrands)];
-  return {sku_of(n), std::string(brand) + " " + c.noun + " #" + std::to_string(n), c.path, brand,
-          c.weight_g, c.weight_g * 3, domain::Money{c.price_minor + static_cast<std::int64_t>(n % 7) * 100, "EUR"}};
+  return {sku_of(n),
+          std::string(brand) + " " + c.noun + " #" + std::to_string(n),
+          c.path,
+          brand,
+          c.weight_g,
+          c.weight_g * 3,
+          domain::Money{c.price_minor + static_cast<std::int64_t>(n % 7) * 100, "EUR"}};
 }
 
 }  // namespace
@@ -116,13 +123,21 @@ domain::catalog::Item item_of(std::size_t n) {
 domain::InventoryViews demo_inventory_views() {
   using T = site::SiteType;
   domain::InventoryViews views;
-  views.channels.push_back({"web", {{}, {T::store, T::warehouse}, {"FR"}, {}}, 100,
-                            {{{{}, {T::store}, {}, {}}, "", 1}}, 14, 0});
-  views.channels.push_back({"marketplace", {{}, {T::warehouse}, {}, {}}, 80,
-                            {{{}, "shoes/", 2}}, 0, 3});
+  views.channels.push_back({"web",
+                            {{}, {T::store, T::warehouse}, {"FR"}, {}},
+                            100,
+                            {{{{}, {T::store}, {}, {}}, "", 1}},
+                            14,
+                            0});
+  views.channels.push_back(
+      {"marketplace", {{}, {T::warehouse}, {}, {}}, 80, {{{}, "shoes/", 2}}, 0, 3});
   views.channels.push_back({"stores", {{}, {T::store}, {}, {}}, 100, {}, 0, 0});
-  views.exclusions.push_back({"marketplace-dedicated", {{}, {T::warehouse}, {}, {}}, {},
-                              "accessories/", 5, {"marketplace"}});
+  views.exclusions.push_back({"marketplace-dedicated",
+                              {{}, {T::warehouse}, {}, {}},
+                              {},
+                              "accessories/",
+                              5,
+                              {"marketplace"}});
   return views;
 }
 
@@ -143,33 +158,39 @@ Result<std::vector<Submission>> build_retailer(const DemoOptions& o) {
     return fail(ErrorCode::invalid_argument, "the sites file has too few French post offices");
   }
   std::vector<Submission> out;
-  out.push_back(submission(domain::configuration::Command{domain::configuration::ChangeConfiguration{
-                               demo_inventory_views(), "demo", "initial inventory views", o.now}},
-                           "demo/config/inventory_views", o.now));
+  out.push_back(
+      submission(domain::configuration::Command{domain::configuration::ChangeConfiguration{
+                     demo_inventory_views(), "demo", "initial inventory views", o.now}},
+                 "demo/config/inventory_views", o.now));
   std::vector<std::string> store_ids, warehouse_ids;
   auto add_site = [&](const SiteRow& row, site::SiteType type, std::int64_t capacity,
                       std::vector<std::string>* ids) {
     const std::string id = std::string(type == site::SiteType::warehouse ? "WH-" : "FR-") + row.id;
-    out.push_back(submission(site::Command{site::RegisterSite{id, profile_of(row, type, capacity), o.now}},
-                             "demo/site/" + id, o.now));
+    out.push_back(
+        submission(site::Command{site::RegisterSite{id, profile_of(row, type, capacity), o.now}},
+                   "demo/site/" + id, o.now));
     if (ids != nullptr) ids->push_back(id);
   };
   for (const auto* w : warehouses) add_site(*w, site::SiteType::warehouse, 20000, &warehouse_ids);
   const std::size_t step = offices.size() / o.stores;
-  for (std::size_t i = 0; i < o.stores; ++i) add_site(*offices[i * step], site::SiteType::store, 60, &store_ids);
-  const std::size_t relay_step = std::max<std::size_t>(1, relays.size() / std::max<std::size_t>(1, o.pickup_points));
+  for (std::size_t i = 0; i < o.stores; ++i)
+    add_site(*offices[i * step], site::SiteType::store, 60, &store_ids);
+  const std::size_t relay_step =
+      std::max<std::size_t>(1, relays.size() / std::max<std::size_t>(1, o.pickup_points));
   for (std::size_t i = 0; i < o.pickup_points && i * relay_step < relays.size(); ++i) {
     add_site(*relays[i * relay_step], site::SiteType::pickup_point, 0, nullptr);
   }
   for (std::size_t n = 1; n <= o.skus; ++n) {
-    out.push_back(submission(domain::catalog::Command{domain::catalog::DefineItem{item_of(n), o.now}},
-                             "demo/item/" + sku_of(n), o.now));
+    out.push_back(
+        submission(domain::catalog::Command{domain::catalog::DefineItem{item_of(n), o.now}},
+                   "demo/item/" + sku_of(n), o.now));
   }
   std::mt19937 random(o.seed);
   auto receive = [&](const std::string& site_id, const std::string& sku, std::int64_t quantity) {
-    out.push_back(submission(engine::StockCommand{site_id, sku,
-                                 domain::stock::ReceiveStock{quantity, "initial stock", o.now}},
-                             "demo/stock/" + site_id + "/" + sku, o.now));
+    out.push_back(submission(
+        engine::StockCommand{site_id, sku,
+                             domain::stock::ReceiveStock{quantity, "initial stock", o.now}},
+        "demo/stock/" + site_id + "/" + sku, o.now));
   };
   for (std::size_t n = 1; n <= o.skus; ++n) {
     const auto sku = sku_of(n);
@@ -183,10 +204,13 @@ Result<std::vector<Submission>> build_retailer(const DemoOptions& o) {
       }
     }
     if (n % 20 == 0) {  // a supplier delivery due at the first warehouse
-      const domain::Instant due = o.now + std::uniform_int_distribution<std::int64_t>(3, 20)(random) * domain::kMicrosPerDay;
-      out.push_back(submission(engine::StockCommand{warehouse_ids.front(), sku,
-                                   domain::stock::ExpectReceipt{"PO-" + sku, 60, due, o.now}},
-                               "demo/receipt/" + sku, o.now));
+      const domain::Instant due =
+          o.now +
+          std::uniform_int_distribution<std::int64_t>(3, 20)(random) * domain::kMicrosPerDay;
+      out.push_back(submission(
+          engine::StockCommand{warehouse_ids.front(), sku,
+                               domain::stock::ExpectReceipt{"PO-" + sku, 60, due, o.now}},
+          "demo/receipt/" + sku, o.now));
     }
   }
   return out;
@@ -207,7 +231,9 @@ std::vector<Submission> demo_orders(const DemoOptions& o, std::size_t count, std
     const auto& city = kCities[n % std::size(kCities)];
     p.customer_id = "C" + std::to_string(1000 + n % 300);
     p.email = "customer" + std::to_string(1000 + n % 300) + "@example.com";
-    p.delivery = {city[2], std::to_string(1 + n % 90) + " rue de la République", "", city[1], city[0], "FR", ""};
+    p.delivery = {
+        city[2], std::to_string(1 + n % 90) + " rue de la République", "", city[1], city[0], "FR",
+        ""};
     p.billing = p.delivery;
     p.method = domain::order::DeliveryMethod::home_standard;
     p.currency = "EUR";

@@ -31,7 +31,7 @@ Result<std::vector<engine::Submission>> build_retailer(const DemoOptions& option
 /// `count` orders from the demo customers over the three channels, with idempotency keys
 /// "demo-order/<seed>/<n>"; SKUs are drawn from the catalog built with the same options.
 std::vector<engine::Submission> demo_orders(const DemoOptions& options, std::size_t count,
-                                                 std::size_t first_number);
+                                            std::size_t first_number);
 
 /// The inventory views of the demo: web, marketplace and stores.
 domain::InventoryViews demo_inventory_views();

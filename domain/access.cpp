@@ -11,10 +11,10 @@ namespace {
 using P = Permission;
 
 // The grants of each role. Store and integration tokens are further limited by their scope.
-constexpr std::array<P, 12> kAdmin = {P::orders_read,  P::orders_place, P::orders_service,
-                                      P::orders_fulfil, P::stock_read,  P::stock_write,
-                                      P::sellable_read, P::config_read, P::config_write,
-                                      P::events_read,  P::tokens_manage, P::metrics_read};
+constexpr std::array<P, 12> kAdmin = {P::orders_read,   P::orders_place,  P::orders_service,
+                                      P::orders_fulfil, P::stock_read,    P::stock_write,
+                                      P::sellable_read, P::config_read,   P::config_write,
+                                      P::events_read,   P::tokens_manage, P::metrics_read};
 constexpr std::array<P, 5> kCustomerService = {P::orders_read, P::orders_service, P::stock_read,
                                                P::sellable_read, P::config_read};
 constexpr std::array<P, 4> kStore = {P::orders_read, P::orders_fulfil, P::stock_read,
@@ -63,8 +63,10 @@ Decision<Event> issue(const IssueToken& c, const State& state) {
     return reject(Rejection::Code::invalid, *problem);
   }
   if (c.label.size() > 200) return reject(Rejection::Code::invalid, "label over 200 characters");
-  if (state.exists) return reject(Rejection::Code::already_exists, "token " + c.token_id + " exists");
-  return std::vector<Event>{TokenIssued{c.token_id, c.secret_sha256, c.role, c.scope, c.label, c.at}};
+  if (state.exists)
+    return reject(Rejection::Code::already_exists, "token " + c.token_id + " exists");
+  return std::vector<Event>{
+      TokenIssued{c.token_id, c.secret_sha256, c.role, c.scope, c.label, c.at}};
 }
 
 Decision<Event> revoke(const RevokeToken& c, const State& state) {
@@ -78,18 +80,23 @@ Decision<Event> revoke(const RevokeToken& c, const State& state) {
 
 std::string_view to_string(Role role) {
   switch (role) {
-    case Role::admin: return "admin";
-    case Role::customer_service: return "customer_service";
-    case Role::store: return "store";
-    case Role::integration: return "integration";
-    case Role::auditor: return "auditor";
+    case Role::admin:
+      return "admin";
+    case Role::customer_service:
+      return "customer_service";
+    case Role::store:
+      return "store";
+    case Role::integration:
+      return "integration";
+    case Role::auditor:
+      return "auditor";
   }
   return "unknown";
 }
 
 std::optional<Role> role_from_string(std::string_view name) {
-  for (auto role : {Role::admin, Role::customer_service, Role::store, Role::integration,
-                    Role::auditor}) {
+  for (auto role :
+       {Role::admin, Role::customer_service, Role::store, Role::integration, Role::auditor}) {
     if (to_string(role) == name) return role;
   }
   return std::nullopt;
@@ -97,29 +104,46 @@ std::optional<Role> role_from_string(std::string_view name) {
 
 std::string_view to_string(Permission permission) {
   switch (permission) {
-    case P::orders_read: return "orders:read";
-    case P::orders_place: return "orders:place";
-    case P::orders_service: return "orders:service";
-    case P::orders_fulfil: return "orders:fulfil";
-    case P::stock_read: return "stock:read";
-    case P::stock_write: return "stock:write";
-    case P::sellable_read: return "sellable:read";
-    case P::config_read: return "config:read";
-    case P::config_write: return "config:write";
-    case P::events_read: return "events:read";
-    case P::tokens_manage: return "tokens:manage";
-    case P::metrics_read: return "metrics:read";
+    case P::orders_read:
+      return "orders:read";
+    case P::orders_place:
+      return "orders:place";
+    case P::orders_service:
+      return "orders:service";
+    case P::orders_fulfil:
+      return "orders:fulfil";
+    case P::stock_read:
+      return "stock:read";
+    case P::stock_write:
+      return "stock:write";
+    case P::sellable_read:
+      return "sellable:read";
+    case P::config_read:
+      return "config:read";
+    case P::config_write:
+      return "config:write";
+    case P::events_read:
+      return "events:read";
+    case P::tokens_manage:
+      return "tokens:manage";
+    case P::metrics_read:
+      return "metrics:read";
   }
   return "unknown";
 }
 
 bool role_grants(Role role, Permission permission) {
   switch (role) {
-    case Role::admin: return has(kAdmin, permission);
-    case Role::customer_service: return has(kCustomerService, permission);
-    case Role::store: return has(kStore, permission);
-    case Role::integration: return has(kIntegration, permission);
-    case Role::auditor: return has(kAuditor, permission);
+    case Role::admin:
+      return has(kAdmin, permission);
+    case Role::customer_service:
+      return has(kCustomerService, permission);
+    case Role::store:
+      return has(kStore, permission);
+    case Role::integration:
+      return has(kIntegration, permission);
+    case Role::auditor:
+      return has(kAuditor, permission);
   }
   return false;
 }
@@ -144,8 +168,10 @@ std::optional<std::string> authorize(const Principal& principal, Permission perm
 Decision<Event> decide(const Command& command, const State& state) {
   return std::visit(
       [&](const auto& c) -> Decision<Event> {
-        if constexpr (std::is_same_v<std::decay_t<decltype(c)>, IssueToken>) return issue(c, state);
-        else return revoke(c, state);
+        if constexpr (std::is_same_v<std::decay_t<decltype(c)>, IssueToken>)
+          return issue(c, state);
+        else
+          return revoke(c, state);
       },
       command);
 }

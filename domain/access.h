@@ -27,11 +27,11 @@ enum class Permission : std::uint8_t {
   orders_service,  // customer service actions: cancel, change the delivery address
   orders_fulfil,   // store steps: preparation, prepared, shipped, delivered
   stock_read,
-  stock_write,     // stock movements (receipts, adjustments, counts, future receipts)
+  stock_write,  // stock movements (receipts, adjustments, counts, future receipts)
   sellable_read,
   config_read,
   config_write,
-  events_read,     // the raw log
+  events_read,  // the raw log
   tokens_manage,
   metrics_read,
 };
@@ -71,10 +71,14 @@ struct IssueToken {
   std::string secret_sha256;  // 64 lower-case hex characters
   Role role = Role::auditor;
   Scope scope;
-  std::string label;          // what the token is for, e.g. "shopify adapter"
+  std::string label;  // what the token is for, e.g. "shopify adapter"
   Instant at = 0;
 };
-struct RevokeToken { std::string token_id; std::string reason; Instant at = 0; };
+struct RevokeToken {
+  std::string token_id;
+  std::string reason;
+  Instant at = 0;
+};
 using Command = std::variant<IssueToken, RevokeToken>;
 
 struct TokenIssued {

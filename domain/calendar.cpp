@@ -27,10 +27,22 @@ struct Known {
   int standard_minutes;
 };
 constexpr std::array<Known, 16> kZones = {{
-    {"Europe/Paris", 60},     {"Europe/Berlin", 60},   {"Europe/Brussels", 60}, {"Europe/Amsterdam", 60},
-    {"Europe/Luxembourg", 60}, {"Europe/Madrid", 60},  {"Europe/Rome", 60},     {"Europe/Vienna", 60},
-    {"Europe/Zurich", 60},    {"Europe/Monaco", 60},   {"Europe/London", 0},    {"Europe/Dublin", 0},
-    {"Europe/Lisbon", 0},     {"Europe/Warsaw", 60},   {"Europe/Prague", 60},   {"Europe/Copenhagen", 60},
+    {"Europe/Paris", 60},
+    {"Europe/Berlin", 60},
+    {"Europe/Brussels", 60},
+    {"Europe/Amsterdam", 60},
+    {"Europe/Luxembourg", 60},
+    {"Europe/Madrid", 60},
+    {"Europe/Rome", 60},
+    {"Europe/Vienna", 60},
+    {"Europe/Zurich", 60},
+    {"Europe/Monaco", 60},
+    {"Europe/London", 0},
+    {"Europe/Dublin", 0},
+    {"Europe/Lisbon", 0},
+    {"Europe/Warsaw", 60},
+    {"Europe/Prague", 60},
+    {"Europe/Copenhagen", 60},
 }};
 
 }  // namespace
@@ -53,7 +65,8 @@ Date civil_from_days(std::int64_t z) {
   const unsigned mp = (5 * doy + 2) / 153;
   const unsigned day = doy - (153 * mp + 2) / 5 + 1;
   const unsigned month = mp < 10 ? mp + 3 : mp - 9;
-  const auto year = static_cast<int>(static_cast<std::int64_t>(yoe) + era * 400 + (month <= 2 ? 1 : 0));
+  const auto year =
+      static_cast<int>(static_cast<std::int64_t>(yoe) + era * 400 + (month <= 2 ? 1 : 0));
   return {year, month, day};
 }
 
@@ -77,7 +90,8 @@ std::optional<Date> parse_date(std::string_view text) {
     const auto [end, ec] = std::from_chars(begin, begin + length, out);
     return ec == std::errc() && end == begin + length;
   };
-  if (!number(0, 4, d.year) || !number(5, 2, d.month) || !number(8, 2, d.day) || !valid(d)) return std::nullopt;
+  if (!number(0, 4, d.year) || !number(5, 2, d.month) || !number(8, 2, d.day) || !valid(d))
+    return std::nullopt;
   return d;
 }
 
@@ -107,7 +121,8 @@ LocalTime TimeZone::to_local(Instant at) const {
 }
 
 Instant TimeZone::to_instant(const LocalTime& local) const {
-  const Instant wall = days_from_civil(local.date) * kMicrosPerDay + static_cast<Instant>(local.minute) * kMinute;
+  const Instant wall =
+      days_from_civil(local.date) * kMicrosPerDay + static_cast<Instant>(local.minute) * kMinute;
   // Try the summer offset first (the earlier instant): it is right for a repeated hour's first
   // occurrence and for summer; otherwise the standard one.
   const Instant summer_guess = wall - (standard_ + 60) * kMinute;
@@ -121,7 +136,8 @@ void Holidays::add(std::string country, std::string region, const Date& date) {
   days_.emplace(std::move(country), std::move(region), days_from_civil(date));
 }
 
-bool Holidays::is_holiday(std::string_view country, std::string_view region, const Date& date) const {
+bool Holidays::is_holiday(std::string_view country, std::string_view region,
+                          const Date& date) const {
   const auto day = days_from_civil(date);
   return days_.contains({std::string(country), "*", day}) ||
          (!region.empty() && days_.contains({std::string(country), std::string(region), day}));

@@ -58,7 +58,8 @@ class TimeZone {
   Instant to_instant(const LocalTime& local) const;
 
  private:
-  TimeZone(std::string name, int standard_minutes) : name_(std::move(name)), standard_(standard_minutes) {}
+  TimeZone(std::string name, int standard_minutes)
+      : name_(std::move(name)), standard_(standard_minutes) {}
   std::string name_;
   int standard_ = 0;
 };
@@ -72,7 +73,9 @@ class Holidays {
   bool is_holiday(std::string_view country, std::string_view region, const Date& date) const;
   std::size_t size() const { return days_.size(); }
   /// Every (country, region, day since the epoch), sorted.
-  const std::set<std::tuple<std::string, std::string, std::int64_t>>& entries() const { return days_; }
+  const std::set<std::tuple<std::string, std::string, std::int64_t>>& entries() const {
+    return days_;
+  }
 
  private:
   std::set<std::tuple<std::string, std::string, std::int64_t>> days_;

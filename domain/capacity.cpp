@@ -7,8 +7,10 @@ namespace ordo::domain::capacity {
 void Ledger::record(std::string_view order_id, const order::Event& event, const order::State& after,
                     const LocalDay& local_day) {
   const auto decided = [&](Instant at) {
-    if (auto it = decided_at_.find(order_id); it != decided_at_.end()) it->second = at;
-    else decided_at_.emplace(std::string(order_id), at);
+    if (auto it = decided_at_.find(order_id); it != decided_at_.end())
+      it->second = at;
+    else
+      decided_at_.emplace(std::string(order_id), at);
   };
   if (const auto* p = std::get_if<order::OrderPlaced>(&event)) return decided(p->placed_at);
   if (const auto* d = std::get_if<order::SourcingDecided>(&event)) return decided(d->decided_at);
@@ -20,12 +22,14 @@ void Ledger::record(std::string_view order_id, const order::Event& event, const 
     const Instant at = it == decided_at_.end() ? 0 : it->second;
     const auto& promise = after.placed.promise;
     std::set<std::string_view> sites;
-    for (const auto& a : std::get<order::LinesAllocated>(event).allocations) sites.insert(a.site_id);
+    for (const auto& a : std::get<order::LinesAllocated>(event).allocations)
+      sites.insert(a.site_id);
     for (const auto site : sites) {
       const bool promised = site == promise.site_id && promise.preparation_day != 0;
       const auto day = promised ? promise.preparation_day : local_day(site, at);
       auto load = load_.find(site);
-      if (load == load_.end()) load = load_.emplace(std::string(site), std::map<std::int64_t, std::int64_t>{}).first;
+      if (load == load_.end())
+        load = load_.emplace(std::string(site), std::map<std::int64_t, std::int64_t>{}).first;
       ++load->second[day];
     }
   }

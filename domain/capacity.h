@@ -1,6 +1,6 @@
 // Preparation capacity: how many orders each site prepares on each of its local days, counted from
-// the order events as they happen. Sourcing drops a site whose day is full, and promises move to the
-// next day with room. Pure: the site's calendar comes in as a function.
+// the order events as they happen. Sourcing drops a site whose day is full, and promises move to
+// the next day with room. Pure: the site's calendar comes in as a function.
 #pragma once
 
 #include <functional>
@@ -32,7 +32,9 @@ class Ledger {
  private:
   struct TextHash {
     using is_transparent = void;
-    std::size_t operator()(std::string_view text) const { return std::hash<std::string_view>()(text); }
+    std::size_t operator()(std::string_view text) const {
+      return std::hash<std::string_view>()(text);
+    }
   };
   template <class V>
   using ByText = std::unordered_map<std::string, V, TextHash, std::equal_to<>>;

@@ -19,7 +19,10 @@ struct Item {
   friend bool operator==(const Item&, const Item&) = default;
 };
 
-struct DefineItem { Item item; Instant at = 0; };
+struct DefineItem {
+  Item item;
+  Instant at = 0;
+};
 using Command = std::variant<DefineItem>;
 
 struct ItemDefined {

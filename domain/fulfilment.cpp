@@ -20,13 +20,15 @@ class StockSequence {
  public:
   explicit StockSequence(const Facts& facts) : facts_(facts) {}
 
-  std::optional<Rejection> apply(std::string_view site_id, std::string_view sku, const stock::Command& command) {
+  std::optional<Rejection> apply(std::string_view site_id, std::string_view sku,
+                                 const stock::Command& command) {
     auto decided = stock::decide(command, current(site_id, sku));
     if (!decided) return decided.error();
     if (decided->empty()) return std::nullopt;
     Entry* entry = find(site_id, sku);
     if (entry == nullptr) {
-      entry = &entries_.emplace_back(Entry{{std::string(site_id), std::string(sku), {}}, std::nullopt});
+      entry =
+          &entries_.emplace_back(Entry{{std::string(site_id), std::string(sku), {}}, std::nullopt});
     } else if (entry->scratch) {
       for (const auto& e : *decided) entry->scratch = stock::evolve(std::move(*entry->scratch), e);
     }
@@ -41,7 +43,8 @@ class StockSequence {
     if (entry == nullptr) return committed;
     if (!entry->scratch) {
       entry->scratch = committed;
-      for (const auto& e : entry->change.events) entry->scratch = stock::evolve(std::move(*entry->scratch), e);
+      for (const auto& e : entry->change.events)
+        entry->scratch = stock::evolve(std::move(*entry->scratch), e);
     }
     return *entry->scratch;
   }
@@ -76,12 +79,13 @@ const order::LineState* line_of(const order::State& order, std::uint32_t line) {
 }
 
 // The stock command that follows an order event for one of its allocated lines, if any.
-std::optional<stock::Command> stock_followup(const order::Event& event, const std::string& reservation,
-                                             Instant at) {
+std::optional<stock::Command> stock_followup(const order::Event& event,
+                                             const std::string& reservation, Instant at) {
   if (const auto* c = std::get_if<order::LinesCancelled>(&event)) {
     return stock::ReleaseReservation{reservation, c->reason, at};
   }
-  if (std::holds_alternative<order::PreparationStarted>(event)) return stock::PickStock{reservation, at};
+  if (std::holds_alternative<order::PreparationStarted>(event))
+    return stock::PickStock{reservation, at};
   if (std::holds_alternative<order::OrderShipped>(event)) return stock::ShipStock{reservation, at};
   if (const auto* r = std::get_if<order::AllocationReleased>(&event)) {
     return stock::ReleaseReservation{reservation, r->reason, at};
@@ -93,7 +97,8 @@ const std::vector<std::uint32_t>* lines_of(const order::Event& event) {
   return std::visit(
       [](const auto& e) -> const std::vector<std::uint32_t>* {
         using E = std::decay_t<decltype(e)>;
-        if constexpr (requires { e.lines; } && !std::is_same_v<E, order::OrderPlaced>) return &e.lines;
+        if constexpr (requires { e.lines; } && !std::is_same_v<E, order::OrderPlaced>)
+          return &e.lines;
         return nullptr;
       },
       event);
@@ -140,15 +145,18 @@ std::optional<Rejection> follow_with_stock(StockSequence& sequence, const order:
 // The units a store reported missing when it released an order leave its stock: an adjustment of
 // each released line's quantity, as far as stock not held for other orders allows.
 std::optional<Rejection> correct_missing_stock(StockSequence& sequence, const order::State& before,
-                                               const order::AllocationReleased& released, Instant at) {
+                                               const order::AllocationReleased& released,
+                                               Instant at) {
   for (auto number : released.lines) {
     const auto* line = line_of(before, number);
     if (line == nullptr) continue;
     const auto& now = sequence.current(released.site_id, line->line.sku);
     const auto missing = std::min(line->line.quantity, now.on_hand - now.reserved);
     if (missing <= 0) continue;
-    const auto reason = "stock discrepancy reported by " + released.site_id + " on order " + before.placed.order_id;
-    if (auto refused = sequence.apply(released.site_id, line->line.sku, stock::AdjustStock{-missing, reason, at})) {
+    const auto reason =
+        "stock discrepancy reported by " + released.site_id + " on order " + before.placed.order_id;
+    if (auto refused = sequence.apply(released.site_id, line->line.sku,
+                                      stock::AdjustStock{-missing, reason, at})) {
       return refused;
     }
   }
@@ -158,7 +166,8 @@ std::optional<Rejection> correct_missing_stock(StockSequence& sequence, const or
 // Every site holding one of the demanded SKUs, with what the order's channel may sell from it and
 // the preparations it can still take: the promised site on its promised day, the others on their
 // own day at the time of the decision.
-std::vector<orchestration::SiteFacts> site_facts(const Facts& facts, const orchestration::Request& r,
+std::vector<orchestration::SiteFacts> site_facts(const Facts& facts,
+                                                 const orchestration::Request& r,
                                                  const order::Promise& promise) {
   std::vector<orchestration::SiteFacts> out;
   const auto row_of = [&](const Holding& h) -> orchestration::SiteFacts* {
@@ -177,14 +186,16 @@ std::vector<orchestration::SiteFacts> site_facts(const Facts& facts, const orche
     for (const auto& h : facts.holdings(r.demand[i].first)) {
       auto* row = row_of(h);
       if (row == nullptr || item == nullptr) continue;
-      row->available[i] = sellable::sellable_at_site(facts.inventory_views(), r.channel, *item, {h.site_id, h.site, h.stock});
+      row->available[i] = sellable::sellable_at_site(facts.inventory_views(), r.channel, *item,
+                                                     {h.site_id, h.site, h.stock});
     }
   }
   return out;
 }
 
 // The orchestration rules' plan for the order's lines still waiting for a site, as its command.
-order::SourceLines plan_sourcing(const Facts& facts, const order::State& o, Instant at, bool placing) {
+order::SourceLines plan_sourcing(const Facts& facts, const order::State& o, Instant at,
+                                 bool placing) {
   orchestration::Request request;
   request.order_id = o.placed.order_id;
   request.channel = o.placed.channel;
@@ -201,18 +212,27 @@ order::SourceLines plan_sourcing(const Facts& facts, const order::State& o, Inst
   request.round = o.rounds.empty() ? 1 : o.rounds.back().round + 1;
   request.at = at;
   request.promised_site = o.placed.promise.site_id;
-  auto plan = orchestration::plan(facts.rules(), request, site_facts(facts, request, o.placed.promise));
+  auto plan =
+      orchestration::plan(facts.rules(), request, site_facts(facts, request, o.placed.promise));
   using Kind = orchestration::Plan::Kind;
   const auto kind = plan.kind == Kind::direct  ? order::SourceLines::Kind::direct
                     : plan.kind == Kind::round ? order::SourceLines::Kind::round
                                                : order::SourceLines::Kind::none;
-  return {kind, std::move(plan.strategy), facts.rules_version(), std::move(plan.allocations),
-          std::move(plan.offered), plan.deadline, std::move(plan.reason), std::move(plan.considered), placing, at};
+  return {kind,
+          std::move(plan.strategy),
+          facts.rules_version(),
+          std::move(plan.allocations),
+          std::move(plan.offered),
+          plan.deadline,
+          std::move(plan.reason),
+          std::move(plan.considered),
+          placing,
+          at};
 }
 
 // Sources the lines of `order` that wait for a site, appending the decision's events.
-std::optional<Rejection> source(const Facts& facts, const order::State& order, Instant at, bool placing,
-                                std::vector<order::Event>& events) {
+std::optional<Rejection> source(const Facts& facts, const order::State& order, Instant at,
+                                bool placing, std::vector<order::Event>& events) {
   auto sourced = order::decide(plan_sourcing(facts, order, at, placing), order);
   if (!sourced) return sourced.error();
   for (auto& e : *sourced) events.push_back(std::move(e));
@@ -220,7 +240,8 @@ std::optional<Rejection> source(const Facts& facts, const order::State& order, I
 }
 
 Outcome place(std::string_view order_id, const order::PlaceOrder& c, const Facts& facts) {
-  if (c.order_id != order_id) return reject(Code::invalid, "the order id differs from the order's own");
+  if (c.order_id != order_id)
+    return reject(Code::invalid, "the order id differs from the order's own");
   const auto* existing = facts.order(order_id);
   auto placed = order::decide(c, existing != nullptr ? *existing : order::State{});
   if (!placed) return std::unexpected(placed.error());
@@ -229,7 +250,8 @@ Outcome place(std::string_view order_id, const order::PlaceOrder& c, const Facts
     return reject(Code::invalid, "channel '" + c.channel + "' has no inventory view");
   }
   for (const auto& line : c.lines) {
-    if (facts.item(line.sku) == nullptr) return reject(Code::not_found, "unknown SKU '" + line.sku + "'");
+    if (facts.item(line.sku) == nullptr)
+      return reject(Code::not_found, "unknown SKU '" + line.sku + "'");
   }
   const auto state = order::evolve(order::State{}, placed->front());
   Effects out;
@@ -237,7 +259,8 @@ Outcome place(std::string_view order_id, const order::PlaceOrder& c, const Facts
   std::vector<order::Event> sourced;
   if (auto refused = source(facts, state, c.at, true, sourced)) return std::unexpected(*refused);
   StockSequence sequence(facts);
-  if (auto refused = follow_with_stock(sequence, state, sourced, c.at)) return std::unexpected(*refused);
+  if (auto refused = follow_with_stock(sequence, state, sourced, c.at))
+    return std::unexpected(*refused);
   for (auto& e : sourced) out.order.push_back(std::move(e));
   out.stock = sequence.take();
   return out;
@@ -246,17 +269,22 @@ Outcome place(std::string_view order_id, const order::PlaceOrder& c, const Facts
 // Lines left waiting for a site once a round ended (without a winner, or claimed while other lines
 // were given back meanwhile) or after a release are sourced again at once.
 bool sources_again(const order::Command& command) {
-  return std::holds_alternative<order::ClaimOffer>(command) || std::holds_alternative<order::DeclineOffer>(command) ||
-         std::holds_alternative<order::ExpireRound>(command) || std::holds_alternative<order::ReleaseAllocation>(command);
+  return std::holds_alternative<order::ClaimOffer>(command) ||
+         std::holds_alternative<order::DeclineOffer>(command) ||
+         std::holds_alternative<order::ExpireRound>(command) ||
+         std::holds_alternative<order::ReleaseAllocation>(command);
 }
 
 Outcome act(std::string_view order_id, const order::Command& command, const Facts& facts) {
-  if (std::holds_alternative<order::AllocateLines>(command) || std::holds_alternative<order::SourceLines>(command)) {
+  if (std::holds_alternative<order::AllocateLines>(command) ||
+      std::holds_alternative<order::SourceLines>(command)) {
     return reject(Code::invalid, "lines are allocated by sourcing when the order is placed");
   }
   const auto* current = facts.order(order_id);
-  if (current == nullptr) return reject(Code::not_found, "unknown order '" + std::string(order_id) + "'");
-  if (const auto* r = std::get_if<order::Reallocate>(&command); r != nullptr && facts.site(r->site_id) == nullptr) {
+  if (current == nullptr)
+    return reject(Code::not_found, "unknown order '" + std::string(order_id) + "'");
+  if (const auto* r = std::get_if<order::Reallocate>(&command);
+      r != nullptr && facts.site(r->site_id) == nullptr) {
     return reject(Code::not_found, "unknown site '" + r->site_id + "'");
   }
   auto decided = order::decide(command, *current);
@@ -268,17 +296,22 @@ Outcome act(std::string_view order_id, const order::Command& command, const Fact
   if (sources_again(command)) {
     auto after = *current;
     for (const auto& e : out.order) after = order::evolve(std::move(after), e);
-    if (after.open_round() == nullptr && !after.sourcing_lines().empty() && !after.queued_for_service) {
-      if (auto refused = source(facts, after, at, false, out.order)) return std::unexpected(*refused);
+    if (after.open_round() == nullptr && !after.sourcing_lines().empty() &&
+        !after.queued_for_service) {
+      if (auto refused = source(facts, after, at, false, out.order))
+        return std::unexpected(*refused);
     }
   }
   StockSequence sequence(facts);
-  if (auto refused = follow_with_stock(sequence, *current, out.order, at)) return std::unexpected(*refused);
-  if (const auto* release = std::get_if<order::ReleaseAllocation>(&command); release != nullptr && release->stock_missing) {
+  if (auto refused = follow_with_stock(sequence, *current, out.order, at))
+    return std::unexpected(*refused);
+  if (const auto* release = std::get_if<order::ReleaseAllocation>(&command);
+      release != nullptr && release->stock_missing) {
     for (const auto& e : out.order) {
       const auto* released = std::get_if<order::AllocationReleased>(&e);
       if (released == nullptr) continue;
-      if (auto refused = correct_missing_stock(sequence, *current, *released, at)) return std::unexpected(*refused);
+      if (auto refused = correct_missing_stock(sequence, *current, *released, at))
+        return std::unexpected(*refused);
     }
   }
   out.stock = sequence.take();
@@ -288,14 +321,17 @@ Outcome act(std::string_view order_id, const order::Command& command, const Fact
 }  // namespace
 
 Outcome decide(std::string_view order_id, const order::Command& command, const Facts& facts) {
-  if (const auto* placing = std::get_if<order::PlaceOrder>(&command)) return place(order_id, *placing, facts);
+  if (const auto* placing = std::get_if<order::PlaceOrder>(&command))
+    return place(order_id, *placing, facts);
   return act(order_id, command, facts);
 }
 
-Decision<stock::Event> move_stock(std::string_view site_id, std::string_view sku, const stock::Command& command,
-                                  const Facts& facts) {
-  if (facts.site(site_id) == nullptr) return reject(Code::not_found, "unknown site '" + std::string(site_id) + "'");
-  if (facts.item(sku) == nullptr) return reject(Code::not_found, "unknown SKU '" + std::string(sku) + "'");
+Decision<stock::Event> move_stock(std::string_view site_id, std::string_view sku,
+                                  const stock::Command& command, const Facts& facts) {
+  if (facts.site(site_id) == nullptr)
+    return reject(Code::not_found, "unknown site '" + std::string(site_id) + "'");
+  if (facts.item(sku) == nullptr)
+    return reject(Code::not_found, "unknown SKU '" + std::string(sku) + "'");
   return stock::decide(command, facts.stock(site_id, sku));
 }
 

@@ -46,7 +46,8 @@ class Facts {
   /// The order's state; nullptr when it was never placed.
   [[nodiscard]] virtual const order::State* order(std::string_view order_id) const = 0;
   /// The stock of `sku` at `site_id` as committed (a never-stocked pair: an empty state).
-  [[nodiscard]] virtual const stock::State& stock(std::string_view site_id, std::string_view sku) const = 0;
+  [[nodiscard]] virtual const stock::State& stock(std::string_view site_id,
+                                                  std::string_view sku) const = 0;
   /// A site's profile; nullptr for an unknown site.
   [[nodiscard]] virtual const site::Profile* site(std::string_view site_id) const = 0;
   /// A catalog item; nullptr for an unknown SKU.
@@ -58,7 +59,8 @@ class Facts {
   /// Every site that holds or held stock of `sku`, with that stock, in a stable order.
   [[nodiscard]] virtual std::span<const Holding> holdings(std::string_view sku) const = 0;
   /// Orders the site already prepares on its local day `day`, and its local day at `at`.
-  [[nodiscard]] virtual std::int64_t preparations(std::string_view site_id, std::int64_t day) const = 0;
+  [[nodiscard]] virtual std::int64_t preparations(std::string_view site_id,
+                                                  std::int64_t day) const = 0;
   [[nodiscard]] virtual std::int64_t local_day(std::string_view site_id, Instant at) const = 0;
   /// The coordinates of a delivery address (its postcode's centroid); nullopt when unknown.
   [[nodiscard]] virtual std::optional<geo::Point> locate(const Address& address) const = 0;
@@ -86,7 +88,7 @@ using Outcome = std::expected<Effects, Rejection>;
 /// reallocation site; invalid for a channel without an inventory view, and for AllocateLines and
 /// SourceLines sent from outside (sourcing allocates).
 [[nodiscard]] Outcome decide(std::string_view order_id, const order::Command& command,
-                                       const Facts& facts);
+                             const Facts& facts);
 
 /// Decides a stock movement reported for `sku` at `site_id`: not_found for an unknown site or item.
 [[nodiscard]] Decision<stock::Event> move_stock(std::string_view site_id, std::string_view sku,

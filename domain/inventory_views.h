@@ -40,8 +40,8 @@ struct Exclusion {
 };
 
 struct ChannelView {
-  std::string channel;           // e.g. "web", "marketplace", "stores"
-  SiteSelector sites;            // which sites' stock counts for this channel
+  std::string channel;               // e.g. "web", "marketplace", "stores"
+  SiteSelector sites;                // which sites' stock counts for this channel
   std::int32_t share_percent = 100;  // share of each site's available stock shown, 0..100
   std::vector<SafetyStockRule> safety_stock;
   std::int32_t future_horizon_days = 0;  // expected receipts within this horizon count; 0: none

@@ -41,9 +41,9 @@ struct SiteGroup {
   std::string name;
   SiteSelector sites;
   std::int32_t priority = 100;
-  std::int32_t lead_time_hours = 0;   // preparation and hand-over to the carrier
-  std::int64_t cost_base_minor = 0;   // per shipment
-  std::int64_t cost_per_km_minor = 0; // times the distance to the delivery address
+  std::int32_t lead_time_hours = 0;    // preparation and hand-over to the carrier
+  std::int64_t cost_base_minor = 0;    // per shipment
+  std::int64_t cost_per_km_minor = 0;  // times the distance to the delivery address
   friend bool operator==(const SiteGroup&, const SiteGroup&) = default;
 };
 
@@ -60,16 +60,16 @@ struct Rate {
 struct Strategy {
   std::string name;
   // Filters: a site must pass every one to be a candidate.
-  std::vector<site::SiteType> site_types;       // empty: any type that can ship or collect
-  std::vector<std::string> countries;           // sites in these countries; empty: any
-  bool same_country = false;                    // sites in the delivery country only
+  std::vector<site::SiteType> site_types;  // empty: any type that can ship or collect
+  std::vector<std::string> countries;      // sites in these countries; empty: any
+  bool same_country = false;               // sites in the delivery country only
   std::vector<std::string> excluded_sites;
   std::vector<std::string> excluded_regions;
-  bool require_capacity = true;                 // a full day's preparations drops the site
-  std::int32_t max_distance_km = 0;             // 0: no limit
-  std::int32_t max_lead_time_hours = 0;         // 0: no limit (until promises are computed)
+  bool require_capacity = true;          // a full day's preparations drops the site
+  std::int32_t max_distance_km = 0;      // 0: no limit
+  std::int32_t max_lead_time_hours = 0;  // 0: no limit (until promises are computed)
   // Ranking.
-  std::vector<Criterion> ranking;               // empty: priority, then stock depth
+  std::vector<Criterion> ranking;  // empty: priority, then stock depth
   std::vector<SiteGroup> groups;
   std::vector<Rate> rates;
   // Splitting.
@@ -78,8 +78,8 @@ struct Strategy {
   // Allocation.
   AllocationMode mode = AllocationMode::direct;
   std::vector<site::SiteType> competitive_types{site::SiteType::store};  // who competes
-  std::int32_t round_size = 3;                  // stores offered per round
-  std::int32_t round_timeout_ms = 120'000;      // a round's deadline after it opens
+  std::int32_t round_size = 3;                                           // stores offered per round
+  std::int32_t round_timeout_ms = 120'000;  // a round's deadline after it opens
   std::int32_t max_rounds = 3;
   bool fallback_direct = true;  // after the last round: allocate directly (e.g. to a warehouse),
                                 // else queue the order for customer service
@@ -135,12 +135,13 @@ struct Request {
   std::set<std::string> tried;  // sites already offered, declined, expired or released
   std::uint32_t round = 1;      // the round a competitive plan would open
   Instant at = 0;
-  std::string promised_site;    // the site of the delivery promise chosen at checkout, if any:
-                                // allocated directly when it passes the filters and has every line
+  std::string promised_site;  // the site of the delivery promise chosen at checkout, if any:
+                              // allocated directly when it passes the filters and has every line
 };
 
 /// Sums the lines per SKU, in order of first appearance.
-std::vector<std::pair<std::string, std::int64_t>> demand_of(const std::vector<order::OrderLine>& lines);
+std::vector<std::pair<std::string, std::int64_t>> demand_of(
+    const std::vector<order::OrderLine>& lines);
 
 /// One site and what sourcing made of it.
 using Considered = order::SiteVerdict;

@@ -1,5 +1,4 @@
 #include "domain/order.h"
-#include "domain/order_internal.h"
 
 #include <algorithm>
 #include <map>
@@ -9,6 +8,7 @@
 #include <utility>
 
 #include "base/id.h"
+#include "domain/order_internal.h"
 
 namespace ordo::domain::order {
 namespace {
@@ -167,22 +167,26 @@ Decision<Event> decide_one(const SourceLines& c, const State& s) {
   if (auto missing = require_placed(s)) return std::unexpected(*missing);
   const LineNumbers waiting = s.sourcing_lines();
   if (waiting.empty()) return nothing();
-  if (c.kind == SourceLines::Kind::none && c.placing) return reject(Code::insufficient_stock, c.reason);
+  if (c.kind == SourceLines::Kind::none && c.placing)
+    return reject(Code::insufficient_stock, c.reason);
   const std::uint32_t next_round = s.rounds.empty() ? 1 : s.rounds.back().round + 1;
   const bool round = c.kind == SourceLines::Kind::round;
   const char* outcome = c.kind == SourceLines::Kind::direct ? "direct" : round ? "round" : "queued";
   std::vector<Event> events{SourcingDecided{c.strategy, c.config_version, outcome, c.reason,
-                                            round ? next_round : next_round - 1, c.considered, c.at}};
+                                            round ? next_round : next_round - 1, c.considered,
+                                            c.at}};
   switch (c.kind) {
     case SourceLines::Kind::direct: {
       auto allocated = decide_one(AllocateLines{c.allocations, c.at}, s);
       if (!allocated) return allocated;
-      if (allocated->empty()) return reject(Code::invalid, "the plan allocates no line that waits for a site");
+      if (allocated->empty())
+        return reject(Code::invalid, "the plan allocates no line that waits for a site");
       events.push_back(std::move(allocated->front()));
       break;
     }
     case SourceLines::Kind::round:
-      if (c.offered.empty()) return reject(Code::invalid, "a competitive round needs at least one site");
+      if (c.offered.empty())
+        return reject(Code::invalid, "a competitive round needs at least one site");
       events.emplace_back(OfferRoundOpened{next_round, c.offered, c.at, c.deadline, waiting});
       break;
     case SourceLines::Kind::none:
@@ -316,9 +320,11 @@ Decision<Event> decide_one(const CancelLines& c, const State& s) {
   std::vector<Event> events{LinesCancelled{to_cancel, c.reason}};
   const Round* open = s.open_round();
   const bool none_left = std::ranges::all_of(s.lines, [&](const LineState& l) {
-    return l.status == LineStatus::cancelled || std::ranges::find(to_cancel, l.line.line) != to_cancel.end();
+    return l.status == LineStatus::cancelled ||
+           std::ranges::find(to_cancel, l.line.line) != to_cancel.end();
   });
-  if (open != nullptr && none_left) events.emplace_back(OfferRoundClosed{open->round, RoundEnd::withdrawn, c.at});
+  if (open != nullptr && none_left)
+    events.emplace_back(OfferRoundClosed{open->round, RoundEnd::withdrawn, c.at});
   return events;
 }
 

@@ -26,8 +26,13 @@ enum class LineStatus : std::uint8_t {
 };
 std::string_view to_string(LineStatus status);
 
-enum class DeliveryMethod : std::uint8_t { home_standard, home_express, pickup_point,
-                                           click_and_collect, ship_to_store };
+enum class DeliveryMethod : std::uint8_t {
+  home_standard,
+  home_express,
+  pickup_point,
+  click_and_collect,
+  ship_to_store
+};
 std::string_view to_string(DeliveryMethod method);
 
 struct OrderLine {
@@ -40,10 +45,10 @@ struct OrderLine {
 
 /// The delivery promise the customer was shown and chose at checkout.
 struct Promise {
-  std::string option_id;    // "<service>@<site>" or "collect@<store>" (domain/promise.h)
-  Instant promised_at = 0;  // delivered (collect: ready) by then, or the promise is missed
-  std::string carrier;      // "" for click and collect
-  std::string site_id;      // the site the promise ships from
+  std::string option_id;             // "<service>@<site>" or "collect@<store>" (domain/promise.h)
+  Instant promised_at = 0;           // delivered (collect: ready) by then, or the promise is missed
+  std::string carrier;               // "" for click and collect
+  std::string site_id;               // the site the promise ships from
   std::int64_t preparation_day = 0;  // that site's local day of preparation (days since the epoch)
   friend bool operator==(const Promise&, const Promise&) = default;
 };
@@ -57,8 +62,8 @@ struct Allocation {
 /// A site sourcing considered for the order, and what it made of it (domain/orchestration.h).
 struct SiteVerdict {
   std::string site_id;
-  std::string verdict;  // "allocated", "offered", "candidate", "dropped"
-  std::string reason;   // why dropped, or the ranking facts of a kept site
+  std::string verdict;            // "allocated", "offered", "candidate", "dropped"
+  std::string reason;             // why dropped, or the ranking facts of a kept site
   std::int32_t rank = 0;          // 1 = best among candidates; 0 when dropped
   std::int32_t distance_km = -1;  // -1: unknown
   friend bool operator==(const SiteVerdict&, const SiteVerdict&) = default;
@@ -76,7 +81,7 @@ struct Round {
   std::vector<std::string> declined;
   std::string winner;  // set when claimed
   bool open = true;
-  std::optional<RoundEnd> end;  // set when closed without a winner
+  std::optional<RoundEnd> end;       // set when closed without a winner
   std::vector<std::uint32_t> lines;  // the lines offered (empty in rounds recorded before: all)
   friend bool operator==(const Round&, const Round&) = default;
 };
@@ -95,18 +100,55 @@ struct PlaceOrder {
   std::string currency;
   Instant at = 0;
 };
-struct AllocateLines { std::vector<Allocation> allocations; Instant at = 0; };
-struct StartPreparation { std::string site_id; Instant at = 0; };
-struct MarkPrepared { std::string site_id; bool ready_for_pickup = false; Instant at = 0; };
-struct ShipOrder { std::string site_id; std::string carrier; std::string tracking; Instant at = 0; };
-struct DeliverOrder { std::string site_id; Instant at = 0; };
-struct CancelLines { std::vector<std::uint32_t> lines; std::string reason; Instant at = 0; };  // empty: all
-struct ChangeDeliveryAddress { Address address; Instant at = 0; };
+struct AllocateLines {
+  std::vector<Allocation> allocations;
+  Instant at = 0;
+};
+struct StartPreparation {
+  std::string site_id;
+  Instant at = 0;
+};
+struct MarkPrepared {
+  std::string site_id;
+  bool ready_for_pickup = false;
+  Instant at = 0;
+};
+struct ShipOrder {
+  std::string site_id;
+  std::string carrier;
+  std::string tracking;
+  Instant at = 0;
+};
+struct DeliverOrder {
+  std::string site_id;
+  Instant at = 0;
+};
+struct CancelLines {
+  std::vector<std::uint32_t> lines;
+  std::string reason;
+  Instant at = 0;
+};  // empty: all
+struct ChangeDeliveryAddress {
+  Address address;
+  Instant at = 0;
+};
 // Competitive allocation. Time comes with the command: a claim after the deadline is refused, and
 // a round is expired only by a command whose time is at or past its deadline.
-struct ClaimOffer { std::string site_id; std::uint32_t round = 0; Instant at = 0; };
-struct DeclineOffer { std::string site_id; std::uint32_t round = 0; std::string reason; Instant at = 0; };
-struct ExpireRound { std::uint32_t round = 0; Instant at = 0; };
+struct ClaimOffer {
+  std::string site_id;
+  std::uint32_t round = 0;
+  Instant at = 0;
+};
+struct DeclineOffer {
+  std::string site_id;
+  std::uint32_t round = 0;
+  std::string reason;
+  Instant at = 0;
+};
+struct ExpireRound {
+  std::uint32_t round = 0;
+  Instant at = 0;
+};
 /// A store that claimed cannot prepare (stock discrepancy): its lines go back to sourcing.
 struct ReleaseAllocation {
   std::string site_id;
@@ -115,17 +157,21 @@ struct ReleaseAllocation {
   Instant at = 0;
 };
 /// Customer service moves every line not yet in preparation to `site_id`.
-struct Reallocate { std::string site_id; std::string reason; Instant at = 0; };
+struct Reallocate {
+  std::string site_id;
+  std::string reason;
+  Instant at = 0;
+};
 /// Sourcing's plan for the lines still waiting for a site (domain/orchestration.h makes it and the
 /// order process passes it on): allocate them directly, open a competitive round, or neither.
 struct SourceLines {
   enum class Kind : std::uint8_t { direct, round, none };
   Kind kind = Kind::none;
   std::string strategy;
-  std::uint64_t config_version = 0;    // of the orchestration area; 0: the built-in rules
-  std::vector<Allocation> allocations; // direct
-  std::vector<std::string> offered;    // round: the stores, best first
-  Instant deadline = 0;                // round
+  std::uint64_t config_version = 0;     // of the orchestration area; 0: the built-in rules
+  std::vector<Allocation> allocations;  // direct
+  std::vector<std::string> offered;     // round: the stores, best first
+  Instant deadline = 0;                 // round
   std::string reason;
   std::vector<SiteVerdict> considered;
   bool placing = false;  // the order is being placed: no site at all refuses it
@@ -194,7 +240,7 @@ struct SourcingDecided {
   std::uint64_t config_version = 0;  // of the orchestration area; 0: built-in default rules
   std::string outcome;               // "direct", "round", "queued", "manual"
   std::string reason;
-  std::uint32_t round = 0;           // the round this sourcing opens or follows
+  std::uint32_t round = 0;  // the round this sourcing opens or follows
   std::vector<SiteVerdict> considered;
   Instant decided_at = 0;
   friend bool operator==(const SourcingDecided&, const SourcingDecided&) = default;

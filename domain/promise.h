@@ -74,21 +74,21 @@ struct Service {
   std::string id;       // unique, e.g. "colissimo-home"
   std::string carrier;  // e.g. "colissimo"
   DeliveryMethod method = DeliveryMethod::home_standard;
-  std::vector<std::string> channels;          // empty: every channel
-  std::vector<std::string> countries;         // destination countries; empty: any
-  std::vector<std::string> origin_countries;  // ship-from countries; empty: the destination's
-  std::vector<TransitBand> transit;           // the first band matching gives the days
-  Weekdays pickup_days = kMondayToFriday;     // the carrier collects from sites
+  std::vector<std::string> channels;             // empty: every channel
+  std::vector<std::string> countries;            // destination countries; empty: any
+  std::vector<std::string> origin_countries;     // ship-from countries; empty: the destination's
+  std::vector<TransitBand> transit;              // the first band matching gives the days
+  Weekdays pickup_days = kMondayToFriday;        // the carrier collects from sites
   std::uint16_t pickup_cutoff_minute = 17 * 60;  // site local time: ready later leaves next pickup
   Weekdays delivery_days = kMondayToFriday;
   Window window;
-  std::int64_t max_weight_g = 0;      // per shipment; 0: no limit
-  std::int64_t max_volume_cm3 = 0;    // 0: no limit
-  std::int64_t price_minor = 0;       // per shipment
+  std::int64_t max_weight_g = 0;    // per shipment; 0: no limit
+  std::int64_t max_volume_cm3 = 0;  // 0: no limit
+  std::int64_t price_minor = 0;     // per shipment
   std::int64_t price_per_kg_minor = 0;
   std::int64_t free_above_minor = 0;  // cart value from which the customer pays nothing; 0: never
-  std::int32_t carbon_g_per_tonne_km = 0;  // mode factor (road van ~ 500, air ~ 1,500)
-  std::int32_t carbon_g_per_parcel = 0;    // last mile and handling
+  std::int32_t carbon_g_per_tonne_km = 0;    // mode factor (road van ~ 500, air ~ 1,500)
+  std::int32_t carbon_g_per_parcel = 0;      // last mile and handling
   std::vector<calendar::Date> closed_dates;  // the carrier's own closures (strike, inventory)
   std::int32_t max_days = 0;  // offered only if delivered within this many days; 0: horizon
   std::vector<SitePickup> site_pickups;  // the first matching a site replaces pickup_days and
@@ -101,8 +101,8 @@ struct SitePreparation {
   std::string name;
   SiteSelector sites;
   std::int32_t preparation_minutes = 120;
-  std::uint16_t cutoff_minute = 16 * 60;  // site local time: later orders are prepared next day
-  std::int32_t daily_capacity = -1;       // -1: the site's own daily capacity
+  std::uint16_t cutoff_minute = 16 * 60;     // site local time: later orders are prepared next day
+  std::int32_t daily_capacity = -1;          // -1: the site's own daily capacity
   std::vector<calendar::Date> closed_dates;  // exceptional closures (inventory, works)
   friend bool operator==(const SitePreparation&, const SitePreparation&) = default;
 };
@@ -113,8 +113,8 @@ struct Collect {
   std::vector<std::string> channels;  // empty: every channel
   std::int32_t max_distance_km = 30;
   std::int32_t preparation_minutes = 120;
-  std::int32_t max_stores = 3;        // options offered, nearest ready first
-  std::int32_t max_days = 0;          // 0: horizon
+  std::int32_t max_stores = 3;  // options offered, nearest ready first
+  std::int32_t max_days = 0;    // 0: horizon
   std::int64_t price_minor = 0;
   friend bool operator==(const Collect&, const Collect&) = default;
 };
@@ -148,8 +148,10 @@ class Network {
  public:
   /// Sites with an unknown time zone are left out (they cannot promise). `first_day` is the first
   /// civil date calendars are compiled for; promises are computed within 2 years of it.
-  static std::shared_ptr<const Network> compile(const Config& config, std::span<const SiteInput> sites,
-                                                const calendar::Holidays& holidays, calendar::Date first_day);
+  static std::shared_ptr<const Network> compile(const Config& config,
+                                                std::span<const SiteInput> sites,
+                                                const calendar::Holidays& holidays,
+                                                calendar::Date first_day);
 
   const Config& config() const { return config_; }
   std::size_t size() const;
@@ -171,14 +173,21 @@ class Network {
   static constexpr std::int64_t kDays = 2 * 366 + 31;
 
   /// Public holidays at a place (one byte per day from first_day(); 1: holiday).
-  const std::vector<std::uint8_t>& holidays_of(std::string_view country, std::string_view region) const;
+  const std::vector<std::uint8_t>& holidays_of(std::string_view country,
+                                               std::string_view region) const;
 
   ~Network();
 
  private:
   Network() = default;
+  struct Interner;  // shares identical day masks
+  void compile_holidays(const calendar::Holidays& holidays);
+  std::uint32_t clock_for(const calendar::TimeZone& zone);
+  void compile_sites(std::span<const SiteInput> sites, Interner& masks);
+  void compile_services(Interner& masks);
   Config config_;
-  std::map<std::string, std::vector<std::uint8_t>, std::less<>> holidays_;  // "<country>:<region>", "<country>:*"
+  std::map<std::string, std::vector<std::uint8_t>, std::less<>>
+      holidays_;  // "<country>:<region>", "<country>:*"
   std::vector<std::uint8_t> no_holidays_;
   std::int64_t first_day_ = 0;
   std::vector<Site> sites_;
@@ -190,28 +199,28 @@ class Network {
 
 /// One distinct SKU of the cart and where it can come from.
 struct SiteSupply {
-  std::uint32_t site = 0;     // Network index
-  std::int64_t now = 0;       // units sellable to the channel now
+  std::uint32_t site = 0;                                  // Network index
+  std::int64_t now = 0;                                    // units sellable to the channel now
   std::vector<std::pair<Instant, std::int64_t>> receipts;  // expected (at, units), any order
 };
 struct LineSupply {
   std::string sku;
-  std::int64_t quantity = 0;  // summed over the cart's lines of this SKU
+  std::int64_t quantity = 0;          // summed over the cart's lines of this SKU
   std::span<const SiteSupply> sites;  // not owned; must outlive the call
 };
 
 struct Destination {
   std::string country;
   std::string postcode;
-  std::string region;                 // as in the holiday calendars; "" unknown
-  std::optional<geo::Point> point;    // the postcode's centroid
+  std::string region;               // as in the holiday calendars; "" unknown
+  std::optional<geo::Point> point;  // the postcode's centroid
 };
 
 struct Request {
   std::string channel;
   Destination destination;
   std::vector<LineSupply> lines;
-  std::int64_t weight_g = 0;     // the whole cart
+  std::int64_t weight_g = 0;  // the whole cart
   std::int64_t volume_cm3 = 0;
   std::int64_t value_minor = 0;  // the cart's value, for free-shipping thresholds
   Instant at = 0;
@@ -223,12 +232,12 @@ using LoadLookup = std::function<std::int64_t(std::uint32_t site, std::int64_t l
 
 /// Why an option is later than it could be, or not offered at all.
 enum class Cause : std::uint8_t {
-  past_cutoff,      // ordered after the site's preparation or the carrier's pickup cut-off
-  site_closed,      // a closing day, public holiday or exceptional closure of the site
-  carrier_closed,   // no pickup or delivery that day (weekday, holiday, closure)
-  capacity_full,    // the site's preparations are taken for the day
-  awaiting_stock,   // the cart waits for an expected receipt
-  no_stock,         // no site can supply the whole cart within the horizon
+  past_cutoff,     // ordered after the site's preparation or the carrier's pickup cut-off
+  site_closed,     // a closing day, public holiday or exceptional closure of the site
+  carrier_closed,  // no pickup or delivery that day (weekday, holiday, closure)
+  capacity_full,   // the site's preparations are taken for the day
+  awaiting_stock,  // the cart waits for an expected receipt
+  no_stock,        // no site can supply the whole cart within the horizon
   over_weight,
   over_volume,
   not_served,       // no transit band for the destination (zone or distance)
@@ -240,16 +249,16 @@ std::string_view to_string(Cause cause);
 struct Option {
   std::string id;  // "<service>@<site>" or "collect@<site>"
   DeliveryMethod method = DeliveryMethod::home_standard;
-  std::string carrier;  // "" for click and collect
-  std::string service;  // service id, or "collect"
-  calendar::Date date;  // delivery (or collection) date, destination local
-  Window window;        // 0/0: the whole day (collect: from `ready_at` to closing)
-  Instant earliest_at = 0;   // start of the window (collect: ready)
-  Instant promised_at = 0;   // end of the window: the promise kept if delivered by then
-  Instant order_by = 0;      // order before this to keep this date (0: no cut-off involved)
-  std::string ship_from;     // site preparing the cart
-  std::string collect_at;    // click and collect / ship to store: the store
-  calendar::Date ship_date;  // pickup by the carrier (collect: preparation day)
+  std::string carrier;              // "" for click and collect
+  std::string service;              // service id, or "collect"
+  calendar::Date date;              // delivery (or collection) date, destination local
+  Window window;                    // 0/0: the whole day (collect: from `ready_at` to closing)
+  Instant earliest_at = 0;          // start of the window (collect: ready)
+  Instant promised_at = 0;          // end of the window: the promise kept if delivered by then
+  Instant order_by = 0;             // order before this to keep this date (0: no cut-off involved)
+  std::string ship_from;            // site preparing the cart
+  std::string collect_at;           // click and collect / ship to store: the store
+  calendar::Date ship_date;         // pickup by the carrier (collect: preparation day)
   std::int64_t local_prep_day = 0;  // the preparing site's day consumed (days since epoch)
   std::int64_t price_minor = 0;
   std::int64_t carbon_g = 0;

@@ -12,7 +12,9 @@ namespace ordo::domain::promise::detail {
 inline constexpr Instant kMinute = 60'000'000;
 inline constexpr Instant kNever = std::numeric_limits<Instant>::max();
 
-inline std::uint16_t bit(Cause cause) { return static_cast<std::uint16_t>(1u << static_cast<unsigned>(cause)); }
+inline std::uint16_t bit(Cause cause) {
+  return static_cast<std::uint16_t>(1u << static_cast<unsigned>(cause));
+}
 
 /// True when `list` is empty (no restriction) or holds `value`.
 inline bool contains(const std::vector<std::string>& list, std::string_view value) {
@@ -20,7 +22,9 @@ inline bool contains(const std::vector<std::string>& list, std::string_view valu
 }
 
 /// 0 = Monday, for days since the epoch (1970-01-01 was a Thursday).
-inline unsigned weekday_of(std::int64_t day) { return static_cast<unsigned>(((day % 7) + 7 + 3) % 7); }
+inline unsigned weekday_of(std::int64_t day) {
+  return static_cast<unsigned>(((day % 7) + 7 + 3) % 7);
+}
 
 inline bool has_day(Weekdays days, std::int64_t day) { return (days >> weekday_of(day)) & 1u; }
 
@@ -37,8 +41,8 @@ struct Network::Mask {
 /// instant with one subtraction; the days of a daylight-saving change take the zone's own rule.
 struct Network::Clock {
   calendar::TimeZone zone;
-  std::vector<std::int16_t> offset;     // minutes ahead of UTC at local noon
-  std::vector<std::uint8_t> changes;    // 1: the offset changes that day
+  std::vector<std::int16_t> offset;   // minutes ahead of UTC at local noon
+  std::vector<std::uint8_t> changes;  // 1: the offset changes that day
 };
 
 struct Network::Site {
@@ -48,18 +52,18 @@ struct Network::Site {
   geo::Point point;
   double cos_latitude = 1;
   bool located = false;
-  bool ships = false;    // warehouses, dark stores, stores that ship
-  bool collects = false; // click and collect
+  bool ships = false;     // warehouses, dark stores, stores that ship
+  bool collects = false;  // click and collect
   std::int32_t preparation_minutes = 120;
   std::uint16_t cutoff_minute = 0;
   std::int64_t capacity = 0;
   std::array<site::DayHours, 7> hours{};
-  const Mask* closed = nullptr;    // holidays where it is, exceptional closures
+  const Mask* closed = nullptr;  // holidays where it is, exceptional closures
 };
 
 struct Network::CompiledService {
   const Service* service = nullptr;
-  const Mask* closed = nullptr;  // the carrier's own closed dates
+  const Mask* closed = nullptr;                            // the carrier's own closed dates
   std::vector<std::pair<Weekdays, std::uint16_t>> pickup;  // per site: days and cut-off
 };
 

@@ -28,92 +28,107 @@ const SitePreparation& preparation_of(const Config& config, const SiteInput& sit
 
 }  // namespace
 
-std::shared_ptr<const Network> Network::compile(const Config& config, std::span<const SiteInput> sites,
-                                                const calendar::Holidays& holidays, Date first_day) {
-  std::shared_ptr<Network> n(new Network());
-  n->config_ = config;
-  n->first_day_ = calendar::days_from_civil(first_day);
-  // Public holidays: national ones, then each region's on top of its country's.
-  const auto slot = [&](std::int64_t day) { return day - n->first_day_; };
+// Masks of closed days, shared between sites and services that have the same.
+struct Network::Interner {
+  Network& network;
+  std::map<std::vector<std::uint8_t>, const Mask*> shared;
+
+  const Mask* intern(std::vector<std::uint8_t> closed) {
+    auto [it, added] = shared.emplace(std::move(closed), nullptr);
+    if (added) {
+      network.masks_.push_back(std::make_unique<Mask>(Mask{it->first}));
+      it->second = network.masks_.back().get();
+    }
+    return it->second;
+  }
+  void mark(std::vector<std::uint8_t>& mask, const std::vector<Date>& dates) const {
+    for (const auto& d : dates) {
+      const auto day = calendar::days_from_civil(d) - network.first_day_;
+      if (day >= 0 && day < kDays) mask[static_cast<std::size_t>(day)] = 1;
+    }
+  }
+};
+
+// Public holidays: national ones, then each region's on top of its country's.
+void Network::compile_holidays(const calendar::Holidays& holidays) {
+  const auto slot = [&](std::int64_t day) { return day - first_day_; };
   for (const auto& [country, region, day] : holidays.entries()) {
     if (region != "*") continue;
-    auto& mask = n->holidays_[country + ":*"];
+    auto& mask = holidays_[country + ":*"];
     if (mask.empty()) mask.assign(static_cast<std::size_t>(kDays), 0);
     if (slot(day) >= 0 && slot(day) < kDays) mask[static_cast<std::size_t>(slot(day))] = 1;
   }
   for (const auto& [country, region, day] : holidays.entries()) {
     if (region == "*") continue;
-    auto& mask = n->holidays_[country + ":" + region];
+    auto& mask = holidays_[country + ":" + region];
     if (mask.empty()) {
-      const auto national = n->holidays_.find(country + ":*");
-      mask = national != n->holidays_.end() ? national->second : std::vector<std::uint8_t>(static_cast<std::size_t>(kDays), 0);
+      const auto national = holidays_.find(country + ":*");
+      mask = national != holidays_.end()
+                 ? national->second
+                 : std::vector<std::uint8_t>(static_cast<std::size_t>(kDays), 0);
     }
     if (slot(day) >= 0 && slot(day) < kDays) mask[static_cast<std::size_t>(slot(day))] = 1;
   }
-  n->no_holidays_.assign(static_cast<std::size_t>(kDays), 0);
-  std::map<std::vector<std::uint8_t>, const Mask*> shared_masks;
-  const auto intern = [&](std::vector<std::uint8_t> closed) {
-    auto [it, added] = shared_masks.emplace(std::move(closed), nullptr);
-    if (added) {
-      n->masks_.push_back(std::make_unique<Mask>(Mask{it->first}));
-      it->second = n->masks_.back().get();
-    }
-    return it->second;
-  };
-  const auto mark = [&](std::vector<std::uint8_t>& mask, const std::vector<Date>& dates) {
-    for (const auto& d : dates) {
-      const auto day = calendar::days_from_civil(d) - n->first_day_;
-      if (day >= 0 && day < kDays) mask[static_cast<std::size_t>(day)] = 1;
-    }
-  };
+  no_holidays_.assign(static_cast<std::size_t>(kDays), 0);
+}
 
-  const auto clock_for = [&](const TimeZone& zone) -> std::uint32_t {
-    for (std::uint32_t i = 0; i < n->clocks_.size(); ++i) {
-      if (n->clocks_[i].zone.name() == zone.name()) return i;
-    }
-    Clock c{zone, std::vector<std::int16_t>(static_cast<std::size_t>(kDays)), std::vector<std::uint8_t>(static_cast<std::size_t>(kDays))};
-    for (std::int64_t d = 0; d < kDays; ++d) {
-      const Instant midnight = (n->first_day_ + d) * kMicrosPerDay;
-      const int at_noon = zone.offset_minutes(midnight + 12 * 60 * kMinute);
-      c.offset[static_cast<std::size_t>(d)] = static_cast<std::int16_t>(at_noon);
-      c.changes[static_cast<std::size_t>(d)] =
-          zone.offset_minutes(midnight - 3 * 60 * kMinute) != zone.offset_minutes(midnight + 27 * 60 * kMinute);
-    }
-    n->clocks_.push_back(std::move(c));
-    return static_cast<std::uint32_t>(n->clocks_.size() - 1);
-  };
-  for (const auto country : {"FR", "MC", "DE", "GB", "IE", "PT", "BE", "NL", "LU", "ES", "IT", "AT", "CH", "PL", "CZ", "DK"}) {
-    if (const auto zone = destination_zone(country)) clock_for(*zone);
+// The clock of a time zone, made once: its offset at noon of every day, and the days it changes.
+std::uint32_t Network::clock_for(const TimeZone& zone) {
+  for (std::uint32_t i = 0; i < clocks_.size(); ++i) {
+    if (clocks_[i].zone.name() == zone.name()) return i;
   }
+  Clock c{zone, std::vector<std::int16_t>(static_cast<std::size_t>(kDays)),
+          std::vector<std::uint8_t>(static_cast<std::size_t>(kDays))};
+  for (std::int64_t d = 0; d < kDays; ++d) {
+    const Instant midnight = (first_day_ + d) * kMicrosPerDay;
+    const int at_noon = zone.offset_minutes(midnight + 12 * 60 * kMinute);
+    c.offset[static_cast<std::size_t>(d)] = static_cast<std::int16_t>(at_noon);
+    c.changes[static_cast<std::size_t>(d)] = zone.offset_minutes(midnight - 3 * 60 * kMinute) !=
+                                             zone.offset_minutes(midnight + 27 * 60 * kMinute);
+  }
+  clocks_.push_back(std::move(c));
+  return static_cast<std::uint32_t>(clocks_.size() - 1);
+}
+
+void Network::compile_sites(std::span<const SiteInput> sites, Interner& masks) {
   for (const auto& input : sites) {
     if (input.profile == nullptr) continue;
     const auto zone = TimeZone::find(input.profile->time_zone);
     if (!zone) continue;
     const auto& p = *input.profile;
-    const auto& rule = preparation_of(n->config_, input);
-    Site s{input.site_id, input.profile, 0, {p.latitude, p.longitude},
+    const auto& rule = preparation_of(config_, input);
+    Site s{input.site_id,
+           input.profile,
+           0,
+           {p.latitude, p.longitude},
            std::cos(p.latitude * 3.14159265358979323846 / 180.0),
            p.latitude != 0 || p.longitude != 0,
            p.type == site::SiteType::warehouse || p.type == site::SiteType::dark_store ||
                (p.type == site::SiteType::store && p.capabilities.ship_from_store),
            p.type != site::SiteType::pickup_point && p.capabilities.click_and_collect,
-           rule.preparation_minutes, rule.cutoff_minute,
-           rule.daily_capacity >= 0 ? rule.daily_capacity : p.daily_capacity, p.opening_hours,
+           rule.preparation_minutes,
+           rule.cutoff_minute,
+           rule.daily_capacity >= 0 ? rule.daily_capacity : p.daily_capacity,
+           p.opening_hours,
            nullptr};
     s.clock = clock_for(*zone);
-    auto closed = n->holidays_of(p.country, p.region);
-    mark(closed, rule.closed_dates);
-    s.closed = intern(std::move(closed));
-    n->index_.emplace_back(s.id, static_cast<std::int32_t>(n->sites_.size()));
-    n->sites_.push_back(std::move(s));
+    auto closed = holidays_of(p.country, p.region);
+    masks.mark(closed, rule.closed_dates);
+    s.closed = masks.intern(std::move(closed));
+    index_.emplace_back(s.id, static_cast<std::int32_t>(sites_.size()));
+    sites_.push_back(std::move(s));
   }
-  std::sort(n->index_.begin(), n->index_.end());
-  for (const auto& service : n->config_.services) {
+  std::sort(index_.begin(), index_.end());
+}
+
+// Each service's own closed dates, and its pickup rule at each site.
+void Network::compile_services(Interner& masks) {
+  for (const auto& service : config_.services) {
     std::vector<std::uint8_t> closed(static_cast<std::size_t>(kDays), 0);
-    mark(closed, service.closed_dates);
+    masks.mark(closed, service.closed_dates);
     std::vector<std::pair<Weekdays, std::uint16_t>> pickup;
-    pickup.reserve(n->sites_.size());
-    for (const auto& site : n->sites_) {
+    pickup.reserve(sites_.size());
+    for (const auto& site : sites_) {
       std::pair<Weekdays, std::uint16_t> rule{service.pickup_days, service.pickup_cutoff_minute};
       for (const auto& p : service.site_pickups) {
         if (matches(p.sites, site.id, *site.profile)) {
@@ -123,12 +138,30 @@ std::shared_ptr<const Network> Network::compile(const Config& config, std::span<
       }
       pickup.push_back(rule);
     }
-    n->services_.push_back({&service, intern(std::move(closed)), std::move(pickup)});
+    services_.push_back({&service, masks.intern(std::move(closed)), std::move(pickup)});
   }
+}
+
+std::shared_ptr<const Network> Network::compile(const Config& config,
+                                                std::span<const SiteInput> sites,
+                                                const calendar::Holidays& holidays,
+                                                Date first_day) {
+  std::shared_ptr<Network> n(new Network());
+  n->config_ = config;
+  n->first_day_ = calendar::days_from_civil(first_day);
+  n->compile_holidays(holidays);
+  for (const auto country : {"FR", "MC", "DE", "GB", "IE", "PT", "BE", "NL", "LU", "ES", "IT", "AT",
+                             "CH", "PL", "CZ", "DK"}) {
+    if (const auto zone = destination_zone(country)) n->clock_for(*zone);
+  }
+  Interner masks{*n, {}};
+  n->compile_sites(sites, masks);
+  n->compile_services(masks);
   return n;
 }
 
-const std::vector<std::uint8_t>& Network::holidays_of(std::string_view country, std::string_view region) const {
+const std::vector<std::uint8_t>& Network::holidays_of(std::string_view country,
+                                                      std::string_view region) const {
   std::string key(country);
   key += ':';
   key += region;
@@ -147,10 +180,10 @@ std::int32_t Network::clock_of(std::string_view zone_name) const {
 }
 
 std::int32_t Network::index_of(std::string_view site_id) const {
-  const auto it = std::lower_bound(index_.begin(), index_.end(), site_id,
-                                   [](const auto& entry, std::string_view id) { return entry.first < id; });
+  const auto it =
+      std::lower_bound(index_.begin(), index_.end(), site_id,
+                       [](const auto& entry, std::string_view id) { return entry.first < id; });
   return it != index_.end() && it->first == site_id ? it->second : -1;
 }
-
 
 }  // namespace ordo::domain::promise

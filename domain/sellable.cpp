@@ -93,7 +93,8 @@ void add_receipts(const ChannelView& view, const SiteStock& entry, Instant now, 
     if (receipt.expected_at <= now || receipt.expected_at > until) continue;
     const std::int64_t quantity = share_of(non_negative(receipt.quantity), view.share_percent);
     result.future = add_saturated(result.future, quantity);
-    result.receipts.push_back({std::string(entry.site_id), receipt_id, quantity, receipt.expected_at});
+    result.receipts.push_back(
+        {std::string(entry.site_id), receipt_id, quantity, receipt.expected_at});
   }
 }
 
@@ -179,8 +180,8 @@ std::int64_t shown_total(const ChannelView& view, std::int64_t now, std::int64_t
   return total < view.minimum_display ? 0 : total;
 }
 
-std::int64_t future_at_site(const InventoryViews& views, std::string_view channel, const SiteStock& stock,
-                            Instant now) {
+std::int64_t future_at_site(const InventoryViews& views, std::string_view channel,
+                            const SiteStock& stock, Instant now) {
   const ChannelView* view = views.find(channel);
   if (view == nullptr || view->future_horizon_days <= 0) return 0;
   Expects(stock.site != nullptr && stock.stock != nullptr);
@@ -197,9 +198,9 @@ std::int64_t sellable_at_site(const InventoryViews& views, std::string_view chan
   Expects(stock.site != nullptr && stock.stock != nullptr);
   if (!matches(view->sites, stock.site_id, *stock.site)) return 0;
   // The same arithmetic as contribution(), which a property test holds it to.
-  const std::int64_t held_back =
-      add_saturated(add_saturated(non_negative(stock.stock->reserved), safety_at(*view, stock, item)),
-                    excluded_at(views, view->channel, stock, item));
+  const std::int64_t held_back = add_saturated(
+      add_saturated(non_negative(stock.stock->reserved), safety_at(*view, stock, item)),
+      excluded_at(views, view->channel, stock, item));
   const std::int64_t on_hand = stock.stock->on_hand;
   return share_of(on_hand > held_back ? on_hand - held_back : 0, view->share_percent);
 }
@@ -213,7 +214,8 @@ std::vector<std::string> explain(const Result& result) {
   if (result.sites.empty()) {
     lines.push_back("no site is selected for channel " + result.channel);
   }
-  for (const SiteContribution& site : result.sites) lines.push_back(site_line(site, result.share_percent));
+  for (const SiteContribution& site : result.sites)
+    lines.push_back(site_line(site, result.share_percent));
   for (const FutureContribution& receipt : result.receipts) lines.push_back(receipt_line(receipt));
   lines.push_back(total_line(result));
   return lines;

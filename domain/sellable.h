@@ -37,7 +37,7 @@ struct SiteContribution {
 struct FutureContribution {
   std::string site_id;
   std::string receipt_id;
-  std::int64_t quantity = 0;   // after the channel's share
+  std::int64_t quantity = 0;  // after the channel's share
   Instant expected_at = 0;
   friend bool operator==(const FutureContribution&, const FutureContribution&) = default;
 };
@@ -46,13 +46,13 @@ struct Result {
   std::string channel;
   std::string sku;
   bool known_channel = false;
-  std::int64_t now = 0;           // units sellable from stock on hand
-  std::int64_t future = 0;        // units sellable from receipts within the horizon
-  std::int64_t total = 0;         // now + future, or 0 below the minimum display
+  std::int64_t now = 0;     // units sellable from stock on hand
+  std::int64_t future = 0;  // units sellable from receipts within the horizon
+  std::int64_t total = 0;   // now + future, or 0 below the minimum display
   bool below_minimum_display = false;
-  std::vector<SiteContribution> sites;    // sites that count for the channel, in input order
+  std::vector<SiteContribution> sites;  // sites that count for the channel, in input order
   std::vector<FutureContribution> receipts;
-  std::int32_t share_percent = 100;       // the channel's share, as configured
+  std::int32_t share_percent = 100;  // the channel's share, as configured
   friend bool operator==(const Result&, const Result&) = default;
 };
 
@@ -70,8 +70,8 @@ std::int64_t sellable_at_site(const InventoryViews& views, std::string_view chan
 /// What `channel` may sell from one site's receipts due in (now, now + horizon], after the
 /// channel's share: 0 for an unknown channel, a site the view does not select, or no horizon.
 /// With sellable_at_site, what a projection keeps per site to update figures by difference.
-std::int64_t future_at_site(const InventoryViews& views, std::string_view channel, const SiteStock& stock,
-                            Instant now);
+std::int64_t future_at_site(const InventoryViews& views, std::string_view channel,
+                            const SiteStock& stock, Instant now);
 
 /// The total a channel shows for `now` and `future` units (each the saturated sum over sites):
 /// their saturated sum, or 0 below the channel's minimum display.

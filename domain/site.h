@@ -29,10 +29,10 @@ struct DayHours {
 struct Profile {
   std::string name;
   SiteType type = SiteType::store;
-  std::string country;    // ISO 3166-1 alpha-2
-  std::string region;     // e.g. département "67", Land "BY", "ENG"
+  std::string country;  // ISO 3166-1 alpha-2
+  std::string region;   // e.g. département "67", Land "BY", "ENG"
   std::string postcode;
-  double latitude = 0;    // WGS84 degrees
+  double latitude = 0;  // WGS84 degrees
   double longitude = 0;
   std::string time_zone;  // IANA name, e.g. "Europe/Paris"
   Capabilities capabilities;
@@ -42,8 +42,16 @@ struct Profile {
 };
 
 // Commands
-struct RegisterSite { std::string site_id; Profile profile; Instant at = 0; };
-struct UpdateSite { std::string site_id; Profile profile; Instant at = 0; };
+struct RegisterSite {
+  std::string site_id;
+  Profile profile;
+  Instant at = 0;
+};
+struct UpdateSite {
+  std::string site_id;
+  Profile profile;
+  Instant at = 0;
+};
 using Command = std::variant<RegisterSite, UpdateSite>;
 
 // Events

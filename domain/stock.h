@@ -32,21 +32,59 @@ struct FutureReceipt {
 };
 
 // Commands. `reservation_id` names an order line: "<order_id>/<line>".
-struct ReceiveStock { std::int64_t quantity = 0; std::string reference; Instant at = 0; };
-struct AdjustStock { std::int64_t delta = 0; std::string reason; Instant at = 0; };
-struct CountStock { std::int64_t counted = 0; std::string source; Instant at = 0; };
-struct ReserveStock { std::string reservation_id; std::string order_id; std::uint32_t line = 0;
-                      std::int64_t quantity = 0; Instant at = 0; };
-struct ReleaseReservation { std::string reservation_id; std::string reason; Instant at = 0; };
-struct PickStock { std::string reservation_id; Instant at = 0; };
-struct ShipStock { std::string reservation_id; Instant at = 0; };
-struct ExpectReceipt { std::string receipt_id; std::int64_t quantity = 0; Instant expected_at = 0;
-                       Instant at = 0; };
-struct ConfirmReceipt { std::string receipt_id; std::int64_t received = 0; Instant at = 0; };
-struct CancelReceipt { std::string receipt_id; Instant at = 0; };
-using Command = std::variant<ReceiveStock, AdjustStock, CountStock, ReserveStock,
-                             ReleaseReservation, PickStock, ShipStock, ExpectReceipt,
-                             ConfirmReceipt, CancelReceipt>;
+struct ReceiveStock {
+  std::int64_t quantity = 0;
+  std::string reference;
+  Instant at = 0;
+};
+struct AdjustStock {
+  std::int64_t delta = 0;
+  std::string reason;
+  Instant at = 0;
+};
+struct CountStock {
+  std::int64_t counted = 0;
+  std::string source;
+  Instant at = 0;
+};
+struct ReserveStock {
+  std::string reservation_id;
+  std::string order_id;
+  std::uint32_t line = 0;
+  std::int64_t quantity = 0;
+  Instant at = 0;
+};
+struct ReleaseReservation {
+  std::string reservation_id;
+  std::string reason;
+  Instant at = 0;
+};
+struct PickStock {
+  std::string reservation_id;
+  Instant at = 0;
+};
+struct ShipStock {
+  std::string reservation_id;
+  Instant at = 0;
+};
+struct ExpectReceipt {
+  std::string receipt_id;
+  std::int64_t quantity = 0;
+  Instant expected_at = 0;
+  Instant at = 0;
+};
+struct ConfirmReceipt {
+  std::string receipt_id;
+  std::int64_t received = 0;
+  Instant at = 0;
+};
+struct CancelReceipt {
+  std::string receipt_id;
+  Instant at = 0;
+};
+using Command =
+    std::variant<ReceiveStock, AdjustStock, CountStock, ReserveStock, ReleaseReservation, PickStock,
+                 ShipStock, ExpectReceipt, ConfirmReceipt, CancelReceipt>;
 
 // Events
 struct StockReceived {
@@ -103,15 +141,15 @@ struct ReceiptCancelled {
   std::string receipt_id;
   friend bool operator==(const ReceiptCancelled&, const ReceiptCancelled&) = default;
 };
-using Event = std::variant<StockReceived, StockAdjusted, StockCounted, StockReserved,
-                           ReservationReleased, StockPicked, StockShipped, ReceiptExpected,
-                           ReceiptConfirmed, ReceiptCancelled>;
+using Event =
+    std::variant<StockReceived, StockAdjusted, StockCounted, StockReserved, ReservationReleased,
+                 StockPicked, StockShipped, ReceiptExpected, ReceiptConfirmed, ReceiptCancelled>;
 
 struct State {
   std::int64_t on_hand = 0;
-  std::int64_t reserved = 0;  // sum of open reservations
-  std::map<std::string, Reservation> reservations;   // by reservation id
-  std::map<std::string, FutureReceipt> receipts;     // by receipt id
+  std::int64_t reserved = 0;                        // sum of open reservations
+  std::map<std::string, Reservation> reservations;  // by reservation id
+  std::map<std::string, FutureReceipt> receipts;    // by receipt id
   friend bool operator==(const State&, const State&) = default;
 
   std::int64_t available() const { return on_hand > reserved ? on_hand - reserved : 0; }

@@ -34,13 +34,13 @@ struct Address {
 /// Why a command was refused: a code the caller can act on and a sentence naming the reason.
 struct Rejection {
   enum class Code : std::uint8_t {
-    invalid,          // the command itself is wrong (a field out of range): never retry it
-    not_found,        // the aggregate does not exist
-    already_exists,   // created before with other content
-    wrong_state,      // not allowed in the aggregate's current state (e.g. ship a cancelled order)
+    invalid,         // the command itself is wrong (a field out of range): never retry it
+    not_found,       // the aggregate does not exist
+    already_exists,  // created before with other content
+    wrong_state,     // not allowed in the aggregate's current state (e.g. ship a cancelled order)
     insufficient_stock,
-    lost,             // a competitive round was won by another site
-    expired,          // a competitive round ended before this answer
+    lost,     // a competitive round was won by another site
+    expired,  // a competitive round ended before this answer
   };
   Code code = Code::invalid;
   std::string reason;
@@ -62,8 +62,8 @@ inline bool is_country_code(const std::string& s) {
 
 /// True for three ASCII upper-case letters (ISO 4217).
 inline bool is_currency_code(const std::string& s) {
-  return s.size() == 3 && s[0] >= 'A' && s[0] <= 'Z' && s[1] >= 'A' && s[1] <= 'Z' &&
-         s[2] >= 'A' && s[2] <= 'Z';
+  return s.size() == 3 && s[0] >= 'A' && s[0] <= 'Z' && s[1] >= 'A' && s[1] <= 'Z' && s[2] >= 'A' &&
+         s[2] <= 'Z';
 }
 
 }  // namespace ordo::domain

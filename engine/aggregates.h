@@ -45,7 +45,7 @@ concept Aggregate = requires(const typename A::Command& command, const typename 
   { A::kStreamPrefix } -> std::convertible_to<std::string_view>;
   { A::decide(command, state) } -> std::same_as<domain::Decision<typename A::Event>>;
   { A::evolve(typename A::State(state), event) } -> std::same_as<typename A::State>;
-  { A::append_key(out, A::view_of(key)) };  // the stream id's key part
+  {A::append_key(out, A::view_of(key))};  // the stream id's key part
   { A::parse_key(text) } -> std::same_as<std::optional<typename A::KeyView>>;
   { A::view_of(key) } -> std::same_as<typename A::KeyView>;
 };
@@ -91,14 +91,18 @@ inline constexpr char kConfig[] = "config-";
 inline constexpr char kToken[] = "token-";
 }  // namespace detail
 
-using SiteAggregate = SingleIdAggregate<detail::kSite, &domain::site::decide, &domain::site::evolve>;
-using ItemAggregate = SingleIdAggregate<detail::kItem, &domain::catalog::decide, &domain::catalog::evolve>;
-using OrderAggregate = SingleIdAggregate<detail::kOrder, &domain::order::decide, &domain::order::evolve>;
-using ConfigurationAggregate =
-    SingleIdAggregate<detail::kConfig, &domain::configuration::decide, &domain::configuration::evolve>;
+using SiteAggregate =
+    SingleIdAggregate<detail::kSite, &domain::site::decide, &domain::site::evolve>;
+using ItemAggregate =
+    SingleIdAggregate<detail::kItem, &domain::catalog::decide, &domain::catalog::evolve>;
+using OrderAggregate =
+    SingleIdAggregate<detail::kOrder, &domain::order::decide, &domain::order::evolve>;
+using ConfigurationAggregate = SingleIdAggregate<detail::kConfig, &domain::configuration::decide,
+                                                 &domain::configuration::evolve>;
 /// API tokens: not folded by the engine (the gateway's token registry reads them), named here so
 /// that every stream id is built and parsed in one place.
-using TokenAggregate = SingleIdAggregate<detail::kToken, &domain::access::decide, &domain::access::evolve>;
+using TokenAggregate =
+    SingleIdAggregate<detail::kToken, &domain::access::decide, &domain::access::evolve>;
 
 struct StockAggregate {
   using Command = domain::stock::Command;
@@ -107,7 +111,9 @@ struct StockAggregate {
   using Key = StockKey;
   using KeyView = StockKeyView;
   static constexpr std::string_view kStreamPrefix = "stock-";
-  static domain::Decision<Event> decide(const Command& c, const State& s) { return domain::stock::decide(c, s); }
+  static domain::Decision<Event> decide(const Command& c, const State& s) {
+    return domain::stock::decide(c, s);
+  }
   static State evolve(State s, const Event& e) { return domain::stock::evolve(std::move(s), e); }
   static void append_key(std::string& out, KeyView key) {
     out.append(key.site_id).append(":").append(key.sku);
@@ -123,11 +129,12 @@ struct StockAggregate {
 };
 
 /// The aggregates the engine folds, in the order of wire::DomainEvent's alternatives.
-using EngineAggregates =
-    std::tuple<SiteAggregate, ItemAggregate, StockAggregate, OrderAggregate, ConfigurationAggregate>;
+using EngineAggregates = std::tuple<SiteAggregate, ItemAggregate, StockAggregate, OrderAggregate,
+                                    ConfigurationAggregate>;
 
 static_assert(Aggregate<SiteAggregate> && Aggregate<ItemAggregate> && Aggregate<StockAggregate> &&
-              Aggregate<OrderAggregate> && Aggregate<ConfigurationAggregate> && Aggregate<TokenAggregate>);
+              Aggregate<OrderAggregate> && Aggregate<ConfigurationAggregate> &&
+              Aggregate<TokenAggregate>);
 
 namespace detail {
 template <class Tuple>

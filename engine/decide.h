@@ -29,8 +29,9 @@ struct OrderCommand {
   std::string order_id;
   domain::order::Command command;
 };
-using Command = std::variant<domain::site::Command, domain::catalog::Command, StockCommand,
-                             domain::order::PlaceOrder, OrderCommand, domain::configuration::Command>;
+using Command =
+    std::variant<domain::site::Command, domain::catalog::Command, StockCommand,
+                 domain::order::PlaceOrder, OrderCommand, domain::configuration::Command>;
 
 /// The events one command appends to one stream, and the version the stream is at before them.
 struct Change {
@@ -42,7 +43,8 @@ struct Change {
 using Changes = std::vector<Change>;
 
 /// Decides `command` against `state`. Pure (no I/O); the pipeline appends what it returns.
-[[nodiscard]] std::expected<Changes, domain::Rejection> decide(const EngineState& state, const Command& command,
+[[nodiscard]] std::expected<Changes, domain::Rejection> decide(const EngineState& state,
+                                                               const Command& command,
                                                                const Locator& locate);
 
 }  // namespace ordo::engine

@@ -3,23 +3,25 @@
 namespace ordo::engine {
 namespace {
 
-
 // Calls `visit.template operator()<A>()` for the aggregate A whose events `event` holds.
 template <class Visit, std::size_t I = 0>
 auto with_aggregate_of(const wire::DomainEvent& event, Visit&& visit) {
   if constexpr (I + 1 < std::tuple_size_v<EngineAggregates>) {
-    if (event.index() != I) return with_aggregate_of<Visit, I + 1>(event, std::forward<Visit>(visit));
+    if (event.index() != I)
+      return with_aggregate_of<Visit, I + 1>(event, std::forward<Visit>(visit));
   }
   return visit.template operator()<std::tuple_element_t<I, EngineAggregates>>();
 }
 
 }  // namespace
 
-Result<void> EngineState::apply(std::string_view stream, const wire::DomainEvent& event, std::uint64_t version) {
+Result<void> EngineState::apply(std::string_view stream, const wire::DomainEvent& event,
+                                std::uint64_t version) {
   return with_aggregate_of(event, [&]<class A>() -> Result<void> {
     const auto key = parse_stream<A>(stream);
     if (!key) {
-      return fail(ErrorCode::corruption, "stream '" + std::string(stream) + "' does not hold the events of " +
+      return fail(ErrorCode::corruption, "stream '" + std::string(stream) +
+                                             "' does not hold the events of " +
                                              std::string(A::kStreamPrefix) + "<id> streams");
     }
     auto& table = std::get<Table<A>>(tables_);
@@ -60,14 +62,16 @@ void EngineState::fold(const typename A::Key& key, typename Table<A>::Entry& ent
   if constexpr (std::is_same_v<A, StockAggregate>) {
     if (created) {
       auto it = holdings_.find(key.sku);
-      if (it == holdings_.end()) it = holdings_.emplace(key.sku, std::vector<domain::fulfilment::Holding>{}).first;
+      if (it == holdings_.end())
+        it = holdings_.emplace(key.sku, std::vector<domain::fulfilment::Holding>{}).first;
       const auto* s = site(key.site_id);
       it->second.push_back({key.site_id, s != nullptr ? &s->profile : nullptr, &entry.state});
     }
   }
   if constexpr (std::is_same_v<A, ConfigurationAggregate>) {
     if (entry.state.active) {
-      if (const auto* views = std::get_if<domain::InventoryViews>(&*entry.state.active)) inventory_views_ = *views;
+      if (const auto* views = std::get_if<domain::InventoryViews>(&*entry.state.active))
+        inventory_views_ = *views;
     }
   }
 }
@@ -76,14 +80,17 @@ template void EngineState::apply<SiteAggregate>(std::string_view, const SiteAggr
 template void EngineState::apply<ItemAggregate>(std::string_view, const ItemAggregate::Event&);
 template void EngineState::apply<StockAggregate>(StockKeyView, const StockAggregate::Event&);
 template void EngineState::apply<OrderAggregate>(std::string_view, const OrderAggregate::Event&);
-template void EngineState::apply<ConfigurationAggregate>(std::string_view, const ConfigurationAggregate::Event&);
+template void EngineState::apply<ConfigurationAggregate>(std::string_view,
+                                                         const ConfigurationAggregate::Event&);
 
 // Its time zone, found once here: sourcing asks every site's local day on every order. A site
 // registered after stock was recorded for it (an old log) gets its profile into the holdings.
 void EngineState::on_site(std::string_view site_id, const domain::site::State& site, bool created) {
   if (auto zone = domain::calendar::TimeZone::find(site.profile.time_zone)) {
-    if (auto it = site_zones_.find(site_id); it != site_zones_.end()) it->second = std::move(*zone);
-    else site_zones_.emplace(std::string(site_id), std::move(*zone));
+    if (auto it = site_zones_.find(site_id); it != site_zones_.end())
+      it->second = std::move(*zone);
+    else
+      site_zones_.emplace(std::string(site_id), std::move(*zone));
   } else if (auto it = site_zones_.find(site_id); it != site_zones_.end()) {
     site_zones_.erase(it);
   }
@@ -95,11 +102,15 @@ void EngineState::on_site(std::string_view site_id, const domain::site::State& s
   }
 }
 
-void EngineState::on_order(std::string_view order_id, const std::optional<domain::Instant>& deadline_before,
+void EngineState::on_order(std::string_view order_id,
+                           const std::optional<domain::Instant>& deadline_before,
                            const domain::order::Event& event, const domain::order::State& after) {
   namespace order = domain::order;
-  capacity_.record(order_id, event, after, [this](std::string_view site, domain::Instant at) { return local_day(site, at); });
-  if (std::holds_alternative<order::OfferRoundOpened>(event) || std::holds_alternative<order::OfferClaimed>(event) ||
+  capacity_.record(order_id, event, after, [this](std::string_view site, domain::Instant at) {
+    return local_day(site, at);
+  });
+  if (std::holds_alternative<order::OfferRoundOpened>(event) ||
+      std::holds_alternative<order::OfferClaimed>(event) ||
       std::holds_alternative<order::OfferRoundClosed>(event)) {
     if (deadline_before) deadlines_.erase({*deadline_before, std::string(order_id)});
     if (const auto* r = after.open_round()) deadlines_.insert({r->deadline, std::string(order_id)});
@@ -137,7 +148,8 @@ const domain::catalog::State* EngineState::item(std::string_view sku) const {
   return entry == nullptr || !entry->state.exists ? nullptr : &entry->state;
 }
 
-const domain::stock::State* EngineState::stock(std::string_view site_id, std::string_view sku) const {
+const domain::stock::State* EngineState::stock(std::string_view site_id,
+                                               std::string_view sku) const {
   const auto* entry = table<StockAggregate>().find(StockKeyView{site_id, sku});
   return entry == nullptr ? nullptr : &entry->state;
 }

@@ -2,7 +2,8 @@
 
 namespace ordo::engine {
 
-const domain::stock::State& StateFacts::stock(std::string_view site_id, std::string_view sku) const {
+const domain::stock::State& StateFacts::stock(std::string_view site_id,
+                                              std::string_view sku) const {
   static const domain::stock::State kNone{};
   const auto* s = state_.stock(site_id, sku);
   return s != nullptr ? *s : kNone;

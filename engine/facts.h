@@ -20,11 +20,15 @@ class StateFacts final : public domain::fulfilment::Facts {
  public:
   StateFacts(const EngineState& state, const Locator& locate) : state_(state), locate_(locate) {}
 
-  const domain::order::State* order(std::string_view order_id) const override { return state_.order(order_id); }
+  const domain::order::State* order(std::string_view order_id) const override {
+    return state_.order(order_id);
+  }
   const domain::stock::State& stock(std::string_view site_id, std::string_view sku) const override;
   const domain::site::Profile* site(std::string_view site_id) const override;
   const domain::catalog::Item* item(std::string_view sku) const override;
-  const domain::InventoryViews& inventory_views() const override { return state_.inventory_views(); }
+  const domain::InventoryViews& inventory_views() const override {
+    return state_.inventory_views();
+  }
   const domain::orchestration::Rules& rules() const override { return state_.orchestration(); }
   std::uint64_t rules_version() const override { return state_.orchestration_version(); }
   std::span<const domain::fulfilment::Holding> holdings(std::string_view sku) const override {

@@ -1,10 +1,9 @@
-#include <pthread.h>
 #include "engine/pipeline.h"
 
+#include <pthread.h>
+
 #include <future>
-
 #include <gsl/assert>
-
 
 namespace ordo::engine {
 
@@ -36,12 +35,13 @@ Result<void> Pipeline::replay() {
     if (kind != wire::TypeKind::domain) return true;
     auto decoded = wire::decode(e.type, e.schema_version, e.payload);
     if (!decoded) {
-      problem = Error{decoded.error().code, "position " + std::to_string(e.position) + ": " +
-                                                decoded.error().message};
+      problem = Error{decoded.error().code,
+                      "position " + std::to_string(e.position) + ": " + decoded.error().message};
       return false;
     }
     if (auto applied = state_.apply(e.stream, *decoded, e.stream_version); !applied) {
-      problem = Error{applied.error().code, "position " + std::to_string(e.position) + ": " + applied.error().message};
+      problem = Error{applied.error().code,
+                      "position " + std::to_string(e.position) + ": " + applied.error().message};
       return false;
     }
     return true;
@@ -70,8 +70,8 @@ void Pipeline::submit(Submission submission, Callback done) {
   }
   if (queue_.size() >= options_.queue_max) {
     lock.unlock();
-    return done(std::unexpected(Refusal{Error{ErrorCode::overloaded,
-                                              "the command queue is full; retry later"}}));
+    return done(std::unexpected(
+        Refusal{Error{ErrorCode::overloaded, "the command queue is full; retry later"}}));
   }
   outstanding_.fetch_add(1);
   queue_.push_back(Pending{std::move(submission), std::move(done)});
@@ -99,8 +99,10 @@ void Pipeline::run() {
       std::unique_lock lock(mutex_);
       auto ready = [&] { return stopping_ || !queue_.empty(); };
       // Open rounds are looked at every 20 ms: a deadline is met within that.
-      if (state_.round_deadlines().empty()) cv_.wait(lock, ready);
-      else cv_.wait_for(lock, std::chrono::milliseconds(20), ready);
+      if (state_.round_deadlines().empty())
+        cv_.wait(lock, ready);
+      else
+        cv_.wait_for(lock, std::chrono::milliseconds(20), ready);
       if (queue_.empty() && stopping_) return;
       while (!queue_.empty() && taken.size() < options_.batch_max) {
         taken.push_back(std::move(queue_.front()));
@@ -110,8 +112,9 @@ void Pipeline::run() {
     for (std::size_t i = 0; i < taken.size(); ++i) {
       // With nothing after this command, the pipeline thread has time to write and sync its append
       // itself (one thread hand-off less); under load the store's writer does it.
-      leading_ = i + 1 == taken.size() && queue_empty() ? eventstore::EventStore::Leading::write_and_sync
-                                                         : eventstore::EventStore::Leading::no;
+      leading_ = i + 1 == taken.size() && queue_empty()
+                     ? eventstore::EventStore::Leading::write_and_sync
+                     : eventstore::EventStore::Leading::no;
       handle(std::move(taken[i]));
     }
     leading_ = eventstore::EventStore::Leading::no;
@@ -122,7 +125,8 @@ void Pipeline::run() {
 domain::Instant Pipeline::now() const {
   if (options_.clock) return options_.clock();
   return std::chrono::duration_cast<std::chrono::microseconds>(
-             std::chrono::system_clock::now().time_since_epoch()).count();
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
 }
 
 // Rounds past their deadline are closed by a command of the pipeline's own, stamped with the
@@ -162,7 +166,8 @@ static Pipeline::Callback counted(Pipeline::Callback done, std::atomic<std::uint
 }
 
 void Pipeline::handle(Pending pending) {
-  pending.done = counted(std::move(pending.done), outstanding_, outstanding_mutex_, outstanding_cv_);
+  pending.done =
+      counted(std::move(pending.done), outstanding_, outstanding_mutex_, outstanding_cv_);
   if (failed_.load()) {
     return pending.done(std::unexpected(Refusal{Error{
         ErrorCode::unavailable, "the pipeline stopped after a failed append; restart Ordo"}}));
@@ -191,9 +196,9 @@ bool Pipeline::check_idempotency(Pending& pending) {
   const auto& key = pending.submission.idempotency_key;
   const auto& hash = pending.submission.request_hash;
   auto mismatch = [&] {
-    pending.done(std::unexpected(Refusal{Error{
-        ErrorCode::idempotency_mismatch,
-        "idempotency key '" + key + "' was already used for a different request"}}));
+    pending.done(std::unexpected(
+        Refusal{Error{ErrorCode::idempotency_mismatch,
+                      "idempotency key '" + key + "' was already used for a different request"}}));
     return true;
   };
   {
@@ -226,14 +231,16 @@ bool Pipeline::queue_empty() const {
 }
 
 void Pipeline::answer_after_barrier(Callback done, Answer answer) {
-  store_.barrier_async([done = std::move(done), answer = std::move(answer)](
-                           Result<eventstore::AppendResult> barrier) mutable {
-    if (!barrier) return done(std::unexpected(Refusal{barrier.error()}));
-    // "Already done" appended nothing; its answer carries the durable position the decision saw,
-    // so a client can wait for the query models to show that state (read-your-writes).
-    if (answer && answer->last_position == 0) answer->last_position = barrier->last_position;
-    done(std::move(answer));
-  }, leading_);
+  store_.barrier_async(
+      [done = std::move(done),
+       answer = std::move(answer)](Result<eventstore::AppendResult> barrier) mutable {
+        if (!barrier) return done(std::unexpected(Refusal{barrier.error()}));
+        // "Already done" appended nothing; its answer carries the durable position the decision
+        // saw, so a client can wait for the query models to show that state (read-your-writes).
+        if (answer && answer->last_position == 0) answer->last_position = barrier->last_position;
+        done(std::move(answer));
+      },
+      leading_);
 }
 
 void Pipeline::finish_key(const std::string& key, const Answer& answer) {
@@ -259,7 +266,8 @@ namespace {
 
 // Where a placed order's lines went: its allocation among the events just decided, or the engine's
 // state of an order placed before.
-std::vector<domain::order::Allocation> allocations_of(const EngineState& state, const Command& command,
+std::vector<domain::order::Allocation> allocations_of(const EngineState& state,
+                                                      const Command& command,
                                                       const Changes& changes) {
   std::vector<domain::order::Allocation> out;
   const auto* placing = std::get_if<domain::order::PlaceOrder>(&command);
@@ -275,7 +283,8 @@ std::vector<domain::order::Allocation> allocations_of(const EngineState& state, 
   for (const auto& e : changes.front().events) {
     const auto* order_event = std::get_if<domain::order::Event>(&e);
     if (order_event == nullptr) continue;
-    if (const auto* allocated = std::get_if<domain::order::LinesAllocated>(order_event)) out = allocated->allocations;
+    if (const auto* allocated = std::get_if<domain::order::LinesAllocated>(order_event))
+      out = allocated->allocations;
   }
   return out;
 }
@@ -294,7 +303,8 @@ void Pipeline::commit(Pending& pending, Changes changes) {
   eventstore::AppendRequest request;
   request.writes.reserve(changes.size());
   for (const auto& change : changes) {
-    eventstore::StreamWrite write{change.stream, eventstore::ExpectedVersion::exact(change.version), {}};
+    eventstore::StreamWrite write{
+        change.stream, eventstore::ExpectedVersion::exact(change.version), {}};
     write.events.reserve(change.events.size());
     for (const auto& e : change.events) write.events.push_back(wire::encode(e));
     request.writes.push_back(std::move(write));
@@ -308,8 +318,9 @@ void Pipeline::commit(Pending& pending, Changes changes) {
   // ahead of the log.
   if (auto problem = eventstore::EventStore::check_request(request)) {
     rejected_.fetch_add(1, std::memory_order_relaxed);
-    return answer_after_barrier(std::move(pending.done),
-                                std::unexpected(Refusal{domain::Rejection{domain::Rejection::Code::invalid, *problem}}));
+    return answer_after_barrier(
+        std::move(pending.done),
+        std::unexpected(Refusal{domain::Rejection{domain::Rejection::Code::invalid, *problem}}));
   }
   for (const auto& change : changes) {
     auto version = change.version;
@@ -328,28 +339,30 @@ void Pipeline::commit(Pending& pending, Changes changes) {
     std::lock_guard lock(keys_mutex_);
     in_flight_[key].hash = submission.request_hash;
   }
-  store_.append_async(std::move(request), [this, done = std::move(pending.done),
-                                           outcome = std::move(outcome),
-                                           key](Result<eventstore::AppendResult> r) mutable {
-    {
-      std::lock_guard lock(appends_mutex_);
-      --appends_in_flight_;
-    }
-    appends_cv_.notify_one();
-    Answer answer;
-    if (!r) {
-      // The in-memory state already holds these events: it no longer matches the log.
-      failed_.store(true);
-      answer = std::unexpected(Refusal{Error{ErrorCode::unavailable, r.error().message}});
-    } else {
-      outcome.first_position = r->first_position;
-      outcome.last_position = r->last_position;
-      outcome.response = r->response;
-      answer = std::move(outcome);
-    }
-    if (!key.empty()) finish_key(key, answer);
-    done(std::move(answer));
-  }, leading_);
+  store_.append_async(
+      std::move(request),
+      [this, done = std::move(pending.done), outcome = std::move(outcome),
+       key](Result<eventstore::AppendResult> r) mutable {
+        {
+          std::lock_guard lock(appends_mutex_);
+          --appends_in_flight_;
+        }
+        appends_cv_.notify_one();
+        Answer answer;
+        if (!r) {
+          // The in-memory state already holds these events: it no longer matches the log.
+          failed_.store(true);
+          answer = std::unexpected(Refusal{Error{ErrorCode::unavailable, r.error().message}});
+        } else {
+          outcome.first_position = r->first_position;
+          outcome.last_position = r->last_position;
+          outcome.response = r->response;
+          answer = std::move(outcome);
+        }
+        if (!key.empty()) finish_key(key, answer);
+        done(std::move(answer));
+      },
+      leading_);
 }
 
 }  // namespace ordo::engine

@@ -31,8 +31,8 @@ struct Outcome {
   std::uint64_t first_position = 0;  // 0 when nothing was appended (already done)
   std::uint64_t last_position = 0;
   std::vector<domain::order::Allocation> allocations;  // where a placed order's lines go
-  bool duplicate = false;   // answered from the idempotency record of an earlier attempt
-  std::string response;     // what `render` produced for the first attempt
+  bool duplicate = false;  // answered from the idempotency record of an earlier attempt
+  std::string response;    // what `render` produced for the first attempt
 };
 
 /// A business refusal (a value) or an operational error.
@@ -115,7 +115,8 @@ class Pipeline {
   eventstore::EventStore& store_;
   PipelineOptions options_;
   EngineState state_;  // owned by the pipeline thread after start
-  eventstore::EventStore::Leading leading_ = eventstore::EventStore::Leading::no;  // for the command at hand
+  eventstore::EventStore::Leading leading_ =
+      eventstore::EventStore::Leading::no;                         // for the command at hand
   std::unordered_map<std::string, domain::Instant> expiry_retry_;  // by order: not before
 
   mutable std::mutex mutex_;

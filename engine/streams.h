@@ -24,13 +24,21 @@ template <Aggregate A>
   return A::parse_key(stream.substr(A::kStreamPrefix.size()));
 }
 
-inline std::string site_stream(std::string_view site_id) { return stream_id<SiteAggregate>(site_id); }
+inline std::string site_stream(std::string_view site_id) {
+  return stream_id<SiteAggregate>(site_id);
+}
 inline std::string item_stream(std::string_view sku) { return stream_id<ItemAggregate>(sku); }
 inline std::string stock_stream(std::string_view site_id, std::string_view sku) {
   return stream_id<StockAggregate>({site_id, sku});
 }
-inline std::string order_stream(std::string_view order_id) { return stream_id<OrderAggregate>(order_id); }
-inline std::string config_stream(std::string_view area) { return stream_id<ConfigurationAggregate>(area); }
-inline std::string token_stream(std::string_view token_id) { return stream_id<TokenAggregate>(token_id); }
+inline std::string order_stream(std::string_view order_id) {
+  return stream_id<OrderAggregate>(order_id);
+}
+inline std::string config_stream(std::string_view area) {
+  return stream_id<ConfigurationAggregate>(area);
+}
+inline std::string token_stream(std::string_view token_id) {
+  return stream_id<TokenAggregate>(token_id);
+}
 
 }  // namespace ordo::engine

@@ -33,8 +33,7 @@ std::uint32_t crc32c_portable(std::uint32_t crc, const std::uint8_t* p, std::siz
 }
 
 __attribute__((target("sse4.2"))) std::uint32_t crc32c_sse42(std::uint32_t crc,
-                                                               const std::uint8_t* p,
-                                                               std::size_t n) {
+                                                             const std::uint8_t* p, std::size_t n) {
   std::uint64_t c = crc;
   while (n >= 8) {
     std::uint64_t word;
@@ -88,6 +87,5 @@ Hash256 sha256(std::string_view bytes) {
   }
   return out;
 }
-
 
 }  // namespace ordo::eventstore

@@ -1,8 +1,7 @@
 #include "eventstore/envelope.h"
 
-#include <gsl/assert>
-
 #include <cstring>
+#include <gsl/assert>
 
 #include "eventstore/checksum.h"
 #include "eventstore/schema/envelope_generated.h"
@@ -65,10 +64,9 @@ Hash256 seal_envelope(flatbuffers::DetachedBuffer& buffer, std::uint64_t positio
                       const Hash256& previous_hash) {
   auto* envelope = fb::GetMutableEnvelope(buffer.data());
   // ForceDefaults in build_envelope guarantees these fields are present, so Mutate cannot fail.
-  const bool patched = envelope->mutate_position(position) &&
-                       envelope->mutate_stream_version(stream_version) &&
-                       envelope->mutate_recorded_at_us(recorded_at_us) &&
-                       envelope->mutate_checksum(0);
+  const bool patched =
+      envelope->mutate_position(position) && envelope->mutate_stream_version(stream_version) &&
+      envelope->mutate_recorded_at_us(recorded_at_us) && envelope->mutate_checksum(0);
   Expects(patched);
   auto* hash = envelope->mutable_previous_hash();
   std::memcpy(hash->mutable_bytes()->Data(), previous_hash.data(), previous_hash.size());
@@ -84,7 +82,8 @@ Result<DecodedEnvelope> decode_envelope(std::string_view bytes, std::uint64_t ke
   };
   const auto* data = reinterpret_cast<const std::uint8_t*>(bytes.data());
   flatbuffers::Verifier verifier(data, bytes.size(), /*max_depth=*/8, /*max_tables=*/16);
-  if (!fb::VerifyEnvelopeBuffer(verifier)) return corrupt("envelope fails FlatBuffers verification");
+  if (!fb::VerifyEnvelopeBuffer(verifier))
+    return corrupt("envelope fails FlatBuffers verification");
   const auto* envelope = fb::GetEnvelope(data);
   const auto* checksum_field = checksum_address(envelope);
   if (checksum_field == nullptr || envelope->previous_hash() == nullptr ||
@@ -94,7 +93,8 @@ Result<DecodedEnvelope> decode_envelope(std::string_view bytes, std::uint64_t ke
   if (checksum_of(data, bytes.size(), checksum_field) != envelope->checksum()) {
     return corrupt("checksum mismatch");
   }
-  if (envelope->position() != key_position) return corrupt("envelope position differs from its key");
+  if (envelope->position() != key_position)
+    return corrupt("envelope position differs from its key");
   auto view_of = [](const flatbuffers::String* s) {
     return s == nullptr ? std::string_view{} : std::string_view(s->data(), s->size());
   };
@@ -118,10 +118,16 @@ Result<DecodedEnvelope> decode_envelope(std::string_view bytes, std::uint64_t ke
 }
 
 RecordedEvent EventView::to_owned() const {
-  return RecordedEvent{position,       std::string(stream),         stream_version,
-                       std::string(type), schema_version,            recorded_at_us,
-                       std::string(correlation_id), std::string(causation_id),
-                       Actor{actor_kind, std::string(actor_id)}, std::string(payload)};
+  return RecordedEvent{position,
+                       std::string(stream),
+                       stream_version,
+                       std::string(type),
+                       schema_version,
+                       recorded_at_us,
+                       std::string(correlation_id),
+                       std::string(causation_id),
+                       Actor{actor_kind, std::string(actor_id)},
+                       std::string(payload)};
 }
 
 }  // namespace ordo::eventstore

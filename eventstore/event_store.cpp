@@ -142,14 +142,16 @@ Result<std::optional<std::pair<Hash256, AppendResult>>> EventStore::find_idempot
 Result<AppendResult> EventStore::append(AppendRequest request) {
   std::promise<Result<AppendResult>> promise;
   auto future = promise.get_future();
-  append_async(std::move(request), [&promise](Result<AppendResult> result) { promise.set_value(std::move(result)); },
-               Leading::write_and_sync);
+  append_async(
+      std::move(request),
+      [&promise](Result<AppendResult> result) { promise.set_value(std::move(result)); },
+      Leading::write_and_sync);
   return future.get();
 }
 
 Result<AppendResult> EventStore::append(std::string stream, ExpectedVersion expected,
-                                        std::vector<EventData> events,
-                                        std::string idempotency_key, Actor actor) {
+                                        std::vector<EventData> events, std::string idempotency_key,
+                                        Actor actor) {
   AppendRequest request;
   request.writes.push_back(StreamWrite{std::move(stream), expected, std::move(events)});
   request.idempotency_key = std::move(idempotency_key);
@@ -198,7 +200,8 @@ Result<std::uint64_t> EventStore::load_checkpoint(std::string_view consumer) con
   return decode_u64(**stored, "checkpoint of " + std::string(consumer));
 }
 
-Result<void> EventStore::save_checkpoint(std::string_view consumer, std::uint64_t position, bool durable) {
+Result<void> EventStore::save_checkpoint(std::string_view consumer, std::uint64_t position,
+                                         bool durable) {
   if (impl_->options.read_only) {
     return fail(ErrorCode::failed_precondition, "the event store is open read-only");
   }

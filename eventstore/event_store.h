@@ -2,8 +2,8 @@
 //
 // Contract
 // - Appends are durable before they are answered: the callback of `append_async` (or the return of
-//   `append`) happens only after the WAL holding the events was fsynced, unless the store was opened
-//   with Durability::none (tests and benchmarks only).
+//   `append`) happens only after the WAL holding the events was fsynced, unless the store was
+//   opened with Durability::none (tests and benchmarks only).
 // - Appends from any number of threads are queued (bounded) and taken by one writer thread, which
 //   checks expected versions and idempotency keys against the current state, builds one RocksDB
 //   WriteBatch per group and writes it; a second thread syncs the WAL and answers the callers. The
@@ -11,13 +11,14 @@
 //   and nothing is queued, a caller that allows it (Leading) writes its own append, and may sync
 //   and answer it too, instead of waking the writer: one thread hand-off less at low load.
 // - Readers never see an event before it is durable: every read stops at `durable_position()`.
-// - Every read verifies the stored bytes (FlatBuffers verifier, CRC32C, position). Damaged bytes give
+// - Every read verifies the stored bytes (FlatBuffers verifier, CRC32C, position). Damaged bytes
+// give
 //   ErrorCode::corruption, never a crash.
 // - Thread-safety: every method may be called from any thread. Callbacks run on the store's sync
 //   thread and must be quick (post the result elsewhere; do not append and wait inside one).
 // - Errors: invalid_argument (bad request), conflict (expected version), idempotency_mismatch,
-//   overloaded (queue full: retry later), unavailable (closed or failed store), corruption, io_error.
-//   After an I/O error on write or sync the store fails closed: every later append gets
+//   overloaded (queue full: retry later), unavailable (closed or failed store), corruption,
+//   io_error. After an I/O error on write or sync the store fails closed: every later append gets
 //   `unavailable` until it is reopened (an fsync that failed cannot be retried safely).
 #pragma once
 
@@ -46,11 +47,11 @@ enum class Durability : std::uint8_t {
 struct Options {
   std::filesystem::path data_dir;
   Durability durability = Durability::fsync;
-  bool create_if_missing = true;     // create a new store in an absent or empty directory
-  bool read_only = false;            // open without writing anything (ordo log stats/tail/verify)
-  std::size_t queue_requests_max = 16384;  // appends waiting for the writer; beyond: overloaded
-  std::size_t batch_events_max = 4096;     // events in one WriteBatch
-  std::size_t unsynced_events_max = 65536; // written but not yet synced; the writer waits beyond
+  bool create_if_missing = true;  // create a new store in an absent or empty directory
+  bool read_only = false;         // open without writing anything (ordo log stats/tail/verify)
+  std::size_t queue_requests_max = 16384;   // appends waiting for the writer; beyond: overloaded
+  std::size_t batch_events_max = 4096;      // events in one WriteBatch
+  std::size_t unsynced_events_max = 65536;  // written but not yet synced; the writer waits beyond
   // Events between two writes of the stream heads (FORMAT.md, "heads"): what an open after a crash
   // reads again to find them.
   std::uint64_t heads_checkpoint_events = 1 << 20;
@@ -71,11 +72,11 @@ struct ProjectionWrite {
 
 struct StoreStats {
   std::uint64_t format_version = 0;
-  std::string store_id;           // 32 hex characters, fixed at creation
+  std::string store_id;  // 32 hex characters, fixed at creation
   std::uint64_t head_position = 0;
   Hash256 head_hash{};
   std::uint64_t durable_position = 0;
-  std::uint64_t appends = 0;      // since open
+  std::uint64_t appends = 0;  // since open
   std::uint64_t events_appended = 0;
   std::uint64_t batches_written = 0;
   std::uint64_t syncs = 0;
@@ -172,7 +173,8 @@ class EventStore {
   Result<std::uint64_t> load_checkpoint(std::string_view consumer) const;
   /// `durable` false: not flushed to disk on its own (it is with the next durable write); for a
   /// consumer that re-sends after a crash (at least once) and must not wait for a disk flush.
-  Result<void> save_checkpoint(std::string_view consumer, std::uint64_t position, bool durable = true);
+  Result<void> save_checkpoint(std::string_view consumer, std::uint64_t position,
+                               bool durable = true);
 
   /// Writes query-model changes and the checkpoints of the families they belong to in one atomic
   /// batch, so a projection is never ahead of or behind its checkpoint. A family's checkpoint is a

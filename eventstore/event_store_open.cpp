@@ -7,14 +7,14 @@
 #include <rocksdb/write_batch.h>
 
 #include <chrono>
-#include <cstring>
 #include <cstdarg>
+#include <cstring>
 #include <random>
 #include <system_error>
 #include <unordered_map>
 
-#include "eventstore/envelope.h"
 #include "eventstore/checksum.h"
+#include "eventstore/envelope.h"
 #include "eventstore/store_impl.h"
 
 namespace ordo::eventstore {
@@ -25,8 +25,8 @@ namespace {
 // library is unspecified.
 const std::vector<std::string>& column_family_names() {
   // meta first: a store whose creation was interrupted is recognised by its meta column family.
-  static const std::vector<std::string> names = {"default", kCfMeta,        kCfLog,        kCfStreams,
-                                                 kCfHeads,  kCfIdempotency, kCfCheckpoints};
+  static const std::vector<std::string> names = {
+      "default", kCfMeta, kCfLog, kCfStreams, kCfHeads, kCfIdempotency, kCfCheckpoints};
   return names;
 }
 
@@ -145,11 +145,16 @@ Result<DirState> inspect(const fs::path& dir) {
 
 Error to_error(const rocksdb::Status& status, std::string_view context) {
   ErrorCode code = ErrorCode::internal;
-  if (status.IsCorruption()) code = ErrorCode::corruption;
-  else if (status.IsIOError() || status.IsNoSpace()) code = ErrorCode::io_error;
-  else if (status.IsNotFound()) code = ErrorCode::not_found;
-  else if (status.IsInvalidArgument() || status.IsNotSupported()) code = ErrorCode::failed_precondition;
-  else if (status.IsBusy() || status.IsTryAgain() || status.IsTimedOut()) code = ErrorCode::unavailable;
+  if (status.IsCorruption())
+    code = ErrorCode::corruption;
+  else if (status.IsIOError() || status.IsNoSpace())
+    code = ErrorCode::io_error;
+  else if (status.IsNotFound())
+    code = ErrorCode::not_found;
+  else if (status.IsInvalidArgument() || status.IsNotSupported())
+    code = ErrorCode::failed_precondition;
+  else if (status.IsBusy() || status.IsTryAgain() || status.IsTimedOut())
+    code = ErrorCode::unavailable;
   return Error{code, std::string(context) + ": " + status.ToString()};
 }
 
@@ -274,9 +279,9 @@ Result<void> load_meta(EventStore::Impl& impl) {
   if (!decoded) return std::unexpected(decoded.error());
   if (*decoded > kFormatVersion) {
     return fail(ErrorCode::failed_precondition,
-                impl.options.data_dir.string() + " has format version " +
-                    std::to_string(*decoded) + ", newer than this build supports (" +
-                    std::to_string(kFormatVersion) + "): upgrade Ordo");
+                impl.options.data_dir.string() + " has format version " + std::to_string(*decoded) +
+                    ", newer than this build supports (" + std::to_string(kFormatVersion) +
+                    "): upgrade Ordo");
   }
   impl.format_version = *decoded;
   auto id = impl.get(impl.cf_meta, kMetaStoreId);
@@ -314,9 +319,10 @@ Result<void> load_head(EventStore::Impl& impl) {
     last_hash = sha256(it->value().ToStringView());
   }
   if (impl.head_problem.empty() && (last_position != head->first || last_hash != head->second)) {
-    impl.head_problem = "the log ends at position " + std::to_string(last_position) +
-                        " but its recorded head is position " + std::to_string(head->first) +
-                        " with another hash: the log was truncated or edited; run `ordo log verify`";
+    impl.head_problem =
+        "the log ends at position " + std::to_string(last_position) +
+        " but its recorded head is position " + std::to_string(head->first) +
+        " with another hash: the log was truncated or edited; run `ordo log verify`";
     // Read-only opens go on, so that `ordo log verify` can say where the log breaks.
     if (!impl.options.read_only) return fail(ErrorCode::corruption, impl.head_problem);
   }
@@ -346,15 +352,19 @@ Result<void> recover_heads(EventStore::Impl& impl) {
   impl.heads_position = complete;
   if (impl.options.read_only) return {};
   std::unordered_map<std::string, std::uint64_t> heads;
-  auto scanned = impl.scan(complete + 1, head, [&](const EventView& e) {
-    heads[std::string(e.stream)] = e.stream_version;
-    return true;
-  }, nullptr);
+  auto scanned = impl.scan(
+      complete + 1, head,
+      [&](const EventView& e) {
+        heads[std::string(e.stream)] = e.stream_version;
+        return true;
+      },
+      nullptr);
   if (!scanned) return std::unexpected(scanned.error());
   rocksdb::WriteBatch batch;
   for (const auto& [stream, version] : heads) batch.Put(impl.cf_heads, stream, encode_u64(version));
   batch.Put(impl.cf_meta, std::string(kMetaHeadsPosition), encode_u64(head));
-  if (impl.format_version < kFormatVersion) batch.Put(impl.cf_meta, std::string(kMetaFormatVersion), encode_u64(kFormatVersion));
+  if (impl.format_version < kFormatVersion)
+    batch.Put(impl.cf_meta, std::string(kMetaFormatVersion), encode_u64(kFormatVersion));
   rocksdb::WriteOptions write_options;
   write_options.sync = impl.options.durability == Durability::fsync;
   if (auto status = impl.db->Write(write_options, &batch); !status.ok()) {
@@ -380,14 +390,15 @@ Result<std::unique_ptr<EventStore>> EventStore::open(Options options) {
     return fail(ErrorCode::failed_precondition,
                 path + " is not an Ordo data directory: it holds files but no database");
   }
-  const bool creating = *state == DirState::absent || *state == DirState::empty ||
-                        *state == DirState::interrupted;
+  const bool creating =
+      *state == DirState::absent || *state == DirState::empty || *state == DirState::interrupted;
   if (creating && (options.read_only || !options.create_if_missing)) {
     return fail(ErrorCode::failed_precondition, path + " holds no Ordo data");
   }
   if (*state == DirState::interrupted) {
     std::error_code ec;
-    for (const auto& entry : fs::directory_iterator(options.data_dir, ec)) fs::remove(entry.path(), ec);
+    for (const auto& entry : fs::directory_iterator(options.data_dir, ec))
+      fs::remove(entry.path(), ec);
     if (ec) return fail(ErrorCode::io_error, "cannot clear " + path + ": " + ec.message());
   }
   if (*state == DirState::absent) {

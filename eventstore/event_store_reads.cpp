@@ -7,8 +7,7 @@
 namespace ordo::eventstore {
 namespace {
 
-rocksdb::ReadOptions scan_options(const std::string& upper_bound_key,
-                                  rocksdb::Slice& upper_bound) {
+rocksdb::ReadOptions scan_options(const std::string& upper_bound_key, rocksdb::Slice& upper_bound) {
   rocksdb::ReadOptions options;
   options.verify_checksums = true;
   // Scans are replays and catch-ups: they read each block once, so they bypass the block cache
@@ -34,8 +33,7 @@ Result<std::optional<std::string>> EventStore::Impl::get(rocksdb::ColumnFamilyHa
 // Visits verified events from `from_position` to `to_position` (capped at the durable position).
 // `scanned_to` receives the position after the last one looked at, which is how a filtered
 // subscription moves past events it does not want.
-Result<std::uint64_t> EventStore::Impl::scan(std::uint64_t from_position,
-                                             std::uint64_t to_position,
+Result<std::uint64_t> EventStore::Impl::scan(std::uint64_t from_position, std::uint64_t to_position,
                                              const std::function<bool(const EventView&)>& visit,
                                              std::uint64_t* scanned_to) const {
   from_position = std::max<std::uint64_t>(from_position, 1);
@@ -81,15 +79,15 @@ Result<std::vector<RecordedEvent>> EventStore::read_all(
   std::vector<RecordedEvent> out;
   if (count_max == 0) return out;
   out.reserve(std::min<std::size_t>(count_max, 4096));
-  auto visited = impl_->scan(from_position, UINT64_MAX,
-                             [&](const EventView& e) {
-                               if (types.empty() ||
-                                   std::find(types.begin(), types.end(), e.type) != types.end()) {
-                                 out.push_back(e.to_owned());
-                               }
-                               return out.size() < count_max;
-                             },
-                             nullptr);
+  auto visited = impl_->scan(
+      from_position, UINT64_MAX,
+      [&](const EventView& e) {
+        if (types.empty() || std::find(types.begin(), types.end(), e.type) != types.end()) {
+          out.push_back(e.to_owned());
+        }
+        return out.size() < count_max;
+      },
+      nullptr);
   if (!visited) return std::unexpected(visited.error());
   return out;
 }
@@ -114,8 +112,8 @@ Result<std::vector<RecordedEvent>> EventStore::read_stream(std::string_view stre
     auto value = impl_->get(impl_->cf_log, log_key(*position));
     if (!value) return std::unexpected(value.error());
     if (!value->has_value()) {
-      return fail(ErrorCode::corruption, "stream index points at missing position " +
-                                             std::to_string(*position));
+      return fail(ErrorCode::corruption,
+                  "stream index points at missing position " + std::to_string(*position));
     }
     auto decoded = decode_envelope(**value, *position);
     if (!decoded) return std::unexpected(decoded.error());
@@ -134,25 +132,31 @@ Result<std::vector<RecordedEvent>> EventStore::read_stream(std::string_view stre
 // From the stream index, not the heads: those are only complete up to their checkpoint. The last
 // index entry of the stream whose event is durable.
 Result<std::uint64_t> EventStore::stream_version(std::string_view stream) const {
-  if (auto e = check_identifier(stream, kStreamIdBytesMax, "stream")) return fail(ErrorCode::invalid_argument, *e);
+  if (auto e = check_identifier(stream, kStreamIdBytesMax, "stream"))
+    return fail(ErrorCode::invalid_argument, *e);
   const std::string prefix = stream_prefix(stream);
   const std::uint64_t durable = impl_->durable_position.load();
   std::unique_ptr<rocksdb::Iterator> it(impl_->db->NewIterator({}, impl_->cf_streams));
-  for (it->SeekForPrev(stream_key(stream, UINT64_MAX)); it->Valid() && it->key().starts_with(prefix); it->Prev()) {
+  for (it->SeekForPrev(stream_key(stream, UINT64_MAX));
+       it->Valid() && it->key().starts_with(prefix); it->Prev()) {
     auto position = decode_u64(it->value().ToStringView(), "stream index entry");
     if (!position) return std::unexpected(position.error());
     if (*position > durable) continue;  // written but not yet durable
     const auto key = it->key().ToStringView();
-    if (key.size() != prefix.size() + 8) return fail(ErrorCode::corruption, "a stream index key of " + std::string(stream) + " is malformed");
+    if (key.size() != prefix.size() + 8)
+      return fail(ErrorCode::corruption,
+                  "a stream index key of " + std::string(stream) + " is malformed");
     return get_u64_be(key.data() + prefix.size());
   }
-  if (!it->status().ok()) return std::unexpected(to_error(it->status(), "reading a stream's version"));
+  if (!it->status().ok())
+    return std::unexpected(to_error(it->status(), "reading a stream's version"));
   return 0;
 }
 
 Subscription::Subscription(const EventStore::Impl& store, std::uint64_t from_position,
                            std::vector<std::string> types)
-    : store_(store), next_position_(std::max<std::uint64_t>(from_position, 1)),
+    : store_(store),
+      next_position_(std::max<std::uint64_t>(from_position, 1)),
       types_(std::move(types)) {}
 
 Result<std::vector<RecordedEvent>> Subscription::next(std::size_t count_max,
@@ -167,15 +171,15 @@ Result<std::vector<RecordedEvent>> Subscription::next(std::size_t count_max,
   // A filtered subscription may look at many events it does not want: bound the scan too.
   const std::uint64_t scan_limit = next_position_ + std::max<std::uint64_t>(count_max, 1) * 16;
   std::uint64_t next = next_position_;
-  auto visited = store_.scan(next_position_, scan_limit,
-                             [&](const EventView& e) {
-                               if (types_.empty() || std::find(types_.begin(), types_.end(),
-                                                               e.type) != types_.end()) {
-                                 out.push_back(e.to_owned());
-                               }
-                               return out.size() < count_max;
-                             },
-                             &next);
+  auto visited = store_.scan(
+      next_position_, scan_limit,
+      [&](const EventView& e) {
+        if (types_.empty() || std::find(types_.begin(), types_.end(), e.type) != types_.end()) {
+          out.push_back(e.to_owned());
+        }
+        return out.size() < count_max;
+      },
+      &next);
   if (!visited) return std::unexpected(visited.error());
   next_position_ = next;
   return out;

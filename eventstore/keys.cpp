@@ -92,8 +92,8 @@ std::string encode_u64(std::uint64_t value) { return log_key(value); }
 
 Result<std::uint64_t> decode_u64(std::string_view value, std::string_view what) {
   if (value.size() != 8) {
-    return fail(ErrorCode::corruption, std::string(what) + " has " +
-                                           std::to_string(value.size()) + " bytes, expected 8");
+    return fail(ErrorCode::corruption,
+                std::string(what) + " has " + std::to_string(value.size()) + " bytes, expected 8");
   }
   return get_u64_be(value.data());
 }
@@ -106,10 +106,17 @@ std::size_t utf8_sequence_length(std::string_view s, std::size_t i) {
   std::size_t length = 0;
   std::uint32_t min_code = 0;
   if (c < 0x80) return 1;
-  if ((c & 0xE0) == 0xC0) { length = 2; min_code = 0x80; }
-  else if ((c & 0xF0) == 0xE0) { length = 3; min_code = 0x800; }
-  else if ((c & 0xF8) == 0xF0) { length = 4; min_code = 0x10000; }
-  else return 0;
+  if ((c & 0xE0) == 0xC0) {
+    length = 2;
+    min_code = 0x80;
+  } else if ((c & 0xF0) == 0xE0) {
+    length = 3;
+    min_code = 0x800;
+  } else if ((c & 0xF8) == 0xF0) {
+    length = 4;
+    min_code = 0x10000;
+  } else
+    return 0;
   if (i + length > s.size()) return 0;
   std::uint32_t code = c & (0x7Fu >> length);
   for (std::size_t k = 1; k < length; ++k) {

@@ -33,7 +33,6 @@ inline constexpr std::string_view kMetaHead = "head";
 inline constexpr std::string_view kMetaCreatedAt = "created_at_us";
 inline constexpr std::string_view kMetaHeadsPosition = "heads_position";
 
-
 /// log: big-endian u64 position, so that key order is log order.
 std::string log_key(std::uint64_t position);
 std::optional<std::uint64_t> parse_log_key(std::string_view key);

@@ -31,13 +31,16 @@ Result<void> EventStore::commit_projection(
   for (const auto& write : writes) {
     auto cf = impl_->projection(write.family);
     if (!cf) return std::unexpected(cf.error());
-    if (write.value) batch.Put(*cf, write.key, *write.value);
-    else batch.Delete(*cf, write.key);
+    if (write.value)
+      batch.Put(*cf, write.key, *write.value);
+    else
+      batch.Delete(*cf, write.key);
   }
   for (const auto& [family, position] : family_checkpoints) {
     auto cf = impl_->projection(family);
     if (!cf) return std::unexpected(cf.error());
-    batch.Put(*cf, rocksdb::Slice(kCheckpointKey.data(), kCheckpointKey.size()), encode_u64(position));
+    batch.Put(*cf, rocksdb::Slice(kCheckpointKey.data(), kCheckpointKey.size()),
+              encode_u64(position));
   }
   rocksdb::WriteOptions options;
   // Query models are rebuilt from the log, so they stay out of the WAL: the log's fsyncs then

@@ -77,7 +77,7 @@ struct EventStore::Impl {
   std::unordered_map<std::string, Head> head_cache;
   std::vector<std::pair<const std::string, Head>*> dirty_heads;
   std::uint64_t heads_position = 0;  // the log position the heads column family is complete up to
-  std::string key_buffer;  // reused for stream index keys
+  std::string key_buffer;            // reused for stream index keys
   std::unordered_set<std::string> batch_keys;  // idempotency keys in the current batch
 
   // Submission queue (bounded).
@@ -139,7 +139,8 @@ struct EventStore::Impl {
                std::int64_t now_us);
   Result<Head*> current_head(const std::string& stream);
   void write_group(std::vector<PendingAppend>& taken, bool sync_here_allowed);
-  void fill_batch(std::vector<PendingAppend>& taken, rocksdb::WriteBatch& batch, CommitGroup& group);
+  void fill_batch(std::vector<PendingAppend>& taken, rocksdb::WriteBatch& batch,
+                  CommitGroup& group);
   void hand_to_syncer(CommitGroup group, bool sync_here_allowed);
   void checkpoint_heads(rocksdb::WriteBatch& batch, bool force);
   void complete(std::deque<CommitGroup>& groups);

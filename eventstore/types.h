@@ -19,10 +19,14 @@ enum class ActorKind : std::uint8_t { system = 0, user = 1, store = 2, integrati
 
 constexpr const char* to_string(ActorKind kind) {
   switch (kind) {
-    case ActorKind::system: return "system";
-    case ActorKind::user: return "user";
-    case ActorKind::store: return "store";
-    case ActorKind::integration: return "integration";
+    case ActorKind::system:
+      return "system";
+    case ActorKind::user:
+      return "user";
+    case ActorKind::store:
+      return "store";
+    case ActorKind::integration:
+      return "integration";
   }
   return "unknown";
 }
@@ -66,8 +70,8 @@ struct StreamWrite {
 /// stream; the command pipeline appends to several (an order and the stock it reserves).
 struct AppendRequest {
   std::vector<StreamWrite> writes;
-  std::string idempotency_key;   // empty: no idempotency; otherwise at most 255 bytes
-  std::string response;          // stored with the key and returned to a retry (e.g. an HTTP answer)
+  std::string idempotency_key;  // empty: no idempotency; otherwise at most 255 bytes
+  std::string response;         // stored with the key and returned to a retry (e.g. an HTTP answer)
   // What a retry must match to be the same request. Unset: the hash of `writes`. Callers whose
   // events differ between attempts (they carry fresh ids) set the hash of their command instead.
   std::optional<Hash256> content_hash;

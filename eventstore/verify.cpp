@@ -35,10 +35,9 @@ bool check_entry(const EventStore::Impl& impl, Walk& walk, std::string_view key,
     return false;
   }
   if (*position != walk.expected) {
-    walk.broken(walk.expected, *position > walk.expected
-                                   ? "missing (the next stored position is " +
-                                         std::to_string(*position) + ")"
-                                   : "positions out of order");
+    walk.broken(walk.expected, *position > walk.expected ? "missing (the next stored position is " +
+                                                               std::to_string(*position) + ")"
+                                                         : "positions out of order");
     return false;
   }
   auto decoded = decode_envelope(value, *position);
@@ -81,7 +80,8 @@ void check_heads(const EventStore::Impl& impl, Walk& walk) {
     auto version = decode_u64(it->value().ToStringView(), "heads/" + stream);
     auto found = walk.heads_at_checkpoint.find(stream);
     if (!version || found == walk.heads_at_checkpoint.end() || found->second != *version) {
-      walk.broken(walk.expected, "stream head of " + stream + " does not match its events at position " +
+      walk.broken(walk.expected, "stream head of " + stream +
+                                     " does not match its events at position " +
                                      std::to_string(walk.heads_position));
     }
   }

@@ -1,8 +1,8 @@
 // The write path: one writer thread decides and writes batches, one sync thread makes them durable
 // and answers. While the sync thread waits on fdatasync for batch N, the writer prepares and writes
 // batch N+1, so CPU work and disk latency overlap.
-#include <pthread.h>
 #include <flatbuffers/flatbuffers.h>
+#include <pthread.h>
 #include <rocksdb/write_batch.h>
 
 #include <algorithm>
@@ -21,18 +21,24 @@ constexpr std::size_t kHeadCacheEntriesMax = 1 << 20;  // clean entries beyond a
 
 bool expected_matches(const ExpectedVersion& expected, std::uint64_t current) {
   switch (expected.kind) {
-    case ExpectedVersion::Kind::any: return true;
-    case ExpectedVersion::Kind::no_stream: return current == 0;
-    case ExpectedVersion::Kind::exact: return current == expected.version;
+    case ExpectedVersion::Kind::any:
+      return true;
+    case ExpectedVersion::Kind::no_stream:
+      return current == 0;
+    case ExpectedVersion::Kind::exact:
+      return current == expected.version;
   }
   return false;
 }
 
 std::string describe(const ExpectedVersion& expected) {
   switch (expected.kind) {
-    case ExpectedVersion::Kind::any: return "any";
-    case ExpectedVersion::Kind::no_stream: return "no stream";
-    case ExpectedVersion::Kind::exact: return "version " + std::to_string(expected.version);
+    case ExpectedVersion::Kind::any:
+      return "any";
+    case ExpectedVersion::Kind::no_stream:
+      return "no stream";
+    case ExpectedVersion::Kind::exact:
+      return "version " + std::to_string(expected.version);
   }
   return "?";
 }
@@ -172,8 +178,8 @@ void EventStore::Impl::prepare(PendingAppend& pending, rocksdb::WriteBatch& batc
     if (!head) return answer(std::unexpected(head.error()));
     if (!expected_matches(write.expected, (*head)->version)) {
       return answer(fail(ErrorCode::conflict, "stream '" + write.stream + "' is at version " +
-                                                  std::to_string((*head)->version) +
-                                                  ", expected " + describe(write.expected)));
+                                                  std::to_string((*head)->version) + ", expected " +
+                                                  describe(write.expected)));
     }
     heads.push_back(*head);
   }
@@ -217,13 +223,16 @@ void EventStore::Impl::prepare(PendingAppend& pending, rocksdb::WriteBatch& batc
 // Adds the records of `taken` to `batch`, answers into `group`. An append whose idempotency key is
 // already in this batch (not readable from RocksDB until the batch is written: a client retrying
 // within one batch) goes back to the queue's front with the rest, in order, for the next batch.
-void EventStore::Impl::fill_batch(std::vector<PendingAppend>& taken, rocksdb::WriteBatch& batch, CommitGroup& group) {
+void EventStore::Impl::fill_batch(std::vector<PendingAppend>& taken, rocksdb::WriteBatch& batch,
+                                  CommitGroup& group) {
   const std::int64_t now_us = std::max(options.clock_us(), last_recorded_at_us);
   last_recorded_at_us = now_us;
   for (auto& pending : taken) {
-    if (!pending.request.idempotency_key.empty() && batch_keys.contains(pending.request.idempotency_key)) {
+    if (!pending.request.idempotency_key.empty() &&
+        batch_keys.contains(pending.request.idempotency_key)) {
       std::lock_guard lock(queue_mutex);
-      auto first = std::find_if(taken.begin(), taken.end(), [&](const PendingAppend& p) { return &p == &pending; });
+      auto first = std::find_if(taken.begin(), taken.end(),
+                                [&](const PendingAppend& p) { return &p == &pending; });
       for (auto it = taken.rbegin(); it.base() != first; ++it) queue.push_front(std::move(*it));
       taken.erase(first, taken.end());
       break;
@@ -238,7 +247,8 @@ void EventStore::Impl::write_group(std::vector<PendingAppend>& taken, bool sync_
   CommitGroup group;
   group.answers.reserve(taken.size());
   if (failed.load()) {
-    for (auto& p : taken) group.answers.emplace_back(std::move(p.done), fail(ErrorCode::unavailable, failure()));
+    for (auto& p : taken)
+      group.answers.emplace_back(std::move(p.done), fail(ErrorCode::unavailable, failure()));
     group.last_position = next_position - 1;
     return hand_to_syncer(std::move(group), sync_here_allowed);
   }
@@ -278,8 +288,8 @@ void EventStore::Impl::writer_loop() {
       queue_cv.wait(lock, [&] { return (stopping && !writing) || (!queue.empty() && !writing); });
       if (queue.empty()) break;  // stopping and drained
       std::size_t events = 0;
-      while (!queue.empty() && (taken.empty() || events + queue.front().event_count <=
-                                                     options.batch_events_max)) {
+      while (!queue.empty() &&
+             (taken.empty() || events + queue.front().event_count <= options.batch_events_max)) {
         events += queue.front().event_count;
         taken.push_back(std::move(queue.front()));
         queue.pop_front();
@@ -312,7 +322,8 @@ void EventStore::Impl::writer_loop() {
 // never disagree after a crash. Then drops clean cache entries beyond the bound.
 void EventStore::Impl::checkpoint_heads(rocksdb::WriteBatch& batch, bool force) {
   const std::uint64_t head = next_position - 1;
-  const bool due = force || dirty_heads.size() >= kDirtyHeadsMax || head - heads_position >= options.heads_checkpoint_events;
+  const bool due = force || dirty_heads.size() >= kDirtyHeadsMax ||
+                   head - heads_position >= options.heads_checkpoint_events;
   if (!due || head == heads_position) return;
   for (auto* entry : dirty_heads) {
     batch.Put(cf_heads, entry->first, encode_u64(entry->second.version));

@@ -24,9 +24,9 @@ class Metrics {
   /// Every series, in the text exposition format (version 0.0.4).
   std::string render() const;
 
-  static constexpr std::array<double, 15> kBucketsSeconds = {
-      0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025,
-      0.05,   0.1,     0.25,   0.5,   1.0,    2.5,   10.0};
+  static constexpr std::array<double, 15> kBucketsSeconds = {0.0001, 0.00025, 0.0005, 0.001, 0.0025,
+                                                             0.005,  0.01,    0.025,  0.05,  0.1,
+                                                             0.25,   0.5,     1.0,    2.5,   10.0};
 
  private:
   struct Series {

@@ -15,11 +15,13 @@ constexpr std::size_t kSearchScanMax = 5000;  // index entries looked at per pag
 constexpr std::size_t kTimelineMax = 10000;   // events read back for one order
 
 bool known_field(std::string_view field) {
-  return std::any_of(std::begin(kSearchFields), std::end(kSearchFields), [&](const char* f) { return field == f; });
+  return std::any_of(std::begin(kSearchFields), std::end(kSearchFields),
+                     [&](const char* f) { return field == f; });
 }
 
 // The order id and placing time at the end of an index key (<field>\0<value>\0<u64>\0<order>).
-std::optional<std::pair<domain::Instant, std::string_view>> tail_of(std::string_view key, std::size_t prefix) {
+std::optional<std::pair<domain::Instant, std::string_view>> tail_of(std::string_view key,
+                                                                    std::size_t prefix) {
   const auto rest = key.substr(prefix);
   if (rest.size() < 10 || rest[8] != '\0') return std::nullopt;
   return std::pair{static_cast<domain::Instant>(get_u64_be(rest.data())), rest.substr(9)};
@@ -48,8 +50,12 @@ Result<std::vector<TimelineEntry>> Projector::timeline(const OrderView& view) co
         problem = decoded.error();
         return false;
       }
-      out.push_back({e.position, e.recorded_at_us, std::string(e.type), std::string(e.stream),
-                     {e.actor_kind, std::string(e.actor_id)}, std::move(*decoded)});
+      out.push_back({e.position,
+                     e.recorded_at_us,
+                     std::string(e.type),
+                     std::string(e.stream),
+                     {e.actor_kind, std::string(e.actor_id)},
+                     std::move(*decoded)});
       return true;
     });
     if (!visited) return std::unexpected(visited.error());
@@ -60,7 +66,8 @@ Result<std::vector<TimelineEntry>> Projector::timeline(const OrderView& view) co
 
 Result<OrderPage> Projector::search(const OrderSearch& search) const {
   for (const auto& [field, value] : search.filters) {
-    if (!known_field(field)) return fail(ErrorCode::invalid_argument, "orders are not searched by '" + field + "'");
+    if (!known_field(field))
+      return fail(ErrorCode::invalid_argument, "orders are not searched by '" + field + "'");
   }
   const auto field = search.filters.empty() ? std::string("date") : search.filters.front().first;
   const auto value = search.filters.empty() ? std::string() : search.filters.front().second;
@@ -68,7 +75,8 @@ Result<OrderPage> Projector::search(const OrderSearch& search) const {
   std::string start = prefix;
   put_u64_be(start, static_cast<std::uint64_t>(std::max<domain::Instant>(search.from, 0)));
   if (!search.after.empty()) {
-    if (!search.after.starts_with(prefix)) return fail(ErrorCode::invalid_argument, "the cursor belongs to another search");
+    if (!search.after.starts_with(prefix))
+      return fail(ErrorCode::invalid_argument, "the cursor belongs to another search");
     start = std::max(start, search.after + std::string(1, '\0'));
   }
   OrderPage page;
@@ -76,44 +84,48 @@ Result<OrderPage> Projector::search(const OrderSearch& search) const {
   std::size_t scanned = 0;
   bool more = false;
   std::optional<Error> problem;
-  auto scan = store_.scan_projection(kOrderIndexFamily, prefix, start, [&](std::string_view key, std::string_view) {
-    const auto tail = tail_of(key, prefix.size());
-    if (!tail) return true;
-    if (tail->first > search.to) return false;
-    if (page.orders.size() == search.limit || ++scanned > kSearchScanMax) {
-      more = true;
-      return false;
-    }
-    last_key = key;
-    auto view = order(tail->second);
-    if (!view) {
-      problem = view.error();
-      return false;
-    }
-    if (*view && matches((*view)->order, search.filters)) {
-      (*view)->timeline.clear();
-      page.orders.push_back(std::move(**view));
-    }
-    return true;
-  });
+  auto scan = store_.scan_projection(
+      kOrderIndexFamily, prefix, start, [&](std::string_view key, std::string_view) {
+        const auto tail = tail_of(key, prefix.size());
+        if (!tail) return true;
+        if (tail->first > search.to) return false;
+        if (page.orders.size() == search.limit || ++scanned > kSearchScanMax) {
+          more = true;
+          return false;
+        }
+        last_key = key;
+        auto view = order(tail->second);
+        if (!view) {
+          problem = view.error();
+          return false;
+        }
+        if (*view && matches((*view)->order, search.filters)) {
+          (*view)->timeline.clear();
+          page.orders.push_back(std::move(**view));
+        }
+        return true;
+      });
   if (!scan) return std::unexpected(scan.error());
   if (problem) return std::unexpected(*problem);
   if (more) page.next_cursor = last_key;
   return page;
 }
 
-Result<std::vector<OrderView>> Projector::pending_offers(std::string_view site_id, std::size_t limit, bool& more) const {
+Result<std::vector<OrderView>> Projector::pending_offers(std::string_view site_id,
+                                                         std::size_t limit, bool& more) const {
   const std::string prefix = pair_key("offer", site_id) + std::string(1, '\0');
   std::vector<std::string> order_ids;
   more = false;
-  auto scanned = store_.scan_projection(kOrderIndexFamily, prefix, {}, [&](std::string_view key, std::string_view) {
-    if (order_ids.size() == limit) {
-      more = true;
-      return false;
-    }
-    if (auto tail = tail_of(key, prefix.size())) order_ids.emplace_back(tail->second);
-    return true;
-  });
+  auto scanned = store_.scan_projection(kOrderIndexFamily, prefix, {},
+                                        [&](std::string_view key, std::string_view) {
+                                          if (order_ids.size() == limit) {
+                                            more = true;
+                                            return false;
+                                          }
+                                          if (auto tail = tail_of(key, prefix.size()))
+                                            order_ids.emplace_back(tail->second);
+                                          return true;
+                                        });
   if (!scanned) return std::unexpected(scanned.error());
   std::vector<OrderView> out;
   for (const auto& id : order_ids) {
@@ -131,26 +143,28 @@ Result<std::vector<OrderView>> Projector::pending_offers(std::string_view site_i
   return out;
 }
 
-Result<std::vector<AccuracyEntry>> Projector::accuracy(domain::Instant from, domain::Instant to, std::size_t limit,
-                                                       bool& truncated) const {
+Result<std::vector<AccuracyEntry>> Projector::accuracy(domain::Instant from, domain::Instant to,
+                                                       std::size_t limit, bool& truncated) const {
   std::vector<AccuracyEntry> out;
   truncated = false;
   std::optional<Error> problem;
-  auto scan = store_.scan_projection(kPromiseAccuracyFamily, "", accuracy_key(from, "", ""),
-                                     [&](std::string_view key, std::string_view value) {
-                                       if (key.size() < 8 || static_cast<domain::Instant>(get_u64_be(key.data())) >= to) return false;
-                                       if (out.size() == limit) {
-                                         truncated = true;
-                                         return false;
-                                       }
-                                       auto entry = decode_accuracy(value);
-                                       if (!entry) {
-                                         problem = entry.error();
-                                         return false;
-                                       }
-                                       out.push_back(std::move(*entry));
-                                       return true;
-                                     });
+  auto scan = store_.scan_projection(
+      kPromiseAccuracyFamily, "", accuracy_key(from, "", ""),
+      [&](std::string_view key, std::string_view value) {
+        if (key.size() < 8 || static_cast<domain::Instant>(get_u64_be(key.data())) >= to)
+          return false;
+        if (out.size() == limit) {
+          truncated = true;
+          return false;
+        }
+        auto entry = decode_accuracy(value);
+        if (!entry) {
+          problem = entry.error();
+          return false;
+        }
+        out.push_back(std::move(*entry));
+        return true;
+      });
   if (!scan) return std::unexpected(scan.error());
   if (problem) return std::unexpected(*problem);
   return out;

@@ -26,7 +26,8 @@ Error at_position(std::uint64_t position, const Error& error) {
 std::optional<std::string_view> order_of(const domain::stock::Event& event) {
   return std::visit(
       [](const auto& e) -> std::optional<std::string_view> {
-        if constexpr (requires { e.reservation_id; }) return domain::fulfilment::order_of_reservation(e.reservation_id);
+        if constexpr (requires { e.reservation_id; })
+          return domain::fulfilment::order_of_reservation(e.reservation_id);
         return std::nullopt;
       },
       event);
@@ -34,7 +35,8 @@ std::optional<std::string_view> order_of(const domain::stock::Event& event) {
 
 // The promise_accuracy entry of an order's fulfilment: a delivery (or, for click and collect, the
 // order ready in store) of an order placed with a promise.
-std::optional<AccuracyEntry> fulfilment_of(const order::Event& e, const order::State& o, domain::Instant recorded_at) {
+std::optional<AccuracyEntry> fulfilment_of(const order::Event& e, const order::State& o,
+                                           domain::Instant recorded_at) {
   const auto& promise = o.placed.promise;
   if (promise.option_id.empty() || promise.promised_at == 0) return std::nullopt;
   const bool collect = o.placed.method == order::DeliveryMethod::click_and_collect;
@@ -42,7 +44,8 @@ std::optional<AccuracyEntry> fulfilment_of(const order::Event& e, const order::S
   if (const auto* d = std::get_if<order::OrderDelivered>(&e); d != nullptr && !collect) {
     entry.site = d->site_id;
     entry.fulfilled_at = d->delivered_at != 0 ? d->delivered_at : recorded_at;
-  } else if (const auto* p = std::get_if<order::OrderPrepared>(&e); p != nullptr && collect && p->ready_for_pickup) {
+  } else if (const auto* p = std::get_if<order::OrderPrepared>(&e);
+             p != nullptr && collect && p->ready_for_pickup) {
     entry.site = p->site_id;
     entry.fulfilled_at = recorded_at;
   } else {
@@ -72,7 +75,8 @@ std::vector<std::string> projection_families() {
   return families;
 }
 
-Projector::Projector(eventstore::EventStore& store) : store_(store), models_(std::make_unique<ProjectorModels>()) {}
+Projector::Projector(eventstore::EventStore& store)
+    : store_(store), models_(std::make_unique<ProjectorModels>()) {}
 
 Result<std::unique_ptr<Projector>> Projector::start(eventstore::EventStore& store, bool follow) {
   std::unique_ptr<Projector> projector(new Projector(store));
@@ -97,7 +101,8 @@ Projector::~Projector() {
   if (failed_.load()) return;
   std::unique_lock lock(state_mutex_);
   if (auto written = end_batch(position_.load(), true); !written) {
-    std::cerr << "ordo: projections: cannot write the in-memory models at stop: " << written.error().to_string() << "\n";
+    std::cerr << "ordo: projections: cannot write the in-memory models at stop: "
+              << written.error().to_string() << "\n";
   }
 }
 
@@ -163,16 +168,20 @@ Result<std::uint64_t> Projector::apply_batch(std::uint64_t from, std::uint64_t t
 // models behind the log).
 Result<void> Projector::apply_event(const eventstore::EventView& e) {
   const auto kind = wire::kind_of(e.type);
-  if (kind == wire::TypeKind::unknown) return std::unexpected(wire::unknown_type_error(e.position, e.type));
+  if (kind == wire::TypeKind::unknown)
+    return std::unexpected(wire::unknown_type_error(e.position, e.type));
   if (kind != wire::TypeKind::domain) return {};
   auto decoded = wire::decode(e.type, e.schema_version, e.payload);
   if (!decoded) return std::unexpected(at_position(e.position, decoded.error()));
   auto& m = *models_;
   const auto* order_event = std::get_if<order::Event>(&*decoded);
-  const auto order_key = order_event != nullptr ? engine::parse_stream<engine::OrderAggregate>(e.stream) : std::nullopt;
+  const auto order_key = order_event != nullptr
+                             ? engine::parse_stream<engine::OrderAggregate>(e.stream)
+                             : std::nullopt;
   if (order_key && m.past(kOrderIndex, e.position) && !m.orders.contains(*order_key)) {
     const auto* before = state_.order(*order_key);
-    m.orders.emplace(std::string(*order_key), before != nullptr ? index_keys(*before) : std::vector<std::string>{});
+    m.orders.emplace(std::string(*order_key),
+                     before != nullptr ? index_keys(*before) : std::vector<std::string>{});
   }
   if (auto applied = state_.apply(e.stream, *decoded, e.stream_version); !applied) {
     return std::unexpected(at_position(e.position, applied.error()));
@@ -180,9 +189,11 @@ Result<void> Projector::apply_event(const eventstore::EventView& e) {
   m.last_recorded_at = e.recorded_at_us;
   const auto touch_order = [&](std::string_view order_id) {
     auto timeline = m.timelines.find(order_id);
-    if (timeline == m.timelines.end()) timeline = m.timelines.emplace(std::string(order_id), std::vector<std::uint64_t>{}).first;
+    if (timeline == m.timelines.end())
+      timeline = m.timelines.emplace(std::string(order_id), std::vector<std::uint64_t>{}).first;
     timeline->second.push_back(e.position);
-    if ((m.past(kOrderView, e.position) || m.past(kOrderIndex, e.position)) && !m.orders.contains(order_id)) {
+    if ((m.past(kOrderView, e.position) || m.past(kOrderIndex, e.position)) &&
+        !m.orders.contains(order_id)) {
       m.orders.emplace(std::string(order_id), index_keys(*state_.order(order_id)));
     }
   };
@@ -191,15 +202,18 @@ Result<void> Projector::apply_event(const eventstore::EventView& e) {
     const auto* o = state_.order(*order_key);
     if (m.past(kPromiseAccuracy, e.position)) {
       if (auto entry = fulfilment_of(*order_event, *o, e.recorded_at_us)) {
-        m.writes.push_back({kPromiseAccuracyFamily, accuracy_key(entry->fulfilled_at, entry->order_id, entry->site),
+        m.writes.push_back({kPromiseAccuracyFamily,
+                            accuracy_key(entry->fulfilled_at, entry->order_id, entry->site),
                             encode_accuracy(*entry)});
       }
     }
   } else if (const auto* stock_event = std::get_if<domain::stock::Event>(&*decoded)) {
     const auto key = *engine::parse_stream<engine::StockAggregate>(e.stream);
-    if (auto order_id = order_of(*stock_event); order_id && state_.order(*order_id) != nullptr) touch_order(*order_id);
+    if (auto order_id = order_of(*stock_event); order_id && state_.order(*order_id) != nullptr)
+      touch_order(*order_id);
     m.sellable.stock_changed(state_, key.site_id, key.sku, e.recorded_at_us);
-    if (m.past(kSiteStock, e.position)) m.stock_touched.insert(engine::StockKey{std::string(key.site_id), std::string(key.sku)});
+    if (m.past(kSiteStock, e.position))
+      m.stock_touched.insert(engine::StockKey{std::string(key.site_id), std::string(key.sku)});
     promises_.invalidate_sku(std::string(key.sku));
   } else if (std::holds_alternative<domain::catalog::Event>(*decoded)) {
     const auto sku = *engine::parse_stream<engine::ItemAggregate>(e.stream);
@@ -223,14 +237,17 @@ Result<void> Projector::end_batch(std::uint64_t last, bool flush_memory) {
   for (auto& [order_id, before] : m.orders) {
     const auto* o = state_.order(order_id);
     if (o == nullptr) continue;
-    if (m.past(kOrderView, last)) writes.push_back({kOrdersFamily, order_id, encode_order_view(*o, m.timelines[order_id])});
+    if (m.past(kOrderView, last))
+      writes.push_back({kOrdersFamily, order_id, encode_order_view(*o, m.timelines[order_id])});
     if (!m.past(kOrderIndex, last)) continue;
     const auto after = index_keys(*o);
     for (const auto& key : before) {
-      if (!std::binary_search(after.begin(), after.end(), key)) writes.push_back({kOrderIndexFamily, key, std::nullopt});
+      if (!std::binary_search(after.begin(), after.end(), key))
+        writes.push_back({kOrderIndexFamily, key, std::nullopt});
     }
     for (const auto& key : after) {
-      if (!std::binary_search(before.begin(), before.end(), key)) writes.push_back({kOrderIndexFamily, key, std::string()});
+      if (!std::binary_search(before.begin(), before.end(), key))
+        writes.push_back({kOrderIndexFamily, key, std::string()});
     }
   }
   m.orders.clear();
@@ -245,20 +262,24 @@ Result<void> Projector::end_batch(std::uint64_t last, bool flush_memory) {
     if (m.past(kSellable, last)) {
       for (const auto& sku : changes.skus) {
         for (const auto& channel : m.sellable.channels()) {
-          if (auto figure = m.sellable.figure(channel, sku)) writes.push_back({kSellableFamily, sellable_key(sku, channel), encode_sellable(*figure)});
+          if (auto figure = m.sellable.figure(channel, sku))
+            writes.push_back(
+                {kSellableFamily, sellable_key(sku, channel), encode_sellable(*figure)});
         }
       }
       for (const auto& channel : changes.dropped_channels) {
         const auto& kept = m.sellable.channels();
         if (std::find(kept.begin(), kept.end(), channel) != kept.end()) continue;
-        for (const auto& [sku, item] : state_.items()) writes.push_back({kSellableFamily, sellable_key(sku, channel), std::nullopt});
+        for (const auto& [sku, item] : state_.items())
+          writes.push_back({kSellableFamily, sellable_key(sku, channel), std::nullopt});
       }
       advanced.emplace_back(kSellableFamily, last);
     }
     if (m.past(kSiteStock, last)) {
       for (const auto& key : m.stock_touched) {
         if (const auto* s = state_.stock(key.site_id, key.sku)) {
-          writes.push_back({kStockFamily, site_stock_key(key.site_id, key.sku), encode_site_stock(*s)});
+          writes.push_back(
+              {kStockFamily, site_stock_key(key.site_id, key.sku), encode_site_stock(*s)});
         }
       }
       advanced.emplace_back(kStockFamily, last);
@@ -266,7 +287,8 @@ Result<void> Projector::end_batch(std::uint64_t last, bool flush_memory) {
     m.stock_touched.clear();
   }
   if (!advanced.empty()) {
-    if (auto committed = store_.commit_projection(advanced, writes); !committed) return std::unexpected(committed.error());
+    if (auto committed = store_.commit_projection(advanced, writes); !committed)
+      return std::unexpected(committed.error());
     for (const auto& [family, position] : advanced) {
       for (std::size_t i = 0; i < kModels; ++i) {
         if (family == kProjections[i].family) m.checkpoints[i] = position;
@@ -281,12 +303,14 @@ Result<void> Projector::end_batch(std::uint64_t last, bool flush_memory) {
   return {};
 }
 
-std::optional<SellableFigure> Projector::sellable(std::string_view channel, std::string_view sku) const {
+std::optional<SellableFigure> Projector::sellable(std::string_view channel,
+                                                  std::string_view sku) const {
   std::shared_lock lock(state_mutex_);
   return models_->sellable.figure(channel, sku);
 }
 
-std::optional<domain::sellable::Result> Projector::explain(std::string_view channel, std::string_view sku) const {
+std::optional<domain::sellable::Result> Projector::explain(std::string_view channel,
+                                                           std::string_view sku) const {
   std::shared_lock lock(state_mutex_);
   const auto* item = state_.item(sku);
   if (item == nullptr) return std::nullopt;
@@ -294,10 +318,12 @@ std::optional<domain::sellable::Result> Projector::explain(std::string_view chan
   for (const auto& h : state_.holdings(sku)) {
     if (h.site != nullptr) stocks.push_back({h.site_id, h.site, h.stock});
   }
-  return domain::sellable::compute(state_.inventory_views(), channel, item->item, stocks, models_->last_recorded_at);
+  return domain::sellable::compute(state_.inventory_views(), channel, item->item, stocks,
+                                   models_->last_recorded_at);
 }
 
-std::optional<SiteStockView> Projector::site_stock(std::string_view site_id, std::string_view sku) const {
+std::optional<SiteStockView> Projector::site_stock(std::string_view site_id,
+                                                   std::string_view sku) const {
   std::shared_lock lock(state_mutex_);
   const auto* stock = state_.stock(site_id, sku);
   if (stock == nullptr) return std::nullopt;
@@ -315,16 +341,19 @@ std::uint64_t Projector::wait_for(std::uint64_t position, std::chrono::milliseco
   return position_.load();
 }
 
-Result<std::uint64_t> Projector::rebuild(eventstore::EventStore& store, const std::vector<std::string>& names) {
+Result<std::uint64_t> Projector::rebuild(eventstore::EventStore& store,
+                                         const std::vector<std::string>& names) {
   for (const auto& name : names) {
     const bool known = std::any_of(std::begin(kProjections), std::end(kProjections),
                                    [&](const auto& p) { return name == p.name; });
     if (!known) return fail(ErrorCode::invalid_argument, "unknown projection '" + name + "'");
   }
   for (const auto& p : kProjections) {
-    const bool selected = names.empty() || std::find(names.begin(), names.end(), p.name) != names.end();
+    const bool selected =
+        names.empty() || std::find(names.begin(), names.end(), p.name) != names.end();
     if (!selected) continue;
-    if (auto cleared = store.clear_projection(p.family); !cleared) return std::unexpected(cleared.error());
+    if (auto cleared = store.clear_projection(p.family); !cleared)
+      return std::unexpected(cleared.error());
   }
   auto projector = start(store, /*follow=*/false);
   if (!projector) return std::unexpected(projector.error());

@@ -45,7 +45,8 @@ class Projector {
  public:
   /// Folds the log up to now, catches every model up to its end, then follows the log on a thread
   /// of its own (unless `follow` is false: tools, rebuild and tests).
-  [[nodiscard]] static Result<std::unique_ptr<Projector>> start(eventstore::EventStore& store, bool follow = true);
+  [[nodiscard]] static Result<std::unique_ptr<Projector>> start(eventstore::EventStore& store,
+                                                                bool follow = true);
   /// Stops following and writes what the in-memory models hold beyond their checkpoints.
   ~Projector();
   Projector(const Projector&) = delete;
@@ -53,14 +54,18 @@ class Projector {
 
   /// Drops the named projections (all when empty) and replays the log into them. Error
   /// invalid_argument for an unknown name.
-  [[nodiscard]] static Result<std::uint64_t> rebuild(eventstore::EventStore& store, const std::vector<std::string>& names);
+  [[nodiscard]] static Result<std::uint64_t> rebuild(eventstore::EventStore& store,
+                                                     const std::vector<std::string>& names);
 
   /// The sellable figure of `sku` for `channel`; nullopt for an unknown SKU or channel.
-  [[nodiscard]] std::optional<SellableFigure> sellable(std::string_view channel, std::string_view sku) const;
+  [[nodiscard]] std::optional<SellableFigure> sellable(std::string_view channel,
+                                                       std::string_view sku) const;
   /// The breakdown behind the figure, site by site; nullopt for an unknown SKU.
-  [[nodiscard]] std::optional<domain::sellable::Result> explain(std::string_view channel, std::string_view sku) const;
+  [[nodiscard]] std::optional<domain::sellable::Result> explain(std::string_view channel,
+                                                                std::string_view sku) const;
   /// The stock of `sku` at `site_id`; nullopt when the site never held it.
-  [[nodiscard]] std::optional<SiteStockView> site_stock(std::string_view site_id, std::string_view sku) const;
+  [[nodiscard]] std::optional<SiteStockView> site_stock(std::string_view site_id,
+                                                        std::string_view sku) const;
 
   /// An order with its view; nullopt for an unknown order. Errors: corruption, io_error.
   [[nodiscard]] Result<std::optional<OrderView>> order(std::string_view order_id) const;
@@ -71,15 +76,19 @@ class Projector {
   [[nodiscard]] Result<OrderPage> search(const OrderSearch& search) const;
   /// The orders whose open round offers `site_id` and that it has not declined, oldest first, at
   /// most `limit`; `more` tells when there are others.
-  [[nodiscard]] Result<std::vector<OrderView>> pending_offers(std::string_view site_id, std::size_t limit, bool& more) const;
+  [[nodiscard]] Result<std::vector<OrderView>> pending_offers(std::string_view site_id,
+                                                              std::size_t limit, bool& more) const;
   /// The fulfilments of promised orders in [from, to), at most `limit` (`truncated` tells).
-  [[nodiscard]] Result<std::vector<AccuracyEntry>> accuracy(domain::Instant from, domain::Instant to, std::size_t limit,
+  [[nodiscard]] Result<std::vector<AccuracyEntry>> accuracy(domain::Instant from,
+                                                            domain::Instant to, std::size_t limit,
                                                             bool& truncated) const;
 
   /// The delivery options for a cart and a destination, from the state folded so far.
   [[nodiscard]] Result<PromiseAnswer> promise(const PromiseQuery& query) const;
   /// Public holidays for promises (carrier and site calendars); none until set.
-  void set_holidays(domain::calendar::Holidays holidays) { promises_.set_holidays(std::move(holidays)); }
+  void set_holidays(domain::calendar::Holidays holidays) {
+    promises_.set_holidays(std::move(holidays));
+  }
 
   /// True once the projector stopped on an error (the query models no longer advance).
   [[nodiscard]] bool failed() const { return failed_.load(); }

@@ -23,11 +23,13 @@ void PromiseReads::invalidate_all() {
   network_.reset();
 }
 
-std::shared_ptr<const promise::Network> PromiseReads::network(const engine::EngineState& state, domain::Instant at) {
+std::shared_ptr<const promise::Network> PromiseReads::network(const engine::EngineState& state,
+                                                              domain::Instant at) {
   const auto today = (at >= 0 ? at : at - domain::kMicrosPerDay + 1) / domain::kMicrosPerDay;
   std::lock_guard lock(mutex_);
   // Calendars are compiled from two days back for two years; recompiled a year on.
-  if (network_ && today - 2 >= network_->first_day() && today + 366 <= network_->last_day()) return network_;
+  if (network_ && today - 2 >= network_->first_day() && today + 366 <= network_->last_day())
+    return network_;
   std::vector<promise::SiteInput> sites;
   sites.reserve(state.sites().size());
   for (const auto& [id, entry] : state.sites()) {
@@ -38,7 +40,8 @@ std::shared_ptr<const promise::Network> PromiseReads::network(const engine::Engi
   if (area.active) {
     if (const auto* c = std::get_if<promise::Config>(&*area.active)) config = c;
   }
-  network_ = promise::Network::compile(*config, sites, holidays_, domain::calendar::civil_from_days(today - 2));
+  network_ = promise::Network::compile(*config, sites, holidays_,
+                                       domain::calendar::civil_from_days(today - 2));
   supply_.clear();  // supplies hold network indices
   return network_;
 }
@@ -64,7 +67,8 @@ std::shared_ptr<const PromiseReads::Supply> PromiseReads::supply(const engine::E
       if (index < 0 || h.site == nullptr) continue;
       promise::SiteSupply s;
       s.site = static_cast<std::uint32_t>(index);
-      s.now = domain::sellable::sellable_at_site(state.inventory_views(), channel, item->item, {site_id, h.site, stock});
+      s.now = domain::sellable::sellable_at_site(state.inventory_views(), channel, item->item,
+                                                 {site_id, h.site, stock});
       if (domain::matches(view->sites, site_id, *h.site)) {
         for (const auto& [id, r] : stock->receipts) {
           if (r.status != domain::stock::ReceiptStatus::expected) continue;
@@ -81,7 +85,8 @@ std::shared_ptr<const PromiseReads::Supply> PromiseReads::supply(const engine::E
   return out;
 }
 
-Result<PromiseAnswer> PromiseReads::compute(const engine::EngineState& state, const PromiseQuery& query) {
+Result<PromiseAnswer> PromiseReads::compute(const engine::EngineState& state,
+                                            const PromiseQuery& query) {
   if (state.inventory_views().find(query.channel) == nullptr) {
     return fail(ErrorCode::not_found, "unknown channel '" + query.channel.substr(0, 64) + "'");
   }
@@ -93,13 +98,16 @@ Result<PromiseAnswer> PromiseReads::compute(const engine::EngineState& state, co
   request.explain = query.explain;
   std::vector<std::shared_ptr<const Supply>> held;  // keeps each supply alive while it is read
   for (const auto& line : query.lines) {
-    if (line.quantity < 1) return fail(ErrorCode::invalid_argument, "quantity of " + line.sku + " must be at least 1");
+    if (line.quantity < 1)
+      return fail(ErrorCode::invalid_argument, "quantity of " + line.sku + " must be at least 1");
     const auto* item = state.item(line.sku);
-    if (item == nullptr) return fail(ErrorCode::not_found, "unknown SKU '" + line.sku.substr(0, 64) + "'");
+    if (item == nullptr)
+      return fail(ErrorCode::not_found, "unknown SKU '" + line.sku.substr(0, 64) + "'");
     // Saturating: a catalog weight times 10,000 units must not wrap round to a light cart.
     const auto add = [&](std::int64_t& total, std::int64_t each) {
       std::int64_t product = 0;
-      if (__builtin_mul_overflow(each, line.quantity, &product) || __builtin_add_overflow(total, product, &total)) {
+      if (__builtin_mul_overflow(each, line.quantity, &product) ||
+          __builtin_add_overflow(total, product, &total)) {
         total = std::numeric_limits<std::int64_t>::max();
       }
     };

@@ -16,8 +16,8 @@
 #include <unordered_map>
 #include <vector>
 
-#include "domain/promise.h"
 #include "base/result.h"
+#include "domain/promise.h"
 #include "engine/engine_state.h"
 
 namespace ordo::projections {
@@ -53,14 +53,17 @@ class PromiseReads {
 
  private:
   using Supply = std::vector<domain::promise::SiteSupply>;
-  std::shared_ptr<const domain::promise::Network> network(const engine::EngineState& state, domain::Instant at);
-  std::shared_ptr<const Supply> supply(const engine::EngineState& state, const domain::promise::Network& network,
+  std::shared_ptr<const domain::promise::Network> network(const engine::EngineState& state,
+                                                          domain::Instant at);
+  std::shared_ptr<const Supply> supply(const engine::EngineState& state,
+                                       const domain::promise::Network& network,
                                        const std::string& sku, const std::string& channel);
 
   std::mutex mutex_;
   domain::calendar::Holidays holidays_;
   std::shared_ptr<const domain::promise::Network> network_;
-  std::unordered_map<std::string, std::unordered_map<std::string, std::shared_ptr<const Supply>>> supply_;  // sku -> channel
+  std::unordered_map<std::string, std::unordered_map<std::string, std::shared_ptr<const Supply>>>
+      supply_;  // sku -> channel
 };
 
 }  // namespace ordo::projections

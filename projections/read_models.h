@@ -32,8 +32,8 @@ inline constexpr std::size_t kConsideredInView = 10;
 /// best-ranked sites) and where its events, and its stock's, are in the log.
 struct OrderView {
   domain::order::State order;
-  std::uint32_t considered_total = 0;    // sites the latest sourcing decision considered
-  std::vector<std::uint64_t> timeline;   // log positions, in log order
+  std::uint32_t considered_total = 0;   // sites the latest sourcing decision considered
+  std::vector<std::uint64_t> timeline;  // log positions, in log order
 };
 
 /// One event of an order's timeline, as read from the log.
@@ -48,13 +48,14 @@ struct TimelineEntry {
 
 /// The fields customer service searches orders by (each an index of the order_index projection),
 /// the most selective first: a search scans the index of the first it is given.
-inline constexpr const char* kSearchFields[] = {"customer", "email", "site", "channel", "status", "queue"};
+inline constexpr const char* kSearchFields[] = {"customer", "email",  "site",
+                                                "channel",  "status", "queue"};
 
 struct OrderSearch {
   /// (field, value) pairs, all of which an order must match; the first picks the index scanned
   /// (none: every order by date).
   std::vector<std::pair<std::string, std::string>> filters;
-  domain::Instant from = 0;  // placed at or after
+  domain::Instant from = 0;                                          // placed at or after
   domain::Instant to = std::numeric_limits<domain::Instant>::max();  // placed at or before
   std::size_t limit = 50;
   std::string after;  // the cursor of the previous page, as that page gave it; empty: the first

@@ -43,7 +43,9 @@ inline bool port_open(std::uint16_t port) {
 /// nats-server as a child process with the configuration in `conf` (listening on `port`).
 class NatsServer {
  public:
-  NatsServer(std::filesystem::path conf, std::uint16_t port) : conf_(std::move(conf)), port_(port) { start(); }
+  NatsServer(std::filesystem::path conf, std::uint16_t port) : conf_(std::move(conf)), port_(port) {
+    start();
+  }
   ~NatsServer() { stop(SIGTERM); }
   NatsServer(const NatsServer&) = delete;
   NatsServer& operator=(const NatsServer&) = delete;
@@ -57,7 +59,8 @@ class NatsServer {
       ::execlp("nats-server", "nats-server", "-c", conf_.c_str(), static_cast<char*>(nullptr));
       std::_Exit(127);
     }
-    for (int i = 0; i < 200 && !port_open(port_); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(25));
+    for (int i = 0; i < 200 && !port_open(port_); ++i)
+      std::this_thread::sleep_for(std::chrono::milliseconds(25));
     if (!port_open(port_)) throw std::runtime_error("nats-server did not start (is it installed?)");
   }
   void stop(int signal) {

@@ -7,14 +7,14 @@
 
 #include <array>
 #include <string_view>
-#include <vector>
 #include <variant>
+#include <vector>
 
+#include "base/result.h"
 #include "domain/access.h"
 #include "domain/catalog.h"
 #include "domain/configuration.h"
 #include "domain/order.h"
-#include "base/result.h"
 #include "domain/site.h"
 #include "domain/stock.h"
 #include "eventstore/types.h"
@@ -41,7 +41,8 @@ EventData encode(const DomainEvent& event);
 enum class TypeKind : std::uint8_t {
   domain,    // an alternative of DomainEvent: folded by the pipeline and the projections
   access,    // API token events (domain::access): read by the gateway's token registry
-  workload,  // written by `ordo log generate` (benchmarks, demos of the bare log): no business effect
+  workload,  // written by `ordo log generate` (benchmarks, demos of the bare log): no business
+             // effect
   obsolete,  // once written, no longer produced; declared in kObsoleteTypes and skipped on replay
   unknown,   // none of the above: a log written by a newer Ordo, or damage. Never skipped.
 };

@@ -38,15 +38,19 @@ Result<access::Event> decode_access(std::string_view type, std::uint16_t schema_
     const auto* t = *table;
     auto role = access::role_from_string(text(t->role()));
     if (!role) return fail(ErrorCode::corruption, "TokenIssued names an unknown role");
-    return access::Event{access::TokenIssued{text(t->token_id()), text(t->secret_sha256()), *role,
+    return access::Event{access::TokenIssued{text(t->token_id()),
+                                             text(t->secret_sha256()),
+                                             *role,
                                              {text(t->site_id()), text(t->channel())},
-                                             text(t->label()), t->issued_at()}};
+                                             text(t->label()),
+                                             t->issued_at()}};
   }
   if (type == "TokenRevoked") {
     auto table = root<fb::TokenRevoked>(payload, type);
     if (!table) return std::unexpected(table.error());
     const auto* t = *table;
-    return access::Event{access::TokenRevoked{text(t->token_id()), text(t->reason()), t->revoked_at()}};
+    return access::Event{
+        access::TokenRevoked{text(t->token_id()), text(t->reason()), t->revoked_at()}};
   }
   return fail(ErrorCode::invalid_argument, "unknown event type '" + std::string(type) + "'");
 }

@@ -47,9 +47,9 @@ flatbuffers::Offset<fb::InventoryViews> views_offset(Builder& b, const domain::I
   for (const auto& c : v.channels) channels.push_back(channel_offset(b, c));
   std::vector<flatbuffers::Offset<fb::Exclusion>> exclusions;
   for (const auto& x : v.exclusions) {
-    exclusions.push_back(fb::CreateExclusion(
-        b, b.CreateString(x.name), selector_offset(b, x.sites), strings(b, x.skus),
-        b.CreateString(x.category_prefix), x.quantity, strings(b, x.for_channels)));
+    exclusions.push_back(fb::CreateExclusion(b, b.CreateString(x.name), selector_offset(b, x.sites),
+                                             strings(b, x.skus), b.CreateString(x.category_prefix),
+                                             x.quantity, strings(b, x.for_channels)));
   }
   return fb::CreateInventoryViews(b, b.CreateVector(channels), b.CreateVector(exclusions));
 }
@@ -59,7 +59,8 @@ domain::InventoryViews views_of(const fb::InventoryViews* v) {
   if (v == nullptr) return out;
   if (v->channels() != nullptr) {
     for (const auto* c : *v->channels()) {
-      domain::ChannelView view{text(c->channel()), selector_of(c->sites()), c->share_percent(), {},
+      domain::ChannelView view{text(c->channel()),       selector_of(c->sites()),
+                               c->share_percent(),       {},
                                c->future_horizon_days(), c->minimum_display()};
       if (c->safety_stock() != nullptr) {
         for (const auto* r : *c->safety_stock()) {
@@ -103,28 +104,30 @@ flatbuffers::Offset<fb::OrchestrationRules> rules_offset(Builder& b, const orch:
   for (const auto& s : r.strategies) {
     std::vector<flatbuffers::Offset<fb::SiteGroup>> groups;
     for (const auto& g : s.groups) {
-      groups.push_back(fb::CreateSiteGroup(b, b.CreateString(g.name), selector_offset(b, g.sites), g.priority,
-                                           g.lead_time_hours, g.cost_base_minor, g.cost_per_km_minor));
+      groups.push_back(fb::CreateSiteGroup(b, b.CreateString(g.name), selector_offset(b, g.sites),
+                                           g.priority, g.lead_time_hours, g.cost_base_minor,
+                                           g.cost_per_km_minor));
     }
     std::vector<flatbuffers::Offset<fb::Rate>> rates;
     for (const auto& rate : s.rates) {
-      rates.push_back(fb::CreateRate(b, selector_offset(b, rate.from), b.CreateString(rate.to_country),
+      rates.push_back(fb::CreateRate(b, selector_offset(b, rate.from),
+                                     b.CreateString(rate.to_country),
                                      b.CreateString(rate.to_postcode_prefix), rate.cost_minor));
     }
     strategies.push_back(fb::CreateStrategy(
         b, b.CreateString(s.name), b.CreateVector(bytes_of(s.site_types)), strings(b, s.countries),
-        s.same_country, strings(b, s.excluded_sites), strings(b, s.excluded_regions), s.require_capacity,
-        s.max_distance_km, s.max_lead_time_hours, b.CreateVector(bytes_of(s.ranking)),
-        b.CreateVector(groups), b.CreateVector(rates), static_cast<std::uint8_t>(s.split),
-        s.split_min_value_minor, static_cast<std::uint8_t>(s.mode),
-        b.CreateVector(bytes_of(s.competitive_types)), s.round_size, s.round_timeout_ms, s.max_rounds,
-        s.fallback_direct));
+        s.same_country, strings(b, s.excluded_sites), strings(b, s.excluded_regions),
+        s.require_capacity, s.max_distance_km, s.max_lead_time_hours,
+        b.CreateVector(bytes_of(s.ranking)), b.CreateVector(groups), b.CreateVector(rates),
+        static_cast<std::uint8_t>(s.split), s.split_min_value_minor,
+        static_cast<std::uint8_t>(s.mode), b.CreateVector(bytes_of(s.competitive_types)),
+        s.round_size, s.round_timeout_ms, s.max_rounds, s.fallback_direct));
   }
   std::vector<flatbuffers::Offset<fb::StrategySelector>> selectors;
   for (const auto& sel : r.selectors) {
-    selectors.push_back(fb::CreateStrategySelector(b, strings(b, sel.channels), strings(b, sel.countries),
-                                                   sel.from_month_day, sel.to_month_day,
-                                                   b.CreateString(sel.strategy)));
+    selectors.push_back(fb::CreateStrategySelector(b, strings(b, sel.channels),
+                                                   strings(b, sel.countries), sel.from_month_day,
+                                                   sel.to_month_day, b.CreateString(sel.strategy)));
   }
   return fb::CreateOrchestrationRules(b, b.CreateVector(strategies), b.CreateVector(selectors),
                                       b.CreateString(r.default_strategy));
@@ -137,7 +140,8 @@ orch::Rules rules_of(const fb::OrchestrationRules* r) {
     for (const auto* s : *r->strategies()) {
       orch::Strategy st;
       st.name = text(s->name());
-      st.site_types = enums_of(s->site_types(), domain::site::SiteType::pickup_point, "strategy site type");
+      st.site_types =
+          enums_of(s->site_types(), domain::site::SiteType::pickup_point, "strategy site type");
       st.countries = texts(s->countries());
       st.same_country = s->same_country();
       st.excluded_sites = texts(s->excluded_sites());
@@ -148,8 +152,8 @@ orch::Rules rules_of(const fb::OrchestrationRules* r) {
       st.ranking = enums_of(s->ranking(), orch::Criterion::stock_depth, "ranking criterion");
       if (s->groups() != nullptr) {
         for (const auto* g : *s->groups()) {
-          st.groups.push_back({text(g->name()), selector_of(g->sites()), g->priority(), g->lead_time_hours(),
-                               g->cost_base_minor(), g->cost_per_km_minor()});
+          st.groups.push_back({text(g->name()), selector_of(g->sites()), g->priority(),
+                               g->lead_time_hours(), g->cost_base_minor(), g->cost_per_km_minor()});
         }
       }
       if (s->rates() != nullptr) {
@@ -161,7 +165,8 @@ orch::Rules rules_of(const fb::OrchestrationRules* r) {
       st.split = enum_of(s->split(), orch::SplitPolicy::above_value, "split policy");
       st.split_min_value_minor = s->split_min_value_minor();
       st.mode = enum_of(s->mode(), orch::AllocationMode::competitive, "allocation mode");
-      st.competitive_types = enums_of(s->competitive_types(), domain::site::SiteType::pickup_point, "competitive site type");
+      st.competitive_types = enums_of(s->competitive_types(), domain::site::SiteType::pickup_point,
+                                      "competitive site type");
       st.round_size = s->round_size();
       st.round_timeout_ms = s->round_timeout_ms();
       st.max_rounds = s->max_rounds();
@@ -171,8 +176,8 @@ orch::Rules rules_of(const fb::OrchestrationRules* r) {
   }
   if (r->selectors() != nullptr) {
     for (const auto* sel : *r->selectors()) {
-      out.selectors.push_back({texts(sel->channels()), texts(sel->countries()), sel->from_month_day(),
-                               sel->to_month_day(), text(sel->strategy())});
+      out.selectors.push_back({texts(sel->channels()), texts(sel->countries()),
+                               sel->from_month_day(), sel->to_month_day(), text(sel->strategy())});
     }
   }
   out.default_strategy = text(r->default_strategy());
@@ -202,30 +207,34 @@ flatbuffers::Offset<fb::PromiseConfig> promise_offset(Builder& b, const prom::Co
   std::vector<flatbuffers::Offset<fb::CarrierService>> services;
   for (const auto& s : c.services) {
     std::vector<flatbuffers::Offset<fb::TransitBand>> bands;
-    for (const auto& t : s.transit) bands.push_back(fb::CreateTransitBand(b, b.CreateString(t.zone), t.max_km, t.days));
+    for (const auto& t : s.transit)
+      bands.push_back(fb::CreateTransitBand(b, b.CreateString(t.zone), t.max_km, t.days));
     std::vector<flatbuffers::Offset<fb::SitePickup>> pickups;
     for (const auto& p : s.site_pickups) {
-      pickups.push_back(fb::CreateSitePickup(b, selector_offset(b, p.sites), p.days, p.cutoff_minute));
+      pickups.push_back(
+          fb::CreateSitePickup(b, selector_offset(b, p.sites), p.days, p.cutoff_minute));
     }
     services.push_back(fb::CreateCarrierService(
         b, b.CreateString(s.id), b.CreateString(s.carrier), static_cast<std::uint8_t>(s.method),
-        strings(b, s.channels), strings(b, s.countries), strings(b, s.origin_countries), b.CreateVector(bands),
-        s.pickup_days, s.pickup_cutoff_minute, s.delivery_days, s.window.from_minute, s.window.to_minute,
-        s.max_weight_g, s.max_volume_cm3, s.price_minor, s.price_per_kg_minor, s.free_above_minor,
-        s.carbon_g_per_tonne_km, s.carbon_g_per_parcel, b.CreateVector(days_of(s.closed_dates)), s.max_days,
-        b.CreateVector(pickups)));
+        strings(b, s.channels), strings(b, s.countries), strings(b, s.origin_countries),
+        b.CreateVector(bands), s.pickup_days, s.pickup_cutoff_minute, s.delivery_days,
+        s.window.from_minute, s.window.to_minute, s.max_weight_g, s.max_volume_cm3, s.price_minor,
+        s.price_per_kg_minor, s.free_above_minor, s.carbon_g_per_tonne_km, s.carbon_g_per_parcel,
+        b.CreateVector(days_of(s.closed_dates)), s.max_days, b.CreateVector(pickups)));
   }
   std::vector<flatbuffers::Offset<fb::SitePreparation>> preparation;
   for (const auto& p : c.preparation) {
-    preparation.push_back(fb::CreateSitePreparation(b, b.CreateString(p.name), selector_offset(b, p.sites),
-                                                    p.preparation_minutes, p.cutoff_minute, p.daily_capacity,
-                                                    b.CreateVector(days_of(p.closed_dates))));
+    preparation.push_back(fb::CreateSitePreparation(
+        b, b.CreateString(p.name), selector_offset(b, p.sites), p.preparation_minutes,
+        p.cutoff_minute, p.daily_capacity, b.CreateVector(days_of(p.closed_dates))));
   }
   const auto& k = c.collect;
-  auto collect = fb::CreateCollectSettings(b, k.enabled, strings(b, k.channels), k.max_distance_km,
-                                           k.preparation_minutes, k.max_stores, k.max_days, k.price_minor);
-  return fb::CreatePromiseConfig(b, b.CreateVector(zones), b.CreateVector(services), b.CreateVector(preparation),
-                                 collect, c.ship_to_store_max_km, c.horizon_days, b.CreateString(c.currency));
+  auto collect =
+      fb::CreateCollectSettings(b, k.enabled, strings(b, k.channels), k.max_distance_km,
+                                k.preparation_minutes, k.max_stores, k.max_days, k.price_minor);
+  return fb::CreatePromiseConfig(b, b.CreateVector(zones), b.CreateVector(services),
+                                 b.CreateVector(preparation), collect, c.ship_to_store_max_km,
+                                 c.horizon_days, b.CreateString(c.currency));
 }
 
 prom::Config promise_of(const fb::PromiseConfig* c) {
@@ -233,7 +242,8 @@ prom::Config promise_of(const fb::PromiseConfig* c) {
   if (c == nullptr) return out;
   if (c->zones() != nullptr) {
     for (const auto* z : *c->zones()) {
-      out.zones.push_back({text(z->name()), text(z->country()), texts(z->postcode_prefixes()), texts(z->regions())});
+      out.zones.push_back({text(z->name()), text(z->country()), texts(z->postcode_prefixes()),
+                           texts(z->regions())});
     }
   }
   if (c->services() != nullptr) {
@@ -241,12 +251,14 @@ prom::Config promise_of(const fb::PromiseConfig* c) {
       prom::Service svc;
       svc.id = text(s->id());
       svc.carrier = text(s->carrier());
-      svc.method = enum_of(s->method(), domain::order::DeliveryMethod::ship_to_store, "delivery method");
+      svc.method =
+          enum_of(s->method(), domain::order::DeliveryMethod::ship_to_store, "delivery method");
       svc.channels = texts(s->channels());
       svc.countries = texts(s->countries());
       svc.origin_countries = texts(s->origin_countries());
       if (s->transit() != nullptr) {
-        for (const auto* t : *s->transit()) svc.transit.push_back({text(t->zone()), t->max_km(), t->days()});
+        for (const auto* t : *s->transit())
+          svc.transit.push_back({text(t->zone()), t->max_km(), t->days()});
       }
       svc.pickup_days = s->pickup_days();
       svc.pickup_cutoff_minute = s->pickup_cutoff_minute();
@@ -272,12 +284,14 @@ prom::Config promise_of(const fb::PromiseConfig* c) {
   if (c->preparation() != nullptr) {
     for (const auto* p : *c->preparation()) {
       out.preparation.push_back({text(p->name()), selector_of(p->sites()), p->preparation_minutes(),
-                                 p->cutoff_minute(), p->daily_capacity(), dates_of(p->closed_days())});
+                                 p->cutoff_minute(), p->daily_capacity(),
+                                 dates_of(p->closed_days())});
     }
   }
   if (const auto* k = c->collect()) {
-    out.collect = {k->enabled(), texts(k->channels()), k->max_distance_km(), k->preparation_minutes(),
-                   k->max_stores(), k->max_days(), k->price_minor()};
+    out.collect = {
+        k->enabled(),    texts(k->channels()), k->max_distance_km(), k->preparation_minutes(),
+        k->max_stores(), k->max_days(),        k->price_minor()};
   }
   out.ship_to_store_max_km = c->ship_to_store_max_km();
   out.horizon_days = c->horizon_days();
@@ -298,7 +312,8 @@ EventData encode(const cfg::Event& event) {
   if (const auto* v = std::get_if<domain::InventoryViews>(&e.document)) views = views_offset(b, *v);
   if (const auto* r = std::get_if<orch::Rules>(&e.document)) rules = rules_offset(b, *r);
   b.Finish(fb::CreateConfigurationChanged(b, area, views, b.CreateString(e.author),
-                                          b.CreateString(e.reason), e.version, e.changed_at, rules, promise));
+                                          b.CreateString(e.reason), e.version, e.changed_at, rules,
+                                          promise));
   return finish(b, "ConfigurationChanged");
 }
 
@@ -337,11 +352,13 @@ Result<DomainEvent> decode(std::string_view type, std::uint16_t schema_version,
                     ", newer than this build reads (" + std::to_string(kSchemaVersion) + ")");
   }
   unknown_enum_value.clear();
-  for (auto* decoder : {&decode_site_or_item, &decode_stock, &decode_order, &decode_configuration}) {
+  for (auto* decoder :
+       {&decode_site_or_item, &decode_stock, &decode_order, &decode_configuration}) {
     auto decoded = decoder(type, payload);
     if (!decoded) continue;
     if (!unknown_enum_value.empty()) {
-      return fail(ErrorCode::corruption, std::string(type) + ": " + unknown_enum_value + ", unknown to this build");
+      return fail(ErrorCode::corruption,
+                  std::string(type) + ": " + unknown_enum_value + ", unknown to this build");
     }
     return std::move(*decoded);
   }
@@ -356,7 +373,8 @@ template <class Variant>
 void add_type_names(std::vector<std::string>& out) {
   [&]<std::size_t... I>(std::index_sequence<I...>) {
     (out.push_back(encode(Variant{std::in_place_index<I>}).type), ...);
-  }(std::make_index_sequence<std::variant_size_v<Variant>>{});
+  }
+  (std::make_index_sequence<std::variant_size_v<Variant>>{});
 }
 
 }  // namespace
@@ -366,7 +384,8 @@ const std::vector<std::string>& domain_type_names() {
     std::vector<std::string> out;
     [&]<std::size_t... I>(std::index_sequence<I...>) {
       (add_type_names<std::variant_alternative_t<I, DomainEvent>>(out), ...);
-    }(std::make_index_sequence<std::variant_size_v<DomainEvent>>{});
+    }
+    (std::make_index_sequence<std::variant_size_v<DomainEvent>>{});
     return out;
   }();
   return names;
@@ -388,9 +407,10 @@ TypeKind kind_of(std::string_view type) {
 }
 
 Error unknown_type_error(std::uint64_t position, std::string_view type) {
-  return Error{ErrorCode::corruption,
-               "position " + std::to_string(position) + ": unknown event type '" + std::string(type) +
-                   "' (written by a newer Ordo, or damaged); this build cannot replay the log past it"};
+  return Error{
+      ErrorCode::corruption,
+      "position " + std::to_string(position) + ": unknown event type '" + std::string(type) +
+          "' (written by a newer Ordo, or damaged); this build cannot replay the log past it"};
 }
 
 }  // namespace ordo::wire

@@ -18,15 +18,15 @@ flatbuffers::Offset<fb::Address> address_offset(Builder& b, const domain::Addres
 
 domain::Address address_of(const fb::Address* a) {
   if (a == nullptr) return {};
-  return {text(a->name()),     text(a->line1()),   text(a->line2()), text(a->postcode()),
-          text(a->city()),     text(a->country()), text(a->phone())};
+  return {text(a->name()), text(a->line1()),   text(a->line2()), text(a->postcode()),
+          text(a->city()), text(a->country()), text(a->phone())};
 }
 
 EventData placed(Builder& b, const order::OrderPlaced& e) {
   std::vector<flatbuffers::Offset<fb::OrderLine>> lines;
   for (const auto& l : e.lines) {
-    lines.push_back(fb::CreateOrderLineDirect(b, l.line, l.sku.c_str(), l.quantity,
-                                              l.unit_price_minor));
+    lines.push_back(
+        fb::CreateOrderLineDirect(b, l.line, l.sku.c_str(), l.quantity, l.unit_price_minor));
   }
   auto billing = address_offset(b, e.billing);
   auto delivery = address_offset(b, e.delivery);
@@ -84,8 +84,9 @@ struct Encoder {
       considered.push_back(fb::CreateSiteVerdictDirect(b, c.site_id.c_str(), c.verdict.c_str(),
                                                        c.reason.c_str(), c.rank, c.distance_km));
     }
-    b.Finish(fb::CreateSourcingDecidedDirect(b, e.strategy.c_str(), e.config_version, e.outcome.c_str(),
-                                             e.reason.c_str(), e.round, &considered, e.decided_at));
+    b.Finish(fb::CreateSourcingDecidedDirect(b, e.strategy.c_str(), e.config_version,
+                                             e.outcome.c_str(), e.reason.c_str(), e.round,
+                                             &considered, e.decided_at));
     return finish(b, "SourcingDecided");
   }
   EventData operator()(const order::OfferRoundOpened& e) {
@@ -99,7 +100,8 @@ struct Encoder {
     return finish(b, "OfferClaimed");
   }
   EventData operator()(const order::OfferDeclined& e) {
-    b.Finish(fb::CreateOfferAnswerDirect(b, e.round, e.site_id.c_str(), e.reason.c_str(), e.declined_at));
+    b.Finish(fb::CreateOfferAnswerDirect(b, e.round, e.site_id.c_str(), e.reason.c_str(),
+                                         e.declined_at));
     return finish(b, "OfferDeclined");
   }
   EventData operator()(const order::OfferRoundClosed& e) {
@@ -165,7 +167,8 @@ std::optional<Result<DomainEvent>> decode_order(std::string_view type, std::stri
     return wrap(root<fb::LinesAllocated>(payload, type), [](const fb::LinesAllocated* t) {
       order::LinesAllocated e;
       if (t->allocations() != nullptr) {
-        for (const auto* a : *t->allocations()) e.allocations.push_back({a->line(), text(a->site_id())});
+        for (const auto* a : *t->allocations())
+          e.allocations.push_back({a->line(), text(a->site_id())});
       }
       return order::Event{std::move(e)};
     });
@@ -189,7 +192,8 @@ std::optional<Result<DomainEvent>> decode_order(std::string_view type, std::stri
   if (type == "SourcingDecided") {
     return wrap(root<fb::SourcingDecided>(payload, type), [](const fb::SourcingDecided* t) {
       order::SourcingDecided e{text(t->strategy()), t->config_version(), text(t->outcome()),
-                               text(t->reason()), t->round(), {}, t->decided_at()};
+                               text(t->reason()),   t->round(),          {},
+                               t->decided_at()};
       if (t->considered() != nullptr) {
         for (const auto* c : *t->considered()) {
           e.considered.push_back({text(c->site_id()), text(c->verdict()), text(c->reason()),
@@ -201,14 +205,16 @@ std::optional<Result<DomainEvent>> decode_order(std::string_view type, std::stri
   }
   if (type == "OfferRoundOpened") {
     return wrap(root<fb::OfferRoundOpened>(payload, type), [](const fb::OfferRoundOpened* t) {
-      return order::Event{order::OfferRoundOpened{t->round(), texts(t->site_ids()), t->opened_at(), t->deadline(),
-                                                  scalars(t->lines())}};
+      return order::Event{order::OfferRoundOpened{t->round(), texts(t->site_ids()), t->opened_at(),
+                                                  t->deadline(), scalars(t->lines())}};
     });
   }
   if (type == "OfferClaimed" || type == "OfferDeclined") {
     return wrap(root<fb::OfferAnswer>(payload, type), [&](const fb::OfferAnswer* t) {
-      if (type == "OfferClaimed") return order::Event{order::OfferClaimed{t->round(), text(t->site_id()), t->at()}};
-      return order::Event{order::OfferDeclined{t->round(), text(t->site_id()), text(t->reason()), t->at()}};
+      if (type == "OfferClaimed")
+        return order::Event{order::OfferClaimed{t->round(), text(t->site_id()), t->at()}};
+      return order::Event{
+          order::OfferDeclined{t->round(), text(t->site_id()), text(t->reason()), t->at()}};
     });
   }
   if (type == "OfferRoundClosed") {
@@ -224,7 +230,8 @@ std::optional<Result<DomainEvent>> decode_order(std::string_view type, std::stri
   }
   if (type == "AllocationReleased") {
     return wrap(root<fb::AllocationReleased>(payload, type), [](const fb::AllocationReleased* t) {
-      return order::Event{order::AllocationReleased{text(t->site_id()), scalars(t->lines()), text(t->reason())}};
+      return order::Event{
+          order::AllocationReleased{text(t->site_id()), scalars(t->lines()), text(t->reason())}};
     });
   }
   return std::nullopt;

@@ -78,9 +78,9 @@ EventData encode(const site::Event& event) {
   return std::visit(
       [](const auto& e) {
         using E = std::decay_t<decltype(e)>;
-        return site_change(std::is_same_v<E, site::SiteRegistered> ? "SiteRegistered"
-                                                                   : "SiteUpdated",
-                           e.site_id, e.profile);
+        return site_change(
+            std::is_same_v<E, site::SiteRegistered> ? "SiteRegistered" : "SiteUpdated", e.site_id,
+            e.profile);
       },
       event);
 }
@@ -157,8 +157,13 @@ std::optional<Result<DomainEvent>> decode_site_or_item(std::string_view type,
   }
   if (type == "ItemDefined" || type == "ItemChanged") {
     return read<fb::Item>(type, payload, [&](const fb::Item* t) -> DomainEvent {
-      catalog::Item item{text(t->sku()),  text(t->name()), text(t->category()), text(t->brand()),
-                         t->weight_g(),   t->volume_cm3(), {t->price_minor(), text(t->currency())}};
+      catalog::Item item{text(t->sku()),
+                         text(t->name()),
+                         text(t->category()),
+                         text(t->brand()),
+                         t->weight_g(),
+                         t->volume_cm3(),
+                         {t->price_minor(), text(t->currency())}};
       if (type == "ItemDefined") return catalog::Event{catalog::ItemDefined{std::move(item)}};
       return catalog::Event{catalog::ItemChanged{std::move(item)}};
     });
@@ -168,27 +173,48 @@ std::optional<Result<DomainEvent>> decode_site_or_item(std::string_view type,
 
 std::optional<Result<DomainEvent>> decode_stock(std::string_view type, std::string_view payload) {
   using E = stock::Event;
-  if (type == "StockReceived") return read<fb::StockReceived>(type, payload, [](auto t) -> DomainEvent {
-      return E{stock::StockReceived{t->quantity(), text(t->reference())}}; });
-  if (type == "StockAdjusted") return read<fb::StockAdjusted>(type, payload, [](auto t) -> DomainEvent {
-      return E{stock::StockAdjusted{t->delta(), text(t->reason())}}; });
-  if (type == "StockCounted") return read<fb::StockCounted>(type, payload, [](auto t) -> DomainEvent {
-      return E{stock::StockCounted{t->counted(), t->delta(), t->shortage(), text(t->source())}}; });
-  if (type == "StockReserved") return read<fb::StockReserved>(type, payload, [](auto t) -> DomainEvent {
+  if (type == "StockReceived")
+    return read<fb::StockReceived>(type, payload, [](auto t) -> DomainEvent {
+      return E{stock::StockReceived{t->quantity(), text(t->reference())}};
+    });
+  if (type == "StockAdjusted")
+    return read<fb::StockAdjusted>(type, payload, [](auto t) -> DomainEvent {
+      return E{stock::StockAdjusted{t->delta(), text(t->reason())}};
+    });
+  if (type == "StockCounted")
+    return read<fb::StockCounted>(type, payload, [](auto t) -> DomainEvent {
+      return E{stock::StockCounted{t->counted(), t->delta(), t->shortage(), text(t->source())}};
+    });
+  if (type == "StockReserved")
+    return read<fb::StockReserved>(type, payload, [](auto t) -> DomainEvent {
       return E{stock::StockReserved{text(t->reservation_id()), text(t->order_id()), t->line(),
-                                    t->quantity()}}; });
-  if (type == "ReservationReleased") return read<fb::ReservationReleased>(type, payload, [](auto t) -> DomainEvent {
-      return E{stock::ReservationReleased{text(t->reservation_id()), t->quantity(), text(t->reason())}}; });
-  if (type == "StockPicked") return read<fb::ReservationRef>(type, payload, [](auto t) -> DomainEvent {
-      return E{stock::StockPicked{text(t->reservation_id())}}; });
-  if (type == "StockShipped") return read<fb::ReservationRef>(type, payload, [](auto t) -> DomainEvent {
-      return E{stock::StockShipped{text(t->reservation_id()), t->quantity()}}; });
-  if (type == "ReceiptExpected") return read<fb::ReceiptExpected>(type, payload, [](auto t) -> DomainEvent {
-      return E{stock::ReceiptExpected{text(t->receipt_id()), t->quantity(), t->expected_at()}}; });
-  if (type == "ReceiptConfirmed") return read<fb::ReceiptConfirmed>(type, payload, [](auto t) -> DomainEvent {
-      return E{stock::ReceiptConfirmed{text(t->receipt_id()), t->received()}}; });
-  if (type == "ReceiptCancelled") return read<fb::ReceiptCancelled>(type, payload, [](auto t) -> DomainEvent {
-      return E{stock::ReceiptCancelled{text(t->receipt_id())}}; });
+                                    t->quantity()}};
+    });
+  if (type == "ReservationReleased")
+    return read<fb::ReservationReleased>(type, payload, [](auto t) -> DomainEvent {
+      return E{
+          stock::ReservationReleased{text(t->reservation_id()), t->quantity(), text(t->reason())}};
+    });
+  if (type == "StockPicked")
+    return read<fb::ReservationRef>(type, payload, [](auto t) -> DomainEvent {
+      return E{stock::StockPicked{text(t->reservation_id())}};
+    });
+  if (type == "StockShipped")
+    return read<fb::ReservationRef>(type, payload, [](auto t) -> DomainEvent {
+      return E{stock::StockShipped{text(t->reservation_id()), t->quantity()}};
+    });
+  if (type == "ReceiptExpected")
+    return read<fb::ReceiptExpected>(type, payload, [](auto t) -> DomainEvent {
+      return E{stock::ReceiptExpected{text(t->receipt_id()), t->quantity(), t->expected_at()}};
+    });
+  if (type == "ReceiptConfirmed")
+    return read<fb::ReceiptConfirmed>(type, payload, [](auto t) -> DomainEvent {
+      return E{stock::ReceiptConfirmed{text(t->receipt_id()), t->received()}};
+    });
+  if (type == "ReceiptCancelled")
+    return read<fb::ReceiptCancelled>(type, payload, [](auto t) -> DomainEvent {
+      return E{stock::ReceiptCancelled{text(t->receipt_id())}};
+    });
   return std::nullopt;
 }
 

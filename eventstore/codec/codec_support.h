@@ -15,14 +15,17 @@ namespace ordo::wire {
 using Builder = flatbuffers::FlatBufferBuilder;
 
 inline EventData finish(Builder& builder, std::string type) {
-  return EventData{std::move(type), 1,
-                   std::string(reinterpret_cast<const char*>(builder.GetBufferPointer()),
-                               builder.GetSize())};
+  return EventData{
+      std::move(type), 1,
+      std::string(reinterpret_cast<const char*>(builder.GetBufferPointer()), builder.GetSize())};
 }
 
-inline std::string text(const flatbuffers::String* s) { return s == nullptr ? std::string() : s->str(); }
+inline std::string text(const flatbuffers::String* s) {
+  return s == nullptr ? std::string() : s->str();
+}
 
-inline std::vector<std::string> texts(const flatbuffers::Vector<flatbuffers::Offset<flatbuffers::String>>* v) {
+inline std::vector<std::string> texts(
+    const flatbuffers::Vector<flatbuffers::Offset<flatbuffers::String>>* v) {
   std::vector<std::string> out;
   if (v != nullptr) {
     for (const auto* s : *v) out.push_back(text(s));
@@ -49,7 +52,8 @@ inline thread_local std::string unknown_enum_value;
 template <class E>
 E enum_of(std::uint8_t value, E last, const char* field) {
   if (value <= static_cast<std::uint8_t>(last)) return static_cast<E>(value);
-  if (unknown_enum_value.empty()) unknown_enum_value = std::string(field) + " has unknown value " + std::to_string(value);
+  if (unknown_enum_value.empty())
+    unknown_enum_value = std::string(field) + " has unknown value " + std::to_string(value);
   return E{};
 }
 

@@ -22,8 +22,10 @@ constexpr Route kRoutes[] = {
     {verb::get, "/v1/orders", A::permission, P::orders_read, &search_orders},
     {verb::get, "/v1/orders/{id}", A::permission, P::orders_read, &get_order},
     {verb::post, "/v1/orders/{id}/cancel", A::permission, P::orders_service, &cancel_order},
-    {verb::post, "/v1/orders/{id}/delivery-address", A::permission, P::orders_service, &change_address},
-    {verb::post, "/v1/orders/{id}/preparation-started", A::permission, P::orders_fulfil, &store_step},
+    {verb::post, "/v1/orders/{id}/delivery-address", A::permission, P::orders_service,
+     &change_address},
+    {verb::post, "/v1/orders/{id}/preparation-started", A::permission, P::orders_fulfil,
+     &store_step},
     {verb::post, "/v1/orders/{id}/prepared", A::permission, P::orders_fulfil, &store_step},
     {verb::post, "/v1/orders/{id}/shipped", A::permission, P::orders_fulfil, &store_step},
     {verb::post, "/v1/orders/{id}/delivered", A::permission, P::orders_fulfil, &store_step},
@@ -36,7 +38,8 @@ constexpr Route kRoutes[] = {
     {verb::post, "/v1/stock/movements", A::permission, P::stock_write, &stock_movements},
     {verb::get, "/v1/stock/{site}/{sku}", A::permission, P::stock_read, &site_stock},
     {verb::get, "/v1/sellable-stock", A::permission, P::sellable_read, &sellable_stock},
-    {verb::get, "/v1/sellable-stock/{channel}/{sku}", A::permission, P::sellable_read, &sellable_explain},
+    {verb::get, "/v1/sellable-stock/{channel}/{sku}", A::permission, P::sellable_read,
+     &sellable_explain},
     {verb::get, "/v1/config/{area}", A::permission, P::config_read, &get_config},
     {verb::put, "/v1/config/{area}", A::permission, P::config_write, &put_config},
     {verb::get, "/v1/config/{area}/history", A::permission, P::config_read, &config_history},
@@ -96,7 +99,8 @@ std::optional<std::string> decode(std::string_view text, bool plus_is_space) {
   return out;
 }
 
-std::optional<std::vector<std::pair<std::string, std::string>>> parse_query(std::string_view query) {
+std::optional<std::vector<std::pair<std::string, std::string>>> parse_query(
+    std::string_view query) {
   std::vector<std::pair<std::string, std::string>> out;
   while (!query.empty()) {
     const auto end = std::min(query.find('&'), query.size());
@@ -134,14 +138,17 @@ http::Response unauthorized(const std::string& detail) {
 std::optional<http::Response> admit(Engine& engine, const Route& route, Context& context) {
   if (route.access == A::open) return std::nullopt;
   const auto header = context.request[http::bhttp::field::authorization];
-  if (header.empty()) return unauthorized("an API token is required: Authorization: Bearer <token>");
+  if (header.empty())
+    return unauthorized("an API token is required: Authorization: Bearer <token>");
   if (header.size() < 7 || !boost::beast::iequals(header.substr(0, 7), "Bearer ")) {
     return unauthorized("the Authorization header must be 'Bearer <token>'");
   }
   auto who = engine.tokens.authenticate(header.substr(7));
-  if (auto* failure = std::get_if<AuthenticationFailure>(&who)) return unauthorized(failure->reason);
+  if (auto* failure = std::get_if<AuthenticationFailure>(&who))
+    return unauthorized(failure->reason);
   context.principal = std::get<domain::access::Principal>(std::move(who));
-  if (route.access == A::permission && !domain::access::role_grants(context.principal.role, route.permission)) {
+  if (route.access == A::permission &&
+      !domain::access::role_grants(context.principal.role, route.permission)) {
     return forbidden(*domain::access::authorize(context.principal, route.permission));
   }
   return std::nullopt;
@@ -162,10 +169,13 @@ std::variant<Admitted, http::Response> admit_request(Engine& engine, http::Reque
   const auto question = std::min(target.find('?'), target.size());
   const auto raw_path = target.substr(0, question);
   if (raw_path.size() > kPathBytesMax || !raw_path.starts_with('/')) {
-    return problem(400, "bad-target", "Bad request target", "the path must start with / and be at most 2048 bytes");
+    return problem(400, "bad-target", "Bad request target",
+                   "the path must start with / and be at most 2048 bytes");
   }
   auto query = parse_query(target.substr(std::min(question + 1, target.size())));
-  if (!query) return problem(400, "bad-target", "Bad request target", "the query has a broken percent-escape");
+  if (!query)
+    return problem(400, "bad-target", "Bad request target",
+                   "the query has a broken percent-escape");
   Context context{request, {}, std::move(*query), {}};
   // HEAD is GET without the body (the server drops it and keeps Content-Length).
   const auto method = request.method() == verb::head ? verb::get : request.method();
@@ -175,7 +185,9 @@ std::variant<Admitted, http::Response> admit_request(Engine& engine, http::Reque
     route_index = i;
     for (auto& param : context.params) {
       auto decoded = decode(param, false);
-      if (!decoded) return problem(400, "bad-target", "Bad request target", "the path has a broken percent-escape");
+      if (!decoded)
+        return problem(400, "bad-target", "Bad request target",
+                       "the path has a broken percent-escape");
       param = std::move(*decoded);
     }
     if (auto refused = admit(engine, route, context)) return std::move(*refused);
@@ -184,12 +196,14 @@ std::variant<Admitted, http::Response> admit_request(Engine& engine, http::Reque
   const auto allow = allowed_methods(raw_path);
   if (allow.empty()) return not_found("no route " + std::string(raw_path));
   auto response = problem(405, "method-not-allowed", "Method not allowed",
-                          std::string(request.method_string()) + " is not allowed on " + std::string(raw_path) + "; allowed: " + allow);
+                          std::string(request.method_string()) + " is not allowed on " +
+                              std::string(raw_path) + "; allowed: " + allow);
   response.set(http::bhttp::field::allow, allow);
   return response;
 }
 
-asio::awaitable<http::Response> dispatch(Engine& engine, http::Request& request, std::size_t& route_index) {
+asio::awaitable<http::Response> dispatch(Engine& engine, http::Request& request,
+                                         std::size_t& route_index) {
   auto admitted = admit_request(engine, request, route_index);
   if (auto* refused = std::get_if<http::Response>(&admitted)) co_return std::move(*refused);
   auto& [route, context] = std::get<Admitted>(admitted);
@@ -235,7 +249,8 @@ std::optional<http::Response> Api::screen(http::Request& header) {
   auto admitted = admit_request(engine_, header, route_index);
   auto* refused = std::get_if<http::Response>(&admitted);
   if (refused == nullptr) return std::nullopt;
-  engine_.metrics.record(route_index, refused->result_int(), std::chrono::steady_clock::now() - started);
+  engine_.metrics.record(route_index, refused->result_int(),
+                         std::chrono::steady_clock::now() - started);
   return std::move(*refused);
 }
 
@@ -243,7 +258,8 @@ asio::awaitable<http::Response> Api::handle(http::Request& request) {
   const auto started = std::chrono::steady_clock::now();
   std::size_t route_index = 0;
   auto response = co_await dispatch(engine_, request, route_index);
-  engine_.metrics.record(route_index, response.result_int(), std::chrono::steady_clock::now() - started);
+  engine_.metrics.record(route_index, response.result_int(),
+                         std::chrono::steady_clock::now() - started);
   co_return response;
 }
 

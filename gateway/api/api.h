@@ -13,20 +13,20 @@
 // Thread-safety: handle() from any I/O thread, concurrently.
 #pragma once
 
+// clang-format off
 #include <utility>  // boost/asio/awaitable.hpp (1.74) uses std::exchange without it
-
+// clang-format on
 #include <boost/asio/awaitable.hpp>
-
 #include <functional>
 #include <optional>
 #include <span>
 
 #include "domain/access.h"
+#include "engine/pipeline.h"
 #include "gateway/api/problem.h"
 #include "gateway/http/server.h"
 #include "gateway/metrics.h"
 #include "gateway/security/tokens.h"
-#include "engine/pipeline.h"
 #include "projections/projector.h"
 
 namespace ordo::gateway::api {
@@ -36,7 +36,8 @@ struct Place {
   domain::geo::Point point;
   std::string region;
 };
-using PlaceLookup = std::function<std::optional<Place>(std::string_view country, std::string_view postcode)>;
+using PlaceLookup =
+    std::function<std::optional<Place>(std::string_view country, std::string_view postcode)>;
 
 /// What the handlers work with; owned by the composition root (ordo serve).
 struct Engine {
@@ -45,7 +46,7 @@ struct Engine {
   projections::Projector& projector;
   TokenRegistry& tokens;
   Metrics& metrics;
-  std::function<bool()> accepting;  // false while shutting down (readyz)
+  std::function<bool()> accepting;             // false while shutting down (readyz)
   std::function<std::string()> extra_metrics;  // server-level gauges for /metrics
   PlaceLookup locate;  // unset: postcodes are not checked and distances are unknown
 };

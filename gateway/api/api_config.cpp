@@ -1,16 +1,15 @@
 // Configuration areas over HTTP: the active document, a change (author and reason required;
 // invalid documents are refused with a pointer per problem and the active version stays), and the
 // history of every version with who changed it, when and why.
-#include "gateway/http/asio.h"
-
+#include "engine/streams.h"
 #include "eventstore/codec/codec.h"
 #include "gateway/api/handlers.h"
 #include "gateway/api/support.h"
+#include "gateway/http/asio.h"
 #include "gateway/json/commands_json.h"
 #include "gateway/json/inventory_views_json.h"
 #include "gateway/json/orchestration_json.h"
 #include "gateway/json/promise_json.h"
-#include "engine/streams.h"
 
 namespace ordo::gateway::api {
 namespace {
@@ -24,7 +23,8 @@ std::optional<http::Response> unknown_area(const std::string& area) {
   for (auto known : kAreas) {
     if (known == area) return std::nullopt;
   }
-  return not_found("no configuration area '" + area.substr(0, 64) + "'; areas: inventory_views, orchestration, promise");
+  return not_found("no configuration area '" + area.substr(0, 64) +
+                   "'; areas: inventory_views, orchestration, promise");
 }
 
 struct Version {
@@ -51,10 +51,13 @@ json document_json(const cfg::Document& document) {
 }
 
 json version_json(const Version& v, bool with_document) {
-  json out = {{"version", v.change.version},   {"author", v.change.author},
-              {"reason", v.change.reason},     {"changed_at_us", v.change.changed_at},
-              {"position", v.event.position},
-              {"actor", {{"kind", eventstore::to_string(v.event.actor.kind)}, {"id", v.event.actor.id}}}};
+  json out = {
+      {"version", v.change.version},
+      {"author", v.change.author},
+      {"reason", v.change.reason},
+      {"changed_at_us", v.change.changed_at},
+      {"position", v.event.position},
+      {"actor", {{"kind", eventstore::to_string(v.event.actor.kind)}, {"id", v.event.actor.id}}}};
   if (with_document) out["document"] = document_json(v.change.document);
   return out;
 }
@@ -80,8 +83,8 @@ std::vector<domain::ConfigError> document_errors(const std::string& reason) {
   return out;
 }
 
-std::expected<cfg::Document, std::vector<domain::ConfigError>> parse_document(const std::string& area,
-                                                                             const json& document) {
+std::expected<cfg::Document, std::vector<domain::ConfigError>> parse_document(
+    const std::string& area, const json& document) {
   if (area == "orchestration") {
     auto rules = ordo::json::parse_orchestration(document);
     if (!rules) return std::unexpected(rules.error());
@@ -108,7 +111,8 @@ Awaitable get_config(Engine& engine, Context& context) {
   const Version* chosen = &all->back();
   if (auto text = context.param("version")) {
     auto wanted = parse_u64(*text);
-    if (!wanted || *wanted == 0 || *wanted > all->size()) co_return bad_parameter("version", "no such version");
+    if (!wanted || *wanted == 0 || *wanted > all->size())
+      co_return bad_parameter("version", "no such version");
     chosen = &(*all)[*wanted - 1];
   }
   json out = version_json(*chosen, true);
@@ -121,7 +125,8 @@ Awaitable put_config(Engine& engine, Context& context) {
   const auto& area = context.params.at(0);
   if (auto unknown = unknown_area(area)) co_return std::move(*unknown);
   auto body = parse_body(context.request);
-  if (auto* problem_response = std::get_if<http::Response>(&body)) co_return std::move(*problem_response);
+  if (auto* problem_response = std::get_if<http::Response>(&body))
+    co_return std::move(*problem_response);
   auto change = ordo::json::parse_configuration_change(std::get<nlohmann::json>(body), now_us());
   if (!change) co_return validation(change.error());
   auto document = parse_document(area, change->document);
@@ -131,7 +136,8 @@ Awaitable put_config(Engine& engine, Context& context) {
     co_return validation(errors);
   }
   cfg::ChangeConfiguration command{std::move(*document), change->author, change->reason, now_us()};
-  engine::Submission submission{cfg::Command{std::move(command)}, {}, std::nullopt, context.actor(), {}, {}, {}};
+  engine::Submission submission{
+      cfg::Command{std::move(command)}, {}, std::nullopt, context.actor(), {}, {}, {}};
   auto answer = co_await submit(engine.pipeline, std::move(submission));
   if (!answer) {
     const auto* rejection = std::get_if<domain::Rejection>(&answer.error());

@@ -1,10 +1,9 @@
 // The raw log for auditors and integrations (every envelope field and the decoded payload), and
 // API token management.
-#include "gateway/http/asio.h"
-
 #include "eventstore/codec/codec.h"
 #include "gateway/api/handlers.h"
 #include "gateway/api/support.h"
+#include "gateway/http/asio.h"
 #include "gateway/json/events_json.h"
 
 namespace ordo::gateway::api {
@@ -33,12 +32,14 @@ json data_json(const eventstore::RecordedEvent& e) {
     auto decoded = wire::decode_access(e.type, e.schema_version, e.payload);
     if (!decoded) return {{"error", decoded.error().to_string()}};
     if (const auto* issued = std::get_if<access::TokenIssued>(&*decoded)) {
-      return {{"token_id", issued->token_id}, {"role", access::to_string(issued->role)},
+      return {{"token_id", issued->token_id},  {"role", access::to_string(issued->role)},
               {"site", issued->scope.site_id}, {"channel", issued->scope.channel},
-              {"label", issued->label}, {"issued_at_us", issued->issued_at}};
+              {"label", issued->label},        {"issued_at_us", issued->issued_at}};
     }
     const auto& revoked = std::get<access::TokenRevoked>(*decoded);
-    return {{"token_id", revoked.token_id}, {"reason", revoked.reason}, {"revoked_at_us", revoked.revoked_at}};
+    return {{"token_id", revoked.token_id},
+            {"reason", revoked.reason},
+            {"revoked_at_us", revoked.revoked_at}};
   }
   auto decoded = wire::decode(e.type, e.schema_version, e.payload);
   if (!decoded) return {{"error", decoded.error().to_string()}};
@@ -65,12 +66,14 @@ Awaitable read_events(Engine& engine, Context& context) {
   std::size_t limit = kEventsLimitDefault;
   if (auto text = context.param("from")) {
     auto value = parse_u64(*text);
-    if (!value || *value == 0) co_return bad_parameter("from", "from is a position (or, with stream, a version) from 1");
+    if (!value || *value == 0)
+      co_return bad_parameter("from", "from is a position (or, with stream, a version) from 1");
     from = *value;
   }
   if (auto text = context.param("limit")) {
     auto value = parse_u64(*text);
-    if (!value || *value == 0 || *value > kEventsLimitMax) co_return bad_parameter("limit", "limit must be 1..1000");
+    if (!value || *value == 0 || *value > kEventsLimitMax)
+      co_return bad_parameter("limit", "limit must be 1..1000");
     limit = *value;
   }
   if (auto denied = access::authorize(context.principal, access::Permission::events_read)) {
@@ -85,23 +88,28 @@ Awaitable read_events(Engine& engine, Context& context) {
   std::vector<eventstore::RecordedEvent> events;
   std::uint64_t next_from = 0;  // 0: nothing read
   if (stream || types.empty()) {
-    auto read = stream ? engine.store.read_stream(*stream, from, limit) : engine.store.read_all(from, limit);
+    auto read = stream ? engine.store.read_stream(*stream, from, limit)
+                       : engine.store.read_all(from, limit);
     if (!read) co_return refusal(read.error());
     events = std::move(*read);
-    if (!events.empty()) next_from = (stream ? events.back().stream_version : events.back().position) + 1;
+    if (!events.empty())
+      next_from = (stream ? events.back().stream_version : events.back().position) + 1;
   } else {
     // Filtering by type looks at a bounded stretch of the log per request, so a rare type cannot
     // make one request scan millions of events; next_from says where to go on.
-    auto scanned = engine.store.for_each(from, from + kScanEventsMax - 1, [&](const eventstore::EventView& e) {
-      next_from = e.position + 1;
-      if (std::find(types.begin(), types.end(), e.type) != types.end()) events.push_back(e.to_owned());
-      return events.size() < limit;
-    });
+    auto scanned =
+        engine.store.for_each(from, from + kScanEventsMax - 1, [&](const eventstore::EventView& e) {
+          next_from = e.position + 1;
+          if (std::find(types.begin(), types.end(), e.type) != types.end())
+            events.push_back(e.to_owned());
+          return events.size() < limit;
+        });
     if (!scanned) co_return refusal(scanned.error());
   }
   json list = json::array();
   for (const auto& e : events) {
-    if (stream && !types.empty() && std::find(types.begin(), types.end(), e.type) == types.end()) continue;
+    if (stream && !types.empty() && std::find(types.begin(), types.end(), e.type) == types.end())
+      continue;
     list.push_back(event_json(e));
   }
   json body = {{"events", list}};
@@ -117,21 +125,27 @@ Awaitable list_tokens(Engine& engine, Context&) {
 
 Awaitable create_token(Engine& engine, Context& context) {
   auto body = parse_body(context.request);
-  if (auto* problem_response = std::get_if<http::Response>(&body)) co_return std::move(*problem_response);
+  if (auto* problem_response = std::get_if<http::Response>(&body))
+    co_return std::move(*problem_response);
   const auto& doc = std::get<json>(body);
   std::vector<domain::ConfigError> errors;
   if (!doc.is_object()) co_return validation({{"", "the body must be an object"}});
   for (const auto& [key, value] : doc.items()) {
-    if (key != "role" && key != "site" && key != "channel" && key != "label") errors.push_back({"/" + key, "unknown field"});
-    else if (!value.is_string()) errors.push_back({"/" + key, "must be a string"});
+    if (key != "role" && key != "site" && key != "channel" && key != "label")
+      errors.push_back({"/" + key, "unknown field"});
+    else if (!value.is_string())
+      errors.push_back({"/" + key, "must be a string"});
   }
   if (!errors.empty()) co_return validation(errors);
   const auto role = access::role_from_string(doc.value("role", ""));
-  if (!role) co_return validation({{"/role", "role must be admin, customer_service, store, integration or auditor"}});
+  if (!role)
+    co_return validation(
+        {{"/role", "role must be admin, customer_service, store, integration or auditor"}});
   auto issued = engine.tokens.issue(*role, {doc.value("site", ""), doc.value("channel", "")},
                                     doc.value("label", ""), context.actor());
   if (!issued) {
-    if (issued.error().code == ErrorCode::invalid_argument) co_return validation({{"", issued.error().message}});
+    if (issued.error().code == ErrorCode::invalid_argument)
+      co_return validation({{"", issued.error().message}});
     co_return refusal(issued.error());
   }
   access::State state{true, false, issued->record};
@@ -142,15 +156,19 @@ Awaitable create_token(Engine& engine, Context& context) {
 
 Awaitable revoke_token(Engine& engine, Context& context) {
   auto body = parse_body(context.request);
-  if (auto* problem_response = std::get_if<http::Response>(&body)) co_return std::move(*problem_response);
+  if (auto* problem_response = std::get_if<http::Response>(&body))
+    co_return std::move(*problem_response);
   const auto& doc = std::get<json>(body);
-  if (!doc.is_object() || !doc.contains("reason") || !doc["reason"].is_string() || doc.size() != 1) {
+  if (!doc.is_object() || !doc.contains("reason") || !doc["reason"].is_string() ||
+      doc.size() != 1) {
     co_return validation({{"/reason", "the body is {\"reason\": \"...\"}, a non-empty string"}});
   }
-  auto revoked = engine.tokens.revoke(context.params.at(0), doc["reason"].get<std::string>(), context.actor());
+  auto revoked =
+      engine.tokens.revoke(context.params.at(0), doc["reason"].get<std::string>(), context.actor());
   if (!revoked) {
     if (revoked.error().code == ErrorCode::not_found) co_return not_found(revoked.error().message);
-    if (revoked.error().code == ErrorCode::invalid_argument) co_return validation({{"/reason", revoked.error().message}});
+    if (revoked.error().code == ErrorCode::invalid_argument)
+      co_return validation({{"/reason", revoked.error().message}});
     co_return refusal(revoked.error());
   }
   co_return json_response(200, dump({{"token_id", context.params.at(0)}, {"revoked", true}}));

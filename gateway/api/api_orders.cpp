@@ -1,9 +1,8 @@
 // Orders: place (idempotent, durable before 201), read with timeline, search for customer service,
 // and the actions of customer service and stores.
-#include "gateway/http/asio.h"
-
 #include "gateway/api/handlers.h"
 #include "gateway/api/support.h"
+#include "gateway/http/asio.h"
 #include "gateway/json/commands_json.h"
 #include "gateway/json/views_json.h"
 
@@ -25,8 +24,11 @@ std::string placed_body(const order::PlaceOrder& command, const engine::Outcome&
       if (a.line == line.line) site = a.site_id;
     }
     all_allocated = all_allocated && !site.empty();
-    lines.push_back({{"line", line.line}, {"sku", line.sku}, {"quantity", line.quantity},
-                     {"status", site.empty() ? "sourcing" : "allocated"}, {"site", site}});
+    lines.push_back({{"line", line.line},
+                     {"sku", line.sku},
+                     {"quantity", line.quantity},
+                     {"status", site.empty() ? "sourcing" : "allocated"},
+                     {"site", site}});
   }
   return dump({{"order_id", command.order_id},
                {"status", all_allocated ? "allocated" : "sourcing"},
@@ -60,8 +62,8 @@ domain::access::Target target_of(const json& view) {
 // Why the caller may not touch the order, or nullopt. A scoped caller is told "not found" for an
 // order outside its scope, so that a store cannot learn which orders other stores have.
 std::optional<engine::Refusal> denial(const domain::access::Principal& principal, P permission,
-                                           const domain::access::Target& target,
-                                           const std::string& order_id) {
+                                      const domain::access::Target& target,
+                                      const std::string& order_id) {
   auto denied = domain::access::authorize(principal, permission, target);
   if (!denied) return std::nullopt;
   const bool scoped = !principal.scope.site_id.empty() || !principal.scope.channel.empty();
@@ -73,7 +75,8 @@ std::optional<engine::Refusal> denial(const domain::access::Principal& principal
 asio::awaitable<std::variant<json, http::Response>> visible_order(Engine& engine, Context& context,
                                                                   P permission) {
   const auto& id = context.params.at(0);
-  if (!is_valid_id(id)) co_return bad_parameter("id", "an order id is 1..64 characters of [A-Za-z0-9._-]");
+  if (!is_valid_id(id))
+    co_return bad_parameter("id", "an order id is 1..64 characters of [A-Za-z0-9._-]");
   if (auto waited = co_await await_projection(engine, context)) co_return std::move(*waited);
   auto view = load_order(engine, id);
   if (!view) co_return refusal(view.error());
@@ -121,12 +124,18 @@ asio::awaitable<http::Response> act(Engine& engine, Context& context, P permissi
   if (!is_valid_id(order_id)) {
     co_return bad_parameter("id", "an order id is 1..64 characters of [A-Za-z0-9._-]");
   }
-  engine::Submission submission{
-      engine::OrderCommand{order_id, std::move(command)}, {}, std::nullopt, context.actor(), {},
-      [order_id](const engine::Outcome&) { return dump({{"order_id", order_id}, {"changed", true}}); },
-      order_guard(context, permission)};
+  engine::Submission submission{engine::OrderCommand{order_id, std::move(command)},
+                                {},
+                                std::nullopt,
+                                context.actor(),
+                                {},
+                                [order_id](const engine::Outcome&) {
+                                  return dump({{"order_id", order_id}, {"changed", true}});
+                                },
+                                order_guard(context, permission)};
   auto key = idempotency_key(context);
-  if (auto* problem_response = std::get_if<http::Response>(&key)) co_return std::move(*problem_response);
+  if (auto* problem_response = std::get_if<http::Response>(&key))
+    co_return std::move(*problem_response);
   if (auto* k = std::get_if<std::string>(&key)) {
     submission.idempotency_key = std::move(*k);
     submission.request_hash = request_hash(context.request);
@@ -139,17 +148,21 @@ asio::awaitable<http::Response> act(Engine& engine, Context& context, P permissi
 
 Awaitable place_order(Engine& engine, Context& context) {
   auto key = idempotency_key(context);
-  if (auto* problem_response = std::get_if<http::Response>(&key)) co_return std::move(*problem_response);
+  if (auto* problem_response = std::get_if<http::Response>(&key))
+    co_return std::move(*problem_response);
   if (std::holds_alternative<std::nullopt_t>(key)) {
-    co_return problem(400, "bad-header", "Idempotency-Key required",
-                      "placing an order needs an Idempotency-Key header, so that a retry cannot place it twice",
-                      {{"#/header/Idempotency-Key", "missing"}});
+    co_return problem(
+        400, "bad-header", "Idempotency-Key required",
+        "placing an order needs an Idempotency-Key header, so that a retry cannot place it twice",
+        {{"#/header/Idempotency-Key", "missing"}});
   }
   auto body = parse_body(context.request);
-  if (auto* problem_response = std::get_if<http::Response>(&body)) co_return std::move(*problem_response);
+  if (auto* problem_response = std::get_if<http::Response>(&body))
+    co_return std::move(*problem_response);
   auto command = ordo::json::parse_place_order(std::get<nlohmann::json>(body), now_us());
   if (!command) co_return validation(command.error());
-  if (auto denied = domain::access::authorize(context.principal, P::orders_place, {command->channel, {}})) {
+  if (auto denied =
+          domain::access::authorize(context.principal, P::orders_place, {command->channel, {}})) {
     co_return forbidden(*denied);
   }
   // A retry of an order already placed is answered from its record by the pipeline: its promise
@@ -159,17 +172,22 @@ Awaitable place_order(Engine& engine, Context& context) {
     if (auto refused = keep_promise(engine, *command)) co_return std::move(*refused);
   }
   auto placed = *command;
-  engine::Submission submission{
-      std::move(*command), std::get<std::string>(std::move(key)), request_hash(context.request),
-      context.actor(), {},
-      [placed = std::move(placed)](const engine::Outcome& outcome) { return placed_body(placed, outcome); },
-      {}};
+  engine::Submission submission{std::move(*command),
+                                std::get<std::string>(std::move(key)),
+                                request_hash(context.request),
+                                context.actor(),
+                                {},
+                                [placed = std::move(placed)](const engine::Outcome& outcome) {
+                                  return placed_body(placed, outcome);
+                                },
+                                {}};
   const auto order_id = std::get<order::PlaceOrder>(submission.command).order_id;
   auto answer = co_await submit(engine.pipeline, std::move(submission));
   if (!answer) co_return refusal(answer.error());
   if (answer->first_position == 0 && !answer->duplicate) {
-    co_return json_response(200, dump({{"order_id", order_id},
-                                       {"detail", "this order was placed before with the same content"}}));
+    co_return json_response(
+        200, dump({{"order_id", order_id},
+                   {"detail", "this order was placed before with the same content"}}));
   }
   co_return with_position(json_response(201, answer->response), answer->last_position);
 }
@@ -182,7 +200,8 @@ Awaitable get_order(Engine& engine, Context& context) {
 
 Awaitable cancel_order(Engine& engine, Context& context) {
   auto body = parse_body(context.request);
-  if (auto* problem_response = std::get_if<http::Response>(&body)) co_return std::move(*problem_response);
+  if (auto* problem_response = std::get_if<http::Response>(&body))
+    co_return std::move(*problem_response);
   auto command = ordo::json::parse_cancel(std::get<nlohmann::json>(body), now_us());
   if (!command) co_return validation(command.error());
   co_return co_await act(engine, context, P::orders_service, std::move(*command));
@@ -190,7 +209,8 @@ Awaitable cancel_order(Engine& engine, Context& context) {
 
 Awaitable change_address(Engine& engine, Context& context) {
   auto body = parse_body(context.request);
-  if (auto* problem_response = std::get_if<http::Response>(&body)) co_return std::move(*problem_response);
+  if (auto* problem_response = std::get_if<http::Response>(&body))
+    co_return std::move(*problem_response);
   auto command = ordo::json::parse_change_address(std::get<nlohmann::json>(body), now_us());
   if (!command) co_return validation(command.error());
   co_return co_await act(engine, context, P::orders_service, std::move(*command));
@@ -203,24 +223,34 @@ Awaitable store_step(Engine& engine, Context& context) {
   const auto path = target.substr(0, std::min(target.find('?'), target.size()));
   const auto step = path.substr(path.rfind('/') + 1);
   auto body = parse_body(context.request);
-  if (auto* problem_response = std::get_if<http::Response>(&body)) co_return std::move(*problem_response);
+  if (auto* problem_response = std::get_if<http::Response>(&body))
+    co_return std::move(*problem_response);
   auto command = ordo::json::parse_store_step(std::get<nlohmann::json>(body), now_us(), step);
   if (!command) co_return validation(command.error());
   const auto& scope_site = context.principal.scope.site_id;
   std::string site;
-  std::visit([&](auto& c) { if constexpr (requires { c.site_id; }) site = c.site_id; }, *command);
+  std::visit(
+      [&](auto& c) {
+        if constexpr (requires { c.site_id; }) site = c.site_id;
+      },
+      *command);
   if (!scope_site.empty() && !site.empty() && site != scope_site) {
     co_return forbidden("this token is limited to site " + scope_site);
   }
   if (site.empty()) site = scope_site;
   if (site.empty()) co_return validation({{"/site", "the site that does this step is required"}});
-  std::visit([&](auto& c) { if constexpr (requires { c.site_id; }) c.site_id = site; }, *command);
+  std::visit(
+      [&](auto& c) {
+        if constexpr (requires { c.site_id; }) c.site_id = site;
+      },
+      *command);
   co_return co_await act(engine, context, P::orders_fulfil, std::move(*command));
 }
 
 Awaitable reallocate_order(Engine& engine, Context& context) {
   auto body = parse_body(context.request);
-  if (auto* problem_response = std::get_if<http::Response>(&body)) co_return std::move(*problem_response);
+  if (auto* problem_response = std::get_if<http::Response>(&body))
+    co_return std::move(*problem_response);
   auto command = ordo::json::parse_reallocate(std::get<nlohmann::json>(body), now_us());
   if (!command) co_return validation(command.error());
   co_return co_await act(engine, context, P::orders_service, std::move(*command));
@@ -230,7 +260,8 @@ Awaitable reallocate_order(Engine& engine, Context& context) {
 // corrected. The order is sourced again at once.
 Awaitable release_order(Engine& engine, Context& context) {
   auto body = parse_body(context.request);
-  if (auto* problem_response = std::get_if<http::Response>(&body)) co_return std::move(*problem_response);
+  if (auto* problem_response = std::get_if<http::Response>(&body))
+    co_return std::move(*problem_response);
   auto command = ordo::json::parse_release(std::get<nlohmann::json>(body), now_us());
   if (!command) co_return validation(command.error());
   const auto& scope_site = context.principal.scope.site_id;
@@ -238,7 +269,8 @@ Awaitable release_order(Engine& engine, Context& context) {
     co_return forbidden("this token is limited to site " + scope_site);
   }
   if (command->site_id.empty()) command->site_id = scope_site;
-  if (command->site_id.empty()) co_return validation({{"/site", "the site that gives the order back is required"}});
+  if (command->site_id.empty())
+    co_return validation({{"/site", "the site that gives the order back is required"}});
   co_return co_await act(engine, context, P::orders_fulfil, std::move(*command));
 }
 
@@ -246,7 +278,8 @@ Awaitable release_order(Engine& engine, Context& context) {
 // order index ("offer" entries) and each order's view.
 Awaitable site_offers(Engine& engine, Context& context) {
   const auto& site = context.params.at(0);
-  if (!is_valid_id(site)) co_return bad_parameter("id", "a site id is 1..64 characters of [A-Za-z0-9._-]");
+  if (!is_valid_id(site))
+    co_return bad_parameter("id", "a site id is 1..64 characters of [A-Za-z0-9._-]");
   if (auto denied = domain::access::authorize(context.principal, P::orders_read, {{}, {site}})) {
     co_return forbidden(*denied);
   }
@@ -256,7 +289,8 @@ Awaitable site_offers(Engine& engine, Context& context) {
   if (!pending) co_return refusal(pending.error());
   json offers = json::array();
   for (const auto& view : *pending) {
-    if (auto offer = ordo::json::pending_offer_json(view); !offer.is_null()) offers.push_back(std::move(offer));
+    if (auto offer = ordo::json::pending_offer_json(view); !offer.is_null())
+      offers.push_back(std::move(offer));
   }
   co_return json_response(200, dump({{"site", site}, {"offers", std::move(offers)}}));
 }

@@ -1,12 +1,11 @@
 // GET /v1/orders: customer service's search over the order_index projection, oldest first, with
 // an opaque cursor. One filter drives the index scan (the most selective given: customer, email,
 // site, channel, status, else the date index); the others are checked on each order's view.
-#include "gateway/http/asio.h"
-
 #include "base/hex.h"
 #include "domain/calendar.h"
 #include "gateway/api/handlers.h"
 #include "gateway/api/support.h"
+#include "gateway/http/asio.h"
 #include "gateway/json/views_json.h"
 
 namespace ordo::gateway::api {
@@ -36,7 +35,6 @@ std::optional<std::int64_t> parse_instant(std::string_view text) {
   return ((days * 24 + hour) * 60 + minute) * 60'000'000LL + second * 1'000'000LL;
 }
 
-
 // The search, or the problem with the query. A scoped caller's scope becomes a filter.
 std::variant<projections::OrderSearch, http::Response> read_search(const Context& context) {
   projections::OrderSearch search;
@@ -45,24 +43,31 @@ std::variant<projections::OrderSearch, http::Response> read_search(const Context
     if (auto value = context.param(field)) search.filters.emplace_back(field, *value);
   }
   const auto& scope = context.principal.scope;
-  for (auto [field, forced] : {std::pair<std::string, std::string>{"site", scope.site_id}, {"channel", scope.channel}}) {
+  for (auto [field, forced] :
+       {std::pair<std::string, std::string>{"site", scope.site_id}, {"channel", scope.channel}}) {
     if (forced.empty()) continue;
-    auto it = std::find_if(search.filters.begin(), search.filters.end(), [&](auto& f) { return f.first == field; });
+    auto it = std::find_if(search.filters.begin(), search.filters.end(),
+                           [&](auto& f) { return f.first == field; });
     if (it != search.filters.end() && it->second != forced) {
       return forbidden("this token is limited to " + field + " " + forced);
     }
     if (it == search.filters.end()) search.filters.insert(search.filters.begin(), {field, forced});
   }
-  for (auto [name, target] : {std::pair<const char*, std::int64_t*>{"from", &search.from}, {"to", &search.to}}) {
+  for (auto [name, target] :
+       {std::pair<const char*, std::int64_t*>{"from", &search.from}, {"to", &search.to}}) {
     if (auto text = context.param(name)) {
       auto instant = parse_instant(*text);
-      if (!instant) return bad_parameter(name, std::string(name) + " must be YYYY-MM-DD, YYYY-MM-DDTHH:MM:SSZ or microseconds since the epoch");
+      if (!instant)
+        return bad_parameter(
+            name, std::string(name) +
+                      " must be YYYY-MM-DD, YYYY-MM-DDTHH:MM:SSZ or microseconds since the epoch");
       *target = *instant;
     }
   }
   if (auto text = context.param("limit")) {
     auto limit = parse_u64(*text);
-    if (!limit || *limit == 0 || *limit > kLimitMax) return bad_parameter("limit", "limit must be 1..200");
+    if (!limit || *limit == 0 || *limit > kLimitMax)
+      return bad_parameter("limit", "limit must be 1..200");
     search.limit = *limit;
   }
   if (auto text = context.param("cursor")) {
@@ -82,7 +87,8 @@ Awaitable search_orders(Engine& engine, Context& context) {
   if (auto waited = co_await await_projection(engine, context)) co_return std::move(*waited);
   auto page = engine.projector.search(search);
   if (!page) {
-    if (page.error().code == ErrorCode::invalid_argument) co_return bad_parameter("cursor", page.error().message);
+    if (page.error().code == ErrorCode::invalid_argument)
+      co_return bad_parameter("cursor", page.error().message);
     co_return refusal(page.error());
   }
   json orders = json::array();

@@ -1,9 +1,8 @@
 // Stock: movements from ERP/WMS/POS feeds (answered one by one), sellable stock per channel (the
 // hot read path: in-memory figures, JSON written by hand) with its explanation, and a site's stock.
-#include "gateway/http/asio.h"
-
 #include "gateway/api/handlers.h"
 #include "gateway/api/support.h"
+#include "gateway/http/asio.h"
 #include "gateway/json/commands_json.h"
 #include "gateway/json/views_json.h"
 
@@ -21,11 +20,13 @@ json problem_json(const http::Response& response) {
 json movement_result(std::size_t index, const engine::Answer& answer) {
   if (answer) {
     const bool changed = answer->first_position != 0 && !answer->duplicate;
-    return {{"index", index}, {"status", changed ? "applied" : "unchanged"},
+    return {{"index", index},
+            {"status", changed ? "applied" : "unchanged"},
             {"position", answer->last_position}};
   }
   const auto* rejection = std::get_if<domain::Rejection>(&answer.error());
-  return {{"index", index}, {"status", rejection != nullptr ? "rejected" : "failed"},
+  return {{"index", index},
+          {"status", rejection != nullptr ? "rejected" : "failed"},
           {"problem", problem_json(refusal(answer.error()))}};
 }
 
@@ -50,16 +51,25 @@ void append_figure(std::string& out, std::string_view sku,
 json breakdown_json(const domain::sellable::Result& r) {
   json sites = json::array(), receipts = json::array();
   for (const auto& s : r.sites) {
-    sites.push_back({{"site", s.site_id}, {"on_hand", s.on_hand}, {"reserved", s.reserved},
-                     {"safety", s.safety}, {"excluded", s.excluded}, {"available", s.available},
+    sites.push_back({{"site", s.site_id},
+                     {"on_hand", s.on_hand},
+                     {"reserved", s.reserved},
+                     {"safety", s.safety},
+                     {"excluded", s.excluded},
+                     {"available", s.available},
                      {"shared", s.shared}});
   }
   for (const auto& f : r.receipts) {
-    receipts.push_back({{"site", f.site_id}, {"receipt_id", f.receipt_id}, {"quantity", f.quantity},
+    receipts.push_back({{"site", f.site_id},
+                        {"receipt_id", f.receipt_id},
+                        {"quantity", f.quantity},
                         {"expected_at_us", f.expected_at}});
   }
-  return {{"share_percent", r.share_percent}, {"below_minimum_display", r.below_minimum_display},
-          {"known_channel", r.known_channel}, {"sites", sites}, {"receipts", receipts},
+  return {{"share_percent", r.share_percent},
+          {"below_minimum_display", r.below_minimum_display},
+          {"known_channel", r.known_channel},
+          {"sites", sites},
+          {"receipts", receipts},
           {"explanation", domain::sellable::explain(r)}};
 }
 
@@ -67,11 +77,13 @@ json breakdown_json(const domain::sellable::Result& r) {
 
 Awaitable stock_movements(Engine& engine, Context& context) {
   auto body = parse_body(context.request);
-  if (auto* problem_response = std::get_if<http::Response>(&body)) co_return std::move(*problem_response);
+  if (auto* problem_response = std::get_if<http::Response>(&body))
+    co_return std::move(*problem_response);
   auto parsed = ordo::json::parse_stock_movements(std::get<nlohmann::json>(body), now_us());
   if (!parsed) co_return validation(parsed.error());
   auto key = idempotency_key(context);
-  if (auto* problem_response = std::get_if<http::Response>(&key)) co_return std::move(*problem_response);
+  if (auto* problem_response = std::get_if<http::Response>(&key))
+    co_return std::move(*problem_response);
   const auto* base_key = std::get_if<std::string>(&key);
   const auto hash = request_hash(context.request);
   std::vector<json> results(parsed->movements.size());
@@ -80,16 +92,25 @@ Awaitable stock_movements(Engine& engine, Context& context) {
   for (std::size_t i = 0; i < parsed->movements.size(); ++i) {
     auto& entry = parsed->movements[i];
     if (auto* errors = std::get_if<std::vector<domain::ConfigError>>(&entry)) {
-      results[i] = {{"index", i}, {"status", "invalid"}, {"problem", problem_json(validation(*errors))}};
+      results[i] = {
+          {"index", i}, {"status", "invalid"}, {"problem", problem_json(validation(*errors))}};
       continue;
     }
     auto& movement = std::get<ordo::json::ParsedMovement>(entry);
-    if (auto denied = domain::access::authorize(context.principal, P::stock_write, {{}, {movement.site_id}})) {
-      results[i] = {{"index", i}, {"status", "forbidden"}, {"problem", problem_json(forbidden(*denied))}};
+    if (auto denied = domain::access::authorize(context.principal, P::stock_write,
+                                                {{}, {movement.site_id}})) {
+      results[i] = {
+          {"index", i}, {"status", "forbidden"}, {"problem", problem_json(forbidden(*denied))}};
       continue;
     }
-    engine::Submission s{engine::StockCommand{movement.site_id, movement.sku, std::move(movement.command)},
-                              {}, std::nullopt, context.actor(), {}, {}, {}};
+    engine::Submission s{
+        engine::StockCommand{movement.site_id, movement.sku, std::move(movement.command)},
+        {},
+        std::nullopt,
+        context.actor(),
+        {},
+        {},
+        {}};
     if (base_key != nullptr) {
       s.idempotency_key = *base_key + "#" + std::to_string(i);
       s.request_hash = hash;
@@ -111,13 +132,17 @@ Awaitable stock_movements(Engine& engine, Context& context) {
 
 Awaitable sellable_stock(Engine& engine, Context& context) {
   const auto channel = context.param("channel");
-  if (!channel || !is_valid_id(*channel)) co_return bad_parameter("channel", "channel is required: a channel id");
+  if (!channel || !is_valid_id(*channel))
+    co_return bad_parameter("channel", "channel is required: a channel id");
   auto skus = context.all("sku");
-  if (skus.empty() || skus.size() > kSkusPerRequestMax) co_return bad_parameter("sku", "give 1..500 SKUs: sku=A&sku=B or sku=A,B");
+  if (skus.empty() || skus.size() > kSkusPerRequestMax)
+    co_return bad_parameter("sku", "give 1..500 SKUs: sku=A&sku=B or sku=A,B");
   for (const auto& sku : skus) {
-    if (!is_valid_id(sku)) co_return bad_parameter("sku", "a SKU is 1..64 characters of [A-Za-z0-9._-]");
+    if (!is_valid_id(sku))
+      co_return bad_parameter("sku", "a SKU is 1..64 characters of [A-Za-z0-9._-]");
   }
-  if (auto denied = domain::access::authorize(context.principal, P::sellable_read, {std::string(*channel), {}})) {
+  if (auto denied = domain::access::authorize(context.principal, P::sellable_read,
+                                              {std::string(*channel), {}})) {
     co_return forbidden(*denied);
   }
   if (auto waited = co_await await_projection(engine, context)) co_return std::move(*waited);
@@ -146,12 +171,15 @@ Awaitable sellable_explain(Engine& engine, Context& context) {
   if (auto waited = co_await await_projection(engine, context)) co_return std::move(*waited);
   const auto figure = engine.projector.sellable(channel, sku);
   if (!figure) co_return not_found("no sellable stock of " + sku + " for channel " + channel);
-  json out = {{"channel", channel}, {"sku", sku}, {"sellable", figure->total}, {"now", figure->now},
-              {"future", figure->future}, {"position", engine.projector.position()}};
+  json out = {{"channel", channel},        {"sku", sku},
+              {"sellable", figure->total}, {"now", figure->now},
+              {"future", figure->future},  {"position", engine.projector.position()}};
   const auto explain = context.param("explain");
-  if (explain && *explain != "true" && *explain != "false") co_return bad_parameter("explain", "explain is true or false");
+  if (explain && *explain != "true" && *explain != "false")
+    co_return bad_parameter("explain", "explain is true or false");
   if (explain == "true") {
-    if (auto result = engine.projector.explain(channel, sku)) out["breakdown"] = breakdown_json(*result);
+    if (auto result = engine.projector.explain(channel, sku))
+      out["breakdown"] = breakdown_json(*result);
   }
   co_return json_response(200, dump(out));
 }

@@ -1,13 +1,13 @@
 #include "gateway/api/support.h"
 
-#include "gateway/http/asio.h"
 #include <openssl/evp.h>
 
 #include <boost/beast/core/string.hpp>
-
 #include <charconv>
 #include <iostream>
 #include <set>
+
+#include "gateway/http/asio.h"
 
 namespace ordo::gateway::api {
 namespace {
@@ -25,9 +25,12 @@ bool nested_too_deep(std::string_view body) {
   bool in_string = false, escaped = false;
   for (char c : body) {
     if (in_string) {
-      if (escaped) escaped = false;
-      else if (c == '\\') escaped = true;
-      else if (c == '"') in_string = false;
+      if (escaped)
+        escaped = false;
+      else if (c == '\\')
+        escaped = true;
+      else if (c == '"')
+        in_string = false;
     } else if (c == '"') {
       in_string = true;
     } else if (c == '[' || c == '{') {
@@ -69,8 +72,7 @@ asio::awaitable<T> wait_for(std::shared_ptr<Waiter<T>> waiter) {
   co_return std::move(*waiter->value);
 }
 
-asio::awaitable<engine::Answer> submit(engine::Pipeline& pipeline,
-                                            engine::Submission submission) {
+asio::awaitable<engine::Answer> submit(engine::Pipeline& pipeline, engine::Submission submission) {
   auto executor = co_await asio::this_coro::executor;
   auto waiter = std::make_shared<Waiter<engine::Answer>>(executor);
   pipeline.submit(std::move(submission), [waiter, executor](engine::Answer answer) mutable {
@@ -108,7 +110,8 @@ asio::awaitable<std::vector<engine::Answer>> submit_all(
 
 std::variant<nlohmann::json, http::Response> parse_body(const http::Request& request) {
   const auto type = request[bhttp_field::content_type];
-  if (!boost::beast::iequals(type.substr(0, std::min<std::size_t>(type.size(), 16)), "application/json")) {
+  if (!boost::beast::iequals(type.substr(0, std::min<std::size_t>(type.size(), 16)),
+                             "application/json")) {
     return problem(415, "unsupported-media-type", "Unsupported media type",
                    "the body must be application/json (Content-Type: " +
                        (type.empty() ? std::string("none") : std::string(type)) + ")");
@@ -127,8 +130,8 @@ std::variant<nlohmann::json, http::Response> parse_body(const http::Request& req
     using Event = nlohmann::json::parse_event_t;
     if (event == Event::object_start) keys.emplace_back();
     if (event == Event::object_end && !keys.empty()) keys.pop_back();
-    if (event == Event::key && !keys.empty() && !keys.back().insert(parsed.get<std::string>()).second &&
-        !duplicate) {
+    if (event == Event::key && !keys.empty() &&
+        !keys.back().insert(parsed.get<std::string>()).second && !duplicate) {
       duplicate = parsed.get<std::string>();
     }
     return true;
@@ -153,12 +156,18 @@ http::Response refusal(const engine::Refusal& refusal) {
   if (const auto* r = std::get_if<domain::Rejection>(&refusal)) {
     using Code = domain::Rejection::Code;
     switch (r->code) {
-      case Code::invalid: return problem(422, "rejected", "Request rejected", r->reason);
-      case Code::not_found: return problem(404, "not-found", "Not found", r->reason);
-      case Code::already_exists: return problem(409, "already-exists", "Already exists", r->reason);
-      case Code::wrong_state: return problem(409, "wrong-state", "Not allowed now", r->reason);
-      case Code::lost: return problem(409, "offer-lost", "Another site won the offer", r->reason);
-      case Code::expired: return problem(409, "offer-expired", "The offer is over", r->reason);
+      case Code::invalid:
+        return problem(422, "rejected", "Request rejected", r->reason);
+      case Code::not_found:
+        return problem(404, "not-found", "Not found", r->reason);
+      case Code::already_exists:
+        return problem(409, "already-exists", "Already exists", r->reason);
+      case Code::wrong_state:
+        return problem(409, "wrong-state", "Not allowed now", r->reason);
+      case Code::lost:
+        return problem(409, "offer-lost", "Another site won the offer", r->reason);
+      case Code::expired:
+        return problem(409, "offer-expired", "The offer is over", r->reason);
       case Code::insufficient_stock:
         return problem(422, "out-of-stock", "Not enough stock", r->reason);
     }
@@ -176,16 +185,20 @@ http::Response refusal(const engine::Refusal& refusal) {
       response.set(bhttp_field::retry_after, e.code == ErrorCode::overloaded ? "1" : "5");
       return response;
     }
-    case ErrorCode::permission_denied: return problem(403, "forbidden", "Forbidden", e.message);
+    case ErrorCode::permission_denied:
+      return problem(403, "forbidden", "Forbidden", e.message);
     case ErrorCode::idempotency_mismatch:
       return problem(422, "idempotency-key-reused", "Idempotency key reused",
                      "this Idempotency-Key was used before with another request; use a new key "
                      "for a new request");
-    case ErrorCode::conflict: return problem(409, "conflict", "Conflict", e.message);
-    case ErrorCode::invalid_argument: return problem(422, "rejected", "Request rejected", e.message);
+    case ErrorCode::conflict:
+      return problem(409, "conflict", "Conflict", e.message);
+    case ErrorCode::invalid_argument:
+      return problem(422, "rejected", "Request rejected", e.message);
     default:
       std::cerr << "ordo serve: " << e.to_string() << "\n";
-      return problem(500, "internal", "Internal error", "the request failed inside Ordo; it was logged");
+      return problem(500, "internal", "Internal error",
+                     "the request failed inside Ordo; it was logged");
   }
 }
 
@@ -208,9 +221,9 @@ asio::awaitable<std::optional<http::Response>> await_projection(Engine& engine,
   asio::steady_timer timer(co_await asio::this_coro::executor);
   while (engine.projector.position() < *position) {
     if (std::chrono::steady_clock::now() >= deadline) {
-      auto response = problem(503, "projection-behind", "Query models behind",
-                              "the query models have not reached position " + std::string(*text) +
-                                  " yet; retry");
+      auto response = problem(
+          503, "projection-behind", "Query models behind",
+          "the query models have not reached position " + std::string(*text) + " yet; retry");
       response.set(bhttp_field::retry_after, "1");
       co_return response;
     }
@@ -224,7 +237,8 @@ std::variant<std::nullopt_t, std::string, http::Response> idempotency_key(const 
   const auto it = context.request.find("Idempotency-Key");
   if (it == context.request.end()) return std::nullopt;
   const auto key = it->value();
-  const bool printable = std::all_of(key.begin(), key.end(), [](char c) { return c > ' ' && c < 127; });
+  const bool printable =
+      std::all_of(key.begin(), key.end(), [](char c) { return c > ' ' && c < 127; });
   if (key.empty() || key.size() > kIdempotencyKeyBytesMax || !printable) {
     return problem(400, "bad-header", "Bad Idempotency-Key",
                    "Idempotency-Key must be 1 to 200 printable ASCII characters without spaces");
@@ -238,7 +252,8 @@ eventstore::Hash256 request_hash(const http::Request& request) {
   const std::string_view method = request.method_string();
   const std::string_view target = request.target();
   const std::string_view path = target.substr(0, std::min(target.find('?'), target.size()));
-  std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> context(EVP_MD_CTX_new(), &EVP_MD_CTX_free);
+  std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> context(EVP_MD_CTX_new(),
+                                                                  &EVP_MD_CTX_free);
   eventstore::Hash256 hash{};
   if (!context || EVP_DigestInit_ex(context.get(), EVP_sha256(), nullptr) != 1) return hash;
   for (std::string_view part : {method, std::string_view(" "), path, std::string_view("\n"),

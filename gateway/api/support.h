@@ -2,11 +2,11 @@
 // bodies, mapping refusals to problems, read-your-writes waits. Internal to gateway/api.
 #pragma once
 
+// clang-format off
 #include <utility>  // boost/asio/awaitable.hpp (1.74) uses std::exchange without it
-
+// clang-format on
 #include <boost/asio/awaitable.hpp>
 #include <nlohmann/json.hpp>
-
 #include <variant>
 
 #include "gateway/api/api.h"
@@ -16,7 +16,7 @@ namespace ordo::gateway::api {
 
 /// The pipeline's answer, resumed on the calling coroutine's executor.
 boost::asio::awaitable<engine::Answer> submit(engine::Pipeline& pipeline,
-                                                   engine::Submission submission);
+                                              engine::Submission submission);
 /// Several submissions at once; answers in the same order.
 boost::asio::awaitable<std::vector<engine::Answer>> submit_all(
     engine::Pipeline& pipeline, std::vector<engine::Submission> submissions);

@@ -2,11 +2,10 @@
 // std::exchange without including <utility>, and asio.hpp leaves out the coroutine headers.
 #pragma once
 
-#include <utility>
-
 #include <boost/asio.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <utility>

@@ -1,17 +1,17 @@
-#include <array>
 #include "gateway/http/server.h"
 
-#include "gateway/http/asio.h"
+#include <array>
 #include <boost/asio/ssl.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/core/string.hpp>
 #include <boost/beast/ssl.hpp>
-
 #include <condition_variable>
 #include <iostream>
 #include <mutex>
 #include <thread>
 #include <unordered_map>
+
+#include "gateway/http/asio.h"
 
 namespace ordo::gateway::http {
 namespace {
@@ -82,16 +82,17 @@ using Impl = Server::Impl;
 // or timed out gets none).
 std::optional<Response> unreadable(Impl& impl, const beast::error_code& ec) {
   if (ec == bhttp::error::body_limit) {
-    return impl.refusal(413, "Request body too large",
-                        "the body is over " + std::to_string(impl.options.body_bytes_max) + " bytes");
+    return impl.refusal(
+        413, "Request body too large",
+        "the body is over " + std::to_string(impl.options.body_bytes_max) + " bytes");
   }
   if (ec == bhttp::error::header_limit) {
-    return impl.refusal(431, "Request header fields too large",
-                        "the header is over " + std::to_string(impl.options.header_bytes_max) + " bytes");
+    return impl.refusal(
+        431, "Request header fields too large",
+        "the header is over " + std::to_string(impl.options.header_bytes_max) + " bytes");
   }
   if (ec.category() == make_error_code(bhttp::error::end_of_stream).category() &&
-      ec != bhttp::error::end_of_stream &&
-      ec != bhttp::error::partial_message) {
+      ec != bhttp::error::end_of_stream && ec != bhttp::error::partial_message) {
     return impl.refusal(400, "Malformed HTTP request", ec.message());
   }
   return std::nullopt;
@@ -140,7 +141,8 @@ asio::awaitable<bool> read_request(Impl& impl, Stream& stream, beast::flat_buffe
     if (!ec) co_await bhttp::async_read(stream, buffer, parser, redirect_error(use_awaitable, ec));
   }
   if (ec) {
-    if (auto answer = unreadable(impl, ec)) co_await answer_and_close(impl, stream, std::move(*answer));
+    if (auto answer = unreadable(impl, ec))
+      co_await answer_and_close(impl, stream, std::move(*answer));
     co_return false;
   }
   co_return true;
@@ -229,7 +231,8 @@ asio::awaitable<void> session(Impl& impl, tcp::socket socket) {
       stream.expires_after(std::chrono::seconds(2));
       std::array<char, 16384> sink;
       for (std::size_t dropped = 0; dropped < (std::size_t{32} << 20);) {
-        dropped += co_await stream.async_read_some(asio::buffer(sink), redirect_error(use_awaitable, ec));
+        dropped +=
+            co_await stream.async_read_some(asio::buffer(sink), redirect_error(use_awaitable, ec));
         if (ec) break;
       }
     }
@@ -239,7 +242,8 @@ asio::awaitable<void> session(Impl& impl, tcp::socket socket) {
   connection->close_socket = [&stream] { beast::get_lowest_layer(stream).socket().close(); };
   const ClearOnExit clear{*connection};
   beast::get_lowest_layer(stream).expires_after(impl.options.read_timeout);
-  co_await stream.async_handshake(asio::ssl::stream_base::server, redirect_error(use_awaitable, ec));
+  co_await stream.async_handshake(asio::ssl::stream_base::server,
+                                  redirect_error(use_awaitable, ec));
   if (!ec) {
     co_await serve_requests(impl, stream, *connection);
     beast::get_lowest_layer(stream).expires_after(impl.options.write_timeout);
@@ -272,7 +276,8 @@ asio::awaitable<void> accept_loop(Impl& impl) {
   for (;;) {
     beast::error_code ec;
     auto& context = *impl.contexts[impl.next_context++ % impl.contexts.size()];
-    tcp::socket socket = co_await impl.acceptor->async_accept(context, redirect_error(use_awaitable, ec));
+    tcp::socket socket =
+        co_await impl.acceptor->async_accept(context, redirect_error(use_awaitable, ec));
     if (impl.stopping.load() || ec == asio::error::operation_aborted) co_return;
     if (ec) {
       // Out of file descriptors or a client that reset during accept: pause briefly, go on.
@@ -311,7 +316,8 @@ Result<void> set_up_tls(Impl& impl, const TlsFiles& files) {
 Result<void> bind(Impl& impl) {
   beast::error_code ec;
   const auto address = asio::ip::make_address(impl.options.address, ec);
-  if (ec) return fail(ErrorCode::invalid_argument, "bad listen address '" + impl.options.address + "'");
+  if (ec)
+    return fail(ErrorCode::invalid_argument, "bad listen address '" + impl.options.address + "'");
   const tcp::endpoint endpoint(address, impl.options.port);
   impl.acceptor->open(endpoint.protocol(), ec);
   if (!ec) impl.acceptor->set_option(asio::socket_base::reuse_address(true), ec);
@@ -319,7 +325,8 @@ Result<void> bind(Impl& impl) {
   if (!ec) impl.acceptor->listen(asio::socket_base::max_listen_connections, ec);
   if (ec) {
     return fail(ErrorCode::unavailable, "cannot listen on " + impl.options.address + ":" +
-                                            std::to_string(impl.options.port) + ": " + ec.message());
+                                            std::to_string(impl.options.port) + ": " +
+                                            ec.message());
   }
   return {};
 }

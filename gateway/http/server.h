@@ -14,12 +14,12 @@
 // Thread-safety: start/port/stats from any thread; shutdown and wait once, from one thread.
 #pragma once
 
+// clang-format off
 #include <utility>  // boost/asio/awaitable.hpp (1.74) uses std::exchange without it
-
+// clang-format on
+#include <atomic>
 #include <boost/asio/awaitable.hpp>
 #include <boost/beast/http.hpp>
-
-#include <atomic>
 #include <chrono>
 #include <filesystem>
 #include <functional>
@@ -45,7 +45,8 @@ using Handler = std::function<boost::asio::awaitable<Response>(Request&)>;
 using Screen = std::function<std::optional<Response>(Request& header)>;
 
 /// Builds the answer for a request the server refuses itself (status, title, detail).
-using ProblemMaker = std::function<Response(unsigned status, std::string title, std::string detail)>;
+using ProblemMaker =
+    std::function<Response(unsigned status, std::string title, std::string detail)>;
 
 struct TlsFiles {
   std::filesystem::path certificate_chain;  // PEM
@@ -59,7 +60,7 @@ struct ServerOptions {
   std::size_t connections_max = 10000;
   std::size_t header_bytes_max = 16 * 1024;
   std::size_t body_bytes_max = 1024 * 1024;
-  std::chrono::milliseconds read_timeout{30'000};   // a whole request, and idle keep-alive
+  std::chrono::milliseconds read_timeout{30'000};  // a whole request, and idle keep-alive
   std::chrono::milliseconds write_timeout{30'000};
   std::optional<TlsFiles> tls;
 };

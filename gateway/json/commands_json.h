@@ -131,7 +131,8 @@ Parsed<domain::order::Reallocate> parse_reallocate(const nlohmann::json& body, d
 
 /// A store giving an order back: {"site": id (optional for a store's token), "reason": text,
 /// "stock_missing": bool (default false)}.
-Parsed<domain::order::ReleaseAllocation> parse_release(const nlohmann::json& body, domain::Instant now);
+Parsed<domain::order::ReleaseAllocation> parse_release(const nlohmann::json& body,
+                                                       domain::Instant now);
 
 /// The store step names of the API, in the order an order goes through them.
 inline constexpr std::array<std::string_view, 4> kStoreSteps = {"preparation-started", "prepared",

@@ -9,21 +9,28 @@
 
 namespace ordo::json {
 
-inline constexpr std::array<std::string_view, 4> kSiteTypeNames = {"store", "warehouse", "dark_store",
-                                                                   "pickup_point"};
-inline constexpr std::array<std::string_view, 4> kSelectorFields = {"site_ids", "types", "countries",
-                                                                    "regions"};
+inline constexpr std::array<std::string_view, 4> kSiteTypeNames = {"store", "warehouse",
+                                                                   "dark_store", "pickup_point"};
+inline constexpr std::array<std::string_view, 4> kSelectorFields = {"site_ids", "types",
+                                                                    "countries", "regions"};
 
 // The class a member function pointer belongs to: readers are invoked on the derived parser.
-template <class M> struct MemberClass;
-template <class C, class R, class... A> struct MemberClass<R (C::*)(A...)> { using type = C; };
+template <class M>
+struct MemberClass;
+template <class C, class R, class... A>
+struct MemberClass<R (C::*)(A...)> {
+  using type = C;
+};
 
 class DocumentReader : public Reader {
  protected:
   template <class Read>
-  auto& self_for(Read) { return static_cast<typename MemberClass<Read>::type&>(*this); }
+  auto& self_for(Read) {
+    return static_cast<typename MemberClass<Read>::type&>(*this);
+  }
 
-  void site_type(const nlohmann::json& value, const std::string& pointer, domain::site::SiteType& out) {
+  void site_type(const nlohmann::json& value, const std::string& pointer,
+                 domain::site::SiteType& out) {
     if (const auto index = choice(value, pointer, kSiteTypeNames, "site type")) {
       out = static_cast<domain::site::SiteType>(*index);
     }
@@ -50,14 +57,15 @@ class DocumentReader : public Reader {
   }
 
   template <class T, class Read>
-  void scalar(const nlohmann::json& parent, const std::string& pointer, std::string_view key, T& out,
-              bool required, Read read) {
+  void scalar(const nlohmann::json& parent, const std::string& pointer, std::string_view key,
+              T& out, bool required, Read read) {
     if (const nlohmann::json* value = field(parent, pointer, key, required)) {
       std::invoke(read, self_for(read), *value, child(pointer, key), out);
     }
   }
 
-  void selector(const nlohmann::json& value, const std::string& pointer, domain::SiteSelector& out) {
+  void selector(const nlohmann::json& value, const std::string& pointer,
+                domain::SiteSelector& out) {
     if (!object(value, pointer, kSelectorFields)) return;
     array(value, pointer, "site_ids", out.site_ids, &DocumentReader::text);
     array(value, pointer, "types", out.types, &DocumentReader::site_type);
@@ -68,7 +76,8 @@ class DocumentReader : public Reader {
 
 inline nlohmann::json selector_json(const domain::SiteSelector& selector) {
   nlohmann::json types = nlohmann::json::array();
-  for (auto type : selector.types) types.push_back(kSiteTypeNames.at(static_cast<std::size_t>(type)));
+  for (auto type : selector.types)
+    types.push_back(kSiteTypeNames.at(static_cast<std::size_t>(type)));
   return {{"site_ids", selector.site_ids},
           {"types", std::move(types)},
           {"countries", selector.countries},

@@ -10,7 +10,8 @@
 //         "require_capacity": true,                    // a full day drops the site
 //         "max_distance_km": 0, "max_lead_time_hours": 0,   // 0: no limit
 //         "ranking": ["priority", "distance", "stock_depth"],
-//             // of priority, distance, shipping_cost, capacity, stock_depth; default priority, stock_depth
+//             // of priority, distance, shipping_cost, capacity, stock_depth; default priority,
+//             stock_depth
 //         "groups": [ { "name": "warehouses", "sites": { "types": ["warehouse"] }, "priority": 10,
 //                       "lead_time_hours": 24, "cost_base_minor": 490, "cost_per_km_minor": 0 } ],
 //         "rates": [ { "from": { "site_ids": ["WH-LYON"] }, "to_country": "FR",

@@ -9,25 +9,45 @@ namespace prom = domain::promise;
 using domain::calendar::Date;
 using nlohmann::json;
 
-constexpr std::array<std::string_view, 5> kMethods = {"home_standard", "home_express", "pickup_point",
-                                                      "click_and_collect", "ship_to_store"};
-constexpr std::array<std::string_view, 7> kWeekdays = {"monday", "tuesday", "wednesday", "thursday",
-                                                       "friday", "saturday", "sunday"};
-constexpr std::array<std::string_view, 7> kRootFields = {"zones", "services", "preparation", "collect",
-                                                         "ship_to_store_max_km", "horizon_days", "currency"};
-constexpr std::array<std::string_view, 4> kZoneFields = {"name", "country", "postcode_prefixes", "regions"};
+constexpr std::array<std::string_view, 5> kMethods = {
+    "home_standard", "home_express", "pickup_point", "click_and_collect", "ship_to_store"};
+constexpr std::array<std::string_view, 7> kWeekdays = {
+    "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"};
+constexpr std::array<std::string_view, 7> kRootFields = {
+    "zones",        "services", "preparation", "collect", "ship_to_store_max_km",
+    "horizon_days", "currency"};
+constexpr std::array<std::string_view, 4> kZoneFields = {"name", "country", "postcode_prefixes",
+                                                         "regions"};
 constexpr std::array<std::string_view, 3> kBandFields = {"zone", "max_km", "days"};
 constexpr std::array<std::string_view, 2> kWindowFields = {"from", "to"};
-constexpr std::array<std::string_view, 22> kServiceFields = {
-    "id", "carrier", "method", "channels", "countries", "origin_countries", "transit", "pickup_days",
-    "pickup_cutoff", "delivery_days", "window", "max_weight_g", "max_volume_cm3", "price_minor",
-    "price_per_kg_minor", "free_above_minor", "carbon_g_per_tonne_km", "carbon_g_per_parcel",
-    "closed_dates", "max_days", "site_pickups", "description"};
+constexpr std::array<std::string_view, 22> kServiceFields = {"id",
+                                                             "carrier",
+                                                             "method",
+                                                             "channels",
+                                                             "countries",
+                                                             "origin_countries",
+                                                             "transit",
+                                                             "pickup_days",
+                                                             "pickup_cutoff",
+                                                             "delivery_days",
+                                                             "window",
+                                                             "max_weight_g",
+                                                             "max_volume_cm3",
+                                                             "price_minor",
+                                                             "price_per_kg_minor",
+                                                             "free_above_minor",
+                                                             "carbon_g_per_tonne_km",
+                                                             "carbon_g_per_parcel",
+                                                             "closed_dates",
+                                                             "max_days",
+                                                             "site_pickups",
+                                                             "description"};
 constexpr std::array<std::string_view, 3> kSitePickupFields = {"sites", "days", "cutoff"};
 constexpr std::array<std::string_view, 6> kPreparationFields = {
     "name", "sites", "preparation_minutes", "cutoff", "daily_capacity", "closed_dates"};
 constexpr std::array<std::string_view, 7> kCollectFields = {
-    "enabled", "channels", "max_distance_km", "preparation_minutes", "max_stores", "max_days", "price_minor"};
+    "enabled",    "channels", "max_distance_km", "preparation_minutes",
+    "max_stores", "max_days", "price_minor"};
 
 class Parser : public DocumentReader {
  public:
@@ -38,7 +58,8 @@ class Parser : public DocumentReader {
     array(root, "", "services", c.services, &Parser::service);
     array(root, "", "preparation", c.preparation, &Parser::preparation);
     scalar(root, "", "collect", c.collect, false, &Parser::collect);
-    scalar(root, "", "ship_to_store_max_km", c.ship_to_store_max_km, false, &Parser::integer<std::int32_t>);
+    scalar(root, "", "ship_to_store_max_km", c.ship_to_store_max_km, false,
+           &Parser::integer<std::int32_t>);
     scalar(root, "", "horizon_days", c.horizon_days, false, &Parser::integer<std::int32_t>);
     scalar(root, "", "currency", c.currency, false, &Parser::text);
     return c;
@@ -47,12 +68,14 @@ class Parser : public DocumentReader {
  private:
   void flag(const json& v, const std::string& p, bool& out) { boolean(v, p, out); }
   void method(const json& v, const std::string& p, domain::order::DeliveryMethod& out) {
-    if (const auto i = choice(v, p, kMethods, "delivery method")) out = static_cast<domain::order::DeliveryMethod>(*i);
+    if (const auto i = choice(v, p, kMethods, "delivery method"))
+      out = static_cast<domain::order::DeliveryMethod>(*i);
   }
   void weekday(const json& v, const std::string& p, std::uint8_t& out) {
     if (const auto i = choice(v, p, kWeekdays, "weekday")) out = static_cast<std::uint8_t>(*i);
   }
-  void weekdays(const json& parent, const std::string& pointer, std::string_view key, prom::Weekdays& out) {
+  void weekdays(const json& parent, const std::string& pointer, std::string_view key,
+                prom::Weekdays& out) {
     std::vector<std::uint8_t> days;
     if (field(parent, pointer, key, false) == nullptr) return;
     array(parent, pointer, key, days, &Parser::weekday);
@@ -62,8 +85,10 @@ class Parser : public DocumentReader {
   void clock(const json& v, const std::string& p, std::uint16_t& out) {
     std::string t;
     if (!text(v, p, t)) return;
-    const bool shape = t.size() == 5 && t[2] == ':' && std::isdigit(static_cast<unsigned char>(t[0])) &&
-                       std::isdigit(static_cast<unsigned char>(t[1])) && std::isdigit(static_cast<unsigned char>(t[3])) &&
+    const bool shape = t.size() == 5 && t[2] == ':' &&
+                       std::isdigit(static_cast<unsigned char>(t[0])) &&
+                       std::isdigit(static_cast<unsigned char>(t[1])) &&
+                       std::isdigit(static_cast<unsigned char>(t[3])) &&
                        std::isdigit(static_cast<unsigned char>(t[4]));
     const int hours = shape ? (t[0] - '0') * 10 + (t[1] - '0') : 0;
     const int minutes = shape ? (t[3] - '0') * 10 + (t[4] - '0') : 0;
@@ -76,8 +101,10 @@ class Parser : public DocumentReader {
   void date(const json& v, const std::string& p, Date& out) {
     std::string t;
     if (!text(v, p, t)) return;
-    if (const auto d = domain::calendar::parse_date(t)) out = *d;
-    else fail(p, "expected a date \"YYYY-MM-DD\", got \"" + t.substr(0, 16) + "\"");
+    if (const auto d = domain::calendar::parse_date(t))
+      out = *d;
+    else
+      fail(p, "expected a date \"YYYY-MM-DD\", got \"" + t.substr(0, 16) + "\"");
   }
 
   void zone(const json& value, const std::string& pointer, prom::Zone& out) {
@@ -112,12 +139,17 @@ class Parser : public DocumentReader {
     weekdays(value, pointer, "delivery_days", out.delivery_days);
     scalar(value, pointer, "window", out.window, false, &Parser::window);
     scalar(value, pointer, "max_weight_g", out.max_weight_g, false, &Parser::integer<std::int64_t>);
-    scalar(value, pointer, "max_volume_cm3", out.max_volume_cm3, false, &Parser::integer<std::int64_t>);
+    scalar(value, pointer, "max_volume_cm3", out.max_volume_cm3, false,
+           &Parser::integer<std::int64_t>);
     scalar(value, pointer, "price_minor", out.price_minor, false, &Parser::integer<std::int64_t>);
-    scalar(value, pointer, "price_per_kg_minor", out.price_per_kg_minor, false, &Parser::integer<std::int64_t>);
-    scalar(value, pointer, "free_above_minor", out.free_above_minor, false, &Parser::integer<std::int64_t>);
-    scalar(value, pointer, "carbon_g_per_tonne_km", out.carbon_g_per_tonne_km, false, &Parser::integer<std::int32_t>);
-    scalar(value, pointer, "carbon_g_per_parcel", out.carbon_g_per_parcel, false, &Parser::integer<std::int32_t>);
+    scalar(value, pointer, "price_per_kg_minor", out.price_per_kg_minor, false,
+           &Parser::integer<std::int64_t>);
+    scalar(value, pointer, "free_above_minor", out.free_above_minor, false,
+           &Parser::integer<std::int64_t>);
+    scalar(value, pointer, "carbon_g_per_tonne_km", out.carbon_g_per_tonne_km, false,
+           &Parser::integer<std::int32_t>);
+    scalar(value, pointer, "carbon_g_per_parcel", out.carbon_g_per_parcel, false,
+           &Parser::integer<std::int32_t>);
     array(value, pointer, "closed_dates", out.closed_dates, &Parser::date);
     scalar(value, pointer, "max_days", out.max_days, false, &Parser::integer<std::int32_t>);
     array(value, pointer, "site_pickups", out.site_pickups, &Parser::site_pickup);
@@ -134,24 +166,29 @@ class Parser : public DocumentReader {
     if (!object(value, pointer, kPreparationFields)) return;
     scalar(value, pointer, "name", out.name, true, &Parser::text);
     scalar(value, pointer, "sites", out.sites, false, &Parser::selector);
-    scalar(value, pointer, "preparation_minutes", out.preparation_minutes, false, &Parser::integer<std::int32_t>);
+    scalar(value, pointer, "preparation_minutes", out.preparation_minutes, false,
+           &Parser::integer<std::int32_t>);
     scalar(value, pointer, "cutoff", out.cutoff_minute, false, &Parser::clock);
-    scalar(value, pointer, "daily_capacity", out.daily_capacity, false, &Parser::integer<std::int32_t>);
+    scalar(value, pointer, "daily_capacity", out.daily_capacity, false,
+           &Parser::integer<std::int32_t>);
     array(value, pointer, "closed_dates", out.closed_dates, &Parser::date);
   }
   void collect(const json& value, const std::string& pointer, prom::Collect& out) {
     if (!object(value, pointer, kCollectFields)) return;
     scalar(value, pointer, "enabled", out.enabled, false, &Parser::flag);
     array(value, pointer, "channels", out.channels, &Parser::text);
-    scalar(value, pointer, "max_distance_km", out.max_distance_km, false, &Parser::integer<std::int32_t>);
-    scalar(value, pointer, "preparation_minutes", out.preparation_minutes, false, &Parser::integer<std::int32_t>);
+    scalar(value, pointer, "max_distance_km", out.max_distance_km, false,
+           &Parser::integer<std::int32_t>);
+    scalar(value, pointer, "preparation_minutes", out.preparation_minutes, false,
+           &Parser::integer<std::int32_t>);
     scalar(value, pointer, "max_stores", out.max_stores, false, &Parser::integer<std::int32_t>);
     scalar(value, pointer, "max_days", out.max_days, false, &Parser::integer<std::int32_t>);
     scalar(value, pointer, "price_minor", out.price_minor, false, &Parser::integer<std::int64_t>);
   }
 };
 
-constexpr std::array<std::string_view, 4> kRequestFields = {"channel", "destination", "lines", "explain"};
+constexpr std::array<std::string_view, 4> kRequestFields = {"channel", "destination", "lines",
+                                                            "explain"};
 constexpr std::array<std::string_view, 2> kDestinationFields = {"country", "postcode"};
 constexpr std::array<std::string_view, 2> kLineFields = {"sku", "quantity"};
 
@@ -185,13 +222,16 @@ class RequestParser : public DocumentReader {
     }
   }
   void postcode(const json& v, const std::string& p, std::string& out) {
-    if (text(v, p, out) && (out.empty() || out.size() > 16)) fail(p, "expected a postcode of 1 to 16 characters");
+    if (text(v, p, out) && (out.empty() || out.size() > 16))
+      fail(p, "expected a postcode of 1 to 16 characters");
   }
-  void line(const json& value, const std::string& pointer, std::pair<std::string, std::int64_t>& out) {
+  void line(const json& value, const std::string& pointer,
+            std::pair<std::string, std::int64_t>& out) {
     if (!object(value, pointer, kLineFields)) return;
     scalar(value, pointer, "sku", out.first, true, &RequestParser::id);
     if (const json* q = field(value, pointer, "quantity", true)) {
-      if (integer(*q, child(pointer, "quantity"), out.second) && (out.second < 1 || out.second > 10'000)) {
+      if (integer(*q, child(pointer, "quantity"), out.second) &&
+          (out.second < 1 || out.second > 10'000)) {
         fail(child(pointer, "quantity"), "expected 1 to 10000 units");
       }
     }
@@ -224,14 +264,16 @@ std::string_view method_name(domain::order::DeliveryMethod method) {
   return kMethods.at(static_cast<std::size_t>(method));
 }
 
-std::expected<PromiseRequest, std::vector<domain::ConfigError>> parse_promise_request(const json& body) {
+std::expected<PromiseRequest, std::vector<domain::ConfigError>> parse_promise_request(
+    const json& body) {
   RequestParser parser;
   auto request = parser.document(body);
   if (!parser.ok()) return std::unexpected(parser.take_errors());
   return request;
 }
 
-std::expected<prom::Config, std::vector<domain::ConfigError>> parse_promise_config(const json& document) {
+std::expected<prom::Config, std::vector<domain::ConfigError>> parse_promise_config(
+    const json& document) {
   Parser parser;
   auto config = parser.document(document);
   if (!parser.ok()) return std::unexpected(parser.take_errors());
@@ -241,43 +283,69 @@ std::expected<prom::Config, std::vector<domain::ConfigError>> parse_promise_conf
 json to_json(const prom::Config& c) {
   json zones = json::array();
   for (const auto& z : c.zones) {
-    zones.push_back({{"name", z.name}, {"country", z.country}, {"postcode_prefixes", z.postcode_prefixes},
+    zones.push_back({{"name", z.name},
+                     {"country", z.country},
+                     {"postcode_prefixes", z.postcode_prefixes},
                      {"regions", z.regions}});
   }
   json services = json::array();
   for (const auto& s : c.services) {
     json transit = json::array();
-    for (const auto& b : s.transit) transit.push_back({{"zone", b.zone}, {"max_km", b.max_km}, {"days", b.days}});
-    json service = {{"id", s.id}, {"carrier", s.carrier}, {"method", method_name(s.method)},
-                    {"channels", s.channels}, {"countries", s.countries}, {"origin_countries", s.origin_countries},
-                    {"transit", transit}, {"pickup_days", weekdays_json(s.pickup_days)},
+    for (const auto& b : s.transit)
+      transit.push_back({{"zone", b.zone}, {"max_km", b.max_km}, {"days", b.days}});
+    json service = {{"id", s.id},
+                    {"carrier", s.carrier},
+                    {"method", method_name(s.method)},
+                    {"channels", s.channels},
+                    {"countries", s.countries},
+                    {"origin_countries", s.origin_countries},
+                    {"transit", transit},
+                    {"pickup_days", weekdays_json(s.pickup_days)},
                     {"pickup_cutoff", clock_text(s.pickup_cutoff_minute)},
                     {"delivery_days", weekdays_json(s.delivery_days)},
-                    {"max_weight_g", s.max_weight_g}, {"max_volume_cm3", s.max_volume_cm3},
-                    {"price_minor", s.price_minor}, {"price_per_kg_minor", s.price_per_kg_minor},
-                    {"free_above_minor", s.free_above_minor}, {"carbon_g_per_tonne_km", s.carbon_g_per_tonne_km},
-                    {"carbon_g_per_parcel", s.carbon_g_per_parcel}, {"closed_dates", dates_json(s.closed_dates)},
+                    {"max_weight_g", s.max_weight_g},
+                    {"max_volume_cm3", s.max_volume_cm3},
+                    {"price_minor", s.price_minor},
+                    {"price_per_kg_minor", s.price_per_kg_minor},
+                    {"free_above_minor", s.free_above_minor},
+                    {"carbon_g_per_tonne_km", s.carbon_g_per_tonne_km},
+                    {"carbon_g_per_parcel", s.carbon_g_per_parcel},
+                    {"closed_dates", dates_json(s.closed_dates)},
                     {"max_days", s.max_days}};
-    service["window"] = {{"from", clock_text(s.window.from_minute)}, {"to", clock_text(s.window.to_minute)}};
+    service["window"] = {{"from", clock_text(s.window.from_minute)},
+                         {"to", clock_text(s.window.to_minute)}};
     json pickups = json::array();
     for (const auto& p : s.site_pickups) {
-      pickups.push_back({{"sites", selector_json(p.sites)}, {"days", weekdays_json(p.days)}, {"cutoff", clock_text(p.cutoff_minute)}});
+      pickups.push_back({{"sites", selector_json(p.sites)},
+                         {"days", weekdays_json(p.days)},
+                         {"cutoff", clock_text(p.cutoff_minute)}});
     }
     service["site_pickups"] = std::move(pickups);
     services.push_back(std::move(service));
   }
   json preparation = json::array();
   for (const auto& p : c.preparation) {
-    preparation.push_back({{"name", p.name}, {"sites", selector_json(p.sites)},
-                           {"preparation_minutes", p.preparation_minutes}, {"cutoff", clock_text(p.cutoff_minute)},
-                           {"daily_capacity", p.daily_capacity}, {"closed_dates", dates_json(p.closed_dates)}});
+    preparation.push_back({{"name", p.name},
+                           {"sites", selector_json(p.sites)},
+                           {"preparation_minutes", p.preparation_minutes},
+                           {"cutoff", clock_text(p.cutoff_minute)},
+                           {"daily_capacity", p.daily_capacity},
+                           {"closed_dates", dates_json(p.closed_dates)}});
   }
   const auto& k = c.collect;
-  return {{"zones", zones}, {"services", services}, {"preparation", preparation},
-          {"collect", {{"enabled", k.enabled}, {"channels", k.channels}, {"max_distance_km", k.max_distance_km},
-                       {"preparation_minutes", k.preparation_minutes}, {"max_stores", k.max_stores},
-                       {"max_days", k.max_days}, {"price_minor", k.price_minor}}},
-          {"ship_to_store_max_km", c.ship_to_store_max_km}, {"horizon_days", c.horizon_days},
+  return {{"zones", zones},
+          {"services", services},
+          {"preparation", preparation},
+          {"collect",
+           {{"enabled", k.enabled},
+            {"channels", k.channels},
+            {"max_distance_km", k.max_distance_km},
+            {"preparation_minutes", k.preparation_minutes},
+            {"max_stores", k.max_stores},
+            {"max_days", k.max_days},
+            {"price_minor", k.price_minor}}},
+          {"ship_to_store_max_km", c.ship_to_store_max_km},
+          {"horizon_days", c.horizon_days},
           {"currency", c.currency}};
 }
 

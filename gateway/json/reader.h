@@ -49,7 +49,6 @@ std::string describe(const nlohmann::json& value);
 /// "a, b, c".
 std::string one_of(std::span<const std::string_view> names);
 
-
 /// The number of Unicode characters (code points) of `text`, or nullopt when it is not valid UTF-8
 /// (overlong forms, surrogates and code points above U+10FFFF are invalid).
 std::optional<std::size_t> utf8_characters(std::string_view text);

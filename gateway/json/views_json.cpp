@@ -9,14 +9,17 @@ using nlohmann::json;
 namespace order = domain::order;
 
 json address_json(const domain::Address& a) {
-  return {{"name", a.name}, {"line1", a.line1}, {"line2", a.line2}, {"postcode", a.postcode},
+  return {{"name", a.name}, {"line1", a.line1},     {"line2", a.line2}, {"postcode", a.postcode},
           {"city", a.city}, {"country", a.country}, {"phone", a.phone}};
 }
 
 json considered_json(const std::vector<order::SiteVerdict>& considered) {
   json out = json::array();
   for (const auto& c : considered) {
-    out.push_back({{"site", c.site_id}, {"verdict", c.verdict}, {"reason", c.reason}, {"rank", c.rank},
+    out.push_back({{"site", c.site_id},
+                   {"verdict", c.verdict},
+                   {"reason", c.reason},
+                   {"rank", c.rank},
                    {"distance_km", c.distance_km}});
   }
   return out;
@@ -34,10 +37,17 @@ json rounds_json(const order::State& s) {
   json rounds = json::array();
   for (const auto& r : s.rounds) {
     json offers = json::array();
-    for (const auto& site : r.site_ids) offers.push_back({{"site", site}, {"state", offer_state(r, site)}});
-    const std::string status = r.open ? "open" : !r.winner.empty() ? "claimed" : std::string(order::to_string(*r.end));
-    rounds.push_back({{"round", r.round}, {"status", status}, {"opened_at_us", r.opened_at},
-                      {"deadline_us", r.deadline}, {"winner", r.winner}, {"offers", std::move(offers)}});
+    for (const auto& site : r.site_ids)
+      offers.push_back({{"site", site}, {"state", offer_state(r, site)}});
+    const std::string status = r.open              ? "open"
+                               : !r.winner.empty() ? "claimed"
+                                                   : std::string(order::to_string(*r.end));
+    rounds.push_back({{"round", r.round},
+                      {"status", status},
+                      {"opened_at_us", r.opened_at},
+                      {"deadline_us", r.deadline},
+                      {"winner", r.winner},
+                      {"offers", std::move(offers)}});
   }
   return rounds;
 }
@@ -57,17 +67,20 @@ void add_details(const wire::DomainEvent& event, json& entry) {
               if constexpr (requires { e.round; }) entry["round"] = e.round;
               if constexpr (requires { e.site_ids; }) entry["sites"] = e.site_ids;
               if constexpr (requires { e.deadline; }) entry["deadline_us"] = e.deadline;
-              if constexpr (requires { e.end; }) entry["end"] = std::string(order::to_string(e.end));
+              if constexpr (requires { e.end; })
+                entry["end"] = std::string(order::to_string(e.end));
               if constexpr (requires { e.considered; }) {
                 entry["strategy"] = e.strategy;
                 entry["outcome"] = e.outcome;
                 entry["explanation"] = considered_json(e.considered);
               }
               if constexpr (requires { e.allocations; }) {
-                for (const auto& a : e.allocations) entry["allocations"].push_back({{"line", a.line}, {"site", a.site_id}});
+                for (const auto& a : e.allocations)
+                  entry["allocations"].push_back({{"line", a.line}, {"site", a.site_id}});
               }
               if constexpr (requires { e.lines; }) {
-                if constexpr (std::is_same_v<std::decay_t<decltype(e.lines)>, std::vector<std::uint32_t>>) {
+                if constexpr (std::is_same_v<std::decay_t<decltype(e.lines)>,
+                                             std::vector<std::uint32_t>>) {
                   entry["lines"] = e.lines;
                 }
               }
@@ -83,14 +96,22 @@ json order_json(const projections::OrderView& view) {
   const auto& s = view.order;
   json lines = json::array();
   for (const auto& l : s.lines) {
-    lines.push_back({{"line", l.line.line}, {"sku", l.line.sku}, {"quantity", l.line.quantity},
+    lines.push_back({{"line", l.line.line},
+                     {"sku", l.line.sku},
+                     {"quantity", l.line.quantity},
                      {"unit_price_minor", l.line.unit_price_minor},
-                     {"status", std::string(order::to_string(l.status))}, {"site", l.site_id}});
+                     {"status", std::string(order::to_string(l.status))},
+                     {"site", l.site_id}});
   }
   const auto& d = s.sourcing;
-  json sourcing = {{"strategy", d.strategy}, {"config_version", d.config_version}, {"outcome", d.outcome},
-                   {"reason", d.reason}, {"round", d.round}, {"decided_at_us", d.decided_at},
-                   {"considered", considered_json(d.considered)}, {"considered_total", view.considered_total}};
+  json sourcing = {{"strategy", d.strategy},
+                   {"config_version", d.config_version},
+                   {"outcome", d.outcome},
+                   {"reason", d.reason},
+                   {"round", d.round},
+                   {"decided_at_us", d.decided_at},
+                   {"considered", considered_json(d.considered)},
+                   {"considered_total", view.considered_total}};
   const auto& p = s.placed;
   return {{"order_id", p.order_id},
           {"channel", p.channel},
@@ -100,8 +121,11 @@ json order_json(const projections::OrderView& view) {
           {"placed_at_us", p.placed_at},
           {"total", {{"minor", p.total.minor}, {"currency", p.total.currency}}},
           {"delivery_method", std::string(order::to_string(p.method))},
-          {"promise", {{"option_id", p.promise.option_id}, {"promised_at_us", p.promise.promised_at},
-                       {"carrier", p.promise.carrier}, {"site_id", p.promise.site_id}}},
+          {"promise",
+           {{"option_id", p.promise.option_id},
+            {"promised_at_us", p.promise.promised_at},
+            {"carrier", p.promise.carrier},
+            {"site_id", p.promise.site_id}}},
           {"billing_address", address_json(p.billing)},
           {"delivery_address", address_json(s.delivery)},
           {"lines", std::move(lines)},
@@ -112,11 +136,12 @@ json order_json(const projections::OrderView& view) {
 }
 
 json timeline_entry_json(const projections::TimelineEntry& entry) {
-  json out = {{"position", entry.position},
-              {"at_us", entry.recorded_at_us},
-              {"type", entry.type},
-              {"stream", entry.stream},
-              {"actor", std::string(eventstore::to_string(entry.actor.kind)) + ":" + entry.actor.id}};
+  json out = {
+      {"position", entry.position},
+      {"at_us", entry.recorded_at_us},
+      {"type", entry.type},
+      {"stream", entry.stream},
+      {"actor", std::string(eventstore::to_string(entry.actor.kind)) + ":" + entry.actor.id}};
   add_details(entry.event, out);
   return out;
 }
@@ -124,10 +149,13 @@ json timeline_entry_json(const projections::TimelineEntry& entry) {
 json site_stock_json(const projections::SiteStockView& stock) {
   json receipts = json::array();
   for (const auto& r : stock.expected_receipts) {
-    receipts.push_back({{"receipt_id", r.receipt_id}, {"quantity", r.quantity}, {"expected_at_us", r.expected_at}});
+    receipts.push_back({{"receipt_id", r.receipt_id},
+                        {"quantity", r.quantity},
+                        {"expected_at_us", r.expected_at}});
   }
-  return {{"site", stock.site_id},     {"sku", stock.sku},           {"on_hand", stock.on_hand},
-          {"reserved", stock.reserved}, {"available", stock.available}, {"expected_receipts", std::move(receipts)}};
+  return {{"site", stock.site_id},        {"sku", stock.sku},
+          {"on_hand", stock.on_hand},     {"reserved", stock.reserved},
+          {"available", stock.available}, {"expected_receipts", std::move(receipts)}};
 }
 
 json pending_offer_json(const projections::OrderView& view) {
@@ -136,7 +164,8 @@ json pending_offer_json(const projections::OrderView& view) {
   if (round == nullptr) return nullptr;
   json lines = json::array();
   for (const auto& l : s.lines) {
-    const bool offered = round->lines.empty() || std::find(round->lines.begin(), round->lines.end(), l.line.line) != round->lines.end();
+    const bool offered = round->lines.empty() || std::find(round->lines.begin(), round->lines.end(),
+                                                           l.line.line) != round->lines.end();
     if (l.status == order::LineStatus::sourcing && offered) {
       lines.push_back({{"line", l.line.line}, {"sku", l.line.sku}, {"quantity", l.line.quantity}});
     }
@@ -148,7 +177,10 @@ json pending_offer_json(const projections::OrderView& view) {
           {"opened_at_us", round->opened_at},
           {"channel", s.placed.channel},
           {"delivery_method", std::string(order::to_string(s.placed.method))},
-          {"delivery", {{"postcode", s.delivery.postcode}, {"city", s.delivery.city}, {"country", s.delivery.country}}},
+          {"delivery",
+           {{"postcode", s.delivery.postcode},
+            {"city", s.delivery.city},
+            {"country", s.delivery.country}}},
           {"lines", std::move(lines)}};
 }
 

@@ -41,7 +41,9 @@ Result<std::unique_ptr<TokenRegistry>> TokenRegistry::load(eventstore::EventStor
       auto decoded = wire::decode_access(e.type, e.schema_version, e.payload);
       if (!decoded) return std::unexpected(decoded.error());
       const auto id = engine::parse_stream<engine::TokenAggregate>(e.stream);
-      if (!id) return fail(ErrorCode::corruption, "position " + std::to_string(e.position) + ": token event in stream '" + e.stream + "'");
+      if (!id)
+        return fail(ErrorCode::corruption, "position " + std::to_string(e.position) +
+                                               ": token event in stream '" + e.stream + "'");
       auto& entry = registry->tokens_[std::string(*id)];
       entry.state = access::evolve(std::move(entry.state), *decoded);
       entry.version = e.stream_version;
@@ -52,8 +54,7 @@ Result<std::unique_ptr<TokenRegistry>> TokenRegistry::load(eventstore::EventStor
 }
 
 Result<void> TokenRegistry::append(const std::string& token_id, std::uint64_t expected_version,
-                                   const access::Command& command,
-                                   const eventstore::Actor& actor) {
+                                   const access::Command& command, const eventstore::Actor& actor) {
   access::State state;
   {
     std::shared_lock lock(mutex_);
@@ -64,9 +65,11 @@ Result<void> TokenRegistry::append(const std::string& token_id, std::uint64_t ex
   if (decision->empty()) return {};
   std::vector<eventstore::EventData> events;
   for (const auto& e : *decision) events.push_back(wire::encode(e));
-  const auto expected = expected_version == 0 ? eventstore::ExpectedVersion::no_stream()
-                                              : eventstore::ExpectedVersion::exact(expected_version);
-  auto appended = store_.append(engine::token_stream(token_id), expected, std::move(events), {}, actor);
+  const auto expected = expected_version == 0
+                            ? eventstore::ExpectedVersion::no_stream()
+                            : eventstore::ExpectedVersion::exact(expected_version);
+  auto appended =
+      store_.append(engine::token_stream(token_id), expected, std::move(events), {}, actor);
   if (!appended) return std::unexpected(appended.error());
   std::unique_lock lock(mutex_);
   auto& entry = tokens_[token_id];
@@ -80,7 +83,7 @@ Result<IssuedToken> TokenRegistry::issue(access::Role role, access::Scope scope,
   auto id = random_hex(kIdBytes);
   auto secret = random_hex(kSecretBytes);
   if (!id || !secret) return std::unexpected(!id ? id.error() : secret.error());
-  access::IssueToken command{*id, sha256_hex(*secret), role, std::move(scope), std::move(label),
+  access::IssueToken command{*id,     sha256_hex(*secret), role, std::move(scope), std::move(label),
                              now_us()};
   access::TokenIssued record{command.token_id, command.secret_sha256, command.role,
                              command.scope,    command.label,         command.at};

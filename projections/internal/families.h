@@ -35,7 +35,13 @@ inline constexpr ProjectionInfo kProjections[] = {{"sellable_stock", kSellableFa
                                                   {"order_index", kOrderIndexFamily},
                                                   {"site_stock", kStockFamily},
                                                   {"promise_accuracy", kPromiseAccuracyFamily}};
-enum Model : std::size_t { kSellable = 0, kOrderView = 1, kOrderIndex = 2, kSiteStock = 3, kPromiseAccuracy = 4 };
+enum Model : std::size_t {
+  kSellable = 0,
+  kOrderView = 1,
+  kOrderIndex = 2,
+  kSiteStock = 3,
+  kPromiseAccuracy = 4
+};
 inline constexpr std::size_t kModels = std::size(kProjections);
 
 /// Joins two parts with a 0x00 byte (ids never hold one).
@@ -48,12 +54,16 @@ inline std::string pair_key(std::string_view first, std::string_view second) {
   return key;
 }
 
-inline std::string sellable_key(std::string_view sku, std::string_view channel) { return pair_key(sku, channel); }
-inline std::string site_stock_key(std::string_view site_id, std::string_view sku) { return pair_key(site_id, sku); }
+inline std::string sellable_key(std::string_view sku, std::string_view channel) {
+  return pair_key(sku, channel);
+}
+inline std::string site_stock_key(std::string_view site_id, std::string_view sku) {
+  return pair_key(site_id, sku);
+}
 
 /// <field>\0<value>\0<placed_at u64 BE>\0<order>
-inline std::string index_key(std::string_view field, std::string_view value, domain::Instant placed_at,
-                             std::string_view order_id) {
+inline std::string index_key(std::string_view field, std::string_view value,
+                             domain::Instant placed_at, std::string_view order_id) {
   std::string key = pair_key(field, value);
   key.push_back('\0');
   put_u64_be(key, static_cast<std::uint64_t>(placed_at));
@@ -63,7 +73,8 @@ inline std::string index_key(std::string_view field, std::string_view value, dom
 }
 
 /// <fulfilled_at u64 BE>\0<order>\0<site>
-inline std::string accuracy_key(domain::Instant fulfilled_at, std::string_view order_id, std::string_view site_id) {
+inline std::string accuracy_key(domain::Instant fulfilled_at, std::string_view order_id,
+                                std::string_view site_id) {
   std::string key;
   put_u64_be(key, static_cast<std::uint64_t>(fulfilled_at > 0 ? fulfilled_at : 0));
   key.push_back('\0');

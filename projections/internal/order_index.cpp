@@ -26,7 +26,8 @@ std::vector<std::string> index_keys(const order::State& s) {
   // A store's pending offers: sites of the open round that have not declined.
   if (const auto* r = s.open_round()) {
     for (const auto& site : r->site_ids) {
-      if (std::find(r->declined.begin(), r->declined.end(), site) == r->declined.end()) add("offer", site);
+      if (std::find(r->declined.begin(), r->declined.end(), site) == r->declined.end())
+        add("offer", site);
     }
   }
   if (s.queued_for_service) add("queue", "customer_service");
@@ -35,15 +36,16 @@ std::vector<std::string> index_keys(const order::State& s) {
   return keys;
 }
 
-bool matches(const order::State& s, const std::vector<std::pair<std::string, std::string>>& filters) {
+bool matches(const order::State& s,
+             const std::vector<std::pair<std::string, std::string>>& filters) {
   for (const auto& [field, value] : filters) {
     if (field == "customer" && s.placed.customer_id != value) return false;
     if (field == "email" && s.placed.email != value) return false;
     if (field == "channel" && s.placed.channel != value) return false;
     if (field == "status" && order::to_string(s.status()) != value) return false;
     if (field == "queue" && (value != "customer_service" || !s.queued_for_service)) return false;
-    if (field == "site" &&
-        std::none_of(s.lines.begin(), s.lines.end(), [&](const auto& l) { return l.site_id == value; })) {
+    if (field == "site" && std::none_of(s.lines.begin(), s.lines.end(),
+                                        [&](const auto& l) { return l.site_id == value; })) {
       return false;
     }
   }

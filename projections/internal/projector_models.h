@@ -20,17 +20,24 @@ struct ProjectorModels {
   std::array<std::uint64_t, kModels> checkpoints{};  // last position written, per model
   SellableModel sellable;
   // Every order's events and its stock's, by log position: an order view lists them all.
-  std::unordered_map<std::string, std::vector<std::uint64_t>, engine::detail::TextHash, std::equal_to<>> timelines;
+  std::unordered_map<std::string, std::vector<std::uint64_t>, engine::detail::TextHash,
+                     std::equal_to<>>
+      timelines;
   domain::Instant last_recorded_at = 0;  // of the last event applied: "now" for an explanation
 
   // This batch: orders whose view to write, with their index keys before the batch.
-  std::unordered_map<std::string, std::vector<std::string>, engine::detail::TextHash, std::equal_to<>> orders;
+  std::unordered_map<std::string, std::vector<std::string>, engine::detail::TextHash,
+                     std::equal_to<>>
+      orders;
   std::vector<eventstore::ProjectionWrite> writes;  // promise accuracy entries so far
   // Since the last write of the in-memory models (sellable figures, stock per site).
-  std::unordered_set<engine::StockKey, engine::detail::StockKeyHash, engine::detail::StockKeyEqual> stock_touched;
+  std::unordered_set<engine::StockKey, engine::detail::StockKeyHash, engine::detail::StockKeyEqual>
+      stock_touched;
   std::chrono::steady_clock::time_point memory_written_at{};
 
-  [[nodiscard]] bool past(Model model, std::uint64_t position) const { return position > checkpoints[model]; }
+  [[nodiscard]] bool past(Model model, std::uint64_t position) const {
+    return position > checkpoints[model];
+  }
 };
 
 }  // namespace ordo::projections::internal

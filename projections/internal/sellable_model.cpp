@@ -11,7 +11,9 @@ namespace {
 constexpr std::int64_t kQuantityMax = std::numeric_limits<std::int64_t>::max();
 
 // The sums of non-negative contributions, saturated as domain::sellable::compute saturates.
-std::int64_t clamp(WideSum sum) { return sum > kQuantityMax ? kQuantityMax : static_cast<std::int64_t>(sum); }
+std::int64_t clamp(WideSum sum) {
+  return sum > kQuantityMax ? kQuantityMax : static_cast<std::int64_t>(sum);
+}
 
 bool expects_receipts(const domain::stock::State& stock) {
   return std::any_of(stock.receipts.begin(), stock.receipts.end(), [](const auto& entry) {
@@ -46,8 +48,9 @@ void SellableModel::mark(std::string_view sku, Sku& entry, domain::Instant at) {
 
 // Replaces the site's contribution to every channel by what it gives now, and the SKU's sums by
 // the difference.
-void SellableModel::contribute(const engine::EngineState& state, std::string_view site_id, std::string_view sku,
-                               Sku& entry, std::vector<std::int64_t>& contribution) {
+void SellableModel::contribute(const engine::EngineState& state, std::string_view site_id,
+                               std::string_view sku, Sku& entry,
+                               std::vector<std::int64_t>& contribution) {
   contribution.resize(channels_.size(), 0);
   const auto* item = state.item(sku);
   const auto* site = state.site(site_id);
@@ -67,12 +70,15 @@ void SellableModel::contribute(const engine::EngineState& state, std::string_vie
   if (!expects && listed != entry.receipt_sites.end()) entry.receipt_sites.erase(listed);
 }
 
-void SellableModel::stock_changed(const engine::EngineState& state, std::string_view site_id, std::string_view sku,
-                                  domain::Instant at) {
+void SellableModel::stock_changed(const engine::EngineState& state, std::string_view site_id,
+                                  std::string_view sku, domain::Instant at) {
   auto& entry = sku_entry(sku);
   auto it = contributions_.find(engine::StockKeyView{site_id, sku});
   if (it == contributions_.end()) {
-    it = contributions_.emplace(engine::StockKey{std::string(site_id), std::string(sku)}, std::vector<std::int64_t>{}).first;
+    it = contributions_
+             .emplace(engine::StockKey{std::string(site_id), std::string(sku)},
+                      std::vector<std::int64_t>{})
+             .first;
   }
   contribute(state, site_id, sku, entry, it->second);
   mark(sku, entry, at);
@@ -85,14 +91,18 @@ void SellableModel::recompute(const engine::EngineState& state, std::string_view
     const auto site_id = h.site_id;
     auto it = contributions_.find(engine::StockKeyView{site_id, sku});
     if (it == contributions_.end()) {
-      it = contributions_.emplace(engine::StockKey{std::string(site_id), std::string(sku)}, std::vector<std::int64_t>{}).first;
+      it = contributions_
+               .emplace(engine::StockKey{std::string(site_id), std::string(sku)},
+                        std::vector<std::int64_t>{})
+               .first;
     }
     it->second.assign(channels_.size(), 0);
     contribute(state, site_id, sku, entry, it->second);
   }
 }
 
-void SellableModel::item_changed(const engine::EngineState& state, std::string_view sku, domain::Instant at) {
+void SellableModel::item_changed(const engine::EngineState& state, std::string_view sku,
+                                 domain::Instant at) {
   auto& entry = sku_entry(sku);
   recompute(state, sku, entry);
   mark(sku, entry, at);
@@ -132,7 +142,8 @@ void SellableModel::settle(const engine::EngineState& state) {
         const auto* site = state.site(site_id);
         const auto* stock = state.stock(site_id, sku);
         if (site == nullptr || stock == nullptr) continue;
-        future += domain::sellable::future_at_site(views, channels_[c], {site_id, &site->profile, stock}, entry.changed_at);
+        future += domain::sellable::future_at_site(
+            views, channels_[c], {site_id, &site->profile, stock}, entry.changed_at);
       }
       const std::int64_t now = clamp(entry.now[c]);
       const std::int64_t later = clamp(future);
@@ -146,7 +157,8 @@ void SellableModel::settle(const engine::EngineState& state) {
   pending_.clear();
 }
 
-std::optional<SellableFigure> SellableModel::figure(std::string_view channel, std::string_view sku) const {
+std::optional<SellableFigure> SellableModel::figure(std::string_view channel,
+                                                    std::string_view sku) const {
   const auto it = skus_.find(sku);
   if (it == skus_.end() || !it->second.settled) return std::nullopt;
   const auto c = channel_index(channel);

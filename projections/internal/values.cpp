@@ -42,36 +42,39 @@ Result<const T*> verified(std::string_view bytes, std::string_view what) {
 }
 
 Offset<fb::Address> address(FlatBufferBuilder& b, const domain::Address& a) {
-  return fb::CreateAddressDirect(b, a.name.c_str(), a.line1.c_str(), a.line2.c_str(), a.postcode.c_str(),
-                                 a.city.c_str(), a.country.c_str(), a.phone.c_str());
+  return fb::CreateAddressDirect(b, a.name.c_str(), a.line1.c_str(), a.line2.c_str(),
+                                 a.postcode.c_str(), a.city.c_str(), a.country.c_str(),
+                                 a.phone.c_str());
 }
 domain::Address address(const fb::Address* a) {
   if (a == nullptr) return {};
-  return {text(a->name()), text(a->line1()), text(a->line2()), text(a->postcode()), text(a->city()),
-          text(a->country()), text(a->phone())};
+  return {text(a->name()), text(a->line1()),   text(a->line2()), text(a->postcode()),
+          text(a->city()), text(a->country()), text(a->phone())};
 }
 
 Offset<fb::Sourcing> sourcing(FlatBufferBuilder& b, const order::SourcingDecided& d) {
   std::vector<Offset<fb::Verdict>> considered;
   for (const auto& c : d.considered) {
     if (considered.size() == kConsideredInView) break;
-    considered.push_back(fb::CreateVerdictDirect(b, c.site_id.c_str(), c.verdict.c_str(), c.reason.c_str(),
-                                                 c.rank, c.distance_km));
+    considered.push_back(fb::CreateVerdictDirect(b, c.site_id.c_str(), c.verdict.c_str(),
+                                                 c.reason.c_str(), c.rank, c.distance_km));
   }
-  return fb::CreateSourcingDirect(b, d.strategy.c_str(), d.config_version, d.outcome.c_str(), d.reason.c_str(),
-                                  d.round, &considered, static_cast<std::uint32_t>(d.considered.size()),
-                                  d.decided_at);
+  return fb::CreateSourcingDirect(b, d.strategy.c_str(), d.config_version, d.outcome.c_str(),
+                                  d.reason.c_str(), d.round, &considered,
+                                  static_cast<std::uint32_t>(d.considered.size()), d.decided_at);
 }
 
-std::vector<Offset<fb::Round>> rounds(FlatBufferBuilder& b, const std::vector<order::Round>& rounds) {
+std::vector<Offset<fb::Round>> rounds(FlatBufferBuilder& b,
+                                      const std::vector<order::Round>& rounds) {
   std::vector<Offset<fb::Round>> out;
   for (const auto& r : rounds) {
     const auto sites = b.CreateVectorOfStrings(r.site_ids);
     const auto declined = b.CreateVectorOfStrings(r.declined);
     const auto winner = b.CreateString(r.winner);
     const auto lines = b.CreateVector(r.lines);
-    out.push_back(fb::CreateRound(b, r.round, sites, r.opened_at, r.deadline, declined, winner, r.open,
-                                  r.end ? static_cast<std::int8_t>(*r.end) : std::int8_t{-1}, lines));
+    out.push_back(
+        fb::CreateRound(b, r.round, sites, r.opened_at, r.deadline, declined, winner, r.open,
+                        r.end ? static_cast<std::int8_t>(*r.end) : std::int8_t{-1}, lines));
   }
   return out;
 }
@@ -84,7 +87,8 @@ std::string encode_order_view(const order::State& s, const std::vector<std::uint
   std::vector<Offset<fb::Line>> lines;
   lines.reserve(s.lines.size());
   for (const auto& l : s.lines) {
-    lines.push_back(fb::CreateLineDirect(b, l.line.line, l.line.sku.c_str(), l.line.quantity, l.line.unit_price_minor,
+    lines.push_back(fb::CreateLineDirect(b, l.line.line, l.line.sku.c_str(), l.line.quantity,
+                                         l.line.unit_price_minor,
                                          static_cast<std::uint8_t>(l.status), l.site_id.c_str()));
   }
   const auto round_offsets = rounds(b, s.rounds);
@@ -94,11 +98,11 @@ std::string encode_order_view(const order::State& s, const std::vector<std::uint
   std::vector<Offset<flatbuffers::String>> released;
   for (const auto& site : s.released) released.push_back(b.CreateString(site));
   b.Finish(fb::CreateOrderViewDirect(
-      b, p.order_id.c_str(), p.channel.c_str(), p.customer_id.c_str(), p.email.c_str(), billing, delivery,
-      static_cast<std::uint8_t>(p.method), p.promise.option_id.c_str(), p.promise.promised_at,
-      p.promise.carrier.c_str(), p.promise.site_id.c_str(), p.promise.preparation_day, p.total.minor,
-      p.total.currency.c_str(), p.placed_at, &lines, &round_offsets, &released, s.queued_for_service, decided,
-      &timeline));
+      b, p.order_id.c_str(), p.channel.c_str(), p.customer_id.c_str(), p.email.c_str(), billing,
+      delivery, static_cast<std::uint8_t>(p.method), p.promise.option_id.c_str(),
+      p.promise.promised_at, p.promise.carrier.c_str(), p.promise.site_id.c_str(),
+      p.promise.preparation_day, p.total.minor, p.total.currency.c_str(), p.placed_at, &lines,
+      &round_offsets, &released, s.queued_for_service, decided, &timeline));
   return finish(b);
 }
 
@@ -117,7 +121,9 @@ std::optional<std::vector<order::LineState>> lines_of(const fb::OrderView& v) {
   for (const auto* l : *v.lines()) {
     auto status = enum_of(l->status(), order::LineStatus::cancelled);
     if (!status) return std::nullopt;
-    lines.push_back({{l->line(), text(l->sku()), l->quantity(), l->unit_price_minor()}, *status, text(l->site())});
+    lines.push_back({{l->line(), text(l->sku()), l->quantity(), l->unit_price_minor()},
+                     *status,
+                     text(l->site())});
   }
   return lines;
 }
@@ -131,8 +137,8 @@ std::optional<std::vector<order::Round>> rounds_of(const fb::OrderView& v) {
       end = enum_of(static_cast<std::uint8_t>(r->end()), order::RoundEnd::withdrawn);
       if (!end) return std::nullopt;
     }
-    out.push_back({r->round(), texts(r->sites()), r->opened_at(), r->deadline(), texts(r->declined()),
-                   text(r->winner()), r->open(), end, scalars(r->lines())});
+    out.push_back({r->round(), texts(r->sites()), r->opened_at(), r->deadline(),
+                   texts(r->declined()), text(r->winner()), r->open(), end, scalars(r->lines())});
   }
   return out;
 }
@@ -148,7 +154,8 @@ order::SourcingDecided sourcing_of(const fb::Sourcing* s, std::uint32_t& total) 
   d.decided_at = s->decided_at();
   if (s->considered() != nullptr) {
     for (const auto* c : *s->considered()) {
-      d.considered.push_back({text(c->site()), text(c->verdict()), text(c->reason()), c->rank(), c->distance_km()});
+      d.considered.push_back(
+          {text(c->site()), text(c->verdict()), text(c->reason()), c->rank(), c->distance_km()});
     }
   }
   total = s->considered_total();
@@ -164,7 +171,8 @@ Result<OrderView> decode_order_view(std::string_view bytes) {
   auto method = enum_of(v.method(), order::DeliveryMethod::ship_to_store);
   auto lines = lines_of(v);
   auto rounds = rounds_of(v);
-  if (!method || !lines || !rounds) return fail(ErrorCode::corruption, "a stored order view holds an unknown value");
+  if (!method || !lines || !rounds)
+    return fail(ErrorCode::corruption, "a stored order view holds an unknown value");
   OrderView out;
   auto& s = out.order;
   auto& p = s.placed;
@@ -177,8 +185,8 @@ Result<OrderView> decode_order_view(std::string_view bytes) {
   s.delivery = address(v.delivery());
   p.delivery = s.delivery;
   p.method = *method;
-  p.promise = {text(v.promise_option()), v.promised_at(), text(v.promise_carrier()), text(v.promise_site()),
-               v.promise_day()};
+  p.promise = {text(v.promise_option()), v.promised_at(), text(v.promise_carrier()),
+               text(v.promise_site()), v.promise_day()};
   p.total = {v.total_minor(), text(v.currency())};
   p.placed_at = v.placed_at();
   s.lines = std::move(*lines);
@@ -202,29 +210,36 @@ std::string encode_site_stock(const domain::stock::State& stock) {
   return finish(b);
 }
 
-Result<SiteStockView> decode_site_stock(std::string_view site_id, std::string_view sku, std::string_view bytes) {
+Result<SiteStockView> decode_site_stock(std::string_view site_id, std::string_view sku,
+                                        std::string_view bytes) {
   auto root = verified<fb::SiteStock>(bytes, "site stock");
   if (!root) return std::unexpected(root.error());
-  SiteStockView out{std::string(site_id), std::string(sku), (*root)->on_hand(), (*root)->reserved(), 0, {}};
+  SiteStockView out{
+      std::string(site_id), std::string(sku), (*root)->on_hand(), (*root)->reserved(), 0, {}};
   out.available = out.on_hand > out.reserved ? out.on_hand - out.reserved : 0;
   if (const auto* receipts = (*root)->receipts()) {
-    for (const auto* r : *receipts) out.expected_receipts.push_back({text(r->receipt_id()), r->quantity(), r->expected_at()});
+    for (const auto* r : *receipts)
+      out.expected_receipts.push_back({text(r->receipt_id()), r->quantity(), r->expected_at()});
   }
   return out;
 }
 
-SiteStockView site_stock_view(std::string_view site_id, std::string_view sku, const domain::stock::State& stock) {
-  SiteStockView out{std::string(site_id), std::string(sku), stock.on_hand, stock.reserved, stock.available(), {}};
+SiteStockView site_stock_view(std::string_view site_id, std::string_view sku,
+                              const domain::stock::State& stock) {
+  SiteStockView out{std::string(site_id), std::string(sku),  stock.on_hand,
+                    stock.reserved,       stock.available(), {}};
   for (const auto& [id, r] : stock.receipts) {
-    if (r.status == domain::stock::ReceiptStatus::expected) out.expected_receipts.push_back({id, r.quantity, r.expected_at});
+    if (r.status == domain::stock::ReceiptStatus::expected)
+      out.expected_receipts.push_back({id, r.quantity, r.expected_at});
   }
   return out;
 }
 
 std::string encode_accuracy(const AccuracyEntry& e) {
   FlatBufferBuilder b(256);
-  b.Finish(fb::CreateAccuracyDirect(b, e.order_id.c_str(), e.option_id.c_str(), e.carrier.c_str(), e.site.c_str(),
-                                    e.promised_site.c_str(), static_cast<std::uint8_t>(e.method), e.promised_at,
+  b.Finish(fb::CreateAccuracyDirect(b, e.order_id.c_str(), e.option_id.c_str(), e.carrier.c_str(),
+                                    e.site.c_str(), e.promised_site.c_str(),
+                                    static_cast<std::uint8_t>(e.method), e.promised_at,
                                     e.fulfilled_at, e.kept));
   return finish(b);
 }
@@ -234,9 +249,11 @@ Result<AccuracyEntry> decode_accuracy(std::string_view bytes) {
   if (!root) return std::unexpected(root.error());
   const auto& a = **root;
   auto method = enum_of(a.method(), order::DeliveryMethod::ship_to_store);
-  if (!method) return fail(ErrorCode::corruption, "a stored promise accuracy entry holds an unknown method");
-  return AccuracyEntry{text(a.order_id()), text(a.option_id()), text(a.carrier()), text(a.site()),
-                       text(a.promised_site()), *method, a.promised_at(), a.fulfilled_at(), a.kept()};
+  if (!method)
+    return fail(ErrorCode::corruption, "a stored promise accuracy entry holds an unknown method");
+  return AccuracyEntry{text(a.order_id()), text(a.option_id()),     text(a.carrier()),
+                       text(a.site()),     text(a.promised_site()), *method,
+                       a.promised_at(),    a.fulfilled_at(),        a.kept()};
 }
 
 std::string encode_sellable(const SellableFigure& f) {

@@ -13,13 +13,16 @@
 
 namespace ordo::projections::internal {
 
-[[nodiscard]] std::string encode_order_view(const domain::order::State& order, const std::vector<std::uint64_t>& timeline);
+[[nodiscard]] std::string encode_order_view(const domain::order::State& order,
+                                            const std::vector<std::uint64_t>& timeline);
 [[nodiscard]] Result<OrderView> decode_order_view(std::string_view bytes);
 
 [[nodiscard]] std::string encode_site_stock(const domain::stock::State& stock);
-[[nodiscard]] Result<SiteStockView> decode_site_stock(std::string_view site_id, std::string_view sku, std::string_view bytes);
+[[nodiscard]] Result<SiteStockView> decode_site_stock(std::string_view site_id,
+                                                      std::string_view sku, std::string_view bytes);
 /// The view of a stock state held in memory.
-[[nodiscard]] SiteStockView site_stock_view(std::string_view site_id, std::string_view sku, const domain::stock::State& stock);
+[[nodiscard]] SiteStockView site_stock_view(std::string_view site_id, std::string_view sku,
+                                            const domain::stock::State& stock);
 
 [[nodiscard]] std::string encode_accuracy(const AccuracyEntry& entry);
 [[nodiscard]] Result<AccuracyEntry> decode_accuracy(std::string_view bytes);

@@ -29,9 +29,14 @@ class CompetitiveAllocation : public ::testing::Test {
     ASSERT_EQ(sites_.size(), 6u);
     json movements = json::array();
     for (const auto& site : sites_) {
-      movements.push_back({{"type", "receipt"}, {"site", site}, {"sku", kSku}, {"quantity", 5000}, {"reference", "test"}});
+      movements.push_back({{"type", "receipt"},
+                           {"site", site},
+                           {"sku", kSku},
+                           {"quantity", 5000},
+                           {"reference", "test"}});
     }
-    auto received = http.post("/v1/stock/movements", {{"movements", movements}}, {{"Idempotency-Key", "stock-1"}});
+    auto received = http.post("/v1/stock/movements", {{"movements", movements}},
+                              {{"Idempotency-Key", "stock-1"}});
     ASSERT_EQ(received.status, 200u) << received.body;
   }
 
@@ -44,7 +49,8 @@ class CompetitiveAllocation : public ::testing::Test {
   Http admin() { return Http(server_->port(), retailer_.admin_token); }
 
   void open_stores(std::chrono::milliseconds reaction) {
-    for (const auto& site : sites_) stores_.push_back(std::make_unique<Store>(nats_->url(), credentials_, site, reaction));
+    for (const auto& site : sites_)
+      stores_.push_back(std::make_unique<Store>(nats_->url(), credentials_, site, reaction));
   }
 
   void place(const std::string& prefix, int count) {
@@ -99,13 +105,16 @@ class CompetitiveAllocation : public ::testing::Test {
       for (auto& store : stores_) {
         const auto outcomes = store->outcomes();
         if (auto it = outcomes.find(id); it != outcomes.end()) {
-          told += " " + store->site() + ":" + it->second.result + "/" + std::to_string(it->second.round) + " [" + store->trace(id) + "]";
+          told += " " + store->site() + ":" + it->second.result + "/" +
+                  std::to_string(it->second.round) + " [" + store->trace(id) + "]";
         }
       }
-      EXPECT_EQ(view["rounds"].size(), 1u) << id << ": " << view["rounds"].dump() << "; stores told:" << told;
+      EXPECT_EQ(view["rounds"].size(), 1u)
+          << id << ": " << view["rounds"].dump() << "; stores told:" << told;
     }
     for (const auto& site : sites_) {
-      reserved_total += http.get("/v1/stock/" + site + "/" + kSku).doc().value("reserved", std::int64_t{0});
+      reserved_total +=
+          http.get("/v1/stock/" + site + "/" + kSku).doc().value("reserved", std::int64_t{0});
     }
     EXPECT_EQ(reserved_total, count);
   }
@@ -140,13 +149,15 @@ TEST_F(CompetitiveAllocation, EveryStoreClaimsEveryOfferAtOnceAndEachOrderHasExa
   for (const auto& [order_id, sites] : won) EXPECT_EQ(sites.size(), 1u) << order_id;
   for (auto& store : stores_) {
     for (const auto& [order_id, outcome] : store->outcomes()) {
-      EXPECT_TRUE(outcome.result == "won" || outcome.result == "lost") << order_id << " " << outcome.result;
+      EXPECT_TRUE(outcome.result == "won" || outcome.result == "lost")
+          << order_id << " " << outcome.result;
     }
   }
   expect_each_order_claimed_once("W", kOrders);
 }
 
-TEST_F(CompetitiveAllocation, NatsServerKilledAndRestartedInTheMiddleOfRoundsLosesNoOfferAndMakesNoSecondWinner) {
+TEST_F(CompetitiveAllocation,
+       NatsServerKilledAndRestartedInTheMiddleOfRoundsLosesNoOfferAndMakesNoSecondWinner) {
   start("alloc-nats-restart", competitive_rules(3, 30'000, 3, true));
   open_stores(std::chrono::milliseconds(5));
   constexpr int kOrders = 300;
@@ -156,7 +167,8 @@ TEST_F(CompetitiveAllocation, NatsServerKilledAndRestartedInTheMiddleOfRoundsLos
     auto http = admin();
     for (int i = 100; i < kOrders; ++i) {
       const auto id = "N" + std::to_string(i);
-      ASSERT_EQ(http.post("/v1/orders", order_body(id, kSku), {{"Idempotency-Key", id}}).status, 201u);
+      ASSERT_EQ(http.post("/v1/orders", order_body(id, kSku), {{"Idempotency-Key", id}}).status,
+                201u);
     }
   }
   std::this_thread::sleep_for(std::chrono::seconds(1));
@@ -167,7 +179,8 @@ TEST_F(CompetitiveAllocation, NatsServerKilledAndRestartedInTheMiddleOfRoundsLos
   expect_each_order_claimed_once("N", kOrders);
 }
 
-TEST_F(CompetitiveAllocation, OrdoKilledInTheMiddleOfRoundsResumesFromItsCursorWithOneWinnerPerOrder) {
+TEST_F(CompetitiveAllocation,
+       OrdoKilledInTheMiddleOfRoundsResumesFromItsCursorWithOneWinnerPerOrder) {
   start("alloc-ordo-restart", competitive_rules(3, 30'000, 3, true));
   open_stores(std::chrono::milliseconds(2));
   constexpr int kOrders = 300;
@@ -183,19 +196,22 @@ TEST_F(CompetitiveAllocation, OrdoKilledInTheMiddleOfRoundsResumesFromItsCursorW
   expect_each_order_claimed_once("K", kOrders);
 }
 
-TEST_F(CompetitiveAllocation, AStoreCanOnlyHearItsOwnOffersAndClaimForItselfAndBadRequestsChangeNothing) {
+TEST_F(CompetitiveAllocation,
+       AStoreCanOnlyHearItsOwnOffersAndClaimForItselfAndBadRequestsChangeNothing) {
   start("alloc-security", competitive_rules(6, 60'000, 1, false));
   Store a(nats_->url(), credentials_, sites_[0]);
   Store b(nats_->url(), credentials_, sites_[1]);
   a.pause(true);  // they hold their offers: the claims below are made by hand
   b.pause(true);
   place("S", 1);
-  ASSERT_TRUE(wait(10, [&] { return admin().get("/v1/orders/S0").doc()["rounds"][0]["status"] == "open"; }));
+  ASSERT_TRUE(wait(
+      10, [&] { return admin().get("/v1/orders/S0").doc()["rounds"][0]["status"] == "open"; }));
 
   // Listening to another store's offers: refused by the server.
   natsSubscription* spy = nullptr;
-  natsConnection_Subscribe(&spy, a.connection(), nats::offers_subject("main", sites_[1]).c_str(),
-                           [](natsConnection*, natsSubscription*, natsMsg* m, void*) { natsMsg_Destroy(m); }, nullptr);
+  natsConnection_Subscribe(
+      &spy, a.connection(), nats::offers_subject("main", sites_[1]).c_str(),
+      [](natsConnection*, natsSubscription*, natsMsg* m, void*) { natsMsg_Destroy(m); }, nullptr);
   natsConnection_Flush(a.connection());
   ASSERT_TRUE(wait(5, [&] {
     for (const auto& e : a.errors()) {
@@ -210,26 +226,31 @@ TEST_F(CompetitiveAllocation, AStoreCanOnlyHearItsOwnOffersAndClaimForItselfAndB
                                   nats::claims_subject("main", sites_[1]), 500);
   EXPECT_EQ(forged_subject["result"], "timeout");
   // Naming another store in the body of one's own request: refused by Ordo.
-  auto forged_body = a.request({{"action", "claim"}, {"order_id", "S0"}, {"round", 1}, {"site", sites_[1]}});
+  auto forged_body =
+      a.request({{"action", "claim"}, {"order_id", "S0"}, {"round", 1}, {"site", sites_[1]}});
   EXPECT_EQ(forged_body["result"], "invalid");
-  for (const std::string& bad : {std::string("not json"), std::string(R"({"action":"claim"})"),
-                                std::string(R"({"action":"claim","order_id":"S0","round":1,"price":0})"),
-                                std::string(R"({"action":"steal","order_id":"S0","round":1})"),
-                                std::string(R"({"action":"claim","order_id":"S0","round":"1"})"),
-                                std::string(R"({"action":"claim","order_id":"../S0","round":1})"),
-                                std::string(200, '[') + std::string(200, ']'), std::string(5000, ' ')}) {
+  for (const std::string& bad :
+       {std::string("not json"), std::string(R"({"action":"claim"})"),
+        std::string(R"({"action":"claim","order_id":"S0","round":1,"price":0})"),
+        std::string(R"({"action":"steal","order_id":"S0","round":1})"),
+        std::string(R"({"action":"claim","order_id":"S0","round":"1"})"),
+        std::string(R"({"action":"claim","order_id":"../S0","round":1})"),
+        std::string(200, '[') + std::string(200, ']'), std::string(5000, ' ')}) {
     auto reply = a.request_raw(bad, nats::claims_subject("main", sites_[0]));
     EXPECT_EQ(reply["result"], "invalid") << bad.substr(0, 60) << " -> " << reply.dump();
   }
   // Asking for the answer on another store's subject: Ordo refuses (its own user could publish
   // there), and does not act on the request.
   const std::string claim = json{{"action", "claim"}, {"order_id", "S0"}, {"round", 1}}.dump();
-  EXPECT_EQ(natsConnection_PublishRequest(a.connection(), nats::claims_subject("main", sites_[0]).c_str(),
-                                          nats::offers_subject("main", sites_[1]).c_str(), claim.data(),
-                                          static_cast<int>(claim.size())), NATS_OK);
+  EXPECT_EQ(
+      natsConnection_PublishRequest(a.connection(), nats::claims_subject("main", sites_[0]).c_str(),
+                                    nats::offers_subject("main", sites_[1]).c_str(), claim.data(),
+                                    static_cast<int>(claim.size())),
+      NATS_OK);
   natsConnection_Flush(a.connection());
   std::this_thread::sleep_for(std::chrono::milliseconds(300));
-  auto unknown_order = a.request({{"action", "claim"}, {"order_id", "NO-SUCH-ORDER"}, {"round", 1}});
+  auto unknown_order =
+      a.request({{"action", "claim"}, {"order_id", "NO-SUCH-ORDER"}, {"round", 1}});
   EXPECT_EQ(unknown_order["result"], "invalid");
   // Nothing above touched the order: its round is still open, nobody won.
   auto view = admin().get("/v1/orders/S0").doc();
@@ -242,7 +263,8 @@ TEST_F(CompetitiveAllocation, AStoreCanOnlyHearItsOwnOffersAndClaimForItselfAndB
   // No anonymous access, no wrong password.
   natsConnection* anonymous = nullptr;
   EXPECT_NE(natsConnection_ConnectTo(&anonymous, nats_->url().c_str()), NATS_OK);
-  auto wrong = nats::Connection::open({nats_->url(), "store-" + sites_[0], "not-the-password", "t", {}, 1000, false, {}, {}});
+  auto wrong = nats::Connection::open(
+      {nats_->url(), "store-" + sites_[0], "not-the-password", "t", {}, 1000, false, {}, {}});
   EXPECT_FALSE(wrong.has_value());
 }
 

@@ -9,8 +9,8 @@
 #include <set>
 
 #include "adapters/store_client.h"
-#include "tests/nats_server.h"
 #include "tests/gateway/http_support.h"
+#include "tests/nats_server.h"
 
 namespace ordo::adapters::testing {
 
@@ -37,10 +37,11 @@ class Store {
       : site_(std::move(site)), reaction_(reaction) {
     auto password = ordo::read_secret((credentials / "stores" / (site_ + ".password")).string());
     if (!password) throw std::runtime_error(password.error().to_string());
-    StoreClientOptions options{url, "main", site_, *password, "test " + site_, false, [this](std::string_view e) {
-                                 std::lock_guard lock(mutex_);
-                                 errors_.emplace_back(e);
-                               }};
+    StoreClientOptions options{
+        url, "main", site_, *password, "test " + site_, false, [this](std::string_view e) {
+          std::lock_guard lock(mutex_);
+          errors_.emplace_back(e);
+        }};
     auto client = StoreClient::connect(
         options,
         [this](const json& message) {
@@ -120,7 +121,8 @@ class Store {
       return;
     }
     for (const auto& offer : reply["offers"]) take(offer);
-    more_ = reply.value("more", false);  // more than one answer holds: ask again once these are done
+    more_ =
+        reply.value("more", false);  // more than one answer holds: ask again once these are done
   }
 
   void work() {
@@ -129,8 +131,11 @@ class Store {
       Offer offer;
       {
         std::unique_lock lock(mutex_);
-        const auto due = [&] { return resync_ && std::chrono::steady_clock::now() >= retry_after_; };
-        cv_.wait_for(lock, std::chrono::milliseconds(50), [&] { return stopping_ || !queue_.empty() || due(); });
+        const auto due = [&] {
+          return resync_ && std::chrono::steady_clock::now() >= retry_after_;
+        };
+        cv_.wait_for(lock, std::chrono::milliseconds(50),
+                     [&] { return stopping_ || !queue_.empty() || due(); });
         if (stopping_) return;
         if (queue_.empty() && more_) {
           more_ = false;
@@ -166,7 +171,12 @@ class Store {
       const auto result = reply.value("result", "");
       {
         std::lock_guard lock(mutex_);
-        trace_[offer.order_id] += result + "@" + std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - born_).count()) + " ";
+        trace_[offer.order_id] +=
+            result + "@" +
+            std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(
+                               std::chrono::steady_clock::now() - born_)
+                               .count()) +
+            " ";
       }
       if (result != "timeout" && result != "retry" && result != "error") break;
       {
@@ -213,15 +223,23 @@ inline std::vector<std::string> store_sites(const fs::path& credentials) {
 /// Stores compete for every web order: all of them offered at once (round_size), no capacity
 /// limit, `rounds` rounds of `timeout_ms`, then the warehouse when `fallback`.
 inline json competitive_rules(int round_size, int timeout_ms, int rounds, bool fallback) {
-  return {{"author", "tests"}, {"reason", "stores compete"},
-          {"document", {{"default_strategy", "compete"},
-                        {"strategies", json::array({{{"name", "compete"}, {"site_types", {"store", "warehouse"}},
-                                                     {"require_capacity", false},
-                                                     {"ranking", {"priority", "stock_depth"}},
-                                                     {"groups", json::array({{{"name", "stores"}, {"sites", {{"types", {"store"}}}}, {"priority", 1}}})},
-                                                     {"mode", "competitive"}, {"competitive_types", {"store"}},
-                                                     {"round_size", round_size}, {"round_timeout_ms", timeout_ms},
-                                                     {"max_rounds", rounds}, {"fallback_direct", fallback}}})}}}};
+  return {{"author", "tests"},
+          {"reason", "stores compete"},
+          {"document",
+           {{"default_strategy", "compete"},
+            {"strategies", json::array({{{"name", "compete"},
+                                         {"site_types", {"store", "warehouse"}},
+                                         {"require_capacity", false},
+                                         {"ranking", {"priority", "stock_depth"}},
+                                         {"groups", json::array({{{"name", "stores"},
+                                                                  {"sites", {{"types", {"store"}}}},
+                                                                  {"priority", 1}}})},
+                                         {"mode", "competitive"},
+                                         {"competitive_types", {"store"}},
+                                         {"round_size", round_size},
+                                         {"round_timeout_ms", timeout_ms},
+                                         {"max_rounds", rounds},
+                                         {"fallback_direct", fallback}}})}}}};
 }
 
 }  // namespace ordo::adapters::testing

@@ -30,7 +30,8 @@ TEST(Holidays, NationalRegionalAndBankHolidaysOfFranceGermanyAndTheUk) {
 TEST(Holidays, AMissingOrMalformedFileIsAClearErrorNamingTheLine) {
   EXPECT_EQ(load_holidays("/nonexistent/holidays.csv").error().code, ErrorCode::not_found);
   const auto path = std::filesystem::temp_directory_path() / "ordo-bad-holidays.csv";
-  std::ofstream(path) << "country,region,date,start_local,end_local,type\nFR,*,2026-02-30,,,public\n";
+  std::ofstream(path)
+      << "country,region,date,start_local,end_local,type\nFR,*,2026-02-30,,,public\n";
   auto bad = load_holidays(path);
   ASSERT_FALSE(bad);
   EXPECT_NE(bad.error().message.find(":2:"), std::string::npos) << bad.error().message;

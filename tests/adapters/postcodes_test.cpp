@@ -1,10 +1,10 @@
 // The postcode gazetteer on the real GeoNames files in ../shared/data/postcodes, and the distance
 // between places: what sourcing ranks sites by.
+#include "adapters/postcodes.h"
+
 #include <gtest/gtest.h>
 
 #include <fstream>
-
-#include "adapters/postcodes.h"
 
 namespace ordo::adapters {
 namespace {
@@ -35,7 +35,8 @@ TEST(Gazetteer, FindsFrenchGermanAndBritishPostcodesWithTheirRegions) {
   EXPECT_EQ(gazetteer().find("UK", "SW1A")->point, westminster->point);
   EXPECT_EQ(gazetteer().find("GB", "M1 1AE")->region, "ENG");
   EXPECT_EQ(gazetteer().find("GB", "EH1 1YZ")->region, "SCT");
-  // Distinct codes in the files (cut -d, -f2 | sort -u): 20,418 French, 10,814 German, 3,002 British.
+  // Distinct codes in the files (cut -d, -f2 | sort -u): 20,418 French, 10,814 German, 3,002
+  // British.
   EXPECT_EQ(gazetteer().size(), 20418u + 10814u + 3002u);
 }
 
@@ -50,8 +51,8 @@ TEST(Distance, BetweenCitiesMatchesTheGreatCircle) {
   const auto km = [](const char* c1, const char* p1, const char* c2, const char* p2) {
     return distance_km(gazetteer().find(c1, p1)->point, gazetteer().find(c2, p2)->point);
   };
-  EXPECT_NEAR(km("FR", "75002", "FR", "69002"), 392, 8);    // Paris - Lyon
-  EXPECT_NEAR(km("DE", "10115", "DE", "80331"), 504, 8);    // Berlin - Munich
+  EXPECT_NEAR(km("FR", "75002", "FR", "69002"), 392, 8);      // Paris - Lyon
+  EXPECT_NEAR(km("DE", "10115", "DE", "80331"), 504, 8);      // Berlin - Munich
   EXPECT_NEAR(km("GB", "SW1A 1AA", "GB", "M1 1AE"), 262, 8);  // London - Manchester
   EXPECT_NEAR(km("FR", "75002", "GB", "SW1A 1AA"), 342, 8);   // Paris - London
   EXPECT_DOUBLE_EQ(km("FR", "75002", "FR", "75002"), 0.0);
@@ -60,23 +61,32 @@ TEST(Distance, BetweenCitiesMatchesTheGreatCircle) {
 }
 
 TEST(Gazetteer, AMalformedFileIsRefusedWithItsLineAndLoadsNothing) {
-  const auto dir = std::filesystem::temp_directory_path() / ("ordo-gazetteer-" + std::to_string(::getpid()));
+  const auto dir =
+      std::filesystem::temp_directory_path() / ("ordo-gazetteer-" + std::to_string(::getpid()));
   std::filesystem::create_directories(dir);
   const auto write = [&](const char* name, const std::string& text) {
     std::ofstream(dir / name) << text;
     return dir / name;
   };
-  const std::string header = "country_code,zipcode,place,state,state_code,province,province_code,community,community_code,latitude,longitude\n";
+  const std::string header =
+      "country_code,zipcode,place,state,state_code,province,province_code,community,community_code,"
+      "latitude,longitude\n";
   Gazetteer g;
-  auto bad_coordinates = g.add_geonames(write("a.csv", header + "FR,75001,Paris,IDF,11,Paris,75,Paris,751,48.8,2.3\nFR,75002,Paris,IDF,11,Paris,75,Paris,751,north,2.3\n"));
+  auto bad_coordinates = g.add_geonames(
+      write("a.csv", header + "FR,75001,Paris,IDF,11,Paris,75,Paris,751,48.8,2.3\nFR,75002,Paris,"
+                              "IDF,11,Paris,75,Paris,751,north,2.3\n"));
   ASSERT_FALSE(bad_coordinates);
-  EXPECT_NE(bad_coordinates.error().message.find("a.csv line 3"), std::string::npos) << bad_coordinates.error().message;
+  EXPECT_NE(bad_coordinates.error().message.find("a.csv line 3"), std::string::npos)
+      << bad_coordinates.error().message;
   EXPECT_EQ(g.size(), 0u) << "nothing of a refused file is kept";
   EXPECT_FALSE(g.add_geonames(write("b.csv", header + "FR,75001,\"Paris,IDF,11\n")));
   EXPECT_FALSE(g.add_geonames(write("c.csv", header + "FR,75001,Paris\n")));
-  EXPECT_FALSE(g.add_geonames(write("d.csv", header + "FR,75001,Paris,IDF,11,Paris,75,Paris,751,95.0,2.3\n")));
+  EXPECT_FALSE(g.add_geonames(
+      write("d.csv", header + "FR,75001,Paris,IDF,11,Paris,75,Paris,751,95.0,2.3\n")));
   EXPECT_FALSE(g.add_geonames(dir / "missing.csv"));
-  EXPECT_TRUE(g.add_geonames(write("e.csv", header + "DE,70767,\"RTS Rieger Team, Werbeagentur\",BW,01,S,081,E,08116,48.6933,9.1296\n")));
+  EXPECT_TRUE(g.add_geonames(write(
+      "e.csv",
+      header + "DE,70767,\"RTS Rieger Team, Werbeagentur\",BW,01,S,081,E,08116,48.6933,9.1296\n")));
   EXPECT_EQ(g.find("DE", "70767")->region, "01");
   std::filesystem::remove_all(dir);
 }

@@ -27,8 +27,8 @@ TEST(Cli, TheDemoRetailerThenWhatAnOperatorAsks) {
   ASSERT_EQ(again.exit_code, 0) << again.output;
   EXPECT_NE(again.output.find(" 0 applied"), std::string::npos) << again.output;
 
-  auto sellable = ordo({"sellable", "--data", data, "--channel", "marketplace", "--sku", "SKU-00007",
-                        "--explain"});
+  auto sellable = ordo(
+      {"sellable", "--data", data, "--channel", "marketplace", "--sku", "SKU-00007", "--explain"});
   ASSERT_EQ(sellable.exit_code, 0) << sellable.output;
   EXPECT_NE(sellable.output.find("80% shared"), std::string::npos) << sellable.output;
 

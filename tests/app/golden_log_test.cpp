@@ -1,11 +1,11 @@
 // Old logs replay forever: data directories written by earlier builds (tests/golden) are verified,
 // replayed into the engine and every projection, and read by today's build. Their figures were
 // recorded when they were written, by the build of that time (tests/golden/README.md).
-#include <filesystem>
-#include <set>
-
 #include <gtest/gtest.h>
+
+#include <filesystem>
 #include <nlohmann/json.hpp>
+#include <set>
 
 #include "engine/pipeline.h"
 #include "eventstore/codec/codec.h"
@@ -47,12 +47,14 @@ TEST(GoldenLog, AVersion1LogVerifiesReplaysAndReadsWithTodaysBuild) {
 TEST(GoldenLog, AVersion2LogOfEveryEventTypeVerifiesAndReplaysIntoTheEngineAndTheProjections) {
   TempDir dir;
   const auto data = dir / "data";
-  std::filesystem::copy(ORDO_GOLDEN_DIR "/v2-every-event", data, std::filesystem::copy_options::recursive);
+  std::filesystem::copy(ORDO_GOLDEN_DIR "/v2-every-event", data,
+                        std::filesystem::copy_options::recursive);
   auto verify = ordo({"log", "verify", "--data", data.string()});
   ASSERT_EQ(verify.exit_code, 0) << verify.output;
   EXPECT_NE(verify.output.find("ok: 35 events"), std::string::npos) << verify.output;
   auto stats = ordo({"log", "stats", "--data", data.string()});
-  EXPECT_NE(stats.output.find("29d0a1d22569099d98e19fb350bc80d6322dad619c3fe6096e7ef7f2bae53f18"), std::string::npos)
+  EXPECT_NE(stats.output.find("29d0a1d22569099d98e19fb350bc80d6322dad619c3fe6096e7ef7f2bae53f18"),
+            std::string::npos)
       << stats.output;
   auto rebuild = ordo({"rebuild", "--data", data.string()});
   ASSERT_EQ(rebuild.exit_code, 0) << rebuild.output;
@@ -75,7 +77,8 @@ TEST(GoldenLog, TheGoldenLogsHoldEveryEventType) {
   std::set<std::string> stored;
   for (const char* name : {"v1-demo", "v2-every-event"}) {
     TempDir dir;
-    std::filesystem::copy(std::filesystem::path(ORDO_GOLDEN_DIR) / name, dir / "data", std::filesystem::copy_options::recursive);
+    std::filesystem::copy(std::filesystem::path(ORDO_GOLDEN_DIR) / name, dir / "data",
+                          std::filesystem::copy_options::recursive);
     eventstore::Options options;
     options.data_dir = dir / "data";
     options.read_only = true;
@@ -86,8 +89,10 @@ TEST(GoldenLog, TheGoldenLogsHoldEveryEventType) {
       return true;
     }));
   }
-  for (const auto& type : wire::domain_type_names()) EXPECT_TRUE(stored.contains(type)) << type << " is in no golden log";
-  for (const char* type : {"TokenIssued", "TokenRevoked", "Generated"}) EXPECT_TRUE(stored.contains(type)) << type;
+  for (const auto& type : wire::domain_type_names())
+    EXPECT_TRUE(stored.contains(type)) << type << " is in no golden log";
+  for (const char* type : {"TokenIssued", "TokenRevoked", "Generated"})
+    EXPECT_TRUE(stored.contains(type)) << type;
 }
 
 }  // namespace

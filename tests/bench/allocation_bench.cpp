@@ -20,14 +20,13 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include <nlohmann/json.hpp>
-
 #include <atomic>
 #include <condition_variable>
 #include <cstring>
 #include <fstream>
 #include <iostream>
 #include <mutex>
+#include <nlohmann/json.hpp>
 #include <thread>
 #include <unordered_map>
 
@@ -50,12 +49,14 @@ struct Options {
   std::size_t stores = 50;
   int round_size = 3;
   std::size_t rounds = 20000;
-  std::size_t window = 2000;  // rounds in flight at most
+  std::size_t window = 2000;     // rounds in flight at most
   std::string label = "loaded";  // in the figures' names: allocation_<label>_...
 };
 
 domain::Instant now_us() {
-  return std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+  return std::chrono::duration_cast<std::chrono::microseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
 }
 
 std::string site_of(std::size_t i) { return strf("ST-%03zu", i); }
@@ -95,7 +96,8 @@ struct BenchStore {
       std::lock_guard lock(mutex);
       asked[order_id] = Clock::now();
     }
-    if (!client->request_async({{"action", "claim"}, {"order_id", order_id}, {"round", doc.value("round", 1u)}})) {
+    if (!client->request_async(
+            {{"action", "claim"}, {"order_id", order_id}, {"round", doc.value("round", 1u)}})) {
       t.failures.fetch_add(1);
     }
   }
@@ -128,7 +130,8 @@ struct BenchStore {
 
 void must(const engine::Answer& answer, const char* what) {
   if (answer) return;
-  if (const auto* r = std::get_if<domain::Rejection>(&answer.error())) throw BenchFailure(std::string(what) + ": " + r->reason);
+  if (const auto* r = std::get_if<domain::Rejection>(&answer.error()))
+    throw BenchFailure(std::string(what) + ": " + r->reason);
   throw BenchFailure(std::string(what) + ": " + std::get<Error>(answer.error()).to_string());
 }
 
@@ -144,7 +147,9 @@ void setup(engine::Pipeline& pipeline, const Options& o) {
   const auto at = now_us();
   domain::InventoryViews views;
   views.channels.push_back({"web", {{}, {T::store}, {}, {}}, 100, {}, 0, 0});
-  must(pipeline.execute(submission(domain::configuration::Command{domain::configuration::ChangeConfiguration{views, "bench", "views", at}})), "views");
+  must(pipeline.execute(submission(domain::configuration::Command{
+           domain::configuration::ChangeConfiguration{views, "bench", "views", at}})),
+       "views");
   orch::Strategy s;
   s.name = "compete";
   s.require_capacity = false;
@@ -153,10 +158,13 @@ void setup(engine::Pipeline& pipeline, const Options& o) {
   s.round_size = o.round_size;
   s.round_timeout_ms = 600'000;
   s.max_rounds = 1;
-  must(pipeline.execute(submission(domain::configuration::Command{domain::configuration::ChangeConfiguration{
-           orch::Rules{{s}, {}, "compete"}, "bench", "compete", at}})), "rules");
+  must(pipeline.execute(
+           submission(domain::configuration::Command{domain::configuration::ChangeConfiguration{
+               orch::Rules{{s}, {}, "compete"}, "bench", "compete", at}})),
+       "rules");
   must(pipeline.execute(submission(domain::catalog::Command{domain::catalog::DefineItem{
-           {"SKU-1", "Runner", "shoes/running", "Ordo", 500, 1500, {9900, "EUR"}}, at}})), "item");
+           {"SKU-1", "Runner", "shoes/running", "Ordo", 500, 1500, {9900, "EUR"}}, at}})),
+       "item");
   for (std::size_t i = 0; i < o.stores; ++i) {
     domain::site::Profile p;
     p.name = site_of(i);
@@ -169,9 +177,12 @@ void setup(engine::Pipeline& pipeline, const Options& o) {
     p.time_zone = "Europe/Paris";
     p.capabilities = {true, true, true};
     p.daily_capacity = 1'000'000;
-    must(pipeline.execute(submission(domain::site::Command{domain::site::RegisterSite{site_of(i), p, at}})), "site");
-    must(pipeline.execute(submission(engine::StockCommand{site_of(i), "SKU-1",
-                                                                domain::stock::ReceiveStock{10'000'000, "bench", at}})), "stock");
+    must(pipeline.execute(
+             submission(domain::site::Command{domain::site::RegisterSite{site_of(i), p, at}})),
+         "site");
+    must(pipeline.execute(submission(engine::StockCommand{
+             site_of(i), "SKU-1", domain::stock::ReceiveStock{10'000'000, "bench", at}})),
+         "stock");
   }
 }
 
@@ -200,19 +211,24 @@ int run(const Options& o) {
   auto pipeline = engine::Pipeline::start(**store);
   if (!pipeline) throw BenchFailure(pipeline.error().to_string());
   setup(**pipeline, o);
-  auto projector = projections::Projector::start(**store);  // as in `ordo serve`: it shares the machine
+  auto projector =
+      projections::Projector::start(**store);  // as in `ordo serve`: it shares the machine
   if (!projector) throw BenchFailure(projector.error().to_string());
 
   const auto port = testing::free_port();
   std::vector<std::pair<std::string, std::string>> credentials;
-  for (std::size_t i = 0; i < o.stores; ++i) credentials.emplace_back(site_of(i), strf("secret-%zu", i));
+  for (std::size_t i = 0; i < o.stores; ++i)
+    credentials.emplace_back(site_of(i), strf("secret-%zu", i));
   const auto conf = o.dir / "nats-server.conf";
-  std::ofstream(conf) << nats::server_config("main", "127.0.0.1:" + std::to_string(port), "ordo-secret", credentials);
+  std::ofstream(conf) << nats::server_config("main", "127.0.0.1:" + std::to_string(port),
+                                             "ordo-secret", credentials);
   testing::NatsServer server(conf, port);
   const std::string url = "nats://127.0.0.1:" + std::to_string(port);
-  auto ordo_connection = nats::Connection::open({url, "ordo", "ordo-secret", "ordo", {}, 2000, false, {}, {}});
+  auto ordo_connection =
+      nats::Connection::open({url, "ordo", "ordo-secret", "ordo", {}, 2000, false, {}, {}});
   if (!ordo_connection) throw BenchFailure(ordo_connection.error().to_string());
-  auto relay = adapters::AllocationRelay::start(**store, **pipeline, **projector, **ordo_connection);
+  auto relay =
+      adapters::AllocationRelay::start(**store, **pipeline, **projector, **ordo_connection);
   if (!relay) throw BenchFailure(relay.error().to_string());
 
   Tracker tracker;
@@ -221,15 +237,17 @@ int run(const Options& o) {
     auto bench_store = std::make_unique<BenchStore>();
     bench_store->tracker = &tracker;
     auto* s = bench_store.get();
-    auto client = adapters::StoreClient::connect({url, "main", site_of(i), credentials[i].second, site_of(i), false, {}},
-                                                 [s](const json& m) { s->on_offer(m); }, {},
-                                                 [s](const json& a) { s->on_answer(a); });
+    auto client = adapters::StoreClient::connect(
+        {url, "main", site_of(i), credentials[i].second, site_of(i), false, {}},
+        [s](const json& m) { s->on_offer(m); }, {}, [s](const json& a) { s->on_answer(a); });
     if (!client) throw BenchFailure(client.error().to_string());
     bench_store->client = std::move(*client);
     stores.push_back(std::move(bench_store));
   }
-  note(strf("allocation: %zu stores, round size %d, %zu rounds, window %zu; nats-server %s on 127.0.0.1; "
-            "store %s", o.stores, o.round_size, o.rounds, o.window, "2.9", describe_disk(o.dir).c_str()));
+  note(strf(
+      "allocation: %zu stores, round size %d, %zu rounds, window %zu; nats-server %s on 127.0.0.1; "
+      "store %s",
+      o.stores, o.round_size, o.rounds, o.window, "2.9", describe_disk(o.dir).c_str()));
 
   const auto start = Clock::now();
   for (std::size_t n = 0; n < o.rounds; ++n) {
@@ -255,7 +273,8 @@ int run(const Options& o) {
   }
   {
     std::unique_lock lock(tracker.mutex);
-    if (!tracker.cv.wait_for(lock, std::chrono::seconds(120), [&] { return tracker.won + tracker.failures >= o.rounds; })) {
+    if (!tracker.cv.wait_for(lock, std::chrono::seconds(120),
+                             [&] { return tracker.won + tracker.failures >= o.rounds; })) {
       throw BenchFailure(strf("only %zu of %zu rounds won in 120 s", tracker.won, o.rounds));
     }
   }
@@ -288,14 +307,22 @@ int main(int argc, char** argv) {
       return argv[++i];
     };
     try {
-      if (a == "--dir") o.dir = value();
-      else if (a == "--stores") o.stores = std::stoul(value());
-      else if (a == "--round-size") o.round_size = std::stoi(value());
-      else if (a == "--rounds") o.rounds = std::stoul(value());
-      else if (a == "--window") o.window = std::stoul(value());
-      else if (a == "--label") o.label = value();
-      else if (a == "--quick") o.rounds = std::min<std::size_t>(o.rounds, 1000);
-      else throw BenchFailure("unknown option " + a);
+      if (a == "--dir")
+        o.dir = value();
+      else if (a == "--stores")
+        o.stores = std::stoul(value());
+      else if (a == "--round-size")
+        o.round_size = std::stoi(value());
+      else if (a == "--rounds")
+        o.rounds = std::stoul(value());
+      else if (a == "--window")
+        o.window = std::stoul(value());
+      else if (a == "--label")
+        o.label = value();
+      else if (a == "--quick")
+        o.rounds = std::min<std::size_t>(o.rounds, 1000);
+      else
+        throw BenchFailure("unknown option " + a);
     } catch (const std::exception& e) {
       std::cerr << "allocation_bench: " << e.what() << "\n";
       return 2;

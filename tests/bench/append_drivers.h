@@ -187,7 +187,7 @@ using Submitters = std::vector<std::unique_ptr<Submitter>>;
 
 // Submitter k writes streams k, k+n, k+2n...: disjoint sets, so no append can conflict.
 inline Submitters make_submitters(es::EventStore& store, std::size_t in_flight, std::size_t count,
-                           const std::atomic<Phase>& phase) {
+                                  const std::atomic<Phase>& phase) {
   const auto names = stream_names();
   Submitters submitters;
   for (std::size_t k = 0; k < count; ++k) {
@@ -318,6 +318,5 @@ inline std::unique_ptr<es::EventStore> open_store(const fs::path& dir, es::Durab
   if (!store) throw BenchFailure("opening " + dir.string() + ": " + store.error().to_string());
   return std::move(*store);
 }
-
 
 }  // namespace ordo::bench

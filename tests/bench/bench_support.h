@@ -95,7 +95,6 @@ class LatencyRecorder {
   std::uint64_t dropped_ = 0;
 };
 
-
 inline std::string read_first_line_of(const fs::path& file) {
   std::ifstream in(file);
   std::string line;
@@ -158,6 +157,5 @@ inline std::string describe_load() {
   }
   return line;
 }
-
 
 }  // namespace ordo::bench

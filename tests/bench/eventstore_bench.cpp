@@ -40,7 +40,6 @@ namespace {
 using namespace ordo::bench;
 namespace es = ordo::eventstore;
 
-
 // ---------------------------------------------------------------------------------------------
 // Command line and machine
 
@@ -258,9 +257,10 @@ void bench_single_writer(const fs::path& dir, const Config& config) {
   print_figure("single_writer_durable_p99_us", latencies.percentile_us(0.99), "us", 1);
   print_figure("single_writer_beside_fdatasync_p50_us", floor_p50_us, "us", 1);
   print_figure("single_writer_p50_over_fdatasync_p50", p50_us / floor_p50_us, "x", 2);
-  note(strf("single_writer_durable: %zu appends in %.2f s, each followed by one raw fdatasync of "
-            "the same disk; %llu samples dropped",
-            latencies.count(), window_s, static_cast<unsigned long long>(latencies.dropped())));
+  note(
+      strf("single_writer_durable: %zu appends in %.2f s, each followed by one raw fdatasync of "
+           "the same disk; %llu samples dropped",
+           latencies.count(), window_s, static_cast<unsigned long long>(latencies.dropped())));
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -1,7 +1,8 @@
 // Load generator for Ordo's HTTP API (benchmarks, not tests): HTTP/1.1 keep-alive, one request in
 // flight per connection (no pipelining), loopback addresses only.
 //
-//   http_load --port P --token T --phases RATE:SECONDS[,RATE:SECONDS...] [--mode sellable|orders|promises]
+//   http_load --port P --token T --phases RATE:SECONDS[,RATE:SECONDS...] [--mode
+//   sellable|orders|promises]
 //             [--connections 64] [--threads 1] [--skus 2000] [--channel web] [--run-id ID]
 //             [--name NAME] [--latency-slo-ms 10] [--timeout-ms 10000] [--backlog-max 100000]
 //             [--seed 1] [--host 127.0.0.1] [--timeline]
@@ -110,13 +111,15 @@ class Requests {
                 R"("postcode":"75002","city":"Paris","country":"FR"},)"
                 R"("lines":[{"line":1,"sku":"SKU-)";
     body_end_ = R"(","quantity":1,"unit_price_minor":1999}]})";
-    promise_head_ = "POST /v1/promises HTTP/1.1\r\n" + common + "\r\nContent-Type: application/json\r\nContent-Length: ";
+    promise_head_ = "POST /v1/promises HTTP/1.1\r\n" + common +
+                    "\r\nContent-Type: application/json\r\nContent-Length: ";
     skus_ = o.skus;
   }
 
   // A checkout's 3-line cart to one of a few real postcodes.
   void promise(std::size_t sku, std::string& request, std::string& body) const {
-    static constexpr const char* kPostcodes[] = {"75011", "69002", "13001", "33000", "31000", "59000", "67000", "44000"};
+    static constexpr const char* kPostcodes[] = {"75011", "69002", "13001", "33000",
+                                                 "31000", "59000", "67000", "44000"};
     body.assign(R"({"channel":"web","destination":{"country":"FR","postcode":")");
     body.append(kPostcodes[sku % std::size(kPostcodes)]);
     body.append(R"("},"lines":[)");

@@ -147,7 +147,8 @@ inline Options parse_options(int argc, char** argv) {
     if (arg == "--token") o.token = v;
     if (arg == "--mode" && v != "sellable" && v != "orders" && v != "promises")
       throw UsageError("--mode: sellable, orders or promises");
-    if (arg == "--mode") o.mode = v == "orders" ? Mode::orders : v == "promises" ? Mode::promises : Mode::sellable;
+    if (arg == "--mode")
+      o.mode = v == "orders" ? Mode::orders : v == "promises" ? Mode::promises : Mode::sellable;
     if (arg == "--connections")
       o.connections = parse_number<std::size_t>(v, arg, 1, kConnectionsMax);
     if (arg == "--threads") o.threads = parse_number<std::size_t>(v, arg, 1, kThreadsMax);

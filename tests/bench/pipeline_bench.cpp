@@ -3,6 +3,8 @@
 // projector following; sellable stock lookups in process; projection lag; full rebuild rate.
 //
 //   pipeline_bench --dir PATH [--seconds S] [--quick]
+#include <sys/resource.h>
+
 #include <algorithm>
 #include <atomic>
 #include <chrono>
@@ -14,8 +16,6 @@
 #include <string>
 #include <thread>
 #include <vector>
-
-#include <sys/resource.h>
 
 #include "engine/pipeline.h"
 #include "projections/projector.h"
@@ -33,7 +33,8 @@ constexpr std::size_t kWarehouses = 2, kStores = 50, kSkus = 2000;
 double percentile_us(std::vector<double>& samples, double q) {
   if (samples.empty()) return 0;
   const auto k = static_cast<std::size_t>(q * static_cast<double>(samples.size() - 1));
-  std::nth_element(samples.begin(), samples.begin() + static_cast<std::ptrdiff_t>(k), samples.end());
+  std::nth_element(samples.begin(), samples.begin() + static_cast<std::ptrdiff_t>(k),
+                   samples.end());
   return samples[k];
 }
 
@@ -59,7 +60,8 @@ void load_retailer(e::Pipeline& pipeline) {
   views.channels.push_back({"marketplace", {{}, {T::warehouse}, {}, {}}, 80, {}, 0, 0});
   views.channels.push_back({"stores", {{}, {T::store}, {}, {}}, 100, {}, 0, 0});
   std::vector<e::Submission> all;
-  all.push_back(submission(d::configuration::Command{d::configuration::ChangeConfiguration{views, "bench", "bench", 1}}));
+  all.push_back(submission(d::configuration::Command{
+      d::configuration::ChangeConfiguration{views, "bench", "bench", 1}}));
   std::vector<std::string> sites;
   for (std::size_t s = 0; s < kWarehouses + kStores; ++s) {
     d::site::Profile profile;
@@ -77,8 +79,8 @@ void load_retailer(e::Pipeline& pipeline) {
         {sku(n), "item", "cat/" + std::to_string(n % 10), "brand", 300, 900, {1990, "EUR"}}, 1}}));
     for (std::size_t s = 0; s < sites.size(); ++s) {
       if (s >= kWarehouses && (n + s) % 10 != 0) continue;
-      all.push_back(submission(e::StockCommand{sites[s], sku(n),
-                                               d::stock::ReceiveStock{s < kWarehouses ? 10'000'000 : 5, "bench", 1}}));
+      all.push_back(submission(e::StockCommand{
+          sites[s], sku(n), d::stock::ReceiveStock{s < kWarehouses ? 10'000'000 : 5, "bench", 1}}));
     }
   }
   std::atomic<std::size_t> outstanding{0};
@@ -130,7 +132,8 @@ class LagProbe {
         pending_.erase(pending_.begin());
       }
       projector_->wait_for(next.first, std::chrono::seconds(30));
-      lag_us_.push_back(std::chrono::duration<double, std::micro>(Clock::now() - next.second).count());
+      lag_us_.push_back(
+          std::chrono::duration<double, std::micro>(Clock::now() - next.second).count());
     }
   }
   const p::Projector* projector_;
@@ -146,7 +149,9 @@ class LagProbe {
 double process_cpu_s() {
   rusage usage{};
   getrusage(RUSAGE_SELF, &usage);
-  const auto seconds = [](const timeval& t) { return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_usec) / 1e6; };
+  const auto seconds = [](const timeval& t) {
+    return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_usec) / 1e6;
+  };
   return seconds(usage.ru_utime) + seconds(usage.ru_stime);
 }
 
@@ -165,7 +170,8 @@ Run place_orders(e::Pipeline& pipeline, std::size_t in_flight, double seconds, s
   std::condition_variable cv;
   std::size_t outstanding = 0, done = 0;
   const auto start = Clock::now();
-  const auto end = start + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(seconds));
+  const auto end =
+      start + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(seconds));
   auto submitter = [&](unsigned seed) {
     std::mt19937 random(seed);
     while (Clock::now() < end) {
@@ -185,7 +191,8 @@ Run place_orders(e::Pipeline& pipeline, std::size_t in_flight, double seconds, s
       order.delivery.country = order.billing.country = "FR";
       order.at = 2;
       for (std::uint32_t l = 1; l <= 3; ++l) {
-        order.lines.push_back({l, sku(std::uniform_int_distribution<std::size_t>(0, kSkus - 1)(random)), 1, 1990});
+        order.lines.push_back(
+            {l, sku(std::uniform_int_distribution<std::size_t>(0, kSkus - 1)(random)), 1, 1990});
       }
       const auto submitted = Clock::now();
       pipeline.submit(submission(std::move(order)), [&, submitted, id](e::Answer a) {
@@ -196,13 +203,15 @@ Run place_orders(e::Pipeline& pipeline, std::size_t in_flight, double seconds, s
           ++run.refused;
           if (run.refused == 1) {
             const auto* r = std::get_if<d::Rejection>(&a.error());
-            std::fprintf(stderr, "first refusal: %s\n",
-                         r ? r->reason.c_str() : std::get<ordo::Error>(a.error()).to_string().c_str());
+            std::fprintf(
+                stderr, "first refusal: %s\n",
+                r ? r->reason.c_str() : std::get<ordo::Error>(a.error()).to_string().c_str());
           }
           return cv.notify_all();
         }
         ++done;
-        run.latency_us.push_back(std::chrono::duration<double, std::micro>(now - submitted).count());
+        run.latency_us.push_back(
+            std::chrono::duration<double, std::micro>(now - submitted).count());
         if (lag != nullptr && id % 16 == 0) lag->sample(a->last_position, now);
         cv.notify_all();
       });
@@ -214,8 +223,10 @@ Run place_orders(e::Pipeline& pipeline, std::size_t in_flight, double seconds, s
   b.join();
   std::unique_lock lock(mutex);
   cv.wait(lock, [&] { return outstanding == 0; });
-  run.orders_per_s = static_cast<double>(done) / std::chrono::duration<double>(Clock::now() - start).count();
-  run.cpu_us_per_order = done == 0 ? 0 : (process_cpu_s() - cpu_before) * 1e6 / static_cast<double>(done);
+  run.orders_per_s =
+      static_cast<double>(done) / std::chrono::duration<double>(Clock::now() - start).count();
+  run.cpu_us_per_order =
+      done == 0 ? 0 : (process_cpu_s() - cpu_before) * 1e6 / static_cast<double>(done);
   return run;
 }
 
@@ -227,12 +238,17 @@ int main(int argc, char** argv) {
   bool with_projector = true;  // --no-projector: the pipeline's own capacity (diagnosis)
   for (int i = 1; i < argc; ++i) {
     const std::string arg = argv[i];
-    if (arg == "--dir" && i + 1 < argc) dir = argv[++i];
-    else if (arg == "--seconds" && i + 1 < argc) seconds = std::stod(argv[++i]);
-    else if (arg == "--quick") seconds = 0.5;
-    else if (arg == "--no-projector") with_projector = false;
+    if (arg == "--dir" && i + 1 < argc)
+      dir = argv[++i];
+    else if (arg == "--seconds" && i + 1 < argc)
+      seconds = std::stod(argv[++i]);
+    else if (arg == "--quick")
+      seconds = 0.5;
+    else if (arg == "--no-projector")
+      with_projector = false;
     else {
-      std::fprintf(stderr, "usage: pipeline_bench --dir PATH [--seconds S] [--quick] [--no-projector]\n");
+      std::fprintf(stderr,
+                   "usage: pipeline_bench --dir PATH [--seconds S] [--quick] [--no-projector]\n");
       return 2;
     }
   }
@@ -246,8 +262,8 @@ int main(int argc, char** argv) {
   load_retailer(*pipeline);
   std::unique_ptr<p::Projector> projector;
   if (with_projector) projector = std::move(p::Projector::start(*store).value());
-  std::printf("# retailer: %zu warehouses, %zu stores, %zu SKUs; %llu events\n", kWarehouses, kStores,
-              kSkus, static_cast<unsigned long long>(store->durable_position()));
+  std::printf("# retailer: %zu warehouses, %zu stores, %zu SKUs; %llu events\n", kWarehouses,
+              kStores, kSkus, static_cast<unsigned long long>(store->durable_position()));
   std::size_t next_id = 0;
   std::vector<double> lag_us;
   for (std::size_t in_flight : {64, 512}) {
@@ -255,11 +271,15 @@ int main(int argc, char** argv) {
     auto run = place_orders(*pipeline, in_flight, seconds, next_id, &probe);
     if (in_flight == 64) lag_us = probe.stop();
     const auto name = std::to_string(in_flight);
-    if (run.refused > 0) std::printf("# %zu orders refused at %zu in flight\n", run.refused, in_flight);
+    if (run.refused > 0)
+      std::printf("# %zu orders refused at %zu in flight\n", run.refused, in_flight);
     bench(("orders_durable_" + name + "inflight_per_s").c_str(), run.orders_per_s, "orders/s");
-    bench(("orders_durable_" + name + "inflight_p50_us").c_str(), percentile_us(run.latency_us, 0.5), "us");
-    bench(("orders_durable_" + name + "inflight_p99_us").c_str(), percentile_us(run.latency_us, 0.99), "us");
-    // Every thread of the process (pipeline, store, projector, submitters) per order, at 512 in flight.
+    bench(("orders_durable_" + name + "inflight_p50_us").c_str(),
+          percentile_us(run.latency_us, 0.5), "us");
+    bench(("orders_durable_" + name + "inflight_p99_us").c_str(),
+          percentile_us(run.latency_us, 0.99), "us");
+    // Every thread of the process (pipeline, store, projector, submitters) per order, at 512 in
+    // flight.
     if (in_flight == 512) bench("orders_cpu_us_per_order", run.cpu_us_per_order, "us");
   }
   if (!projector) return 0;
@@ -297,7 +317,8 @@ int main(int argc, char** argv) {
   const auto started = Clock::now();
   const auto events = p::Projector::rebuild(*store, {}).value();
   const double rebuild_s = std::chrono::duration<double>(Clock::now() - started).count();
-  bench("rebuild_all_projections_events_per_s", static_cast<double>(events) / rebuild_s, "events/s");
+  bench("rebuild_all_projections_events_per_s", static_cast<double>(events) / rebuild_s,
+        "events/s");
   std::printf("# rebuild: %llu events in %.2f s; lookup checksum %lld\n",
               static_cast<unsigned long long>(events), rebuild_s, static_cast<long long>(checksum));
   store.reset();

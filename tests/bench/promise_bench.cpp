@@ -9,9 +9,8 @@
 // Prints BENCH promise_inprocess_rps, promise_inprocess_p50/p99 (microseconds per promise) and
 // the mean number of options per promise (a check that the work is real).
 #include <fstream>
-#include <random>
-
 #include <nlohmann/json.hpp>
+#include <random>
 
 #include "adapters/holidays.h"
 #include "adapters/postcodes.h"
@@ -34,15 +33,23 @@ Args parse(int argc, char** argv) {
   Args a;
   for (int i = 1; i + 1 < argc; i += 2) {
     const std::string k = argv[i], v = argv[i + 1];
-    if (k == "--sites-file") a.sites_file = v;
-    else if (k == "--postcodes") a.postcodes = v;
-    else if (k == "--holidays") a.holidays = v;
-    else if (k == "--config") a.config = v;
-    else if (k == "--seconds") a.seconds = std::stod(v);
-    else throw BenchFailure("unknown argument " + k);
+    if (k == "--sites-file")
+      a.sites_file = v;
+    else if (k == "--postcodes")
+      a.postcodes = v;
+    else if (k == "--holidays")
+      a.holidays = v;
+    else if (k == "--config")
+      a.config = v;
+    else if (k == "--seconds")
+      a.seconds = std::stod(v);
+    else
+      throw BenchFailure("unknown argument " + k);
   }
   if (a.sites_file.empty() || a.postcodes.empty() || a.holidays.empty() || a.config.empty()) {
-    throw BenchFailure("usage: promise_bench --sites-file F --postcodes DIR --holidays F --config F [--seconds S]");
+    throw BenchFailure(
+        "usage: promise_bench --sites-file F --postcodes DIR --holidays F --config F [--seconds "
+        "S]");
   }
   return a;
 }
@@ -50,8 +57,10 @@ Args parse(int argc, char** argv) {
 std::vector<std::string> split(const std::string& line, char separator) {
   std::vector<std::string> fields(1);
   for (char c : line) {
-    if (c == separator) fields.emplace_back();
-    else if (c != '\r') fields.back().push_back(c);
+    if (c == separator)
+      fields.emplace_back();
+    else if (c != '\r')
+      fields.back().push_back(c);
   }
   return fields;
 }
@@ -65,7 +74,9 @@ std::vector<std::pair<std::string, domain::site::Profile>> sites(const std::stri
   std::getline(in, line);
   while (std::getline(in, line)) {
     auto f = split(line, ';');
-    if (f.size() < 13 || f[7].size() != 5 || f[7].starts_with("97") || f[7].starts_with("98") || f[11].empty()) continue;
+    if (f.size() < 13 || f[7].size() != 5 || f[7].starts_with("97") || f[7].starts_with("98") ||
+        f[11].empty())
+      continue;
     rows.push_back(std::move(f));
   }
   if (rows.size() < 200) throw BenchFailure("fewer than 200 sites in " + file);
@@ -83,8 +94,10 @@ std::vector<std::pair<std::string, domain::site::Profile>> sites(const std::stri
     p.time_zone = "Europe/Paris";
     p.capabilities = {true, i >= 20, i >= 20};
     for (std::size_t d = 0; d < 7; ++d) {
-      p.opening_hours[d] = d == 6 && i >= 20 ? domain::site::DayHours{0, 0}
-                                             : domain::site::DayHours{static_cast<std::uint16_t>(i < 20 ? 360 : 540), 1140};
+      p.opening_hours[d] =
+          d == 6 && i >= 20
+              ? domain::site::DayHours{0, 0}
+              : domain::site::DayHours{static_cast<std::uint16_t>(i < 20 ? 360 : 540), 1140};
     }
     p.daily_capacity = i < 20 ? 2000 : 60;
     out.emplace_back("S" + std::to_string(i), std::move(p));
@@ -113,18 +126,22 @@ int main(int argc, char** argv) try {
   // 1,000 SKUs, each at ~60% of the sites with 0..10 units; a tenth of those with a receipt.
   std::mt19937_64 random(7);
   constexpr std::size_t kSkus = 1000;
-  const domain::Instant base = domain::calendar::days_from_civil({2026, 11, 23}) * domain::kMicrosPerDay;
+  const domain::Instant base =
+      domain::calendar::days_from_civil({2026, 11, 23}) * domain::kMicrosPerDay;
   std::vector<std::vector<promise::SiteSupply>> supply(kSkus);
   for (auto& s : supply) {
     for (std::uint32_t site = 0; site < 200; ++site) {
       if (random() % 10 >= 6) continue;
       promise::SiteSupply entry{site, static_cast<std::int64_t>(random() % 11), {}};
-      if (random() % 10 == 0) entry.receipts.emplace_back(base + static_cast<domain::Instant>(random() % 10) * domain::kMicrosPerDay, 20);
+      if (random() % 10 == 0)
+        entry.receipts.emplace_back(
+            base + static_cast<domain::Instant>(random() % 10) * domain::kMicrosPerDay, 20);
       s.push_back(std::move(entry));
     }
   }
-  const char* kPostcodes[] = {"75011", "69002", "13001", "33000", "31000", "59000", "67000", "44000", "35000", "06000",
-                              "34000", "21000", "87000", "63000", "29200", "76000", "45000", "37000", "20000", "64100"};
+  const char* kPostcodes[] = {"75011", "69002", "13001", "33000", "31000", "59000", "67000",
+                              "44000", "35000", "06000", "34000", "21000", "87000", "63000",
+                              "29200", "76000", "45000", "37000", "20000", "64100"};
   std::vector<promise::Destination> destinations;
   for (const char* pc : kPostcodes) {
     const auto place = gazetteer->find("FR", pc);
@@ -144,7 +161,8 @@ int main(int argc, char** argv) try {
     r.destination = destinations[random() % destinations.size()];
     for (int l = 0; l < 3; ++l) {
       const auto sku = random() % kSkus;
-      r.lines.push_back({"SKU-" + std::to_string(sku), 1 + static_cast<std::int64_t>(random() % 2), supply[sku]});
+      r.lines.push_back(
+          {"SKU-" + std::to_string(sku), 1 + static_cast<std::int64_t>(random() % 2), supply[sku]});
     }
     r.weight_g = 1800;
     r.volume_cm3 = 6000;
@@ -166,12 +184,16 @@ int main(int argc, char** argv) try {
     }
   }
   const double elapsed = bench::seconds_since(start);
-  bench::note(bench::strf("%zu promises in %.2f s, 200 sites, 3-line carts, %zu services + click and collect",
-                          done, elapsed, config->services.size()));
-  bench::print_figure("promise_inprocess_rps", static_cast<double>(done) / elapsed, "promises/s", 0);
+  bench::note(bench::strf(
+      "%zu promises in %.2f s, 200 sites, 3-line carts, %zu services + click and collect", done,
+      elapsed, config->services.size()));
+  bench::print_figure("promise_inprocess_rps", static_cast<double>(done) / elapsed, "promises/s",
+                      0);
   bench::print_figure("promise_inprocess_p50", latency.percentile_us(0.50), "us", 2);
   bench::print_figure("promise_inprocess_p99", latency.percentile_us(0.99), "us", 2);
-  bench::print_figure("promise_inprocess_options", static_cast<double>(options) / static_cast<double>(done), "options/promise", 2);
+  bench::print_figure("promise_inprocess_options",
+                      static_cast<double>(options) / static_cast<double>(done), "options/promise",
+                      2);
   return 0;
 } catch (const std::exception& e) {
   std::fprintf(stderr, "promise_bench: %s\n", e.what());

@@ -57,14 +57,16 @@ TEST(Calendar, TheYearEndsAtLocalMidnight) {
   const auto paris = *TimeZone::find("Europe/Paris");
   const auto london = *TimeZone::find("Europe/London");
   EXPECT_EQ(paris.to_local(utc({2026, 12, 31}, 23, 30)), (LocalTime{{2027, 1, 1}, 30}));
-  EXPECT_EQ(london.to_local(utc({2026, 12, 31}, 23, 30)), (LocalTime{{2026, 12, 31}, 23 * 60 + 30}));
+  EXPECT_EQ(london.to_local(utc({2026, 12, 31}, 23, 30)),
+            (LocalTime{{2026, 12, 31}, 23 * 60 + 30}));
   EXPECT_EQ(paris.to_instant({{2027, 1, 1}, 0}), utc({2026, 12, 31}, 23));
 }
 
 RC_GTEST_PROP(CalendarLaws, LocalTimeRoundTripsOutsideTheSkippedHour, ()) {
-  const auto zone = *TimeZone::find(*rc::gen::element(std::string("Europe/Paris"), std::string("Europe/London"),
-                                                      std::string("Europe/Berlin")));
-  const Instant at = utc({2024, 1, 1}, 0) + *rc::gen::inRange<Instant>(0, 4LL * 365 * 24 * 60) * kMinute;
+  const auto zone = *TimeZone::find(*rc::gen::element(
+      std::string("Europe/Paris"), std::string("Europe/London"), std::string("Europe/Berlin")));
+  const Instant at =
+      utc({2024, 1, 1}, 0) + *rc::gen::inRange<Instant>(0, 4LL * 365 * 24 * 60) * kMinute;
   const auto local = zone.to_local(at);
   const auto back = zone.to_instant(local);
   // The same wall time maps back to this instant, or to the hour before it in the repeated

@@ -82,12 +82,15 @@ class Retailer final : public Facts {
     holdings_.clear();
     auto it = holding_.find(std::string(sku));
     if (it == holding_.end()) return {};
-    for (const auto& site_id : it->second) holdings_.push_back({site_id, site(site_id), &stock(site_id, sku)});
+    for (const auto& site_id : it->second)
+      holdings_.push_back({site_id, site(site_id), &stock(site_id, sku)});
     return holdings_;
   }
   std::int64_t preparations(std::string_view, std::int64_t) const override { return 0; }
   std::int64_t local_day(std::string_view, Instant at) const override { return at / kMicrosPerDay; }
-  std::optional<geo::Point> locate(const Address&) const override { return geo::Point{48.85, 2.35}; }
+  std::optional<geo::Point> locate(const Address&) const override {
+    return geo::Point{48.85, 2.35};
+  }
 
  private:
   std::map<std::string, order::State> orders_;
@@ -114,7 +117,9 @@ order::PlaceOrder place(std::string id, std::vector<std::pair<std::string, std::
   return p;
 }
 
-Outcome decide_placing(const Retailer& r, const order::PlaceOrder& p) { return decide(p.order_id, p, r); }
+Outcome decide_placing(const Retailer& r, const order::PlaceOrder& p) {
+  return decide(p.order_id, p, r);
+}
 
 template <class E, class V>
 std::vector<E> of_type(const std::vector<V>& events) {
@@ -138,8 +143,10 @@ TEST(Fulfilment, PlacingSourcesTheOrderAndReservesEveryLineInOneOutcome) {
   ASSERT_EQ(outcome->stock.size(), 2u);
   EXPECT_EQ(outcome->stock[0].site_id, "WH-LYON");
   EXPECT_EQ(outcome->stock[0].sku, "SHOE");
-  EXPECT_EQ(outcome->stock[0].events, (std::vector<stock::Event>{stock::StockReserved{"O1/1", "O1", 1, 2}}));
-  EXPECT_EQ(outcome->stock[1].events, (std::vector<stock::Event>{stock::StockReserved{"O1/2", "O1", 2, 1}}));
+  EXPECT_EQ(outcome->stock[0].events,
+            (std::vector<stock::Event>{stock::StockReserved{"O1/1", "O1", 1, 2}}));
+  EXPECT_EQ(outcome->stock[1].events,
+            (std::vector<stock::Event>{stock::StockReserved{"O1/2", "O1", 2, 1}}));
 }
 
 TEST(Fulfilment, PlacingChecksWhatTheOrderRefersToAndWhatStockCanServe) {
@@ -196,7 +203,8 @@ TEST(Fulfilment, StockFollowsTheOrdersSteps) {
   ASSERT_TRUE(cancelled);
   ASSERT_EQ(cancelled->stock.size(), 1u);
   EXPECT_EQ(cancelled->stock[0].sku, "CAP");
-  EXPECT_EQ(cancelled->stock[0].events, (std::vector<stock::Event>{stock::ReservationReleased{"O1/2", 1, "out of fashion"}}));
+  EXPECT_EQ(cancelled->stock[0].events,
+            (std::vector<stock::Event>{stock::ReservationReleased{"O1/2", 1, "out of fashion"}}));
   r.apply("O1", *cancelled);
   auto prepared = decide("O1", order::MarkPrepared{"WH-LYON", false, kAt + 3}, r);
   ASSERT_TRUE(prepared);
@@ -213,7 +221,8 @@ TEST(Fulfilment, AReleaseWithMissingStockCorrectsTheSiteAndSourcesTheOrderAgain)
   auto placed = decide_placing(r, place("O1", {{"SHOE", 2}}));
   ASSERT_TRUE(placed);
   r.apply("O1", *placed);  // the warehouse first
-  auto released = decide("O1", order::ReleaseAllocation{"WH-LYON", "not on the shelf", true, kAt + 5}, r);
+  auto released =
+      decide("O1", order::ReleaseAllocation{"WH-LYON", "not on the shelf", true, kAt + 5}, r);
   ASSERT_TRUE(released) << released.error().reason;
   EXPECT_EQ(of_type<order::AllocationReleased>(released->order).size(), 1u);
   // Sourced again, to Paris: the only other site holding two shoes (the warehouse was tried).
@@ -224,10 +233,12 @@ TEST(Fulfilment, AReleaseWithMissingStockCorrectsTheSiteAndSourcesTheOrderAgain)
   EXPECT_EQ(released->stock[0].site_id, "WH-LYON");
   // The reservation goes back, then the two units reported missing leave the warehouse's stock.
   EXPECT_EQ(released->stock[0].events,
-            (std::vector<stock::Event>{stock::ReservationReleased{"O1/1", 2, "not on the shelf"},
-                                       stock::StockAdjusted{-2, "stock discrepancy reported by WH-LYON on order O1"}}));
+            (std::vector<stock::Event>{
+                stock::ReservationReleased{"O1/1", 2, "not on the shelf"},
+                stock::StockAdjusted{-2, "stock discrepancy reported by WH-LYON on order O1"}}));
   EXPECT_EQ(released->stock[1].site_id, "FR-PARIS");
-  EXPECT_EQ(released->stock[1].events, (std::vector<stock::Event>{stock::StockReserved{"O1/1", "O1", 1, 2}}));
+  EXPECT_EQ(released->stock[1].events,
+            (std::vector<stock::Event>{stock::StockReserved{"O1/1", "O1", 1, 2}}));
 }
 
 TEST(Fulfilment, ActionsNeedAnOrderAndOnlySourcingAllocates) {
@@ -250,7 +261,8 @@ TEST(Fulfilment, ActionsNeedAnOrderAndOnlySourcingAllocates) {
   auto moved = decide("O1", order::Reallocate{"FR-PARIS", "nearer", kAt + 1}, r);
   ASSERT_TRUE(moved) << moved.error().reason;
   ASSERT_EQ(moved->stock.size(), 2u);  // released at the warehouse, reserved in Paris
-  EXPECT_EQ(moved->stock[1].events, (std::vector<stock::Event>{stock::StockReserved{"O1/1", "O1", 1, 1}}));
+  EXPECT_EQ(moved->stock[1].events,
+            (std::vector<stock::Event>{stock::StockReserved{"O1/1", "O1", 1, 1}}));
 }
 
 TEST(Fulfilment, AStockMovementNeedsAKnownSiteAndItem) {

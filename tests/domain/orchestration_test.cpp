@@ -38,11 +38,15 @@ struct World {
   site::Profile orleans = profile(SiteType::warehouse, 47.9030, 1.9093, "FR", "45");
   site::Profile relay = profile(SiteType::pickup_point, 48.85, 2.35);
 
-  std::vector<SiteFacts> sites(std::vector<std::pair<std::string, std::vector<std::int64_t>>> stock) {
+  std::vector<SiteFacts> sites(
+      std::vector<std::pair<std::string, std::vector<std::int64_t>>> stock) {
     std::vector<SiteFacts> out;
     for (auto& [id, available] : stock) {
-      const site::Profile* p = id == "PARIS" ? &paris : id == "LILLE" ? &lille : id == "LYON" ? &lyon
-                             : id == "ORLEANS" ? &orleans : &relay;
+      const site::Profile* p = id == "PARIS"     ? &paris
+                               : id == "LILLE"   ? &lille
+                               : id == "LYON"    ? &lyon
+                               : id == "ORLEANS" ? &orleans
+                                                 : &relay;
       out.push_back({id, p, available, p->daily_capacity});
     }
     return out;
@@ -108,7 +112,8 @@ TEST(Sourcing, FiltersDropSitesAndSayWhy) {
   auto s = nearest();
   s.excluded_sites = {"LILLE"};
   s.max_distance_km = 300;
-  auto facts = w.sites({{"PARIS", {5}}, {"LILLE", {5}}, {"LYON", {5}}, {"RELAY", {5}}, {"ORLEANS", {0}}});
+  auto facts =
+      w.sites({{"PARIS", {5}}, {"LILLE", {5}}, {"LYON", {5}}, {"RELAY", {5}}, {"ORLEANS", {0}}});
   facts[0].capacity_left = 0;  // Paris has prepared all it can today
   const auto plan = orchestration::plan(rules_of(s), request({{1, "A", 1, 1000}}), facts);
   EXPECT_EQ(plan.kind, Plan::Kind::none);
@@ -117,7 +122,8 @@ TEST(Sourcing, FiltersDropSitesAndSayWhy) {
   EXPECT_NE(verdict(plan, "LYON")->reason.find("over 300 km"), std::string::npos);
   EXPECT_EQ(verdict(plan, "RELAY")->reason, "site type pickup_point not allowed");
   EXPECT_EQ(verdict(plan, "ORLEANS")->reason, "not enough stock for any line");
-  EXPECT_NE(plan.reason.find("out of stock: no eligible site can sell 1 of A"), std::string::npos) << plan.reason;
+  EXPECT_NE(plan.reason.find("out of stock: no eligible site can sell 1 of A"), std::string::npos)
+      << plan.reason;
 }
 
 TEST(Sourcing, ClickAndCollectNeedsTheCapabilityAndStoresMustShipFromStore) {
@@ -147,7 +153,8 @@ TEST(Sourcing, SplitNeverRefusesWhatNoSingleSiteHasMinimizeUsesTheFewestSites) {
   s.split = SplitPolicy::minimize_shipments;
   auto split = orchestration::plan(rules_of(s), r, facts);
   ASSERT_EQ(split.kind, Plan::Kind::direct);
-  EXPECT_EQ(split.allocations, (std::vector<order::Allocation>{{1, "PARIS"}, {2, "LYON"}, {3, "LYON"}}));
+  EXPECT_EQ(split.allocations,
+            (std::vector<order::Allocation>{{1, "PARIS"}, {2, "LYON"}, {3, "LYON"}}));
 }
 
 TEST(Sourcing, SplitAboveValueSplitsOnlyOrdersWorthIt) {
@@ -156,17 +163,20 @@ TEST(Sourcing, SplitAboveValueSplitsOnlyOrdersWorthIt) {
   s.split = SplitPolicy::above_value;
   s.split_min_value_minor = 10000;
   auto facts = w.sites({{"PARIS", {1, 0}}, {"LYON", {0, 1}}});
-  EXPECT_EQ(orchestration::plan(rules_of(s), request({{1, "A", 1, 3000}, {2, "B", 1, 3000}}), facts).kind,
-            Plan::Kind::none);
-  EXPECT_EQ(orchestration::plan(rules_of(s), request({{1, "A", 1, 6000}, {2, "B", 1, 6000}}), facts).kind,
-            Plan::Kind::direct);
+  EXPECT_EQ(
+      orchestration::plan(rules_of(s), request({{1, "A", 1, 3000}, {2, "B", 1, 3000}}), facts).kind,
+      Plan::Kind::none);
+  EXPECT_EQ(
+      orchestration::plan(rules_of(s), request({{1, "A", 1, 6000}, {2, "B", 1, 6000}}), facts).kind,
+      Plan::Kind::direct);
 }
 
 TEST(Sourcing, LinesOfOneSkuAreServedTogether) {
   World w;
   // 2 + 2 of A: Paris has 3, Lyon 4.
-  const auto plan = orchestration::plan(rules_of(nearest()), request({{1, "A", 2, 1000}, {2, "A", 2, 1000}}),
-                                        w.sites({{"PARIS", {3}}, {"LYON", {4}}}));
+  const auto plan =
+      orchestration::plan(rules_of(nearest()), request({{1, "A", 2, 1000}, {2, "A", 2, 1000}}),
+                          w.sites({{"PARIS", {3}}, {"LYON", {4}}}));
   EXPECT_EQ(plan.allocations, (std::vector<order::Allocation>{{1, "LYON"}, {2, "LYON"}}));
 }
 
@@ -190,13 +200,15 @@ TEST(Sourcing, AnOrderPlacedWithAPromiseGoesToThePromisedSiteWhenItHasEveryLine)
   auto r = request({{1, "A", 1, 1000}, {2, "B", 1, 1000}});
   r.promised_site = "LYON";
   // Competitive for stores, but the promise was computed from Lyon's stock and calendar.
-  auto plan = orchestration::plan(rules_of(s), r, w.sites({{"LYON", {5, 5}}, {"LILLE", {5, 5}}, {"PARIS", {5, 5}}}));
+  auto plan = orchestration::plan(
+      rules_of(s), r, w.sites({{"LYON", {5, 5}}, {"LILLE", {5, 5}}, {"PARIS", {5, 5}}}));
   ASSERT_EQ(plan.kind, Plan::Kind::direct);
   EXPECT_EQ(plan.allocations, (std::vector<order::Allocation>{{1, "LYON"}, {2, "LYON"}}));
   EXPECT_EQ(verdict(plan, "LYON")->rank, 1);
   EXPECT_NE(verdict(plan, "LYON")->reason.find("keeps the delivery promise"), std::string::npos);
   // Lyon lost a line's stock since: the strategy decides as without a promise.
-  plan = orchestration::plan(rules_of(s), r, w.sites({{"LYON", {5, 0}}, {"LILLE", {5, 5}}, {"PARIS", {5, 5}}}));
+  plan = orchestration::plan(rules_of(s), r,
+                             w.sites({{"LYON", {5, 0}}, {"LILLE", {5, 5}}, {"PARIS", {5, 5}}}));
   ASSERT_EQ(plan.kind, Plan::Kind::round);
   EXPECT_EQ(plan.offered.front(), "PARIS");
 }
@@ -221,7 +233,8 @@ TEST(Sourcing, TheNextRoundWidensPastTheStoresTriedThenFallsBackToAWarehouse) {
   s.fallback_direct = false;
   auto queued = orchestration::plan(rules_of(s), r, facts);
   EXPECT_EQ(queued.kind, Plan::Kind::none);
-  EXPECT_NE(queued.reason.find("no store claimed the order in 2 rounds"), std::string::npos) << queued.reason;
+  EXPECT_NE(queued.reason.find("no store claimed the order in 2 rounds"), std::string::npos)
+      << queued.reason;
 }
 
 TEST(Sourcing, AStrategyIsChosenByChannelCountryAndSeasonAcrossTheYearEnd) {
@@ -233,9 +246,9 @@ TEST(Sourcing, AStrategyIsChosenByChannelCountryAndSeasonAcrossTheYearEnd) {
               {{{"marketplace"}, {}, 0, 0, "market"}, {{}, {"FR"}, 1115, 105, "peak"}},
               "normal"};
   EXPECT_EQ(rules.select("marketplace", "FR", kAt)->name, "market");
-  EXPECT_EQ(rules.select("web", "FR", kAt + 2 * kMicrosPerDay)->name, "peak");      // 16 November
-  EXPECT_EQ(rules.select("web", "FR", kAt + 52 * kMicrosPerDay)->name, "peak");     // 5 January
-  EXPECT_EQ(rules.select("web", "FR", kAt + 53 * kMicrosPerDay)->name, "normal");   // 6 January
+  EXPECT_EQ(rules.select("web", "FR", kAt + 2 * kMicrosPerDay)->name, "peak");     // 16 November
+  EXPECT_EQ(rules.select("web", "FR", kAt + 52 * kMicrosPerDay)->name, "peak");    // 5 January
+  EXPECT_EQ(rules.select("web", "FR", kAt + 53 * kMicrosPerDay)->name, "normal");  // 6 January
   EXPECT_EQ(rules.select("web", "DE", kAt + 2 * kMicrosPerDay)->name, "normal");
   EXPECT_TRUE(validate(rules).empty());
 }
@@ -248,7 +261,8 @@ TEST(Sourcing, InvalidRulesListEveryProblemWithItsPointer) {
   Rules rules{{s, s}, {{{}, {}, 1340, 101, "missing"}}, "nowhere"};
   const auto errors = validate(rules);
   auto has = [&](std::string_view pointer) {
-    return std::any_of(errors.begin(), errors.end(), [&](const ConfigError& e) { return e.pointer == pointer; });
+    return std::any_of(errors.begin(), errors.end(),
+                       [&](const ConfigError& e) { return e.pointer == pointer; });
   };
   EXPECT_TRUE(has("/strategies/0/round_size"));
   EXPECT_TRUE(has("/strategies/0/ranking/1"));
@@ -267,7 +281,8 @@ TEST(Sourcing, ARateCardPricesShipmentsByDestination) {
   s.rates = {{{{"LYON"}, {}, {}, {}}, "FR", "75", 300}};
   const auto plan = orchestration::plan(rules_of(s), request({{1, "A", 1, 1000}}),
                                         w.sites({{"PARIS", {5}}, {"LYON", {5}}}));
-  EXPECT_EQ(plan.allocations.at(0).site_id, "LYON");  // 3.00 by the rate card, Paris 5.00 + 2 x ~2 km
+  EXPECT_EQ(plan.allocations.at(0).site_id,
+            "LYON");  // 3.00 by the rate card, Paris 5.00 + 2 x ~2 km
   EXPECT_NE(verdict(plan, "LYON")->reason.find("cost 300"), std::string::npos);
 }
 
@@ -286,7 +301,8 @@ TEST(Sourcing, TheRoutingOracleOrderByOrderCosts39WhereTheBatchOptimumIs28) {
   s.require_capacity = false;
   for (int c = 0; c < 3; ++c) {
     for (int site = 0; site < 3; ++site) {
-      s.rates.push_back({{{ids[site]}, {}, {}, {}}, "FR", "c" + std::to_string(c + 1), cost[c][site]});
+      s.rates.push_back(
+          {{{ids[site]}, {}, {}, {}}, "FR", "c" + std::to_string(c + 1), cost[c][site]});
     }
   }
   std::int64_t stock[3] = {1, 1, 1};
@@ -294,9 +310,11 @@ TEST(Sourcing, TheRoutingOracleOrderByOrderCosts39WhereTheBatchOptimumIs28) {
   for (int c = 0; c < 3; ++c) {
     std::vector<SiteFacts> facts;
     for (int site = 0; site < 3; ++site) facts.push_back({ids[site], &w.lyon, {stock[site]}, 1});
-    const auto plan = orchestration::plan(rules_of(s), request({{1, "X", 1, 100}}, "c" + std::to_string(c + 1)), facts);
+    const auto plan = orchestration::plan(
+        rules_of(s), request({{1, "X", 1, 100}}, "c" + std::to_string(c + 1)), facts);
     ASSERT_EQ(plan.kind, Plan::Kind::direct);
-    const auto chosen = std::find(std::begin(ids), std::end(ids), plan.allocations.at(0).site_id) - std::begin(ids);
+    const auto chosen =
+        std::find(std::begin(ids), std::end(ids), plan.allocations.at(0).site_id) - std::begin(ids);
     greedy += cost[c][chosen];
     --stock[chosen];
   }
@@ -315,14 +333,16 @@ RC_GTEST_PROP(SourcingLaws, ADirectPlanOnlyUsesSitesWithEnoughStockForWhatTheySe
   const auto lines = *rc::gen::inRange(1, 4);
   std::vector<order::OrderLine> order_lines;
   for (int i = 0; i < lines; ++i) {
-    order_lines.push_back({static_cast<std::uint32_t>(i + 1), "S" + std::to_string(*rc::gen::inRange(0, 3)),
+    order_lines.push_back({static_cast<std::uint32_t>(i + 1),
+                           "S" + std::to_string(*rc::gen::inRange(0, 3)),
                            *rc::gen::inRange<std::int64_t>(1, 4), 1000});
   }
   auto r = request(order_lines);
   std::vector<std::pair<std::string, std::vector<std::int64_t>>> stock;
   for (const char* id : {"PARIS", "LILLE", "LYON", "ORLEANS"}) {
     std::vector<std::int64_t> available;
-    for (std::size_t i = 0; i < r.demand.size(); ++i) available.push_back(*rc::gen::inRange<std::int64_t>(0, 8));
+    for (std::size_t i = 0; i < r.demand.size(); ++i)
+      available.push_back(*rc::gen::inRange<std::int64_t>(0, 8));
     stock.emplace_back(id, available);
   }
   auto facts = w.sites(stock);
@@ -339,7 +359,8 @@ RC_GTEST_PROP(SourcingLaws, ADirectPlanOnlyUsesSitesWithEnoughStockForWhatTheySe
       if (site.empty()) site = plan.allocations[i].site_id;
       RC_ASSERT(plan.allocations[i].site_id == site);  // one SKU, one site
     }
-    const auto& f = *std::find_if(facts.begin(), facts.end(), [&](auto& x) { return x.site_id == site; });
+    const auto& f =
+        *std::find_if(facts.begin(), facts.end(), [&](auto& x) { return x.site_id == site; });
     RC_ASSERT(f.available[d] >= r.demand[d].second);
   }
 }
@@ -347,7 +368,8 @@ RC_GTEST_PROP(SourcingLaws, ADirectPlanOnlyUsesSitesWithEnoughStockForWhatTheySe
 RC_GTEST_PROP(SourcingLaws, TheSamePlanForTheSameInputs, ()) {
   World w;
   auto r = request({{1, "A", *rc::gen::inRange<std::int64_t>(1, 5), 1000}});
-  auto facts = w.sites({{"PARIS", {*rc::gen::inRange<std::int64_t>(0, 6)}}, {"LYON", {*rc::gen::inRange<std::int64_t>(0, 6)}},
+  auto facts = w.sites({{"PARIS", {*rc::gen::inRange<std::int64_t>(0, 6)}},
+                        {"LYON", {*rc::gen::inRange<std::int64_t>(0, 6)}},
                         {"LILLE", {*rc::gen::inRange<std::int64_t>(0, 6)}}});
   auto s = nearest(*rc::gen::element(AllocationMode::direct, AllocationMode::competitive));
   const auto a = orchestration::plan(rules_of(s), r, facts);

@@ -2,8 +2,6 @@
 // one step further each. Each test file gets its own copy (anonymous namespace).
 #pragma once
 
-#include "domain/order.h"
-
 #include <gtest/gtest.h>
 #include <rapidcheck.h>
 #include <rapidcheck/gtest.h>
@@ -11,6 +9,7 @@
 #include <algorithm>
 #include <limits>
 
+#include "domain/order.h"
 #include "tests/domain/generators.h"
 #include "tests/domain/given_when_then.h"
 
@@ -93,7 +92,6 @@ LinesAllocated allocated(const std::string& site, const Lines& lines) {
 [[maybe_unused]] void expect_invalid_order(const PlaceOrder& c, std::string_view reason_part) {
   Scenario<OrderDecider>().when(c).then_rejected(Code::invalid, reason_part);
 }
-
 
 }  // namespace
 }  // namespace ordo::domain

@@ -14,7 +14,9 @@ std::vector<Event> round_open() {
           OfferRoundOpened{1, {kParis, kStrasbourg, kLille}, kAt, kDeadline, {1, 2, 3}}};
 }
 
-std::vector<Allocation> all_to(const std::string& site) { return {{1, site}, {2, site}, {3, site}}; }
+std::vector<Allocation> all_to(const std::string& site) {
+  return {{1, site}, {2, site}, {3, site}};
+}
 
 TEST(OrderRounds, TheFirstClaimWinsAndAllocatesEveryLine) {
   Scenario<OrderDecider>()
@@ -36,7 +38,9 @@ TEST(OrderRounds, AClaimAfterAnotherStoreWonIsLost) {
   auto history = round_open();
   history.push_back(OfferClaimed{1, kParis, kAt + 1000});
   history.push_back(LinesAllocated{all_to(kParis)});
-  Scenario<OrderDecider>().given(history).when(ClaimOffer{kLille, 1, kAt + 2000})
+  Scenario<OrderDecider>()
+      .given(history)
+      .when(ClaimOffer{kLille, 1, kAt + 2000})
       .then_rejected(Code::lost, "won by another site");
 }
 
@@ -48,18 +52,26 @@ TEST(OrderRounds, TheWinnerClaimingAgainIsAlreadyDone) {
 }
 
 TEST(OrderRounds, AClaimPastTheDeadlineOrOnAClosedRoundIsExpired) {
-  Scenario<OrderDecider>().given(round_open()).when(ClaimOffer{kParis, 1, kDeadline + 1})
+  Scenario<OrderDecider>()
+      .given(round_open())
+      .when(ClaimOffer{kParis, 1, kDeadline + 1})
       .then_rejected(Code::expired, "is over");
   auto closed = round_open();
   closed.push_back(OfferRoundClosed{1, RoundEnd::expired, kDeadline});
-  Scenario<OrderDecider>().given(closed).when(ClaimOffer{kParis, 1, kAt + 10})
+  Scenario<OrderDecider>()
+      .given(closed)
+      .when(ClaimOffer{kParis, 1, kAt + 10})
       .then_rejected(Code::expired, "is over");
 }
 
 TEST(OrderRounds, AStoreNotOfferedTheRoundOrAnUnknownRoundIsInvalid) {
-  Scenario<OrderDecider>().given(round_open()).when(ClaimOffer{"NICE-01", 1, kAt})
+  Scenario<OrderDecider>()
+      .given(round_open())
+      .when(ClaimOffer{"NICE-01", 1, kAt})
       .then_rejected(Code::invalid, "was not offered");
-  Scenario<OrderDecider>().given(round_open()).when(ClaimOffer{kParis, 2, kAt})
+  Scenario<OrderDecider>()
+      .given(round_open())
+      .when(ClaimOffer{kParis, 2, kAt})
       .then_rejected(Code::invalid, "has no round 2");
 }
 
@@ -67,22 +79,32 @@ TEST(OrderRounds, DeclinesAreRecordedAndTheLastOneClosesTheRound) {
   auto history = round_open();
   history.push_back(OfferDeclined{1, kParis, "busy", kAt + 1});
   history.push_back(OfferDeclined{1, kLille, "busy", kAt + 2});
-  Scenario<OrderDecider>().given(history).when(DeclineOffer{kStrasbourg, 1, "no staff", kAt + 3})
+  Scenario<OrderDecider>()
+      .given(history)
+      .when(DeclineOffer{kStrasbourg, 1, "no staff", kAt + 3})
       .then({OfferDeclined{1, kStrasbourg, "no staff", kAt + 3},
              OfferRoundClosed{1, RoundEnd::all_declined, kAt + 3}});
   Scenario<OrderDecider>().given(history).when(DeclineOffer{kParis, 1, "busy", kAt + 4}).then({});
-  Scenario<OrderDecider>().given(history).when(ClaimOffer{kParis, 1, kAt + 4})
+  Scenario<OrderDecider>()
+      .given(history)
+      .when(ClaimOffer{kParis, 1, kAt + 4})
       .then_rejected(Code::invalid, "declined");
 }
 
 TEST(OrderRounds, ARoundExpiresOnlyAtItsDeadline) {
-  Scenario<OrderDecider>().given(round_open()).when(ExpireRound{1, kDeadline - 1})
+  Scenario<OrderDecider>()
+      .given(round_open())
+      .when(ExpireRound{1, kDeadline - 1})
       .then_rejected(Code::wrong_state, "not due yet");
-  const auto after = Scenario<OrderDecider>().given(round_open()).when(ExpireRound{1, kDeadline})
-      .then({OfferRoundClosed{1, RoundEnd::expired, kDeadline}});
+  const auto after = Scenario<OrderDecider>()
+                         .given(round_open())
+                         .when(ExpireRound{1, kDeadline})
+                         .then({OfferRoundClosed{1, RoundEnd::expired, kDeadline}});
   EXPECT_EQ(after.open_round(), nullptr);
   EXPECT_EQ(after.tried(), (std::set<std::string>{kParis, kStrasbourg, kLille}));
-  Scenario<OrderDecider>().given(round_open()).when(ExpireRound{1, kDeadline})
+  Scenario<OrderDecider>()
+      .given(round_open())
+      .when(ExpireRound{1, kDeadline})
       .then({OfferRoundClosed{1, RoundEnd::expired, kDeadline}});
 }
 
@@ -90,34 +112,46 @@ TEST(OrderRounds, AStoreThatCannotPrepareReleasesItsLinesWhichAreSourcedAgain) {
   auto history = round_open();
   history.push_back(OfferClaimed{1, kParis, kAt + 1000});
   history.push_back(LinesAllocated{all_to(kParis)});
-  const auto after = Scenario<OrderDecider>().given(history)
-      .when(ReleaseAllocation{kParis, "2 units missing", true, kAt + 2000})
-      .then({AllocationReleased{kParis, {1, 2, 3}, "2 units missing"}});
+  const auto after = Scenario<OrderDecider>()
+                         .given(history)
+                         .when(ReleaseAllocation{kParis, "2 units missing", true, kAt + 2000})
+                         .then({AllocationReleased{kParis, {1, 2, 3}, "2 units missing"}});
   EXPECT_EQ(after.sourcing_lines(), (std::vector<std::uint32_t>{1, 2, 3}));
   EXPECT_TRUE(after.tried().contains(kParis));
-  Scenario<OrderDecider>().given(history).when(ReleaseAllocation{kLille, "?", false, kAt})
+  Scenario<OrderDecider>()
+      .given(history)
+      .when(ReleaseAllocation{kLille, "?", false, kAt})
       .then_rejected(Code::wrong_state, "no line allocated to site " + kLille);
 }
 
 TEST(OrderRounds, CustomerServiceReallocatesByHandAndWithdrawsAnOpenRound) {
   // Recorded as a manual sourcing decision, with the reason, before the lines move.
-  Scenario<OrderDecider>().given(round_open()).when(Reallocate{kLille, "VIP customer", kAt + 5})
+  Scenario<OrderDecider>()
+      .given(round_open())
+      .when(Reallocate{kLille, "VIP customer", kAt + 5})
       .then({SourcingDecided{"manual", 0, "manual", "VIP customer", 1, {}, kAt + 5},
              OfferRoundClosed{1, RoundEnd::withdrawn, kAt + 5}, LinesAllocated{all_to(kLille)}});
   auto allocated = round_open();
   allocated.push_back(OfferClaimed{1, kParis, kAt + 1000});
   allocated.push_back(LinesAllocated{all_to(kParis)});
-  Scenario<OrderDecider>().given(allocated).when(Reallocate{kLille, "nearer", kAt + 5})
+  Scenario<OrderDecider>()
+      .given(allocated)
+      .when(Reallocate{kLille, "nearer", kAt + 5})
       .then({SourcingDecided{"manual", 0, "manual", "nearer", 1, {}, kAt + 5},
              AllocationReleased{kParis, {1, 2, 3}, "nearer"}, LinesAllocated{all_to(kLille)}});
   allocated.push_back(PreparationStarted{kParis, {1, 2, 3}});
-  Scenario<OrderDecider>().given(allocated).when(Reallocate{kLille, "nearer", kAt + 5})
+  Scenario<OrderDecider>()
+      .given(allocated)
+      .when(Reallocate{kLille, "nearer", kAt + 5})
       .then_rejected(Code::wrong_state, "in preparation or further");
 }
 
 TEST(OrderRounds, CancellingEveryLineWithdrawsTheOpenRound) {
-  Scenario<OrderDecider>().given(round_open()).when(CancelLines{{}, "customer changed her mind", kAt + 9})
-      .then({LinesCancelled{{1, 2, 3}, "customer changed her mind"}, OfferRoundClosed{1, RoundEnd::withdrawn, kAt + 9}});
+  Scenario<OrderDecider>()
+      .given(round_open())
+      .when(CancelLines{{}, "customer changed her mind", kAt + 9})
+      .then({LinesCancelled{{1, 2, 3}, "customer changed her mind"},
+             OfferRoundClosed{1, RoundEnd::withdrawn, kAt + 9}});
 }
 
 // Law: whatever the order of claims, declines and expiries, a round has at most one winner, and
@@ -133,9 +167,14 @@ RC_GTEST_PROP(OrderRoundLaws, ARoundHasAtMostOneWinnerWhateverArrives, ()) {
     const Instant at = kAt + *rc::gen::inRange<Instant>(0, 120'000'000);
     Command command = ClaimOffer{site, 1, at};
     switch (*rc::gen::inRange(0, 3)) {
-      case 1: command = DeclineOffer{site, 1, "busy", at}; break;
-      case 2: command = ExpireRound{1, at}; break;
-      default: break;
+      case 1:
+        command = DeclineOffer{site, 1, "busy", at};
+        break;
+      case 2:
+        command = ExpireRound{1, at};
+        break;
+      default:
+        break;
     }
     auto decided = decide(command, state);
     if (!decided) continue;

@@ -5,8 +5,9 @@
 namespace ordo::domain {
 namespace {
 
-const std::vector<SiteVerdict> kConsidered = {{kParis, "allocated", "priority 1", 1, 12},
-                                              {kStrasbourg, "dropped", "not enough stock for any line", 0, 400}};
+const std::vector<SiteVerdict> kConsidered = {
+    {kParis, "allocated", "priority 1", 1, 12},
+    {kStrasbourg, "dropped", "not enough stock for any line", 0, 400}};
 
 SourceLines plan(SourceLines::Kind kind, bool placing = false) {
   SourceLines c;
@@ -26,13 +27,17 @@ SourceLines plan(SourceLines::Kind kind, bool placing = false) {
 }
 
 TEST(OrderSourcing, ADirectPlanIsRecordedThenAllocatesTheLines) {
-  Scenario<OrderDecider>().given({placed()}).when(plan(SourceLines::Kind::direct))
+  Scenario<OrderDecider>()
+      .given({placed()})
+      .when(plan(SourceLines::Kind::direct))
       .then({SourcingDecided{"nearest", 4, "direct", "", 0, kConsidered, kAt + 1},
              LinesAllocated{{{1, kParis}, {2, kParis}, {3, kParis}}}});
 }
 
 TEST(OrderSourcing, ACompetitivePlanOpensTheNextRoundForTheLinesThatWait) {
-  Scenario<OrderDecider>().given({placed(), allocated(kParis, {3})}).when(plan(SourceLines::Kind::round))
+  Scenario<OrderDecider>()
+      .given({placed(), allocated(kParis, {3})})
+      .when(plan(SourceLines::Kind::round))
       .then({SourcingDecided{"nearest", 4, "round", "", 1, kConsidered, kAt + 1},
              OfferRoundOpened{1, {kParis, kStrasbourg}, kAt + 1, kAt + 60'000'000, {1, 2}}});
   // After an expired round 1, the next round is round 2.
@@ -45,25 +50,41 @@ TEST(OrderSourcing, ACompetitivePlanOpensTheNextRoundForTheLinesThatWait) {
 }
 
 TEST(OrderSourcing, NoSiteQueuesAPlacedOrderForCustomerServiceButRefusesOneBeingPlaced) {
-  Scenario<OrderDecider>().given({placed()}).when(plan(SourceLines::Kind::none))
-      .then({SourcingDecided{"nearest", 4, "queued", "no site has every line", 0, kConsidered, kAt + 1},
+  Scenario<OrderDecider>()
+      .given({placed()})
+      .when(plan(SourceLines::Kind::none))
+      .then({SourcingDecided{"nearest", 4, "queued", "no site has every line", 0, kConsidered,
+                             kAt + 1},
              QueuedForService{"no site has every line"}});
-  Scenario<OrderDecider>().given({placed()}).when(plan(SourceLines::Kind::none, true))
+  Scenario<OrderDecider>()
+      .given({placed()})
+      .when(plan(SourceLines::Kind::none, true))
       .then_rejected(Code::insufficient_stock, "no site has every line");
 }
 
 TEST(OrderSourcing, NothingWaitingForASiteIsNothingToDo) {
-  Scenario<OrderDecider>().given(allocated_history()).when(plan(SourceLines::Kind::direct)).then({});
-  Scenario<OrderDecider>().when(plan(SourceLines::Kind::direct)).then_rejected(Code::not_found, "not been placed");
+  Scenario<OrderDecider>()
+      .given(allocated_history())
+      .when(plan(SourceLines::Kind::direct))
+      .then({});
+  Scenario<OrderDecider>()
+      .when(plan(SourceLines::Kind::direct))
+      .then_rejected(Code::not_found, "not been placed");
 }
 
 TEST(OrderSourcing, APlanThatDoesNotFitTheOrderIsRefused) {
   auto unknown_line = plan(SourceLines::Kind::direct);
   unknown_line.allocations = {{9, kParis}};
-  Scenario<OrderDecider>().given({placed()}).when(unknown_line).then_rejected(Code::invalid, "has no line 9");
+  Scenario<OrderDecider>()
+      .given({placed()})
+      .when(unknown_line)
+      .then_rejected(Code::invalid, "has no line 9");
   auto nobody = plan(SourceLines::Kind::round);
   nobody.offered.clear();
-  Scenario<OrderDecider>().given({placed()}).when(nobody).then_rejected(Code::invalid, "at least one site");
+  Scenario<OrderDecider>()
+      .given({placed()})
+      .when(nobody)
+      .then_rejected(Code::invalid, "at least one site");
 }
 
 }  // namespace

@@ -12,7 +12,6 @@
 
 namespace ordo::domain::promise::testing {
 
-
 using calendar::Date;
 using calendar::TimeZone;
 using site::SiteType;
@@ -35,9 +34,10 @@ inline Instant utc(Date date, unsigned hour, unsigned minute = 0) {
 
 inline calendar::Holidays holidays() {
   calendar::Holidays h;
-  for (const Date d : {Date{2026, 1, 1}, Date{2026, 4, 6}, Date{2026, 5, 1}, Date{2026, 5, 8},
-                       Date{2026, 5, 14}, Date{2026, 5, 25}, Date{2026, 7, 14}, Date{2026, 8, 15},
-                       Date{2026, 11, 1}, Date{2026, 11, 11}, Date{2026, 12, 25}, Date{2027, 1, 1}}) {
+  for (const Date d :
+       {Date{2026, 1, 1}, Date{2026, 4, 6}, Date{2026, 5, 1}, Date{2026, 5, 8}, Date{2026, 5, 14},
+        Date{2026, 5, 25}, Date{2026, 7, 14}, Date{2026, 8, 15}, Date{2026, 11, 1},
+        Date{2026, 11, 11}, Date{2026, 12, 25}, Date{2027, 1, 1}}) {
     h.add("FR", "*", d);
   }
   // Alsace-Moselle: Good Friday and St Stephen's Day.
@@ -45,13 +45,15 @@ inline calendar::Holidays holidays() {
     h.add("FR", region, {2026, 4, 3});
     h.add("FR", region, {2026, 12, 26});
   }
-  for (const Date d : {Date{2026, 12, 25}, Date{2026, 12, 28}, Date{2027, 1, 1}}) h.add("GB", "*", d);
-  for (const Date d : {Date{2026, 12, 25}, Date{2026, 12, 26}, Date{2027, 1, 1}}) h.add("DE", "*", d);
+  for (const Date d : {Date{2026, 12, 25}, Date{2026, 12, 28}, Date{2027, 1, 1}})
+    h.add("GB", "*", d);
+  for (const Date d : {Date{2026, 12, 25}, Date{2026, 12, 26}, Date{2027, 1, 1}})
+    h.add("DE", "*", d);
   return h;
 }
 
-inline site::Profile profile(SiteType type, std::string region, double lat, double lon, std::string zone = "Europe/Paris",
-                      std::string country = "FR") {
+inline site::Profile profile(SiteType type, std::string region, double lat, double lon,
+                             std::string zone = "Europe/Paris", std::string country = "FR") {
   site::Profile p;
   p.name = "site";
   p.type = type;
@@ -64,8 +66,9 @@ inline site::Profile profile(SiteType type, std::string region, double lat, doub
   const bool warehouse = type == SiteType::warehouse;
   for (std::size_t d = 0; d < 7; ++d) {
     const bool open = warehouse ? d < 5 : d < 6;  // warehouses Monday to Friday, stores to Saturday
-    p.opening_hours[d] = open ? site::DayHours{static_cast<std::uint16_t>(warehouse ? 360 : 540), 1140}
-                              : site::DayHours{0, 0};
+    p.opening_hours[d] =
+        open ? site::DayHours{static_cast<std::uint16_t>(warehouse ? 360 : 540), 1140}
+             : site::DayHours{0, 0};
   }
   p.daily_capacity = 100;
   return p;
@@ -110,7 +113,8 @@ struct World {
   };
   Config config;
   std::map<std::pair<std::string, std::int64_t>, std::int64_t> load;  // (site, local day)
-  std::map<std::string, std::int64_t> stock = {{"WH-PARIS", 10}, {"ST-STRAS", 10}, {"ST-LYON", 10}, {"WH-DAVENTRY", 10}};
+  std::map<std::string, std::int64_t> stock = {
+      {"WH-PARIS", 10}, {"ST-STRAS", 10}, {"ST-LYON", 10}, {"WH-DAVENTRY", 10}};
   std::map<std::string, std::vector<std::pair<Instant, std::int64_t>>> receipts;
   std::shared_ptr<const Network> network;
 
@@ -174,6 +178,5 @@ inline const Infeasible* refused(const Result& r, std::string_view service) {
 inline bool delayed_by(const Option& o, Cause cause) {
   return std::find(o.delays.begin(), o.delays.end(), cause) != o.delays.end();
 }
-
 
 }  // namespace ordo::domain::promise::testing

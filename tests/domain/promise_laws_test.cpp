@@ -2,10 +2,11 @@
 // cut-offs, destinations and moments in 2026: ordering later never gives an earlier promise, no
 // delivery falls on a day the carrier does not deliver, every option is one the sites can serve,
 // and adding stock never removes an option.
-#include "tests/domain/promise_fixture.h"
-
+#include <gtest/gtest.h>
 #include <rapidcheck.h>
 #include <rapidcheck/gtest.h>
+
+#include "tests/domain/promise_fixture.h"
 
 namespace ordo::domain::promise::testing {
 namespace {
@@ -24,14 +25,16 @@ RandomCase random_case() {
   for (auto& [id, units] : c.world.stock) units = *rc::gen::inRange<std::int64_t>(0, 4);
   for (auto& [id, units] : c.world.stock) {
     if (*rc::gen::inRange(0, 3) == 0) {
-      c.world.receipts[id] = {{utc({2026, 6, 1}, 0) + *rc::gen::inRange<std::int64_t>(0, 200) * kMicrosPerDay, 3}};
+      c.world.receipts[id] = {
+          {utc({2026, 6, 1}, 0) + *rc::gen::inRange<std::int64_t>(0, 200) * kMicrosPerDay, 3}};
     }
   }
   for (int i = *rc::gen::inRange(0, 4); i > 0; --i) {
     const auto day = calendar::days_from_civil({2026, 6, 1}) + *rc::gen::inRange(0, 200);
     c.world.load[{"WH-PARIS", day}] = 100;
   }
-  c.world.config.services[0].pickup_cutoff_minute = static_cast<std::uint16_t>(*rc::gen::inRange(600, 1200));
+  c.world.config.services[0].pickup_cutoff_minute =
+      static_cast<std::uint16_t>(*rc::gen::inRange(600, 1200));
   c.world.config.services[1].max_days = *rc::gen::inRange(0, 3);
   c.to = *rc::gen::element(paris_11(), strasbourg(), london_sw1());
   c.at = utc({2026, 6, 1}, 0) + *rc::gen::inRange<std::int64_t>(0, 200 * 24 * 60) * kMinute;
@@ -46,7 +49,8 @@ RC_GTEST_PROP(PromiseLaws, OrderingLaterNeverGivesAnEarlierPromise, ()) {
   const auto second = c.world.promise(later, c.to, c.quantity, false);
   for (const auto& o : second.options) {
     for (const auto& p : first.options) {
-      if (p.id == o.id || (p.service == o.service && o.method != DeliveryMethod::click_and_collect)) {
+      if (p.id == o.id ||
+          (p.service == o.service && o.method != DeliveryMethod::click_and_collect)) {
         RC_ASSERT(o.promised_at >= p.promised_at);
       }
     }
@@ -83,18 +87,22 @@ RC_GTEST_PROP(PromiseLaws, EveryPromisedOptionIsOneTheSitesCanServe, ()) {
     }
     RC_ASSERT(by_prep >= c.quantity);  // the site has the cart by its preparation day
     const auto load = c.world.load.find({o.ship_from, o.local_prep_day});
-    RC_ASSERT(load == c.world.load.end() || load->second < c.world.profiles[o.ship_from].daily_capacity);
+    RC_ASSERT(load == c.world.load.end() ||
+              load->second < c.world.profiles[o.ship_from].daily_capacity);
     const auto& p = c.world.profiles[o.ship_from];
-    const auto& hours = p.opening_hours[static_cast<std::size_t>(calendar::weekday(calendar::civil_from_days(o.local_prep_day)))];
+    const auto& hours = p.opening_hours[static_cast<std::size_t>(
+        calendar::weekday(calendar::civil_from_days(o.local_prep_day)))];
     RC_ASSERT(hours.open_minute < hours.close_minute);  // prepared on a day it is open
-    RC_ASSERT(!holidays().is_holiday(p.country, p.region, calendar::civil_from_days(o.local_prep_day)));
+    RC_ASSERT(
+        !holidays().is_holiday(p.country, p.region, calendar::civil_from_days(o.local_prep_day)));
   }
 }
 
 RC_GTEST_PROP(PromiseLaws, AddingStockNeverRemovesAnOption, ()) {
   auto c = random_case();
   const auto before = c.world.promise(c.at, c.to, c.quantity, false);
-  const auto site = *rc::gen::element<std::string>("WH-PARIS", "ST-STRAS", "ST-LYON", "WH-DAVENTRY");
+  const auto site =
+      *rc::gen::element<std::string>("WH-PARIS", "ST-STRAS", "ST-LYON", "WH-DAVENTRY");
   c.world.stock[site] += *rc::gen::inRange<std::int64_t>(1, 5);
   const auto after = c.world.promise(c.at, c.to, c.quantity, false);
   for (const auto& o : before.options) {

@@ -192,8 +192,10 @@ TEST(Promise, TheNightOfTheAutumnChangeInLondonAndParis) {
   EXPECT_EQ(find(monday, "royal-mail")->order_by, utc({2026, 10, 26}, 16, 0));
   // In Paris the same cut-off is 15:00 UTC that Monday, and 14:00 UTC the Monday before.
   w.stock = {{"WH-PARIS", 5}};
-  EXPECT_EQ(find(w.promise(utc({2026, 10, 26}, 9, 0), paris_11()), "home")->order_by, utc({2026, 10, 26}, 15, 0));
-  EXPECT_EQ(find(w.promise(utc({2026, 10, 19}, 9, 0), paris_11()), "home")->order_by, utc({2026, 10, 19}, 14, 0));
+  EXPECT_EQ(find(w.promise(utc({2026, 10, 26}, 9, 0), paris_11()), "home")->order_by,
+            utc({2026, 10, 26}, 15, 0));
+  EXPECT_EQ(find(w.promise(utc({2026, 10, 19}, 9, 0), paris_11()), "home")->order_by,
+            utc({2026, 10, 19}, 14, 0));
   EXPECT_EQ(london().offset_minutes(utc({2026, 10, 26}, 9, 0)), 0);
 }
 
@@ -218,7 +220,8 @@ TEST(Promise, NewYearsEveAfterTheCutOffLeavesInTheNewYear) {
 TEST(Promise, ASiteClosedForADayPreparesTheNextOne) {
   World w;
   w.stock = {{"WH-PARIS", 5}};
-  w.config.preparation.push_back({"inventory day", {{"WH-PARIS"}, {}, {}, {}}, 120, 16 * 60, -1, {{2026, 11, 24}}});
+  w.config.preparation.push_back(
+      {"inventory day", {{"WH-PARIS"}, {}, {}, {}}, 120, 16 * 60, -1, {{2026, 11, 24}}});
   const auto r = w.promise(paris_time({2026, 11, 24}, 9, 0), paris_11());
   const auto* o = find(r, "home");
   ASSERT_NE(o, nullptr);
@@ -257,26 +260,31 @@ TEST(Promise, AnExpectedReceiptMovesThePromiseToItsDate) {
 TEST(Promise, APreparationLongerThanTheDayFinishesAtTheNextOpening) {
   World w;
   w.stock = {{"ST-LYON", 5}};
-  w.config.preparation.push_back({"made to order", {{"ST-LYON"}, {}, {}, {}}, 600, 16 * 60, -1, {}});
+  w.config.preparation.push_back(
+      {"made to order", {{"ST-LYON"}, {}, {}, {}}, 600, 16 * 60, -1, {}});
   const Destination lyon{"FR", "69002", "69", geo::Point{45.7485, 4.8270}};
   // Tuesday 10:00: 9 of the 10 hours before the 19:00 closing, the last one Wednesday 09:00-10:00.
   const auto r = w.promise(paris_time({2026, 11, 24}, 10, 0), lyon);
   const auto* o = find(r, "home");
   ASSERT_NE(o, nullptr);
-  EXPECT_EQ(o->local_prep_day, calendar::days_from_civil({2026, 11, 24}));  // capacity taken on Tuesday
+  EXPECT_EQ(o->local_prep_day,
+            calendar::days_from_civil({2026, 11, 24}));  // capacity taken on Tuesday
   EXPECT_EQ(o->ship_date, (Date{2026, 11, 25}));
   EXPECT_EQ(o->date, (Date{2026, 11, 26}));
   EXPECT_EQ(o->order_by, 0);  // no cut-off today decides this date
   const auto* c = find(r, "collect");
   ASSERT_NE(c, nullptr);
-  EXPECT_EQ(c->earliest_at, paris_time({2026, 11, 24}, 12, 0));  // click and collect has its own 2 hours
+  EXPECT_EQ(c->earliest_at,
+            paris_time({2026, 11, 24}, 12, 0));  // click and collect has its own 2 hours
 }
 
 TEST(Promise, TheCarrierCollectsOnlyOnDaysTheSiteIsOpen) {
   World w;
   w.stock = {{"WH-PARIS", 5}};
-  w.config.services[0].pickup_days = kMondayToSaturday;  // the carrier works Saturdays; the warehouse does not
-  const auto r = w.promise(paris_time({2026, 11, 27}, 17, 0), paris_11());  // Friday after the cut-off
+  w.config.services[0].pickup_days =
+      kMondayToSaturday;  // the carrier works Saturdays; the warehouse does not
+  const auto r =
+      w.promise(paris_time({2026, 11, 27}, 17, 0), paris_11());  // Friday after the cut-off
   const auto* o = find(r, "home");
   ASSERT_NE(o, nullptr);
   EXPECT_EQ(o->ship_date, (Date{2026, 11, 30}));
@@ -285,7 +293,8 @@ TEST(Promise, TheCarrierCollectsOnlyOnDaysTheSiteIsOpen) {
 TEST(Promise, AnOverdueReceiptIsNotStock) {
   World w;
   w.stock = {{"WH-PARIS", 0}};
-  w.receipts["WH-PARIS"] = {{paris_time({2026, 11, 23}, 8, 0), 20}};  // expected yesterday, not received
+  w.receipts["WH-PARIS"] = {
+      {paris_time({2026, 11, 23}, 8, 0), 20}};  // expected yesterday, not received
   const auto r = w.promise(paris_time({2026, 11, 24}, 9, 0), paris_11());
   EXPECT_EQ(find(r, "home"), nullptr);
   ASSERT_NE(refused(r, "home"), nullptr);
@@ -337,7 +346,7 @@ TEST(Promise, ShipToStoreDeliversToTheStoreNearestTheCustomer) {
   EXPECT_EQ(o->ship_from, "WH-PARIS");
   EXPECT_EQ(o->collect_at, "ST-STRAS");
   EXPECT_EQ(o->date, (Date{2026, 11, 25}));
-  EXPECT_EQ(o->earliest_at, paris_time({2026, 11, 25}, 9, 0));  // the store's opening
+  EXPECT_EQ(o->earliest_at, paris_time({2026, 11, 25}, 9, 0));   // the store's opening
   EXPECT_EQ(o->promised_at, paris_time({2026, 11, 25}, 19, 0));  // collectable by its closing
 }
 
@@ -354,7 +363,8 @@ TEST(Promise, PriceIsFreeAboveTheThresholdAndCarbonGrowsWithDistance) {
   EXPECT_EQ(find(from_paris, "home")->price_minor, 0);
   EXPECT_EQ(find(from_paris, "express")->price_minor, 1290);
   EXPECT_GT(find(from_lyon, "home")->carbon_g, find(from_paris, "home")->carbon_g);
-  EXPECT_EQ(find(from_paris, "home")->carbon_g, 150 + std::llround(0.001 * find(from_paris, "home")->distance_km * 500));
+  EXPECT_EQ(find(from_paris, "home")->carbon_g,
+            150 + std::llround(0.001 * find(from_paris, "home")->distance_km * 500));
 }
 
 TEST(Promise, ConfigurationProblemsComeWithPointers) {
@@ -367,7 +377,8 @@ TEST(Promise, ConfigurationProblemsComeWithPointers) {
   c.currency = "euro";
   const auto errors = validate(c);
   const auto has = [&](std::string_view pointer) {
-    return std::any_of(errors.begin(), errors.end(), [&](const ConfigError& e) { return e.pointer == pointer; });
+    return std::any_of(errors.begin(), errors.end(),
+                       [&](const ConfigError& e) { return e.pointer == pointer; });
   };
   EXPECT_TRUE(has("/services/0/transit/0/zone"));
   EXPECT_TRUE(has("/services/0/window"));

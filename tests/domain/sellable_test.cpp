@@ -108,9 +108,10 @@ TEST(SellableStock, TheWebShopSellsAllTheNetworkAndTheMarketplace80Percent) {
                                                       {"WH-LYON", 40, 0, 0, 0, 40, 40}}));
   EXPECT_EQ(web.now, 50);
   EXPECT_EQ(web.total, 50);
-  EXPECT_EQ(explain(web), (Lines{"site PAR-01: 12 on hand - 2 reserved = 10 available, 100% shared = 10",
-                                 "site WH-LYON: 40 on hand - 0 reserved = 40 available, 100% shared = 40",
-                                 "channel web, SKU SNK-42-BLK: 50 now + 0 future = 50 sellable"}));
+  EXPECT_EQ(explain(web),
+            (Lines{"site PAR-01: 12 on hand - 2 reserved = 10 available, 100% shared = 10",
+                   "site WH-LYON: 40 on hand - 0 reserved = 40 available, 100% shared = 40",
+                   "channel web, SKU SNK-42-BLK: 50 now + 0 future = 50 sellable"}));
 
   const Result marketplace = sell(document, "marketplace", kSneaker, network);
   EXPECT_EQ(marketplace.total, 40);
@@ -158,11 +159,12 @@ TEST(SellableStock, SafetyStockByRegionAddsUpWithOtherRules) {
 
   const Result sneakers = sell(document, "web", kSneaker, network);
   EXPECT_EQ(sneakers.total, 9 + 6 + 36);
-  EXPECT_EQ(explain(sneakers),
-            (Lines{"site PAR-01: 10 on hand - 0 reserved - 1 safety = 9 available, 100% shared = 9",
-                   "site LYS-01: 10 on hand - 0 reserved - 4 safety = 6 available, 100% shared = 6",
-                   "site WH-LYON: 40 on hand - 0 reserved - 4 safety = 36 available, 100% shared = 36",
-                   "channel web, SKU SNK-42-BLK: 51 now + 0 future = 51 sellable"}));
+  EXPECT_EQ(
+      explain(sneakers),
+      (Lines{"site PAR-01: 10 on hand - 0 reserved - 1 safety = 9 available, 100% shared = 9",
+             "site LYS-01: 10 on hand - 0 reserved - 4 safety = 6 available, 100% shared = 6",
+             "site WH-LYON: 40 on hand - 0 reserved - 4 safety = 36 available, 100% shared = 36",
+             "channel web, SKU SNK-42-BLK: 51 now + 0 future = 51 sellable"}));
   EXPECT_EQ(sell(document, "web", kTshirt, network).total, 10 + 7 + 37);
 }
 
@@ -221,11 +223,12 @@ TEST(SellableStock, AVipReserveIsHiddenFromTheWebShopButNotFromVipClients) {
 
   const Result web = sell(document, "web", kSneaker, network);
   EXPECT_EQ(web.total, 4 + 0 + 10);
-  EXPECT_EQ(explain(web),
-            (Lines{"site PAR-01: 5 on hand - 0 reserved - 1 excluded = 4 available, 100% shared = 4",
-                   "site LYS-01: 1 on hand - 0 reserved - 1 excluded = 0 available, 100% shared = 0",
-                   "site WH-LYON: 10 on hand - 0 reserved = 10 available, 100% shared = 10",
-                   "channel web, SKU SNK-42-BLK: 14 now + 0 future = 14 sellable"}));
+  EXPECT_EQ(
+      explain(web),
+      (Lines{"site PAR-01: 5 on hand - 0 reserved - 1 excluded = 4 available, 100% shared = 4",
+             "site LYS-01: 1 on hand - 0 reserved - 1 excluded = 0 available, 100% shared = 0",
+             "site WH-LYON: 10 on hand - 0 reserved = 10 available, 100% shared = 10",
+             "channel web, SKU SNK-42-BLK: 14 now + 0 future = 14 sellable"}));
 
   const Result vip = sell(document, "vip", kSneaker, network);
   EXPECT_EQ(vip.total, 5 + 1);
@@ -302,8 +305,9 @@ TEST(SellableStock, ASiteTheChannelDoesNotSelectDoesNotCountOrAppear) {
 
   const Result web = sell(document, "web", kSneaker, network);
   EXPECT_EQ(web.total, 10);
-  EXPECT_EQ(explain(web), (Lines{"site PAR-01: 10 on hand - 0 reserved = 10 available, 100% shared = 10",
-                                 "channel web, SKU SNK-42-BLK: 10 now + 0 future = 10 sellable"}));
+  EXPECT_EQ(explain(web),
+            (Lines{"site PAR-01: 10 on hand - 0 reserved = 10 available, 100% shared = 10",
+                   "channel web, SKU SNK-42-BLK: 10 now + 0 future = 10 sellable"}));
   EXPECT_EQ(explain(sell(document, "paris", kSneaker, network)),
             (Lines{"no site is selected for channel paris",
                    "channel paris, SKU SNK-42-BLK: 0 now + 0 future = 0 sellable"}));
@@ -461,7 +465,8 @@ RC_GTEST_PROP(SellableLaws, OneSiteAtATimeAgreesWithTheFullComputation, ()) {
     if (it != result.sites.end()) ++selected;
   }
   RC_ASSERT(selected == result.sites.size());
-  if (!stocks.empty()) RC_ASSERT(sellable_at_site(document, "no-such-channel", item, stocks.front()) == 0);
+  if (!stocks.empty())
+    RC_ASSERT(sellable_at_site(document, "no-such-channel", item, stocks.front()) == 0);
 }
 
 }  // namespace

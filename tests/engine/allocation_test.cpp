@@ -73,15 +73,17 @@ TEST(Allocation, GivenCompetingStoresWhenTheOfferedStoreClaimsThenItWinsAndItsSt
   auto placed = f.r->run(order("O1", "web", {{"SHOE-1", 1}}));
   ASSERT_TRUE(placed) << Retailer::describe(placed.error());
   EXPECT_TRUE(placed->allocations.empty());  // offered, not yet allocated
-  EXPECT_EQ(f.types("order-O1"), (std::vector<std::string>{"OrderPlaced", "SourcingDecided", "OfferRoundOpened"}));
+  EXPECT_EQ(f.types("order-O1"),
+            (std::vector<std::string>{"OrderPlaced", "SourcingDecided", "OfferRoundOpened"}));
   EXPECT_EQ(code_of(f.act("O1", ord::ClaimOffer{"FR-PARIS", 1, kNow + 1})), Code::invalid);
   auto claimed = f.act("O1", ord::ClaimOffer{"FR-STRAS", 1, kNow + 2});
   ASSERT_TRUE(claimed) << Retailer::describe(claimed.error());
   EXPECT_EQ(f.types("stock-FR-STRAS:SHOE-1").back(), "StockReserved");
-  EXPECT_EQ(code_of(f.act("O1", ord::DeclineOffer{"FR-STRAS", 1, "late", kNow + 3})), Code::wrong_state);
+  EXPECT_EQ(code_of(f.act("O1", ord::DeclineOffer{"FR-STRAS", 1, "late", kNow + 3})),
+            Code::wrong_state);
   auto again = f.act("O1", ord::ClaimOffer{"FR-STRAS", 1, kNow + 4});
   ASSERT_TRUE(again);
-  EXPECT_EQ(again->first_position, 0u);  // already won: nothing more
+  EXPECT_EQ(again->first_position, 0u);                    // already won: nothing more
   EXPECT_EQ(f.types("stock-FR-STRAS:SHOE-1").size(), 2u);  // received, reserved once
 }
 
@@ -90,8 +92,9 @@ TEST(Allocation, GivenNoAnswerWhenTheDeadlinePassesThenTheNextStoreIsOfferedThen
   ASSERT_TRUE(f.r->run(order("O2", "web", {{"SHOE-1", 1}})));
   f.now = kNow + 60'000'001;  // past round 1's deadline: the pipeline closes it by itself
   ASSERT_TRUE(f.wait_for_events("O2", 6));
-  EXPECT_EQ(f.types("order-O2"), (std::vector<std::string>{"OrderPlaced", "SourcingDecided", "OfferRoundOpened",
-                                                           "OfferRoundClosed", "SourcingDecided", "OfferRoundOpened"}));
+  EXPECT_EQ(f.types("order-O2"),
+            (std::vector<std::string>{"OrderPlaced", "SourcingDecided", "OfferRoundOpened",
+                                      "OfferRoundClosed", "SourcingDecided", "OfferRoundOpened"}));
   // Round 2 goes to Paris (Strasbourg was tried); a late claim from Strasbourg is expired.
   EXPECT_EQ(code_of(f.act("O2", ord::ClaimOffer{"FR-STRAS", 1, kNow + 60'000'100})), Code::expired);
   f.now = kNow + 200'000'000;
@@ -106,7 +109,8 @@ TEST(Allocation, WhenEveryOfferedStoreDeclinesTheNextRoundOpensInTheSameAppend) 
   ASSERT_TRUE(declined) << Retailer::describe(declined.error());
   const auto t = f.types("order-O3");
   EXPECT_EQ(std::vector<std::string>(t.begin() + 3, t.end()),
-            (std::vector<std::string>{"OfferDeclined", "OfferRoundClosed", "SourcingDecided", "OfferRoundOpened"}));
+            (std::vector<std::string>{"OfferDeclined", "OfferRoundClosed", "SourcingDecided",
+                                      "OfferRoundOpened"}));
   ASSERT_TRUE(f.act("O3", ord::ClaimOffer{"FR-PARIS", 2, kNow + 6}));
   EXPECT_EQ(f.types("stock-FR-PARIS:SHOE-1").back(), "StockReserved");
 }
@@ -115,7 +119,8 @@ TEST(Allocation, AStoreReleasingForMissingStockHasItsStockCorrectedAndTheOrderGo
   Fixture f(/*fallback_direct=*/true);
   ASSERT_TRUE(f.r->run(order("O4", "web", {{"SHOE-1", 1}})));
   ASSERT_TRUE(f.act("O4", ord::ClaimOffer{"FR-STRAS", 1, kNow + 1}));
-  auto released = f.act("O4", ord::ReleaseAllocation{"FR-STRAS", "not on the shelf", true, kNow + 2});
+  auto released =
+      f.act("O4", ord::ReleaseAllocation{"FR-STRAS", "not on the shelf", true, kNow + 2});
   ASSERT_TRUE(released) << Retailer::describe(released.error());
   const auto stock = f.types("stock-FR-STRAS:SHOE-1");
   EXPECT_EQ(std::vector<std::string>(stock.end() - 2, stock.end()),
@@ -132,9 +137,11 @@ TEST(Allocation, WhenAStoreReportsItsLastUnitsMissingItsStockGoesToZero) {
   const auto events = f.r->store->read_stream("stock-FR-STRAS:SHOE-1", 1, 100);
   ASSERT_TRUE(events);
   ASSERT_EQ(events->back().type, "StockAdjusted");
-  auto adjusted = wire::decode(events->back().type, events->back().schema_version, events->back().payload);
+  auto adjusted =
+      wire::decode(events->back().type, events->back().schema_version, events->back().payload);
   ASSERT_TRUE(adjusted);
-  EXPECT_EQ(std::get<domain::stock::StockAdjusted>(std::get<domain::stock::Event>(*adjusted)).delta, -3);
+  EXPECT_EQ(std::get<domain::stock::StockAdjusted>(std::get<domain::stock::Event>(*adjusted)).delta,
+            -3);
 }
 
 TEST(Allocation, CustomerServiceReallocatesAnOfferedOrderToTheWarehouse) {

@@ -25,17 +25,20 @@ TEST(Streams, AStreamOfAnotherAggregateOrWithABadKeyDoesNotParse) {
   EXPECT_FALSE(parse_stream<OrderAggregate>("site-FR-1"));
   EXPECT_FALSE(parse_stream<OrderAggregate>("order-"));
   EXPECT_FALSE(parse_stream<OrderAggregate>("order-a b"));
-  EXPECT_FALSE(parse_stream<StockAggregate>("stock-WH-1"));       // no SKU
-  EXPECT_FALSE(parse_stream<StockAggregate>("stock-WH-1:a:b"));   // ':' is not an id character
+  EXPECT_FALSE(parse_stream<StockAggregate>("stock-WH-1"));      // no SKU
+  EXPECT_FALSE(parse_stream<StockAggregate>("stock-WH-1:a:b"));  // ':' is not an id character
   EXPECT_FALSE(parse_stream<StockAggregate>("stock-:SKU"));
   EXPECT_FALSE(parse_stream<SiteAggregate>(std::string("site-") + std::string(65, 'x')));
 }
 
 TEST(EngineState, FoldsEventsIntoTheirAggregateAndCountsVersions) {
   EngineState state;
-  ASSERT_TRUE(state.apply("stock-WH-1:SKU", domain::stock::Event{domain::stock::StockReceived{4, "po"}}, 1));
-  ASSERT_TRUE(state.apply("stock-ST-2:SKU", domain::stock::Event{domain::stock::StockReceived{1, "po"}}, 1));
-  ASSERT_TRUE(state.apply("stock-WH-1:SKU", domain::stock::Event{domain::stock::StockAdjusted{-1, "broken"}}, 2));
+  ASSERT_TRUE(state.apply("stock-WH-1:SKU",
+                          domain::stock::Event{domain::stock::StockReceived{4, "po"}}, 1));
+  ASSERT_TRUE(state.apply("stock-ST-2:SKU",
+                          domain::stock::Event{domain::stock::StockReceived{1, "po"}}, 1));
+  ASSERT_TRUE(state.apply("stock-WH-1:SKU",
+                          domain::stock::Event{domain::stock::StockAdjusted{-1, "broken"}}, 2));
   ASSERT_NE(state.stock("WH-1", "SKU"), nullptr);
   EXPECT_EQ(state.stock("WH-1", "SKU")->on_hand, 3);
   EXPECT_EQ(state.version<StockAggregate>({"WH-1", "SKU"}), 2u);
@@ -64,15 +67,18 @@ TEST(EngineState, AnEventInAnotherAggregatesStreamOrOutOfVersionIsCorruption) {
 
 TEST(EngineState, ASiteWithoutAKnownTimeZoneCountsDaysInUtc) {
   EngineState state;
-  constexpr domain::Instant kLateEvening = 1'795'000'000'000'000 - 1'795'000'000'000'000 % domain::kMicrosPerDay +
+  constexpr domain::Instant kLateEvening = 1'795'000'000'000'000 -
+                                           1'795'000'000'000'000 % domain::kMicrosPerDay +
                                            23LL * 3'600'000'000;  // 23:00 UTC
   EXPECT_EQ(state.local_day("NOWHERE", kLateEvening), kLateEvening / domain::kMicrosPerDay);
   domain::site::Profile paris;
   paris.name = "Paris";
   paris.country = "FR";
   paris.time_zone = "Europe/Paris";
-  ASSERT_TRUE(state.apply("site-PAR", domain::site::Event{domain::site::SiteRegistered{"PAR", paris}}, 1));
-  EXPECT_EQ(state.local_day("PAR", kLateEvening), kLateEvening / domain::kMicrosPerDay + 1);  // past midnight
+  ASSERT_TRUE(
+      state.apply("site-PAR", domain::site::Event{domain::site::SiteRegistered{"PAR", paris}}, 1));
+  EXPECT_EQ(state.local_day("PAR", kLateEvening),
+            kLateEvening / domain::kMicrosPerDay + 1);  // past midnight
 }
 
 }  // namespace

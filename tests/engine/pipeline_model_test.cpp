@@ -42,8 +42,12 @@ struct Shadow {
   std::int64_t sellable_at(const std::string& channel, const std::string& site,
                            const std::string& sku) const {
     if (channel == "marketplace" && !warehouse(site)) return 0;
-    auto find = [](const auto& m, const SiteSku& k) { auto it = m.find(k); return it == m.end() ? 0 : it->second; };
-    const auto available = std::max<std::int64_t>(0, find(on_hand, {site, sku}) - find(reserved, {site, sku}));
+    auto find = [](const auto& m, const SiteSku& k) {
+      auto it = m.find(k);
+      return it == m.end() ? 0 : it->second;
+    };
+    const auto available =
+        std::max<std::int64_t>(0, find(on_hand, {site, sku}) - find(reserved, {site, sku}));
     return channel == "marketplace" ? available * marketplace_share / 100 : available;
   }
   std::int64_t sellable(const std::string& channel, const std::string& sku) const {
@@ -58,13 +62,15 @@ struct Model {
 };
 
 struct Sut {
-  std::unique_ptr<eventstore::testing::TempDir> dir = std::make_unique<eventstore::testing::TempDir>();
+  std::unique_ptr<eventstore::testing::TempDir> dir =
+      std::make_unique<eventstore::testing::TempDir>();
   std::unique_ptr<Retailer> retailer;
   Shadow shadow;
   Sut() {
     retailer = std::make_unique<Retailer>(dir->path());
     retailer->stock_up();
-    shadow.on_hand = {{{"WH-LYON", "SHOE-1"}, 10}, {{"WH-LYON", "CAP-1"}, 5}, {{"FR-PARIS", "SHOE-1"}, 2}};
+    shadow.on_hand = {
+        {{"WH-LYON", "SHOE-1"}, 10}, {{"WH-LYON", "CAP-1"}, 5}, {{"FR-PARIS", "SHOE-1"}, 2}};
   }
 
   // The invariants, read back from the projections.
@@ -98,11 +104,16 @@ struct Receive : rc::state::Command<Model, Sut> {
   std::string site = *rc::gen::elementOf(kSites), sku = *rc::gen::elementOf(kSkus);
   std::int64_t quantity = *rc::gen::inRange<std::int64_t>(1, 6);
   void run(const Model&, Sut& sut) const override {
-    RC_ASSERT(sut.retailer->run(StockCommand{site, sku, domain::stock::ReceiveStock{quantity, "po", testing::kNow}}).has_value());
+    RC_ASSERT(sut.retailer
+                  ->run(StockCommand{site, sku,
+                                     domain::stock::ReceiveStock{quantity, "po", testing::kNow}})
+                  .has_value());
     sut.shadow.on_hand[{site, sku}] += quantity;
     sut.check();
   }
-  void show(std::ostream& os) const override { os << "Receive " << quantity << " " << sku << " at " << site; }
+  void show(std::ostream& os) const override {
+    os << "Receive " << quantity << " " << sku << " at " << site;
+  }
 };
 
 struct Adjust : rc::state::Command<Model, Sut> {
@@ -111,12 +122,15 @@ struct Adjust : rc::state::Command<Model, Sut> {
   void run(const Model&, Sut& sut) const override {
     auto& s = sut.shadow;
     const bool allowed = s.on_hand[{site, sku}] + delta >= s.reserved[{site, sku}];
-    auto answer = sut.retailer->run(StockCommand{site, sku, domain::stock::AdjustStock{delta, "damaged", testing::kNow}});
+    auto answer = sut.retailer->run(
+        StockCommand{site, sku, domain::stock::AdjustStock{delta, "damaged", testing::kNow}});
     RC_ASSERT(answer.has_value() == allowed);
     if (allowed) s.on_hand[{site, sku}] += delta;
     sut.check();
   }
-  void show(std::ostream& os) const override { os << "Adjust " << sku << " at " << site << " by " << delta; }
+  void show(std::ostream& os) const override {
+    os << "Adjust " << sku << " at " << site << " by " << delta;
+  }
 };
 
 struct Place : rc::state::Command<Model, Sut> {
@@ -139,8 +153,10 @@ struct Place : rc::state::Command<Model, Sut> {
     if (answer) {
       std::map<SiteSku, std::int64_t> demand;
       RC_ASSERT(answer->allocations.size() == lines.size());
-      for (std::size_t i = 0; i < lines.size(); ++i) demand[{answer->allocations[i].site_id, lines[i].first}] += lines[i].second;
-      for (const auto& [key, quantity] : demand) RC_ASSERT(quantity <= s.sellable_at(channel, key.first, key.second));
+      for (std::size_t i = 0; i < lines.size(); ++i)
+        demand[{answer->allocations[i].site_id, lines[i].first}] += lines[i].second;
+      for (const auto& [key, quantity] : demand)
+        RC_ASSERT(quantity <= s.sellable_at(channel, key.first, key.second));
       for (std::size_t i = 0; i < lines.size(); ++i) {
         const auto& site = answer->allocations[i].site_id;
         s.reserved[{site, lines[i].first}] += lines[i].second;
@@ -182,14 +198,25 @@ struct Finish : rc::state::Command<Model, Sut> {
     auto it = std::next(s.orders.begin(), static_cast<std::ptrdiff_t>(pick % s.orders.size()));
     const auto id = it->first;
     if (!ship) {
-      RC_ASSERT(sut.retailer->run(OrderCommand{id, domain::order::CancelLines{{}, "customer", testing::kNow}}).has_value());
+      RC_ASSERT(
+          sut.retailer
+              ->run(OrderCommand{id, domain::order::CancelLines{{}, "customer", testing::kNow}})
+              .has_value());
     } else {
       std::set<std::string> sites;
       for (const auto& line : it->second) sites.insert(line.site);
       for (const auto& site : sites) {
-        RC_ASSERT(sut.retailer->run(OrderCommand{id, domain::order::StartPreparation{site, testing::kNow}}).has_value());
-        RC_ASSERT(sut.retailer->run(OrderCommand{id, domain::order::MarkPrepared{site, false, testing::kNow}}).has_value());
-        RC_ASSERT(sut.retailer->run(OrderCommand{id, domain::order::ShipOrder{site, "DPD", "T1", testing::kNow}}).has_value());
+        RC_ASSERT(sut.retailer
+                      ->run(OrderCommand{id, domain::order::StartPreparation{site, testing::kNow}})
+                      .has_value());
+        RC_ASSERT(
+            sut.retailer
+                ->run(OrderCommand{id, domain::order::MarkPrepared{site, false, testing::kNow}})
+                .has_value());
+        RC_ASSERT(
+            sut.retailer
+                ->run(OrderCommand{id, domain::order::ShipOrder{site, "DPD", "T1", testing::kNow}})
+                .has_value());
       }
     }
     for (const auto& line : it->second) {
@@ -199,7 +226,9 @@ struct Finish : rc::state::Command<Model, Sut> {
     s.orders.erase(it);
     sut.check();
   }
-  void show(std::ostream& os) const override { os << (ship ? "Ship" : "Cancel") << " an open order"; }
+  void show(std::ostream& os) const override {
+    os << (ship ? "Ship" : "Cancel") << " an open order";
+  }
 };
 
 struct ChangeShare : rc::state::Command<Model, Sut> {
@@ -207,8 +236,10 @@ struct ChangeShare : rc::state::Command<Model, Sut> {
   void run(const Model&, Sut& sut) const override {
     auto views = testing::views();
     views.channels[1].share_percent = share;
-    RC_ASSERT(sut.retailer->run(domain::configuration::Command{domain::configuration::ChangeConfiguration{
-                                    views, "analyst", "season", testing::kNow}}).has_value());
+    RC_ASSERT(sut.retailer
+                  ->run(domain::configuration::Command{domain::configuration::ChangeConfiguration{
+                      views, "analyst", "season", testing::kNow}})
+                  .has_value());
     sut.shadow.marketplace_share = share;
     sut.check();
   }

@@ -9,9 +9,9 @@
 namespace ordo::engine {
 namespace {
 
+using eventstore::testing::TempDir;
 using testing::order;
 using testing::Retailer;
-using eventstore::testing::TempDir;
 namespace stock = domain::stock;
 
 const domain::Rejection* rejection_of(const Answer& answer) {
@@ -57,7 +57,8 @@ TEST(Pipeline, AGuardSeesTheEnginesStateAndItsRefusalWritesNothing) {
   r.stock_up();
   ASSERT_TRUE(r.run(order("G1", "web", {{"SHOE-1", 1}})));
   std::string seen_channel;
-  auto cancel = testing::submit(OrderCommand{"G1", domain::order::CancelLines{{}, "asked", testing::kNow}});
+  auto cancel =
+      testing::submit(OrderCommand{"G1", domain::order::CancelLines{{}, "asked", testing::kNow}});
   cancel.guard = [&](const EngineState& state) -> std::optional<Refusal> {
     const auto* placed = state.order("G1");
     if (placed != nullptr) seen_channel = placed->placed.channel;
@@ -129,7 +130,9 @@ TEST(Pipeline, ARetryWithTheSameKeyHasOneEffectAndTheSameAnswer) {
   auto with_body = [](domain::order::PlaceOrder o, std::uint8_t body) {
     auto s = testing::submit(std::move(o), "key-1");
     s.request_hash = eventstore::Hash256{body};  // as the gateway passes the hash of the body
-    s.render = [](const Outcome& outcome) { return "placed at " + std::to_string(outcome.allocations.size()); };
+    s.render = [](const Outcome& outcome) {
+      return "placed at " + std::to_string(outcome.allocations.size());
+    };
     return s;
   };
   auto first = r.pipeline->execute(with_body(order("O1", "web", {{"SHOE-1", 1}}), 1));
@@ -159,7 +162,8 @@ TEST(Pipeline, CancellingReleasesAndShippingConsumesTheReservation) {
   EXPECT_TRUE(r.run(order("O3", "web", {{"CAP-1", 2}})));  // released units are sellable again
   r.ok(OrderCommand{"O2", domain::order::StartPreparation{"WH-LYON", testing::kNow}});
   r.ok(OrderCommand{"O2", domain::order::MarkPrepared{"WH-LYON", false, testing::kNow}});
-  r.ok(OrderCommand{"O2", domain::order::ShipOrder{"WH-LYON", "Colissimo", "6A123", testing::kNow}});
+  r.ok(
+      OrderCommand{"O2", domain::order::ShipOrder{"WH-LYON", "Colissimo", "6A123", testing::kNow}});
   auto events = r.store->read_stream("stock-WH-LYON:CAP-1", 1, 100).value();
   std::vector<std::string> types;
   for (const auto& e : events) types.push_back(e.type);
@@ -192,12 +196,15 @@ TEST(Pipeline, ManyClientsOrderingTheLastUnitsNeverOversell) {
   for (int c = 0; c < 8; ++c) {
     clients.emplace_back([&, c] {
       for (int i = 0; i < 25; ++i) {
-        auto answer = r.run(order("C" + std::to_string(c) + "-" + std::to_string(i), "web",
-                                  {{"SHOE-1", 1}}));
-        if (answer) ++placed;
+        auto answer =
+            r.run(order("C" + std::to_string(c) + "-" + std::to_string(i), "web", {{"SHOE-1", 1}}));
+        if (answer)
+          ++placed;
         else if (const auto* rej = rejection_of(answer);
-                 rej && rej->code == domain::Rejection::Code::insufficient_stock) ++out_of_stock;
-        else ++other;
+                 rej && rej->code == domain::Rejection::Code::insufficient_stock)
+          ++out_of_stock;
+        else
+          ++other;
       }
     });
   }

@@ -102,10 +102,15 @@ class Retailer {
         "FR-STRAS", profile(T::store, "Strasbourg", "67000", 48.58, 7.75), kNow}});
     for (const char* sku : {"SHOE-1", "CAP-1"}) {
       const bool shoe = std::string(sku) == "SHOE-1";
-      ok(domain::catalog::Command{domain::catalog::DefineItem{
-          {sku, sku, shoe ? "shoes/running" : "accessories/caps", "Brand", 500, 1500,
-           {shoe ? 9900 : 1990, "EUR"}},
-          kNow}});
+      ok(domain::catalog::Command{
+          domain::catalog::DefineItem{{sku,
+                                       sku,
+                                       shoe ? "shoes/running" : "accessories/caps",
+                                       "Brand",
+                                       500,
+                                       1500,
+                                       {shoe ? 9900 : 1990, "EUR"}},
+                                      kNow}});
     }
     receive("WH-LYON", "SHOE-1", 10);
     receive("WH-LYON", "CAP-1", 5);

@@ -120,7 +120,10 @@ std::function<void()> as_unprivileged() {
 TEST(BadDataDir, AReadOnlyDiskRefusesWritesAndStillVerifies) {
   TempDir dir;
   const auto data = dir / "data";
-  { ASSERT_TRUE(testing::open_store(data)->append("s", ExpectedVersion::any(), testing::events(10))); }
+  {
+    ASSERT_TRUE(
+        testing::open_store(data)->append("s", ExpectedVersion::any(), testing::events(10)));
+  }
   std::filesystem::permissions(dir.path(), std::filesystem::perms::owner_all |
                                                std::filesystem::perms::group_exec |
                                                std::filesystem::perms::others_exec);
@@ -128,8 +131,8 @@ TEST(BadDataDir, AReadOnlyDiskRefusesWritesAndStillVerifies) {
                                std::filesystem::perm_options::remove);
   const auto before = snapshot(data);
 
-  auto generate = ordo({"log", "generate", "--data", data.string(), "--events", "5"},
-                       as_unprivileged());
+  auto generate =
+      ordo({"log", "generate", "--data", data.string(), "--events", "5"}, as_unprivileged());
   EXPECT_EQ(generate.signal, 0);
   EXPECT_EQ(generate.exit_code, 2) << generate.output;
   EXPECT_NE(generate.output.find("io_error"), std::string::npos) << generate.output;
@@ -144,8 +147,10 @@ TEST(BadDataDir, AReadOnlyDiskRefusesWritesAndStillVerifies) {
 TEST(BadDataDir, AFullDiskStopsWritesWithAnErrorAndKeepsWhatWasAcknowledged) {
   TempDir dir;
   const auto data = dir / "data";
-  { ASSERT_TRUE(testing::open_store(data, Durability::fsync)->append(
-        "s", ExpectedVersion::any(), testing::events(100))); }
+  {
+    ASSERT_TRUE(testing::open_store(data, Durability::fsync)
+                    ->append("s", ExpectedVersion::any(), testing::events(100)));
+  }
   // A file size limit makes every write past 4 MiB fail as a full disk would.
   auto generate = ordo({"log", "generate", "--data", data.string(), "--events", "200000"}, [] {
     std::signal(SIGXFSZ, SIG_IGN);

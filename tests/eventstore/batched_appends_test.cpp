@@ -33,8 +33,8 @@ std::vector<Result<AppendResult>> decide_in_order(const std::vector<Planned>& pl
     if (!p.key.empty()) {
       if (auto found = keys.find(p.key); found != keys.end()) {
         const auto& first = plan[found->second.first];
-        const bool same = first.stream == p.stream && first.expected == p.expected &&
-                          first.events == p.events;
+        const bool same =
+            first.stream == p.stream && first.expected == p.expected && first.events == p.events;
         if (!same) {
           out.push_back(fail(ErrorCode::idempotency_mismatch, ""));
         } else {
@@ -50,7 +50,8 @@ std::vector<Result<AppendResult>> decide_in_order(const std::vector<Planned>& pl
       out.push_back(fail(ErrorCode::conflict, ""));
       continue;
     }
-    AppendResult result{position + 1, position + p.events.size(), {current + p.events.size()}, {}, false};
+    AppendResult result{
+        position + 1, position + p.events.size(), {current + p.events.size()}, {}, false};
     position += p.events.size();
     versions[p.stream] = current + p.events.size();
     if (!p.key.empty()) keys[p.key] = {i, result};
@@ -66,7 +67,7 @@ RC_GTEST_PROP(BatchedAppends, AnswerAsIfDecidedOneAfterTheOther, ()) {
     Planned p;
     p.stream = *rc::gen::element<std::string>("a", "b", "c");
     const int kind = *rc::gen::inRange(0, 3);
-    p.expected = kind == 0 ? ExpectedVersion::any()
+    p.expected = kind == 0   ? ExpectedVersion::any()
                  : kind == 1 ? ExpectedVersion::no_stream()
                              : ExpectedVersion::exact(*rc::gen::inRange<std::uint64_t>(0, 6));
     const auto events = *rc::gen::inRange(1, 3);

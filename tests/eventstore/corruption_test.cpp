@@ -57,8 +57,9 @@ class RawDb {
 void fill(const std::filesystem::path& dir, int events_count) {
   auto store = testing::open_store(dir);
   for (int i = 0; i < events_count; ++i) {
-    ASSERT_TRUE(store->append("stream-" + std::to_string(i % 4), ExpectedVersion::any(),
-                              {testing::event("Happened", "payload of event " + std::to_string(i))}));
+    ASSERT_TRUE(
+        store->append("stream-" + std::to_string(i % 4), ExpectedVersion::any(),
+                      {testing::event("Happened", "payload of event " + std::to_string(i))}));
   }
 }
 
@@ -114,8 +115,8 @@ TEST(Corruption, ADamagedLastEventIsReportedAndNotExtended) {
   auto writable = EventStore::open(testing::options_for(dir.path()));
   ASSERT_FALSE(writable);
   EXPECT_EQ(writable.error().code, ErrorCode::corruption);
-  auto cli = testing::run_process({testing::binary("ordo"), "log", "verify", "--data",
-                                   dir.path().string()});
+  auto cli = testing::run_process(
+      {testing::binary("ordo"), "log", "verify", "--data", dir.path().string()});
   EXPECT_EQ(cli.exit_code, 1) << cli.output;
   EXPECT_NE(cli.output.find("BROKEN at position 20"), std::string::npos) << cli.output;
 }
@@ -205,8 +206,8 @@ TEST(Corruption, ATruncatedLogIsReportedAndNeverExtended) {
   }
   EXPECT_EQ(files_after, files_before) << "refusing a truncated log changed its directory";
 
-  auto cli = testing::run_process({testing::binary("ordo"), "log", "verify", "--data",
-                                   dir.path().string()});
+  auto cli = testing::run_process(
+      {testing::binary("ordo"), "log", "verify", "--data", dir.path().string()});
   EXPECT_EQ(cli.exit_code, 1) << cli.output;
   EXPECT_NE(cli.output.find("BROKEN at position 16"), std::string::npos) << cli.output;
 }
@@ -228,8 +229,8 @@ TEST(Corruption, FlippedBytesInDatabaseFilesGiveAnErrorNeverACrash) {
   {
     auto store = testing::open_store(pristine);
     for (int i = 0; i < 40; ++i) {
-      ASSERT_TRUE(store->append("s" + std::to_string(i % 9), ExpectedVersion::any(),
-                                testing::events(100)));
+      ASSERT_TRUE(
+          store->append("s" + std::to_string(i % 9), ExpectedVersion::any(), testing::events(100)));
     }
     ASSERT_TRUE(store->flush());
   }
@@ -243,7 +244,8 @@ TEST(Corruption, FlippedBytesInDatabaseFilesGiveAnErrorNeverACrash) {
     const auto target = copy / files.front().filename();
     const auto size = std::filesystem::file_size(target);
     std::fstream file(target, std::ios::in | std::ios::out | std::ios::binary);
-    file.seekg(static_cast<std::streamoff>(std::uniform_int_distribution<std::uint64_t>(0, size / 2)(random)));
+    file.seekg(static_cast<std::streamoff>(
+        std::uniform_int_distribution<std::uint64_t>(0, size / 2)(random)));
     char byte = 0;
     file.read(&byte, 1);
     file.seekp(file.tellg() - std::streamoff(1));
@@ -251,7 +253,8 @@ TEST(Corruption, FlippedBytesInDatabaseFilesGiveAnErrorNeverACrash) {
     file.write(&byte, 1);
     file.close();
     for (const char* command : {"verify", "stats", "tail"}) {
-      auto cli = testing::run_process({testing::binary("ordo"), "log", command, "--data", copy.string()});
+      auto cli =
+          testing::run_process({testing::binary("ordo"), "log", command, "--data", copy.string()});
       EXPECT_EQ(cli.signal, 0) << command << " crashed: " << cli.output;
       if (std::string(command) == "verify") {
         EXPECT_NE(cli.exit_code, 0) << "a flipped byte went unnoticed: " << cli.output;
@@ -275,7 +278,8 @@ TEST(Heads, AnOpenAfterACrashFindsTheHeadsWrittenSinceTheLastCheckpoint) {
     options.heads_checkpoint_events = 8;
     auto store = EventStore::open(options).value();
     for (int i = 0; i < 30; ++i) {
-      ASSERT_TRUE(store->append("s" + std::to_string(i % 4), ExpectedVersion::any(), {testing::event("Happened", "x")}));
+      ASSERT_TRUE(store->append("s" + std::to_string(i % 4), ExpectedVersion::any(),
+                                {testing::event("Happened", "x")}));
     }
   }
   {
@@ -289,8 +293,10 @@ TEST(Heads, AnOpenAfterACrashFindsTheHeadsWrittenSinceTheLastCheckpoint) {
     const auto stream = "s" + std::to_string(s);
     EXPECT_EQ(store->stream_version(stream).value(), s < 2 ? 8u : 7u);
     // The writer's own check of expected versions uses the recovered heads.
-    EXPECT_TRUE(store->append(stream, ExpectedVersion::exact(s < 2 ? 8 : 7), {testing::event("Happened", "y")}));
-    EXPECT_FALSE(store->append(stream, ExpectedVersion::exact(s < 2 ? 8 : 7), {testing::event("Happened", "z")}));
+    EXPECT_TRUE(store->append(stream, ExpectedVersion::exact(s < 2 ? 8 : 7),
+                              {testing::event("Happened", "y")}));
+    EXPECT_FALSE(store->append(stream, ExpectedVersion::exact(s < 2 ? 8 : 7),
+                               {testing::event("Happened", "z")}));
   }
   auto report = store->verify().value();
   EXPECT_TRUE(report.ok) << report.problem;

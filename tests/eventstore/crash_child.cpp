@@ -42,8 +42,9 @@ int main(int argc, char** argv) {
       const std::string stream = crash::stream_name(s);
       std::uint64_t version = (*store)->stream_version(stream).value_or(0);
       while (true) {
-        auto result = (*store)->append(stream, ExpectedVersion::exact(version),
-                                       {EventData{"CrashTest", 1, crash::payload(stream, version + 1)}});
+        auto result =
+            (*store)->append(stream, ExpectedVersion::exact(version),
+                             {EventData{"CrashTest", 1, crash::payload(stream, version + 1)}});
         if (!result) {
           std::fprintf(stderr, "crash child: %s\n", result.error().to_string().c_str());
           std::_Exit(4);

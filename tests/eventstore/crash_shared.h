@@ -9,8 +9,8 @@ namespace ordo::eventstore::crash {
 inline constexpr std::size_t kStreams = 24;
 
 struct AckFile {
-  std::uint64_t ready;                      // the child opened the store and started appending
-  std::uint64_t acknowledged[kStreams];     // per stream: highest version acknowledged as durable
+  std::uint64_t ready;                   // the child opened the store and started appending
+  std::uint64_t acknowledged[kStreams];  // per stream: highest version acknowledged as durable
 };
 
 inline std::string stream_name(std::size_t s) { return "crash-" + std::to_string(s); }

@@ -1,8 +1,8 @@
 // Crash test: a child appends durably and records each acknowledgement in shared memory; the parent
 // kills it with SIGKILL at random moments (some during its recovery), reopens the store, and checks
-// that every acknowledged event is there, the log is a prefix with no hole and no foreign event, and
-// the hash chain verifies. ORDO_CRASH_CYCLES sets the number of cycles (default 200; ops/crash-soak
-// runs thousands).
+// that every acknowledged event is there, the log is a prefix with no hole and no foreign event,
+// and the hash chain verifies. ORDO_CRASH_CYCLES sets the number of cycles (default 200;
+// ops/crash-soak runs thousands).
 #include <fcntl.h>
 #include <signal.h>
 #include <sys/mman.h>
@@ -28,7 +28,8 @@ class AckMapping {
     fd_ = ::open(path.c_str(), O_RDWR | O_CREAT | O_TRUNC, 0644);
     EXPECT_GE(fd_, 0);
     EXPECT_EQ(::ftruncate(fd_, sizeof(crash::AckFile)), 0);
-    void* mapped = ::mmap(nullptr, sizeof(crash::AckFile), PROT_READ | PROT_WRITE, MAP_SHARED, fd_, 0);
+    void* mapped =
+        ::mmap(nullptr, sizeof(crash::AckFile), PROT_READ | PROT_WRITE, MAP_SHARED, fd_, 0);
     EXPECT_NE(mapped, MAP_FAILED);
     acks_ = static_cast<crash::AckFile*>(mapped);
   }

@@ -43,9 +43,11 @@ const std::vector<std::string> kKeys = {"", "", "k1", "k2", "k3"};
 
 rc::Gen<EventData> gen_event() {
   return rc::gen::build<EventData>(
-      rc::gen::set(&EventData::type, rc::gen::element<std::string>("Placed", "Reserved", "Shipped")),
+      rc::gen::set(&EventData::type,
+                   rc::gen::element<std::string>("Placed", "Reserved", "Shipped")),
       rc::gen::set(&EventData::schema_version, rc::gen::inRange<std::uint16_t>(1, 3)),
-      rc::gen::set(&EventData::payload, rc::gen::container<std::string>(rc::gen::arbitrary<char>())));
+      rc::gen::set(&EventData::payload,
+                   rc::gen::container<std::string>(rc::gen::arbitrary<char>())));
 }
 
 struct Append : rc::state::Command<Model, Sut> {
@@ -57,9 +59,12 @@ struct Append : rc::state::Command<Model, Sut> {
     auto it = model.versions.find(request.stream);
     const std::uint64_t current = it == model.versions.end() ? 0 : it->second;
     const int kind = *rc::gen::inRange(0, 4);
-    if (kind == 0) request.expected = ExpectedVersion::any();
-    else if (kind == 1) request.expected = ExpectedVersion::no_stream();
-    else request.expected = ExpectedVersion::exact(current + *rc::gen::inRange<std::uint64_t>(0, 2));
+    if (kind == 0)
+      request.expected = ExpectedVersion::any();
+    else if (kind == 1)
+      request.expected = ExpectedVersion::no_stream();
+    else
+      request.expected = ExpectedVersion::exact(current + *rc::gen::inRange<std::uint64_t>(0, 2));
     request.events = *rc::gen::container<std::vector<EventData>>(
         static_cast<std::size_t>(*rc::gen::inRange(1, 4)), gen_event());
     key = *rc::gen::elementOf(kKeys);
@@ -78,8 +83,8 @@ struct Append : rc::state::Command<Model, Sut> {
       }
     }
     const std::uint64_t current = model.versions[request.stream];
-    const bool matches = request.expected.kind == ExpectedVersion::Kind::any ||
-                         request.expected.version == current;
+    const bool matches =
+        request.expected.kind == ExpectedVersion::Kind::any || request.expected.version == current;
     if (!matches) return fail(ErrorCode::conflict, "");
     AppendResult result;
     result.first_position = model.log.size() + 1;
@@ -159,7 +164,9 @@ struct ReadStream : rc::state::Command<Model, Sut> {
       check_event((*actual)[i], expected[i].first, *expected[i].second);
     }
   }
-  void show(std::ostream& os) const override { os << "ReadStream(" << stream << ", " << from << ")"; }
+  void show(std::ostream& os) const override {
+    os << "ReadStream(" << stream << ", " << from << ")";
+  }
 };
 
 struct Reopen : rc::state::Command<Model, Sut> {
@@ -178,9 +185,9 @@ struct Reopen : rc::state::Command<Model, Sut> {
 RC_GTEST_PROP(EventStoreModel, BehavesLikeTheModel, ()) {
   Model initial;
   Sut sut;
-  rc::state::check(initial, sut,
-                   rc::state::gen::execOneOfWithArgs<Append, Append, Append, ReadAll, ReadStream,
-                                                     Reopen>());
+  rc::state::check(
+      initial, sut,
+      rc::state::gen::execOneOfWithArgs<Append, Append, Append, ReadAll, ReadStream, Reopen>());
 }
 
 }  // namespace

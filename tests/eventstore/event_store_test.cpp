@@ -215,7 +215,8 @@ TEST(Reads, WholeLogFromAPositionAndByType) {
   request.actor = {ActorKind::user, "alice"};
   request.correlation_id = "corr-1";
   request.writes.push_back(
-      {"s", ExpectedVersion::any(),
+      {"s",
+       ExpectedVersion::any(),
        {testing::event("A", "1"), testing::event("B", "2"), testing::event("A", "3")}});
   ASSERT_TRUE(store->append(request));
   auto all = store->read_all(2, 10);
@@ -266,7 +267,8 @@ TEST(Subscriptions, CatchUpThenFollowLiveWithNoGapAndNoDuplicate) {
   auto subscription = store->subscribe(1);
   std::thread writer([&] {
     for (int i = 0; i < 1000; ++i) {
-      ASSERT_TRUE(store->append("live-" + std::to_string(i % 7), ExpectedVersion::any(), events(1)));
+      ASSERT_TRUE(
+          store->append("live-" + std::to_string(i % 7), ExpectedVersion::any(), events(1)));
     }
   });
   std::vector<std::uint64_t> positions;
@@ -367,8 +369,10 @@ TEST(Lifecycle, AFullQueueAnswersOverloaded) {
     AppendRequest request;
     request.writes.push_back({"s", ExpectedVersion::any(), events(1)});
     store->append_async(std::move(request), [&](Result<AppendResult> r) {
-      if (r) ok.fetch_add(1);
-      else if (r.error().code == ErrorCode::overloaded) overloaded.fetch_add(1);
+      if (r)
+        ok.fetch_add(1);
+      else if (r.error().code == ErrorCode::overloaded)
+        overloaded.fetch_add(1);
       answered.count_down();
     });
   };
@@ -411,11 +415,14 @@ TEST(Leading, AnIdleStoreLetsTheCallerWriteAndSyncItsOwnAppend) {
   std::uint64_t durable_when_answered = 0;
   AppendRequest request;
   request.writes.push_back({"s", ExpectedVersion::any(), events(1)});
-  store->append_async(std::move(request), [&](Result<AppendResult> r) {
-    ASSERT_TRUE(r);
-    answered_on = std::this_thread::get_id();
-    durable_when_answered = store->durable_position();
-  }, EventStore::Leading::write_and_sync);
+  store->append_async(
+      std::move(request),
+      [&](Result<AppendResult> r) {
+        ASSERT_TRUE(r);
+        answered_on = std::this_thread::get_id();
+        durable_when_answered = store->durable_position();
+      },
+      EventStore::Leading::write_and_sync);
   EXPECT_EQ(answered_on, std::this_thread::get_id());
   EXPECT_EQ(durable_when_answered, 1u);
 }
@@ -441,11 +448,14 @@ TEST(Leading, ACallerNeverOvertakesAnAppendBeingWritten) {
   auto submit = [&](char name, EventStore::Leading leading) {
     AppendRequest request;
     request.writes.push_back({"s", ExpectedVersion::any(), events(1)});
-    store->append_async(std::move(request), [&, name](Result<AppendResult> r) {
-      ASSERT_TRUE(r);
-      std::lock_guard lock(mutex);
-      answers.emplace_back(name, r->last_position);
-    }, leading);
+    store->append_async(
+        std::move(request),
+        [&, name](Result<AppendResult> r) {
+          ASSERT_TRUE(r);
+          std::lock_guard lock(mutex);
+          answers.emplace_back(name, r->last_position);
+        },
+        leading);
   };
   submit('A', EventStore::Leading::no);  // taken by the writer thread, which stalls
   while (!writer_stalled.load()) std::this_thread::sleep_for(std::chrono::milliseconds(1));

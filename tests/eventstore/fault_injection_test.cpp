@@ -75,7 +75,8 @@ class ControlledFileSystem : public rocksdb::FileSystemWrapper {
 
 struct FaultyStore {
   SyncControl control;
-  std::shared_ptr<rocksdb::FileSystem> file_system = std::make_shared<ControlledFileSystem>(control);
+  std::shared_ptr<rocksdb::FileSystem> file_system =
+      std::make_shared<ControlledFileSystem>(control);
   std::unique_ptr<rocksdb::Env> env = rocksdb::NewCompositeEnv(file_system);
   std::unique_ptr<EventStore> store;
 
@@ -101,11 +102,11 @@ TEST(FaultInjection, NoAnswerAndNoReaderBeforeTheWalSyncReturns) {
   AppendRequest request;
   request.writes.push_back({"s", ExpectedVersion::any(), testing::events(1)});
   store.append_async(std::move(request), [&](Result<AppendResult> r) {
-                       EXPECT_TRUE(r);
-                       std::lock_guard lock(mutex);
-                       answered = true;
-                       cv.notify_all();
-                     });
+    EXPECT_TRUE(r);
+    std::lock_guard lock(mutex);
+    answered = true;
+    cv.notify_all();
+  });
   std::this_thread::sleep_for(200ms);  // the writer has written the batch and waits on the sync
   EXPECT_FALSE(answered.load()) << "answered before the WAL sync returned";
   EXPECT_EQ(store.durable_position(), 1u);

@@ -13,9 +13,9 @@
 namespace ordo::eventstore::testing {
 
 struct ProcessResult {
-  int exit_code = -1;   // -1 when killed by a signal
-  int signal = 0;       // the signal that ended it, 0 when it exited
-  std::string output;   // stdout and stderr, interleaved
+  int exit_code = -1;  // -1 when killed by a signal
+  int signal = 0;      // the signal that ended it, 0 when it exited
+  std::string output;  // stdout and stderr, interleaved
 };
 
 /// Runs `argv` (argv[0] is the path). `before_exec` runs in the child (drop privileges, limits).

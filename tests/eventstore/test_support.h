@@ -61,6 +61,8 @@ inline std::vector<EventData> events(std::size_t n, const std::string& type = "H
 }
 
 /// Path of a built executable, passed to the tests by CMake as ORDO_BIN_DIR.
-inline std::string binary(const std::string& name) { return std::string(ORDO_BIN_DIR) + "/" + name; }
+inline std::string binary(const std::string& name) {
+  return std::string(ORDO_BIN_DIR) + "/" + name;
+}
 
 }  // namespace ordo::eventstore::testing

@@ -39,23 +39,32 @@ TEST_F(AccessHttp, ARevokedTokenIsRefusedAtOnce) {
   Http auditor(port(), created.doc()["token"]);
   EXPECT_EQ(auditor.get("/v1/config/inventory_views").status, 200u);
   const std::string id = created.doc()["token_id"];
-  EXPECT_EQ(client.post("/v1/tokens/" + id + "/revoke", {{"reason", "contractor left"}}).status, 200u);
+  EXPECT_EQ(client.post("/v1/tokens/" + id + "/revoke", {{"reason", "contractor left"}}).status,
+            200u);
   auto refused = auditor.get("/v1/config/inventory_views");
   EXPECT_EQ(refused.status, 401u);
   EXPECT_NE(refused.body.find("revoked"), std::string::npos);
   auto listed = client.get("/v1/tokens").doc()["tokens"];
-  auto it = std::find_if(listed.begin(), listed.end(), [&](const json& t) { return t["token_id"] == id; });
+  auto it = std::find_if(listed.begin(), listed.end(),
+                         [&](const json& t) { return t["token_id"] == id; });
   ASSERT_NE(it, listed.end());
   EXPECT_EQ((*it)["revoked"], true);
   EXPECT_EQ(listed.dump().find("sha256"), std::string::npos) << "never the secret's hash";
   EXPECT_EQ(client.post("/v1/tokens/nope/revoke", {{"reason", "x"}}).status, 404u);
-  EXPECT_EQ(client.post("/v1/tokens", {{"role", "store"}}).status, 422u) << "a store token needs a site";
+  EXPECT_EQ(client.post("/v1/tokens", {{"role", "store"}}).status, 422u)
+      << "a store token needs a site";
   EXPECT_EQ(client.post("/v1/tokens", {{"role", "wizard"}}).status, 422u);
   EXPECT_EQ(client.post("/v1/tokens", {{"role", "auditor"}, {"channel", "web"}}).status, 422u);
 }
 
 TEST_F(AccessHttp, EachRoleGetsItsGrantsAndNothingMore) {
-  struct Case { std::string role, site, channel; verb method; std::string target; json body; unsigned expected; };
+  struct Case {
+    std::string role, site, channel;
+    verb method;
+    std::string target;
+    json body;
+    unsigned expected;
+  };
   const std::vector<Case> cases = {
       {"auditor", "", "", verb::get, "/v1/config/inventory_views", nullptr, 200},
       {"auditor", "", "", verb::get, "/v1/events?limit=1", nullptr, 200},
@@ -63,15 +72,19 @@ TEST_F(AccessHttp, EachRoleGetsItsGrantsAndNothingMore) {
       {"auditor", "", "", verb::put, "/v1/config/inventory_views", json::object(), 403},
       {"auditor", "", "", verb::post, "/v1/stock/movements", json::object(), 403},
       {"auditor", "", "", verb::get, "/v1/tokens", nullptr, 403},
-      {"customer_service", "", "", verb::get, "/v1/sellable-stock?channel=web&sku=SKU-00001", nullptr, 200},
+      {"customer_service", "", "", verb::get, "/v1/sellable-stock?channel=web&sku=SKU-00001",
+       nullptr, 200},
       {"customer_service", "", "", verb::get, "/v1/events", nullptr, 403},
       {"customer_service", "", "", verb::get, "/metrics", nullptr, 403},
       {"customer_service", "", "", verb::post, "/v1/stock/movements", json::object(), 403},
-      {"store", "STORE-A", "", verb::get, "/v1/sellable-stock?channel=web&sku=SKU-00001", nullptr, 403},
+      {"store", "STORE-A", "", verb::get, "/v1/sellable-stock?channel=web&sku=SKU-00001", nullptr,
+       403},
       {"store", "STORE-A", "", verb::get, "/v1/config/inventory_views", nullptr, 403},
       {"store", "STORE-A", "", verb::get, "/v1/stock/STORE-B/SKU-00001", nullptr, 403},
-      {"integration", "", "web", verb::get, "/v1/sellable-stock?channel=web&sku=SKU-00001", nullptr, 200},
-      {"integration", "", "web", verb::get, "/v1/sellable-stock?channel=marketplace&sku=SKU-00001", nullptr, 403},
+      {"integration", "", "web", verb::get, "/v1/sellable-stock?channel=web&sku=SKU-00001", nullptr,
+       200},
+      {"integration", "", "web", verb::get, "/v1/sellable-stock?channel=marketplace&sku=SKU-00001",
+       nullptr, 403},
       {"integration", "", "web", verb::get, "/v1/events", nullptr, 403},
       {"integration", "", "", verb::get, "/v1/events?limit=1", nullptr, 200},
       {"integration", "", "", verb::put, "/v1/config/inventory_views", json::object(), 403},
@@ -89,14 +102,19 @@ TEST_F(AccessHttp, EachRoleGetsItsGrantsAndNothingMore) {
 
 TEST_F(AccessHttp, BadRequestsGetTheRightProblemAndTheServerKeepsServing) {
   auto client = admin();
-  auto malformed = client.request(verb::post, "/v1/orders", "{\"order_id\": ", {{"Idempotency-Key", "bad-1"}});
+  auto malformed =
+      client.request(verb::post, "/v1/orders", "{\"order_id\": ", {{"Idempotency-Key", "bad-1"}});
   EXPECT_EQ(malformed.status, 400u);
   EXPECT_EQ(malformed.doc()["type"], "urn:ordo:problem:malformed-json");
-  auto utf8 = client.request(verb::post, "/v1/orders", "{\"order_id\": \"\xff\xfe\"}", {{"Idempotency-Key", "bad-2"}});
+  auto utf8 = client.request(verb::post, "/v1/orders", "{\"order_id\": \"\xff\xfe\"}",
+                             {{"Idempotency-Key", "bad-2"}});
   EXPECT_EQ(utf8.status, 400u) << utf8.body;
-  auto deep = client.request(verb::post, "/v1/orders", std::string(1000, '[') + std::string(1000, ']'), {{"Idempotency-Key", "bad-3"}});
+  auto deep =
+      client.request(verb::post, "/v1/orders", std::string(1000, '[') + std::string(1000, ']'),
+                     {{"Idempotency-Key", "bad-3"}});
   EXPECT_EQ(deep.status, 400u);
-  auto text = client.request(verb::post, "/v1/orders", "hello", {{"Idempotency-Key", "bad-4"}, {"Content-Type", "text/plain"}});
+  auto text = client.request(verb::post, "/v1/orders", "hello",
+                             {{"Idempotency-Key", "bad-4"}, {"Content-Type", "text/plain"}});
   EXPECT_EQ(text.status, 415u);
   auto array = client.request(verb::post, "/v1/orders", "[1,2]", {{"Idempotency-Key", "bad-5"}});
   EXPECT_EQ(array.status, 422u);
@@ -105,11 +123,13 @@ TEST_F(AccessHttp, BadRequestsGetTheRightProblemAndTheServerKeepsServing) {
   auto method = client.request(verb::delete_, "/v1/orders");
   EXPECT_EQ(method.status, 405u);
   EXPECT_EQ(method.header("allow"), "POST, GET, HEAD");
-  auto huge = client.request(verb::post, "/v1/orders", std::string(2 << 20, ' '), {{"Idempotency-Key", "bad-6"}});
+  auto huge = client.request(verb::post, "/v1/orders", std::string(2 << 20, ' '),
+                             {{"Idempotency-Key", "bad-6"}});
   EXPECT_EQ(huge.status, 413u);
   auto escape = client.get("/v1/sellable-stock?channel=web&sku=%zz");
   EXPECT_EQ(escape.status, 400u);
-  auto key = client.post("/v1/orders", order_body("BAD-7", "SKU-00001"), {{"Idempotency-Key", std::string(300, 'k')}});
+  auto key = client.post("/v1/orders", order_body("BAD-7", "SKU-00001"),
+                         {{"Idempotency-Key", std::string(300, 'k')}});
   EXPECT_EQ(key.status, 400u);
   EXPECT_EQ(admin().get("/healthz").status, 200u);
   EXPECT_EQ(client.get("/v1/events?stream=order-BAD-7").doc()["events"].size(), 0u);
@@ -121,13 +141,32 @@ TEST_F(AccessHttp, StockMovementsAreAnsweredOneByOneAndMoveSellableStock) {
   ASSERT_EQ(before.status, 200u) << before.body;
   const std::string site = before.doc()["breakdown"]["sites"][0]["site"];
   const std::int64_t now = before.doc()["now"];
-  json movements = {{"movements", json::array({
-      {{"type", "receipt"}, {"site", site}, {"sku", "SKU-00020"}, {"quantity", 10}, {"reference", "ASN-1"}},
-      {{"type", "adjustment"}, {"site", site}, {"sku", "SKU-00020"}, {"delta", -3}, {"reason", "damaged"}},
-      {{"type", "receipt"}, {"site", site}, {"sku", "SKU-00020"}, {"quantity", -1}},
-      {{"type", "expected_receipt"}, {"site", site}, {"sku", "SKU-00020"}, {"receipt_id", "PO-77"}, {"quantity", 5}, {"expected_at_us", 0}},
-      {{"type", "adjustment"}, {"site", "NO-SUCH-SITE"}, {"sku", "SKU-00020"}, {"delta", 1}, {"reason", "found"}},
-  })}};
+  json movements = {
+      {"movements",
+       json::array({
+           {{"type", "receipt"},
+            {"site", site},
+            {"sku", "SKU-00020"},
+            {"quantity", 10},
+            {"reference", "ASN-1"}},
+           {{"type", "adjustment"},
+            {"site", site},
+            {"sku", "SKU-00020"},
+            {"delta", -3},
+            {"reason", "damaged"}},
+           {{"type", "receipt"}, {"site", site}, {"sku", "SKU-00020"}, {"quantity", -1}},
+           {{"type", "expected_receipt"},
+            {"site", site},
+            {"sku", "SKU-00020"},
+            {"receipt_id", "PO-77"},
+            {"quantity", 5},
+            {"expected_at_us", 0}},
+           {{"type", "adjustment"},
+            {"site", "NO-SUCH-SITE"},
+            {"sku", "SKU-00020"},
+            {"delta", 1},
+            {"reason", "found"}},
+       })}};
   auto reply = client.post("/v1/stock/movements", movements);
   ASSERT_EQ(reply.status, 200u) << reply.body;
   const auto results = reply.doc()["results"];
@@ -137,16 +176,24 @@ TEST_F(AccessHttp, StockMovementsAreAnsweredOneByOneAndMoveSellableStock) {
   EXPECT_EQ(results[2]["problem"]["errors"][0]["pointer"], "/movements/2/quantity");
   EXPECT_EQ(results[3]["status"], "applied");
   EXPECT_EQ(results[4]["status"], "rejected") << results[4].dump();
-  auto after = client.get("/v1/sellable-stock?channel=web&sku=SKU-00020&min_position=" + reply.header("ordo-position"));
+  auto after = client.get("/v1/sellable-stock?channel=web&sku=SKU-00020&min_position=" +
+                          reply.header("ordo-position"));
   EXPECT_EQ(after.doc()["items"][0]["now"].get<std::int64_t>(), now + 7) << after.body;
   auto stock = client.get("/v1/stock/" + site + "/SKU-00020");
   ASSERT_EQ(stock.status, 200u);
   EXPECT_EQ(stock.doc()["expected_receipts"][0]["receipt_id"], "PO-77");
 
   Http store(port(), token("store", site));
-  auto own = store.post("/v1/stock/movements", {{"movements", json::array({
-      {{"type", "count"}, {"site", site}, {"sku", "SKU-00021"}, {"counted", 4}, {"source", "pos"}},
-      {{"type", "count"}, {"site", "ELSEWHERE"}, {"sku", "SKU-00021"}, {"counted", 4}, {"source", "pos"}}})}});
+  auto own = store.post("/v1/stock/movements", {{"movements", json::array({{{"type", "count"},
+                                                                            {"site", site},
+                                                                            {"sku", "SKU-00021"},
+                                                                            {"counted", 4},
+                                                                            {"source", "pos"}},
+                                                                           {{"type", "count"},
+                                                                            {"site", "ELSEWHERE"},
+                                                                            {"sku", "SKU-00021"},
+                                                                            {"counted", 4},
+                                                                            {"source", "pos"}}})}});
   ASSERT_EQ(own.status, 200u) << own.body;
   EXPECT_EQ(own.doc()["results"][0]["status"], "applied");
   EXPECT_EQ(own.doc()["results"][1]["status"], "forbidden");
@@ -179,15 +226,19 @@ TEST_F(AccessHttp, ConfigurationChangesAreValidatedVersionedAndAudited) {
 
   auto invalid_doc = document;
   invalid_doc["channels"][0]["share_percent"] = 150;
-  auto invalid = client.put("/v1/config/inventory_views", {{"document", invalid_doc}, {"author", "marie"}, {"reason", "test"}});
+  auto invalid = client.put("/v1/config/inventory_views",
+                            {{"document", invalid_doc}, {"author", "marie"}, {"reason", "test"}});
   EXPECT_EQ(invalid.status, 422u) << invalid.body;
   EXPECT_EQ(pointers(invalid), std::vector<std::string>{"/document/channels/0/share_percent"});
-  auto no_reason = client.put("/v1/config/inventory_views", {{"document", document}, {"author", "marie"}});
+  auto no_reason =
+      client.put("/v1/config/inventory_views", {{"document", document}, {"author", "marie"}});
   EXPECT_EQ(pointers(no_reason), std::vector<std::string>{"/reason"});
 
   auto changed_doc = document;
   changed_doc["channels"][0]["share_percent"] = 90;
-  auto changed = client.put("/v1/config/inventory_views", {{"document", changed_doc}, {"author", "marie"}, {"reason", "Black Friday"}});
+  auto changed =
+      client.put("/v1/config/inventory_views",
+                 {{"document", changed_doc}, {"author", "marie"}, {"reason", "Black Friday"}});
   ASSERT_EQ(changed.status, 200u) << changed.body;
   EXPECT_EQ(changed.doc()["changed"], true);
   auto now_active = client.get("/v1/config/inventory_views").doc();
@@ -200,9 +251,17 @@ TEST_F(AccessHttp, ConfigurationChangesAreValidatedVersionedAndAudited) {
   EXPECT_EQ(client.get("/v1/config/inventory_views?version=1").doc()["version"], 1);
   EXPECT_EQ(client.get("/v1/config/promises").status, 404u);
   Http service(port(), token("customer_service"));
-  EXPECT_EQ(service.put("/v1/config/inventory_views", {{"document", document}, {"author", "x"}, {"reason", "y"}}).status, 403u);
+  EXPECT_EQ(service
+                .put("/v1/config/inventory_views",
+                     {{"document", document}, {"author", "x"}, {"reason", "y"}})
+                .status,
+            403u);
   // Put the original back for the other tests.
-  EXPECT_EQ(client.put("/v1/config/inventory_views", {{"document", document}, {"author", "marie"}, {"reason", "undo"}}).status, 200u);
+  EXPECT_EQ(client
+                .put("/v1/config/inventory_views",
+                     {{"document", document}, {"author", "marie"}, {"reason", "undo"}})
+                .status,
+            200u);
 }
 
 TEST_F(AccessHttp, AuditorsReadTheRawLogByPositionTypeAndStream) {
@@ -230,10 +289,12 @@ TEST_F(AccessHttp, MetricsCountRequestsPerRouteAndShowThePipeline) {
   auto reply = client.get("/metrics");
   ASSERT_EQ(reply.status, 200u);
   EXPECT_EQ(reply.header("content-type"), "text/plain; version=0.0.4");
-  for (const char* series : {"ordo_http_requests_total{method=\"GET\",route=\"/v1/sellable-stock\",status=\"2xx\"}",
-                             "ordo_http_request_duration_seconds_bucket{method=\"GET\",route=\"/v1/sellable-stock\",le=\"+Inf\"}",
-                             "ordo_pipeline_queue_depth ", "ordo_store_last_fsync_seconds ",
-                             "ordo_projection_lag_events ", "ordo_http_connections_open "}) {
+  for (const char* series :
+       {"ordo_http_requests_total{method=\"GET\",route=\"/v1/sellable-stock\",status=\"2xx\"}",
+        "ordo_http_request_duration_seconds_bucket{method=\"GET\",route=\"/v1/"
+        "sellable-stock\",le=\"+Inf\"}",
+        "ordo_pipeline_queue_depth ", "ordo_store_last_fsync_seconds ",
+        "ordo_projection_lag_events ", "ordo_http_connections_open "}) {
     EXPECT_NE(reply.body.find(series), std::string::npos) << series;
   }
 }
@@ -253,8 +314,9 @@ TEST_F(AccessHttp, TheOpenApiDocumentDescribesExactlyTheRoutes) {
   for (const auto& route : api::routes()) {
     std::string method(bhttp::to_string(route.method));
     for (auto& c : method) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    const std::string grant = route.access == api::Route::Access::open        ? "open"
-                              : route.access == api::Route::Access::any_token ? "any token"
+    const std::string grant = route.access == api::Route::Access::open ? "open"
+                              : route.access == api::Route::Access::any_token
+                                  ? "any token"
                                   : std::string(domain::access::to_string(route.permission));
     routed.insert(method + " " + std::string(route.pattern) + " " + grant);
   }
@@ -278,9 +340,10 @@ TEST_F(AccessHttp, HeadIsGetWithoutABodyAndTheBearerSchemeIgnoresCase) {
 TEST_F(AccessHttp, ABodyIsReadOnlyAfterItsHeaderPassesAndExpectContinueIsAnswered) {
   // No token: refused on the header, without waiting for the 900 kB announced.
   const auto started = std::chrono::steady_clock::now();
-  const auto refused = raw_exchange(port(),
-      "POST /v1/orders HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
-      "Content-Length: 900000\r\n\r\n{\"order_id\":");
+  const auto refused =
+      raw_exchange(port(),
+                   "POST /v1/orders HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                   "Content-Length: 900000\r\n\r\n{\"order_id\":");
   EXPECT_TRUE(refused.starts_with("HTTP/1.1 401")) << refused;
   EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::seconds(2));
 
@@ -290,9 +353,12 @@ TEST_F(AccessHttp, ABodyIsReadOnlyAfterItsHeaderPassesAndExpectContinueIsAnswere
   stream.connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), port()));
   stream.expires_after(std::chrono::seconds(10));
   const std::string body = "{\"movements\":[]}";
-  const std::string head = "POST /v1/stock/movements HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " +
-                           retailer_->admin_token + "\r\nContent-Type: application/json\r\nExpect: 100-continue\r\n"
-                           "Content-Length: " + std::to_string(body.size()) + "\r\n\r\n";
+  const std::string head =
+      "POST /v1/stock/movements HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " +
+      retailer_->admin_token +
+      "\r\nContent-Type: application/json\r\nExpect: 100-continue\r\n"
+      "Content-Length: " +
+      std::to_string(body.size()) + "\r\n\r\n";
   asio::write(stream, asio::buffer(head));
   std::string seen(64, '\0');
   seen.resize(stream.read_some(asio::buffer(seen)));

@@ -33,7 +33,8 @@ class HttpTest : public ::testing::Test {
   }
 
   /// Places an order as admin and returns the 201 answer's document (with "position").
-  static json place(const std::string& order_id, const std::string& sku, std::int64_t quantity = 1) {
+  static json place(const std::string& order_id, const std::string& sku,
+                    std::int64_t quantity = 1) {
     auto reply = admin().post("/v1/orders", order_body(order_id, sku, quantity),
                               {{"Idempotency-Key", "place-" + order_id}});
     EXPECT_EQ(reply.status, 201u) << reply.body;
@@ -54,7 +55,8 @@ class HttpTest : public ::testing::Test {
 /// The pointers of a problem's field errors.
 inline std::vector<std::string> pointers(const Reply& reply) {
   std::vector<std::string> out;
-  for (const auto& e : reply.doc().value("errors", json::array())) out.push_back(e.value("pointer", ""));
+  for (const auto& e : reply.doc().value("errors", json::array()))
+    out.push_back(e.value("pointer", ""));
   return out;
 }
 

@@ -9,7 +9,8 @@ using OrdersHttp = HttpTest;
 
 TEST_F(OrdersHttp, APlacedOrderIsAllocatedDurablyAndReadableWithItsTimeline) {
   auto client = admin();
-  auto reply = client.post("/v1/orders", order_body("HT-1", "SKU-00001", 2), {{"Idempotency-Key", "ht-1"}});
+  auto reply =
+      client.post("/v1/orders", order_body("HT-1", "SKU-00001", 2), {{"Idempotency-Key", "ht-1"}});
   ASSERT_EQ(reply.status, 201u) << reply.body;
   const auto placed = reply.doc();
   EXPECT_EQ(placed["order_id"], "HT-1");
@@ -25,8 +26,10 @@ TEST_F(OrdersHttp, APlacedOrderIsAllocatedDurablyAndReadableWithItsTimeline) {
   EXPECT_EQ(doc["total"]["minor"], 3998);
   std::vector<std::string> types;
   for (const auto& entry : doc["timeline"]) types.push_back(entry.value("type", ""));
-  EXPECT_NE(std::find(types.begin(), types.end(), "OrderPlaced"), types.end()) << doc["timeline"].dump();
-  EXPECT_NE(std::find(types.begin(), types.end(), "StockReserved"), types.end()) << doc["timeline"].dump();
+  EXPECT_NE(std::find(types.begin(), types.end(), "OrderPlaced"), types.end())
+      << doc["timeline"].dump();
+  EXPECT_NE(std::find(types.begin(), types.end(), "StockReserved"), types.end())
+      << doc["timeline"].dump();
 }
 
 TEST_F(OrdersHttp, ARetryWithTheSameKeyGetsTheSameAnswerAndAnotherBodyIsRefused) {
@@ -39,7 +42,8 @@ TEST_F(OrdersHttp, ARetryWithTheSameKeyGetsTheSameAnswerAndAnotherBodyIsRefused)
   EXPECT_EQ(again.body, first.body);
   EXPECT_EQ(again.header("ordo-position"), first.header("ordo-position"));
 
-  auto other = client.post("/v1/orders", order_body("HT-2", "SKU-00002", 3), {{"Idempotency-Key", "ht-2"}});
+  auto other =
+      client.post("/v1/orders", order_body("HT-2", "SKU-00002", 3), {{"Idempotency-Key", "ht-2"}});
   EXPECT_EQ(other.status, 422u);
   EXPECT_EQ(other.doc()["type"], "urn:ordo:problem:idempotency-key-reused");
   EXPECT_EQ(other.header("content-type"), "application/problem+json");
@@ -68,13 +72,15 @@ TEST_F(OrdersHttp, InvalidOrdersNameEveryOffendingFieldAndWriteNothing) {
   ASSERT_EQ(reply.status, 422u) << reply.body;
   auto found = pointers(reply);
   std::sort(found.begin(), found.end());
-  EXPECT_EQ(found, (std::vector<std::string>{"/colour", "/delivery_address/country", "/lines/0/quantity"}));
+  EXPECT_EQ(found, (std::vector<std::string>{"/colour", "/delivery_address/country",
+                                             "/lines/0/quantity"}));
   EXPECT_EQ(client.get("/v1/events?stream=order-HT-4").doc()["events"].size(), 0u);
 }
 
 TEST_F(OrdersHttp, AnOrderBeyondTheStockIsAClearOutOfStockRejection) {
   auto client = admin();
-  auto reply = client.post("/v1/orders", order_body("HT-5", "SKU-00005", 100000), {{"Idempotency-Key", "ht-5"}});
+  auto reply = client.post("/v1/orders", order_body("HT-5", "SKU-00005", 100000),
+                           {{"Idempotency-Key", "ht-5"}});
   ASSERT_EQ(reply.status, 422u) << reply.body;
   EXPECT_EQ(reply.doc()["type"], "urn:ordo:problem:out-of-stock");
   EXPECT_NE(reply.doc()["detail"].get<std::string>().find("SKU-00005"), std::string::npos);
@@ -89,11 +95,18 @@ TEST_F(OrdersHttp, UnknownOrdersAreNotFoundAndBadIdsAreBadRequests) {
 
 TEST_F(OrdersHttp, CustomerServiceCancelsALineAndChangesTheAddressButCannotShip) {
   place("HT-6", "SKU-00006");
-  const auto position = admin().post("/v1/orders", order_body("HT-6b", "SKU-00006"), {{"Idempotency-Key", "ht-6b"}}).header("ordo-position");
+  const auto position =
+      admin()
+          .post("/v1/orders", order_body("HT-6b", "SKU-00006"), {{"Idempotency-Key", "ht-6b"}})
+          .header("ordo-position");
   Http service(port(), token("customer_service"));
   auto address = service.post("/v1/orders/HT-6/delivery-address?min_position=" + position,
-                               {{"address", {{"name", "Jeanne Martin"}, {"line1", "3 place Bellecour"},
-                                             {"postcode", "69002"}, {"city", "Lyon"}, {"country", "FR"}}}});
+                              {{"address",
+                                {{"name", "Jeanne Martin"},
+                                 {"line1", "3 place Bellecour"},
+                                 {"postcode", "69002"},
+                                 {"city", "Lyon"},
+                                 {"country", "FR"}}}});
   ASSERT_EQ(address.status, 200u) << address.body;
   EXPECT_EQ(address.doc()["changed"], true);
   auto cancel = service.post("/v1/orders/HT-6/cancel", {{"reason", "customer changed their mind"}});
@@ -103,7 +116,9 @@ TEST_F(OrdersHttp, CustomerServiceCancelsALineAndChangesTheAddressButCannotShip)
   auto view = order(service, "HT-6", cancel.header("ordo-position")).doc();
   EXPECT_EQ(view["status"], "cancelled");
   EXPECT_EQ(view["delivery_address"]["city"], "Lyon");
-  EXPECT_EQ(service.post("/v1/orders/HT-6b/shipped", {{"site", "X"}, {"carrier", "colissimo"}}).status, 403u);
+  EXPECT_EQ(
+      service.post("/v1/orders/HT-6b/shipped", {{"site", "X"}, {"carrier", "colissimo"}}).status,
+      403u);
   auto bad = service.post("/v1/orders/HT-6b/cancel", {{"lines", json::array({1})}});
   EXPECT_EQ(bad.status, 422u);
   EXPECT_EQ(pointers(bad), std::vector<std::string>{"/reason"});
@@ -116,13 +131,19 @@ TEST_F(OrdersHttp, AStoreTakesItsOrderFromPreparationToDeliveryAndCannotSeeAnoth
   const std::string at = placed["position"];
   ASSERT_EQ(order(store, "HT-7", at).status, 200u);
   for (const auto& [step, body] : std::vector<std::pair<std::string, json>>{
-           {"preparation-started", json::object()}, {"prepared", json::object()},
-           {"shipped", {{"carrier", "colissimo"}, {"tracking", "6A12345678901"}}}, {"delivered", json::object()}}) {
+           {"preparation-started", json::object()},
+           {"prepared", json::object()},
+           {"shipped", {{"carrier", "colissimo"}, {"tracking", "6A12345678901"}}},
+           {"delivered", json::object()}}) {
     auto reply = store.post("/v1/orders/HT-7/" + step + "?min_position=" + at, body);
     ASSERT_EQ(reply.status, 200u) << step << ": " << reply.body;
     EXPECT_EQ(reply.doc()["changed"], true) << step;
   }
-  auto view = store.get("/v1/orders/HT-7?min_position=" + store.post("/v1/orders/HT-7/delivered", json::object()).header("ordo-position")).doc();
+  auto view =
+      store
+          .get("/v1/orders/HT-7?min_position=" +
+               store.post("/v1/orders/HT-7/delivered", json::object()).header("ordo-position"))
+          .doc();
   EXPECT_EQ(view["status"], "delivered");
   EXPECT_EQ(view["lines"][0]["status"], "delivered");
 
@@ -143,13 +164,16 @@ TEST_F(OrdersHttp, AnActionRightAfterThe201FindsTheOrderWithoutWaitingForItsView
   for (int i = 0; i < kOrders; ++i) {
     const auto id = "HT-FAST-" + std::to_string(i);
     place(id, "SKU-00011");
-    const auto cancel = service.post("/v1/orders/" + id + "/cancel", {{"reason", "customer asked"}});
+    const auto cancel =
+        service.post("/v1/orders/" + id + "/cancel", {{"reason", "customer asked"}});
     EXPECT_EQ(cancel.status, 200u) << id << ": " << cancel.body;
     cancelled += cancel.status == 200u && cancel.doc().value("changed", false) ? 1 : 0;
     const auto second = "HT-FAST-STEP-" + std::to_string(i);
-    const auto site = place(second, "SKU-000" + std::to_string(20 + i))["lines"][0].value("site", "");
+    const auto site =
+        place(second, "SKU-000" + std::to_string(20 + i))["lines"][0].value("site", "");
     ASSERT_FALSE(site.empty()) << "the demo allocates web orders directly";
-    const auto step = client.post("/v1/orders/" + second + "/preparation-started", {{"site", site}});
+    const auto step =
+        client.post("/v1/orders/" + second + "/preparation-started", {{"site", site}});
     EXPECT_EQ(step.status, 200u) << second << ": " << step.body;
     prepared += step.status == 200u ? 1 : 0;
   }
@@ -160,11 +184,13 @@ TEST_F(OrdersHttp, AnActionRightAfterThe201FindsTheOrderWithoutWaitingForItsView
 TEST_F(OrdersHttp, AStepOutOfOrderIsAConflictNamingTheState) {
   const auto placed = place("HT-8", "SKU-00008");
   auto client = admin();
-  auto reply = client.post("/v1/orders/HT-8/shipped?min_position=" + placed["position"].get<std::string>(),
-                           {{"site", placed["lines"][0]["site"]}, {"carrier", "colissimo"}});
+  auto reply =
+      client.post("/v1/orders/HT-8/shipped?min_position=" + placed["position"].get<std::string>(),
+                  {{"site", placed["lines"][0]["site"]}, {"carrier", "colissimo"}});
   EXPECT_EQ(reply.status, 409u) << reply.body;
   EXPECT_EQ(reply.doc()["type"], "urn:ordo:problem:wrong-state");
-  EXPECT_EQ(client.post("/v1/orders/HT-8/shipped", {{"carrier", "colissimo"}}).status, 422u) << "an admin names the site";
+  EXPECT_EQ(client.post("/v1/orders/HT-8/shipped", {{"carrier", "colissimo"}}).status, 422u)
+      << "an admin names the site";
 }
 
 TEST_F(OrdersHttp, CustomerServiceFindsOrdersByCustomerEmailAndStatusPageByPage) {
@@ -173,7 +199,8 @@ TEST_F(OrdersHttp, CustomerServiceFindsOrdersByCustomerEmailAndStatusPageByPage)
     auto body = order_body("HT-S" + std::to_string(n), "SKU-00009");
     body["customer_id"] = "C-SEARCH";
     body["email"] = "search@example.fr";
-    auto reply = admin().post("/v1/orders", body, {{"Idempotency-Key", "hts-" + std::to_string(n)}});
+    auto reply =
+        admin().post("/v1/orders", body, {{"Idempotency-Key", "hts-" + std::to_string(n)}});
     ASSERT_EQ(reply.status, 201u) << reply.body;
     position = reply.header("ordo-position");
   }
@@ -190,9 +217,15 @@ TEST_F(OrdersHttp, CustomerServiceFindsOrdersByCustomerEmailAndStatusPageByPage)
     if (cursor.empty()) break;
   }
   EXPECT_EQ(seen, (std::vector<std::string>{"HT-S0", "HT-S1", "HT-S2", "HT-S3", "HT-S4"}));
-  EXPECT_EQ(service.get("/v1/orders?email=search@example.fr&status=allocated").doc()["orders"].size(), 5u);
-  EXPECT_EQ(service.get("/v1/orders?customer=C-SEARCH&status=delivered").doc()["orders"].size(), 0u);
-  EXPECT_EQ(service.get("/v1/orders?customer=C-SEARCH&from=2000-01-01&to=2001-01-01").doc()["orders"].size(), 0u);
+  EXPECT_EQ(
+      service.get("/v1/orders?email=search@example.fr&status=allocated").doc()["orders"].size(),
+      5u);
+  EXPECT_EQ(service.get("/v1/orders?customer=C-SEARCH&status=delivered").doc()["orders"].size(),
+            0u);
+  EXPECT_EQ(service.get("/v1/orders?customer=C-SEARCH&from=2000-01-01&to=2001-01-01")
+                .doc()["orders"]
+                .size(),
+            0u);
   EXPECT_EQ(service.get("/v1/orders?customer=C-SEARCH&from=yesterday").status, 400u);
   EXPECT_EQ(service.get("/v1/orders?customer=C-SEARCH&limit=0").status, 400u);
   EXPECT_EQ(service.get("/v1/orders?customer=C-SEARCH&cursor=zz").status, 400u);
@@ -216,11 +249,18 @@ TEST_F(OrdersHttp, AStoresSearchIsLimitedToItsSite) {
 
 TEST_F(OrdersHttp, AnIntegrationPlacesOnItsOwnChannelOnly) {
   Http shop(port(), token("integration", "", "web"));
-  EXPECT_EQ(shop.post("/v1/orders", order_body("HT-10", "SKU-00011"), {{"Idempotency-Key", "ht-10"}}).status, 201u);
-  auto other = shop.post("/v1/orders", order_body("HT-11", "SKU-00011", 1, "marketplace"), {{"Idempotency-Key", "ht-11"}});
+  EXPECT_EQ(
+      shop.post("/v1/orders", order_body("HT-10", "SKU-00011"), {{"Idempotency-Key", "ht-10"}})
+          .status,
+      201u);
+  auto other = shop.post("/v1/orders", order_body("HT-11", "SKU-00011", 1, "marketplace"),
+                         {{"Idempotency-Key", "ht-11"}});
   EXPECT_EQ(other.status, 403u) << other.body;
   Http auditor(port(), token("auditor"));
-  EXPECT_EQ(auditor.post("/v1/orders", order_body("HT-12", "SKU-00011"), {{"Idempotency-Key", "ht-12"}}).status, 403u);
+  EXPECT_EQ(
+      auditor.post("/v1/orders", order_body("HT-12", "SKU-00011"), {{"Idempotency-Key", "ht-12"}})
+          .status,
+      403u);
 }
 
 TEST_F(OrdersHttp, AnIdempotencyKeyReusedForAnotherStepIsRefusedRatherThanDropped) {
@@ -228,12 +268,15 @@ TEST_F(OrdersHttp, AnIdempotencyKeyReusedForAnotherStepIsRefusedRatherThanDroppe
   const std::string site = placed["lines"][0]["site"];
   Http store(port(), token("store", site));
   const std::string at = "?min_position=" + placed["position"].get<std::string>();
-  auto started = store.post("/v1/orders/HT-13/preparation-started" + at, json::object(), {{"Idempotency-Key", "HT-13"}});
+  auto started = store.post("/v1/orders/HT-13/preparation-started" + at, json::object(),
+                            {{"Idempotency-Key", "HT-13"}});
   ASSERT_EQ(started.status, 200u) << started.body;
-  auto again = store.post("/v1/orders/HT-13/preparation-started", json::object(), {{"Idempotency-Key", "HT-13"}});
+  auto again = store.post("/v1/orders/HT-13/preparation-started", json::object(),
+                          {{"Idempotency-Key", "HT-13"}});
   EXPECT_EQ(again.status, 200u) << "the same request again: the same answer";
   EXPECT_EQ(again.body, started.body);
-  auto prepared = store.post("/v1/orders/HT-13/prepared", json::object(), {{"Idempotency-Key", "HT-13"}});
+  auto prepared =
+      store.post("/v1/orders/HT-13/prepared", json::object(), {{"Idempotency-Key", "HT-13"}});
   EXPECT_EQ(prepared.status, 422u) << prepared.body;
   EXPECT_EQ(prepared.doc()["type"], "urn:ordo:problem:idempotency-key-reused");
 }
@@ -245,13 +288,22 @@ using OrchestrationHttp = HttpTest;
 
 TEST_F(OrchestrationHttp, RulesAreValidatedThenOrdersAreOfferedReallocatedAndReleasedOverHttp) {
   auto client = admin();
-  json rules = {{"author", "ops"}, {"reason", "stores compete"},
-                {"document", {{"default_strategy", "compete"},
-                              {"strategies", json::array({{{"name", "compete"}, {"site_types", {"store", "warehouse"}},
-                                                           {"require_capacity", false}, {"ranking", {"priority", "stock_depth"}},
-                                                           {"groups", json::array({{{"sites", {{"types", {"store"}}}}, {"priority", 1}}})},
-                                                           {"mode", "competitive"}, {"competitive_types", {"store"}},
-                                                           {"round_size", 2}, {"round_timeout_ms", 600000}, {"max_rounds", 2}}})}}}};
+  json rules = {
+      {"author", "ops"},
+      {"reason", "stores compete"},
+      {"document",
+       {{"default_strategy", "compete"},
+        {"strategies", json::array({{{"name", "compete"},
+                                     {"site_types", {"store", "warehouse"}},
+                                     {"require_capacity", false},
+                                     {"ranking", {"priority", "stock_depth"}},
+                                     {"groups", json::array({{{"sites", {{"types", {"store"}}}},
+                                                              {"priority", 1}}})},
+                                     {"mode", "competitive"},
+                                     {"competitive_types", {"store"}},
+                                     {"round_size", 2},
+                                     {"round_timeout_ms", 600000},
+                                     {"max_rounds", 2}}})}}}};
   auto bad = rules;
   bad["document"]["strategies"][0]["round_size"] = 0;
   bad["document"]["strategies"][0]["ranking"] = {"priority", "luck"};
@@ -259,10 +311,13 @@ TEST_F(OrchestrationHttp, RulesAreValidatedThenOrdersAreOfferedReallocatedAndRel
   auto refused = client.put("/v1/config/orchestration", bad);
   ASSERT_EQ(refused.status, 422u) << refused.body;
   const auto problems = pointers(refused);
-  EXPECT_NE(std::find(problems.begin(), problems.end(), "/document/strategies/0/ranking/1"), problems.end()) << refused.body;
+  EXPECT_NE(std::find(problems.begin(), problems.end(), "/document/strategies/0/ranking/1"),
+            problems.end())
+      << refused.body;
   auto applied = client.put("/v1/config/orchestration", rules);
   ASSERT_EQ(applied.status, 200u) << applied.body;
-  EXPECT_EQ(client.get("/v1/config/orchestration").doc()["document"]["strategies"][0]["round_size"], 2);
+  EXPECT_EQ(client.get("/v1/config/orchestration").doc()["document"]["strategies"][0]["round_size"],
+            2);
 
   // Two stores get 5 units of a SKU: they are the best candidates (stores first, most stock).
   std::vector<std::string> stores;
@@ -273,10 +328,17 @@ TEST_F(OrchestrationHttp, RulesAreValidatedThenOrdersAreOfferedReallocatedAndRel
   ASSERT_GE(stores.size(), 3u) << registered.dump().substr(0, 400);
   json movements = json::array();
   for (int i = 0; i < 2; ++i) {
-    movements.push_back({{"type", "receipt"}, {"site", stores[static_cast<std::size_t>(i)]}, {"sku", "SKU-00033"},
-                         {"quantity", 50 + i}, {"reference", "orchestration test"}});
+    movements.push_back({{"type", "receipt"},
+                         {"site", stores[static_cast<std::size_t>(i)]},
+                         {"sku", "SKU-00033"},
+                         {"quantity", 50 + i},
+                         {"reference", "orchestration test"}});
   }
-  ASSERT_EQ(client.post("/v1/stock/movements", {{"movements", movements}}, {{"Idempotency-Key", "orch-stock"}}).status, 200u);
+  ASSERT_EQ(client
+                .post("/v1/stock/movements", {{"movements", movements}},
+                      {{"Idempotency-Key", "orch-stock"}})
+                .status,
+            200u);
 
   const auto placed = place("OR-1", "SKU-00033");
   EXPECT_EQ(placed["status"], "sourcing");
@@ -284,7 +346,8 @@ TEST_F(OrchestrationHttp, RulesAreValidatedThenOrdersAreOfferedReallocatedAndRel
   ASSERT_EQ(view["rounds"].size(), 1u) << view.dump();
   EXPECT_EQ(view["sourcing"]["strategy"], "compete");
   EXPECT_EQ(view["rounds"][0]["offers"][0]["site"], stores[1]);  // 51 units: the deepest stock
-  auto offers = client.get("/v1/sites/" + stores[1] + "/offers?min_position=" + placed["position"].get<std::string>());
+  auto offers = client.get("/v1/sites/" + stores[1] +
+                           "/offers?min_position=" + placed["position"].get<std::string>());
   ASSERT_EQ(offers.status, 200u) << offers.body;
   ASSERT_EQ(offers.doc()["offers"].size(), 1u) << offers.body;
   EXPECT_EQ(offers.doc()["offers"][0]["order_id"], "OR-1");
@@ -295,22 +358,31 @@ TEST_F(OrchestrationHttp, RulesAreValidatedThenOrdersAreOfferedReallocatedAndRel
 
   // Customer service moves it to the first store by hand; that store then gives it back.
   Http service(port(), token("customer_service"));
-  auto moved = service.post("/v1/orders/OR-1/reallocate", {{"site", stores[0]}, {"reason", "customer asked"}});
+  auto moved = service.post("/v1/orders/OR-1/reallocate",
+                            {{"site", stores[0]}, {"reason", "customer asked"}});
   ASSERT_EQ(moved.status, 200u) << moved.body;
   view = order(client, "OR-1", moved.header("ordo-position")).doc();
   EXPECT_EQ(view["lines"][0]["site"], stores[0]);
   EXPECT_EQ(view["rounds"][0]["status"], "withdrawn");
-  EXPECT_EQ(service.post("/v1/orders/OR-1/reallocate", {{"site", "NOWHERE"}, {"reason", "?"}}).status, 404u);
+  EXPECT_EQ(
+      service.post("/v1/orders/OR-1/reallocate", {{"site", "NOWHERE"}, {"reason", "?"}}).status,
+      404u);
   EXPECT_EQ(service.post("/v1/orders/OR-1/reallocate", {{"reason", "?"}}).status, 422u);
   Http store(port(), token("store", stores[0]));
-  EXPECT_EQ(store.post("/v1/orders/OR-1/release", {{"site", stores[1]}, {"reason", "x"}}).status, 403u);
-  auto released = store.post("/v1/orders/OR-1/release", {{"reason", "not on the shelf"}, {"stock_missing", true}});
+  EXPECT_EQ(store.post("/v1/orders/OR-1/release", {{"site", stores[1]}, {"reason", "x"}}).status,
+            403u);
+  auto released = store.post("/v1/orders/OR-1/release",
+                             {{"reason", "not on the shelf"}, {"stock_missing", true}});
   ASSERT_EQ(released.status, 200u) << released.body;
   view = order(client, "OR-1", released.header("ordo-position")).doc();
   EXPECT_EQ(view["released_by"], json::array({stores[0]}));
-  EXPECT_EQ(view["rounds"].back()["status"], "open");  // offered again, without the store that gave it back
+  EXPECT_EQ(view["rounds"].back()["status"],
+            "open");  // offered again, without the store that gave it back
   for (const auto& offer : view["rounds"].back()["offers"]) EXPECT_NE(offer["site"], stores[0]);
-  auto stock = client.get("/v1/stock/" + stores[0] + "/SKU-00033?min_position=" + released.header("ordo-position")).doc();
+  auto stock = client
+                   .get("/v1/stock/" + stores[0] +
+                        "/SKU-00033?min_position=" + released.header("ordo-position"))
+                   .doc();
   EXPECT_EQ(stock["on_hand"], 49);  // the missing unit left its stock
   EXPECT_EQ(client.get("/v1/orders?queue=customer_service").status, 200u);
 }

@@ -14,36 +14,49 @@ class PromiseHttp : public HttpTest {
  protected:
   static void SetUpTestSuite() {
     retailer_ = new Retailer(make_retailer("ordo-promise-http"));
-    server_ = new ServerProcess(retailer_->data_dir, {"--postcodes", ORDO_POSTCODES_DIR, "--holidays", ORDO_HOLIDAYS_FILE});
+    server_ = new ServerProcess(
+        retailer_->data_dir, {"--postcodes", ORDO_POSTCODES_DIR, "--holidays", ORDO_HOLIDAYS_FILE});
     std::ifstream in(ORDO_SOURCE_DIR "/ops/config/promise.json");
     const json document = json::parse(in);
-    auto reply = admin().put("/v1/config/promise", {{"author", "tests"}, {"reason", "demo carriers"}, {"document", document}});
+    auto reply =
+        admin().put("/v1/config/promise",
+                    {{"author", "tests"}, {"reason", "demo carriers"}, {"document", document}});
     ASSERT_EQ(reply.status, 200u) << reply.body;
     position_ = std::to_string(reply.doc().value("position", std::uint64_t{0}));
   }
   static inline std::string position_;
 
-  static json cart(const std::string& postcode, std::vector<std::pair<std::string, int>> lines, bool explain = false,
-                   const std::string& country = "FR") {
-    json out = {{"destination", {{"country", country}, {"postcode", postcode}}}, {"lines", json::array()}, {"explain", explain}};
-    for (const auto& [sku, quantity] : lines) out["lines"].push_back({{"sku", sku}, {"quantity", quantity}});
+  static json cart(const std::string& postcode, std::vector<std::pair<std::string, int>> lines,
+                   bool explain = false, const std::string& country = "FR") {
+    json out = {{"destination", {{"country", country}, {"postcode", postcode}}},
+                {"lines", json::array()},
+                {"explain", explain}};
+    for (const auto& [sku, quantity] : lines)
+      out["lines"].push_back({{"sku", sku}, {"quantity", quantity}});
     return out;
   }
 };
 
 std::string today() {
-  const auto now = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
-  return domain::calendar::to_string(domain::calendar::civil_from_days(now / domain::kMicrosPerDay));
+  const auto now = std::chrono::duration_cast<std::chrono::microseconds>(
+                       std::chrono::system_clock::now().time_since_epoch())
+                       .count();
+  return domain::calendar::to_string(
+      domain::calendar::civil_from_days(now / domain::kMicrosPerDay));
 }
 
 TEST_F(PromiseHttp, AProductPageShowsEveryOptionWithADateAPriceAndAReason) {
-  auto reply = admin().get("/v1/promises?sku=SKU-00001&postcode=75011&country=FR&explain=true&min_position=" + position_);
+  auto reply = admin().get(
+      "/v1/promises?sku=SKU-00001&postcode=75011&country=FR&explain=true&min_position=" +
+      position_);
   ASSERT_EQ(reply.status, 200u) << reply.body;
   const auto doc = reply.doc();
   EXPECT_EQ(doc["destination"]["region"], "75");
   EXPECT_EQ(doc["config_version"], 1);
   ASSERT_FALSE(doc["options"].empty()) << reply.body;
-  const auto now = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+  const auto now = std::chrono::duration_cast<std::chrono::microseconds>(
+                       std::chrono::system_clock::now().time_since_epoch())
+                       .count();
   std::int64_t previous = 0;
   for (const auto& o : doc["options"]) {
     EXPECT_GT(o["promised_at_us"].get<std::int64_t>(), now) << o;
@@ -58,7 +71,8 @@ TEST_F(PromiseHttp, AProductPageShowsEveryOptionWithADateAPriceAndAReason) {
   }
   // The German service is explained, not offered, for a French address.
   bool dhl_explained = false;
-  for (const auto& i : doc["infeasible"]) dhl_explained |= i["service"] == "dhl-paket-de" && i["reason"] == "not_served";
+  for (const auto& i : doc["infeasible"])
+    dhl_explained |= i["service"] == "dhl-paket-de" && i["reason"] == "not_served";
   EXPECT_TRUE(dhl_explained) << reply.body;
 }
 
@@ -80,7 +94,8 @@ TEST_F(PromiseHttp, ACheckoutCartAbroadUsesTheCrossBorderService) {
 }
 
 TEST_F(PromiseHttp, AnOrderPlacedWithAPromiseIsSourcedFromItsSiteAndCountsInAccuracy) {
-  auto promised = admin().post("/v1/promises?min_position=" + position_, cart("75002", {{"SKU-00004", 1}}));
+  auto promised =
+      admin().post("/v1/promises?min_position=" + position_, cart("75002", {{"SKU-00004", 1}}));
   ASSERT_EQ(promised.status, 200u) << promised.body;
   json chosen;
   const auto options = promised.doc()["options"];
@@ -98,19 +113,23 @@ TEST_F(PromiseHttp, AnOrderPlacedWithAPromiseIsSourcedFromItsSiteAndCountsInAccu
   EXPECT_EQ(view["promise"]["site_id"], chosen["ship_from"]);
   EXPECT_EQ(view["promise"]["carrier"], "colissimo");
   EXPECT_EQ(view["lines"][0]["site"], chosen["ship_from"]) << "sourcing keeps the promise";
-  EXPECT_NE(view["sourcing"].dump().find("keeps the delivery promise"), std::string::npos) << view["sourcing"];
+  EXPECT_NE(view["sourcing"].dump().find("keeps the delivery promise"), std::string::npos)
+      << view["sourcing"];
 
   const std::string site = chosen["ship_from"];
   Http store(port(), token("store", site));
   std::string last = at;
   for (const auto& [step, step_body] : std::vector<std::pair<std::string, json>>{
-           {"preparation-started", json::object()}, {"prepared", json::object()},
-           {"shipped", {{"carrier", "colissimo"}, {"tracking", "6A00000000001"}}}, {"delivered", json::object()}}) {
+           {"preparation-started", json::object()},
+           {"prepared", json::object()},
+           {"shipped", {{"carrier", "colissimo"}, {"tracking", "6A00000000001"}}},
+           {"delivered", json::object()}}) {
     auto reply = store.post("/v1/orders/HP-1/" + step + "?min_position=" + last, step_body);
     ASSERT_EQ(reply.status, 200u) << step << ": " << reply.body;
     last = reply.header("ordo-position");
   }
-  auto accuracy = admin().get("/v1/promise-accuracy?by=carrier&from=" + today() + "&to=" + today() + "&min_position=" + last);
+  auto accuracy = admin().get("/v1/promise-accuracy?by=carrier&from=" + today() + "&to=" + today() +
+                              "&min_position=" + last);
   ASSERT_EQ(accuracy.status, 200u) << accuracy.body;
   const auto doc = accuracy.doc();
   bool found = false;
@@ -135,15 +154,21 @@ TEST_F(PromiseHttp, AnOrderWhosePromiseCannotBeKeptIsRefusedWithTheReason) {
   EXPECT_EQ(refused.status, 409u) << refused.body;
   EXPECT_NE(refused.body.find("promise-unavailable"), std::string::npos) << refused.body;
 
-  auto promised = admin().post("/v1/promises?min_position=" + position_, cart("75002", {{"SKU-00005", 1}})).doc();
+  auto promised =
+      admin()
+          .post("/v1/promises?min_position=" + position_, cart("75002", {{"SKU-00005", 1}}))
+          .doc();
   ASSERT_FALSE(promised["options"].empty());
   const auto& option = promised["options"][0];
   body["delivery_method"] = option["method"];
-  body["promise"] = {{"option_id", option["id"]}, {"promised_at_us", option["promised_at_us"].get<std::int64_t>() - 86'400'000'000}};
+  body["promise"] = {
+      {"option_id", option["id"]},
+      {"promised_at_us", option["promised_at_us"].get<std::int64_t>() - 86'400'000'000}};
   auto moved = admin().post("/v1/orders", body, {{"Idempotency-Key", "place-HP-2b"}});
   EXPECT_EQ(moved.status, 409u) << moved.body;
   EXPECT_NE(moved.body.find("promise-changed"), std::string::npos) << moved.body;
-  body["promise"]["promised_at_us"] = option["promised_at_us"].get<std::int64_t>() + 8 * 86'400'000'000;
+  body["promise"]["promised_at_us"] =
+      option["promised_at_us"].get<std::int64_t>() + 8 * 86'400'000'000;
   auto invented = admin().post("/v1/orders", body, {{"Idempotency-Key", "place-HP-2d"}});
   EXPECT_EQ(invented.status, 422u) << invented.body;
   EXPECT_EQ(pointers(invented), std::vector<std::string>{"/promise/promised_at_us"});
@@ -169,12 +194,17 @@ TEST_F(PromiseHttp, BadCartsUnknownPlacesAndImpossibleWeightsGetClear4xx) {
   expect(cart("75011", {{"SKU-00001", 0}}), 422u, "/lines/0/quantity");
   expect(cart("75011", {{"NO-SUCH-SKU", 1}}), 422u, "/lines");
   expect(cart("75011", {{"bad sku!", 1}}), 422u, "/lines/0/sku");
-  expect({{"destination", {{"country", "FR"}}}, {"lines", json::array()}}, 422u, "/destination/postcode");
-  expect({{"destination", {{"country", "FR"}, {"postcode", "75011"}}}, {"lines", {{{"sku", "SKU-00001"}, {"quantity", 1}}}},
-          {"channel", "nowhere"}}, 422u, "");
+  expect({{"destination", {{"country", "FR"}}}, {"lines", json::array()}}, 422u,
+         "/destination/postcode");
+  expect({{"destination", {{"country", "FR"}, {"postcode", "75011"}}},
+          {"lines", {{{"sku", "SKU-00001"}, {"quantity", 1}}}},
+          {"channel", "nowhere"}},
+         422u, "");
   expect({{"destination", "75011"}, {"lines", json::array()}}, 422u, "/destination");
-  expect({{"destination", {{"country", "FR"}, {"postcode", "75011"}}}, {"lines", {{{"sku", "SKU-00001"}, {"quantity", 1}}}},
-          {"surprise", true}}, 422u, "/surprise");
+  expect({{"destination", {{"country", "FR"}, {"postcode", "75011"}}},
+          {"lines", {{{"sku", "SKU-00001"}, {"quantity", 1}}}},
+          {"surprise", true}},
+         422u, "/surprise");
   EXPECT_EQ(http.request(bhttp::verb::post, "/v1/promises", "{not json").status, 400u);
   // 10,000 jackets weigh 9 t: every carrier refuses, each with its limit.
   auto heavy = http.post("/v1/promises", cart("75011", {{"SKU-00003", 10000}}, true));
@@ -182,13 +212,15 @@ TEST_F(PromiseHttp, BadCartsUnknownPlacesAndImpossibleWeightsGetClear4xx) {
   const auto heavy_doc = heavy.doc();
   for (const auto& o : heavy_doc["options"]) EXPECT_EQ(o["method"], "click_and_collect") << o;
   int over_weight = 0;
-  for (const auto& i : heavy_doc["infeasible"]) over_weight += i["reason"] == "over_weight" || i["reason"] == "no_stock";
+  for (const auto& i : heavy_doc["infeasible"])
+    over_weight += i["reason"] == "over_weight" || i["reason"] == "no_stock";
   EXPECT_GE(over_weight, 4) << heavy.body;
   // The product page's parameters.
   EXPECT_EQ(http.get("/v1/promises?postcode=75011&country=FR").status, 400u);
   EXPECT_EQ(http.get("/v1/promises?sku=SKU-00001&country=FR").status, 400u);
   EXPECT_EQ(http.get("/v1/promises?sku=SKU-00001&postcode=75011&country=France").status, 400u);
-  EXPECT_EQ(http.get("/v1/promises?sku=SKU-00001&postcode=75011&country=FR&quantity=0").status, 400u);
+  EXPECT_EQ(http.get("/v1/promises?sku=SKU-00001&postcode=75011&country=FR&quantity=0").status,
+            400u);
   EXPECT_EQ(http.get("/v1/promises?sku=SKU-00001&postcode=00000&country=FR").status, 422u);
   EXPECT_EQ(http.get("/v1/promise-accuracy?by=weather&from=2026-01-01&to=2026-01-31").status, 400u);
   EXPECT_EQ(http.get("/v1/promise-accuracy?by=site&from=2026-02-30&to=2026-03-01").status, 400u);
@@ -198,14 +230,20 @@ TEST_F(PromiseHttp, BadCartsUnknownPlacesAndImpossibleWeightsGetClear4xx) {
 }
 
 TEST_F(PromiseHttp, APromiseConfigurationWithProblemsIsRefusedWithPointers) {
-  json bad = {{"services", {{{"id", "x"}, {"carrier", "c"}, {"method", "teleport"}, {"transit", json::array()},
-                             {"pickup_cutoff", "25:00"}}}},
+  json bad = {{"services",
+               {{{"id", "x"},
+                 {"carrier", "c"},
+                 {"method", "teleport"},
+                 {"transit", json::array()},
+                 {"pickup_cutoff", "25:00"}}}},
               {"currency", "euro"}};
-  auto reply = admin().put("/v1/config/promise", {{"author", "tests"}, {"reason", "bad"}, {"document", bad}});
+  auto reply = admin().put("/v1/config/promise",
+                           {{"author", "tests"}, {"reason", "bad"}, {"document", bad}});
   EXPECT_EQ(reply.status, 422u) << reply.body;
   const auto p = pointers(reply);
   EXPECT_NE(std::find(p.begin(), p.end(), "/document/services/0/method"), p.end()) << reply.body;
-  EXPECT_NE(std::find(p.begin(), p.end(), "/document/services/0/pickup_cutoff"), p.end()) << reply.body;
+  EXPECT_NE(std::find(p.begin(), p.end(), "/document/services/0/pickup_cutoff"), p.end())
+      << reply.body;
   EXPECT_EQ(admin().get("/v1/config/promise").doc()["version"], 1) << "the active version stays";
 }
 

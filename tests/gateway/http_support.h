@@ -4,25 +4,23 @@
 #pragma once
 
 #include <gtest/gtest.h>
-#include <nlohmann/json.hpp>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
-
-#include <utility>
 
 #include <boost/asio/connect.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
-
 #include <chrono>
 #include <filesystem>
 #include <map>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <random>
 #include <string>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include "tests/eventstore/process.h"
@@ -47,8 +45,9 @@ inline std::string ordo(const std::vector<std::string>& args) {
 }
 
 inline std::filesystem::path temp_dir(const std::string& name) {
-  auto dir = std::filesystem::temp_directory_path() /
-             (name + "-" + std::to_string(::getpid()) + "-" + std::to_string(std::random_device{}()));
+  auto dir =
+      std::filesystem::temp_directory_path() /
+      (name + "-" + std::to_string(::getpid()) + "-" + std::to_string(std::random_device{}()));
   std::filesystem::remove_all(dir);
   return dir;
 }
@@ -66,7 +65,8 @@ class ServerProcess {
       ::dup2(fds[1], 2);
       ::close(fds[0]);
       ::close(fds[1]);
-      std::vector<std::string> argv{ordo_bin(), "serve", "--data", data_dir_.string(), "--listen", "127.0.0.1:0"};
+      std::vector<std::string> argv{ordo_bin(),         "serve",    "--data",
+                                    data_dir_.string(), "--listen", "127.0.0.1:0"};
       argv.insert(argv.end(), extra.begin(), extra.end());
       std::vector<char*> args;
       for (auto& a : argv) args.push_back(a.data());
@@ -206,8 +206,9 @@ class Http {
 
 /// Sends raw bytes on a fresh connection and returns what comes back until the server closes or
 /// `timeout` passes (for malformed requests Beast would refuse to write).
-inline std::string raw_exchange(std::uint16_t port, const std::string& bytes,
-                                std::chrono::milliseconds timeout = std::chrono::milliseconds(2000)) {
+inline std::string raw_exchange(
+    std::uint16_t port, const std::string& bytes,
+    std::chrono::milliseconds timeout = std::chrono::milliseconds(2000)) {
   asio::io_context ioc;
   beast::tcp_stream stream(ioc);
   stream.connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), port));
@@ -225,16 +226,22 @@ inline std::string raw_exchange(std::uint16_t port, const std::string& bytes,
 }
 
 /// A valid order body for `sku` (quantity 1 unless given).
-inline json order_body(const std::string& order_id, const std::string& sku, std::int64_t quantity = 1,
-                       const std::string& channel = "web") {
+inline json order_body(const std::string& order_id, const std::string& sku,
+                       std::int64_t quantity = 1, const std::string& channel = "web") {
   return {{"order_id", order_id},
           {"channel", channel},
           {"customer_id", "C-" + order_id},
           {"email", "client-" + order_id + "@example.fr"},
           {"currency", "EUR"},
-          {"delivery_address", {{"name", "Jeanne Martin"}, {"line1", "12 rue de la Paix"},
-                                {"postcode", "75002"}, {"city", "Paris"}, {"country", "FR"}}},
-          {"lines", json::array({{{"line", 1}, {"sku", sku}, {"quantity", quantity}, {"unit_price_minor", 1999}}})}};
+          {"delivery_address",
+           {{"name", "Jeanne Martin"},
+            {"line1", "12 rue de la Paix"},
+            {"postcode", "75002"},
+            {"city", "Paris"},
+            {"country", "FR"}}},
+          {"lines",
+           json::array(
+               {{{"line", 1}, {"sku", sku}, {"quantity", quantity}, {"unit_price_minor", 1999}}})}};
 }
 
 /// A data directory with a small demo retailer (real French sites) and an admin token.
@@ -245,9 +252,10 @@ struct Retailer {
 
 inline Retailer make_retailer(const std::string& name) {
   Retailer r{temp_dir(name), {}};
-  ordo({"demo-data", "--data", r.data_dir.string(), "--sites-file", ORDO_SITES_FILE, "--stores", "6",
-        "--skus", "40", "--orders", "0"});
-  auto out = ordo({"token", "create", "--data", r.data_dir.string(), "--role", "admin", "--label", "tests"});
+  ordo({"demo-data", "--data", r.data_dir.string(), "--sites-file", ORDO_SITES_FILE, "--stores",
+        "6", "--skus", "40", "--orders", "0"});
+  auto out = ordo(
+      {"token", "create", "--data", r.data_dir.string(), "--role", "admin", "--label", "tests"});
   r.admin_token = out.substr(0, out.find('\n'));
   return r;
 }

@@ -156,23 +156,33 @@ TEST(EventsJson, EveryOtherOrderEventHasItsFields) {
 }
 
 TEST(EventsJson, AllocationEventsHaveTheirRoundsSitesAndReasons) {
-  EXPECT_EQ(to_json(order::Event{order::SourcingDecided{
-                "stores-first", 3, "round", "", 1,
-                {{"FR-1", "offered", "priority 10, 4 km", 1, 4}, {"FR-2", "dropped", "no click and collect", 0, -1}},
-                kAt}}),
+  EXPECT_EQ(to_json(order::Event{
+                order::SourcingDecided{"stores-first",
+                                       3,
+                                       "round",
+                                       "",
+                                       1,
+                                       {{"FR-1", "offered", "priority 10, 4 km", 1, 4},
+                                        {"FR-2", "dropped", "no click and collect", 0, -1}},
+                                       kAt}}),
             json::parse(R"({"strategy": "stores-first", "config_version": 3, "outcome": "round",
               "reason": "", "round": 1, "decided_at_us": 1700000000000000, "considered": [
               {"site_id": "FR-1", "verdict": "offered", "reason": "priority 10, 4 km", "rank": 1, "distance_km": 4},
               {"site_id": "FR-2", "verdict": "dropped", "reason": "no click and collect", "rank": 0, "distance_km": -1}]})"));
-  EXPECT_EQ(to_json(order::Event{order::OfferRoundOpened{2, {"FR-1", "FR-2"}, kAt, kAt + 1, {1, 3}}}),
-            json::parse(R"({"round": 2, "site_ids": ["FR-1", "FR-2"], "lines": [1, 3], "opened_at_us": 1700000000000000,
+  EXPECT_EQ(
+      to_json(order::Event{order::OfferRoundOpened{2, {"FR-1", "FR-2"}, kAt, kAt + 1, {1, 3}}}),
+      json::parse(
+          R"({"round": 2, "site_ids": ["FR-1", "FR-2"], "lines": [1, 3], "opened_at_us": 1700000000000000,
               "deadline_us": 1700000000000001})"));
   EXPECT_EQ(to_json(order::Event{order::OfferClaimed{2, "FR-1", kAt}}),
             json::parse(R"({"round": 2, "site_id": "FR-1", "claimed_at_us": 1700000000000000})"));
-  EXPECT_EQ(to_json(order::Event{order::OfferDeclined{2, "FR-2", "busy", kAt}}),
-            json::parse(R"({"round": 2, "site_id": "FR-2", "reason": "busy", "declined_at_us": 1700000000000000})"));
-  EXPECT_EQ(to_json(order::Event{order::OfferRoundClosed{2, order::RoundEnd::all_declined, kAt}}),
-            json::parse(R"({"round": 2, "end": "all_declined", "closed_at_us": 1700000000000000})"));
+  EXPECT_EQ(
+      to_json(order::Event{order::OfferDeclined{2, "FR-2", "busy", kAt}}),
+      json::parse(
+          R"({"round": 2, "site_id": "FR-2", "reason": "busy", "declined_at_us": 1700000000000000})"));
+  EXPECT_EQ(
+      to_json(order::Event{order::OfferRoundClosed{2, order::RoundEnd::all_declined, kAt}}),
+      json::parse(R"({"round": 2, "end": "all_declined", "closed_at_us": 1700000000000000})"));
   EXPECT_EQ(to_json(order::Event{order::QueuedForService{"no store claimed"}}),
             json::parse(R"({"reason": "no store claimed"})"));
   EXPECT_EQ(to_json(order::Event{order::AllocationReleased{"FR-1", {1, 2}, "not found"}}),

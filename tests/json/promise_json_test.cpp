@@ -31,15 +31,20 @@ TEST(PromiseJson, TheDemoConfigurationIsValidAndReadsBackToItself) {
 }
 
 TEST(PromiseJson, ShapeProblemsComeWithPointers) {
-  const json bad = {{"services", {{{"id", "x"}, {"carrier", "c"}, {"method", "drone"}, {"pickup_cutoff", "7h"},
-                                   {"delivery_days", {"funday"}}, {"closed_dates", {"2026-02-30"}}}}},
+  const json bad = {{"services",
+                     {{{"id", "x"},
+                       {"carrier", "c"},
+                       {"method", "drone"},
+                       {"pickup_cutoff", "7h"},
+                       {"delivery_days", {"funday"}},
+                       {"closed_dates", {"2026-02-30"}}}}},
                     {"colour", "blue"}};
   const auto parsed = parse_promise_config(bad);
   ASSERT_FALSE(parsed.has_value());
   std::vector<std::string> pointers;
   for (const auto& e : parsed.error()) pointers.push_back(e.pointer);
-  for (const char* p : {"/services/0/method", "/services/0/pickup_cutoff", "/services/0/delivery_days/0",
-                        "/services/0/closed_dates/0", "/colour"}) {
+  for (const char* p : {"/services/0/method", "/services/0/pickup_cutoff",
+                        "/services/0/delivery_days/0", "/services/0/closed_dates/0", "/colour"}) {
     EXPECT_NE(std::find(pointers.begin(), pointers.end(), p), pointers.end()) << p;
   }
 }
@@ -69,7 +74,8 @@ TEST(PromiseJson, TheAnswerWriterEscapesAndSeparatesEveryField) {
   o.order_by = 0;
   o.delays.clear();
   r.options.push_back(o);
-  r.infeasible.push_back({"home", "colissimo", prom::DeliveryMethod::home_standard, prom::Cause::over_weight, "31 kg \\ 30"});
+  r.infeasible.push_back({"home", "colissimo", prom::DeliveryMethod::home_standard,
+                          prom::Cause::over_weight, "31 kg \\ 30"});
   std::string written;
   append_json(written, r, "EUR");
   written += "}";
@@ -86,7 +92,8 @@ TEST(PromiseJson, TheAnswerWriterEscapesAndSeparatesEveryField) {
       {"carbon_g": 300, "collect_at": "ST-2", "date": "2026-12-28", "delays": [], "distance_km": 12,
        "earliest_at_us": 1, "id": "express@WH-1", "method": "home_express",
        "price": {"currency": "EUR", "minor": 1290}, "promised_at_us": 2, "service": "express",
-       "ship_date": "2026-12-24", "ship_from": "WH-1"}]})")) << written;
+       "ship_date": "2026-12-24", "ship_from": "WH-1"}]})"))
+      << written;
   // Without infeasible options the key is left out.
   r.infeasible.clear();
   written.clear();
@@ -101,11 +108,13 @@ TEST(PromiseJson, ACheckoutRequestIsReadStrictly) {
   ASSERT_TRUE(ok.has_value());
   EXPECT_EQ(ok->channel, "web");
   EXPECT_EQ(ok->lines.size(), 1u);
-  const auto bad = parse_promise_request(json::parse(R"({"destination": {"country": "France"}, "lines": [{"sku": "", "quantity": 20000}]})"));
+  const auto bad = parse_promise_request(json::parse(
+      R"({"destination": {"country": "France"}, "lines": [{"sku": "", "quantity": 20000}]})"));
   ASSERT_FALSE(bad.has_value());
   std::vector<std::string> pointers;
   for (const auto& e : bad.error()) pointers.push_back(e.pointer);
-  for (const char* p : {"/destination/country", "/destination/postcode", "/lines/0/sku", "/lines/0/quantity"}) {
+  for (const char* p :
+       {"/destination/country", "/destination/postcode", "/lines/0/sku", "/lines/0/quantity"}) {
     EXPECT_NE(std::find(pointers.begin(), pointers.end(), p), pointers.end()) << p;
   }
   EXPECT_FALSE(parse_promise_request(json::array()).has_value());

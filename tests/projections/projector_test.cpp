@@ -37,7 +37,8 @@ TEST(Projector, SellableStockFollowsEveryChannelsView) {
   EXPECT_EQ(projector->sellable("marketplace", "SHOE-1")->total, 8);  // 80% of Lyon's 10
   auto placed = r.run(order("O1", "web", {{"SHOE-1", 3}}));
   ASSERT_TRUE(placed);
-  ASSERT_GE(projector->wait_for(placed->last_position, std::chrono::seconds(5)), placed->last_position);
+  ASSERT_GE(projector->wait_for(placed->last_position, std::chrono::seconds(5)),
+            placed->last_position);
   EXPECT_EQ(projector->sellable("web", "SHOE-1")->total, 9);
   EXPECT_EQ(projector->sellable("marketplace", "SHOE-1")->total, 5);  // 80% of 7
   auto why = projector->explain("marketplace", "SHOE-1");
@@ -59,7 +60,8 @@ TEST(Projector, TheOrderViewShowsStatusLinesAndTheWholeTimeline) {
   ASSERT_TRUE(r.run(order("O1", "web", {{"SHOE-1", 1}})));
   r.ok(OrderCommand{"O1", domain::order::StartPreparation{"WH-LYON", engine::testing::kNow}});
   r.ok(OrderCommand{"O1", domain::order::MarkPrepared{"WH-LYON", false, engine::testing::kNow}});
-  r.ok(OrderCommand{"O1", domain::order::ShipOrder{"WH-LYON", "Colissimo", "6A123", engine::testing::kNow}});
+  r.ok(OrderCommand{
+      "O1", domain::order::ShipOrder{"WH-LYON", "Colissimo", "6A123", engine::testing::kNow}});
   auto projector = Projector::start(*r.store).value();
   projector->wait_for(r.store->durable_position(), std::chrono::seconds(5));
   auto view = projector->order("O1").value();
@@ -72,12 +74,13 @@ TEST(Projector, TheOrderViewShowsStatusLinesAndTheWholeTimeline) {
   for (const auto& entry : timeline) {
     types.push_back(entry.type);
     if (const auto* e = std::get_if<domain::order::Event>(&entry.event)) {
-      if (const auto* shipped = std::get_if<domain::order::OrderShipped>(e)) carrier = shipped->carrier;
+      if (const auto* shipped = std::get_if<domain::order::OrderShipped>(e))
+        carrier = shipped->carrier;
     }
   }
-  EXPECT_EQ(types, (std::vector<std::string>{"OrderPlaced", "SourcingDecided", "LinesAllocated", "StockReserved",
-                                             "PreparationStarted", "StockPicked", "OrderPrepared",
-                                             "OrderShipped", "StockShipped"}));
+  EXPECT_EQ(types, (std::vector<std::string>{"OrderPlaced", "SourcingDecided", "LinesAllocated",
+                                             "StockReserved", "PreparationStarted", "StockPicked",
+                                             "OrderPrepared", "OrderShipped", "StockShipped"}));
   EXPECT_EQ(carrier, "Colissimo");
   EXPECT_FALSE(projector->order("NOPE").value().has_value());
 }
@@ -88,7 +91,8 @@ TEST(Projector, CustomerServiceFindsOrdersByCustomerStatusAndSite) {
   r.stock_up();
   ASSERT_TRUE(r.run(order("O1", "web", {{"SHOE-1", 1}})));
   ASSERT_TRUE(r.run(order("O2", "web", {{"CAP-1", 1}})));
-  r.ok(OrderCommand{"O2", domain::order::CancelLines{{}, "fraud suspicion", engine::testing::kNow}});
+  r.ok(
+      OrderCommand{"O2", domain::order::CancelLines{{}, "fraud suspicion", engine::testing::kNow}});
   auto projector = Projector::start(*r.store).value();
   projector->wait_for(r.store->durable_position(), std::chrono::seconds(5));
   auto find = [&](const std::string& field, const std::string& value) {
@@ -104,14 +108,17 @@ TEST(Projector, CustomerServiceFindsOrdersByCustomerStatusAndSite) {
   EXPECT_TRUE(find("status", "sourcing").empty());  // the old status key was removed
   EXPECT_EQ(find("site", "WH-LYON").size(), 2u);
   // Two filters: the first drives the index, the second is checked on each order.
-  auto both = projector->search({{{"customer", "C1"}, {"status", "cancelled"}}, 0, INT64_MAX, 50, {}}).value();
+  auto both =
+      projector->search({{{"customer", "C1"}, {"status", "cancelled"}}, 0, INT64_MAX, 50, {}})
+          .value();
   ASSERT_EQ(both.orders.size(), 1u);
   EXPECT_EQ(both.orders[0].order.placed.order_id, "O2");
   // Pages follow each other without a gap or a repeat.
   auto first = projector->search({{{"customer", "C1"}}, 0, INT64_MAX, 1, {}}).value();
   ASSERT_EQ(first.orders.size(), 1u);
   ASSERT_FALSE(first.next_cursor.empty());
-  auto second = projector->search({{{"customer", "C1"}}, 0, INT64_MAX, 1, first.next_cursor}).value();
+  auto second =
+      projector->search({{{"customer", "C1"}}, 0, INT64_MAX, 1, first.next_cursor}).value();
   ASSERT_EQ(second.orders.size(), 1u);
   EXPECT_EQ(second.orders[0].order.placed.order_id, "O2");
   auto other = projector->search({{{"status", "cancelled"}}, 0, INT64_MAX, 1, first.next_cursor});
@@ -147,7 +154,8 @@ TEST(Projector, ARebuildGivesTheSameBytesAsLiveProcessing) {
                             {{"SHOE-1", 1}, {"CAP-1", 1}})));
   }
   r.ok(OrderCommand{"O1", domain::order::CancelLines{{1}, "out of size", engine::testing::kNow}});
-  r.ok(StockCommand{"FR-STRAS", "SHOE-1", domain::stock::CountStock{4, "pos", engine::testing::kNow}});
+  r.ok(StockCommand{"FR-STRAS", "SHOE-1",
+                    domain::stock::CountStock{4, "pos", engine::testing::kNow}});
   live->wait_for(r.store->durable_position(), std::chrono::seconds(5));
   live.reset();
   std::map<std::string, std::map<std::string, std::string>> before;
@@ -179,8 +187,8 @@ TEST(Projector, ARestartAndARemovedChannelStillEndOnTheBytesOfARebuild) {
   r.ok(OrderCommand{"O1", domain::order::CancelLines{{}, "customer", engine::testing::kNow}});
   auto web_only = engine::testing::views();
   web_only.channels.pop_back();
-  r.ok(domain::configuration::Command{
-      domain::configuration::ChangeConfiguration{web_only, "analyst", "marketplace closed", engine::testing::kNow}});
+  r.ok(domain::configuration::Command{domain::configuration::ChangeConfiguration{
+      web_only, "analyst", "marketplace closed", engine::testing::kNow}});
   {
     auto restarted = Projector::start(*r.store).value();
     EXPECT_FALSE(restarted->sellable("marketplace", "SHOE-1").has_value());

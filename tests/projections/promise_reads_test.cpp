@@ -10,8 +10,8 @@ using namespace ordo::engine;
 using namespace ordo::engine::testing;
 
 namespace prom = domain::promise;
-using eventstore::testing::TempDir;
 using domain::calendar::Date;
+using eventstore::testing::TempDir;
 
 // One carrier for France: 1 delivery day, Monday to Saturday; the Lyon warehouse prepares one
 // order a day.
@@ -47,7 +47,8 @@ TEST(PromiseReads, APromiseTakenByAnOrderConsumesItsSitesCapacityThatDay) {
   TempDir dir;
   Retailer r(dir.path());
   r.stock_up();
-  r.ok(domain::configuration::Command{domain::configuration::ChangeConfiguration{one_carrier(), "test", "carriers", kNow}});
+  r.ok(domain::configuration::Command{
+      domain::configuration::ChangeConfiguration{one_carrier(), "test", "carriers", kNow}});
   // 3 shoes: only Lyon has them (Paris has 2). Wednesday 18 November 2026, 17:13 in Paris: past
   // Lyon's 16:00 cut-off, so prepared on Thursday.
   auto projector = Projector::start(*r.store, false).value();
@@ -62,7 +63,8 @@ TEST(PromiseReads, APromiseTakenByAnOrderConsumesItsSitesCapacityThatDay) {
 
   auto placed = order("P1", "web", {{"SHOE-1", 3}});
   placed.at = kEvening;
-  placed.promise = {option->id, option->promised_at, option->carrier, option->ship_from, option->local_prep_day};
+  placed.promise = {option->id, option->promised_at, option->carrier, option->ship_from,
+                    option->local_prep_day};
   auto answer = r.run(placed);
   ASSERT_TRUE(answer) << Retailer::describe(answer.error());
   ASSERT_EQ(answer->allocations.size(), 1u);
@@ -77,14 +79,16 @@ TEST(PromiseReads, APromiseTakenByAnOrderConsumesItsSitesCapacityThatDay) {
   ASSERT_NE(later, nullptr);
   EXPECT_EQ(later->ship_date, (Date{2026, 11, 20}));
   EXPECT_EQ(later->date, (Date{2026, 11, 21}));
-  EXPECT_NE(std::find(later->delays.begin(), later->delays.end(), prom::Cause::capacity_full), later->delays.end());
+  EXPECT_NE(std::find(later->delays.begin(), later->delays.end(), prom::Cause::capacity_full),
+            later->delays.end());
 }
 
 TEST(PromiseReads, TheNextPromiseSeesAStockMovement) {
   TempDir dir;
   Retailer r(dir.path());
   r.stock_up();
-  r.ok(domain::configuration::Command{domain::configuration::ChangeConfiguration{one_carrier(), "test", "carriers", kNow}});
+  r.ok(domain::configuration::Command{
+      domain::configuration::ChangeConfiguration{one_carrier(), "test", "carriers", kNow}});
   auto projector = Projector::start(*r.store).value();  // following the log
   const auto strasbourg = query("CAP-1", 1, "67000", {48.584, 7.746});
   auto before = projector->promise(strasbourg);
@@ -114,7 +118,8 @@ TEST(PromiseReads, UnknownProductsAndChannelsAreRefused) {
   auto plain = projector->promise(query("SHOE-1", 1));
   ASSERT_TRUE(plain);
   EXPECT_EQ(plain->config_version, 0u);
-  for (const auto& o : plain->result.options) EXPECT_EQ(o.method, domain::order::DeliveryMethod::click_and_collect);
+  for (const auto& o : plain->result.options)
+    EXPECT_EQ(o.method, domain::order::DeliveryMethod::click_and_collect);
 }
 
 }  // namespace

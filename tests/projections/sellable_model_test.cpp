@@ -1,7 +1,9 @@
 // The law of the sellable projection: figures kept by difference, site by site, always equal
-// domain::sellable::compute over the whole network, whatever arrives (stock movements, reservations,
-// expected receipts, new items, sites, channel views with shares, safety stock, exclusions,
-// horizons and minimum displays, channels added and removed).
+// domain::sellable::compute over the whole network, whatever arrives (stock movements,
+// reservations, expected receipts, new items, sites, channel views with shares, safety stock,
+// exclusions, horizons and minimum displays, channels added and removed).
+#include "projections/internal/sellable_model.h"
+
 #include <gtest/gtest.h>
 #include <rapidcheck.h>
 #include <rapidcheck/gtest.h>
@@ -9,7 +11,6 @@
 #include <map>
 
 #include "domain/sellable.h"
-#include "projections/internal/sellable_model.h"
 
 namespace ordo::projections::internal {
 namespace {
@@ -27,17 +28,20 @@ domain::InventoryViews random_views() {
     if (*rc::gen::inRange(0, 4) == 0) continue;  // a channel left out (or removed)
     domain::ChannelView view;
     view.channel = name;
-    if (*rc::gen::arbitrary<bool>()) view.sites.types = {*rc::gen::element(SiteType::store, SiteType::warehouse)};
+    if (*rc::gen::arbitrary<bool>())
+      view.sites.types = {*rc::gen::element(SiteType::store, SiteType::warehouse)};
     view.share_percent = *rc::gen::inRange(0, 101);
     view.future_horizon_days = *rc::gen::inRange(0, 20);
     view.minimum_display = *rc::gen::inRange(0, 5);
     if (*rc::gen::arbitrary<bool>()) {
-      view.safety_stock.push_back({{}, *rc::gen::element<std::string>("", "shoes", "bags"), *rc::gen::inRange(0, 4)});
+      view.safety_stock.push_back(
+          {{}, *rc::gen::element<std::string>("", "shoes", "bags"), *rc::gen::inRange(0, 4)});
     }
     views.channels.push_back(std::move(view));
   }
   if (!views.channels.empty() && *rc::gen::arbitrary<bool>()) {
-    views.exclusions.push_back({"reserve", {}, {}, "", *rc::gen::inRange(0, 3), {views.channels.front().channel}});
+    views.exclusions.push_back(
+        {"reserve", {}, {}, "", *rc::gen::inRange(0, 3), {views.channels.front().channel}});
   }
   return views;
 }
@@ -49,7 +53,7 @@ struct World {
   std::map<std::string, std::uint64_t> versions;
   domain::Instant at = kAt;
   std::map<std::string, domain::Instant> changed_at;  // per SKU: a figure is computed as of then
-  bool saw_future = false;  // what the case exercised, for RC_CLASSIFY
+  bool saw_future = false;                            // what the case exercised, for RC_CLASSIFY
   bool saw_shown = false;
 
   void changed_all() {
@@ -62,8 +66,9 @@ struct World {
     RC_ASSERT(state.apply(stream, wire::DomainEvent{std::move(event)}, version).has_value());
   }
   void configure() {
-    apply("config-inventory_views", domain::configuration::Event{domain::configuration::ConfigurationChanged{
-                                        random_views(), "test", "test", ++config_version, at}});
+    apply("config-inventory_views",
+          domain::configuration::Event{domain::configuration::ConfigurationChanged{
+              random_views(), "test", "test", ++config_version, at}});
     model.reset(state, at);
     changed_all();
   }
@@ -77,7 +82,8 @@ struct World {
     changed_all();
   }
   void add_item(const std::string& sku) {
-    domain::catalog::Item item{sku, sku, sku == "SHOE" ? "shoes/running" : "bags", "Brand", 100, 100, {100, "EUR"}};
+    domain::catalog::Item item{
+        sku, sku, sku == "SHOE" ? "shoes/running" : "bags", "Brand", 100, 100, {100, "EUR"}};
     apply("item-" + sku, domain::catalog::Event{domain::catalog::ItemDefined{item}});
     model.item_changed(state, sku, at);
     changed_at[sku] = at;
@@ -106,7 +112,8 @@ struct World {
         const bool configured = state.inventory_views().find(channel) != nullptr;
         RC_ASSERT(figure.has_value() == (configured && item != nullptr));
         if (!figure) continue;
-        const auto expected = domain::sellable::compute(state.inventory_views(), channel, item->item, stocks, changed_at[sku]);
+        const auto expected = domain::sellable::compute(state.inventory_views(), channel,
+                                                        item->item, stocks, changed_at[sku]);
         saw_future = saw_future || expected.future > 0;
         saw_shown = saw_shown || expected.total > 0;
         RC_ASSERT(figure->now == expected.now);
@@ -124,7 +131,9 @@ RC_GTEST_PROP(SellableModel, FiguresKeptByDifferenceEqualTheWholeComputation, ()
   w.add_item("SHOE");
   w.add_item("CAP");
   for (const auto& site : kSites) {
-    for (const auto& sku : {"SHOE", "CAP"}) w.move(site, sku, stock::ReceiveStock{*rc::gen::inRange<std::int64_t>(0, 30), "initial", w.at});
+    for (const auto& sku : {"SHOE", "CAP"})
+      w.move(site, sku,
+             stock::ReceiveStock{*rc::gen::inRange<std::int64_t>(0, 30), "initial", w.at});
   }
   const int steps = *rc::gen::inRange(1, 60);
   int receipts = 0;
@@ -134,18 +143,42 @@ RC_GTEST_PROP(SellableModel, FiguresKeptByDifferenceEqualTheWholeComputation, ()
     w.at += *rc::gen::inRange<domain::Instant>(0, 3 * domain::kMicrosPerDay);
     const auto quantity = *rc::gen::inRange<std::int64_t>(1, 9);
     switch (*rc::gen::inRange(0, 10)) {
-      case 0: w.configure(); break;
-      case 1: w.add_item("BAG"); break;
-      case 2: w.move(site, sku, stock::AdjustStock{-quantity, "broken", w.at}); break;
-      case 3: w.move(site, sku, stock::CountStock{quantity, "pos", w.at}); break;
-      case 4: w.move(site, sku, stock::ReserveStock{"O" + std::to_string(i) + "/1", "O" + std::to_string(i), 1, quantity, w.at}); break;
-      case 5:
-        w.move(site, sku, stock::ExpectReceipt{"PO-" + std::to_string(++receipts), quantity,
-                                               w.at + *rc::gen::inRange<domain::Instant>(-domain::kMicrosPerDay, 25 * domain::kMicrosPerDay), w.at});
+      case 0:
+        w.configure();
         break;
-      case 6: w.move(site, sku, stock::ConfirmReceipt{"PO-" + std::to_string(std::max(receipts, 1)), quantity, w.at}); break;
-      case 7: w.move(site, sku, stock::CancelReceipt{"PO-" + std::to_string(std::max(receipts, 1)), w.at}); break;
-      default: w.move(site, sku, stock::ReceiveStock{quantity, "po", w.at}); break;
+      case 1:
+        w.add_item("BAG");
+        break;
+      case 2:
+        w.move(site, sku, stock::AdjustStock{-quantity, "broken", w.at});
+        break;
+      case 3:
+        w.move(site, sku, stock::CountStock{quantity, "pos", w.at});
+        break;
+      case 4:
+        w.move(site, sku,
+               stock::ReserveStock{"O" + std::to_string(i) + "/1", "O" + std::to_string(i), 1,
+                                   quantity, w.at});
+        break;
+      case 5:
+        w.move(site, sku,
+               stock::ExpectReceipt{"PO-" + std::to_string(++receipts), quantity,
+                                    w.at + *rc::gen::inRange<domain::Instant>(
+                                               -domain::kMicrosPerDay, 25 * domain::kMicrosPerDay),
+                                    w.at});
+        break;
+      case 6:
+        w.move(
+            site, sku,
+            stock::ConfirmReceipt{"PO-" + std::to_string(std::max(receipts, 1)), quantity, w.at});
+        break;
+      case 7:
+        w.move(site, sku,
+               stock::CancelReceipt{"PO-" + std::to_string(std::max(receipts, 1)), w.at});
+        break;
+      default:
+        w.move(site, sku, stock::ReceiveStock{quantity, "po", w.at});
+        break;
     }
     if (*rc::gen::inRange(0, 3) == 0) w.check();  // settle between some steps, not all
   }

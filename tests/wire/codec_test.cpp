@@ -1,10 +1,11 @@
 // The codec's type table follows the event variants: every alternative has its own stored type,
 // reads back to itself, and only declared non-engine types are not domain events.
-#include <set>
+#include "eventstore/codec/codec.h"
 
 #include <gtest/gtest.h>
 
-#include "eventstore/codec/codec.h"
+#include <set>
+
 #include "eventstore/codec/schema/order_generated.h"
 #include "tests/wire/samples.h"
 
@@ -15,7 +16,8 @@ template <class Variant, class Visit>
 void each_alternative(Visit&& visit) {
   [&]<std::size_t... I>(std::index_sequence<I...>) {
     (visit(Variant{std::in_place_index<I>}), ...);
-  }(std::make_index_sequence<std::variant_size_v<Variant>>{});
+  }
+  (std::make_index_sequence<std::variant_size_v<Variant>>{});
 }
 
 template <class Visit>
@@ -24,7 +26,8 @@ void each_domain_alternative(Visit&& visit) {
     (each_alternative<std::variant_alternative_t<I, DomainEvent>>(
          [&](auto event) { visit(DomainEvent{std::move(event)}); }),
      ...);
-  }(std::make_index_sequence<std::variant_size_v<DomainEvent>>{});
+  }
+  (std::make_index_sequence<std::variant_size_v<DomainEvent>>{});
 }
 
 TEST(Codec, EveryEventAlternativeHasItsOwnTypeAndIsADomainType) {
@@ -91,7 +94,8 @@ TEST(Codec, EveryFieldOfEveryAlternativeReadsBack) {
 // naming the field, never clamped to a value it knows.
 TEST(Codec, AnUnknownEnumerationValueIsAnErrorNotAClampedValue) {
   flatbuffers::FlatBufferBuilder b;
-  b.Finish(events::fb::CreateOrderPlacedDirect(b, "O-1", "web", "C-1", "e@x.fr", nullptr, 0, 0, /*method=*/9));
+  b.Finish(events::fb::CreateOrderPlacedDirect(b, "O-1", "web", "C-1", "e@x.fr", nullptr, 0, 0,
+                                               /*method=*/9));
   const std::string payload(reinterpret_cast<const char*>(b.GetBufferPointer()), b.GetSize());
   auto decoded = decode("OrderPlaced", 1, payload);
   ASSERT_FALSE(decoded);

@@ -3,9 +3,8 @@
 // configuration documents are the demo's (ops/config), read with the JSON codecs.
 #pragma once
 
-#include <nlohmann/json.hpp>
-
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -27,9 +26,19 @@ inline nlohmann::json read_json(const std::string& path) {
 }
 
 inline domain::site::Profile sample_profile() {
-  domain::site::Profile p{"Lyon Part-Dieu", domain::site::SiteType::dark_store, "FR", "69", "69003", 45.76, 4.86,
-                          "Europe/Paris", {true, true, true}, {}, 140};
-  for (std::uint16_t d = 0; d < 7; ++d) p.opening_hours[d] = {static_cast<std::uint16_t>(480 + d), 1200};
+  domain::site::Profile p{"Lyon Part-Dieu",
+                          domain::site::SiteType::dark_store,
+                          "FR",
+                          "69",
+                          "69003",
+                          45.76,
+                          4.86,
+                          "Europe/Paris",
+                          {true, true, true},
+                          {},
+                          140};
+  for (std::uint16_t d = 0; d < 7; ++d)
+    p.opening_hours[d] = {static_cast<std::uint16_t>(480 + d), 1200};
   return p;
 }
 
@@ -38,19 +47,29 @@ inline domain::catalog::Item sample_item() {
 }
 
 inline order::OrderPlaced sample_placed() {
-  const domain::Address home{"Léa Martin", "12 rue Oberkampf", "bât. B", "75011", "Paris", "FR", "+33 6 12 34 56 78"};
+  const domain::Address home{"Léa Martin", "12 rue Oberkampf", "bât. B", "75011", "Paris",
+                             "FR",         "+33 6 12 34 56 78"};
   const domain::Address office{"Léa Martin", "1 place Kléber", "", "67000", "Strasbourg", "FR", ""};
-  return {"O-1",  "web",  "C-7", "lea@example.com", {{1, "SKU-7", 2, 8990}, {2, "SKU-8", 1, 1990}}, home, office,
-          order::DeliveryMethod::pickup_point, {"relay@WH-1", kAt + 86'400'000'000, "mondial-relay", "WH-1", 20'500},
-          {19970, "EUR"}, kAt};
+  return {"O-1",
+          "web",
+          "C-7",
+          "lea@example.com",
+          {{1, "SKU-7", 2, 8990}, {2, "SKU-8", 1, 1990}},
+          home,
+          office,
+          order::DeliveryMethod::pickup_point,
+          {"relay@WH-1", kAt + 86'400'000'000, "mondial-relay", "WH-1", 20'500},
+          {19970, "EUR"},
+          kAt};
 }
 
 /// Every alternative of DomainEvent, in variant order, each fully populated.
 inline std::vector<DomainEvent> populated_samples(const std::string& source_dir) {
   namespace site = domain::site;
   namespace cfg = domain::configuration;
-  const std::vector<order::SiteVerdict> considered = {{"WH-1", "allocated", "priority 10 (warehouses)", 1, 412},
-                                                      {"ST-2", "dropped", "no preparation capacity left today", 0, 3}};
+  const std::vector<order::SiteVerdict> considered = {
+      {"WH-1", "allocated", "priority 10 (warehouses)", 1, 412},
+      {"ST-2", "dropped", "no preparation capacity left today", 0, 3}};
   std::vector<DomainEvent> out = {
       site::Event{site::SiteRegistered{"WH-1", sample_profile()}},
       site::Event{site::SiteUpdated{"WH-1", sample_profile()}},
@@ -73,9 +92,12 @@ inline std::vector<DomainEvent> populated_samples(const std::string& source_dir)
       order::Event{order::OrderShipped{"WH-1", {1, 2}, "colissimo", "6A12345678901"}},
       order::Event{order::OrderDelivered{"WH-1", {1, 2}, kAt + 5}},
       order::Event{order::LinesCancelled{{2}, "out of size"}},
-      order::Event{order::DeliveryAddressChanged{{"Léa", "2 rue de la Paix", "", "75002", "Paris", "FR", "+33"}}},
-      order::Event{order::SourcingDecided{"stores-compete", 3, "round", "stores compete", 2, considered, kAt + 6}},
-      order::Event{order::OfferRoundOpened{2, {"ST-2", "ST-3"}, kAt + 7, kAt + 120'000'007, {1, 2}}},
+      order::Event{order::DeliveryAddressChanged{
+          {"Léa", "2 rue de la Paix", "", "75002", "Paris", "FR", "+33"}}},
+      order::Event{order::SourcingDecided{"stores-compete", 3, "round", "stores compete", 2,
+                                          considered, kAt + 6}},
+      order::Event{
+          order::OfferRoundOpened{2, {"ST-2", "ST-3"}, kAt + 7, kAt + 120'000'007, {1, 2}}},
       order::Event{order::OfferClaimed{2, "ST-3", kAt + 8}},
       order::Event{order::OfferDeclined{2, "ST-2", "too busy", kAt + 9}},
       order::Event{order::OfferRoundClosed{1, order::RoundEnd::all_declined, kAt + 10}},
@@ -83,24 +105,38 @@ inline std::vector<DomainEvent> populated_samples(const std::string& source_dir)
       order::Event{order::AllocationReleased{"ST-3", {1}, "not on the shelf"}},
   };
   domain::InventoryViews views;
-  views.channels.push_back({"web", {{"WH-1"}, {site::SiteType::store}, {"FR"}, {"69"}}, 80,
-                            {{{{}, {site::SiteType::store}, {}, {}}, "shoes", 1}}, 14, 3});
-  views.exclusions.push_back({"vip", {{}, {site::SiteType::warehouse}, {}, {}}, {"SKU-7"}, "shoes", 2, {"web"}});
-  out.push_back(cfg::Event{cfg::ConfigurationChanged{views, "analyst@retail", "peak season", 4, kAt + 11}});
-  auto rules = json::parse_orchestration(read_json(source_dir + "/ops/config/orchestration.json")["document"]);
+  views.channels.push_back({"web",
+                            {{"WH-1"}, {site::SiteType::store}, {"FR"}, {"69"}},
+                            80,
+                            {{{{}, {site::SiteType::store}, {}, {}}, "shoes", 1}},
+                            14,
+                            3});
+  views.exclusions.push_back(
+      {"vip", {{}, {site::SiteType::warehouse}, {}, {}}, {"SKU-7"}, "shoes", 2, {"web"}});
+  out.push_back(
+      cfg::Event{cfg::ConfigurationChanged{views, "analyst@retail", "peak season", 4, kAt + 11}});
+  auto rules = json::parse_orchestration(
+      read_json(source_dir + "/ops/config/orchestration.json")["document"]);
   auto promise = json::parse_promise_config(read_json(source_dir + "/ops/config/promise.json"));
   if (!rules || !promise) throw std::runtime_error("the demo configuration does not parse");
-  out.push_back(cfg::Event{cfg::ConfigurationChanged{*rules, "analyst@retail", "stores compete", 5, kAt + 12}});
-  out.push_back(cfg::Event{cfg::ConfigurationChanged{*promise, "analyst@retail", "carriers", 6, kAt + 13}});
+  out.push_back(cfg::Event{
+      cfg::ConfigurationChanged{*rules, "analyst@retail", "stores compete", 5, kAt + 12}});
+  out.push_back(
+      cfg::Event{cfg::ConfigurationChanged{*promise, "analyst@retail", "carriers", 6, kAt + 13}});
   return out;
 }
 
 /// The API token events, fully populated.
 inline std::vector<domain::access::Event> populated_access_samples() {
   namespace access = domain::access;
-  return {access::Event{access::TokenIssued{"0123456789abcdef01234567", std::string(64, 'a'), access::Role::store,
-                                            {"ST-2", ""}, "till of store 2", kAt}},
-          access::Event{access::TokenRevoked{"0123456789abcdef01234567", "the till was stolen", kAt + 1}}};
+  return {access::Event{access::TokenIssued{"0123456789abcdef01234567",
+                                            std::string(64, 'a'),
+                                            access::Role::store,
+                                            {"ST-2", ""},
+                                            "till of store 2",
+                                            kAt}},
+          access::Event{
+              access::TokenRevoked{"0123456789abcdef01234567", "the till was stolen", kAt + 1}}};
 }
 
 }  // namespace ordo::wire::testing
