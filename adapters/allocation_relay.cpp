@@ -44,11 +44,6 @@ Result<order::State> order_at(const eventstore::EventStore& store, const std::st
   return state;
 }
 
-struct Message {
-  std::string subject;
-  std::string body;
-};
-
 std::string withdrawal(const std::string& order_id, std::uint32_t round, std::string_view reason,
                        std::uint64_t position) {
   return json{{"type", "withdrawn"},
@@ -171,7 +166,11 @@ void AllocationRelay::relay_loop() {
           resends_.fetch_add(1);
           std::this_thread::sleep_for(std::chrono::milliseconds(200));
         }
-        if (relay_batch(*events)) break;
+        auto relayed = relay_batch(*events);
+        if (relayed) break;
+        if ((attempt & (attempt + 1)) == 0) {  // the 1st, 2nd, 4th... failure: said, not flooded
+          std::cerr << "ordo: NATS relay: " << relayed.error().to_string() << "; trying again\n";
+        }
       }
       if (stopping_.load()) return;
     }
@@ -187,6 +186,68 @@ void AllocationRelay::relay_loop() {
   }
 }
 
+namespace {
+
+// Every store of a round but `except` and those that declined it.
+std::vector<std::string> others_in(const order::State& state, std::uint32_t round,
+                                   std::string_view except) {
+  std::vector<std::string> out;
+  for (const auto& r : state.rounds) {
+    if (r.round != round) continue;
+    for (const auto& site : r.site_ids) {
+      if (site == except ||
+          std::find(r.declined.begin(), r.declined.end(), site) != r.declined.end())
+        continue;
+      out.push_back(site);
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+// The messages one order event sends to stores, the order as it stood just after it.
+void AllocationRelay::messages_for(const order::Event& event, const std::string& order_id,
+                                   const order::State& state, std::uint64_t position,
+                                   std::vector<Message>& out) const {
+  const auto to = [&](std::string_view site) {
+    return nats::offers_subject(options_.tenant, site);
+  };
+  if (const auto* opened = std::get_if<order::OfferRoundOpened>(&event)) {
+    const std::string body =
+        offer_json(order_id, state, opened->round, opened->opened_at, opened->deadline, position)
+            .dump(-1, ' ', false, json::error_handler_t::replace);
+    for (const auto& site : opened->site_ids) out.push_back({to(site), body});
+  } else if (const auto* claimed = std::get_if<order::OfferClaimed>(&event)) {
+    out.push_back({to(claimed->site_id), json{{"type", "won"},
+                                              {"order_id", order_id},
+                                              {"round", claimed->round},
+                                              {"position", position}}
+                                             .dump()});
+    for (const auto& site : others_in(state, claimed->round, claimed->site_id)) {
+      out.push_back(
+          {to(site), withdrawal(order_id, claimed->round, "claimed_by_another_site", position)});
+    }
+  } else if (const auto* released = std::get_if<order::AllocationReleased>(&event)) {
+    // The store no longer has these lines (it gave them back, or customer service moved them).
+    out.push_back(
+        {to(released->site_id), json{{"type", "released"},
+                                     {"order_id", order_id},
+                                     {"lines", released->lines},
+                                     {"reason", released->reason},
+                                     {"position", position}}
+                                    .dump(-1, ' ', false, json::error_handler_t::replace)});
+  } else if (const auto* closed = std::get_if<order::OfferRoundClosed>(&event)) {
+    for (const auto& site : others_in(state, closed->round, {})) {
+      out.push_back(
+          {to(site), withdrawal(order_id, closed->round, order::to_string(closed->end), position)});
+    }
+  }
+}
+
+// Publishes what a batch of relayed events says to stores, and waits for the server to have it.
+// An event that does not decode stops the relay at its position, like the engine: skipping it
+// would lose the messages it owes.
 Result<void> AllocationRelay::relay_batch(const std::vector<eventstore::RecordedEvent>& events) {
   std::vector<Message> messages;
   for (const auto& e : events) {
@@ -194,64 +255,14 @@ Result<void> AllocationRelay::relay_batch(const std::vector<eventstore::Recorded
     if (!order_key) continue;  // offers come only from order events
     auto decoded = wire::decode(e.type, e.schema_version, e.payload);
     if (!decoded) {
-      std::cerr << "ordo: NATS relay skips position " << e.position << ": "
-                << decoded.error().to_string() << "\n";
-      continue;
+      return fail(decoded.error().code,
+                  "position " + std::to_string(e.position) + ": " + decoded.error().message);
     }
     const auto* event = std::get_if<order::Event>(&*decoded);
     if (event == nullptr) continue;
     auto state = order_at(store_, e.stream, e.stream_version);
     if (!state) return std::unexpected(state.error());
-    const std::string order_id(*order_key);
-    auto round_of = [&](std::uint32_t number) -> const order::Round* {
-      for (const auto& r : state->rounds) {
-        if (r.round == number) return &r;
-      }
-      return nullptr;
-    };
-    if (const auto* opened = std::get_if<order::OfferRoundOpened>(event)) {
-      const std::string body = offer_json(order_id, *state, opened->round, opened->opened_at,
-                                          opened->deadline, e.position)
-                                   .dump(-1, ' ', false, json::error_handler_t::replace);
-      for (const auto& site : opened->site_ids)
-        messages.push_back({nats::offers_subject(options_.tenant, site), body});
-    } else if (const auto* claimed = std::get_if<order::OfferClaimed>(event)) {
-      messages.push_back(
-          {nats::offers_subject(options_.tenant, claimed->site_id), json{{"type", "won"},
-                                                                         {"order_id", order_id},
-                                                                         {"round", claimed->round},
-                                                                         {"position", e.position}}
-                                                                        .dump()});
-      if (const auto* r = round_of(claimed->round)) {
-        for (const auto& site : r->site_ids) {
-          if (site == claimed->site_id ||
-              std::find(r->declined.begin(), r->declined.end(), site) != r->declined.end())
-            continue;
-          messages.push_back(
-              {nats::offers_subject(options_.tenant, site),
-               withdrawal(order_id, claimed->round, "claimed_by_another_site", e.position)});
-        }
-      }
-    } else if (const auto* released = std::get_if<order::AllocationReleased>(event)) {
-      // The store no longer has these lines (it gave them back, or customer service moved them).
-      messages.push_back({nats::offers_subject(options_.tenant, released->site_id),
-                          json{{"type", "released"},
-                               {"order_id", order_id},
-                               {"lines", released->lines},
-                               {"reason", released->reason},
-                               {"position", e.position}}
-                              .dump(-1, ' ', false, json::error_handler_t::replace)});
-    } else if (const auto* closed = std::get_if<order::OfferRoundClosed>(event)) {
-      if (const auto* r = round_of(closed->round)) {
-        for (const auto& site : r->site_ids) {
-          if (std::find(r->declined.begin(), r->declined.end(), site) != r->declined.end())
-            continue;
-          messages.push_back(
-              {nats::offers_subject(options_.tenant, site),
-               withdrawal(order_id, closed->round, order::to_string(closed->end), e.position)});
-        }
-      }
-    }
+    messages_for(*event, std::string(*order_key), *state, e.position, messages);
   }
   for (const auto& m : messages) {
     if (auto sent = connection_.publish(m.subject, m.body); !sent) return sent;
@@ -356,29 +367,66 @@ nlohmann::json AllocationRelay::pending_offers(const std::string& site) {
   return {{"result", "ok"}, {"offers", std::move(offers)}, {"more", more}};
 }
 
+namespace {
+
+// The store a claims subject names (ordo.<tenant>.store.<site>.claims), or "".
+std::string site_of_subject(std::string_view subject, const std::string& tenant) {
+  const std::string prefix = "ordo." + tenant + ".store.";
+  if (!subject.starts_with(prefix) || !subject.ends_with(".claims")) return {};
+  return nats::site_of_token(subject.substr(prefix.size(), subject.size() - prefix.size() - 7));
+}
+
+// The answer to a store for the pipeline's decision on its request.
+json answer_of(const engine::Answer& answer, const std::string& action, const std::string& order_id,
+               std::uint32_t round) {
+  json out = {{"order_id", order_id}};
+  if (round != 0) out["round"] = round;
+  if (answer) {
+    out["result"] = action == "claim" ? "won" : action == "decline" ? "declined" : "ok";
+    out["position"] = answer->last_position;
+  } else if (const auto* rejection = std::get_if<domain::Rejection>(&answer.error())) {
+    using Code = domain::Rejection::Code;
+    out["result"] = rejection->code == Code::lost      ? "lost"
+                    : rejection->code == Code::expired ? "expired"
+                                                       : "invalid";
+    out["reason"] = rejection->reason;
+  } else {
+    const auto& error = std::get<Error>(answer.error());
+    out["result"] = error.code == ErrorCode::idempotency_mismatch ? "invalid" : "retry";
+    out["reason"] = error.message;
+  }
+  return out;
+}
+
+}  // namespace
+
+void AllocationRelay::answer(const std::string& reply, const json& body) {
+  if (reply.empty()) return;
+  const auto text = body.dump(-1, ' ', false, json::error_handler_t::replace);
+  if (const auto s = natsConnection_Publish(connection_.get(), reply.c_str(), text.data(),
+                                            static_cast<int>(text.size()));
+      s != NATS_OK) {
+    std::cerr << "ordo: NATS: cannot answer on " << reply << ": " << natsStatus_GetText(s) << "\n";
+  }
+}
+
+void AllocationRelay::settle() {
+  std::lock_guard lock(owed_mutex_);
+  if (--owed_ == 0) owed_cv_.notify_all();
+}
+
+// A store's request. Every path ends by settling what it owes: the destructor waits for it.
 void AllocationRelay::on_request(natsMsg* message) {
   requests_.fetch_add(1, std::memory_order_relaxed);
   {
     std::lock_guard lock(owed_mutex_);
     ++owed_;
   }
-  // Every path below ends by settling what it owes: the destructor waits for it.
-  auto settle = [this] {
-    std::lock_guard lock(owed_mutex_);
-    if (--owed_ == 0) owed_cv_.notify_all();
-  };
-  const std::string subject = natsMsg_GetSubject(message);
   const char* reply_to = natsMsg_GetReply(message);
   const std::string reply = reply_to == nullptr ? std::string() : std::string(reply_to);
+  const std::string site = site_of_subject(natsMsg_GetSubject(message), options_.tenant);
   const std::string_view body(natsMsg_GetData(message),
                               static_cast<std::size_t>(natsMsg_GetDataLength(message)));
-  // ordo.<tenant>.store.<site>.claims
-  const std::string prefix = "ordo." + options_.tenant + ".store.";
-  std::string site;
-  if (subject.starts_with(prefix) && subject.ends_with(".claims")) {
-    site = nats::site_of_token(
-        std::string_view(subject).substr(prefix.size(), subject.size() - prefix.size() - 7));
-  }
   std::string action;
   std::uint32_t round = 0;
   auto command = ordo::is_valid_id(site)
@@ -394,23 +442,13 @@ void AllocationRelay::on_request(natsMsg* message) {
               << " asked for its answer outside its inbox; refused\n";
     return settle();
   }
-  auto send = [this, reply](const json& answer) {
-    if (reply.empty()) return;
-    const auto text = answer.dump(-1, ' ', false, json::error_handler_t::replace);
-    if (const auto s = natsConnection_Publish(connection_.get(), reply.c_str(), text.data(),
-                                              static_cast<int>(text.size()));
-        s != NATS_OK) {
-      std::cerr << "ordo: NATS: cannot answer on " << reply << ": " << natsStatus_GetText(s)
-                << "\n";
-    }
-  };
   if (!command && action == "pending" && ordo::is_valid_id(site)) {
-    send(pending_offers(site));
+    answer(reply, pending_offers(site));
     return settle();
   }
   if (!command) {
     refused_.fetch_add(1, std::memory_order_relaxed);
-    send({{"result", "invalid"}, {"reason", command.error()}});
+    answer(reply, {{"result", "invalid"}, {"reason", command.error()}});
     return settle();
   }
   const std::string order_id = command->order_id;
@@ -421,27 +459,11 @@ void AllocationRelay::on_request(natsMsg* message) {
   }
   submission.actor = {eventstore::ActorKind::store, site};
   submission.command = std::move(*command);
-  pipeline_.submit(
-      std::move(submission), [this, send, settle, action, order_id, round](engine::Answer answer) {
-        json out = {{"order_id", order_id}};
-        if (round != 0) out["round"] = round;
-        if (answer) {
-          out["result"] = action == "claim" ? "won" : action == "decline" ? "declined" : "ok";
-          out["position"] = answer->last_position;
-        } else if (const auto* rejection = std::get_if<domain::Rejection>(&answer.error())) {
-          using Code = domain::Rejection::Code;
-          out["result"] = rejection->code == Code::lost      ? "lost"
-                          : rejection->code == Code::expired ? "expired"
-                                                             : "invalid";
-          out["reason"] = rejection->reason;
-        } else {
-          const auto& error = std::get<Error>(answer.error());
-          out["result"] = error.code == ErrorCode::idempotency_mismatch ? "invalid" : "retry";
-          out["reason"] = error.message;
-        }
-        send(out);
-        settle();
-      });
+  pipeline_.submit(std::move(submission),
+                   [this, reply, action, order_id, round](engine::Answer decided) {
+                     answer(reply, answer_of(decided, action, order_id, round));
+                     settle();
+                   });
 }
 
 }  // namespace ordo::adapters

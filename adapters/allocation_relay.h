@@ -90,8 +90,17 @@ class AllocationRelay {
                   const projections::Projector& projector, nats::Connection& connection,
                   RelayOptions options);
   void relay_loop();
+  struct Message {
+    std::string subject;
+    std::string body;
+  };
   Result<void> relay_batch(const std::vector<eventstore::RecordedEvent>& events);
+  void messages_for(const domain::order::Event& event, const std::string& order_id,
+                    const domain::order::State& state, std::uint64_t position,
+                    std::vector<Message>& out) const;
   void on_request(natsMsg* message);
+  void answer(const std::string& reply, const nlohmann::json& body);
+  void settle();
   nlohmann::json pending_offers(const std::string& site);
   friend void on_claims_message(natsConnection*, natsSubscription*, natsMsg*, void*);
 

@@ -95,7 +95,8 @@ void merge(std::unordered_map<std::string, PostcodePlace>& places,
 }  // namespace
 
 Result<void> Gazetteer::add_geonames(const std::filesystem::path& file) {
-  // country_code,zipcode,place,state,state_code,province,province_code,community,community_code,latitude,longitude
+  // country_code,zipcode,place,state,state_code,province,province_code,community,community_code,
+  // latitude,longitude
   auto sums = read_rows(
       file, 11,
       [](const std::vector<std::string>& f, std::map<std::string, Sum>& out, std::string& problem) {

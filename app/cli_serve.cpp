@@ -101,6 +101,114 @@ void wait_for_signal(const sigset_t& signals) {
             << std::endl;
 }
 
+// The postcode gazetteer (also the pipeline's locator for distances) and the public holidays.
+struct ReferenceData {
+  std::shared_ptr<adapters::Gazetteer> gazetteer;
+  domain::calendar::Holidays holidays;
+};
+
+Result<ReferenceData> load_reference_data(ServeArgs& args) {
+  ReferenceData out;
+  if (!args.postcodes_dir.empty()) {
+    auto loaded = adapters::Gazetteer::load(args.postcodes_dir);
+    if (!loaded) return std::unexpected(loaded.error());
+    out.gazetteer = std::make_shared<adapters::Gazetteer>(std::move(*loaded));
+    args.pipeline.locate = [gazetteer = out.gazetteer](
+                               std::string_view country,
+                               std::string_view postcode) -> std::optional<domain::geo::Point> {
+      auto place = gazetteer->find(country, postcode);
+      if (!place) return std::nullopt;
+      return place->point;
+    };
+  }
+  if (!args.holidays_file.empty()) {
+    auto loaded = adapters::load_holidays(args.holidays_file);
+    if (!loaded) return std::unexpected(loaded.error());
+    out.holidays = std::move(*loaded);
+  }
+  return out;
+}
+
+Result<std::unique_ptr<adapters::nats::Connection>> connect_nats(const ServeArgs& args) {
+  if (args.nats_url.empty()) return std::unique_ptr<adapters::nats::Connection>();
+  adapters::nats::ConnectOptions options{
+      args.nats_url,
+      args.nats_user,
+      {},
+      "ordo",
+      {},
+      2000,
+      true,
+      [](std::string_view error) { std::cerr << "ordo: NATS: " << error << "\n"; },
+      {}};
+  if (!args.nats_password_file.empty()) {
+    auto password = ordo::read_secret(args.nats_password_file);
+    if (!password) return std::unexpected(password.error());
+    options.password = *password;
+  }
+  return adapters::nats::Connection::open(options);
+}
+
+// The engine of `ordo serve`: the store, the pipeline, the projector, the NATS relay, the tokens.
+// Members are destroyed in reverse order: the relay before the pipeline it submits to.
+struct Engine {
+  std::unique_ptr<eventstore::EventStore> store;
+  std::unique_ptr<engine::Pipeline> pipeline;
+  std::unique_ptr<projections::Projector> projector;
+  std::unique_ptr<adapters::AllocationRelay> relay;
+  std::unique_ptr<gateway::TokenRegistry> tokens;
+};
+
+Result<Engine> start_engine(ServeArgs& args, adapters::nats::Connection* nats,
+                            ReferenceData& reference) {
+  Engine e;
+  auto store = open_engine_store(args.data_dir, true);
+  if (!store) return std::unexpected(store.error());
+  e.store = std::move(*store);
+  auto pipeline = engine::Pipeline::start(*e.store, args.pipeline);
+  if (!pipeline) return std::unexpected(pipeline.error());
+  e.pipeline = std::move(*pipeline);
+  auto projector = projections::Projector::start(*e.store);
+  if (!projector) return std::unexpected(projector.error());
+  e.projector = std::move(*projector);
+  e.projector->set_holidays(std::move(reference.holidays));
+  if (nats != nullptr) {
+    adapters::RelayOptions relay_options;
+    relay_options.tenant = args.nats_tenant;
+    auto relay =
+        adapters::AllocationRelay::start(*e.store, *e.pipeline, *e.projector, *nats, relay_options);
+    if (!relay) return std::unexpected(relay.error());
+    e.relay = std::move(*relay);
+  }
+  auto tokens = gateway::TokenRegistry::load(*e.store);
+  if (!tokens) return std::unexpected(tokens.error());
+  e.tokens = std::move(*tokens);
+  return e;
+}
+
+// The server's own gauges for /metrics.
+std::string server_gauges(const gateway::http::Server* server) {
+  if (server == nullptr) return {};
+  const auto s = server->stats();
+  return "# TYPE ordo_http_connections_open gauge\nordo_http_connections_open " +
+         std::to_string(s.connections_open) +
+         "\n# TYPE ordo_http_connections_refused_total counter\n" +
+         "ordo_http_connections_refused_total " + std::to_string(s.connections_refused) + "\n";
+}
+
+void announce(const ServeArgs& args, const gateway::http::Server& server, const Engine& e,
+              bool nats, bool gazetteer) {
+  std::cout << "ordo: serving " << (server.tls() ? "https" : "http") << "://" << args.server.address
+            << ":" << server.port() << " (data " << args.data_dir << ", log at position "
+            << e.store->durable_position() << ", " << args.server.io_threads << " I/O threads"
+            << (nats ? ", offers on NATS " + args.nats_url + " tenant " + args.nats_tenant
+                     : std::string())
+            << (gazetteer ? ", postcodes from " + args.postcodes_dir : std::string())
+            << (args.holidays_file.empty() ? std::string()
+                                           : ", holidays from " + args.holidays_file)
+            << ")" << std::endl;
+}
+
 int run_serve(ServeArgs& args) {
   if (auto parsed = parse_listen(args); !parsed) return report(parsed.error());
   sigset_t signals;
@@ -110,81 +218,20 @@ int run_serve(ServeArgs& args) {
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);  // before any thread starts: they inherit it
   std::signal(SIGPIPE, SIG_IGN);
   fit_connections_to_descriptors(args.server);
-  std::shared_ptr<adapters::Gazetteer> gazetteer;
-  if (!args.postcodes_dir.empty()) {
-    auto loaded = adapters::Gazetteer::load(args.postcodes_dir);
-    if (!loaded) return report(loaded.error());
-    gazetteer = std::make_shared<adapters::Gazetteer>(std::move(*loaded));
-    args.pipeline.locate = [gazetteer](
-                               std::string_view country,
-                               std::string_view postcode) -> std::optional<domain::geo::Point> {
-      auto place = gazetteer->find(country, postcode);
-      if (!place) return std::nullopt;
-      return place->point;
-    };
-  }
-  domain::calendar::Holidays holidays;
-  if (!args.holidays_file.empty()) {
-    auto loaded = adapters::load_holidays(args.holidays_file);
-    if (!loaded) return report(loaded.error());
-    holidays = std::move(*loaded);
-  }
-  std::unique_ptr<adapters::nats::Connection> nats;
-  if (!args.nats_url.empty()) {
-    adapters::nats::ConnectOptions options{
-        args.nats_url,
-        args.nats_user,
-        {},
-        "ordo",
-        {},
-        2000,
-        true,
-        [](std::string_view error) { std::cerr << "ordo: NATS: " << error << "\n"; },
-        {}};
-    if (!args.nats_password_file.empty()) {
-      auto password = ordo::read_secret(args.nats_password_file);
-      if (!password) return report(password.error());
-      options.password = *password;
-    }
-    auto connected = adapters::nats::Connection::open(options);
-    if (!connected) return report(connected.error());
-    nats = std::move(*connected);
-  }
-  auto store = open_engine_store(args.data_dir, true);
-  if (!store) return report(store.error());
-  auto pipeline = engine::Pipeline::start(**store, args.pipeline);
-  if (!pipeline) return report(pipeline.error());
-  auto projector = projections::Projector::start(**store);
-  if (!projector) return report(projector.error());
-  (*projector)->set_holidays(std::move(holidays));
-  std::unique_ptr<adapters::AllocationRelay> relay;
-  if (nats) {
-    adapters::RelayOptions relay_options;
-    relay_options.tenant = args.nats_tenant;
-    auto started =
-        adapters::AllocationRelay::start(**store, **pipeline, **projector, *nats, relay_options);
-    if (!started) return report(started.error());
-    relay = std::move(*started);
-  }
-  auto tokens = gateway::TokenRegistry::load(**store);
-  if (!tokens) return report(tokens.error());
+  auto reference = load_reference_data(args);
+  if (!reference) return report(reference.error());
+  auto nats = connect_nats(args);
+  if (!nats) return report(nats.error());
+  auto engine = start_engine(args, nats->get(), *reference);
+  if (!engine) return report(engine.error());
+  auto& e = *engine;
   gateway::Metrics metrics(route_labels());
   std::atomic<bool> accepting{true};
   std::atomic<gateway::http::Server*> server_ptr{nullptr};  // read by /metrics on I/O threads
-  gateway::api::Api api(
-      {**store, **pipeline, **projector, **tokens, metrics,
-       [&accepting] { return accepting.load(); },
-       [&server_ptr] {
-         const auto* server = server_ptr.load();
-         if (server == nullptr) return std::string();
-         const auto s = server->stats();
-         return "# TYPE ordo_http_connections_open gauge\nordo_http_connections_open " +
-                std::to_string(s.connections_open) +
-                "\n# TYPE ordo_http_connections_refused_total counter\n" +
-                "ordo_http_connections_refused_total " + std::to_string(s.connections_refused) +
-                "\n";
-       },
-       place_lookup(gazetteer)});
+  gateway::api::Api api({*e.store, *e.pipeline, *e.projector, *e.tokens, metrics,
+                         [&accepting] { return accepting.load(); },
+                         [&server_ptr] { return server_gauges(server_ptr.load()); },
+                         place_lookup(reference->gazetteer)});
   auto server = gateway::http::Server::start(
       args.server, [&api](gateway::http::Request& request) { return api.handle(request); },
       [](unsigned status, std::string title, std::string detail) {
@@ -193,26 +240,17 @@ int run_serve(ServeArgs& args) {
       [&api](gateway::http::Request& header) { return api.screen(header); });
   if (!server) return report(server.error());
   server_ptr = server->get();
-  std::cout << "ordo: serving " << ((*server)->tls() ? "https" : "http") << "://"
-            << args.server.address << ":" << (*server)->port() << " (data " << args.data_dir
-            << ", log at position " << (*store)->durable_position() << ", "
-            << args.server.io_threads << " I/O threads"
-            << (nats ? ", offers on NATS " + args.nats_url + " tenant " + args.nats_tenant
-                     : std::string())
-            << (gazetteer ? ", postcodes from " + args.postcodes_dir : std::string())
-            << (args.holidays_file.empty() ? std::string()
-                                           : ", holidays from " + args.holidays_file)
-            << ")" << std::endl;
+  announce(args, **server, e, *nats != nullptr, reference->gazetteer != nullptr);
   wait_for_signal(signals);
   accepting = false;
   (*server)->shutdown(std::chrono::milliseconds(args.shutdown_timeout_ms));
   server_ptr = nullptr;
-  relay.reset();      // no more store requests; those received are answered
-  pipeline->reset();  // answers everything queued, durably
-  nats.reset();
-  projector->reset();
-  const auto position = (*store)->durable_position();
-  store->reset();
+  e.relay.reset();     // no more store requests; those received are answered
+  e.pipeline.reset();  // answers everything queued, durably
+  nats->reset();
+  e.projector.reset();
+  const auto position = e.store->durable_position();
+  e.store.reset();
   std::cout << "ordo: stopped; log at position " << position << std::endl;
   return kExitOk;
 }
@@ -268,6 +306,8 @@ int run_token_revoke(const TokenArgs& args) {
 
 }  // namespace
 
+void add_token_commands(CLI::App& app, int& exit_code);
+
 void add_serve_commands(CLI::App& app, int& exit_code) {
   static ServeArgs serve_args;
   auto* serve = app.add_subcommand("serve", "Serve the HTTP API on embedded RocksDB");
@@ -314,7 +354,10 @@ void add_serve_commands(CLI::App& app, int& exit_code) {
                     "Tenant in subjects ordo.<tenant>.store.<site>.*");
   serve->add_option("--tls-key", serve_args.tls_key, "PEM private key");
   serve->callback([&] { exit_code = run_serve(serve_args); });
+  add_token_commands(app, exit_code);
+}
 
+void add_token_commands(CLI::App& app, int& exit_code) {
   static TokenArgs token_args;
   auto* token =
       app.add_subcommand("token", "API tokens (while the server is stopped; else POST /v1/tokens)");

@@ -141,6 +141,40 @@ domain::InventoryViews demo_inventory_views() {
   return views;
 }
 
+// Initial stock of every SKU at the warehouses (some out of stock) and at a tenth of the stores,
+// and a supplier delivery due at the first warehouse for every twentieth SKU.
+void add_stock(const DemoOptions& o, const std::vector<std::string>& warehouse_ids,
+               const std::vector<std::string>& store_ids, std::vector<Submission>& out) {
+  std::mt19937 random(o.seed);
+  auto receive = [&](const std::string& site_id, const std::string& sku, std::int64_t quantity) {
+    out.push_back(submission(
+        engine::StockCommand{site_id, sku,
+                             domain::stock::ReceiveStock{quantity, "initial stock", o.now}},
+        "demo/stock/" + site_id + "/" + sku, o.now));
+  };
+  for (std::size_t n = 1; n <= o.skus; ++n) {
+    const auto sku = sku_of(n);
+    for (const auto& w : warehouse_ids) {
+      const auto quantity = std::uniform_int_distribution<std::int64_t>(0, 150)(random);
+      if (quantity > 0) receive(w, sku, quantity);
+    }
+    for (const auto& s : store_ids) {
+      if (std::uniform_int_distribution(0, 9)(random) == 0) {
+        receive(s, sku, std::uniform_int_distribution<std::int64_t>(1, 8)(random));
+      }
+    }
+    if (n % 20 == 0) {
+      const domain::Instant due =
+          o.now +
+          std::uniform_int_distribution<std::int64_t>(3, 20)(random) * domain::kMicrosPerDay;
+      out.push_back(submission(
+          engine::StockCommand{warehouse_ids.front(), sku,
+                               domain::stock::ExpectReceipt{"PO-" + sku, 60, due, o.now}},
+          "demo/receipt/" + sku, o.now));
+    }
+  }
+}
+
 Result<std::vector<Submission>> build_retailer(const DemoOptions& o) {
   auto rows = read_sites(o.sites_file);
   if (!rows) return std::unexpected(rows.error());
@@ -185,34 +219,7 @@ Result<std::vector<Submission>> build_retailer(const DemoOptions& o) {
         submission(domain::catalog::Command{domain::catalog::DefineItem{item_of(n), o.now}},
                    "demo/item/" + sku_of(n), o.now));
   }
-  std::mt19937 random(o.seed);
-  auto receive = [&](const std::string& site_id, const std::string& sku, std::int64_t quantity) {
-    out.push_back(submission(
-        engine::StockCommand{site_id, sku,
-                             domain::stock::ReceiveStock{quantity, "initial stock", o.now}},
-        "demo/stock/" + site_id + "/" + sku, o.now));
-  };
-  for (std::size_t n = 1; n <= o.skus; ++n) {
-    const auto sku = sku_of(n);
-    for (const auto& w : warehouse_ids) {
-      const auto quantity = std::uniform_int_distribution<std::int64_t>(0, 150)(random);
-      if (quantity > 0) receive(w, sku, quantity);  // some SKUs are out of stock at a warehouse
-    }
-    for (const auto& s : store_ids) {
-      if (std::uniform_int_distribution(0, 9)(random) == 0) {
-        receive(s, sku, std::uniform_int_distribution<std::int64_t>(1, 8)(random));
-      }
-    }
-    if (n % 20 == 0) {  // a supplier delivery due at the first warehouse
-      const domain::Instant due =
-          o.now +
-          std::uniform_int_distribution<std::int64_t>(3, 20)(random) * domain::kMicrosPerDay;
-      out.push_back(submission(
-          engine::StockCommand{warehouse_ids.front(), sku,
-                               domain::stock::ExpectReceipt{"PO-" + sku, 60, due, o.now}},
-          "demo/receipt/" + sku, o.now));
-    }
-  }
+  add_stock(o, warehouse_ids, store_ids, out);
   return out;
 }
 

@@ -293,13 +293,10 @@ std::vector<domain::order::Allocation> allocations_of(const EngineState& state,
 
 // Applies the decided events to the in-memory state at once (the next command is decided against
 // them) and hands them to the store; the caller is answered when they are durable.
-void Pipeline::commit(Pending& pending, Changes changes) {
-  auto& submission = pending.submission;
-  Outcome outcome;
-  outcome.allocations = allocations_of(state_, submission.command, changes);
-  if (changes.empty()) {  // already done: nothing to append
-    return answer_after_barrier(std::move(pending.done), std::move(outcome));
-  }
+namespace {
+
+// The changes as one atomic append, each stream at the version its events were decided against.
+eventstore::AppendRequest request_of(const Changes& changes, const Submission& submission) {
   eventstore::AppendRequest request;
   request.writes.reserve(changes.size());
   for (const auto& change : changes) {
@@ -313,6 +310,19 @@ void Pipeline::commit(Pending& pending, Changes changes) {
   request.content_hash = submission.request_hash;
   request.actor = submission.actor;
   request.correlation_id = submission.correlation_id;
+  return request;
+}
+
+}  // namespace
+
+void Pipeline::commit(Pending& pending, Changes changes) {
+  auto& submission = pending.submission;
+  Outcome outcome;
+  outcome.allocations = allocations_of(state_, submission.command, changes);
+  if (changes.empty()) {  // already done: nothing to append
+    return answer_after_barrier(std::move(pending.done), std::move(outcome));
+  }
+  auto request = request_of(changes, submission);
   if (submission.render) request.response = submission.render(outcome);
   // Checked before the state changes: once applied, a refused append would leave the state
   // ahead of the log.
@@ -334,7 +344,7 @@ void Pipeline::commit(Pending& pending, Changes changes) {
     appends_cv_.wait(lock, [&] { return appends_in_flight_ < options_.appends_in_flight_max; });
     ++appends_in_flight_;
   }
-  const std::string key = submission.idempotency_key;
+  std::string key = submission.idempotency_key;
   if (!key.empty()) {
     std::lock_guard lock(keys_mutex_);
     in_flight_[key].hash = submission.request_hash;
@@ -342,27 +352,33 @@ void Pipeline::commit(Pending& pending, Changes changes) {
   store_.append_async(
       std::move(request),
       [this, done = std::move(pending.done), outcome = std::move(outcome),
-       key](Result<eventstore::AppendResult> r) mutable {
-        {
-          std::lock_guard lock(appends_mutex_);
-          --appends_in_flight_;
-        }
-        appends_cv_.notify_one();
-        Answer answer;
-        if (!r) {
-          // The in-memory state already holds these events: it no longer matches the log.
-          failed_.store(true);
-          answer = std::unexpected(Refusal{Error{ErrorCode::unavailable, r.error().message}});
-        } else {
-          outcome.first_position = r->first_position;
-          outcome.last_position = r->last_position;
-          outcome.response = r->response;
-          answer = std::move(outcome);
-        }
-        if (!key.empty()) finish_key(key, answer);
-        done(std::move(answer));
+       key = std::move(key)](Result<eventstore::AppendResult> r) mutable {
+        appended(std::move(r), std::move(outcome), key, done);
       },
       leading_);
+}
+
+// The store's answer to an append: the caller's answer, and every retry's waiting on its key.
+void Pipeline::appended(Result<eventstore::AppendResult> r, Outcome outcome, const std::string& key,
+                        const Callback& done) {
+  {
+    std::lock_guard lock(appends_mutex_);
+    --appends_in_flight_;
+  }
+  appends_cv_.notify_one();
+  Answer answer;
+  if (!r) {
+    // The in-memory state already holds these events: it no longer matches the log.
+    failed_.store(true);
+    answer = std::unexpected(Refusal{Error{ErrorCode::unavailable, r.error().message}});
+  } else {
+    outcome.first_position = r->first_position;
+    outcome.last_position = r->last_position;
+    outcome.response = r->response;
+    answer = std::move(outcome);
+  }
+  if (!key.empty()) finish_key(key, answer);
+  done(std::move(answer));
 }
 
 }  // namespace ordo::engine

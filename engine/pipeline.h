@@ -107,6 +107,8 @@ class Pipeline {
   void expire_due_rounds();
   domain::Instant now() const;
   void commit(Pending& pending, Changes changes);
+  void appended(Result<eventstore::AppendResult> r, Outcome outcome, const std::string& key,
+                const Callback& done);
   void answer_after_barrier(Callback done, Answer answer);
   bool queue_empty() const;
   bool check_idempotency(Pending& pending);

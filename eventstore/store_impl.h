@@ -75,7 +75,8 @@ struct EventStore::Impl {
     bool dirty = false;
   };
   std::unordered_map<std::string, Head> head_cache;
-  std::vector<std::pair<const std::string, Head>*> dirty_heads;
+  using HeadEntry = std::pair<const std::string, Head>;  // stable: the cache is node-based
+  std::vector<HeadEntry*> dirty_heads;
   std::uint64_t heads_position = 0;  // the log position the heads column family is complete up to
   std::string key_buffer;            // reused for stream index keys
   std::unordered_set<std::string> batch_keys;  // idempotency keys in the current batch
@@ -137,7 +138,11 @@ struct EventStore::Impl {
  private:
   void prepare(PendingAppend& pending, rocksdb::WriteBatch& batch, CommitGroup& group,
                std::int64_t now_us);
-  Result<Head*> current_head(const std::string& stream);
+  Result<HeadEntry*> current_head(const std::string& stream);
+  std::optional<Result<AppendResult>> earlier_answer(const PendingAppend& pending);
+  Result<std::vector<HeadEntry*>> expected_heads(const AppendRequest& request);
+  AppendResult add_records(PendingAppend& pending, const std::vector<HeadEntry*>& heads,
+                           rocksdb::WriteBatch& batch, std::int64_t now_us);
   void write_group(std::vector<PendingAppend>& taken, bool sync_here_allowed);
   void fill_batch(std::vector<PendingAppend>& taken, rocksdb::WriteBatch& batch,
                   CommitGroup& group);

@@ -126,8 +126,8 @@ std::string EventStore::Impl::failure() {
   return "the event store failed and must be reopened: " + failure_message;
 }
 
-Result<EventStore::Impl::Head*> EventStore::Impl::current_head(const std::string& stream) {
-  if (auto it = head_cache.find(stream); it != head_cache.end()) return &it->second;
+Result<EventStore::Impl::HeadEntry*> EventStore::Impl::current_head(const std::string& stream) {
+  if (auto it = head_cache.find(stream); it != head_cache.end()) return &*it;
   auto stored = get(cf_heads, stream);
   if (!stored) return std::unexpected(stored.error());
   Head head;
@@ -136,58 +136,55 @@ Result<EventStore::Impl::Head*> EventStore::Impl::current_head(const std::string
     if (!decoded) return std::unexpected(decoded.error());
     head.version = *decoded;
   }
-  return &head_cache.emplace(stream, head).first->second;
+  return &*head_cache.emplace(stream, head).first;
 }
 
-// Decides one append against the current state and, when it is accepted, adds its records to
-// `batch`. The answer goes into `group` either way.
-void EventStore::Impl::prepare(PendingAppend& pending, rocksdb::WriteBatch& batch,
-                               CommitGroup& group, std::int64_t now_us) {
-  const AppendRequest& request = pending.request;
-  auto answer = [&](Result<AppendResult> result) {
-    group.answers.emplace_back(std::move(pending.done), std::move(result));
-  };
-  if (pending.barrier) {
-    AppendResult at;
-    at.last_position = next_position - 1;
-    return answer(std::move(at));
+// The answer a retry gets from the record of the first append with its key; nullopt when the key
+// is new.
+std::optional<Result<AppendResult>> EventStore::Impl::earlier_answer(const PendingAppend& pending) {
+  const auto& key = pending.request.idempotency_key;
+  if (key.empty()) return std::nullopt;
+  auto stored = get(cf_idempotency, key);
+  if (!stored) return std::unexpected(stored.error());
+  if (!stored->has_value()) return std::nullopt;
+  auto record = decode_idempotency(**stored);
+  if (!record) return std::unexpected(record.error());
+  if (record->request_hash != pending.request_hash) {
+    return fail(ErrorCode::idempotency_mismatch,
+                "idempotency key '" + key + "' was already used for a different request");
   }
-  if (!request.idempotency_key.empty()) {
-    std::optional<IdempotencyRecord> previous;
-    auto stored = get(cf_idempotency, request.idempotency_key);
-    if (!stored) return answer(std::unexpected(stored.error()));
-    if (stored->has_value()) {
-      auto record = decode_idempotency(**stored);
-      if (!record) return answer(std::unexpected(record.error()));
-      previous = std::move(*record);
-    }
-    if (previous) {
-      if (previous->request_hash != pending.request_hash) {
-        return answer(fail(ErrorCode::idempotency_mismatch,
-                           "idempotency key '" + request.idempotency_key +
-                               "' was already used for a different request"));
-      }
-      previous->result.duplicate = true;
-      return answer(std::move(previous->result));
-    }
-  }
-  std::vector<Head*> heads;
+  record->result.duplicate = true;
+  return std::move(record->result);
+}
+
+// The head of every stream the append writes, each at the version its writer expects.
+Result<std::vector<EventStore::Impl::HeadEntry*>> EventStore::Impl::expected_heads(
+    const AppendRequest& request) {
+  std::vector<HeadEntry*> heads;
   heads.reserve(request.writes.size());
   for (const auto& write : request.writes) {
     auto head = current_head(write.stream);
-    if (!head) return answer(std::unexpected(head.error()));
-    if (!expected_matches(write.expected, (*head)->version)) {
-      return answer(fail(ErrorCode::conflict, "stream '" + write.stream + "' is at version " +
-                                                  std::to_string((*head)->version) + ", expected " +
-                                                  describe(write.expected)));
+    if (!head) return std::unexpected(head.error());
+    const auto version = (*head)->second.version;
+    if (!expected_matches(write.expected, version)) {
+      return fail(ErrorCode::conflict, "stream '" + write.stream + "' is at version " +
+                                           std::to_string(version) + ", expected " +
+                                           describe(write.expected));
     }
     heads.push_back(*head);
   }
+  return heads;
+}
+
+// Seals every envelope of the append at its position and version, and adds it and its stream
+// index entry to `batch`.
+AppendResult EventStore::Impl::add_records(PendingAppend& pending,
+                                           const std::vector<HeadEntry*>& heads,
+                                           rocksdb::WriteBatch& batch, std::int64_t now_us) {
   AppendResult result;
-  result.response = request.response;
-  for (std::size_t w = 0; w < request.writes.size(); ++w) {
-    const std::string& stream = request.writes[w].stream;
-    Head& head = *heads[w];
+  result.response = pending.request.response;
+  for (std::size_t w = 0; w < heads.size(); ++w) {
+    auto& [stream, head] = *heads[w];
     for (auto& envelope : pending.envelopes[w]) {
       const std::uint64_t position = next_position++;
       const std::uint64_t version = ++head.version;
@@ -204,16 +201,36 @@ void EventStore::Impl::prepare(PendingAppend& pending, rocksdb::WriteBatch& batc
     }
     if (!head.dirty) {
       head.dirty = true;
-      dirty_heads.push_back(&*head_cache.find(stream));
+      dirty_heads.push_back(heads[w]);
     }
     result.stream_versions.push_back(head.version);
   }
-  if (!request.idempotency_key.empty()) {
-    batch.Put(cf_idempotency, request.idempotency_key,
+  return result;
+}
+
+// Decides one append against the current state and, when it is accepted, adds its records to
+// `batch`. The answer goes into `group` either way.
+void EventStore::Impl::prepare(PendingAppend& pending, rocksdb::WriteBatch& batch,
+                               CommitGroup& group, std::int64_t now_us) {
+  auto answer = [&](Result<AppendResult> result) {
+    group.answers.emplace_back(std::move(pending.done), std::move(result));
+  };
+  if (pending.barrier) {
+    AppendResult at;
+    at.last_position = next_position - 1;
+    return answer(std::move(at));
+  }
+  if (auto earlier = earlier_answer(pending)) return answer(std::move(*earlier));
+  auto heads = expected_heads(pending.request);
+  if (!heads) return answer(std::unexpected(heads.error()));
+  auto result = add_records(pending, *heads, batch, now_us);
+  const auto& key = pending.request.idempotency_key;
+  if (!key.empty()) {
+    batch.Put(cf_idempotency, key,
               encode_idempotency(IdempotencyRecord{pending.request_hash, result}));
     // Not visible through RocksDB until the batch is written: the writer loop defers a second
     // request with this key to the next batch.
-    batch_keys.insert(request.idempotency_key);
+    batch_keys.insert(key);
   }
   group.events += pending.event_count;
   appends.fetch_add(1, std::memory_order_relaxed);

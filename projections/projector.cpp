@@ -226,16 +226,13 @@ Result<void> Projector::apply_event(const eventstore::EventView& e) {
   return {};
 }
 
-// Writes what the batch ending at `last` changed: order views and their index keys now; the
-// in-memory models when `flush_memory` or once their interval has passed. Each model's checkpoint
-// moves with its data, in one write.
-Result<void> Projector::end_batch(std::uint64_t last, bool flush_memory) {
-  auto& m = *models_;
-  m.sellable.settle(state_);
-  auto writes = std::move(m.writes);
-  m.writes.clear();
+namespace {
+
+// The writes of the orders a batch touched: each view once, and the index keys it gained or lost.
+void write_orders(ProjectorModels& m, const engine::EngineState& state, std::uint64_t last,
+                  std::vector<eventstore::ProjectionWrite>& writes) {
   for (auto& [order_id, before] : m.orders) {
-    const auto* o = state_.order(order_id);
+    const auto* o = state.order(order_id);
     if (o == nullptr) continue;
     if (m.past(kOrderView, last))
       writes.push_back({kOrdersFamily, order_id, encode_order_view(*o, m.timelines[order_id])});
@@ -251,6 +248,53 @@ Result<void> Projector::end_batch(std::uint64_t last, bool flush_memory) {
     }
   }
   m.orders.clear();
+}
+
+// The writes of the in-memory models (sellable figures, stock per site) since they were last
+// written, and the families whose checkpoints move with them.
+void write_memory(ProjectorModels& m, const engine::EngineState& state, std::uint64_t last,
+                  std::vector<eventstore::ProjectionWrite>& writes,
+                  std::vector<std::pair<std::string, std::uint64_t>>& advanced) {
+  auto changes = m.sellable.take_changes();
+  if (m.past(kSellable, last)) {
+    const auto& kept = m.sellable.channels();
+    for (const auto& sku : changes.skus) {
+      for (const auto& channel : kept) {
+        if (auto figure = m.sellable.figure(channel, sku)) {
+          writes.push_back({kSellableFamily, sellable_key(sku, channel), encode_sellable(*figure)});
+        }
+      }
+    }
+    for (const auto& channel : changes.dropped_channels) {
+      if (std::find(kept.begin(), kept.end(), channel) != kept.end()) continue;
+      for (const auto& [sku, item] : state.items())
+        writes.push_back({kSellableFamily, sellable_key(sku, channel), std::nullopt});
+    }
+    advanced.emplace_back(kSellableFamily, last);
+  }
+  if (m.past(kSiteStock, last)) {
+    for (const auto& key : m.stock_touched) {
+      if (const auto* s = state.stock(key.site_id, key.sku)) {
+        writes.push_back(
+            {kStockFamily, site_stock_key(key.site_id, key.sku), encode_site_stock(*s)});
+      }
+    }
+    advanced.emplace_back(kStockFamily, last);
+  }
+  m.stock_touched.clear();
+}
+
+}  // namespace
+
+// Writes what the batch ending at `last` changed: order views and their index keys now; the
+// in-memory models when `flush_memory` or once their interval has passed. Each model's checkpoint
+// moves with its data, in one write.
+Result<void> Projector::end_batch(std::uint64_t last, bool flush_memory) {
+  auto& m = *models_;
+  m.sellable.settle(state_);
+  auto writes = std::move(m.writes);
+  m.writes.clear();
+  write_orders(m, state_, last, writes);
   std::vector<std::pair<std::string, std::uint64_t>> advanced;
   for (const Model model : {kOrderView, kOrderIndex, kPromiseAccuracy}) {
     if (m.past(model, last)) advanced.emplace_back(kProjections[model].family, last);
@@ -258,33 +302,7 @@ Result<void> Projector::end_batch(std::uint64_t last, bool flush_memory) {
   const auto now = std::chrono::steady_clock::now();
   if (flush_memory || now - m.memory_written_at >= kMemoryWriteInterval) {
     m.memory_written_at = now;
-    auto changes = m.sellable.take_changes();
-    if (m.past(kSellable, last)) {
-      for (const auto& sku : changes.skus) {
-        for (const auto& channel : m.sellable.channels()) {
-          if (auto figure = m.sellable.figure(channel, sku))
-            writes.push_back(
-                {kSellableFamily, sellable_key(sku, channel), encode_sellable(*figure)});
-        }
-      }
-      for (const auto& channel : changes.dropped_channels) {
-        const auto& kept = m.sellable.channels();
-        if (std::find(kept.begin(), kept.end(), channel) != kept.end()) continue;
-        for (const auto& [sku, item] : state_.items())
-          writes.push_back({kSellableFamily, sellable_key(sku, channel), std::nullopt});
-      }
-      advanced.emplace_back(kSellableFamily, last);
-    }
-    if (m.past(kSiteStock, last)) {
-      for (const auto& key : m.stock_touched) {
-        if (const auto* s = state_.stock(key.site_id, key.sku)) {
-          writes.push_back(
-              {kStockFamily, site_stock_key(key.site_id, key.sku), encode_site_stock(*s)});
-        }
-      }
-      advanced.emplace_back(kStockFamily, last);
-    }
-    m.stock_touched.clear();
+    write_memory(m, state_, last, writes, advanced);
   }
   if (!advanced.empty()) {
     if (auto committed = store_.commit_projection(advanced, writes); !committed)

@@ -157,22 +157,41 @@ EventData encode(const order::Event& event) {
   return std::visit(Encoder{b}, event);
 }
 
-std::optional<Result<DomainEvent>> decode_order(std::string_view type, std::string_view payload) {
-  auto wrap = [](auto table, auto make) -> Result<DomainEvent> {
-    if (!table) return std::unexpected(table.error());
-    return DomainEvent{make(*table)};
-  };
-  if (type == "OrderPlaced") return wrap(root<fb::OrderPlaced>(payload, type), placed_of);
-  if (type == "LinesAllocated") {
-    return wrap(root<fb::LinesAllocated>(payload, type), [](const fb::LinesAllocated* t) {
-      order::LinesAllocated e;
-      if (t->allocations() != nullptr) {
-        for (const auto* a : *t->allocations())
-          e.allocations.push_back({a->line(), text(a->site_id())});
-      }
-      return order::Event{std::move(e)};
-    });
+namespace {
+
+template <class Table, class Make>
+Result<DomainEvent> wrap(Result<const Table*> table, Make make) {
+  if (!table) return std::unexpected(table.error());
+  return DomainEvent{make(*table)};
+}
+
+order::Event allocated_of(const fb::LinesAllocated* t) {
+  order::LinesAllocated e;
+  if (t->allocations() != nullptr) {
+    for (const auto* a : *t->allocations())
+      e.allocations.push_back({a->line(), text(a->site_id())});
   }
+  return order::Event{std::move(e)};
+}
+
+order::Event sourcing_of(const fb::SourcingDecided* t) {
+  order::SourcingDecided e{text(t->strategy()), t->config_version(), text(t->outcome()),
+                           text(t->reason()),   t->round(),          {},
+                           t->decided_at()};
+  if (t->considered() != nullptr) {
+    for (const auto* c : *t->considered()) {
+      e.considered.push_back(
+          {text(c->site_id()), text(c->verdict()), text(c->reason()), c->rank(), c->distance_km()});
+    }
+  }
+  return order::Event{std::move(e)};
+}
+
+// An order's steps from placement to delivery, cancellations and address changes.
+std::optional<Result<DomainEvent>> decode_order_steps(std::string_view type,
+                                                      std::string_view payload) {
+  if (type == "OrderPlaced") return wrap(root<fb::OrderPlaced>(payload, type), placed_of);
+  if (type == "LinesAllocated") return wrap(root<fb::LinesAllocated>(payload, type), allocated_of);
   if (type == "PreparationStarted" || type == "OrderPrepared" || type == "OrderShipped" ||
       type == "OrderDelivered") {
     return wrap(root<fb::SiteStep>(payload, type),
@@ -189,20 +208,13 @@ std::optional<Result<DomainEvent>> decode_order(std::string_view type, std::stri
                   return order::Event{order::DeliveryAddressChanged{address_of(t->address())}};
                 });
   }
-  if (type == "SourcingDecided") {
-    return wrap(root<fb::SourcingDecided>(payload, type), [](const fb::SourcingDecided* t) {
-      order::SourcingDecided e{text(t->strategy()), t->config_version(), text(t->outcome()),
-                               text(t->reason()),   t->round(),          {},
-                               t->decided_at()};
-      if (t->considered() != nullptr) {
-        for (const auto* c : *t->considered()) {
-          e.considered.push_back({text(c->site_id()), text(c->verdict()), text(c->reason()),
-                                  c->rank(), c->distance_km()});
-        }
-      }
-      return order::Event{std::move(e)};
-    });
-  }
+  return std::nullopt;
+}
+
+// Sourcing, competitive rounds and releases.
+std::optional<Result<DomainEvent>> decode_order_sourcing(std::string_view type,
+                                                         std::string_view payload) {
+  if (type == "SourcingDecided") return wrap(root<fb::SourcingDecided>(payload, type), sourcing_of);
   if (type == "OfferRoundOpened") {
     return wrap(root<fb::OfferRoundOpened>(payload, type), [](const fb::OfferRoundOpened* t) {
       return order::Event{order::OfferRoundOpened{t->round(), texts(t->site_ids()), t->opened_at(),
@@ -235,6 +247,13 @@ std::optional<Result<DomainEvent>> decode_order(std::string_view type, std::stri
     });
   }
   return std::nullopt;
+}
+
+}  // namespace
+
+std::optional<Result<DomainEvent>> decode_order(std::string_view type, std::string_view payload) {
+  if (auto decoded = decode_order_steps(type, payload)) return decoded;
+  return decode_order_sourcing(type, payload);
 }
 
 }  // namespace ordo::wire

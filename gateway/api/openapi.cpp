@@ -4,8 +4,10 @@
 
 namespace ordo::gateway::api {
 
-const std::string& openapi_document() {
-  static const std::string kDocument = R"openapi({
+namespace {
+
+// The document as written: JSON data, not code.
+constexpr std::string_view kDocumentText = R"openapi({
   "openapi": "3.0.3",
   "info": {
     "title": "Ordo API",
@@ -206,6 +208,11 @@ const std::string& openapi_document() {
     }
   }
 })openapi";
+
+}  // namespace
+
+const std::string& openapi_document() {
+  static const std::string kDocument(kDocumentText);
   return kDocument;
 }
 

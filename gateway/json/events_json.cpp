@@ -171,83 +171,91 @@ nlohmann::json to_json(const domain::stock::Event& event) {
                     event);
 }
 
+namespace {
+
+json fields_of(const order::OrderPlaced& e) { return order_placed_json(e); }
+json fields_of(const order::LinesAllocated& e) {
+  return {{"allocations", allocations_json(e.allocations)}};
+}
+
+json fields_of(const order::PreparationStarted& e) {
+  return {{"site_id", e.site_id}, {"lines", e.lines}};
+}
+
+json fields_of(const order::OrderPrepared& e) {
+  return {{"site_id", e.site_id}, {"lines", e.lines}, {"ready_for_pickup", e.ready_for_pickup}};
+}
+
+json fields_of(const order::OrderShipped& e) {
+  return {
+      {"site_id", e.site_id}, {"lines", e.lines}, {"carrier", e.carrier}, {"tracking", e.tracking}};
+}
+
+json fields_of(const order::OrderDelivered& e) {
+  return {{"site_id", e.site_id}, {"lines", e.lines}, {"delivered_at_us", e.delivered_at}};
+}
+
+json fields_of(const order::LinesCancelled& e) {
+  return {{"lines", e.lines}, {"reason", e.reason}};
+}
+
+json fields_of(const order::DeliveryAddressChanged& e) {
+  return {{"address", address_json(e.address)}};
+}
+
+json fields_of(const order::SourcingDecided& e) {
+  json considered = json::array();
+  for (const auto& c : e.considered) {
+    considered.push_back({{"site_id", c.site_id},
+                          {"verdict", c.verdict},
+                          {"reason", c.reason},
+                          {"rank", c.rank},
+                          {"distance_km", c.distance_km}});
+  }
+  return {{"strategy", e.strategy},
+          {"config_version", e.config_version},
+          {"outcome", e.outcome},
+          {"reason", e.reason},
+          {"round", e.round},
+          {"considered", std::move(considered)},
+          {"decided_at_us", e.decided_at}};
+}
+
+json fields_of(const order::OfferRoundOpened& e) {
+  return {{"round", e.round},
+          {"site_ids", e.site_ids},
+          {"lines", e.lines},
+          {"opened_at_us", e.opened_at},
+          {"deadline_us", e.deadline}};
+}
+
+json fields_of(const order::OfferClaimed& e) {
+  return {{"round", e.round}, {"site_id", e.site_id}, {"claimed_at_us", e.claimed_at}};
+}
+
+json fields_of(const order::OfferDeclined& e) {
+  return {{"round", e.round},
+          {"site_id", e.site_id},
+          {"reason", e.reason},
+          {"declined_at_us", e.declined_at}};
+}
+
+json fields_of(const order::OfferRoundClosed& e) {
+  return {{"round", e.round},
+          {"end", std::string(order::to_string(e.end))},
+          {"closed_at_us", e.closed_at}};
+}
+
+json fields_of(const order::QueuedForService& e) { return {{"reason", e.reason}}; }
+
+json fields_of(const order::AllocationReleased& e) {
+  return {{"site_id", e.site_id}, {"lines", e.lines}, {"reason", e.reason}};
+}
+
+}  // namespace
+
 nlohmann::json to_json(const domain::order::Event& event) {
-  return std::visit(
-      Overloaded{
-          [](const order::OrderPlaced& e) { return order_placed_json(e); },
-          [](const order::LinesAllocated& e) -> json {
-            return {{"allocations", allocations_json(e.allocations)}};
-          },
-          [](const order::PreparationStarted& e) -> json {
-            return {{"site_id", e.site_id}, {"lines", e.lines}};
-          },
-          [](const order::OrderPrepared& e) -> json {
-            return {{"site_id", e.site_id},
-                    {"lines", e.lines},
-                    {"ready_for_pickup", e.ready_for_pickup}};
-          },
-          [](const order::OrderShipped& e) -> json {
-            return {{"site_id", e.site_id},
-                    {"lines", e.lines},
-                    {"carrier", e.carrier},
-                    {"tracking", e.tracking}};
-          },
-          [](const order::OrderDelivered& e) -> json {
-            return {
-                {"site_id", e.site_id}, {"lines", e.lines}, {"delivered_at_us", e.delivered_at}};
-          },
-          [](const order::LinesCancelled& e) -> json {
-            return {{"lines", e.lines}, {"reason", e.reason}};
-          },
-          [](const order::DeliveryAddressChanged& e) -> json {
-            return {{"address", address_json(e.address)}};
-          },
-          [](const order::SourcingDecided& e) -> json {
-            json considered = json::array();
-            for (const auto& c : e.considered) {
-              considered.push_back({{"site_id", c.site_id},
-                                    {"verdict", c.verdict},
-                                    {"reason", c.reason},
-                                    {"rank", c.rank},
-                                    {"distance_km", c.distance_km}});
-            }
-            return {{"strategy", e.strategy},
-                    {"config_version", e.config_version},
-                    {"outcome", e.outcome},
-                    {"reason", e.reason},
-                    {"round", e.round},
-                    {"considered", std::move(considered)},
-                    {"decided_at_us", e.decided_at}};
-          },
-          [](const order::OfferRoundOpened& e) -> json {
-            return {{"round", e.round},
-                    {"site_ids", e.site_ids},
-                    {"lines", e.lines},
-                    {"opened_at_us", e.opened_at},
-                    {"deadline_us", e.deadline}};
-          },
-          [](const order::OfferClaimed& e) -> json {
-            return {{"round", e.round}, {"site_id", e.site_id}, {"claimed_at_us", e.claimed_at}};
-          },
-          [](const order::OfferDeclined& e) -> json {
-            return {{"round", e.round},
-                    {"site_id", e.site_id},
-                    {"reason", e.reason},
-                    {"declined_at_us", e.declined_at}};
-          },
-          [](const order::OfferRoundClosed& e) -> json {
-            return {{"round", e.round},
-                    {"end", std::string(order::to_string(e.end))},
-                    {"closed_at_us", e.closed_at}};
-          },
-          [](const order::QueuedForService& e) -> json {
-            return {{"reason", e.reason}};
-          },
-          [](const order::AllocationReleased& e) -> json {
-            return {{"site_id", e.site_id}, {"lines", e.lines}, {"reason", e.reason}};
-          },
-      },
-      event);
+  return std::visit([](const auto& e) { return fields_of(e); }, event);
 }
 
 nlohmann::json to_json(const domain::configuration::Event& event) {

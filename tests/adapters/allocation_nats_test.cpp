@@ -196,6 +196,49 @@ TEST_F(CompetitiveAllocation,
   expect_each_order_claimed_once("K", kOrders);
 }
 
+// Listening to another store's offers: refused by the server.
+void listening_to_another_store_is_refused(Store& a, const std::string& other) {
+  natsSubscription* spy = nullptr;
+  natsConnection_Subscribe(
+      &spy, a.connection(), nats::offers_subject("main", other).c_str(),
+      [](natsConnection*, natsSubscription*, natsMsg* m, void*) { natsMsg_Destroy(m); }, nullptr);
+  natsConnection_Flush(a.connection());
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+  const auto violated = [&] {
+    for (const auto& e : a.errors()) {
+      if (e.find("Permissions Violation") != std::string::npos) return true;
+    }
+    return false;
+  };
+  while (!violated() && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  EXPECT_TRUE(violated());
+  natsSubscription_Destroy(spy);
+}
+
+// Claims on another store's subject, naming another store, or malformed: none gets through.
+void forged_and_malformed_claims_are_refused(Store& a, const std::vector<std::string>& sites) {
+  // Claiming on another store's subject: the server drops it, Ordo never sees it.
+  auto forged_subject = a.request({{"action", "claim"}, {"order_id", "S0"}, {"round", 1}},
+                                  nats::claims_subject("main", sites[1]), 500);
+  EXPECT_EQ(forged_subject["result"], "timeout");
+  // Naming another store in the body of one's own request: refused by Ordo.
+  auto forged_body =
+      a.request({{"action", "claim"}, {"order_id", "S0"}, {"round", 1}, {"site", sites[1]}});
+  EXPECT_EQ(forged_body["result"], "invalid");
+  for (const std::string& bad :
+       {std::string("not json"), std::string(R"({"action":"claim"})"),
+        std::string(R"({"action":"claim","order_id":"S0","round":1,"price":0})"),
+        std::string(R"({"action":"steal","order_id":"S0","round":1})"),
+        std::string(R"({"action":"claim","order_id":"S0","round":"1"})"),
+        std::string(R"({"action":"claim","order_id":"../S0","round":1})"),
+        std::string(200, '[') + std::string(200, ']'), std::string(5000, ' ')}) {
+    auto reply = a.request_raw(bad, nats::claims_subject("main", sites[0]));
+    EXPECT_EQ(reply["result"], "invalid") << bad.substr(0, 60) << " -> " << reply.dump();
+  }
+}
+
 TEST_F(CompetitiveAllocation,
        AStoreCanOnlyHearItsOwnOffersAndClaimForItselfAndBadRequestsChangeNothing) {
   start("alloc-security", competitive_rules(6, 60'000, 1, false));
@@ -207,38 +250,8 @@ TEST_F(CompetitiveAllocation,
   ASSERT_TRUE(wait(
       10, [&] { return admin().get("/v1/orders/S0").doc()["rounds"][0]["status"] == "open"; }));
 
-  // Listening to another store's offers: refused by the server.
-  natsSubscription* spy = nullptr;
-  natsConnection_Subscribe(
-      &spy, a.connection(), nats::offers_subject("main", sites_[1]).c_str(),
-      [](natsConnection*, natsSubscription*, natsMsg* m, void*) { natsMsg_Destroy(m); }, nullptr);
-  natsConnection_Flush(a.connection());
-  ASSERT_TRUE(wait(5, [&] {
-    for (const auto& e : a.errors()) {
-      if (e.find("Permissions Violation") != std::string::npos) return true;
-    }
-    return false;
-  }));
-  natsSubscription_Destroy(spy);
-
-  // Claiming on another store's subject: the server drops it, Ordo never sees it.
-  auto forged_subject = a.request({{"action", "claim"}, {"order_id", "S0"}, {"round", 1}},
-                                  nats::claims_subject("main", sites_[1]), 500);
-  EXPECT_EQ(forged_subject["result"], "timeout");
-  // Naming another store in the body of one's own request: refused by Ordo.
-  auto forged_body =
-      a.request({{"action", "claim"}, {"order_id", "S0"}, {"round", 1}, {"site", sites_[1]}});
-  EXPECT_EQ(forged_body["result"], "invalid");
-  for (const std::string& bad :
-       {std::string("not json"), std::string(R"({"action":"claim"})"),
-        std::string(R"({"action":"claim","order_id":"S0","round":1,"price":0})"),
-        std::string(R"({"action":"steal","order_id":"S0","round":1})"),
-        std::string(R"({"action":"claim","order_id":"S0","round":"1"})"),
-        std::string(R"({"action":"claim","order_id":"../S0","round":1})"),
-        std::string(200, '[') + std::string(200, ']'), std::string(5000, ' ')}) {
-    auto reply = a.request_raw(bad, nats::claims_subject("main", sites_[0]));
-    EXPECT_EQ(reply["result"], "invalid") << bad.substr(0, 60) << " -> " << reply.dump();
-  }
+  listening_to_another_store_is_refused(a, sites_[1]);
+  forged_and_malformed_claims_are_refused(a, sites_);
   // Asking for the answer on another store's subject: Ordo refuses (its own user could publish
   // there), and does not act on the request.
   const std::string claim = json{{"action", "claim"}, {"order_id", "S0"}, {"round", 1}}.dump();

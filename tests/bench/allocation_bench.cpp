@@ -200,6 +200,56 @@ domain::order::PlaceOrder order(std::size_t n) {
   return p;
 }
 
+std::vector<std::unique_ptr<BenchStore>> connect_stores(
+    const Options& o, const std::string& url,
+    const std::vector<std::pair<std::string, std::string>>& credentials, Tracker& tracker) {
+  std::vector<std::unique_ptr<BenchStore>> stores;
+  for (std::size_t i = 0; i < o.stores; ++i) {
+    auto bench_store = std::make_unique<BenchStore>();
+    bench_store->tracker = &tracker;
+    auto* s = bench_store.get();
+    auto client = adapters::StoreClient::connect(
+        {url, "main", site_of(i), credentials[i].second, site_of(i), false, {}},
+        [s](const json& m) { s->on_offer(m); }, {}, [s](const json& a) { s->on_answer(a); });
+    if (!client) throw BenchFailure(client.error().to_string());
+    bench_store->client = std::move(*client);
+    stores.push_back(std::move(bench_store));
+  }
+  return stores;
+}
+
+/// Places o.rounds orders, at most o.window unsettled at once, and waits for every round's end.
+void place_rounds(const Options& o, engine::Pipeline& pipeline, Tracker& tracker) {
+  for (std::size_t n = 0; n < o.rounds; ++n) {
+    {
+      std::unique_lock lock(tracker.mutex);
+      tracker.cv.wait(lock, [&] { return tracker.in_flight < o.window; });
+      ++tracker.in_flight;
+    }
+    auto placed = order(n);
+    const auto id = placed.order_id;
+    pipeline.submit(submission(std::move(placed)), [&tracker, id](engine::Answer answer) {
+      std::lock_guard lock(tracker.mutex);
+      if (!answer) {
+        tracker.failures.fetch_add(1);
+        --tracker.in_flight;
+        tracker.cv.notify_all();
+        return;
+      }
+      // A claim answered before this callback ran (it cannot be: the relay reads durable events
+      // only) would leave the entry behind; only the fan-out sample would be lost.
+      tracker.committed.emplace(id, Clock::now());
+    });
+  }
+  {
+    std::unique_lock lock(tracker.mutex);
+    if (!tracker.cv.wait_for(lock, std::chrono::seconds(120),
+                             [&] { return tracker.won + tracker.failures >= o.rounds; })) {
+      throw BenchFailure(strf("only %zu of %zu rounds won in 120 s", tracker.won, o.rounds));
+    }
+  }
+}
+
 int run(const Options& o) {
   fs::remove_all(o.dir);
   fs::create_directories(o.dir);
@@ -232,52 +282,14 @@ int run(const Options& o) {
   if (!relay) throw BenchFailure(relay.error().to_string());
 
   Tracker tracker;
-  std::vector<std::unique_ptr<BenchStore>> stores;
-  for (std::size_t i = 0; i < o.stores; ++i) {
-    auto bench_store = std::make_unique<BenchStore>();
-    bench_store->tracker = &tracker;
-    auto* s = bench_store.get();
-    auto client = adapters::StoreClient::connect(
-        {url, "main", site_of(i), credentials[i].second, site_of(i), false, {}},
-        [s](const json& m) { s->on_offer(m); }, {}, [s](const json& a) { s->on_answer(a); });
-    if (!client) throw BenchFailure(client.error().to_string());
-    bench_store->client = std::move(*client);
-    stores.push_back(std::move(bench_store));
-  }
+  auto stores = connect_stores(o, url, credentials, tracker);
   note(strf(
       "allocation: %zu stores, round size %d, %zu rounds, window %zu; nats-server %s on 127.0.0.1; "
       "store %s",
       o.stores, o.round_size, o.rounds, o.window, "2.9", describe_disk(o.dir).c_str()));
 
   const auto start = Clock::now();
-  for (std::size_t n = 0; n < o.rounds; ++n) {
-    {
-      std::unique_lock lock(tracker.mutex);
-      tracker.cv.wait(lock, [&] { return tracker.in_flight < o.window; });
-      ++tracker.in_flight;
-    }
-    auto placed = order(n);
-    const auto id = placed.order_id;
-    (*pipeline)->submit(submission(std::move(placed)), [&tracker, id](engine::Answer answer) {
-      std::lock_guard lock(tracker.mutex);
-      if (!answer) {
-        tracker.failures.fetch_add(1);
-        --tracker.in_flight;
-        tracker.cv.notify_all();
-        return;
-      }
-      // A claim answered before this callback ran (it cannot be: the relay reads durable events
-      // only) would leave the entry behind; only the fan-out sample would be lost.
-      tracker.committed.emplace(id, Clock::now());
-    });
-  }
-  {
-    std::unique_lock lock(tracker.mutex);
-    if (!tracker.cv.wait_for(lock, std::chrono::seconds(120),
-                             [&] { return tracker.won + tracker.failures >= o.rounds; })) {
-      throw BenchFailure(strf("only %zu of %zu rounds won in 120 s", tracker.won, o.rounds));
-    }
-  }
+  place_rounds(o, **pipeline, tracker);
   const double elapsed = seconds_since(start);
   const std::string name = "allocation_" + o.label + "_";
   print_figure(name + "rounds_per_s", static_cast<double>(tracker.won) / elapsed, "rounds/s", 0);

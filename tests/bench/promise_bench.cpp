@@ -105,6 +105,61 @@ std::vector<std::pair<std::string, domain::site::Profile>> sites(const std::stri
   return out;
 }
 
+constexpr std::size_t kSkus = 1000;
+const domain::Instant kBase =
+    domain::calendar::days_from_civil({2026, 11, 23}) * domain::kMicrosPerDay;
+
+/// 1,000 SKUs, each at ~60% of the sites with 0..10 units; a tenth of those with a receipt.
+std::vector<std::vector<promise::SiteSupply>> make_supply(std::mt19937_64& random) {
+  std::vector<std::vector<promise::SiteSupply>> supply(kSkus);
+  for (auto& s : supply) {
+    for (std::uint32_t site = 0; site < 200; ++site) {
+      if (random() % 10 >= 6) continue;
+      promise::SiteSupply entry{site, static_cast<std::int64_t>(random() % 11), {}};
+      if (random() % 10 == 0)
+        entry.receipts.emplace_back(
+            kBase + static_cast<domain::Instant>(random() % 10) * domain::kMicrosPerDay, 20);
+      s.push_back(std::move(entry));
+    }
+  }
+  return supply;
+}
+
+std::vector<promise::Destination> make_destinations(const adapters::Gazetteer& gazetteer) {
+  const char* kPostcodes[] = {"75011", "69002", "13001", "33000", "31000", "59000", "67000",
+                              "44000", "35000", "06000", "34000", "21000", "87000", "63000",
+                              "29200", "76000", "45000", "37000", "20000", "64100"};
+  std::vector<promise::Destination> destinations;
+  for (const char* pc : kPostcodes) {
+    const auto place = gazetteer.find("FR", pc);
+    if (!place) throw BenchFailure(std::string("unknown postcode ") + pc);
+    destinations.push_back({"FR", pc, place->region, place->point});
+  }
+  return destinations;
+}
+
+/// Requests prepared up front: the loop measures the engine only.
+std::vector<promise::Request> make_requests(
+    std::mt19937_64& random, const std::vector<std::vector<promise::SiteSupply>>& supply,
+    const std::vector<promise::Destination>& destinations) {
+  std::vector<promise::Request> requests(4096);
+  for (auto& r : requests) {
+    r.channel = "web";
+    r.destination = destinations[random() % destinations.size()];
+    for (int l = 0; l < 3; ++l) {
+      const auto sku = random() % kSkus;
+      r.lines.push_back(
+          {"SKU-" + std::to_string(sku), 1 + static_cast<std::int64_t>(random() % 2), supply[sku]});
+    }
+    r.weight_g = 1800;
+    r.volume_cm3 = 6000;
+    r.value_minor = 7500;
+    // Any minute of a fortnight: before and after cut-offs, weekends, nights.
+    r.at = kBase + static_cast<domain::Instant>(random() % (14 * 1440)) * 60'000'000;
+  }
+  return requests;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) try {
@@ -123,54 +178,15 @@ int main(int argc, char** argv) try {
   if (!config) throw BenchFailure("bad promise configuration " + args.config);
   const auto network = promise::Network::compile(*config, inputs, *holidays, {2026, 1, 1});
 
-  // 1,000 SKUs, each at ~60% of the sites with 0..10 units; a tenth of those with a receipt.
   std::mt19937_64 random(7);
-  constexpr std::size_t kSkus = 1000;
-  const domain::Instant base =
-      domain::calendar::days_from_civil({2026, 11, 23}) * domain::kMicrosPerDay;
-  std::vector<std::vector<promise::SiteSupply>> supply(kSkus);
-  for (auto& s : supply) {
-    for (std::uint32_t site = 0; site < 200; ++site) {
-      if (random() % 10 >= 6) continue;
-      promise::SiteSupply entry{site, static_cast<std::int64_t>(random() % 11), {}};
-      if (random() % 10 == 0)
-        entry.receipts.emplace_back(
-            base + static_cast<domain::Instant>(random() % 10) * domain::kMicrosPerDay, 20);
-      s.push_back(std::move(entry));
-    }
-  }
-  const char* kPostcodes[] = {"75011", "69002", "13001", "33000", "31000", "59000", "67000",
-                              "44000", "35000", "06000", "34000", "21000", "87000", "63000",
-                              "29200", "76000", "45000", "37000", "20000", "64100"};
-  std::vector<promise::Destination> destinations;
-  for (const char* pc : kPostcodes) {
-    const auto place = gazetteer->find("FR", pc);
-    if (!place) throw BenchFailure(std::string("unknown postcode ") + pc);
-    destinations.push_back({"FR", pc, place->region, place->point});
-  }
+  const auto supply = make_supply(random);
+  const auto destinations = make_destinations(*gazetteer);
   // A few full days, as promises consume capacity.
   const promise::LoadLookup load = [&](std::uint32_t site, std::int64_t day) -> std::int64_t {
     return (site * 31 + static_cast<std::uint32_t>(day)) % 17 == 0 ? 10'000 : 0;
   };
 
-  // Requests prepared up front: the loop measures the engine only.
-  constexpr std::size_t kRequests = 4096;
-  std::vector<promise::Request> requests(kRequests);
-  for (auto& r : requests) {
-    r.channel = "web";
-    r.destination = destinations[random() % destinations.size()];
-    for (int l = 0; l < 3; ++l) {
-      const auto sku = random() % kSkus;
-      r.lines.push_back(
-          {"SKU-" + std::to_string(sku), 1 + static_cast<std::int64_t>(random() % 2), supply[sku]});
-    }
-    r.weight_g = 1800;
-    r.volume_cm3 = 6000;
-    r.value_minor = 7500;
-    // Any minute of a fortnight: before and after cut-offs, weekends, nights.
-    r.at = base + static_cast<domain::Instant>(random() % (14 * 1440)) * 60'000'000;
-  }
-
+  const auto requests = make_requests(random, supply, destinations);
   bench::LatencyRecorder latency(5'000'000);
   std::size_t options = 0, done = 0;
   const auto start = bench::Clock::now();
@@ -178,7 +194,7 @@ int main(int argc, char** argv) try {
   while (bench::Clock::now() < stop) {
     for (std::size_t i = 0; i < 256; ++i, ++done) {
       const auto t0 = bench::Clock::now();
-      const auto result = promise::compute(*network, requests[done % kRequests], load);
+      const auto result = promise::compute(*network, requests[done % requests.size()], load);
       latency.record(bench::Clock::now() - t0);
       options += result.options.size();
     }

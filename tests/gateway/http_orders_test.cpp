@@ -284,26 +284,32 @@ TEST_F(OrdersHttp, AnIdempotencyKeyReusedForAnotherStepIsRefusedRatherThanDroppe
 // Sourcing rules over HTTP: the orchestration area is validated and versioned, an order of a
 // competitive strategy is offered to stores (listed at /v1/sites/{id}/offers), customer service
 // reallocates it, and a store gives it back.
-using OrchestrationHttp = HttpTest;
+class OrchestrationHttp : public HttpTest {
+ protected:
+  void reallocate_then_release(Http& client, const std::vector<std::string>& stores);
+};
+
+json competitive_rules() {
+  return {{"author", "ops"},
+          {"reason", "stores compete"},
+          {"document",
+           {{"default_strategy", "compete"},
+            {"strategies", json::array({{{"name", "compete"},
+                                         {"site_types", {"store", "warehouse"}},
+                                         {"require_capacity", false},
+                                         {"ranking", {"priority", "stock_depth"}},
+                                         {"groups", json::array({{{"sites", {{"types", {"store"}}}},
+                                                                  {"priority", 1}}})},
+                                         {"mode", "competitive"},
+                                         {"competitive_types", {"store"}},
+                                         {"round_size", 2},
+                                         {"round_timeout_ms", 600000},
+                                         {"max_rounds", 2}}})}}}};
+}
 
 TEST_F(OrchestrationHttp, RulesAreValidatedThenOrdersAreOfferedReallocatedAndReleasedOverHttp) {
   auto client = admin();
-  json rules = {
-      {"author", "ops"},
-      {"reason", "stores compete"},
-      {"document",
-       {{"default_strategy", "compete"},
-        {"strategies", json::array({{{"name", "compete"},
-                                     {"site_types", {"store", "warehouse"}},
-                                     {"require_capacity", false},
-                                     {"ranking", {"priority", "stock_depth"}},
-                                     {"groups", json::array({{{"sites", {{"types", {"store"}}}},
-                                                              {"priority", 1}}})},
-                                     {"mode", "competitive"},
-                                     {"competitive_types", {"store"}},
-                                     {"round_size", 2},
-                                     {"round_timeout_ms", 600000},
-                                     {"max_rounds", 2}}})}}}};
+  const json rules = competitive_rules();
   auto bad = rules;
   bad["document"]["strategies"][0]["round_size"] = 0;
   bad["document"]["strategies"][0]["ranking"] = {"priority", "luck"};
@@ -356,12 +362,17 @@ TEST_F(OrchestrationHttp, RulesAreValidatedThenOrdersAreOfferedReallocatedAndRel
   EXPECT_EQ(other_store.get("/v1/sites/" + stores[1] + "/offers").status, 403u);
   EXPECT_EQ(other_store.get("/v1/sites/" + stores[2] + "/offers").doc()["offers"].size(), 0u);
 
-  // Customer service moves it to the first store by hand; that store then gives it back.
+  reallocate_then_release(client, stores);
+}
+
+// Customer service moves OR-1 to the first store by hand; that store then gives it back.
+void OrchestrationHttp::reallocate_then_release(Http& client,
+                                                const std::vector<std::string>& stores) {
   Http service(port(), token("customer_service"));
   auto moved = service.post("/v1/orders/OR-1/reallocate",
                             {{"site", stores[0]}, {"reason", "customer asked"}});
   ASSERT_EQ(moved.status, 200u) << moved.body;
-  view = order(client, "OR-1", moved.header("ordo-position")).doc();
+  auto view = order(client, "OR-1", moved.header("ordo-position")).doc();
   EXPECT_EQ(view["lines"][0]["site"], stores[0]);
   EXPECT_EQ(view["rounds"][0]["status"], "withdrawn");
   EXPECT_EQ(
