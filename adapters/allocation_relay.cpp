@@ -274,9 +274,11 @@ Result<void> AllocationRelay::relay_batch(const std::vector<eventstore::Recorded
   return {};
 }
 
-std::expected<engine::OrderCommand, std::string> AllocationRelay::parse_request(
-    std::string_view site_id, std::string_view body, domain::Instant now, std::string& action,
-    std::uint32_t& round) {
+Result<engine::OrderCommand, std::string> AllocationRelay::parse_request(std::string_view site_id,
+                                                                         std::string_view body,
+                                                                         domain::Instant now,
+                                                                         std::string& action,
+                                                                         std::uint32_t& round) {
   if (body.size() > kRequestBytesMax)
     return std::unexpected("the request is over " + std::to_string(kRequestBytesMax) + " bytes");
   // Requests are flat objects: deep nesting is refused before the parser recurses into it.

@@ -79,11 +79,11 @@ class AllocationRelay {
   RelayStats stats() const;
 
   /// The request's command for `site`, or why it is refused (exposed for tests).
-  static std::expected<engine::OrderCommand, std::string> parse_request(std::string_view site_id,
-                                                                        std::string_view body,
-                                                                        domain::Instant now,
-                                                                        std::string& action,
-                                                                        std::uint32_t& round);
+  static Result<engine::OrderCommand, std::string> parse_request(std::string_view site_id,
+                                                                 std::string_view body,
+                                                                 domain::Instant now,
+                                                                 std::string& action,
+                                                                 std::uint32_t& round);
 
  private:
   AllocationRelay(eventstore::EventStore& store, engine::Pipeline& pipeline,

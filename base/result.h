@@ -62,8 +62,13 @@ struct Error {
   std::string to_string() const { return std::string(ordo::to_string(code)) + ": " + message; }
 };
 
+/// A value or the reason there is none. It is std::expected, marked [[nodiscard]]: a result
+/// dropped on the floor is an error nobody handled, and the compiler says so.
 template <class T, class E = Error>
-using Result = std::expected<T, E>;
+class [[nodiscard]] Result : public std::expected<T, E> {
+ public:
+  using std::expected<T, E>::expected;
+};
 
 /// Shorthand for `std::unexpected(Error{code, message})`.
 inline std::unexpected<Error> fail(ErrorCode code, std::string message) {

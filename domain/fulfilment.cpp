@@ -1,6 +1,7 @@
 #include "domain/fulfilment.h"
 
 #include <algorithm>
+#include <gsl/assert>
 
 #include "domain/sellable.h"
 
@@ -318,12 +319,27 @@ Outcome act(std::string_view order_id, const order::Command& command, const Fact
   return out;
 }
 
+// What the engine relies on when it writes Effects: one entry per (site, SKU), none empty.
+bool well_formed(const Effects& effects) {
+  const auto& changes = effects.stock;
+  for (auto it = changes.begin(); it != changes.end(); ++it) {
+    if (it->events.empty() || it->site_id.empty() || it->sku.empty()) return false;
+    const auto same = [&](const StockChange& c) {
+      return c.site_id == it->site_id && c.sku == it->sku;
+    };
+    if (std::find_if(std::next(it), changes.end(), same) != changes.end()) return false;
+  }
+  return true;
+}
+
 }  // namespace
 
 Outcome decide(std::string_view order_id, const order::Command& command, const Facts& facts) {
-  if (const auto* placing = std::get_if<order::PlaceOrder>(&command))
-    return place(order_id, *placing, facts);
-  return act(order_id, command, facts);
+  const auto* placing = std::get_if<order::PlaceOrder>(&command);
+  auto outcome =
+      placing != nullptr ? place(order_id, *placing, facts) : act(order_id, command, facts);
+  Ensures(!outcome || well_formed(*outcome));
+  return outcome;
 }
 
 Decision<stock::Event> move_stock(std::string_view site_id, std::string_view sku,

@@ -81,7 +81,7 @@ struct Effects {
   [[nodiscard]] bool empty() const { return order.empty() && stock.empty(); }
 };
 /// The effects of a command, or the rejection that refuses it whole.
-using Outcome = std::expected<Effects, Rejection>;
+using Outcome = Result<Effects, Rejection>;
 
 /// Decides an order command (PlaceOrder included) for `order_id`. Rejections: the order's or a
 /// stock's; not_found for an action on an order never placed, an unknown SKU or an unknown

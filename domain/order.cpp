@@ -214,8 +214,8 @@ std::string statuses(const std::vector<LineStatus>& from) {
 
 // The lines allocated to `site_id` that are in the step's previous status. Empty when none is but
 // some already went through the step (a repeated command); wrong_state when none can.
-std::expected<LineNumbers, Rejection> lines_for_step(const State& s, const std::string& site_id,
-                                                     const Step& step) {
+Result<LineNumbers, Rejection> lines_for_step(const State& s, const std::string& site_id,
+                                              const Step& step) {
   if (auto missing = require_placed(s)) return std::unexpected(*missing);
   if (site_id.empty()) {
     return std::unexpected(

@@ -24,8 +24,8 @@ namespace detail {
 std::string round_name(std::uint32_t round) { return "round " + std::to_string(round); }
 
 // The round numbered `round` that `site_id` may still answer, or why it may not.
-std::expected<const Round*, Rejection> answerable(const State& s, std::uint32_t number,
-                                                  const std::string& site_id, Instant at) {
+Result<const Round*, Rejection> answerable(const State& s, std::uint32_t number,
+                                           const std::string& site_id, Instant at) {
   if (auto missing = require_placed(s)) return std::unexpected(*missing);
   const auto it = std::ranges::find(s.rounds, number, &Round::round);
   if (it == s.rounds.end()) {

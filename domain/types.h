@@ -5,9 +5,10 @@
 #pragma once
 
 #include <cstdint>
-#include <expected>
 #include <string>
 #include <vector>
+
+#include "base/result.h"
 
 namespace ordo::domain {
 
@@ -49,7 +50,7 @@ struct Rejection {
 
 /// A decider's answer: the events to append (empty: nothing to do, already done) or a rejection.
 template <class Event>
-using Decision = std::expected<std::vector<Event>, Rejection>;
+using Decision = Result<std::vector<Event>, Rejection>;
 
 inline std::unexpected<Rejection> reject(Rejection::Code code, std::string reason) {
   return std::unexpected(Rejection{code, std::move(reason)});

@@ -4,7 +4,7 @@ namespace ordo::engine {
 namespace {
 
 namespace order = domain::order;
-using Decided = std::expected<Changes, domain::Rejection>;
+using Decided = Result<Changes, domain::Rejection>;
 
 template <Aggregate A>
 Change change(const EngineState& state, typename A::KeyView key,

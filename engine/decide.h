@@ -3,11 +3,11 @@
 // only: gather facts, call the domain, name the streams and the versions to append at.
 #pragma once
 
-#include <expected>
 #include <string>
 #include <variant>
 #include <vector>
 
+#include "base/result.h"
 #include "domain/catalog.h"
 #include "domain/configuration.h"
 #include "domain/order.h"
@@ -43,8 +43,8 @@ struct Change {
 using Changes = std::vector<Change>;
 
 /// Decides `command` against `state`. Pure (no I/O); the pipeline appends what it returns.
-[[nodiscard]] std::expected<Changes, domain::Rejection> decide(const EngineState& state,
-                                                               const Command& command,
-                                                               const Locator& locate);
+[[nodiscard]] Result<Changes, domain::Rejection> decide(const EngineState& state,
+                                                        const Command& command,
+                                                        const Locator& locate);
 
 }  // namespace ordo::engine

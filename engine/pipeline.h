@@ -37,7 +37,7 @@ struct Outcome {
 
 /// A business refusal (a value) or an operational error.
 using Refusal = std::variant<domain::Rejection, Error>;
-using Answer = std::expected<Outcome, Refusal>;
+using Answer = Result<Outcome, Refusal>;
 
 struct Submission {
   Command command;

@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <gsl/assert>
 
 #include "eventstore/envelope.h"
 #include "eventstore/store_impl.h"
@@ -181,6 +182,7 @@ Result<std::vector<EventStore::Impl::HeadEntry*>> EventStore::Impl::expected_hea
 AppendResult EventStore::Impl::add_records(PendingAppend& pending,
                                            const std::vector<HeadEntry*>& heads,
                                            rocksdb::WriteBatch& batch, std::int64_t now_us) {
+  Expects(heads.size() == pending.envelopes.size());  // one head per written stream
   AppendResult result;
   result.response = pending.request.response;
   for (std::size_t w = 0; w < heads.size(); ++w) {
@@ -382,6 +384,7 @@ bool EventStore::Impl::queue_is_empty() {
 // Syncs the WAL once for `groups` (all written), publishes the new durable position and answers
 // every caller in order. Runs on the sync thread, or on the writer when nothing else is pending.
 void EventStore::Impl::complete(std::deque<CommitGroup>& groups) {
+  Expects(!groups.empty());
   const std::uint64_t last_position = groups.back().last_position;
   if (last_position > durable_position.load() && !failed.load()) {
     if (options.durability == Durability::fsync) {

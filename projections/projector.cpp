@@ -2,6 +2,7 @@
 
 #include <pthread.h>
 
+#include <gsl/assert>
 #include <iostream>
 
 #include "domain/fulfilment.h"
@@ -149,6 +150,7 @@ Result<std::uint64_t> Projector::apply_batch(std::uint64_t from, std::uint64_t t
   std::optional<Error> problem;
   std::uint64_t last = 0;
   auto visited = store_.for_each(from, to, [&](const eventstore::EventView& e) {
+    Expects(e.position == (last == 0 ? from : last + 1));  // the log has no gaps: none skipped
     if (auto applied = apply_event(e); !applied) {
       problem = applied.error();
       return false;

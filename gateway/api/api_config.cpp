@@ -83,8 +83,8 @@ std::vector<domain::ConfigError> document_errors(const std::string& reason) {
   return out;
 }
 
-std::expected<cfg::Document, std::vector<domain::ConfigError>> parse_document(
-    const std::string& area, const json& document) {
+Result<cfg::Document, std::vector<domain::ConfigError>> parse_document(const std::string& area,
+                                                                       const json& document) {
   if (area == "orchestration") {
     auto rules = ordo::json::parse_orchestration(document);
     if (!rules) return std::unexpected(rules.error());

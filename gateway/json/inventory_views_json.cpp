@@ -88,7 +88,7 @@ json exclusion_json(const domain::Exclusion& exclusion) {
 
 }  // namespace
 
-std::expected<domain::InventoryViews, std::vector<ConfigError>> parse_inventory_views(
+Result<domain::InventoryViews, std::vector<ConfigError>> parse_inventory_views(
     const nlohmann::json& document) {
   Parser parser;
   domain::InventoryViews views = parser.document(document);

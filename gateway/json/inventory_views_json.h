@@ -41,10 +41,10 @@
 // are domain::validate's, which the configuration decider runs.
 #pragma once
 
-#include <expected>
 #include <nlohmann/json.hpp>
 #include <vector>
 
+#include "base/result.h"
 #include "domain/inventory_views.h"
 
 namespace ordo::json {
@@ -53,7 +53,7 @@ namespace ordo::json {
 /// of the offending value (or of the missing field) and a message naming the value. Unknown fields
 /// are rejected so that a misspelt field is not silently ignored. Never throws on any input.
 /// Thread-safe: no shared state.
-std::expected<domain::InventoryViews, std::vector<domain::ConfigError>> parse_inventory_views(
+Result<domain::InventoryViews, std::vector<domain::ConfigError>> parse_inventory_views(
     const nlohmann::json& document);
 
 /// The document as JSON, every field written out; parse_inventory_views(to_json(v)) == v for any

@@ -139,8 +139,7 @@ json names_of(const std::vector<E>& values, const std::array<std::string_view, N
 
 }  // namespace
 
-std::expected<orch::Rules, std::vector<domain::ConfigError>> parse_orchestration(
-    const json& document) {
+Result<orch::Rules, std::vector<domain::ConfigError>> parse_orchestration(const json& document) {
   Parser parser;
   auto rules = parser.document(document);
   if (!parser.ok()) return std::unexpected(parser.take_errors());

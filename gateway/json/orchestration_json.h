@@ -30,16 +30,16 @@
 // the business rules (known strategy names, ranges) are domain::orchestration::validate's.
 #pragma once
 
-#include <expected>
 #include <nlohmann/json.hpp>
 #include <vector>
 
+#include "base/result.h"
 #include "domain/orchestration.h"
 
 namespace ordo::json {
 
 /// The document, or every shape problem with its pointer. Never throws on any input.
-std::expected<domain::orchestration::Rules, std::vector<domain::ConfigError>> parse_orchestration(
+Result<domain::orchestration::Rules, std::vector<domain::ConfigError>> parse_orchestration(
     const nlohmann::json& document);
 
 /// Every field written out; parse_orchestration(to_json(r)) == r for valid enumerators.

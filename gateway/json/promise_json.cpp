@@ -264,16 +264,14 @@ std::string_view method_name(domain::order::DeliveryMethod method) {
   return kMethods.at(static_cast<std::size_t>(method));
 }
 
-std::expected<PromiseRequest, std::vector<domain::ConfigError>> parse_promise_request(
-    const json& body) {
+Result<PromiseRequest, std::vector<domain::ConfigError>> parse_promise_request(const json& body) {
   RequestParser parser;
   auto request = parser.document(body);
   if (!parser.ok()) return std::unexpected(parser.take_errors());
   return request;
 }
 
-std::expected<prom::Config, std::vector<domain::ConfigError>> parse_promise_config(
-    const json& document) {
+Result<prom::Config, std::vector<domain::ConfigError>> parse_promise_config(const json& document) {
   Parser parser;
   auto config = parser.document(document);
   if (!parser.ok()) return std::unexpected(parser.take_errors());

@@ -30,16 +30,16 @@
 // are domain::promise::validate's.
 #pragma once
 
-#include <expected>
 #include <nlohmann/json.hpp>
 #include <vector>
 
+#include "base/result.h"
 #include "domain/promise.h"
 
 namespace ordo::json {
 
 /// The document, or every shape problem with its pointer. Never throws on any input.
-std::expected<domain::promise::Config, std::vector<domain::ConfigError>> parse_promise_config(
+Result<domain::promise::Config, std::vector<domain::ConfigError>> parse_promise_config(
     const nlohmann::json& document);
 
 /// Every field written out; parse_promise_config(to_json(c)) == c.
@@ -62,7 +62,7 @@ struct PromiseRequest {
   std::vector<std::pair<std::string, std::int64_t>> lines;
   bool explain = false;
 };
-std::expected<PromiseRequest, std::vector<domain::ConfigError>> parse_promise_request(
+Result<PromiseRequest, std::vector<domain::ConfigError>> parse_promise_request(
     const nlohmann::json& body);
 
 /// "HH:MM" of a minute of the day (1440: "24:00").

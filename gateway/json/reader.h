@@ -13,7 +13,6 @@
 
 #include <cstddef>
 #include <cstdint>
-#include <expected>
 #include <limits>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -24,13 +23,14 @@
 #include <vector>
 
 #include "base/id.h"
+#include "base/result.h"
 #include "domain/inventory_views.h"
 
 namespace ordo::json {
 
 /// A value read from JSON, or every problem found in its input.
 template <class T>
-using Parsed = std::expected<T, std::vector<domain::ConfigError>>;
+using Parsed = Result<T, std::vector<domain::ConfigError>>;
 
 /// The pointer of field `token` inside the value at `pointer`, escaped as RFC 6901 requires
 /// ("~" as "~0", "/" as "~1").

@@ -1,6 +1,7 @@
 #include "projections/internal/sellable_model.h"
 
 #include <algorithm>
+#include <gsl/assert>
 #include <limits>
 
 #include "domain/sellable.h"
@@ -61,8 +62,10 @@ void SellableModel::contribute(const engine::EngineState& state, std::string_vie
       now = domain::sellable::sellable_at_site(state.inventory_views(), channels_[c], item->item,
                                                {site_id, &site->profile, stock});
     }
+    Expects(now >= 0);  // a site never gives a negative quantity (domain::sellable)
     entry.now[c] += static_cast<WideSum>(now) - contribution[c];
     contribution[c] = now;
+    Ensures(entry.now[c] >= 0);  // a sum of non-negative contributions
   }
   const auto listed = std::find(entry.receipt_sites.begin(), entry.receipt_sites.end(), site_id);
   const bool expects = stock != nullptr && expects_receipts(*stock);
