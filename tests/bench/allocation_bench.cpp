@@ -6,7 +6,8 @@
 // Figures (BENCH lines):
 //   allocation_<label>_rounds_per_s          rounds opened and won end to end, per second
 //   allocation_<label>_fanout_p50/p99_us     round durable (the order's append acknowledged) ->
-//                                            offer received by a store
+//                                            offer received by a store, for every offer (also
+//                                            those received after the winner's answer)
 //   allocation_<label>_claim_decision_p50/p99_us   store's claim request -> its answer (won, lost)
 //
 //   allocation_bench --dir DIR [--stores 50] [--round-size 3] [--rounds 20000] [--window 2000]
@@ -27,6 +28,7 @@
 #include <iostream>
 #include <mutex>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <thread>
 #include <unordered_map>
 
@@ -61,16 +63,32 @@ domain::Instant now_us() {
 
 std::string site_of(std::size_t i) { return strf("ST-%03zu", i); }
 
-// Every order's times, by order number.
+// One round's times. Every offer is timed, also those that arrive after the winner's answer; an
+// offer that arrives before the order's append is acknowledged to this program (the relay and the
+// pipeline's callback run on different threads) counts as 0.
+struct Round {
+  std::optional<Clock::time_point> committed;  // round durable
+  std::size_t early = 0;                       // offers received before `committed`
+  std::size_t offers = 0;
+  bool won = false;
+};
+
+// Every round's times, by order id.
 struct Tracker {
   std::mutex mutex;
   std::condition_variable cv;
-  std::unordered_map<std::string, Clock::time_point> committed;  // round durable
+  std::size_t round_size = 0;
+  std::unordered_map<std::string, Round> rounds;
   std::size_t won = 0;
   std::size_t in_flight = 0;
   LatencyRecorder fanout{1 << 20};
   LatencyRecorder claims{1 << 21};
   std::atomic<std::uint64_t> failures{0};
+
+  // Drops a round once it is won and every store it was offered to has received its offer.
+  void forget_when_done(const std::string& order_id, const Round& round) {
+    if (round.won && round.committed && round.offers >= round_size) rounds.erase(order_id);
+  }
 };
 
 // A store answers without blocking its delivery thread: claims go out with the answer to come to
@@ -89,8 +107,13 @@ struct BenchStore {
     auto& t = *tracker;
     {
       std::lock_guard lock(t.mutex);
-      auto it = t.committed.find(order_id);
-      if (it != t.committed.end()) t.fanout.record(received - it->second);
+      auto& round = t.rounds[order_id];
+      ++round.offers;
+      if (round.committed)
+        t.fanout.record(received - *round.committed);
+      else
+        ++round.early;
+      t.forget_when_done(order_id, round);
     }
     {
       std::lock_guard lock(mutex);
@@ -120,7 +143,9 @@ struct BenchStore {
     if (result == "won") {
       ++t.won;
       --t.in_flight;
-      t.committed.erase(order_id);
+      auto& round = t.rounds[order_id];
+      round.won = true;
+      t.forget_when_done(order_id, round);
       t.cv.notify_all();
     } else if (result != "lost") {
       t.failures.fetch_add(1);
@@ -236,9 +261,10 @@ void place_rounds(const Options& o, engine::Pipeline& pipeline, Tracker& tracker
         tracker.cv.notify_all();
         return;
       }
-      // A claim answered before this callback ran (it cannot be: the relay reads durable events
-      // only) would leave the entry behind; only the fan-out sample would be lost.
-      tracker.committed.emplace(id, Clock::now());
+      auto& round = tracker.rounds[id];
+      round.committed = Clock::now();
+      for (; round.early > 0; --round.early) tracker.fanout.record(Clock::duration::zero());
+      tracker.forget_when_done(id, round);
     });
   }
   {
@@ -282,6 +308,7 @@ int run(const Options& o) {
   if (!relay) throw BenchFailure(relay.error().to_string());
 
   Tracker tracker;
+  tracker.round_size = static_cast<std::size_t>(o.round_size);
   auto stores = connect_stores(o, url, credentials, tracker);
   note(strf(
       "allocation: %zu stores, round size %d, %zu rounds, window %zu; nats-server %s on 127.0.0.1; "

@@ -49,13 +49,15 @@ struct Config {
   std::uint64_t replay_events = 1'000'000;
   std::size_t fdatasync_iterations = 2000;
   bool quick = false;
+  bool fdatasync_only = false;  // the disk's floor alone: printed beside a latency figure
   Nanoseconds window() const { return to_duration(seconds); }
   // Long enough for the pipeline to fill, short enough not to dominate a --quick run.
   Nanoseconds warmup() const { return to_duration(std::clamp(seconds / 5, 0.05, 0.5)); }
 };
 
 constexpr const char* kUsage =
-    "usage: eventstore_bench --dir PATH [--seconds S] [--replay-events N] [--quick]";
+    "usage: eventstore_bench --dir PATH [--seconds S] [--replay-events N] [--quick]\n"
+    "       eventstore_bench --dir PATH --fdatasync-only [--fdatasync-iterations N]";
 
 template <class T>
 T parse_number(std::string_view text, std::string_view option) {
@@ -71,6 +73,7 @@ Config parse_args(int argc, char** argv) {
   Config config;
   std::optional<double> seconds;
   std::optional<std::uint64_t> replay_events;
+  std::optional<std::size_t> iterations;
   for (int i = 1; i < argc; ++i) {
     const std::string_view arg = argv[i];
     auto value = [&]() -> std::string_view {
@@ -85,6 +88,10 @@ Config parse_args(int argc, char** argv) {
       replay_events = parse_number<std::uint64_t>(value(), arg);
     else if (arg == "--quick")
       config.quick = true;
+    else if (arg == "--fdatasync-only")
+      config.fdatasync_only = true;
+    else if (arg == "--fdatasync-iterations")
+      iterations = parse_number<std::size_t>(value(), arg);
     else
       throw BenchFailure("unknown argument '" + std::string(arg) + "'");
   }
@@ -97,6 +104,10 @@ Config parse_args(int argc, char** argv) {
   // Explicit values win over --quick, whatever their order.
   if (seconds) config.seconds = *seconds;
   if (replay_events) config.replay_events = *replay_events;
+  if (iterations) config.fdatasync_iterations = *iterations;
+  if (config.fdatasync_iterations < 10 || config.fdatasync_iterations > 1'000'000) {
+    throw BenchFailure("--fdatasync-iterations must be between 10 and 1e6");
+  }
   if (!(config.seconds >= 0.01 && config.seconds <= 3600)) {
     throw BenchFailure("--seconds must be between 0.01 and 3600");
   }
@@ -433,7 +444,10 @@ int main(int argc, char** argv) {
   int status = 0;
   try {
     fs::create_directories(run_dir);
-    run_all(config, run_dir);
+    if (config.fdatasync_only)
+      bench_fdatasync(run_dir, config.fdatasync_iterations);
+    else
+      run_all(config, run_dir);
   } catch (const std::exception& e) {
     std::printf("# FAILED: %s\n", e.what());
     std::fflush(stdout);

@@ -19,19 +19,23 @@
 //
 // Output on stdout: `# ...` context lines, then one line per phase (numbered from 1):
 //   phase=<i> rate=<r|closed> seconds= sent= ok= status_422= status_4xx= status_503= status_5xx=
-//   status_other= errors= dropped= throughput_per_s= goodput_per_s= p50_us= p99_us= p999_us=
-//   max_us= [recovery_ms= recovered=yes|no]      (recovery: phases after the first)
+//   status_other= errors= dropped= throughput_per_s= goodput_per_s= failures= p50_us= p99_us=
+//   p999_us= max_us= [recovery_ms= recovered=yes|no]      (recovery: phases after the first)
 // With --name NAME, figures as `BENCH <name> <value> <unit>`: with one phase NAME_rps (req/s),
-// NAME_p50, NAME_p99, NAME_p999 (ms), NAME_goodput (req/s), NAME_503_share (%); with several phases
-// the same six suffixed _phase<i> for every phase, plus NAME_recovery (ms) of the last phase.
+// NAME_p50, NAME_p99, NAME_p999 (ms), NAME_goodput (req/s), NAME_failures (requests),
+// NAME_503_share (%); with several phases the same seven suffixed _phase<i> for every phase, plus
+// NAME_recovery (ms) of the last phase.
 // --timeline prints every 100 ms window to stderr at the end. The `# generator:` line says how
 // late this program itself was (schedule_lag_max_us; admitted_late_1ms: requests it queued more
 // than 1 ms after their intended time): latency it added, which a busy machine makes visible.
 //
-// Definitions. A request belongs to the phase and 100 ms window of its intended send time. ok: 2xx;
-// status_4xx: 4xx other than 422 (422 is a business rejection, a valid answer); errors: connection
-// failures, timeouts (--timeout-ms from the actual send), malformed or chunked responses. rps
-// (throughput) = answered requests of any status / phase seconds; goodput = 2xx / phase seconds;
+// Definitions. A request belongs to the phase and 100 ms window of its intended send time. ok: the
+// mode's success (201 for orders, 200 for reads; another 2xx is status_other); status_4xx: 4xx
+// other than 422 (422 is a business rejection, a valid answer); errors: connection failures,
+// timeouts
+// (--timeout-ms from the actual send), malformed or chunked responses; failures: status_4xx, 503,
+// 5xx, other, errors and dropped. rps (throughput) = answered requests of any status / phase
+// seconds; goodput = ok answers received during the phase (by answer time) / phase seconds;
 // percentiles over answered requests of any status (nearest rank, within 0.8%); 503_share = 503 /
 // sent. recovery_ms: from the phase start to the start of the first 100 ms window from which on the
 // requests of every following second (this window and the next nine, and so on) have p99 <=
@@ -448,8 +452,12 @@ void Worker::on_idle(Connection& connection) {
 }
 
 void Worker::on_answer(const Pending& pending, int status) {
-  const std::uint64_t latency_us = us_between(pending.intended, Clock::now());
-  bump(pending, status / 100 == 2   ? &Counts::ok
+  const auto now = Clock::now();
+  const std::uint64_t latency_us = us_between(pending.intended, now);
+  const bool ok = status == options_.success_status();
+  if (const auto answered_in = plan_.phase_at(now); ok && answered_in)
+    ++stats_[*answered_in].ok_answered;
+  bump(pending, ok                  ? &Counts::ok
                 : status == 422     ? &Counts::status_422
                 : status / 100 == 4 ? &Counts::status_4xx
                 : status == 503     ? &Counts::status_503

@@ -55,6 +55,9 @@ struct Options {
   double latency_slo_ms = 10, timeout_ms = 10'000;
   std::uint64_t seed = 1;
   bool closed = false, timeline = false;
+
+  // The one answer that counts as success: 201 Created for an order, 200 for a read.
+  int success_status() const { return mode == Mode::orders ? 201 : 200; }
 };
 
 template <class T>

@@ -7,6 +7,7 @@
 #include <chrono>
 #include <cmath>
 #include <cstdint>
+#include <optional>
 #include <vector>
 
 #include "bench_support.h"
@@ -35,6 +36,13 @@ struct Plan {
   std::size_t phase_of(std::uint64_t number) const {
     std::size_t p = 0;
     while (p + 1 < phases.size() && number >= phases[p].first + phases[p].count) ++p;
+    return p;
+  }
+  // The phase running at `t`, or nullopt outside the run.
+  std::optional<std::size_t> phase_at(Clock::time_point t) const {
+    if (t < start || t >= end) return std::nullopt;
+    std::size_t p = 0;
+    while (t >= phases[p].end) ++p;
     return p;
   }
   Clock::time_point intended(std::uint64_t number, std::size_t p) const {

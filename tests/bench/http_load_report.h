@@ -48,8 +48,10 @@ inline std::string phase_line(const Options& o, const Plan& plan,
                   {"status_other", c.status_other},
                   {"errors", c.errors},
                   {"dropped", c.dropped}});
-  line += strf(" throughput_per_s=%.1f goodput_per_s=%.1f",
-               static_cast<double>(c.answered()) / seconds, static_cast<double>(c.ok) / seconds);
+  line += strf(" throughput_per_s=%.1f goodput_per_s=%.1f failures=%llu",
+               static_cast<double>(c.answered()) / seconds,
+               static_cast<double>(stats.ok_answered) / seconds,
+               static_cast<unsigned long long>(c.failures()));
   line += fields({{"p50_us", stats.latency.percentile_us(0.5)},
                   {"p99_us", stats.latency.percentile_us(0.99)},
                   {"p999_us", stats.latency.percentile_us(0.999)},
@@ -74,7 +76,8 @@ inline void print_figures(const Options& o, const Plan& plan, const std::vector<
     figure("p50", static_cast<double>(all[p].latency.percentile_us(0.5)) / 1000, "ms", 3);
     figure("p99", static_cast<double>(all[p].latency.percentile_us(0.99)) / 1000, "ms", 3);
     figure("p999", static_cast<double>(all[p].latency.percentile_us(0.999)) / 1000, "ms", 3);
-    figure("goodput", static_cast<double>(c.ok) / seconds, "req/s", 1);
+    figure("goodput", static_cast<double>(all[p].ok_answered) / seconds, "req/s", 1);
+    figure("failures", static_cast<double>(c.failures()), "requests", 0);
     figure(
         "503_share",
         c.sent == 0 ? 0.0 : 100.0 * static_cast<double>(c.status_503) / static_cast<double>(c.sent),

@@ -83,6 +83,10 @@ struct Counts {
   std::uint64_t answered() const {
     return ok + status_422 + status_4xx + status_503 + status_5xx + status_other;
   }
+  // Requests that got no valid answer: a rung of a ladder with any of these does not pass.
+  std::uint64_t failures() const {
+    return status_4xx + status_503 + status_5xx + status_other + errors + dropped;
+  }
   void merge(const Counts& o) {
     sent += o.sent, ok += o.ok, status_422 += o.status_422, status_4xx += o.status_4xx;
     status_503 += o.status_503, status_5xx += o.status_5xx, status_other += o.status_other;
@@ -97,12 +101,17 @@ struct Counts {
 
 struct PhaseStats {
   Counts counts;
+  // Successful answers received between this phase's start and end, whenever they were sent:
+  // goodput. (Counted by intended send time, an overload phase would be credited with answers
+  // that arrived during the next phase.)
+  std::uint64_t ok_answered = 0;
   LatencyHistogram latency;
   std::vector<Counts> windows;
   std::vector<WindowHistogram> window_latency;  // empty without --timeline
 
   void merge(const PhaseStats& o) {
     counts.merge(o.counts);
+    ok_answered += o.ok_answered;
     latency.merge(o.latency);
     for (std::size_t w = 0; w < windows.size(); ++w) windows[w].merge(o.windows[w]);
     for (std::size_t w = 0; w < window_latency.size(); ++w)
