@@ -86,6 +86,11 @@ rocksdb::DBOptions db_options(const Options& options) {
   db.info_log_level = rocksdb::InfoLogLevel::WARN_LEVEL;
   db.keep_log_file_num = 5;
   db.paranoid_checks = true;
+  // Compactions run niced: on a small machine they would otherwise take a core from the threads
+  // that answer (the writer, the pipeline, the projector) for milliseconds at a time. Flushes keep
+  // their priority: a full memtable stalls every writer.
+  static_cast<void>(rocksdb::Env::Default()->LowerThreadPoolCPUPriority(
+      rocksdb::Env::Priority::LOW, rocksdb::CpuPriority::kLow));
   if (options.configure_rocksdb) options.configure_rocksdb(db);
   return db;
 }

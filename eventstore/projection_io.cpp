@@ -2,6 +2,9 @@
 // consumers' checkpoints.
 #include <rocksdb/write_batch.h>
 
+#include <algorithm>
+#include <tuple>
+
 #include "eventstore/store_impl.h"
 
 namespace ordo::eventstore {
@@ -27,8 +30,17 @@ Result<void> EventStore::commit_projection(
   if (impl_->options.read_only) {
     return fail(ErrorCode::failed_precondition, "the event store is open read-only");
   }
+  // Written in key order (stable: a later write of the same key still wins): a memtable insert
+  // next to the previous one reuses its place in the skip list instead of searching from the top.
+  std::vector<const ProjectionWrite*> sorted;
+  sorted.reserve(writes.size());
+  for (const auto& write : writes) sorted.push_back(&write);
+  std::stable_sort(sorted.begin(), sorted.end(), [](const auto* a, const auto* b) {
+    return std::tie(a->family, a->key) < std::tie(b->family, b->key);
+  });
   rocksdb::WriteBatch batch;
-  for (const auto& write : writes) {
+  for (const auto* write_ptr : sorted) {
+    const auto& write = *write_ptr;
     auto cf = impl_->projection(write.family);
     if (!cf) return std::unexpected(cf.error());
     if (write.value)

@@ -5,8 +5,9 @@
 // - Order views, the order index and promise accuracy are written at the end of each batch of
 //   events and read from the store (binary values, rendered by the caller when queried).
 // - Sellable figures and stock per site are answered from memory, the projector's own fold of the
-//   log, and written to their families by difference at most every 250 ms, at the end of a
-//   catch-up and when the projector stops.
+//   log, and written to their families by difference at the end of a catch-up and when the
+//   projector stops (for tools that read a stopped store; a crash leaves the last copy with its
+//   own checkpoint, and the next start refolds the log).
 //
 // Every value is a function of the log alone (no clock), so a rebuild gives the same bytes. At
 // start the projector folds the whole log into its own engine state and writes only past each

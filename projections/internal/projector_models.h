@@ -3,7 +3,6 @@
 #pragma once
 
 #include <array>
-#include <chrono>
 #include <string>
 #include <unordered_map>
 #include <unordered_set>
@@ -33,7 +32,6 @@ struct ProjectorModels {
   // Since the last write of the in-memory models (sellable figures, stock per site).
   std::unordered_set<engine::StockKey, engine::detail::StockKeyHash, engine::detail::StockKeyEqual>
       stock_touched;
-  std::chrono::steady_clock::time_point memory_written_at{};
 
   [[nodiscard]] bool past(Model model, std::uint64_t position) const {
     return position > checkpoints[model];
