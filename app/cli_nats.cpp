@@ -54,8 +54,11 @@ Result<std::vector<std::string>> preparing_sites(eventstore::EventStore& store) 
       problem = decoded.error();
       return false;
     }
-    std::visit([&](const auto& s) { types[s.site_id] = s.profile.type; },
-               std::get<domain::site::Event>(*decoded));
+    std::visit(
+        [&](const auto& s) {
+          if constexpr (requires { s.profile; }) types[s.site_id] = s.profile.type;
+        },
+        std::get<domain::site::Event>(*decoded));
     return true;
   });
   if (!visited) return std::unexpected(visited.error());

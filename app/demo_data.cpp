@@ -106,16 +106,68 @@ std::string sku_of(std::size_t n) {
   return text;
 }
 
+// "Eastpak" -> "eastpak": the brand's id.
+std::string brand_id(std::string_view name) {
+  std::string id(name);
+  for (auto& ch : id) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+  return id;
+}
+
 domain::catalog::Item item_of(std::size_t n) {
   const auto& c = kCategories[n % std::size(kCategories)];
   const char* brand = kBrands[(n / std::size(kCategories)) % std::size(kBrands)];
   return {sku_of(n),
           std::string(brand) + " " + c.noun + " #" + std::to_string(n),
           c.path,
-          brand,
+          brand_id(brand),
           c.weight_g,
           c.weight_g * 3,
-          domain::Money{c.price_minor + static_cast<std::int64_t>(n % 7) * 100, "EUR"}};
+          domain::Money{c.price_minor + static_cast<std::int64_t>(n % 7) * 100, "EUR"},
+          false,
+          true,
+          {}};
+}
+
+// The brands, then the channels (which name inventory views, so after them).
+void add_brands_and_channels(domain::Instant now, std::vector<Submission>& out) {
+  for (const char* name : kBrands) {
+    out.push_back(
+        submission(domain::brand::Command{domain::brand::DefineBrand{{brand_id(name), name}, now}},
+                   "demo/brand/" + brand_id(name), now));
+  }
+  using M = domain::order::DeliveryMethod;
+  const domain::channel::Channel channels[] = {
+      {"web",
+       "Web shop France",
+       {"FR"},
+       "EUR",
+       "",
+       "",
+       {M::home_standard, M::home_express, M::pickup_point, M::click_and_collect, M::ship_to_store},
+       domain::channel::AddressPolicy::warn,
+       0},
+      {"marketplace",
+       "Marketplace France",
+       {"FR"},
+       "EUR",
+       "",
+       "",
+       {M::home_standard, M::home_express},
+       domain::channel::AddressPolicy::warn,
+       0},
+      {"stores",
+       "Stores' endless aisle",
+       {"FR"},
+       "EUR",
+       "",
+       "",
+       {M::home_standard, M::click_and_collect, M::ship_to_store},
+       domain::channel::AddressPolicy::warn,
+       0}};
+  for (const auto& c : channels) {
+    out.push_back(submission(domain::channel::Command{domain::channel::DefineChannel{c, now}},
+                             "demo/channel/" + c.channel_id, now));
+  }
 }
 
 }  // namespace
@@ -196,6 +248,11 @@ Result<std::vector<Submission>> build_retailer(const DemoOptions& o) {
       submission(domain::configuration::Command{domain::configuration::ChangeConfiguration{
                      demo_inventory_views(), "demo", "initial inventory views", o.now}},
                  "demo/config/inventory_views", o.now));
+  {
+    std::vector<Submission> master;
+    add_brands_and_channels(o.now, master);
+    for (auto& s : master) out.push_back(std::move(s));
+  }
   std::vector<std::string> store_ids, warehouse_ids;
   auto add_site = [&](const SiteRow& row, site::SiteType type, std::int64_t capacity,
                       std::vector<std::string>* ids) {

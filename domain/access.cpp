@@ -11,19 +11,21 @@ namespace {
 using P = Permission;
 
 // The grants of each role. Store and integration tokens are further limited by their scope.
-constexpr std::array<P, 12> kAdmin = {P::orders_read,   P::orders_place,  P::orders_service,
-                                      P::orders_fulfil, P::stock_read,    P::stock_write,
-                                      P::sellable_read, P::config_read,   P::config_write,
-                                      P::events_read,   P::tokens_manage, P::metrics_read};
-constexpr std::array<P, 5> kCustomerService = {P::orders_read, P::orders_service, P::stock_read,
-                                               P::sellable_read, P::config_read};
-constexpr std::array<P, 4> kStore = {P::orders_read, P::orders_fulfil, P::stock_read,
-                                     P::stock_write};
-constexpr std::array<P, 7> kIntegration = {P::orders_read, P::orders_place, P::orders_service,
+constexpr std::array<P, 14> kAdmin = {
+    P::orders_read,   P::orders_place,  P::orders_service, P::orders_fulfil, P::stock_read,
+    P::stock_write,   P::sellable_read, P::config_read,    P::config_write,  P::events_read,
+    P::tokens_manage, P::metrics_read,  P::master_read,    P::master_write};
+constexpr std::array<P, 6> kCustomerService = {P::orders_read,   P::orders_service, P::stock_read,
+                                               P::sellable_read, P::config_read,    P::master_read};
+constexpr std::array<P, 5> kStore = {P::orders_read, P::orders_fulfil, P::stock_read,
+                                     P::stock_write, P::master_read};
+// An ERP or PIM feeds master data; a shop or marketplace connector places orders.
+constexpr std::array<P, 9> kIntegration = {P::orders_read, P::orders_place, P::orders_service,
                                            P::stock_read,  P::stock_write,  P::sellable_read,
-                                           P::events_read};
-constexpr std::array<P, 6> kAuditor = {P::orders_read, P::stock_read,  P::sellable_read,
-                                       P::config_read, P::events_read, P::metrics_read};
+                                           P::events_read, P::master_read,  P::master_write};
+constexpr std::array<P, 7> kAuditor = {P::orders_read, P::stock_read,  P::sellable_read,
+                                       P::config_read, P::events_read, P::metrics_read,
+                                       P::master_read};
 
 template <std::size_t N>
 bool has(const std::array<P, N>& grants, P permission) {
@@ -128,6 +130,10 @@ std::string_view to_string(Permission permission) {
       return "tokens:manage";
     case P::metrics_read:
       return "metrics:read";
+    case P::master_read:
+      return "master:read";
+    case P::master_write:
+      return "master:write";
   }
   return "unknown";
 }

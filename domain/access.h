@@ -34,6 +34,8 @@ enum class Permission : std::uint8_t {
   events_read,  // the raw log
   tokens_manage,
   metrics_read,
+  master_read,   // sites, items, brands, channels and their history
+  master_write,  // define and change them, close and reopen sites, imports
 };
 std::string_view to_string(Permission permission);
 

@@ -24,6 +24,18 @@ std::optional<std::string> item_problem(const Item& item) {
   if (!is_currency_code(item.price.currency)) {
     return who + ": currency \"" + item.price.currency + "\" is not an ISO 4217 code";
   }
+  for (std::size_t i = 0; i < item.prices.size(); ++i) {
+    const auto& p = item.prices[i];
+    const std::string at = who + ": prices/" + std::to_string(i);
+    if (!is_valid_id(p.channel)) return at + ": channel '" + p.channel + "' is not a valid id";
+    if (p.price.minor < 0) return at + ": price " + std::to_string(p.price.minor) + " is negative";
+    if (!is_currency_code(p.price.currency)) {
+      return at + ": currency \"" + p.price.currency + "\" is not an ISO 4217 code";
+    }
+    for (std::size_t j = 0; j < i; ++j) {
+      if (item.prices[j].channel == p.channel) return at + ": a second price for " + p.channel;
+    }
+  }
   return std::nullopt;
 }
 
@@ -40,6 +52,13 @@ Decision<Event> decide_one(const DefineItem& c, const State& s) {
 }
 
 }  // namespace
+
+const Money& Item::price_on(std::string_view channel) const {
+  for (const auto& p : prices) {
+    if (p.channel == channel) return p.price;
+  }
+  return price;
+}
 
 Decision<Event> decide(const Command& command, const State& state) {
   return std::visit([&](const auto& c) { return decide_one(c, state); }, command);

@@ -8,6 +8,13 @@
 
 namespace ordo::domain::catalog {
 
+/// The price of an item on one channel, in that channel's currency (domain/channel.h).
+struct ChannelPrice {
+  std::string channel;
+  Money price;
+  friend bool operator==(const ChannelPrice&, const ChannelPrice&) = default;
+};
+
 struct Item {
   std::string sku;
   std::string name;
@@ -15,8 +22,14 @@ struct Item {
   std::string brand;
   std::int64_t weight_g = 0;
   std::int64_t volume_cm3 = 0;
-  Money price;
+  Money price;                       // the list price where no channel price is set
+  bool dangerous_goods = false;      // carriers and promise rules may refuse it
+  bool click_and_collect = true;     // may be collected in store
+  std::vector<ChannelPrice> prices;  // at most one per channel
   friend bool operator==(const Item&, const Item&) = default;
+
+  /// The item's price on `channel`: its channel price, else the list price.
+  const Money& price_on(std::string_view channel) const;
 };
 
 struct DefineItem {
@@ -42,7 +55,9 @@ struct State {
 };
 
 /// DefineItem: ItemDefined for a new SKU, ItemChanged when any field differs, nothing when the
-/// item is unchanged. Invalid: empty sku or name, negative weight/volume/price, bad currency.
+/// item is unchanged. Invalid: empty sku or name, negative weight/volume/price, bad currency, two
+/// prices for one channel. References (brand, channels and their currencies) are checked by
+/// domain/references.h.
 Decision<Event> decide(const Command& command, const State& state);
 State evolve(State state, const Event& event);
 

@@ -151,6 +151,9 @@ std::string filtered_out(const Strategy& s, const Request& r, const SiteFacts& s
                          const SiteGroup& group, double distance) {
   const auto& p = *site.profile;
   if (r.tried.contains(site.site_id)) return "already offered or tried for this order";
+  if (p.status != site::Status::open) {
+    return "site " + std::string(site::to_string(p.status)) + " (not sourcing)";
+  }
   if (contains(s.excluded_sites, site.site_id)) return "excluded by strategy " + s.name;
   if (!s.site_types.empty() ? !contains(s.site_types, p.type) : p.type == SiteType::pickup_point) {
     return "site type " +

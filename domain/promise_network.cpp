@@ -92,7 +92,8 @@ std::uint32_t Network::clock_for(const TimeZone& zone) {
 
 void Network::compile_sites(std::span<const SiteInput> sites, Interner& masks) {
   for (const auto& input : sites) {
-    if (input.profile == nullptr) continue;
+    // A closed site keeps no promise (domain/site.h).
+    if (input.profile == nullptr || input.profile->status != site::Status::open) continue;
     const auto zone = TimeZone::find(input.profile->time_zone);
     if (!zone) continue;
     const auto& p = *input.profile;

@@ -74,8 +74,9 @@ SiteContribution contribution(const InventoryViews& views, const ChannelView& vi
                         .reserved = entry.stock->reserved,
                         .safety = safety_at(view, entry, item),
                         .excluded = excluded_at(views, view.channel, entry, item)};
+  site.closed = entry.site->status != domain::site::Status::open;
   const std::int64_t held_back = held_back_at(site);
-  site.available = site.on_hand > held_back ? site.on_hand - held_back : 0;
+  site.available = site.on_hand > held_back && !site.closed ? site.on_hand - held_back : 0;
   site.shared = share_of(site.available, view.share_percent);
   return site;
 }
@@ -120,6 +121,10 @@ std::string format_instant(Instant instant) {
 }
 
 std::string site_line(const SiteContribution& site, std::int32_t share_percent) {
+  if (site.closed) {
+    return "site " + site.site_id + ": closed, " + std::to_string(site.on_hand) +
+           " on hand not sellable = 0";
+  }
   std::string line = "site " + site.site_id + ": " + std::to_string(site.on_hand) + " on hand - " +
                      std::to_string(site.reserved) + " reserved";
   if (site.safety != 0) line += " - " + std::to_string(site.safety) + " safety";
@@ -167,7 +172,7 @@ Result compute(const InventoryViews& views, std::string_view channel, const cata
     if (!matches(view->sites, entry.site_id, *entry.site)) continue;
     result.sites.push_back(contribution(views, *view, item, entry));
     result.now = add_saturated(result.now, result.sites.back().shared);
-    add_receipts(*view, entry, now, result);
+    if (!result.sites.back().closed) add_receipts(*view, entry, now, result);
   }
   std::sort(result.receipts.begin(), result.receipts.end(), earlier);
   result.below_minimum_display = add_saturated(result.now, result.future) < view->minimum_display;
@@ -186,6 +191,7 @@ std::int64_t future_at_site(const InventoryViews& views, std::string_view channe
   if (view == nullptr || view->future_horizon_days <= 0) return 0;
   Expects(stock.site != nullptr && stock.stock != nullptr);
   if (!matches(view->sites, stock.site_id, *stock.site)) return 0;
+  if (stock.site->status != site::Status::open) return 0;
   Result partial;
   add_receipts(*view, stock, now, partial);
   return partial.future;
@@ -197,6 +203,7 @@ std::int64_t sellable_at_site(const InventoryViews& views, std::string_view chan
   if (view == nullptr) return 0;
   Expects(stock.site != nullptr && stock.stock != nullptr);
   if (!matches(view->sites, stock.site_id, *stock.site)) return 0;
+  if (stock.site->status != site::Status::open) return 0;
   // The same arithmetic as contribution(), which a property test holds it to.
   const std::int64_t held_back = add_saturated(
       add_saturated(non_negative(stock.stock->reserved), safety_at(*view, stock, item)),

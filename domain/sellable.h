@@ -30,6 +30,7 @@ struct SiteContribution {
   std::int64_t excluded = 0;   // set aside for other channels
   std::int64_t available = 0;  // max(0, on_hand - reserved - safety - excluded)
   std::int64_t shared = 0;     // floor(available x share_percent / 100)
+  bool closed = false;         // the site is not open (domain/site.h): nothing available
   friend bool operator==(const SiteContribution&, const SiteContribution&) = default;
 };
 

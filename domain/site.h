@@ -11,10 +11,18 @@ namespace ordo::domain::site {
 
 enum class SiteType : std::uint8_t { store, warehouse, dark_store, pickup_point };
 
+/// A site's lifecycle. Only an open site is a sourcing candidate, shows sellable stock or is
+/// offered in a promise. A temporary closure keeps everything as it is for the reopening; closing
+/// for good is final and is refused while the site still holds stock reserved for open orders
+/// (reallocate them first): its remaining stock stays recorded, unsellable, for a transfer.
+enum class Status : std::uint8_t { open, temporarily_closed, closed };
+std::string_view to_string(Status status);
+
 struct Capabilities {
   bool ship_from_store = false;
   bool click_and_collect = false;
   bool returns = false;
+  bool ship_to_store = false;  // receives other sites' parcels for customers to collect
   friend bool operator==(const Capabilities&, const Capabilities&) = default;
 };
 
@@ -38,6 +46,9 @@ struct Profile {
   Capabilities capabilities;
   std::array<DayHours, 7> opening_hours{};  // Monday first
   std::int64_t daily_capacity = 0;          // order preparations per day; 0 = none
+  std::vector<std::string> brands;          // brand ids it carries; empty: every brand
+  std::vector<std::int64_t> closed_days;    // exceptional closures: local days since the epoch
+  Status status = Status::open;  // set by SiteClosed/SiteReopened only; ignored in commands
   friend bool operator==(const Profile&, const Profile&) = default;
 };
 
@@ -52,7 +63,26 @@ struct UpdateSite {
   Profile profile;
   Instant at = 0;
 };
-using Command = std::variant<RegisterSite, UpdateSite>;
+/// Register or update, whichever applies: what an import or a PUT means.
+struct DefineSite {
+  std::string site_id;
+  Profile profile;
+  Instant at = 0;
+};
+struct CloseSite {
+  std::string site_id;
+  bool for_good = false;
+  std::string reason;
+  /// Stock units reserved at the site for open orders (the engine counts them); closing for good
+  /// is refused while any are.
+  std::int64_t reserved_units = 0;
+  Instant at = 0;
+};
+struct ReopenSite {
+  std::string site_id;
+  Instant at = 0;
+};
+using Command = std::variant<RegisterSite, UpdateSite, DefineSite, CloseSite, ReopenSite>;
 
 // Events
 struct SiteRegistered {
@@ -65,7 +95,19 @@ struct SiteUpdated {
   Profile profile;
   friend bool operator==(const SiteUpdated&, const SiteUpdated&) = default;
 };
-using Event = std::variant<SiteRegistered, SiteUpdated>;
+struct SiteClosed {
+  std::string site_id;
+  bool for_good = false;
+  std::string reason;
+  Instant closed_at = 0;
+  friend bool operator==(const SiteClosed&, const SiteClosed&) = default;
+};
+struct SiteReopened {
+  std::string site_id;
+  Instant reopened_at = 0;
+  friend bool operator==(const SiteReopened&, const SiteReopened&) = default;
+};
+using Event = std::variant<SiteRegistered, SiteUpdated, SiteClosed, SiteReopened>;
 
 struct State {
   bool exists = false;
@@ -76,7 +118,11 @@ struct State {
 
 /// Register: a new site (same profile again: nothing to do; another profile: already_exists).
 /// Update: an existing site (not_found otherwise; an unchanged profile: nothing to do).
-/// Both validate the profile: name, country code, coordinates, capacity, hours (invalid).
+/// Define: register when new, else update. All three validate the profile: name, country code,
+/// coordinates, capacity, hours, brands, closed days (invalid), and keep the site's status. Close:
+/// an open or temporarily closed site (closed for good: wrong_state; the same closure again:
+/// nothing to do); for good only with no reserved units (wrong_state). Reopen: a temporarily closed
+/// site (open: nothing to do; closed for good: wrong_state).
 Decision<Event> decide(const Command& command, const State& state);
 State evolve(State state, const Event& event);
 

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "base/result.h"
+#include "domain/iso_codes.h"
 
 namespace ordo::domain {
 
@@ -56,15 +57,14 @@ inline std::unexpected<Rejection> reject(Rejection::Code code, std::string reaso
   return std::unexpected(Rejection{code, std::move(reason)});
 }
 
-/// True for two ASCII upper-case letters (ISO 3166-1 alpha-2).
-inline bool is_country_code(const std::string& s) {
-  return s.size() == 2 && s[0] >= 'A' && s[0] <= 'Z' && s[1] >= 'A' && s[1] <= 'Z';
+/// True for an assigned ISO 3166-1 alpha-2 country code ("FR", "GB"; not "UK" or "ZZ").
+inline bool is_country_code(std::string_view s) {
+  return std::binary_search(kCountryCodes.begin(), kCountryCodes.end(), s);
 }
 
-/// True for three ASCII upper-case letters (ISO 4217).
-inline bool is_currency_code(const std::string& s) {
-  return s.size() == 3 && s[0] >= 'A' && s[0] <= 'Z' && s[1] >= 'A' && s[1] <= 'Z' && s[2] >= 'A' &&
-         s[2] <= 'Z';
+/// True for an ISO 4217 currency code ("EUR", "GBP"; not "EU").
+inline bool is_currency_code(std::string_view s) {
+  return std::binary_search(kCurrencyCodes.begin(), kCurrencyCodes.end(), s);
 }
 
 }  // namespace ordo::domain

@@ -17,7 +17,9 @@
 
 #include "base/id.h"
 #include "domain/access.h"
+#include "domain/brand.h"
 #include "domain/catalog.h"
+#include "domain/channel.h"
 #include "domain/configuration.h"
 #include "domain/order.h"
 #include "domain/site.h"
@@ -89,6 +91,8 @@ inline constexpr char kItem[] = "item-";
 inline constexpr char kOrder[] = "order-";
 inline constexpr char kConfig[] = "config-";
 inline constexpr char kToken[] = "token-";
+inline constexpr char kBrand[] = "brand-";
+inline constexpr char kChannel[] = "channel-";
 }  // namespace detail
 
 using SiteAggregate =
@@ -99,6 +103,10 @@ using OrderAggregate =
     SingleIdAggregate<detail::kOrder, &domain::order::decide, &domain::order::evolve>;
 using ConfigurationAggregate = SingleIdAggregate<detail::kConfig, &domain::configuration::decide,
                                                  &domain::configuration::evolve>;
+using BrandAggregate =
+    SingleIdAggregate<detail::kBrand, &domain::brand::decide, &domain::brand::evolve>;
+using ChannelAggregate =
+    SingleIdAggregate<detail::kChannel, &domain::channel::decide, &domain::channel::evolve>;
 /// API tokens: not folded by the engine (the gateway's token registry reads them), named here so
 /// that every stream id is built and parsed in one place.
 using TokenAggregate =
@@ -130,11 +138,12 @@ struct StockAggregate {
 
 /// The aggregates the engine folds, in the order of wire::DomainEvent's alternatives.
 using EngineAggregates = std::tuple<SiteAggregate, ItemAggregate, StockAggregate, OrderAggregate,
-                                    ConfigurationAggregate>;
+                                    ConfigurationAggregate, BrandAggregate, ChannelAggregate>;
 
 static_assert(Aggregate<SiteAggregate> && Aggregate<ItemAggregate> && Aggregate<StockAggregate> &&
               Aggregate<OrderAggregate> && Aggregate<ConfigurationAggregate> &&
-              Aggregate<TokenAggregate>);
+              Aggregate<TokenAggregate> && Aggregate<BrandAggregate> &&
+              Aggregate<ChannelAggregate>);
 
 namespace detail {
 template <class Tuple>

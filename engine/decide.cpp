@@ -1,5 +1,7 @@
 #include "engine/decide.h"
 
+#include "domain/references.h"
+
 namespace ordo::engine {
 namespace {
 
@@ -43,6 +45,74 @@ const typename A::State& state_of(const EngineState& state, typename A::KeyView 
   return entry != nullptr ? entry->state : kNone;
 }
 
+// Master data references, looked up in the engine state.
+class StateDirectory final : public domain::references::Directory {
+ public:
+  explicit StateDirectory(const EngineState& state) : state_(state) {}
+  bool brand_exists(std::string_view brand_id) const override {
+    return state_.brand(brand_id) != nullptr;
+  }
+  const domain::channel::Channel* channel(std::string_view channel_id) const override {
+    const auto* c = state_.channel(channel_id);
+    return c != nullptr ? &c->channel : nullptr;
+  }
+  bool inventory_view_exists(std::string_view name) const override {
+    return state_.inventory_views().find(name) != nullptr;
+  }
+
+ private:
+  const EngineState& state_;
+};
+
+Decided refused(const std::optional<domain::Rejection>& rejection) {
+  return std::unexpected(*rejection);
+}
+
+// A site command: its references first, then the site's decider. Closing counts the units the
+// site holds for open orders, which the decider weighs.
+Decided decide_site(const EngineState& state, domain::site::Command c) {
+  namespace site = domain::site;
+  const auto& id = std::visit([](const auto& x) -> const std::string& { return x.site_id; }, c);
+  const site::Profile* profile = std::visit(
+      [](const auto& x) -> const site::Profile* {
+        if constexpr (requires { x.profile; })
+          return &x.profile;
+        else
+          return nullptr;
+      },
+      c);
+  if (profile != nullptr) {
+    const auto r = domain::references::rejection(
+        "site " + id, domain::references::of_site(*profile, StateDirectory(state)));
+    if (r) return refused(r);
+  } else if (auto* close = std::get_if<site::CloseSite>(&c); close != nullptr && close->for_good) {
+    close->reserved_units = state.reserved_at(id);
+  }
+  return single<SiteAggregate>(state, id, site::decide(c, state_of<SiteAggregate>(state, id)));
+}
+
+Decided decide_item(const EngineState& state, const domain::catalog::Command& c) {
+  const auto& item = std::get<domain::catalog::DefineItem>(c).item;
+  const auto r = domain::references::rejection(
+      "item " + item.sku, domain::references::of_item(item, StateDirectory(state)));
+  if (r) return refused(r);
+  return single<ItemAggregate>(
+      state, item.sku, domain::catalog::decide(c, state_of<ItemAggregate>(state, item.sku)));
+}
+
+Decided decide_channel(const EngineState& state, const domain::channel::Command& c) {
+  const auto& channel = std::get<domain::channel::DefineChannel>(c).channel;
+  const auto& id = channel.channel_id;
+  // The channel's own fields first: a reference check of a malformed id says less.
+  if (domain::channel::problems(channel).empty()) {
+    const auto r = domain::references::rejection(
+        "channel " + id, domain::references::of_channel(channel, StateDirectory(state)));
+    if (r) return refused(r);
+  }
+  return single<ChannelAggregate>(
+      state, id, domain::channel::decide(c, state_of<ChannelAggregate>(state, id)));
+}
+
 }  // namespace
 
 Decided decide(const EngineState& state, const Command& command, const Locator& locate) {
@@ -50,16 +120,14 @@ Decided decide(const EngineState& state, const Command& command, const Locator& 
   struct Visitor {
     const EngineState& state;
     const StateFacts& facts;
-    Decided operator()(const domain::site::Command& c) {
-      const auto& id = std::visit([](const auto& x) -> const std::string& { return x.site_id; }, c);
-      return single<SiteAggregate>(state, id,
-                                   domain::site::decide(c, state_of<SiteAggregate>(state, id)));
+    Decided operator()(const domain::site::Command& c) { return decide_site(state, c); }
+    Decided operator()(const domain::catalog::Command& c) { return decide_item(state, c); }
+    Decided operator()(const domain::brand::Command& c) {
+      const auto& id = std::get<domain::brand::DefineBrand>(c).brand.brand_id;
+      return single<BrandAggregate>(state, id,
+                                    domain::brand::decide(c, state_of<BrandAggregate>(state, id)));
     }
-    Decided operator()(const domain::catalog::Command& c) {
-      const auto& sku = std::get<domain::catalog::DefineItem>(c).item.sku;
-      return single<ItemAggregate>(state, sku,
-                                   domain::catalog::decide(c, state_of<ItemAggregate>(state, sku)));
-    }
+    Decided operator()(const domain::channel::Command& c) { return decide_channel(state, c); }
     Decided operator()(const StockCommand& c) {
       return single<StockAggregate>(
           state, {c.site_id, c.sku},

@@ -8,7 +8,9 @@
 #include <vector>
 
 #include "base/result.h"
+#include "domain/brand.h"
 #include "domain/catalog.h"
+#include "domain/channel.h"
 #include "domain/configuration.h"
 #include "domain/order.h"
 #include "domain/site.h"
@@ -31,7 +33,8 @@ struct OrderCommand {
 };
 using Command =
     std::variant<domain::site::Command, domain::catalog::Command, StockCommand,
-                 domain::order::PlaceOrder, OrderCommand, domain::configuration::Command>;
+                 domain::order::PlaceOrder, OrderCommand, domain::configuration::Command,
+                 domain::brand::Command, domain::channel::Command>;
 
 /// The events one command appends to one stream, and the version the stream is at before them.
 struct Change {

@@ -82,6 +82,9 @@ template void EngineState::apply<StockAggregate>(StockKeyView, const StockAggreg
 template void EngineState::apply<OrderAggregate>(std::string_view, const OrderAggregate::Event&);
 template void EngineState::apply<ConfigurationAggregate>(std::string_view,
                                                          const ConfigurationAggregate::Event&);
+template void EngineState::apply<BrandAggregate>(std::string_view, const BrandAggregate::Event&);
+template void EngineState::apply<ChannelAggregate>(std::string_view,
+                                                   const ChannelAggregate::Event&);
 
 // Its time zone, found once here: sourcing asks every site's local day on every order. A site
 // registered after stock was recorded for it (an old log) gets its profile into the holdings.
@@ -141,6 +144,24 @@ std::int64_t EngineState::local_day(std::string_view site_id, domain::Instant at
 const domain::site::State* EngineState::site(std::string_view site_id) const {
   const auto* entry = table<SiteAggregate>().find(site_id);
   return entry == nullptr || !entry->state.exists ? nullptr : &entry->state;
+}
+
+const domain::brand::State* EngineState::brand(std::string_view brand_id) const {
+  const auto* entry = table<BrandAggregate>().find(brand_id);
+  return entry != nullptr && entry->state.exists ? &entry->state : nullptr;
+}
+
+const domain::channel::State* EngineState::channel(std::string_view channel_id) const {
+  const auto* entry = table<ChannelAggregate>().find(channel_id);
+  return entry != nullptr && entry->state.exists ? &entry->state : nullptr;
+}
+
+std::int64_t EngineState::reserved_at(std::string_view site_id) const {
+  std::int64_t units = 0;
+  for (const auto& [key, entry] : table<StockAggregate>().entries()) {
+    if (key.site_id == site_id) units += entry.state.reserved;
+  }
+  return units;
 }
 
 const domain::catalog::State* EngineState::item(std::string_view sku) const {

@@ -121,6 +121,11 @@ class EngineState {
   // The states decisions read; nullptr when the aggregate does not exist.
   [[nodiscard]] const domain::site::State* site(std::string_view site_id) const;
   [[nodiscard]] const domain::catalog::State* item(std::string_view sku) const;
+  [[nodiscard]] const domain::brand::State* brand(std::string_view brand_id) const;
+  [[nodiscard]] const domain::channel::State* channel(std::string_view channel_id) const;
+  /// Stock units reserved for open orders at a site, over every SKU. Walks every stock stream:
+  /// for rare commands (closing a site) only.
+  [[nodiscard]] std::int64_t reserved_at(std::string_view site_id) const;
   [[nodiscard]] const domain::stock::State* stock(std::string_view site_id,
                                                   std::string_view sku) const;
   [[nodiscard]] const domain::order::State* order(std::string_view order_id) const;

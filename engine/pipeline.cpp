@@ -322,6 +322,7 @@ void Pipeline::commit(Pending& pending, Changes changes) {
   if (changes.empty()) {  // already done: nothing to append
     return answer_after_barrier(std::move(pending.done), std::move(outcome));
   }
+  outcome.created = changes.front().version == 0;
   auto request = request_of(changes, submission);
   if (submission.render) request.response = submission.render(outcome);
   // Checked before the state changes: once applied, a refused append would leave the state

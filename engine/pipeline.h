@@ -32,6 +32,7 @@ struct Outcome {
   std::uint64_t last_position = 0;
   std::vector<domain::order::Allocation> allocations;  // where a placed order's lines go
   bool duplicate = false;  // answered from the idempotency record of an earlier attempt
+  bool created = false;    // the first stream the command wrote did not exist before it
   std::string response;    // what `render` produced for the first attempt
 };
 

@@ -37,6 +37,12 @@ inline std::string order_stream(std::string_view order_id) {
 inline std::string config_stream(std::string_view area) {
   return stream_id<ConfigurationAggregate>(area);
 }
+inline std::string brand_stream(std::string_view brand_id) {
+  return stream_id<BrandAggregate>(brand_id);
+}
+inline std::string channel_stream(std::string_view channel_id) {
+  return stream_id<ChannelAggregate>(channel_id);
+}
 inline std::string token_stream(std::string_view token_id) {
   return stream_id<TokenAggregate>(token_id);
 }

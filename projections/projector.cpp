@@ -224,6 +224,9 @@ Result<void> Projector::apply_event(const eventstore::EventView& e) {
     const auto sku = *engine::parse_stream<engine::ItemAggregate>(e.stream);
     m.sellable.item_changed(state_, sku, e.recorded_at_us);
     promises_.invalidate_sku(std::string(sku));
+  } else if (std::holds_alternative<domain::brand::Event>(*decoded) ||
+             std::holds_alternative<domain::channel::Event>(*decoded)) {
+    // Brands and channels change no figure: sellable stock follows the inventory views.
   } else {  // a site or a configuration area: every figure may change, and every promise
     m.sellable.reset(state_, e.recorded_at_us);
     promises_.invalidate_all();

@@ -68,6 +68,17 @@ class Projector {
   [[nodiscard]] std::optional<SiteStockView> site_stock(std::string_view site_id,
                                                         std::string_view sku) const;
 
+  // Master data, from the state folded so far. A page lists records in id order. Errors:
+  // invalid_argument naming an unknown filter field or value.
+  [[nodiscard]] Result<MasterPage<SiteRecord>> sites(const MasterQuery& query) const;
+  [[nodiscard]] std::optional<SiteRecord> site(std::string_view site_id) const;
+  [[nodiscard]] Result<MasterPage<ItemRecord>> items(const MasterQuery& query) const;
+  [[nodiscard]] std::optional<ItemRecord> item(std::string_view sku) const;
+  [[nodiscard]] Result<MasterPage<BrandRecord>> brands(const MasterQuery& query) const;
+  [[nodiscard]] std::optional<BrandRecord> brand(std::string_view brand_id) const;
+  [[nodiscard]] Result<MasterPage<ChannelRecord>> channels(const MasterQuery& query) const;
+  [[nodiscard]] std::optional<ChannelRecord> channel(std::string_view channel_id) const;
+
   /// An order with its view; nullopt for an unknown order. Errors: corruption, io_error.
   [[nodiscard]] Result<std::optional<OrderView>> order(std::string_view order_id) const;
   /// The events of an order's timeline, read from the log. Errors: corruption, io_error.

@@ -10,7 +10,11 @@
 #include <utility>
 #include <vector>
 
+#include "domain/brand.h"
+#include "domain/catalog.h"
+#include "domain/channel.h"
 #include "domain/order.h"
+#include "domain/site.h"
 #include "eventstore/codec/codec.h"
 #include "eventstore/types.h"
 
@@ -64,6 +68,46 @@ struct OrderSearch {
 struct OrderPage {
   std::vector<OrderView> orders;  // oldest first; without their timelines
   std::string next_cursor;        // opaque; empty on the last page
+};
+
+/// A page request over master data (sites, items, brands, channels), in id order.
+struct MasterQuery {
+  /// (field, value) pairs a record must all match; the fields each list accepts are in
+  /// kSiteFilters, kItemFilters and kChannelFilters.
+  std::vector<std::pair<std::string, std::string>> filters;
+  std::string after;  // the last id of the previous page; empty: the first page
+  std::size_t limit = 50;
+};
+/// Site filters: country, type, status, region, brand (carried), capability (ship_from_store,
+/// click_and_collect, returns, ship_to_store).
+inline constexpr const char* kSiteFilters[] = {"country", "type",  "status",
+                                               "region",  "brand", "capability"};
+/// Item filters: brand, category (a prefix: "shoes/" matches "shoes/running"), channel (priced on).
+inline constexpr const char* kItemFilters[] = {"brand", "category", "channel"};
+/// Channel filters: country (sold to), brand, currency.
+inline constexpr const char* kChannelFilters[] = {"country", "brand", "currency"};
+
+template <class Record>
+struct MasterPage {
+  std::vector<Record> records;  // in id order
+  std::string next_cursor;      // the `after` of the next page; empty on the last
+};
+struct SiteRecord {
+  std::string site_id;
+  domain::site::Profile profile;
+  std::uint64_t version = 0;  // events in the site's stream
+};
+struct ItemRecord {
+  domain::catalog::Item item;
+  std::uint64_t version = 0;
+};
+struct BrandRecord {
+  domain::brand::Brand brand;
+  std::uint64_t version = 0;
+};
+struct ChannelRecord {
+  domain::channel::Channel channel;
+  std::uint64_t version = 0;
 };
 
 /// The stock of a SKU at a site.

@@ -12,7 +12,9 @@
 
 #include "base/result.h"
 #include "domain/access.h"
+#include "domain/brand.h"
 #include "domain/catalog.h"
+#include "domain/channel.h"
 #include "domain/configuration.h"
 #include "domain/order.h"
 #include "domain/site.h"
@@ -25,7 +27,8 @@ using eventstore::EventData;
 
 /// Any domain event, tagged by its aggregate.
 using DomainEvent = std::variant<domain::site::Event, domain::catalog::Event, domain::stock::Event,
-                                 domain::order::Event, domain::configuration::Event>;
+                                 domain::order::Event, domain::configuration::Event,
+                                 domain::brand::Event, domain::channel::Event>;
 
 inline constexpr std::uint16_t kSchemaVersion = 1;
 
@@ -34,6 +37,8 @@ EventData encode(const domain::catalog::Event& event);
 EventData encode(const domain::stock::Event& event);
 EventData encode(const domain::order::Event& event);
 EventData encode(const domain::configuration::Event& event);
+EventData encode(const domain::brand::Event& event);
+EventData encode(const domain::channel::Event& event);
 EventData encode(const DomainEvent& event);
 
 /// What a stored event type is to the engine. The table is derived from the event variants (each

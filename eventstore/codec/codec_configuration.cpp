@@ -352,8 +352,7 @@ Result<DomainEvent> decode(std::string_view type, std::uint16_t schema_version,
                     ", newer than this build reads (" + std::to_string(kSchemaVersion) + ")");
   }
   unknown_enum_value.clear();
-  for (auto* decoder :
-       {&decode_site_or_item, &decode_stock, &decode_order, &decode_configuration}) {
+  for (auto* decoder : {&decode_master, &decode_stock, &decode_order, &decode_configuration}) {
     auto decoded = decoder(type, payload);
     if (!decoded) continue;
     if (!unknown_enum_value.empty()) {

@@ -1,99 +1,14 @@
-// Codec of the site, catalog item and stock events.
+// Codec of the stock events.
 #include <optional>
 
 #include "eventstore/codec/codec.h"
 #include "eventstore/codec/codec_parts.h"
 #include "eventstore/codec/codec_support.h"
-#include "eventstore/codec/schema/catalog_generated.h"
-#include "eventstore/codec/schema/site_generated.h"
 #include "eventstore/codec/schema/stock_generated.h"
 
 namespace ordo::wire {
 namespace fb = ordo::events::fb;
-namespace site = domain::site;
-namespace catalog = domain::catalog;
 namespace stock = domain::stock;
-
-namespace {
-
-flatbuffers::Offset<fb::SiteProfile> profile_offset(Builder& b, const site::Profile& p) {
-  std::vector<std::uint16_t> open, close;
-  for (const auto& day : p.opening_hours) {
-    open.push_back(day.open_minute);
-    close.push_back(day.close_minute);
-  }
-  return fb::CreateSiteProfileDirect(
-      b, p.name.c_str(), static_cast<std::uint8_t>(p.type), p.country.c_str(), p.region.c_str(),
-      p.postcode.c_str(), p.latitude, p.longitude, p.time_zone.c_str(),
-      p.capabilities.ship_from_store, p.capabilities.click_and_collect, p.capabilities.returns,
-      &open, &close, p.daily_capacity);
-}
-
-site::Profile profile_of(const fb::SiteProfile* p) {
-  site::Profile out;
-  if (p == nullptr) return out;
-  out.name = text(p->name());
-  out.type = enum_of(p->type(), site::SiteType::pickup_point, "site type");
-  out.country = text(p->country());
-  out.region = text(p->region());
-  out.postcode = text(p->postcode());
-  out.latitude = p->latitude();
-  out.longitude = p->longitude();
-  out.time_zone = text(p->time_zone());
-  out.capabilities = {p->ship_from_store(), p->click_and_collect(), p->returns()};
-  const auto open = scalars(p->open_minutes());
-  const auto close = scalars(p->close_minutes());
-  for (std::size_t d = 0; d < 7 && d < open.size() && d < close.size(); ++d) {
-    out.opening_hours[d] = {open[d], close[d]};
-  }
-  out.daily_capacity = p->daily_capacity();
-  return out;
-}
-
-EventData site_change(const std::string& type, const std::string& id, const site::Profile& p) {
-  Builder b;
-  b.Finish(fb::CreateSiteChange(b, b.CreateString(id), profile_offset(b, p)));
-  return finish(b, type);
-}
-
-EventData item_event(const std::string& type, const catalog::Item& i) {
-  Builder b;
-  b.Finish(fb::CreateItemDirect(b, i.sku.c_str(), i.name.c_str(), i.category.c_str(),
-                                i.brand.c_str(), i.weight_g, i.volume_cm3, i.price.minor,
-                                i.price.currency.c_str()));
-  return finish(b, type);
-}
-
-template <class Table, class Make>
-std::optional<Result<DomainEvent>> read(std::string_view type, std::string_view payload,
-                                        Make make) {
-  auto table = root<Table>(payload, type);
-  if (!table) return Result<DomainEvent>(std::unexpected(table.error()));
-  return Result<DomainEvent>(make(*table));
-}
-
-}  // namespace
-
-EventData encode(const site::Event& event) {
-  return std::visit(
-      [](const auto& e) {
-        using E = std::decay_t<decltype(e)>;
-        return site_change(
-            std::is_same_v<E, site::SiteRegistered> ? "SiteRegistered" : "SiteUpdated", e.site_id,
-            e.profile);
-      },
-      event);
-}
-
-EventData encode(const catalog::Event& event) {
-  return std::visit(
-      [](const auto& e) {
-        using E = std::decay_t<decltype(e)>;
-        return item_event(std::is_same_v<E, catalog::ItemDefined> ? "ItemDefined" : "ItemChanged",
-                          e.item);
-      },
-      event);
-}
 
 EventData encode(const stock::Event& event) {
   Builder b;
@@ -143,32 +58,6 @@ EventData encode(const stock::Event& event) {
     }
   };
   return std::visit(Encoder{b}, event);
-}
-
-std::optional<Result<DomainEvent>> decode_site_or_item(std::string_view type,
-                                                       std::string_view payload) {
-  if (type == "SiteRegistered" || type == "SiteUpdated") {
-    return read<fb::SiteChange>(type, payload, [&](const fb::SiteChange* t) -> DomainEvent {
-      if (type == "SiteRegistered") {
-        return site::Event{site::SiteRegistered{text(t->site_id()), profile_of(t->profile())}};
-      }
-      return site::Event{site::SiteUpdated{text(t->site_id()), profile_of(t->profile())}};
-    });
-  }
-  if (type == "ItemDefined" || type == "ItemChanged") {
-    return read<fb::Item>(type, payload, [&](const fb::Item* t) -> DomainEvent {
-      catalog::Item item{text(t->sku()),
-                         text(t->name()),
-                         text(t->category()),
-                         text(t->brand()),
-                         t->weight_g(),
-                         t->volume_cm3(),
-                         {t->price_minor(), text(t->currency())}};
-      if (type == "ItemDefined") return catalog::Event{catalog::ItemDefined{std::move(item)}};
-      return catalog::Event{catalog::ItemChanged{std::move(item)}};
-    });
-  }
-  return std::nullopt;
 }
 
 std::optional<Result<DomainEvent>> decode_stock(std::string_view type, std::string_view payload) {

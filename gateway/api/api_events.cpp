@@ -46,7 +46,9 @@ json data_json(const eventstore::RecordedEvent& e) {
   return std::visit([](const auto& event) { return ordo::json::to_json(event); }, *decoded);
 }
 
-json event_json(const eventstore::RecordedEvent& e) {
+}  // namespace
+
+json recorded_event_json(const eventstore::RecordedEvent& e) {
   return {{"position", e.position},
           {"stream", e.stream},
           {"stream_version", e.stream_version},
@@ -58,8 +60,6 @@ json event_json(const eventstore::RecordedEvent& e) {
           {"actor", {{"kind", eventstore::to_string(e.actor.kind)}, {"id", e.actor.id}}},
           {"data", data_json(e)}};
 }
-
-}  // namespace
 
 Awaitable read_events(Engine& engine, Context& context) {
   std::uint64_t from = 1;
@@ -110,7 +110,7 @@ Awaitable read_events(Engine& engine, Context& context) {
   for (const auto& e : events) {
     if (stream && !types.empty() && std::find(types.begin(), types.end(), e.type) == types.end())
       continue;
-    list.push_back(event_json(e));
+    list.push_back(recorded_event_json(e));
   }
   json body = {{"events", list}};
   if (next_from != 0) body["next_from"] = next_from;

@@ -1,6 +1,8 @@
 // The route handlers, one group per file. Internal to gateway/api; see api.cpp for the table.
 #pragma once
 
+#include <nlohmann/json.hpp>
+
 #include "gateway/api/api.h"
 
 namespace ordo::gateway::api {
@@ -42,6 +44,26 @@ Awaitable read_events(Engine& engine, Context& context);
 Awaitable list_tokens(Engine& engine, Context& context);
 Awaitable create_token(Engine& engine, Context& context);
 Awaitable revoke_token(Engine& engine, Context& context);
+
+// api_master.cpp
+Awaitable list_sites(Engine& engine, Context& context);
+Awaitable get_site(Engine& engine, Context& context);
+Awaitable post_site(Engine& engine, Context& context);
+Awaitable put_site(Engine& engine, Context& context);
+Awaitable close_site(Engine& engine, Context& context);
+Awaitable reopen_site(Engine& engine, Context& context);
+Awaitable list_items(Engine& engine, Context& context);
+Awaitable get_item(Engine& engine, Context& context);
+Awaitable put_item(Engine& engine, Context& context);
+Awaitable list_brands(Engine& engine, Context& context);
+Awaitable get_brand(Engine& engine, Context& context);
+Awaitable put_brand(Engine& engine, Context& context);
+Awaitable list_channels(Engine& engine, Context& context);
+Awaitable get_channel(Engine& engine, Context& context);
+Awaitable put_channel(Engine& engine, Context& context);
+
+// api_events.cpp: one event of the log as JSON, every envelope field and the decoded payload.
+nlohmann::json recorded_event_json(const eventstore::RecordedEvent& e);
 
 // api_ops.cpp
 Awaitable healthz(Engine& engine, Context& context);

@@ -4,6 +4,7 @@
 #include <variant>
 
 #include "gateway/json/inventory_views_json.h"
+#include "gateway/json/master_json.h"
 #include "gateway/json/orchestration_json.h"
 #include "gateway/json/promise_json.h"
 
@@ -20,21 +21,6 @@ struct Overloaded : Lambdas... {
   using Lambdas::operator()...;
 };
 
-// The names of inventory_views_json's site selectors, which the tests hold equal.
-std::string_view to_string(domain::site::SiteType type) {
-  switch (type) {
-    case domain::site::SiteType::store:
-      return "store";
-    case domain::site::SiteType::warehouse:
-      return "warehouse";
-    case domain::site::SiteType::dark_store:
-      return "dark_store";
-    case domain::site::SiteType::pickup_point:
-      return "pickup_point";
-  }
-  return "unknown";
-}
-
 json money_json(const domain::Money& money) {
   return {{"minor", money.minor}, {"currency", money.currency}};
 }
@@ -43,38 +29,6 @@ json address_json(const domain::Address& address) {
   return {{"name", address.name},         {"line1", address.line1}, {"line2", address.line2},
           {"postcode", address.postcode}, {"city", address.city},   {"country", address.country},
           {"phone", address.phone}};
-}
-
-json profile_json(const domain::site::Profile& profile) {
-  json hours = json::array();
-  for (const domain::site::DayHours& day : profile.opening_hours) {
-    hours.push_back({{"open_minute", day.open_minute}, {"close_minute", day.close_minute}});
-  }
-  const domain::site::Capabilities& can = profile.capabilities;
-  return {{"name", profile.name},
-          {"type", to_string(profile.type)},
-          {"country", profile.country},
-          {"region", profile.region},
-          {"postcode", profile.postcode},
-          {"latitude", profile.latitude},
-          {"longitude", profile.longitude},
-          {"time_zone", profile.time_zone},
-          {"capabilities",
-           {{"ship_from_store", can.ship_from_store},
-            {"click_and_collect", can.click_and_collect},
-            {"returns", can.returns}}},
-          {"opening_hours", std::move(hours)},
-          {"daily_capacity", profile.daily_capacity}};
-}
-
-json item_json(const domain::catalog::Item& item) {
-  return {{"sku", item.sku},
-          {"name", item.name},
-          {"category", item.category},
-          {"brand", item.brand},
-          {"weight_g", item.weight_g},
-          {"volume_cm3", item.volume_cm3},
-          {"price", money_json(item.price)}};
 }
 
 json order_placed_json(const order::OrderPlaced& e) {
@@ -114,15 +68,42 @@ json allocations_json(const std::vector<order::Allocation>& allocations) {
 }  // namespace
 
 nlohmann::json to_json(const domain::site::Event& event) {
+  namespace site = domain::site;
   return std::visit(
-      [](const auto& e) -> json {
-        return {{"site_id", e.site_id}, {"profile", profile_json(e.profile)}};
+      Overloaded{
+          [](const site::SiteRegistered& e) -> json {
+            return {{"site_id", e.site_id}, {"profile", site_json(e.site_id, e.profile)}};
+          },
+          [](const site::SiteUpdated& e) -> json {
+            return {{"site_id", e.site_id}, {"profile", site_json(e.site_id, e.profile)}};
+          },
+          [](const site::SiteClosed& e) -> json {
+            return {{"site_id", e.site_id},
+                    {"for_good", e.for_good},
+                    {"reason", e.reason},
+                    {"closed_at_us", e.closed_at}};
+          },
+          [](const site::SiteReopened& e) -> json {
+            return {{"site_id", e.site_id}, {"reopened_at_us", e.reopened_at}};
+          },
       },
       event);
 }
 
 nlohmann::json to_json(const domain::catalog::Event& event) {
   return std::visit([](const auto& e) -> json { return {{"item", item_json(e.item)}}; }, event);
+}
+
+nlohmann::json to_json(const domain::brand::Event& event) {
+  return std::visit([](const auto& e) -> json { return {{"brand", brand_json(e.brand)}}; }, event);
+}
+
+nlohmann::json to_json(const domain::channel::Event& event) {
+  return std::visit(
+      [](const auto& e) -> json {
+        return {{"channel", channel_json(e.channel)}};
+      },
+      event);
 }
 
 nlohmann::json to_json(const domain::stock::Event& event) {

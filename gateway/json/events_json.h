@@ -8,10 +8,9 @@
 //     "delivery_method", the names of the order placement body;
 //   - ConfigurationChanged also has "area", the name of its document's area.
 // Money is {"minor": 6000, "currency": "EUR"}; enumerations are their names ("home_standard",
-// "store"); addresses, site profiles (with "capabilities" and seven "opening_hours", Monday first,
-// each {"open_minute", "close_minute"}), catalog items, order lines ({"line", "sku", "quantity",
-// "unit_price_minor"}), allocations ({"line", "site_id"}) and promises are nested objects; line
-// numbers are arrays of integers. For example, OrderShipped:
+// "store"); addresses, site profiles and items (as json/master_json.h writes them), order lines
+// ({"line", "sku", "quantity", "unit_price_minor"}), allocations ({"line", "site_id"}) and promises
+// are nested objects; line numbers are arrays of integers. For example, OrderShipped:
 //
 //   { "carrier": "colissimo", "lines": [1, 3], "site_id": "STR-01", "tracking": "6A12345678901" }
 //
@@ -24,7 +23,9 @@
 
 #include <nlohmann/json.hpp>
 
+#include "domain/brand.h"
 #include "domain/catalog.h"
+#include "domain/channel.h"
 #include "domain/configuration.h"
 #include "domain/order.h"
 #include "domain/site.h"
@@ -32,14 +33,17 @@
 
 namespace ordo::json {
 
-/// SiteRegistered, SiteUpdated: {"site_id", "profile": {"name", "type", "country", "region",
-/// "postcode", "latitude", "longitude", "time_zone", "capabilities", "opening_hours",
-/// "daily_capacity"}}.
+/// SiteRegistered, SiteUpdated: {"site_id", "profile": the site as json/master_json.h writes it}.
+/// SiteClosed: {"site_id", "for_good", "reason", "closed_at_us"}; SiteReopened: {"site_id",
+/// "reopened_at_us"}.
 nlohmann::json to_json(const domain::site::Event& event);
 
-/// ItemDefined, ItemChanged: {"item": {"sku", "name", "category", "brand", "weight_g",
-/// "volume_cm3", "price"}}.
+/// ItemDefined, ItemChanged: {"item": the item as json/master_json.h writes it}.
 nlohmann::json to_json(const domain::catalog::Event& event);
+/// BrandDefined, BrandChanged: {"brand": {"brand_id", "name"}}.
+nlohmann::json to_json(const domain::brand::Event& event);
+/// ChannelDefined, ChannelChanged: {"channel": the channel as json/master_json.h writes it}.
+nlohmann::json to_json(const domain::channel::Event& event);
 
 /// Every stock event, its fields as declared in domain/stock.h.
 nlohmann::json to_json(const domain::stock::Event& event);

@@ -43,25 +43,21 @@ TEST(GoldenLog, AVersion1LogVerifiesReplaysAndReadsWithTodaysBuild) {
   EXPECT_EQ(view.value("channel", ""), "web");
 }
 
-// Format 2, one event of every type the codec reads (tests/golden/golden_writer.cpp).
-TEST(GoldenLog, AVersion2LogOfEveryEventTypeVerifiesAndReplaysIntoTheEngineAndTheProjections) {
-  TempDir dir;
-  const auto data = dir / "data";
-  std::filesystem::copy(ORDO_GOLDEN_DIR "/v2-every-event", data,
+// Copies golden log `name` to `data`, verifies its chain (`events` events, head `head`),
+// rebuilds every projection from it, and folds it into the engine (the pipeline's start replays
+// the whole log).
+void verify_and_replay(const std::filesystem::path& data, const char* name, const char* events,
+                       const char* head) {
+  std::filesystem::copy(std::filesystem::path(ORDO_GOLDEN_DIR) / name, data,
                         std::filesystem::copy_options::recursive);
   auto verify = ordo({"log", "verify", "--data", data.string()});
   ASSERT_EQ(verify.exit_code, 0) << verify.output;
-  EXPECT_NE(verify.output.find("ok: 35 events"), std::string::npos) << verify.output;
+  EXPECT_NE(verify.output.find(std::string("ok: ") + events + " events"), std::string::npos)
+      << verify.output;
   auto stats = ordo({"log", "stats", "--data", data.string()});
-  EXPECT_NE(stats.output.find("29d0a1d22569099d98e19fb350bc80d6322dad619c3fe6096e7ef7f2bae53f18"),
-            std::string::npos)
-      << stats.output;
+  EXPECT_NE(stats.output.find(head), std::string::npos) << stats.output;
   auto rebuild = ordo({"rebuild", "--data", data.string()});
   ASSERT_EQ(rebuild.exit_code, 0) << rebuild.output;
-  auto order = ordo({"order", "--data", data.string(), "O-1"});
-  ASSERT_EQ(order.exit_code, 0) << order.output;
-  EXPECT_EQ(nlohmann::json::parse(order.output).value("channel", ""), "web");
-  // The engine folds it too (the pipeline's start replays the whole log).
   eventstore::Options options;
   options.data_dir = data;
   options.projection_families = projections::projection_families();
@@ -71,11 +67,29 @@ TEST(GoldenLog, AVersion2LogOfEveryEventTypeVerifiesAndReplaysIntoTheEngineAndTh
   ASSERT_TRUE(pipeline) << pipeline.error().to_string();
 }
 
+// Format 2, one event of every type the codec reads (tests/golden/golden_writer.cpp).
+TEST(GoldenLog, AVersion2LogOfEveryEventTypeVerifiesAndReplaysIntoTheEngineAndTheProjections) {
+  TempDir dir;
+  verify_and_replay(dir / "data", "v2-every-event", "35",
+                    "29d0a1d22569099d98e19fb350bc80d6322dad619c3fe6096e7ef7f2bae53f18");
+  auto order = ordo({"order", "--data", (dir / "data").string(), "O-1"});
+  ASSERT_EQ(order.exit_code, 0) << order.output;
+  EXPECT_EQ(nlohmann::json::parse(order.output).value("channel", ""), "web");
+}
+
+// Master data: sites with brands, closed days and a status, items with channel prices, brands
+// and channels (tests/golden/golden_writer.cpp, December 2026).
+TEST(GoldenLog, AVersion2LogWithMasterDataVerifiesAndReplays) {
+  TempDir dir;
+  verify_and_replay(dir / "data", "v2-master-data", "41",
+                    "f08622e8c20da7e3d295d932a4bd58198a5f432b10e4745f4f4e45f107e5eea4");
+}
+
 // Every event type the codec reads is in some golden log, so that each one is replayed by the
 // builds that come after: a new type ships with a golden log holding it.
 TEST(GoldenLog, TheGoldenLogsHoldEveryEventType) {
   std::set<std::string> stored;
-  for (const char* name : {"v1-demo", "v2-every-event"}) {
+  for (const char* name : {"v1-demo", "v2-every-event", "v2-master-data"}) {
     TempDir dir;
     std::filesystem::copy(std::filesystem::path(ORDO_GOLDEN_DIR) / name, dir / "data",
                           std::filesystem::copy_options::recursive);

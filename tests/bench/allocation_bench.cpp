@@ -188,7 +188,8 @@ void setup(engine::Pipeline& pipeline, const Options& o) {
                orch::Rules{{s}, {}, "compete"}, "bench", "compete", at}})),
        "rules");
   must(pipeline.execute(submission(domain::catalog::Command{domain::catalog::DefineItem{
-           {"SKU-1", "Runner", "shoes/running", "Ordo", 500, 1500, {9900, "EUR"}}, at}})),
+           {"SKU-1", "Runner", "shoes/running", "", 500, 1500, {9900, "EUR"}, false, true, {}},
+           at}})),
        "item");
   for (std::size_t i = 0; i < o.stores; ++i) {
     domain::site::Profile p;

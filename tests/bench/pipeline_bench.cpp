@@ -75,8 +75,18 @@ void load_retailer(e::Pipeline& pipeline) {
     all.push_back(submission(d::site::Command{d::site::RegisterSite{sites.back(), profile, 1}}));
   }
   for (std::size_t n = 0; n < kSkus; ++n) {
-    all.push_back(submission(d::catalog::Command{d::catalog::DefineItem{
-        {sku(n), "item", "cat/" + std::to_string(n % 10), "brand", 300, 900, {1990, "EUR"}}, 1}}));
+    all.push_back(
+        submission(d::catalog::Command{d::catalog::DefineItem{{sku(n),
+                                                               "item",
+                                                               "cat/" + std::to_string(n % 10),
+                                                               "",
+                                                               300,
+                                                               900,
+                                                               {1990, "EUR"},
+                                                               false,
+                                                               true,
+                                                               {}},
+                                                              1}}));
     for (std::size_t s = 0; s < sites.size(); ++s) {
       if (s >= kWarehouses && (n + s) % 10 != 0) continue;
       all.push_back(submission(e::StockCommand{

@@ -19,7 +19,8 @@ struct CatalogDecider : testing::Decider<Command, Event, State, &decide, &evolve
 constexpr Instant kAt = 1'700'000'000'000'000;
 
 Item running_shoe() {
-  return Item{"SKU-42", "Trail runner 42", "shoes/running", "Kalenji", 820, 9000, {8999, "EUR"}};
+  return Item{"SKU-42", "Trail runner 42", "shoes/running", "kalenji", 820,
+              9000,     {8999, "EUR"},     false,           true,      {}};
 }
 
 void expect_invalid(const Item& item, std::string_view reason_part) {

@@ -34,8 +34,9 @@ class Retailer final : public Facts {
   Retailer() {
     sites_["WH-LYON"] = profile(SiteType::warehouse, "69003", 45.75, 4.85);
     sites_["FR-PARIS"] = profile(SiteType::store, "75011", 48.86, 2.38);
-    items_["SHOE"] = {"SHOE", "Runner", "shoes/running", "Brand", 800, 4000, {9900, "EUR"}};
-    items_["CAP"] = {"CAP", "Cap", "accessories", "Brand", 100, 500, {1990, "EUR"}};
+    items_["SHOE"] = {"SHOE", "Runner",      "shoes/running", "",   800,
+                      4000,   {9900, "EUR"}, false,           true, {}};
+    items_["CAP"] = {"CAP", "Cap", "accessories", "", 100, 500, {1990, "EUR"}, false, true, {}};
     views_.channels.push_back({"web", {}, 100, {}, 0, 0});
     receive("WH-LYON", "SHOE", 10);
     receive("WH-LYON", "CAP", 5);

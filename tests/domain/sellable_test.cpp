@@ -58,6 +58,7 @@ class Network {
   }
   stock::State& stock(std::size_t index) { return entries_[index].stock; }
   const stock::State& stock(std::size_t index) const { return entries_[index].stock; }
+  site::Profile& profile(std::size_t index) { return entries_[index].profile; }
   const site::Profile& profile(std::size_t index) const { return entries_[index].profile; }
   std::size_t size() const { return entries_.size(); }
 
@@ -119,6 +120,27 @@ TEST(SellableStock, TheWebShopSellsAllTheNetworkAndTheMarketplace80Percent) {
             (Lines{"site PAR-01: 12 on hand - 2 reserved = 10 available, 80% shared = 8",
                    "site WH-LYON: 40 on hand - 0 reserved = 40 available, 80% shared = 32",
                    "channel marketplace, SKU SNK-42-BLK: 40 now + 0 future = 40 sellable"}));
+}
+
+TEST(SellableStock, AClosedSiteShowsItsStockButSellsNoneOfItNorOfItsReceipts) {
+  const InventoryViews document = views({Channel("web").share(100).horizon_days(30)});
+  Network network;
+  network.site("PAR-01", SiteType::store, "FR", "75", 12, 2)
+      .receipt("PO-1", 5, kNow + 2 * kDay)
+      .site("WH-LYON", SiteType::warehouse, "FR", "69", 40);
+  for (auto status : {site::Status::temporarily_closed, site::Status::closed}) {
+    network.profile(0).status = status;
+    const Result web = sell(document, "web", kSneaker, network);
+    EXPECT_EQ(web.now, 40);
+    EXPECT_EQ(web.future, 0);
+    EXPECT_TRUE(web.sites.at(0).closed);
+    EXPECT_EQ(explain(web).front(), "site PAR-01: closed, 12 on hand not sellable = 0");
+    EXPECT_EQ(sellable_at_site(document, "web", kSneaker, network.stocks().front()), 0);
+    EXPECT_EQ(future_at_site(document, "web", network.stocks().front(), kNow), 0);
+  }
+  network.profile(0).status = site::Status::open;
+  EXPECT_EQ(sell(document, "web", kSneaker, network).now, 50);
+  EXPECT_EQ(sell(document, "web", kSneaker, network).future, 5);
 }
 
 TEST(SellableStock, AShareRoundsDownSoAChannelNeverSellsAUnitItWasNotGiven) {

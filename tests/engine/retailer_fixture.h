@@ -106,10 +106,13 @@ class Retailer {
           domain::catalog::DefineItem{{sku,
                                        sku,
                                        shoe ? "shoes/running" : "accessories/caps",
-                                       "Brand",
+                                       "",
                                        500,
                                        1500,
-                                       {shoe ? 9900 : 1990, "EUR"}},
+                                       {shoe ? 9900 : 1990, "EUR"},
+                                       false,
+                                       true,
+                                       {}},
                                       kNow}});
     }
     receive("WH-LYON", "SHOE-1", 10);

@@ -1,7 +1,7 @@
-// Writes tests/golden/v2-every-event: a format 2 data directory with one event of every type the
-// codec reads (tests/wire/samples.h), each in a stream of its own aggregate, plus a workload event.
-// Run once, by hand, when a new event type ships (in a new directory: golden logs are never
-// rewritten), then commit the directory:
+// Writes a golden log (tests/golden/README.md): a format 2 data directory with one event of every
+// type the codec reads (tests/wire/samples.h), each in a stream of its own aggregate, plus a
+// workload event. Run once, by hand, when a new event type ships (in a new directory: golden logs
+// are never rewritten), then commit the directory:
 //
 //   build/bin/golden_writer --dir tests/golden/v3-... --source .
 #include <cstdio>
@@ -30,6 +30,10 @@ std::string stream_of(const wire::DomainEvent& event) {
         if constexpr (std::is_same_v<E, domain::stock::Event>)
           return engine::stock_stream("WH-1", "SKU-7");
         if constexpr (std::is_same_v<E, domain::order::Event>) return engine::order_stream("O-1");
+        if constexpr (std::is_same_v<E, domain::brand::Event>)
+          return engine::brand_stream("kalenji");
+        if constexpr (std::is_same_v<E, domain::channel::Event>)
+          return engine::channel_stream("web-gb");
         if constexpr (std::is_same_v<E, domain::configuration::Event>) {
           return engine::config_stream(domain::configuration::area_name(
               std::get<domain::configuration::ConfigurationChanged>(aggregate_event).document));

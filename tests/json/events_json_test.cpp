@@ -17,11 +17,13 @@ namespace order = domain::order;
 namespace configuration = domain::configuration;
 
 // A new alternative must be added to the tests below (and the encoder will not compile without it).
-static_assert(std::variant_size_v<site::Event> == 2);
+static_assert(std::variant_size_v<site::Event> == 4);
 static_assert(std::variant_size_v<catalog::Event> == 2);
 static_assert(std::variant_size_v<stock::Event> == 10);
 static_assert(std::variant_size_v<order::Event> == 15);
 static_assert(std::variant_size_v<configuration::Event> == 1);
+static_assert(std::variant_size_v<domain::brand::Event> == 2);
+static_assert(std::variant_size_v<domain::channel::Event> == 2);
 
 constexpr domain::Instant kAt = 1'700'000'000'000'000;
 
@@ -38,22 +40,51 @@ site::Profile kleber() {
   profile.capabilities = {.ship_from_store = true, .click_and_collect = false, .returns = true};
   for (std::size_t day = 0; day < 6; ++day) profile.opening_hours.at(day) = {540, 1170};
   profile.daily_capacity = 120;
+  profile.brands = {"kalenji"};
+  profile.closed_days = {20'812};  // 2026-12-25
   return profile;
 }
 
 TEST(EventsJson, SiteEventsCarryTheSiteIdAndTheWholeProfile) {
   const json expected = json::parse(R"({"site_id": "STR-01", "profile": {
+    "site_id": "STR-01",
     "name": "Strasbourg Kléber", "type": "dark_store", "country": "FR", "region": "67",
     "postcode": "67000", "latitude": 48.5839, "longitude": 7.7455, "time_zone": "Europe/Paris",
-    "capabilities": {"ship_from_store": true, "click_and_collect": false, "returns": true},
-    "opening_hours": [
-      {"open_minute": 540, "close_minute": 1170}, {"open_minute": 540, "close_minute": 1170},
-      {"open_minute": 540, "close_minute": 1170}, {"open_minute": 540, "close_minute": 1170},
-      {"open_minute": 540, "close_minute": 1170}, {"open_minute": 540, "close_minute": 1170},
-      {"open_minute": 0, "close_minute": 0}],
+    "capabilities": {"ship_from_store": true, "click_and_collect": false, "returns": true,
+                     "ship_to_store": false},
+    "opening_hours": {"mon": "09:00-19:30", "tue": "09:00-19:30", "wed": "09:00-19:30",
+      "thu": "09:00-19:30", "fri": "09:00-19:30", "sat": "09:00-19:30", "sun": "closed"},
+    "closed_days": ["2026-12-25"], "brands": ["kalenji"], "status": "open",
     "daily_capacity": 120}})");
   EXPECT_EQ(to_json(site::Event{site::SiteRegistered{"STR-01", kleber()}}), expected);
   EXPECT_EQ(to_json(site::Event{site::SiteUpdated{"STR-01", kleber()}}), expected);
+}
+
+TEST(EventsJson, SiteClosuresSayWhyAndWhetherForGood) {
+  EXPECT_EQ(to_json(site::Event{site::SiteClosed{"STR-01", true, "lease ended", kAt}}),
+            json::parse(R"({"site_id": "STR-01", "for_good": true, "reason": "lease ended",
+              "closed_at_us": 1700000000000000})"));
+  EXPECT_EQ(to_json(site::Event{site::SiteReopened{"STR-01", kAt}}),
+            json::parse(R"({"site_id": "STR-01", "reopened_at_us": 1700000000000000})"));
+}
+
+TEST(EventsJson, BrandAndChannelEventsCarryTheWholeRecord) {
+  EXPECT_EQ(to_json(domain::brand::Event{domain::brand::BrandDefined{{"veja", "Veja"}}}),
+            json::parse(R"({"brand": {"brand_id": "veja", "name": "Veja"}})"));
+  const domain::channel::Channel uk{"web-gb",
+                                    "Web shop UK",
+                                    {"GB"},
+                                    "GBP",
+                                    "",
+                                    "",
+                                    {order::DeliveryMethod::home_standard},
+                                    domain::channel::AddressPolicy::hold,
+                                    50};
+  EXPECT_EQ(to_json(domain::channel::Event{domain::channel::ChannelChanged{uk}}),
+            json::parse(R"({"channel": {"channel_id": "web-gb", "name": "Web shop UK",
+              "countries": ["GB"], "currency": "GBP", "brand": "", "inventory_view": "",
+              "delivery_methods": ["home_standard"], "address_policy": "hold",
+              "price_tolerance_bp": 50}})"));
 }
 
 // The names the inventory_views codec reads, so that an auditor can paste them into a selector.
@@ -71,11 +102,21 @@ TEST(EventsJson, SiteTypesAreTheNamesOfSiteSelectors) {
 }
 
 TEST(EventsJson, CatalogEventsCarryTheWholeItem) {
-  const catalog::Item item{"SNK-42", "Runner 42", "shoes/running", "Ordo",
-                           850,      6000,        {8999, "EUR"}};
+  const catalog::Item item{"SNK-42",
+                           "Runner 42",
+                           "shoes/running",
+                           "ordo",
+                           850,
+                           6000,
+                           {8999, "EUR"},
+                           true,
+                           false,
+                           {{"web-gb", {7999, "GBP"}}}};
   const json expected = json::parse(R"({"item": {"sku": "SNK-42", "name": "Runner 42",
-    "category": "shoes/running", "brand": "Ordo", "weight_g": 850, "volume_cm3": 6000,
-    "price": {"minor": 8999, "currency": "EUR"}}})");
+    "category": "shoes/running", "brand": "ordo", "weight_g": 850, "volume_cm3": 6000,
+    "price": {"minor": 8999, "currency": "EUR"}, "dangerous_goods": true,
+    "click_and_collect": false,
+    "prices": [{"channel": "web-gb", "minor": 7999, "currency": "GBP"}]}})");
   EXPECT_EQ(to_json(catalog::Event{catalog::ItemDefined{item}}), expected);
   EXPECT_EQ(to_json(catalog::Event{catalog::ItemChanged{item}}), expected);
 }

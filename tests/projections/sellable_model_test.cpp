@@ -83,7 +83,8 @@ struct World {
   }
   void add_item(const std::string& sku) {
     domain::catalog::Item item{
-        sku, sku, sku == "SHOE" ? "shoes/running" : "bags", "Brand", 100, 100, {100, "EUR"}};
+        sku,  sku, sku == "SHOE" ? "shoes/running" : "bags", "", 100, 100, {100, "EUR"}, false,
+        true, {}};
     apply("item-" + sku, domain::catalog::Event{domain::catalog::ItemDefined{item}});
     model.item_changed(state, sku, at);
     changed_at[sku] = at;

@@ -34,16 +34,28 @@ inline domain::site::Profile sample_profile() {
                           45.76,
                           4.86,
                           "Europe/Paris",
-                          {true, true, true},
+                          {true, true, true, true},
                           {},
-                          140};
+                          140,
+                          {"kalenji", "salomon"},
+                          {20'812, 20'813},
+                          domain::site::Status::temporarily_closed};
   for (std::uint16_t d = 0; d < 7; ++d)
     p.opening_hours[d] = {static_cast<std::uint16_t>(480 + d), 1200};
   return p;
 }
 
 inline domain::catalog::Item sample_item() {
-  return {"SKU-7", "Trail runner", "shoes/running", "Brand", 820, 4100, {8990, "EUR"}};
+  return {"SKU-7",
+          "Trail runner",
+          "shoes/running",
+          "kalenji",
+          820,
+          4100,
+          {8990, "EUR"},
+          true,
+          false,
+          {{"web-fr", {8490, "EUR"}}, {"web-gb", {7490, "GBP"}}}};
 }
 
 inline order::OrderPlaced sample_placed() {
@@ -63,6 +75,26 @@ inline order::OrderPlaced sample_placed() {
           kAt};
 }
 
+/// The brand and channel events, fully populated.
+inline std::vector<DomainEvent> master_samples() {
+  std::vector<DomainEvent> out;
+  out.push_back(domain::brand::Event{domain::brand::BrandDefined{{"kalenji", "Kalenji"}}});
+  out.push_back(domain::brand::Event{domain::brand::BrandChanged{{"kalenji", "KALENJI"}}});
+  using M = order::DeliveryMethod;
+  const domain::channel::Channel web_gb{"web-gb",
+                                        "Web shop UK",
+                                        {"GB", "IE"},
+                                        "GBP",
+                                        "kalenji",
+                                        "web-uk",
+                                        {M::home_standard, M::click_and_collect},
+                                        domain::channel::AddressPolicy::hold,
+                                        150};
+  out.push_back(domain::channel::Event{domain::channel::ChannelDefined{web_gb}});
+  out.push_back(domain::channel::Event{domain::channel::ChannelChanged{web_gb}});
+  return out;
+}
+
 /// Every alternative of DomainEvent, in variant order, each fully populated.
 inline std::vector<DomainEvent> populated_samples(const std::string& source_dir) {
   namespace site = domain::site;
@@ -73,6 +105,8 @@ inline std::vector<DomainEvent> populated_samples(const std::string& source_dir)
   std::vector<DomainEvent> out = {
       site::Event{site::SiteRegistered{"WH-1", sample_profile()}},
       site::Event{site::SiteUpdated{"WH-1", sample_profile()}},
+      site::Event{site::SiteClosed{"WH-1", true, "lease ended", kAt + 14}},
+      site::Event{site::SiteReopened{"WH-1", kAt + 15}},
       domain::catalog::Event{domain::catalog::ItemDefined{sample_item()}},
       domain::catalog::Event{domain::catalog::ItemChanged{sample_item()}},
       stock::Event{stock::StockReceived{12, "PO-4471"}},
@@ -123,6 +157,7 @@ inline std::vector<DomainEvent> populated_samples(const std::string& source_dir)
       cfg::ConfigurationChanged{*rules, "analyst@retail", "stores compete", 5, kAt + 12}});
   out.push_back(
       cfg::Event{cfg::ConfigurationChanged{*promise, "analyst@retail", "carriers", 6, kAt + 13}});
+  for (auto& e : master_samples()) out.push_back(std::move(e));
   return out;
 }
 

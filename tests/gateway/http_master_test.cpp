@@ -1,0 +1,284 @@
+// Master data over HTTP against a real `ordo serve`: brands, channels, items and sites defined,
+// changed, listed, read with their history; references checked; sites closed and reopened, with
+// what that does to sellable stock and to a closure for good while orders hold stock there.
+#include "tests/gateway/http_fixture.h"
+
+namespace ordo::gateway::testing {
+namespace {
+
+class HttpMaster : public HttpTest {
+ protected:
+  // With the postcode gazetteer, which places a site given without coordinates.
+  static void SetUpTestSuite() {
+    retailer_ = new Retailer(make_retailer("ordo-http-master"));
+    server_ = new ServerProcess(retailer_->data_dir, {"--postcodes", ORDO_POSTCODES_DIR});
+  }
+  static json uk_store(const std::string& id, const std::string& postcode) {
+    return {{"site_id", id},
+            {"name", "London " + postcode},
+            {"type", "store"},
+            {"country", "GB"},
+            {"postcode", postcode},
+            {"time_zone", "Europe/London"},
+            {"capabilities", {{"ship_from_store", true}, {"click_and_collect", true}}},
+            {"opening_hours", {{"mon", "09:00-20:00"}, {"sat", "10:00-18:00"}}},
+            {"closed_days", {"2026-12-25", "2026-12-26"}},
+            {"daily_capacity", 80}};
+  }
+  static std::string detail(const Reply& reply) { return reply.doc().value("detail", ""); }
+  // The first site of a type in the demo, by listing.
+  static std::string first_site(const std::string& type) {
+    auto reply = admin().get("/v1/sites?type=" + type + "&limit=1");
+    EXPECT_EQ(reply.status, 200u) << reply.body;
+    return reply.doc()["sites"].at(0).value("site_id", "");
+  }
+};
+
+TEST_F(HttpMaster, ABrandIsDefinedOnceAndReadWithItsHistory) {
+  auto client = admin();
+  auto created = client.put("/v1/brands/decathlon", {{"name", "Decathlon"}});
+  ASSERT_EQ(created.status, 201u) << created.body;
+  EXPECT_TRUE(created.doc().value("changed", false));
+  auto again = client.put("/v1/brands/decathlon", {{"name", "Decathlon"}});
+  ASSERT_EQ(again.status, 200u) << again.body;
+  EXPECT_FALSE(again.doc().value("changed", true));
+  auto renamed =
+      client.put("/v1/brands/decathlon", {{"brand_id", "decathlon"}, {"name", "DECATHLON"}});
+  ASSERT_EQ(renamed.status, 200u) << renamed.body;
+  EXPECT_TRUE(renamed.doc().value("changed", false));
+  auto read = client.get("/v1/brands/decathlon?min_position=" + renamed.header("ordo-position"));
+  ASSERT_EQ(read.status, 200u) << read.body;
+  EXPECT_EQ(read.doc()["brand"]["name"], "DECATHLON");
+  ASSERT_EQ(read.doc()["history"].size(), 2u) << read.body;
+  EXPECT_EQ(read.doc()["history"][0]["type"], "BrandDefined");
+  EXPECT_EQ(read.doc()["history"][1]["type"], "BrandChanged");
+  EXPECT_EQ(read.doc()["history"][1]["data"]["brand"]["name"], "DECATHLON");
+  EXPECT_EQ(client.get("/v1/brands/nobody").status, 404u);
+}
+
+TEST_F(HttpMaster, AnItemNamesAKnownBrandAndPricesInEachChannelsCurrency) {
+  auto client = admin();
+  json item = {{"sku", "UK-TEE-1"},
+               {"name", "Tee"},
+               {"category", "apparel/tshirts"},
+               {"brand", "no-such-brand"},
+               {"price", {{"minor", 1500}, {"currency", "EUR"}}}};
+  auto unknown_brand = client.put("/v1/items/UK-TEE-1", item);
+  ASSERT_EQ(unknown_brand.status, 422u) << unknown_brand.body;
+  EXPECT_NE(detail(unknown_brand).find("brand: no brand has the id 'no-such-brand'"),
+            std::string::npos)
+      << unknown_brand.body;
+  item["brand"] = "veja";
+  item["prices"] = {{{"channel", "web"}, {"minor", 1300}, {"currency", "GBP"}}};
+  auto wrong_currency = client.put("/v1/items/UK-TEE-1", item);
+  ASSERT_EQ(wrong_currency.status, 422u) << wrong_currency.body;
+  EXPECT_NE(
+      detail(wrong_currency).find("prices/0/currency: GBP is not the currency of channel web"),
+      std::string::npos)
+      << wrong_currency.body;
+  item["prices"] = {{{"channel", "no-channel"}, {"minor", 1300}, {"currency", "EUR"}}};
+  auto unknown_channel = client.put("/v1/items/UK-TEE-1", item);
+  ASSERT_EQ(unknown_channel.status, 422u) << unknown_channel.body;
+  EXPECT_NE(detail(unknown_channel).find("prices/0/channel"), std::string::npos);
+  item["prices"] = {{{"channel", "web"}, {"minor", 1300}, {"currency", "EUR"}}};
+  auto created = client.put("/v1/items/UK-TEE-1", item);
+  ASSERT_EQ(created.status, 201u) << created.body;
+  auto listed = client.get("/v1/items?brand=veja&channel=web&min_position=" +
+                           created.header("ordo-position"));
+  ASSERT_EQ(listed.status, 200u) << listed.body;
+  ASSERT_EQ(listed.doc()["items"].size(), 1u) << listed.body;
+  EXPECT_EQ(listed.doc()["items"][0]["sku"], "UK-TEE-1");
+  EXPECT_EQ(listed.doc()["items"][0]["prices"][0]["minor"], 1300);
+  // Nothing refused was written: the item's history is its one definition.
+  auto read = client.get("/v1/items/UK-TEE-1");
+  ASSERT_EQ(read.status, 200u) << read.body;
+  EXPECT_EQ(read.doc()["history"].size(), 1u);
+}
+
+TEST_F(HttpMaster, AChannelHasCountriesACurrencyAndAnInventoryViewThatExists) {
+  auto client = admin();
+  json channel = {{"name", "Web shop UK"},
+                  {"countries", {"GB"}},
+                  {"currency", "GBP"},
+                  {"delivery_methods", {"home_standard", "click_and_collect"}}};
+  auto no_view = client.put("/v1/channels/web-gb", channel);
+  ASSERT_EQ(no_view.status, 422u) << no_view.body;
+  EXPECT_NE(detail(no_view).find("inventory_view: the inventory_views configuration has no view "
+                                 "'web-gb'"),
+            std::string::npos)
+      << no_view.body;
+  channel["inventory_view"] = "web";
+  channel["countries"] = {"UK"};
+  auto bad_country = client.put("/v1/channels/web-gb", channel);
+  ASSERT_EQ(bad_country.status, 422u) << bad_country.body;
+  EXPECT_NE(detail(bad_country).find("countries/0: \"UK\" is not an ISO 3166-1 alpha-2 code"),
+            std::string::npos)
+      << bad_country.body;
+  channel["countries"] = {"GB", "IE"};
+  auto created = client.put("/v1/channels/web-gb", channel);
+  ASSERT_EQ(created.status, 201u) << created.body;
+  auto listed =
+      client.get("/v1/channels?country=IE&min_position=" + created.header("ordo-position"));
+  ASSERT_EQ(listed.status, 200u) << listed.body;
+  ASSERT_EQ(listed.doc()["channels"].size(), 1u) << listed.body;
+  EXPECT_EQ(listed.doc()["channels"][0]["currency"], "GBP");
+  EXPECT_EQ(listed.doc()["channels"][0]["address_policy"], "refuse");
+}
+
+TEST_F(HttpMaster, AUkStoreTakesItsCoordinatesFromThePostcodeGazetteer) {
+  auto client = admin();
+  auto created = client.post("/v1/sites", uk_store("GB-WESTMINSTER", "SW1A"));
+  ASSERT_EQ(created.status, 201u) << created.body;
+  const double latitude = created.doc().value("latitude", 0.0);
+  const double longitude = created.doc().value("longitude", 0.0);
+  EXPECT_NEAR(latitude, 51.50, 0.05) << created.body;  // Westminster
+  EXPECT_NEAR(longitude, -0.13, 0.05) << created.body;
+  auto again = client.post("/v1/sites", uk_store("GB-WESTMINSTER", "SW1A"));
+  EXPECT_EQ(again.status, 200u) << again.body;
+  auto other = uk_store("GB-WESTMINSTER", "SW1A");
+  other["daily_capacity"] = 10;
+  auto conflict = client.post("/v1/sites", other);
+  EXPECT_EQ(conflict.status, 409u) << conflict.body;
+  auto changed = client.put("/v1/sites/GB-WESTMINSTER", other);
+  ASSERT_EQ(changed.status, 200u) << changed.body;
+  auto read =
+      client.get("/v1/sites/GB-WESTMINSTER?min_position=" + changed.header("ordo-position"));
+  ASSERT_EQ(read.status, 200u) << read.body;
+  const auto site = read.doc()["site"];
+  EXPECT_EQ(site["daily_capacity"], 10);
+  EXPECT_EQ(site["status"], "open");
+  EXPECT_EQ(site["opening_hours"]["mon"], "09:00-20:00");
+  EXPECT_EQ(site["opening_hours"]["sun"], "closed");
+  EXPECT_EQ(site["closed_days"], json({"2026-12-25", "2026-12-26"}));
+  EXPECT_EQ(read.doc()["history"].size(), 2u);
+  auto manchester = client.post("/v1/sites", uk_store("GB-MANCHESTER", "M1"));
+  ASSERT_EQ(manchester.status, 201u) << manchester.body;
+  auto listed = client.get("/v1/sites?country=GB&type=store&min_position=" +
+                           manchester.header("ordo-position"));
+  ASSERT_EQ(listed.status, 200u) << listed.body;
+  ASSERT_EQ(listed.doc()["sites"].size(), 2u) << listed.body;
+  EXPECT_EQ(listed.doc()["sites"][0]["site_id"], "GB-MANCHESTER");  // id order
+}
+
+TEST_F(HttpMaster, ASiteThatCannotBePlacedIsRefusedNamingTheField) {
+  auto client = admin();
+  auto unknown_postcode = client.post("/v1/sites", uk_store("GB-NOWHERE", "ZZ9"));
+  ASSERT_EQ(unknown_postcode.status, 422u) << unknown_postcode.body;
+  EXPECT_EQ(pointers(unknown_postcode), std::vector<std::string>{"/latitude"});
+  auto site = uk_store("XX-1", "SW1A");
+  site["country"] = "ZZ";
+  site["latitude"] = 51.5;
+  site["longitude"] = -0.1;
+  auto unknown_country = client.post("/v1/sites", site);
+  ASSERT_EQ(unknown_country.status, 422u) << unknown_country.body;
+  EXPECT_NE(detail(unknown_country).find("country \"ZZ\""), std::string::npos);
+  site = uk_store("XX-2", "SW1A");
+  site["brands"] = {"unknown-brand"};
+  auto unknown_brand = client.post("/v1/sites", site);
+  ASSERT_EQ(unknown_brand.status, 422u) << unknown_brand.body;
+  EXPECT_NE(detail(unknown_brand).find("brands/0: no brand has the id 'unknown-brand'"),
+            std::string::npos);
+  site = uk_store("XX-3", "SW1A");
+  site["opening_hours"] = {{"mon", "19:00-09:00"}};
+  site["colour"] = "blue";
+  auto malformed = client.post("/v1/sites", site);
+  ASSERT_EQ(malformed.status, 422u) << malformed.body;
+  EXPECT_EQ(pointers(malformed), (std::vector<std::string>{"/colour", "/opening_hours/mon"}));
+  auto mismatch = client.put("/v1/sites/XX-4", uk_store("XX-5", "SW1A"));
+  ASSERT_EQ(mismatch.status, 422u) << mismatch.body;
+  EXPECT_EQ(pointers(mismatch), std::vector<std::string>{"/site_id"});
+  for (const char* id : {"GB-NOWHERE", "XX-1", "XX-2", "XX-3", "XX-4", "XX-5"})
+    EXPECT_EQ(client.get(std::string("/v1/sites/") + id).status, 404u) << id;
+}
+
+TEST_F(HttpMaster, ListsArePagedInIdOrderAndRefuseUnknownFilters) {
+  auto client = admin();
+  std::vector<std::string> ids;
+  std::string after;
+  for (int page = 0; page < 50; ++page) {
+    auto reply =
+        client.get("/v1/sites?country=FR&limit=2" + (after.empty() ? "" : "&after=" + after));
+    ASSERT_EQ(reply.status, 200u) << reply.body;
+    const auto doc = reply.doc();
+    for (const auto& s : doc["sites"]) ids.push_back(s.value("site_id", ""));
+    after = doc.value("next_cursor", "");
+    if (after.empty()) break;
+  }
+  EXPECT_TRUE(std::is_sorted(ids.begin(), ids.end()));
+  EXPECT_EQ(std::set<std::string>(ids.begin(), ids.end()).size(), ids.size());
+  EXPECT_GE(ids.size(), 8u);  // 2 warehouses, 6 stores and the pickup points
+  EXPECT_EQ(client.get("/v1/sites?colour=blue").status, 400u);
+  EXPECT_EQ(client.get("/v1/sites?type=castle").status, 400u);
+  EXPECT_EQ(client.get("/v1/items?limit=0").status, 400u);
+  EXPECT_EQ(client.get("/v1/items?limit=501").status, 400u);
+  EXPECT_EQ(client.get("/v1/brands?brand=x").status, 400u);
+}
+
+TEST_F(HttpMaster, AClosedSiteSellsNothingUntilItReopens) {
+  auto client = admin();
+  const auto warehouse = first_site("warehouse");
+  const auto figure = [&](const std::string& position) {
+    auto reply = client.get("/v1/sellable-stock/marketplace/SKU-00001?explain=true&min_position=" +
+                            position);
+    EXPECT_EQ(reply.status, 200u) << reply.body;
+    return reply.doc();
+  };
+  const auto before = figure("0");
+  auto closed = client.post("/v1/sites/" + warehouse + "/close", {{"reason", "inventory day"}});
+  ASSERT_EQ(closed.status, 200u) << closed.body;
+  const auto during = figure(closed.header("ordo-position"));
+  bool saw_closed = false;
+  for (const auto& s : during["breakdown"]["sites"]) {
+    if (s["site"] == warehouse) {
+      EXPECT_EQ(s["available"], 0) << during.dump();
+      saw_closed = true;
+    }
+  }
+  EXPECT_TRUE(saw_closed) << during.dump();
+  auto site = client.get("/v1/sites/" + warehouse);
+  EXPECT_EQ(site.doc()["site"]["status"], "temporarily_closed");
+  auto reopened = client.post("/v1/sites/" + warehouse + "/reopen", json::object());
+  ASSERT_EQ(reopened.status, 200u) << reopened.body;
+  EXPECT_EQ(figure(reopened.header("ordo-position"))["sellable"], before["sellable"]);
+  auto twice = client.post("/v1/sites/" + warehouse + "/reopen", json::object());
+  ASSERT_EQ(twice.status, 200u) << twice.body;
+  EXPECT_FALSE(twice.doc().value("changed", true));
+  auto no_reason = client.post("/v1/sites/" + warehouse + "/close", json::object());
+  EXPECT_EQ(no_reason.status, 422u) << no_reason.body;
+}
+
+TEST_F(HttpMaster, ASiteHoldingStockForOpenOrdersCannotCloseForGood) {
+  auto client = admin();
+  const auto placed = place("MASTER-CLOSE-1", "SKU-00002");
+  const auto site = placed["lines"].at(0).value("site", "");
+  ASSERT_FALSE(site.empty()) << placed.dump();
+  auto refused =
+      client.post("/v1/sites/" + site + "/close", {{"for_good", true}, {"reason", "lease ended"}});
+  ASSERT_EQ(refused.status, 409u) << refused.body;
+  EXPECT_NE(detail(refused).find("reserved for open orders"), std::string::npos) << refused.body;
+  auto cancelled = client.post("/v1/orders/MASTER-CLOSE-1/cancel", {{"reason", "test"}});
+  ASSERT_EQ(cancelled.status, 200u) << cancelled.body;
+  // Released: other orders may still hold stock there; the store of a fresh UK site has none.
+  auto uk = client.post("/v1/sites", uk_store("GB-CLOSING", "M1"));
+  ASSERT_EQ(uk.status, 201u) << uk.body;
+  auto closed = client.post("/v1/sites/GB-CLOSING/close", {{"for_good", true}, {"reason", "sold"}});
+  ASSERT_EQ(closed.status, 200u) << closed.body;
+  auto reopen = client.post("/v1/sites/GB-CLOSING/reopen", json::object());
+  EXPECT_EQ(reopen.status, 409u) << reopen.body;
+  auto listed =
+      client.get("/v1/sites?status=closed&min_position=" + closed.header("ordo-position"));
+  ASSERT_EQ(listed.status, 200u);
+  EXPECT_EQ(listed.doc()["sites"].size(), 1u) << listed.body;
+}
+
+TEST_F(HttpMaster, AnAuditorReadsMasterDataButCannotChangeIt) {
+  Http auditor(port(), token("auditor"));
+  EXPECT_EQ(auditor.get("/v1/sites?limit=1").status, 200u);
+  EXPECT_EQ(auditor.get("/v1/channels").status, 200u);
+  EXPECT_EQ(auditor.put("/v1/brands/x", {{"name", "X"}}).status, 403u);
+  Http store(port(), token("store", first_site("store")));
+  EXPECT_EQ(store.put("/v1/items/X", {{"name", "X"}}).status, 403u);
+}
+
+}  // namespace
+}  // namespace ordo::gateway::testing
