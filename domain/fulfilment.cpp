@@ -182,12 +182,15 @@ std::vector<orchestration::SiteFacts> site_facts(const Facts& facts,
                    h.site->daily_capacity - facts.preparations(h.site_id, day)});
     return &out.back();
   };
+  // A channel sells from its inventory view, which several channels may share.
+  const auto* channel = facts.channel(r.channel);
+  const std::string_view view = channel != nullptr ? channel->view_name() : r.channel;
   for (std::size_t i = 0; i < r.demand.size(); ++i) {
     const auto* item = facts.item(r.demand[i].first);
     for (const auto& h : facts.holdings(r.demand[i].first)) {
       auto* row = row_of(h);
       if (row == nullptr || item == nullptr) continue;
-      row->available[i] = sellable::sellable_at_site(facts.inventory_views(), r.channel, *item,
+      row->available[i] = sellable::sellable_at_site(facts.inventory_views(), view, *item,
                                                      {h.site_id, h.site, h.stock});
     }
   }
@@ -240,6 +243,30 @@ std::optional<Rejection> source(const Facts& facts, const order::State& order, I
   return std::nullopt;
 }
 
+// What a channel's master record asks of an order: its currency, a destination it sells to, a
+// delivery method it offers. A channel with no record (only an inventory view) asks nothing more.
+std::optional<Rejection> channel_problem(const order::PlaceOrder& c, const Facts& facts) {
+  const auto* channel = facts.channel(c.channel);
+  if (channel == nullptr) return std::nullopt;
+  const std::string who = "channel " + c.channel;
+  if (c.currency != channel->currency) {
+    return Rejection{Code::invalid, "currency: the order is in " + c.currency + "; " + who +
+                                        " sells in " + channel->currency};
+  }
+  if (!channel->sells_to(c.delivery.country)) {
+    std::string countries;
+    for (const auto& country : channel->countries)
+      countries += (countries.empty() ? "" : ", ") + country;
+    return Rejection{Code::invalid, "delivery_address/country: " + who + " delivers to " +
+                                        countries + ", not " + c.delivery.country};
+  }
+  if (!channel->offers(c.method)) {
+    return Rejection{Code::invalid, "delivery_method: " + who + " does not offer " +
+                                        std::string(order::to_string(c.method))};
+  }
+  return std::nullopt;
+}
+
 Outcome place(std::string_view order_id, const order::PlaceOrder& c, const Facts& facts) {
   if (c.order_id != order_id)
     return reject(Code::invalid, "the order id differs from the order's own");
@@ -247,7 +274,10 @@ Outcome place(std::string_view order_id, const order::PlaceOrder& c, const Facts
   auto placed = order::decide(c, existing != nullptr ? *existing : order::State{});
   if (!placed) return std::unexpected(placed.error());
   if (placed->empty()) return Effects{};  // the same order again: already placed and sourced
-  if (facts.inventory_views().find(c.channel) == nullptr) {
+  if (auto problem = channel_problem(c, facts)) return std::unexpected(*problem);
+  const auto* channel = facts.channel(c.channel);
+  const auto& view = channel != nullptr ? channel->view_name() : c.channel;
+  if (facts.inventory_views().find(view) == nullptr) {
     return reject(Code::invalid, "channel '" + c.channel + "' has no inventory view");
   }
   for (const auto& line : c.lines) {

@@ -21,6 +21,7 @@
 #include <vector>
 
 #include "domain/catalog.h"
+#include "domain/channel.h"
 #include "domain/geo.h"
 #include "domain/inventory_views.h"
 #include "domain/orchestration.h"
@@ -53,6 +54,8 @@ class Facts {
   /// A catalog item; nullptr for an unknown SKU.
   [[nodiscard]] virtual const catalog::Item* item(std::string_view sku) const = 0;
   [[nodiscard]] virtual const InventoryViews& inventory_views() const = 0;
+  /// The channel's master record; nullptr for a channel defined only by its inventory view.
+  [[nodiscard]] virtual const channel::Channel* channel(std::string_view channel_id) const = 0;
   /// The orchestration rules in force and their configuration version (0: the built-in rules).
   [[nodiscard]] virtual const orchestration::Rules& rules() const = 0;
   [[nodiscard]] virtual std::uint64_t rules_version() const = 0;

@@ -29,6 +29,10 @@ class StateFacts final : public domain::fulfilment::Facts {
   const domain::InventoryViews& inventory_views() const override {
     return state_.inventory_views();
   }
+  const domain::channel::Channel* channel(std::string_view channel_id) const override {
+    const auto* c = state_.channel(channel_id);
+    return c != nullptr ? &c->channel : nullptr;
+  }
   const domain::orchestration::Rules& rules() const override { return state_.orchestration(); }
   std::uint64_t rules_version() const override { return state_.orchestration_version(); }
   std::span<const domain::fulfilment::Holding> holdings(std::string_view sku) const override {

@@ -328,10 +328,18 @@ Result<void> Projector::end_batch(std::uint64_t last, bool flush_memory) {
   return {};
 }
 
+namespace {
+// The inventory view a channel sells from: its record's, or the view named like the channel.
+std::string_view view_of(const engine::EngineState& state, std::string_view channel) {
+  const auto* record = state.channel(channel);
+  return record != nullptr ? std::string_view(record->channel.view_name()) : channel;
+}
+}  // namespace
+
 std::optional<SellableFigure> Projector::sellable(std::string_view channel,
                                                   std::string_view sku) const {
   std::shared_lock lock(state_mutex_);
-  return models_->sellable.figure(channel, sku);
+  return models_->sellable.figure(view_of(state_, channel), sku);
 }
 
 std::optional<domain::sellable::Result> Projector::explain(std::string_view channel,
@@ -343,8 +351,10 @@ std::optional<domain::sellable::Result> Projector::explain(std::string_view chan
   for (const auto& h : state_.holdings(sku)) {
     if (h.site != nullptr) stocks.push_back({h.site_id, h.site, h.stock});
   }
-  return domain::sellable::compute(state_.inventory_views(), channel, item->item, stocks,
-                                   models_->last_recorded_at);
+  auto result = domain::sellable::compute(state_.inventory_views(), view_of(state_, channel),
+                                          item->item, stocks, models_->last_recorded_at);
+  result.channel = std::string(channel);
+  return result;
 }
 
 std::optional<SiteStockView> Projector::site_stock(std::string_view site_id,

@@ -43,6 +43,7 @@ class Retailer final : public Facts {
     receive("FR-PARIS", "SHOE", 2);
   }
 
+  void define(channel::Channel c) { channels_[c.channel_id] = std::move(c); }
   void receive(const std::string& site, const std::string& sku, std::int64_t quantity) {
     auto& s = stocks_[{site, sku}];
     s = stock::evolve(std::move(s), stock::StockReceived{quantity, "initial"});
@@ -77,6 +78,10 @@ class Retailer final : public Facts {
     return it == items_.end() ? nullptr : &it->second;
   }
   const InventoryViews& inventory_views() const override { return views_; }
+  const channel::Channel* channel(std::string_view id) const override {
+    auto it = channels_.find(id);
+    return it == channels_.end() ? nullptr : &it->second;
+  }
   const orchestration::Rules& rules() const override { return orchestration::default_rules(); }
   std::uint64_t rules_version() const override { return 0; }
   std::span<const Holding> holdings(std::string_view sku) const override {
@@ -97,6 +102,7 @@ class Retailer final : public Facts {
   std::map<std::string, order::State> orders_;
   std::map<std::pair<std::string, std::string>, stock::State> stocks_;
   std::map<std::string, site::Profile> sites_;
+  std::map<std::string, channel::Channel, std::less<>> channels_;
   std::map<std::string, catalog::Item> items_;
   std::map<std::string, std::vector<std::string>> holding_;
   InventoryViews views_;
@@ -166,6 +172,42 @@ TEST(Fulfilment, PlacingChecksWhatTheOrderRefersToAndWhatStockCanServe) {
   auto bad_id = decide_placing(r, place("O 4", {{"SHOE", 1}}));
   ASSERT_FALSE(bad_id);
   EXPECT_EQ(bad_id.error().code, Code::invalid);
+}
+
+// A channel's record: orders in its currency, to the countries it sells to, by the methods it
+// offers; it sells from its inventory view, here the web's.
+TEST(Fulfilment, PlacingKeepsToTheChannelsCurrencyCountriesAndMethods) {
+  Retailer r;
+  r.define({"web-be",
+            "Web shop Belgium",
+            {"BE", "FR"},
+            "EUR",
+            "",
+            "web",
+            {order::DeliveryMethod::home_standard},
+            channel::AddressPolicy::refuse,
+            0});
+  auto p = place("O-BE", {{"SHOE", 1}}, "web-be");
+  p.currency = "USD";
+  const auto currency = decide_placing(r, p);
+  ASSERT_FALSE(currency);
+  EXPECT_EQ(currency.error().reason, "currency: the order is in USD; channel web-be sells in EUR");
+  p.currency = "EUR";
+  p.delivery.country = "DE";
+  const auto country = decide_placing(r, p);
+  ASSERT_FALSE(country);
+  EXPECT_EQ(country.error().reason,
+            "delivery_address/country: channel web-be delivers to BE, FR, not DE");
+  p.delivery.country = "FR";
+  p.method = order::DeliveryMethod::click_and_collect;
+  const auto method = decide_placing(r, p);
+  ASSERT_FALSE(method);
+  EXPECT_EQ(method.error().reason,
+            "delivery_method: channel web-be does not offer click_and_collect");
+  p.method = order::DeliveryMethod::home_standard;
+  const auto placed = decide_placing(r, p);
+  ASSERT_TRUE(placed) << placed.error().reason;  // sourced from the web's view
+  EXPECT_FALSE(placed->stock.empty());
 }
 
 TEST(Fulfilment, TwoLinesOfOneSkuAtOneSiteDrawOnTheSameStock) {

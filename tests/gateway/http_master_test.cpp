@@ -123,6 +123,22 @@ TEST_F(HttpMaster, AChannelHasCountriesACurrencyAndAnInventoryViewThatExists) {
   ASSERT_EQ(listed.doc()["channels"].size(), 1u) << listed.body;
   EXPECT_EQ(listed.doc()["channels"][0]["currency"], "GBP");
   EXPECT_EQ(listed.doc()["channels"][0]["address_policy"], "refuse");
+  // It sells from the web's inventory view, in pounds, to GB and IE only.
+  const auto figure = [&](const std::string& id) {
+    return client.get("/v1/sellable-stock?channel=" + id + "&sku=SKU-00003").doc()["items"][0];
+  };
+  EXPECT_GT(figure("web").value("sellable", 0), 0);
+  EXPECT_EQ(figure("web-gb"), figure("web"));
+  auto order = order_body("GB-ORDER-1", "SKU-00003", 1, "web-gb");
+  auto in_euros = client.post("/v1/orders", order, {{"Idempotency-Key", "gb-1"}});
+  ASSERT_EQ(in_euros.status, 422u) << in_euros.body;
+  EXPECT_NE(detail(in_euros).find("currency: the order is in EUR; channel web-gb sells in GBP"),
+            std::string::npos)
+      << in_euros.body;
+  order["currency"] = "GBP";
+  auto to_france = client.post("/v1/orders", order, {{"Idempotency-Key", "gb-2"}});
+  ASSERT_EQ(to_france.status, 422u) << to_france.body;
+  EXPECT_NE(detail(to_france).find("delivers to GB, IE, not FR"), std::string::npos);
 }
 
 TEST_F(HttpMaster, AUkStoreTakesItsCoordinatesFromThePostcodeGazetteer) {
