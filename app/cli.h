@@ -29,6 +29,9 @@ void add_log_commands(CLI::App& app, int& exit_code);
 /// `ordo demo-data|rebuild|sellable|order`.
 void add_engine_commands(CLI::App& app, int& exit_code);
 
+/// `ordo import KIND FILE`.
+void add_import_command(CLI::App& app, int& exit_code);
+
 /// `ordo nats-config`.
 void add_nats_commands(CLI::App& app, int& exit_code);
 

@@ -1,5 +1,6 @@
 #include "domain/catalog.h"
 
+#include <algorithm>
 #include <optional>
 #include <utility>
 
@@ -49,6 +50,18 @@ Decision<Event> decide_one(const DefineItem& c, const State& s) {
   }
   if (c.item == s.item) return std::vector<Event>{};
   return std::vector<Event>{ItemChanged{c.item}};
+}
+
+Decision<Event> decide_one(const SetChannelPrice& c, const State& s) {
+  if (!s.exists) return reject(Rejection::Code::not_found, "item " + c.sku + " does not exist");
+  Item item = s.item;
+  auto it = std::find_if(item.prices.begin(), item.prices.end(),
+                         [&](const ChannelPrice& p) { return p.channel == c.price.channel; });
+  if (it == item.prices.end())
+    item.prices.push_back(c.price);
+  else
+    *it = c.price;
+  return decide_one(DefineItem{std::move(item), c.at}, s);
 }
 
 }  // namespace

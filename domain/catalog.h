@@ -36,7 +36,13 @@ struct DefineItem {
   Item item;
   Instant at = 0;
 };
-using Command = std::variant<DefineItem>;
+/// Sets (or replaces) an existing item's price on one channel: a price list import's row.
+struct SetChannelPrice {
+  std::string sku;
+  ChannelPrice price;
+  Instant at = 0;
+};
+using Command = std::variant<DefineItem, SetChannelPrice>;
 
 struct ItemDefined {
   Item item;
@@ -55,9 +61,10 @@ struct State {
 };
 
 /// DefineItem: ItemDefined for a new SKU, ItemChanged when any field differs, nothing when the
-/// item is unchanged. Invalid: empty sku or name, negative weight/volume/price, bad currency, two
-/// prices for one channel. References (brand, channels and their currencies) are checked by
-/// domain/references.h.
+/// item is unchanged. SetChannelPrice: ItemChanged with the channel's price set, nothing when it
+/// is that already, not_found for an unknown item. Invalid: empty sku or name, negative
+/// weight/volume/price, bad currency, two prices for one channel. References (brand, channels and
+/// their currencies) are checked by domain/references.h.
 Decision<Event> decide(const Command& command, const State& state);
 State evolve(State state, const Event& event);
 

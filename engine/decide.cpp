@@ -92,6 +92,14 @@ Decided decide_site(const EngineState& state, domain::site::Command c) {
 }
 
 Decided decide_item(const EngineState& state, const domain::catalog::Command& c) {
+  if (const auto* set = std::get_if<domain::catalog::SetChannelPrice>(&c)) {
+    const domain::catalog::Item probe{set->sku, "", "", "", 0, 0, {}, false, true, {set->price}};
+    const auto r = domain::references::rejection(
+        "item " + set->sku, domain::references::of_item(probe, StateDirectory(state)));
+    if (r) return refused(r);
+    return single<ItemAggregate>(
+        state, set->sku, domain::catalog::decide(c, state_of<ItemAggregate>(state, set->sku)));
+  }
   const auto& item = std::get<domain::catalog::DefineItem>(c).item;
   const auto r = domain::references::rejection(
       "item " + item.sku, domain::references::of_item(item, StateDirectory(state)));

@@ -187,6 +187,12 @@ void Pipeline::handle(Pending pending) {
     rejected_.fetch_add(1, std::memory_order_relaxed);
     return answer_after_barrier(std::move(pending.done), std::unexpected(Refusal{changes.error()}));
   }
+  if (pending.submission.dry_run) {
+    Outcome outcome;
+    outcome.would_change = !changes->empty();
+    outcome.created = outcome.would_change && changes->front().version == 0;
+    return pending.done(std::move(outcome));
+  }
   commit(pending, std::move(*changes));
 }
 

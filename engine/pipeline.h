@@ -31,9 +31,10 @@ struct Outcome {
   std::uint64_t first_position = 0;  // 0 when nothing was appended (already done)
   std::uint64_t last_position = 0;
   std::vector<domain::order::Allocation> allocations;  // where a placed order's lines go
-  bool duplicate = false;  // answered from the idempotency record of an earlier attempt
-  bool created = false;    // the first stream the command wrote did not exist before it
-  std::string response;    // what `render` produced for the first attempt
+  bool duplicate = false;     // answered from the idempotency record of an earlier attempt
+  bool created = false;       // the first stream the command wrote did not exist before it
+  bool would_change = false;  // a dry run that would append events
+  std::string response;       // what `render` produced for the first attempt
 };
 
 /// A business refusal (a value) or an operational error.
@@ -55,6 +56,9 @@ struct Submission {
   /// the idempotency check), so a command is never refused because a read model lags behind the
   /// log; a refusal stops the command and nothing is written. Optional; must be quick.
   std::function<std::optional<Refusal>(const EngineState&)> guard;
+  /// Decided against the state and answered without applying or writing anything (an import's
+  /// validation): `would_change` and `created` tell what it would do.
+  bool dry_run = false;
 };
 
 struct PipelineOptions {

@@ -359,6 +359,32 @@ Parsed<channel::Channel> parse_channel(const json& body) {
   return result(reader, std::move(c));
 }
 
+Parsed<PriceRow> parse_price_row(const json& body) {
+  static constexpr std::array<std::string_view, 4> kFields = {"sku", "channel", "minor",
+                                                              "currency"};
+  Reader reader;
+  PriceRow out;
+  Fields fields(reader, body, "", kFields);
+  fields.identifier("sku", out.sku, Presence::required);
+  fields.identifier("channel", out.channel, Presence::required);
+  fields.integer("minor", out.price.minor, kMinor, Presence::required);
+  fields.text("currency", out.price.currency, kShortText, Presence::required);
+  return result(reader, std::move(out));
+}
+
+Parsed<CountRow> parse_count_row(const json& body, std::string source) {
+  static constexpr std::array<std::string_view, 4> kFields = {"site", "sku", "counted", "source"};
+  Reader reader;
+  CountRow out;
+  out.source = std::move(source);
+  Fields fields(reader, body, "", kFields);
+  fields.identifier("site", out.site, Presence::required);
+  fields.identifier("sku", out.sku, Presence::required);
+  fields.integer("counted", out.counted, {0, 1'000'000'000}, Presence::required);
+  fields.text("source", out.source, {1, 64}, Presence::optional);
+  return result(reader, std::move(out));
+}
+
 Parsed<SiteClosure> parse_site_closure(const json& body) {
   Reader reader;
   SiteClosure out;

@@ -63,6 +63,23 @@ struct SiteClosure {
 };
 Parsed<SiteClosure> parse_site_closure(const nlohmann::json& body);
 
+/// A price list row: { "sku", "channel", "minor", "currency" }.
+struct PriceRow {
+  std::string sku;
+  std::string channel;
+  domain::Money price;
+};
+Parsed<PriceRow> parse_price_row(const nlohmann::json& body);
+
+/// A stock count row: { "site", "sku", "counted" (0..10^9), "source" (default `source`) }.
+struct CountRow {
+  std::string site;
+  std::string sku;
+  std::int64_t counted = 0;
+  std::string source;
+};
+Parsed<CountRow> parse_count_row(const nlohmann::json& body, std::string source);
+
 /// "2026-12-25" as days since 1970-01-01; nullopt unless a valid date of that form.
 std::optional<std::int64_t> parse_date(std::string_view text);
 std::string format_date(std::int64_t days);
