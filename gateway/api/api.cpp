@@ -38,6 +38,7 @@ constexpr Route kRoutes[] = {
     {verb::put, "/v1/sites/{id}", A::permission, P::master_write, &put_site},
     {verb::post, "/v1/sites/{id}/close", A::permission, P::master_write, &close_site},
     {verb::post, "/v1/sites/{id}/reopen", A::permission, P::master_write, &reopen_site},
+    {verb::post, "/v1/imports/{kind}", A::permission, P::master_write, &import_file},
     {verb::get, "/v1/items", A::permission, P::master_read, &list_items},
     {verb::get, "/v1/items/{id}", A::permission, P::master_read, &get_item},
     {verb::put, "/v1/items/{id}", A::permission, P::master_write, &put_item},

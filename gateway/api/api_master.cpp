@@ -156,6 +156,7 @@ std::optional<http::Response> site_command(Engine& engine, const json& body, boo
 }  // namespace
 
 Awaitable list_sites(Engine& engine, Context& context) {
+  if (auto waited = co_await await_projection(engine, context)) co_return std::move(*waited);
   auto query = query_of(context, projections::kSiteFilters);
   if (auto* problem = std::get_if<http::Response>(&query)) co_return std::move(*problem);
   co_return page_response(
@@ -164,6 +165,7 @@ Awaitable list_sites(Engine& engine, Context& context) {
 }
 
 Awaitable get_site(Engine& engine, Context& context) {
+  if (auto waited = co_await await_projection(engine, context)) co_return std::move(*waited);
   const auto& id = context.params.at(0);
   co_return one_record(
       engine, context, engine.projector.site(id), "site", engine::site_stream(id),
@@ -217,6 +219,7 @@ Awaitable reopen_site(Engine& engine, Context& context) {
 }
 
 Awaitable list_items(Engine& engine, Context& context) {
+  if (auto waited = co_await await_projection(engine, context)) co_return std::move(*waited);
   auto query = query_of(context, projections::kItemFilters);
   if (auto* problem = std::get_if<http::Response>(&query)) co_return std::move(*problem);
   co_return page_response(
@@ -225,6 +228,7 @@ Awaitable list_items(Engine& engine, Context& context) {
 }
 
 Awaitable get_item(Engine& engine, Context& context) {
+  if (auto waited = co_await await_projection(engine, context)) co_return std::move(*waited);
   const auto& sku = context.params.at(0);
   co_return one_record(
       engine, context, engine.projector.item(sku), "item", engine::item_stream(sku),
@@ -244,6 +248,7 @@ Awaitable put_item(Engine& engine, Context& context) {
 }
 
 Awaitable list_brands(Engine& engine, Context& context) {
+  if (auto waited = co_await await_projection(engine, context)) co_return std::move(*waited);
   constexpr std::array<const char*, 0> kNone{};
   auto query = query_of(context, kNone);
   if (auto* problem = std::get_if<http::Response>(&query)) co_return std::move(*problem);
@@ -253,6 +258,7 @@ Awaitable list_brands(Engine& engine, Context& context) {
 }
 
 Awaitable get_brand(Engine& engine, Context& context) {
+  if (auto waited = co_await await_projection(engine, context)) co_return std::move(*waited);
   const auto& id = context.params.at(0);
   co_return one_record(
       engine, context, engine.projector.brand(id), "brand", engine::brand_stream(id),
@@ -272,6 +278,7 @@ Awaitable put_brand(Engine& engine, Context& context) {
 }
 
 Awaitable list_channels(Engine& engine, Context& context) {
+  if (auto waited = co_await await_projection(engine, context)) co_return std::move(*waited);
   auto query = query_of(context, projections::kChannelFilters);
   if (auto* problem = std::get_if<http::Response>(&query)) co_return std::move(*problem);
   co_return page_response(
@@ -280,6 +287,7 @@ Awaitable list_channels(Engine& engine, Context& context) {
 }
 
 Awaitable get_channel(Engine& engine, Context& context) {
+  if (auto waited = co_await await_projection(engine, context)) co_return std::move(*waited);
   const auto& id = context.params.at(0);
   co_return one_record(
       engine, context, engine.projector.channel(id), "channel", engine::channel_stream(id),

@@ -62,6 +62,9 @@ Awaitable list_channels(Engine& engine, Context& context);
 Awaitable get_channel(Engine& engine, Context& context);
 Awaitable put_channel(Engine& engine, Context& context);
 
+// api_import.cpp
+Awaitable import_file(Engine& engine, Context& context);
+
 // api_events.cpp: one event of the log as JSON, every envelope field and the decoded payload.
 nlohmann::json recorded_event_json(const eventstore::RecordedEvent& e);
 

@@ -6,6 +6,7 @@
 #include <charconv>
 #include <iostream>
 #include <set>
+#include <thread>
 
 #include "gateway/http/asio.h"
 
@@ -78,6 +79,18 @@ asio::awaitable<engine::Answer> submit(engine::Pipeline& pipeline, engine::Submi
   pipeline.submit(std::move(submission), [waiter, executor](engine::Answer answer) mutable {
     deliver(std::move(waiter), executor, std::move(answer));
   });
+  co_return co_await wait_for(waiter);
+}
+
+asio::awaitable<Result<bulk::Report>> import_off_thread(engine::Pipeline& pipeline,
+                                                        bulk::Rows rows,
+                                                        bulk::ApplyOptions options) {
+  auto executor = co_await asio::this_coro::executor;
+  auto waiter = std::make_shared<Waiter<Result<bulk::Report>>>(executor);
+  std::thread([&pipeline, waiter, executor, rows = std::move(rows),
+               options = std::move(options)]() mutable {
+    deliver(waiter, executor, bulk::run_import(pipeline, std::move(rows), options));
+  }).detach();
   co_return co_await wait_for(waiter);
 }
 

@@ -10,6 +10,7 @@
 #include <variant>
 
 #include "gateway/api/api.h"
+#include "gateway/import/bulk.h"
 #include "gateway/json/reader.h"
 
 namespace ordo::gateway::api {
@@ -20,6 +21,12 @@ boost::asio::awaitable<engine::Answer> submit(engine::Pipeline& pipeline,
 /// Several submissions at once; answers in the same order.
 boost::asio::awaitable<std::vector<engine::Answer>> submit_all(
     engine::Pipeline& pipeline, std::vector<engine::Submission> submissions);
+
+/// Runs an import (validation, then application) on a thread of its own and resumes the caller
+/// with its report: it waits on the pipeline, which no I/O thread may do.
+boost::asio::awaitable<Result<bulk::Report>> import_off_thread(engine::Pipeline& pipeline,
+                                                               bulk::Rows rows,
+                                                               bulk::ApplyOptions options);
 
 /// The request's JSON body, or the problem to answer: 415 (not application/json), 400 (empty,
 /// malformed, invalid UTF-8, nested deeper than 64).

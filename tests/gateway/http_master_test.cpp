@@ -287,6 +287,51 @@ TEST_F(HttpMaster, ASiteHoldingStockForOpenOrdersCannotCloseForGood) {
   EXPECT_EQ(listed.doc()["sites"].size(), 1u) << listed.body;
 }
 
+TEST_F(HttpMaster, AFileImportedOverHttpIsValidatedWholeThenAppliedOnce) {
+  auto client = admin();
+  const auto post = [&](const std::string& kind, const std::string& body, const char* type,
+                        const std::string& query = "") {
+    return client.request(bhttp::verb::post, "/v1/imports/" + kind + query, body,
+                          {{"Content-Type", type}});
+  };
+  const std::string bad =
+      "brand_id,name\r\nmizuno,Mizuno\r\nnew balance,New Balance\r\nsalomon,\r\n";
+  auto refused = post("brands", bad, "text/csv");
+  ASSERT_EQ(refused.status, 422u) << refused.body;
+  const auto report = refused.doc();
+  EXPECT_EQ(report["applied"], false);
+  EXPECT_EQ(report["rows"], 3);
+  EXPECT_EQ(report["refused"], 2);
+  EXPECT_EQ(report["problems"][0]["line"], 3);
+  EXPECT_EQ(report["problems"][0]["field"], "brand_id");
+  EXPECT_EQ(report["problems"][1]["line"], 4);
+  EXPECT_EQ(report["problems"][1]["field"], "name");
+  EXPECT_EQ(client.get("/v1/brands/mizuno").status, 404u);  // nothing applied
+  const std::string good = "{\"brand_id\":\"mizuno\",\"name\":\"Mizuno\"}\n"
+                           "{\"brand_id\":\"newbalance\",\"name\":\"New Balance\"}\n";
+  auto applied = post("brands", good, "application/x-ndjson");
+  ASSERT_EQ(applied.status, 200u) << applied.body;
+  EXPECT_EQ(applied.doc()["created"], 2);
+  auto again = post("brands", good, "application/x-ndjson");
+  ASSERT_EQ(again.status, 200u) << again.body;
+  EXPECT_EQ(again.doc()["unchanged"], 2);
+  EXPECT_EQ(again.doc()["created"], 0);
+  auto partly = post("brands", bad, "text/csv", "?apply_valid=true");
+  ASSERT_EQ(partly.status, 422u) << partly.body;
+  EXPECT_EQ(partly.doc()["applied"], true);
+  EXPECT_EQ(partly.doc()["unchanged"], 1);  // mizuno, already there
+  EXPECT_EQ(post("brands", good, "application/json").status, 415u);
+  EXPECT_EQ(post("castles", good, "text/csv").status, 404u);
+  auto unreadable = post("brands", "id,name\nx,y\n", "text/csv");
+  ASSERT_EQ(unreadable.status, 422u) << unreadable.body;
+  EXPECT_NE(detail(unreadable).find("line 1: unknown column \"id\""), std::string::npos);
+  Http auditor(port(), token("auditor"));
+  EXPECT_EQ(auditor.request(bhttp::verb::post, "/v1/imports/brands", good,
+                            {{"Content-Type", "application/x-ndjson"}})
+                .status,
+            403u);
+}
+
 TEST_F(HttpMaster, AnAuditorReadsMasterDataButCannotChangeIt) {
   Http auditor(port(), token("auditor"));
   EXPECT_EQ(auditor.get("/v1/sites?limit=1").status, 200u);
