@@ -82,8 +82,7 @@ asio::awaitable<engine::Answer> submit(engine::Pipeline& pipeline, engine::Submi
   co_return co_await wait_for(waiter);
 }
 
-asio::awaitable<Result<bulk::Report>> import_off_thread(engine::Pipeline& pipeline,
-                                                        bulk::Rows rows,
+asio::awaitable<Result<bulk::Report>> import_off_thread(engine::Pipeline& pipeline, bulk::Rows rows,
                                                         bulk::ApplyOptions options) {
   auto executor = co_await asio::this_coro::executor;
   auto waiter = std::make_shared<Waiter<Result<bulk::Report>>>(executor);

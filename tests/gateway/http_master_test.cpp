@@ -307,8 +307,9 @@ TEST_F(HttpMaster, AFileImportedOverHttpIsValidatedWholeThenAppliedOnce) {
   EXPECT_EQ(report["problems"][1]["line"], 4);
   EXPECT_EQ(report["problems"][1]["field"], "name");
   EXPECT_EQ(client.get("/v1/brands/mizuno").status, 404u);  // nothing applied
-  const std::string good = "{\"brand_id\":\"mizuno\",\"name\":\"Mizuno\"}\n"
-                           "{\"brand_id\":\"newbalance\",\"name\":\"New Balance\"}\n";
+  const std::string good =
+      "{\"brand_id\":\"mizuno\",\"name\":\"Mizuno\"}\n"
+      "{\"brand_id\":\"newbalance\",\"name\":\"New Balance\"}\n";
   auto applied = post("brands", good, "application/x-ndjson");
   ASSERT_EQ(applied.status, 200u) << applied.body;
   EXPECT_EQ(applied.doc()["created"], 2);
@@ -326,8 +327,9 @@ TEST_F(HttpMaster, AFileImportedOverHttpIsValidatedWholeThenAppliedOnce) {
   ASSERT_EQ(unreadable.status, 422u) << unreadable.body;
   EXPECT_NE(detail(unreadable).find("line 1: unknown column \"id\""), std::string::npos);
   Http auditor(port(), token("auditor"));
-  EXPECT_EQ(auditor.request(bhttp::verb::post, "/v1/imports/brands", good,
-                            {{"Content-Type", "application/x-ndjson"}})
+  EXPECT_EQ(auditor
+                .request(bhttp::verb::post, "/v1/imports/brands", good,
+                         {{"Content-Type", "application/x-ndjson"}})
                 .status,
             403u);
 }
