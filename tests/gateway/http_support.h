@@ -52,6 +52,30 @@ inline std::filesystem::path temp_dir(const std::string& name) {
   return dir;
 }
 
+/// A directory removed, with everything in it, when this goes away (tests clean up what they
+/// write). Outlive every process that writes there.
+class OwnedDir {
+ public:
+  explicit OwnedDir(std::filesystem::path path = {}) : path_(std::move(path)) {}
+  OwnedDir(OwnedDir&& other) noexcept : path_(std::exchange(other.path_, {})) {}
+  OwnedDir& operator=(OwnedDir&& other) noexcept {
+    if (this != &other) {
+      remove();
+      path_ = std::exchange(other.path_, {});
+    }
+    return *this;
+  }
+  ~OwnedDir() { remove(); }
+  const std::filesystem::path& path() const { return path_; }
+
+ private:
+  void remove() {
+    std::error_code ec;
+    if (!path_.empty()) std::filesystem::remove_all(path_, ec);
+  }
+  std::filesystem::path path_;
+};
+
 /// `ordo serve` as a child process. The constructor waits for its "serving" line.
 class ServerProcess {
  public:
@@ -248,10 +272,12 @@ inline json order_body(const std::string& order_id, const std::string& sku,
 struct Retailer {
   std::filesystem::path data_dir;
   std::string admin_token;
+  OwnedDir owner;  // removes data_dir
 };
 
 inline Retailer make_retailer(const std::string& name) {
-  Retailer r{temp_dir(name), {}};
+  const auto dir = temp_dir(name);
+  Retailer r{dir, {}, OwnedDir(dir)};
   ordo({"demo-data", "--data", r.data_dir.string(), "--sites-file", ORDO_SITES_FILE, "--stores",
         "6", "--skus", "40", "--orders", "0"});
   auto out = ordo(
