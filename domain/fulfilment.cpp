@@ -267,6 +267,33 @@ std::optional<Rejection> channel_problem(const order::PlaceOrder& c, const Facts
   return std::nullopt;
 }
 
+// A SKU whose figure the channel shows as 0 (below its minimum display) is not orderable there:
+// the customer never saw it for sale. The figure is the channel's now + future over every site,
+// as domain/sellable.h computes it.
+std::optional<Rejection> below_minimum_display(const order::PlaceOrder& c, std::string_view view,
+                                               const Facts& facts) {
+  const auto* channel_view = facts.inventory_views().find(view);
+  if (channel_view == nullptr || channel_view->minimum_display <= 0) return std::nullopt;
+  for (const auto& line : c.lines) {
+    const auto* item = facts.item(line.sku);
+    if (item == nullptr) continue;
+    std::int64_t total = 0;
+    for (const auto& h : facts.holdings(line.sku)) {
+      if (h.site == nullptr) continue;
+      const sellable::SiteStock at{h.site_id, h.site, h.stock};
+      total += sellable::sellable_at_site(facts.inventory_views(), view, *item, at) +
+               sellable::future_at_site(facts.inventory_views(), view, at, c.at);
+    }
+    if (total < channel_view->minimum_display) {
+      return Rejection{Code::insufficient_stock,
+                       "out of stock: channel " + c.channel + " shows " + line.sku + " as 0 (" +
+                           std::to_string(total) + " units, below its minimum display of " +
+                           std::to_string(channel_view->minimum_display) + ")"};
+    }
+  }
+  return std::nullopt;
+}
+
 Outcome place(std::string_view order_id, const order::PlaceOrder& c, const Facts& facts) {
   if (c.order_id != order_id)
     return reject(Code::invalid, "the order id differs from the order's own");
@@ -284,6 +311,7 @@ Outcome place(std::string_view order_id, const order::PlaceOrder& c, const Facts
     if (facts.item(line.sku) == nullptr)
       return reject(Code::not_found, "unknown SKU '" + line.sku + "'");
   }
+  if (auto hidden = below_minimum_display(c, view, facts)) return std::unexpected(*hidden);
   const auto state = order::evolve(order::State{}, placed->front());
   Effects out;
   out.order = std::move(*placed);

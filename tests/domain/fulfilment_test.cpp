@@ -44,6 +44,7 @@ class Retailer final : public Facts {
   }
 
   void define(channel::Channel c) { channels_[c.channel_id] = std::move(c); }
+  void minimum_display(std::int64_t units) { views_.channels.at(0).minimum_display = units; }
   void receive(const std::string& site, const std::string& sku, std::int64_t quantity) {
     auto& s = stocks_[{site, sku}];
     s = stock::evolve(std::move(s), stock::StockReceived{quantity, "initial"});
@@ -208,6 +209,22 @@ TEST(Fulfilment, PlacingKeepsToTheChannelsCurrencyCountriesAndMethods) {
   const auto placed = decide_placing(r, p);
   ASSERT_TRUE(placed) << placed.error().reason;  // sourced from the web's view
   EXPECT_FALSE(placed->stock.empty());
+}
+
+// 12 shoes in the network: under a minimum display of 13 the web shows 0, so none can be ordered;
+// at 12 it shows 12, and one can.
+TEST(Fulfilment, AFigureShownAsZeroIsNotOrderable) {
+  Retailer r;
+  r.minimum_display(13);
+  const auto hidden = decide_placing(r, place("O-HIDDEN", {{"SHOE", 1}}));
+  ASSERT_FALSE(hidden);
+  EXPECT_EQ(hidden.error().code, Code::insufficient_stock);
+  EXPECT_EQ(
+      hidden.error().reason,
+      "out of stock: channel web shows SHOE as 0 (12 units, below its minimum display of 13)");
+  r.minimum_display(12);
+  const auto shown = decide_placing(r, place("O-SHOWN", {{"SHOE", 1}}));
+  EXPECT_TRUE(shown) << shown.error().reason;
 }
 
 TEST(Fulfilment, TwoLinesOfOneSkuAtOneSiteDrawOnTheSameStock) {
