@@ -1,5 +1,7 @@
 #include "adapters/postcodes.h"
 
+#include <algorithm>
+#include <cctype>
 #include <charconv>
 #include <fstream>
 #include <map>
@@ -39,6 +41,7 @@ struct Sum {
   double latitude = 0, longitude = 0;
   std::size_t count = 0;
   std::string region;
+  std::vector<std::string> places;
 };
 
 // Reads `file` line by line after its header; `row` turns the fields of a line into a key and a
@@ -71,7 +74,8 @@ Result<std::map<std::string, Sum>> read_rows(const std::filesystem::path& file, 
 }
 
 bool add_point(std::map<std::string, Sum>& sums, std::string key, const std::string& latitude,
-               const std::string& longitude, std::string region, std::string& problem) {
+               const std::string& longitude, std::string region, std::string& problem,
+               const std::string& place = {}) {
   const auto lat = parse_degrees(latitude, 90), lon = parse_degrees(longitude, 180);
   if (!lat || !lon) {
     problem = "bad coordinates '" + latitude.substr(0, 20) + "," + longitude.substr(0, 20) + "'";
@@ -81,6 +85,10 @@ bool add_point(std::map<std::string, Sum>& sums, std::string key, const std::str
   sum.latitude += *lat;
   sum.longitude += *lon;
   if (sum.count++ == 0) sum.region = std::move(region);
+  if (!place.empty() &&
+      std::find(sum.places.begin(), sum.places.end(), place) == sum.places.end()) {
+    sum.places.push_back(place);
+  }
   return true;
 }
 
@@ -88,11 +96,71 @@ void merge(std::unordered_map<std::string, PostcodePlace>& places,
            const std::map<std::string, Sum>& sums) {
   for (const auto& [key, sum] : sums) {
     const auto n = static_cast<double>(sum.count);
-    places[key] = {{sum.latitude / n, sum.longitude / n}, sum.region};
+    places[key] = {{sum.latitude / n, sum.longitude / n}, sum.region, sum.places};
   }
 }
 
+// ASCII for the Latin-1 letters U+00C0..U+00FF (accents dropped, ß as ss, æ as ae).
+constexpr const char* kLatin1Folded[64] = {
+    "a", "a", "a", "a", "a", "a", "ae", "c", "e", "e", "e", "e", "i", "i", "i",  "i",
+    "d", "n", "o", "o", "o", "o", "o",  " ", "o", "u", "u", "u", "u", "y", "th", "ss",
+    "a", "a", "a", "a", "a", "a", "ae", "c", "e", "e", "e", "e", "i", "i", "i",  "i",
+    "d", "n", "o", "o", "o", "o", "o",  " ", "o", "u", "u", "u", "u", "y", "th", "y"};
+
+// "saint", "sainte" for their abbreviations; CEDEX and what follows it, and a district number
+// at the end, are dropped.
+std::string join_folded(const std::vector<std::string>& words) {
+  std::vector<std::string> kept;
+  for (const auto& w : words) {
+    if (w == "cedex") break;
+    kept.push_back(w == "st" ? "saint" : w == "ste" ? "sainte" : w);
+  }
+  while (kept.size() > 1 && std::all_of(kept.back().begin(), kept.back().end(),
+                                        [](char c) { return c >= '0' && c <= '9'; })) {
+    kept.pop_back();
+  }
+  std::string out;
+  for (const auto& w : kept) out += (out.empty() ? "" : " ") + w;
+  return out;
+}
+
 }  // namespace
+
+std::string fold_place_name(std::string_view name) {
+  std::vector<std::string> words(1);
+  auto add = [&](std::string_view text) {
+    for (char c : text) {
+      if (c == ' ') {
+        if (!words.back().empty()) words.emplace_back();
+      } else {
+        words.back().push_back(c);
+      }
+    }
+  };
+  for (std::size_t i = 0; i < name.size(); ++i) {
+    const auto c = static_cast<unsigned char>(name[i]);
+    if (c < 0x80) {
+      const bool letter_or_digit = std::isalnum(c) != 0;
+      add(letter_or_digit ? std::string(1, static_cast<char>(std::tolower(c))) : " ");
+    } else if ((c == 0xC3) && i + 1 < name.size()) {
+      const auto next = static_cast<unsigned char>(name[++i]);
+      add(next >= 0x80 && next <= 0xBF ? kLatin1Folded[next - 0x80] : " ");
+    } else if (c == 0xC5 && i + 1 < name.size() &&
+               (name[i + 1] == '\x92' || name[i + 1] == '\x93')) {  // Œ, œ
+      ++i;
+      add("oe");
+    } else if (c == 0xE2 && i + 2 < name.size()) {  // ’ and other punctuation
+      i += 2;
+      add(" ");
+    } else {
+      add(" ");
+    }
+  }
+  if (words.back().empty()) words.pop_back();
+  return join_folded(words);
+}
+
+namespace {}  // namespace
 
 Result<void> Gazetteer::add_geonames(const std::filesystem::path& file) {
   // country_code,zipcode,place,state,state_code,province,province_code,community,community_code,
@@ -105,7 +173,7 @@ Result<void> Gazetteer::add_geonames(const std::filesystem::path& file) {
           return false;
         }
         const auto& region = f[0] == "FR" ? f[6] : f[4];  // département in France, Land in Germany
-        return add_point(out, f[0] + ":" + normalize(f[1]), f[9], f[10], region, problem);
+        return add_point(out, f[0] + ":" + normalize(f[1]), f[9], f[10], region, problem, f[2]);
       });
   if (!sums) return std::unexpected(sums.error());
   merge(places_, *sums);
@@ -138,7 +206,30 @@ Result<Gazetteer> Gazetteer::load(const std::filesystem::path& directory) {
       !added) {
     return std::unexpected(added.error());
   }
+  gazetteer.index_places();
   return gazetteer;
+}
+
+void Gazetteer::index_places() {
+  by_place_.clear();
+  for (const auto& [key, place] : places_) {
+    const auto country = key.substr(0, 2);
+    if (country == "GB") continue;
+    for (const auto& name : place.places) {
+      auto& postcodes = by_place_[country + ":" + fold_place_name(name)];
+      const auto postcode = key.substr(3);
+      if (std::find(postcodes.begin(), postcodes.end(), postcode) == postcodes.end())
+        postcodes.push_back(postcode);
+    }
+  }
+  for (auto& [name, postcodes] : by_place_) std::sort(postcodes.begin(), postcodes.end());
+}
+
+const std::vector<std::string>& Gazetteer::postcodes_of(std::string_view country,
+                                                        std::string_view folded) const {
+  static const std::vector<std::string> kNone;
+  auto it = by_place_.find(std::string(country) + ":" + std::string(folded));
+  return it == by_place_.end() ? kNone : it->second;
 }
 
 std::optional<PostcodePlace> Gazetteer::find(std::string_view country,

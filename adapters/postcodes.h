@@ -26,7 +26,13 @@ namespace ordo::adapters {
 struct PostcodePlace {
   domain::geo::Point point;
   std::string region;
+  std::vector<std::string> places;  // the places (communes, districts) that carry it, as written
 };
+
+/// A place name folded for comparison: lower case, accents and ligatures removed (é -> e,
+/// ß -> ss, œ -> oe), hyphens, apostrophes and dots as spaces, "st"/"ste" as "saint"/"sainte",
+/// a trailing CEDEX and district number dropped ("Paris Cedex 07", "Paris 02" -> "paris").
+std::string fold_place_name(std::string_view name);
 
 class Gazetteer {
  public:
@@ -43,9 +49,15 @@ class Gazetteer {
   /// when unknown. Spaces and case in the postcode do not matter.
   std::optional<PostcodePlace> find(std::string_view country, std::string_view postcode) const;
   std::size_t size() const { return places_.size(); }
+  /// The postcodes (normalized) of the places whose folded name (fold_place_name) is `folded`,
+  /// in a country; empty when none. GB has no place index (its file names one place a district).
+  const std::vector<std::string>& postcodes_of(std::string_view country,
+                                               std::string_view folded) const;
 
  private:
-  std::unordered_map<std::string, PostcodePlace> places_;  // "<country>:<postcode>"
+  void index_places();
+  std::unordered_map<std::string, PostcodePlace> places_;               // "<country>:<postcode>"
+  std::unordered_map<std::string, std::vector<std::string>> by_place_;  // "<country>:<folded>"
 };
 
 }  // namespace ordo::adapters
