@@ -6,6 +6,7 @@
 #include <iostream>
 #include <nlohmann/json.hpp>
 
+#include "adapters/address_check.h"
 #include "adapters/allocation_relay.h"
 #include "adapters/holidays.h"
 #include "adapters/postcodes.h"
@@ -41,6 +42,33 @@ gateway::api::PlaceLookup place_lookup(std::shared_ptr<adapters::Gazetteer> gaze
     auto place = gazetteer->find(country, postcode);
     if (!place) return std::nullopt;
     return gateway::api::Place{place->point, place->region};
+  };
+}
+
+// The address check of an order at intake. An address accepted once normalized (the city's
+// name in the data, the postcode's form) is replaced by its normal form, the original kept.
+std::function<domain::AddressCheck(domain::Address&)> address_checker(
+    std::shared_ptr<adapters::Gazetteer> gazetteer) {
+  if (!gazetteer) return {};
+  return [gazetteer](domain::Address& address) {
+    const auto c =
+        adapters::check_address(*gazetteer, address.country, address.postcode, address.city);
+    using V = domain::AddressCheck::Verdict;
+    domain::AddressCheck out;
+    out.verdict = !c.checked                                       ? V::unchecked
+                  : c.verdict == adapters::AddressVerdict::accept  ? V::accept
+                  : c.verdict == adapters::AddressVerdict::confirm ? V::confirm
+                                                                   : V::fix;
+    out.field = c.field;
+    out.reason = c.reason;
+    out.suggestions = c.suggestions;
+    if (out.verdict == V::accept &&
+        (c.postcode != address.postcode || (!c.city.empty() && c.city != address.city))) {
+      out.original = address;
+      address.postcode = c.postcode;
+      if (!c.city.empty()) address.city = c.city;
+    }
+    return out;
   };
 }
 
@@ -231,7 +259,8 @@ int run_serve(ServeArgs& args) {
   gateway::api::Api api({*e.store, *e.pipeline, *e.projector, *e.tokens, metrics,
                          [&accepting] { return accepting.load(); },
                          [&server_ptr] { return server_gauges(server_ptr.load()); },
-                         place_lookup(reference->gazetteer)});
+                         place_lookup(reference->gazetteer),
+                         address_checker(reference->gazetteer)});
   auto server = gateway::http::Server::start(
       args.server, [&api](gateway::http::Request& request) { return api.handle(request); },
       [](unsigned status, std::string title, std::string detail) {

@@ -294,6 +294,24 @@ std::optional<Rejection> below_minimum_display(const order::PlaceOrder& c, std::
   return std::nullopt;
 }
 
+// What the channel does with an address that failed validation (domain/channel.h): refuse it
+// (the rejection), hold the order for customer service (true), or go on (false). A channel
+// without a record goes on: the verdict stays on the order.
+Result<bool, Rejection> address_policy(const order::PlaceOrder& c, const Facts& facts) {
+  using V = AddressCheck::Verdict;
+  const auto& check = c.address_check;
+  if (check.verdict != V::confirm && check.verdict != V::fix) return false;
+  const auto* channel = facts.channel(c.channel);
+  const auto policy = channel != nullptr ? channel->address_policy : channel::AddressPolicy::warn;
+  if (policy == channel::AddressPolicy::refuse) {
+    std::string reason = "delivery_address/" + check.field + ": " + check.reason;
+    for (std::size_t i = 0; i < check.suggestions.size(); ++i)
+      reason += (i == 0 ? "; did you mean " : " or ") + check.suggestions[i];
+    return std::unexpected(Rejection{Code::invalid, std::move(reason)});
+  }
+  return policy == channel::AddressPolicy::hold;
+}
+
 Outcome place(std::string_view order_id, const order::PlaceOrder& c, const Facts& facts) {
   if (c.order_id != order_id)
     return reject(Code::invalid, "the order id differs from the order's own");
@@ -312,6 +330,14 @@ Outcome place(std::string_view order_id, const order::PlaceOrder& c, const Facts
       return reject(Code::not_found, "unknown SKU '" + line.sku + "'");
   }
   if (auto hidden = below_minimum_display(c, view, facts)) return std::unexpected(*hidden);
+  const auto held = address_policy(c, facts);
+  if (!held) return std::unexpected(held.error());
+  if (*held) {  // placed, and waits for customer service to confirm the address
+    Effects out;
+    out.order = std::move(*placed);
+    out.order.push_back(order::QueuedForService{"address to confirm: " + c.address_check.reason});
+    return out;
+  }
   const auto state = order::evolve(order::State{}, placed->front());
   Effects out;
   out.order = std::move(*placed);

@@ -108,9 +108,10 @@ Decision<Event> decide_one(const PlaceOrder& c, const State& s) {
   }
   const auto total = order_total(c.lines);
   if (!total) return reject(Code::invalid, "order " + c.order_id + ": the total overflows");
-  OrderPlaced placed{c.order_id, c.channel,  c.customer_id, c.email,   c.lines,
-                     c.billing,  c.delivery, c.method,      c.promise, Money{*total, c.currency},
-                     c.at};
+  OrderPlaced placed{
+      c.order_id, c.channel,      c.customer_id, c.email,   c.lines,
+      c.billing,  c.delivery,     c.method,      c.promise, Money{*total, c.currency},
+      c.at,       c.address_check};
   if (!s.exists) return one(std::move(placed));
   placed.placed_at = s.placed.placed_at;  // a retry sent later is still the same order
   if (placed == s.placed) return nothing();
@@ -464,3 +465,12 @@ State evolve(State state, const Event& event) {
 }
 
 }  // namespace ordo::domain::order
+
+namespace ordo::domain {
+
+std::string_view to_string(AddressCheck::Verdict verdict) {
+  constexpr std::string_view kNames[] = {"unchecked", "accept", "confirm", "fix"};
+  return kNames[static_cast<std::size_t>(verdict)];
+}
+
+}  // namespace ordo::domain

@@ -99,6 +99,7 @@ struct PlaceOrder {
   Promise promise;
   std::string currency;
   Instant at = 0;
+  AddressCheck address_check;  // filled at intake from the postcode data
 };
 struct AllocateLines {
   std::vector<Allocation> allocations;
@@ -194,6 +195,7 @@ struct OrderPlaced {
   Promise promise;
   Money total;
   Instant placed_at = 0;
+  AddressCheck address_check;
   friend bool operator==(const OrderPlaced&, const OrderPlaced&) = default;
 };
 struct LinesAllocated {

@@ -33,6 +33,20 @@ struct Address {
   friend bool operator==(const Address&, const Address&) = default;
 };
 
+/// What address validation made of a delivery address at intake (adapters/address_check.h), kept
+/// on the order: the verdict, why, what was suggested, and the address as the customer wrote it
+/// when Ordo normalized it (its city's name in the postcode data, its postcode's form).
+struct AddressCheck {
+  enum class Verdict : std::uint8_t { unchecked, accept, confirm, fix };
+  Verdict verdict = Verdict::unchecked;
+  std::string field;  // "postcode" or "city" when not accepted
+  std::string reason;
+  std::vector<std::string> suggestions;  // "92100 Boulogne-Billancourt"
+  Address original;                      // as written; empty when unchanged
+  friend bool operator==(const AddressCheck&, const AddressCheck&) = default;
+};
+std::string_view to_string(AddressCheck::Verdict verdict);
+
 /// Why a command was refused: a code the caller can act on and a sentence naming the reason.
 struct Rejection {
   enum class Code : std::uint8_t {

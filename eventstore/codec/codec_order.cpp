@@ -30,12 +30,21 @@ EventData placed(Builder& b, const order::OrderPlaced& e) {
   }
   auto billing = address_offset(b, e.billing);
   auto delivery = address_offset(b, e.delivery);
+  // Unchecked orders (and those written before validation) carry none of these fields.
+  const auto& check = e.address_check;
+  std::vector<flatbuffers::Offset<flatbuffers::String>> suggestions;
+  for (const auto& s : check.suggestions) suggestions.push_back(b.CreateString(s));
+  const auto original = check.original == domain::Address{} ? flatbuffers::Offset<fb::Address>()
+                                                            : address_offset(b, check.original);
   b.Finish(fb::CreateOrderPlacedDirect(
       b, e.order_id.c_str(), e.channel.c_str(), e.customer_id.c_str(), e.email.c_str(), &lines,
       billing, delivery, static_cast<std::uint8_t>(e.method), e.promise.option_id.c_str(),
       e.promise.promised_at, e.total.minor, e.total.currency.c_str(), e.placed_at,
       e.promise.carrier.empty() ? nullptr : e.promise.carrier.c_str(),
-      e.promise.site_id.empty() ? nullptr : e.promise.site_id.c_str(), e.promise.preparation_day));
+      e.promise.site_id.empty() ? nullptr : e.promise.site_id.c_str(), e.promise.preparation_day,
+      static_cast<std::uint8_t>(check.verdict), check.field.empty() ? nullptr : check.field.c_str(),
+      check.reason.empty() ? nullptr : check.reason.c_str(),
+      suggestions.empty() ? nullptr : &suggestions, original));
   return finish(b, "OrderPlaced");
 }
 
@@ -136,6 +145,13 @@ order::Event placed_of(const fb::OrderPlaced* t) {
                text(t->promise_site()), t->promise_preparation_day()};
   e.total = {t->total_minor(), text(t->currency())};
   e.placed_at = t->placed_at();
+  auto& check = e.address_check;
+  check.verdict =
+      enum_of(t->address_verdict(), domain::AddressCheck::Verdict::fix, "address verdict");
+  check.field = text(t->address_field());
+  check.reason = text(t->address_reason());
+  check.suggestions = texts(t->address_suggestions());
+  if (t->address_original() != nullptr) check.original = address_of(t->address_original());
   return e;
 }
 

@@ -49,6 +49,8 @@ struct Engine {
   std::function<bool()> accepting;             // false while shutting down (readyz)
   std::function<std::string()> extra_metrics;  // server-level gauges for /metrics
   PlaceLookup locate;  // unset: postcodes are not checked and distances are unknown
+  /// Address validation at intake (adapters/address_check.h); unset: addresses are unchecked.
+  std::function<domain::AddressCheck(domain::Address&)> check_address;
 };
 
 /// One request as the handlers see it.

@@ -170,6 +170,7 @@ Awaitable place_order(Engine& engine, Context& context) {
   const auto earlier = engine.store.find_idempotency(std::get<std::string>(key));
   if (!earlier || !earlier->has_value()) {
     if (auto refused = keep_promise(engine, *command)) co_return std::move(*refused);
+    if (engine.check_address) command->address_check = engine.check_address(command->delivery);
   }
   auto placed = *command;
   engine::Submission submission{std::move(*command),

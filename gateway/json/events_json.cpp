@@ -54,7 +54,10 @@ json order_placed_json(const order::OrderPlaced& e) {
             {"site_id", e.promise.site_id},
             {"preparation_day", e.promise.preparation_day}}},
           {"total", money_json(e.total)},
-          {"placed_at_us", e.placed_at}};
+          {"placed_at_us", e.placed_at},
+          {"address_check", e.address_check.verdict == domain::AddressCheck::Verdict::unchecked
+                                ? json(nullptr)
+                                : address_check_json(e.address_check)}};
 }
 
 json allocations_json(const std::vector<order::Allocation>& allocations) {

@@ -207,6 +207,21 @@ std::string format_day_hours(const site::DayHours& hours) {
   return hhmm(hours.open_minute) + "-" + hhmm(hours.close_minute);
 }
 
+json address_check_json(const domain::AddressCheck& c) {
+  json original = nullptr;
+  if (c.original != domain::Address{}) {
+    const auto& a = c.original;
+    original = {{"name", a.name},         {"line1", a.line1}, {"line2", a.line2},
+                {"postcode", a.postcode}, {"city", a.city},   {"country", a.country},
+                {"phone", a.phone}};
+  }
+  return {{"verdict", domain::to_string(c.verdict)},
+          {"field", c.field},
+          {"reason", c.reason},
+          {"suggestions", c.suggestions},
+          {"original_address", std::move(original)}};
+}
+
 json site_json(std::string_view site_id, const site::Profile& p) {
   json hours = json::object();
   for (std::size_t d = 0; d < kDays.size(); ++d) {

@@ -46,6 +46,10 @@ struct SiteBody {
   bool has_coordinates = false;
 };
 
+/// An address check kept on an order: {"verdict", "field", "reason", "suggestions",
+/// "original_address" (null when Ordo kept the address as written)}.
+nlohmann::json address_check_json(const domain::AddressCheck& check);
+
 nlohmann::json site_json(std::string_view site_id, const domain::site::Profile& profile);
 nlohmann::json item_json(const domain::catalog::Item& item);
 nlohmann::json brand_json(const domain::brand::Brand& brand);

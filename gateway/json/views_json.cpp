@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "gateway/json/master_json.h"
+
 namespace ordo::json {
 namespace {
 
@@ -132,7 +134,10 @@ json order_json(const projections::OrderView& view) {
           {"rounds", rounds_json(s)},
           {"sourcing", std::move(sourcing)},
           {"queued_for_service", s.queued_for_service},
-          {"released_by", s.released}};
+          {"released_by", s.released},
+          {"address_check", p.address_check.verdict == domain::AddressCheck::Verdict::unchecked
+                                ? json(nullptr)
+                                : address_check_json(p.address_check)}};
 }
 
 json timeline_entry_json(const projections::TimelineEntry& entry) {

@@ -97,12 +97,20 @@ std::string encode_order_view(const order::State& s, const std::vector<std::uint
   const auto decided = sourcing(b, s.sourcing);
   std::vector<Offset<flatbuffers::String>> released;
   for (const auto& site : s.released) released.push_back(b.CreateString(site));
+  const auto& check = p.address_check;
+  std::vector<Offset<flatbuffers::String>> suggestions;
+  for (const auto& text : check.suggestions) suggestions.push_back(b.CreateString(text));
+  const auto original =
+      check.original == domain::Address{} ? Offset<fb::Address>() : address(b, check.original);
   b.Finish(fb::CreateOrderViewDirect(
       b, p.order_id.c_str(), p.channel.c_str(), p.customer_id.c_str(), p.email.c_str(), billing,
       delivery, static_cast<std::uint8_t>(p.method), p.promise.option_id.c_str(),
       p.promise.promised_at, p.promise.carrier.c_str(), p.promise.site_id.c_str(),
       p.promise.preparation_day, p.total.minor, p.total.currency.c_str(), p.placed_at, &lines,
-      &round_offsets, &released, s.queued_for_service, decided, &timeline));
+      &round_offsets, &released, s.queued_for_service, decided, &timeline,
+      static_cast<std::uint8_t>(check.verdict), check.field.empty() ? nullptr : check.field.c_str(),
+      check.reason.empty() ? nullptr : check.reason.c_str(),
+      suggestions.empty() ? nullptr : &suggestions, original));
   return finish(b);
 }
 
@@ -189,6 +197,11 @@ Result<OrderView> decode_order_view(std::string_view bytes) {
                text(v.promise_site()), v.promise_day()};
   p.total = {v.total_minor(), text(v.currency())};
   p.placed_at = v.placed_at();
+  const auto verdict = enum_of(v.address_verdict(), domain::AddressCheck::Verdict::fix);
+  if (!verdict) return fail(ErrorCode::corruption, "a stored order view holds an unknown value");
+  p.address_check = {
+      *verdict, text(v.address_field()), text(v.address_reason()), texts(v.address_suggestions()),
+      v.address_original() != nullptr ? address(v.address_original()) : domain::Address{}};
   s.lines = std::move(*lines);
   for (const auto& l : s.lines) p.lines.push_back(l.line);
   s.rounds = std::move(*rounds);

@@ -82,7 +82,7 @@ TEST(GoldenLog, AVersion2LogOfEveryEventTypeVerifiesAndReplaysIntoTheEngineAndTh
 TEST(GoldenLog, AVersion2LogWithMasterDataVerifiesAndReplays) {
   TempDir dir;
   verify_and_replay(dir / "data", "v2-master-data", "41",
-                    "f08622e8c20da7e3d295d932a4bd58198a5f432b10e4745f4f4e45f107e5eea4");
+                    "c183963ae797e0599237205372adbe640650e0bcbc560a088990c3fb6d373b3d");
 }
 
 // Every event type the codec reads is in some golden log, so that each one is replayed by the

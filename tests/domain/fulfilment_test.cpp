@@ -227,6 +227,46 @@ TEST(Fulfilment, AFigureShownAsZeroIsNotOrderable) {
   EXPECT_TRUE(shown) << shown.error().reason;
 }
 
+// An address that failed validation: the channel's policy refuses the order, holds it for
+// customer service (placed, queued, nothing reserved), or places it with the verdict kept.
+TEST(Fulfilment, TheChannelsAddressPolicyDecidesWhatAFailedAddressDoes) {
+  const AddressCheck doubtful{AddressCheck::Verdict::confirm,
+                              "city",
+                              "Boulogne-Billancourt is not at postcode 62200",
+                              {"62200 Boulogne-sur-Mer", "92100 Boulogne-Billancourt"},
+                              {}};
+  Retailer r;
+  auto channel_with = [](channel::AddressPolicy policy) {
+    return channel::Channel{
+        "web-fr", "Web", {"FR"}, "EUR", "", "web", {order::DeliveryMethod::home_standard},
+        policy,   0};
+  };
+  auto p = place("O-ADDR", {{"SHOE", 1}}, "web-fr");
+  p.address_check = doubtful;
+  r.define(channel_with(channel::AddressPolicy::refuse));
+  const auto refused = decide_placing(r, p);
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().reason,
+            "delivery_address/city: Boulogne-Billancourt is not at postcode 62200; did you mean "
+            "62200 Boulogne-sur-Mer or 92100 Boulogne-Billancourt");
+  r.define(channel_with(channel::AddressPolicy::hold));
+  const auto held = decide_placing(r, p);
+  ASSERT_TRUE(held) << held.error().reason;
+  ASSERT_EQ(held->order.size(), 2u);
+  EXPECT_EQ(std::get<order::OrderPlaced>(held->order[0]).address_check, doubtful);
+  EXPECT_EQ(std::get<order::QueuedForService>(held->order[1]).reason,
+            "address to confirm: Boulogne-Billancourt is not at postcode 62200");
+  EXPECT_TRUE(held->stock.empty());
+  r.define(channel_with(channel::AddressPolicy::warn));
+  const auto warned = decide_placing(r, p);
+  ASSERT_TRUE(warned) << warned.error().reason;
+  EXPECT_EQ(std::get<order::OrderPlaced>(warned->order[0]).address_check, doubtful);
+  EXPECT_FALSE(warned->stock.empty());  // sourced and reserved as usual
+  p.address_check.verdict = AddressCheck::Verdict::accept;
+  r.define(channel_with(channel::AddressPolicy::refuse));
+  EXPECT_TRUE(decide_placing(r, p));
+}
+
 TEST(Fulfilment, TwoLinesOfOneSkuAtOneSiteDrawOnTheSameStock) {
   Retailer r;
   auto fits = decide_placing(r, place("O1", {{"CAP", 2}, {"CAP", 3}}));

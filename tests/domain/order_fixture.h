@@ -47,14 +47,15 @@ const std::string kParis = "PAR-01";
                     method,
                     {"standard-2d", kAt + 2 * kMicrosPerDay, "", "", 0},
                     "EUR",
-                    kAt};
+                    kAt,
+                    {}};
 }
 
 [[maybe_unused]] OrderPlaced placed(DeliveryMethod method = DeliveryMethod::home_standard) {
   const PlaceOrder c = place(method);
   return OrderPlaced{c.order_id, c.channel,          c.customer_id, c.email,
                      c.lines,    c.billing,          c.delivery,    c.method,
-                     c.promise,  Money{6000, "EUR"}, c.at};
+                     c.promise,  Money{6000, "EUR"}, c.at,          {}};
 }
 
 LinesAllocated allocated(const std::string& site, const Lines& lines) {

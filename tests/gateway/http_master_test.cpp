@@ -334,6 +334,49 @@ TEST_F(HttpMaster, AFileImportedOverHttpIsValidatedWholeThenAppliedOnce) {
             403u);
 }
 
+// Addresses checked at intake against the postcode data; what happens is the channel's policy.
+TEST_F(HttpMaster, AnOrdersAddressIsCheckedAndTheChannelsPolicyApplies) {
+  auto client = admin();
+  json strict = {{"name", "Web shop France (strict)"},
+                 {"countries", {"FR"}},
+                 {"currency", "EUR"},
+                 {"inventory_view", "web"},
+                 {"delivery_methods", {"home_standard"}},
+                 {"address_policy", "refuse"}};
+  ASSERT_EQ(client.put("/v1/channels/web-strict", strict).status, 201u);
+  auto order = order_body("ADDR-1", "SKU-00004", 1, "web-strict");
+  order["delivery_address"]["postcode"] = "62200";
+  order["delivery_address"]["city"] = "Boulogne-Billancourt";
+  auto refused = client.post("/v1/orders", order, {{"Idempotency-Key", "addr-1"}});
+  ASSERT_EQ(refused.status, 422u) << refused.body;
+  EXPECT_NE(detail(refused).find("delivery_address/city: Boulogne-Billancourt is not at postcode "
+                                 "62200; did you mean 62200 Boulogne-sur-Mer or 92100 "
+                                 "Boulogne-Billancourt"),
+            std::string::npos)
+      << refused.body;
+  // The demo's web channel warns: placed, sourced, the verdict kept; and "St Etienne" is
+  // Saint-Étienne, kept as written beside.
+  auto warned = order_body("ADDR-2", "SKU-00004", 1, "web");
+  warned["delivery_address"]["postcode"] = "42000";
+  warned["delivery_address"]["city"] = "ST ETIENNE";
+  auto placed = client.post("/v1/orders", warned, {{"Idempotency-Key", "addr-2"}});
+  ASSERT_EQ(placed.status, 201u) << placed.body;
+  auto view = client.get("/v1/orders/ADDR-2?min_position=" + placed.header("ordo-position")).doc();
+  EXPECT_EQ(view["delivery_address"]["city"], "Saint-Étienne") << view.dump();
+  EXPECT_EQ(view["address_check"]["verdict"], "accept");
+  EXPECT_EQ(view["address_check"]["original_address"]["city"], "ST ETIENNE");
+  strict["address_policy"] = "hold";
+  ASSERT_EQ(client.put("/v1/channels/web-strict", strict).status, 200u);
+  order["order_id"] = "ADDR-3";
+  auto held = client.post("/v1/orders", order, {{"Idempotency-Key", "addr-3"}});
+  ASSERT_EQ(held.status, 201u) << held.body;
+  auto held_view =
+      client.get("/v1/orders/ADDR-3?min_position=" + held.header("ordo-position")).doc();
+  EXPECT_EQ(held_view["queued_for_service"], true) << held_view.dump();
+  EXPECT_EQ(held_view["address_check"]["verdict"], "confirm");
+  EXPECT_EQ(held_view["lines"][0]["status"], "sourcing");
+}
+
 TEST_F(HttpMaster, AnAuditorReadsMasterDataButCannotChangeIt) {
   Http auditor(port(), token("auditor"));
   EXPECT_EQ(auditor.get("/v1/sites?limit=1").status, 200u);

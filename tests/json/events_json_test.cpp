@@ -162,7 +162,8 @@ TEST(EventsJson, OrderPlacedHasLinesAddressesPromiseTotalAndTime) {
                                   order::DeliveryMethod::click_and_collect,
                                   {"collect@ST-STRAS", kAt + 7'200'000'000, "", "ST-STRAS", 19676},
                                   {4500, "EUR"},
-                                  kAt};
+                                  kAt,
+                                  {}};
   json expected = json::parse(R"({"order_id": "o-1001", "channel": "web", "customer_id": "c-7",
     "email": "jeanne@example.com",
     "lines": [{"line": 1, "sku": "SKU-A", "quantity": 2, "unit_price_minor": 1000},
@@ -170,11 +171,20 @@ TEST(EventsJson, OrderPlacedHasLinesAddressesPromiseTotalAndTime) {
     "delivery_method": "click_and_collect",
     "promise": {"option_id": "collect@ST-STRAS", "promised_at_us": 1700007200000000, "carrier": "",
                 "site_id": "ST-STRAS", "preparation_day": 19676},
-    "total": {"minor": 4500, "currency": "EUR"}, "placed_at_us": 1700000000000000})");
+    "total": {"minor": 4500, "currency": "EUR"}, "placed_at_us": 1700000000000000,
+    "address_check": null})");
   expected["delivery_address"] = json::parse(kHome);
   expected["billing_address"] = json::parse(kHome);
   expected["billing_address"]["line1"] = "1 place Kléber";
   EXPECT_EQ(to_json(order::Event{placed}), expected);
+  // Checked at intake: the verdict, and the address as the customer wrote it.
+  auto checked = placed;
+  checked.address_check = {domain::AddressCheck::Verdict::accept, "", "", {}, placed.delivery};
+  checked.address_check.original.city = "St Etienne";
+  const auto check = to_json(order::Event{checked})["address_check"];
+  EXPECT_EQ(check["verdict"], "accept");
+  EXPECT_EQ(check["original_address"]["city"], "St Etienne");
+  EXPECT_EQ(check["suggestions"], json::array());
 }
 
 TEST(EventsJson, EveryOtherOrderEventHasItsFields) {

@@ -72,7 +72,12 @@ inline order::OrderPlaced sample_placed() {
           order::DeliveryMethod::pickup_point,
           {"relay@WH-1", kAt + 86'400'000'000, "mondial-relay", "WH-1", 20'500},
           {19970, "EUR"},
-          kAt};
+          kAt,
+          {domain::AddressCheck::Verdict::confirm,
+           "city",
+           "Pariss is not a place at postcode 75011",
+           {"75011 Paris"},
+           {"Léa Martin", "12 rue Oberkampf", "bât. B", "75011", "Pariss", "FR", ""}}};
 }
 
 /// The brand and channel events, fully populated.
