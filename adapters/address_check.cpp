@@ -89,24 +89,42 @@ void suggest_postcodes(const Gazetteer& g, std::string_view country, const std::
 }
 
 // A FR or DE postcode found in the data: is the city one of its places?
+// The place at the postcode named `folded`, if any.
+const std::string* place_named(const PostcodePlace& place, std::string_view folded) {
+  for (const auto& name : place.places) {
+    if (fold_place_name(name) == folded) return &name;
+  }
+  // The first words of the place's name: "Frankfurt" for Frankfurt (Oder) at 15230.
+  const std::string prefix = std::string(folded) + " ";
+  for (const auto& name : place.places) {
+    if (fold_place_name(name).starts_with(prefix)) return &name;
+  }
+  return nullptr;
+}
+
 AddressCheck check_city(const Gazetteer& g, std::string_view country, const PostcodePlace& place,
                         std::string_view city, AddressCheck check) {
   auto folded = fold_place_name(city);
+  const auto* found = place_named(place, folded);
+  // An English name of a German city, tried only when the name as written is not there.
   for (const auto& [english, local] : kExonyms) {
-    if (folded == english) folded = local;
-  }
-  for (const auto& name : place.places) {
-    if (fold_place_name(name) == folded) {
-      check.city = name;
-      return check;
+    if (found == nullptr && country == "DE" && folded == english) {
+      found = place_named(place, local);
+      if (found != nullptr) folded = local;
     }
+  }
+  if (found != nullptr) {
+    check.city = *found;
+    return check;
   }
   // Elsewhere under another postcode: which of the two did the customer mean?
   if (!g.postcodes_of(country, folded).empty()) {
-    for (const auto& name : place.places) check.suggestions.push_back(check.postcode + " " + name);
+    // A few of the postcode's places, then where the city is: both readings are offered.
+    for (std::size_t i = 0; i < place.places.size() && i < 2; ++i)
+      check.suggestions.push_back(check.postcode + " " + place.places[i]);
     suggest_postcodes(g, country, folded, city, check);
-    return verdict(std::move(check), AddressVerdict::confirm, "city",
-                   std::string(city) + " is not at postcode " + check.postcode);
+    auto reason = std::string(city) + " is not at postcode " + check.postcode;
+    return verdict(std::move(check), AddressVerdict::confirm, "city", std::move(reason));
   }
   for (const auto& name : place.places) {
     if (distance(fold_place_name(name), folded) <= 2) {
@@ -119,26 +137,33 @@ AddressCheck check_city(const Gazetteer& g, std::string_view country, const Post
     if (check.suggestions.size() < kSuggestionsMax)
       check.suggestions.push_back(check.postcode + " " + name);
   }
-  return verdict(std::move(check), AddressVerdict::fix, "city",
-                 std::string(city) + " is not a place at postcode " + check.postcode);
+  auto reason = std::string(city) + " is not a place at postcode " + check.postcode;
+  return verdict(std::move(check), AddressVerdict::fix, "city", std::move(reason));
 }
 
 // FR and DE: five digits; a French CEDEX ("75700 CEDEX 07", or "Paris Cedex 07" as the city).
 AddressCheck check_numeric(const Gazetteer& g, std::string_view country, std::string_view city,
                            AddressCheck check) {
+  const std::string written = check.postcode;
   const auto text = upper_without_spaces(check.postcode);
   const bool cedex = country == "FR" && text.size() > 5 && text.substr(5).starts_with("CEDEX");
   if (!digits(text.substr(0, 5)) || (text.size() != 5 && !cedex)) {
-    return verdict(std::move(check), AddressVerdict::fix, "postcode",
-                   "\"" + check.postcode + "\" is not a postcode of " + std::string(country) +
-                       " (five digits)");
+    auto reason = "\"" + check.postcode + "\" is not a postcode of " + std::string(country) +
+                  " (five digits)";
+    return verdict(std::move(check), AddressVerdict::fix, "postcode", std::move(reason));
   }
   check.postcode = text.substr(0, 5);
   auto place = g.find(country, text);
-  if (!place && country == "FR") {  // "Paris Cedex 07": the CEDEX is written with the city
-    const auto upper_city = upper_without_spaces(city);
-    const auto at = upper_city.find("CEDEX");
-    if (at != std::string::npos) place = g.find(country, check.postcode + upper_city.substr(at));
+  const auto upper_city = upper_without_spaces(city);
+  const auto city_cedex = upper_city.find("CEDEX");
+  if (!place && country == "FR" && city_cedex != std::string::npos) {  // "Paris Cedex 07"
+    place = g.find(country, check.postcode + upper_city.substr(city_cedex));
+  }
+  if (place && (cedex || city_cedex != std::string::npos)) {
+    // A CEDEX address is delivered by its CEDEX: it is kept exactly as written.
+    check.postcode = written;
+    check.city = std::string(city);
+    return check;
   }
   if (!place) {
     const auto folded = fold_place_name(city);

@@ -274,8 +274,9 @@ int run_serve(ServeArgs& args) {
   accepting = false;
   (*server)->shutdown(std::chrono::milliseconds(args.shutdown_timeout_ms));
   server_ptr = nullptr;
-  e.relay.reset();     // no more store requests; those received are answered
-  e.pipeline.reset();  // answers everything queued, durably
+  e.relay.reset();                   // no more store requests; those received are answered
+  gateway::api::wait_for_imports();  // an import's thread submits to the pipeline
+  e.pipeline.reset();                // answers everything queued, durably
   nats->reset();
   e.projector.reset();
   const auto position = e.store->durable_position();

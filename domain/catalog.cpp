@@ -40,7 +40,9 @@ std::optional<std::string> item_problem(const Item& item) {
   return std::nullopt;
 }
 
-Decision<Event> decide_one(const DefineItem& c, const State& s) {
+Decision<Event> decide_one(const DefineItem& given, const State& s) {
+  DefineItem c = given;
+  if (!c.prices_given && s.exists) c.item.prices = s.item.prices;
   if (auto problem = item_problem(c.item)) return reject(Rejection::Code::invalid, *problem);
   if (!s.exists) return std::vector<Event>{ItemDefined{c.item}};
   // The stream is "item-<sku>": another SKU here is a routing mistake, not a rename.

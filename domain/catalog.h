@@ -35,6 +35,9 @@ struct Item {
 struct DefineItem {
   Item item;
   Instant at = 0;
+  /// False when the sender did not give prices (an items file has no price list; a PUT without
+  /// "prices"): the item keeps the channel prices it has.
+  bool prices_given = true;
 };
 /// Sets (or replaces) an existing item's price on one channel: a price list import's row.
 struct SetChannelPrice {

@@ -29,7 +29,9 @@ struct Channel {
   std::string inventory_view;          // the inventory view it sells from ("" = channel_id)
   std::vector<order::DeliveryMethod> delivery_methods;  // at least one, no repeats
   AddressPolicy address_policy = AddressPolicy::refuse;
-  std::int32_t price_tolerance_bp = 0;  // order prices may differ from the list by this, 0..10000
+  // How far order prices may differ from the price list, 0..10000. Recorded; not yet enforced at
+  // intake (order prices are taken as sent).
+  std::int32_t price_tolerance_bp = 0;
   friend bool operator==(const Channel&, const Channel&) = default;
 
   /// The inventory view's name: `inventory_view`, or the channel's id when empty.

@@ -78,6 +78,10 @@ struct Route {
   Handler handler;
 };
 
+/// Waits for a running file import (POST /v1/imports) to finish: its thread submits to the
+/// pipeline, so call it after the server stopped taking requests and before the pipeline goes.
+void wait_for_imports();
+
 /// Every route, for the router, the metrics and the OpenAPI test.
 std::span<const Route> routes();
 

@@ -52,6 +52,7 @@ std::optional<http::Response> check_request(const Context& context, bulk::Kind& 
                      "'; kinds: " + std::string(bulk::kKindNames));
   }
   kind = *parsed;
+  if (auto denied = unscoped_only(context)) return denied;
   if (kind == bulk::Kind::stock) {
     if (auto denied = domain::access::authorize(context.principal, P::stock_write, {}))
       return forbidden(*denied);
@@ -80,7 +81,13 @@ Awaitable import_file(Engine& engine, Context& context) {
     co_return std::move(*problem_response);
   bulk::ReadOptions read;
   read.now = now_us();
-  if (auto source = context.param("source")) read.source = std::string(source->substr(0, 64));
+  if (auto source = context.param("source")) {
+    if (source->empty() || source->size() > 64 || !ordo::json::utf8_characters(*source) ||
+        source->find('\0') != std::string_view::npos) {
+      co_return bad_parameter("source", "source is 1..64 characters of UTF-8 text");
+    }
+    read.source = std::string(*source);
+  }
   if (engine.locate) {
     read.locate = [&engine](std::string_view country, std::string_view postcode)
         -> std::optional<std::pair<domain::geo::Point, std::string>> {
@@ -93,7 +100,14 @@ Awaitable import_file(Engine& engine, Context& context) {
   if (!rows) {
     co_return problem(422, "validation", "Unreadable file", rows.error().message, {});
   }
-  auto report = co_await import_off_thread(engine.pipeline, std::move(*rows), std::move(options));
+  auto ran = co_await import_off_thread(engine.pipeline, std::move(*rows), std::move(options));
+  if (!ran) {
+    auto busy = problem(503, "unavailable", "Another import is running",
+                        "one import runs at a time; retry when it is done", {});
+    busy.set(http::bhttp::field::retry_after, "5");
+    co_return busy;
+  }
+  auto& report = *ran;
   if (!report) co_return refusal(report.error());
   const bool clean = report->applied && report->refused == 0;
   auto response =

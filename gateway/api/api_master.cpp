@@ -173,6 +173,7 @@ Awaitable get_site(Engine& engine, Context& context) {
 }
 
 Awaitable post_site(Engine& engine, Context& context) {
+  if (auto denied = unscoped_only(context)) co_return std::move(*denied);
   auto body = parse_body(context.request);
   if (auto* problem_response = std::get_if<http::Response>(&body))
     co_return std::move(*problem_response);
@@ -185,6 +186,7 @@ Awaitable post_site(Engine& engine, Context& context) {
 }
 
 Awaitable put_site(Engine& engine, Context& context) {
+  if (auto denied = unscoped_only(context)) co_return std::move(*denied);
   auto body = body_with_id(context, "site_id");
   if (auto* problem_response = std::get_if<http::Response>(&body))
     co_return std::move(*problem_response);
@@ -197,6 +199,7 @@ Awaitable put_site(Engine& engine, Context& context) {
 }
 
 Awaitable close_site(Engine& engine, Context& context) {
+  if (auto denied = unscoped_only(context)) co_return std::move(*denied);
   auto body = parse_body(context.request);
   if (auto* problem_response = std::get_if<http::Response>(&body))
     co_return std::move(*problem_response);
@@ -211,6 +214,7 @@ Awaitable close_site(Engine& engine, Context& context) {
 }
 
 Awaitable reopen_site(Engine& engine, Context& context) {
+  if (auto denied = unscoped_only(context)) co_return std::move(*denied);
   const auto& id = context.params.at(0);
   json record = {{"site_id", id}};
   engine::Command command = site::Command{site::ReopenSite{id, now_us()}};
@@ -236,13 +240,16 @@ Awaitable get_item(Engine& engine, Context& context) {
 }
 
 Awaitable put_item(Engine& engine, Context& context) {
+  if (auto denied = unscoped_only(context)) co_return std::move(*denied);
   auto body = body_with_id(context, "sku");
   if (auto* problem_response = std::get_if<http::Response>(&body))
     co_return std::move(*problem_response);
   auto item = ordo::json::parse_item(std::get<json>(body));
   if (!item) co_return validation(item.error());
   json record = ordo::json::item_json(*item);
-  engine::Command command = domain::catalog::Command{domain::catalog::DefineItem{*item, now_us()}};
+  const bool prices_given = std::get<json>(body).contains("prices");
+  engine::Command command =
+      domain::catalog::Command{domain::catalog::DefineItem{*item, now_us(), prices_given}};
   auto response = co_await write(engine, context, command, record, true);
   co_return response;
 }
@@ -266,6 +273,7 @@ Awaitable get_brand(Engine& engine, Context& context) {
 }
 
 Awaitable put_brand(Engine& engine, Context& context) {
+  if (auto denied = unscoped_only(context)) co_return std::move(*denied);
   auto body = body_with_id(context, "brand_id");
   if (auto* problem_response = std::get_if<http::Response>(&body))
     co_return std::move(*problem_response);
@@ -295,6 +303,7 @@ Awaitable get_channel(Engine& engine, Context& context) {
 }
 
 Awaitable put_channel(Engine& engine, Context& context) {
+  if (auto denied = unscoped_only(context)) co_return std::move(*denied);
   auto body = body_with_id(context, "channel_id");
   if (auto* problem_response = std::get_if<http::Response>(&body))
     co_return std::move(*problem_response);

@@ -4,7 +4,9 @@
 
 #include <boost/beast/core/string.hpp>
 #include <charconv>
+#include <condition_variable>
 #include <iostream>
+#include <mutex>
 #include <set>
 #include <thread>
 
@@ -82,15 +84,36 @@ asio::awaitable<engine::Answer> submit(engine::Pipeline& pipeline, engine::Submi
   co_return co_await wait_for(waiter);
 }
 
-asio::awaitable<Result<bulk::Report>> import_off_thread(engine::Pipeline& pipeline, bulk::Rows rows,
-                                                        bulk::ApplyOptions options) {
+namespace {
+// The running import, if any: its thread outlives no pipeline (wait_for_imports).
+std::mutex g_imports_mutex;
+std::condition_variable g_imports_cv;
+bool g_import_running = false;
+}  // namespace
+
+asio::awaitable<std::optional<Result<bulk::Report>>> import_off_thread(engine::Pipeline& pipeline,
+                                                                       bulk::Rows rows,
+                                                                       bulk::ApplyOptions options) {
+  {
+    std::lock_guard lock(g_imports_mutex);
+    if (g_import_running) co_return std::nullopt;
+    g_import_running = true;
+  }
   auto executor = co_await asio::this_coro::executor;
   auto waiter = std::make_shared<Waiter<Result<bulk::Report>>>(executor);
   std::thread([&pipeline, waiter, executor, rows = std::move(rows),
                options = std::move(options)]() mutable {
     deliver(waiter, executor, bulk::run_import(pipeline, std::move(rows), options));
+    std::lock_guard lock(g_imports_mutex);
+    g_import_running = false;
+    g_imports_cv.notify_all();
   }).detach();
   co_return co_await wait_for(waiter);
+}
+
+void wait_for_imports() {
+  std::unique_lock lock(g_imports_mutex);
+  g_imports_cv.wait(lock, [] { return !g_import_running; });
 }
 
 asio::awaitable<std::vector<engine::Answer>> submit_all(
@@ -291,6 +314,14 @@ std::optional<std::uint64_t> parse_u64(std::string_view text) {
 
 http::Response forbidden(const std::string& reason) {
   return problem(403, "forbidden", "Forbidden", reason);
+}
+
+std::optional<http::Response> unscoped_only(const Context& context) {
+  const auto& scope = context.principal.scope;
+  if (scope.site_id.empty() && scope.channel.empty()) return std::nullopt;
+  return forbidden("this token is limited to " +
+                   (scope.site_id.empty() ? "channel " + scope.channel : "site " + scope.site_id) +
+                   ": master data is changed by tokens without a scope");
 }
 
 http::Response not_found(const std::string& detail) {

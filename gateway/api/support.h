@@ -24,9 +24,9 @@ boost::asio::awaitable<std::vector<engine::Answer>> submit_all(
 
 /// Runs an import (validation, then application) on a thread of its own and resumes the caller
 /// with its report: it waits on the pipeline, which no I/O thread may do.
-boost::asio::awaitable<Result<bulk::Report>> import_off_thread(engine::Pipeline& pipeline,
-                                                               bulk::Rows rows,
-                                                               bulk::ApplyOptions options);
+/// One import runs at a time (nullopt when another is running: answer 503).
+boost::asio::awaitable<std::optional<Result<bulk::Report>>> import_off_thread(
+    engine::Pipeline& pipeline, bulk::Rows rows, bulk::ApplyOptions options);
 
 /// The request's JSON body, or the problem to answer: 415 (not application/json), 400 (empty,
 /// malformed, invalid UTF-8, nested deeper than 64).
@@ -51,6 +51,9 @@ std::int64_t now_us();
 std::optional<std::uint64_t> parse_u64(std::string_view text);
 
 http::Response forbidden(const std::string& reason);
+/// Master data is the whole retailer's: a token limited to a site or a channel may read it, never
+/// change it. The problem to answer, or nullopt.
+std::optional<http::Response> unscoped_only(const Context& context);
 http::Response not_found(const std::string& detail);
 http::Response bad_parameter(std::string_view name, const std::string& detail);
 http::Response validation(const std::vector<domain::ConfigError>& errors);

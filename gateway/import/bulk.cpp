@@ -5,6 +5,7 @@
 #include <condition_variable>
 #include <mutex>
 #include <nlohmann/json.hpp>
+#include <thread>
 
 #include "gateway/import/bulk_rows.h"
 #include "gateway/json/reader.h"
@@ -159,6 +160,29 @@ Result<Rows> read_rows(Kind kind, Format format, std::string_view bytes,
 
 namespace {
 
+// Submits one row. The pipeline answers "overloaded" at once, on this thread, when its queue is
+// full (orders come first): the row waits and is submitted again, for up to a minute.
+void submit_one(engine::Pipeline& pipeline, const engine::Command& command, bool dry_run,
+                const ApplyOptions& options, const std::function<void(engine::Answer)>& done) {
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::minutes(1);
+  for (;;) {
+    bool full = false;  // set only by an answer given before submit returns
+    engine::Submission s{command, {}, std::nullopt, options.actor, {}, {}, {}};
+    s.dry_run = dry_run;
+    pipeline.submit(std::move(s), [&full, done, deadline](engine::Answer answer) {
+      const auto* error = answer ? nullptr : std::get_if<Error>(&answer.error());
+      if (error != nullptr && error->code == ErrorCode::overloaded &&
+          std::chrono::steady_clock::now() < deadline) {
+        full = true;
+        return;
+      }
+      done(std::move(answer));
+    });
+    if (!full) return;
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+}
+
 // Submits every row (a dry run or for real) with at most `in_flight` outstanding; `on_answer`
 // gets each row's index and answer. Stops at an operational error.
 Result<void> submit_rows(engine::Pipeline& pipeline, const std::vector<Row>& rows,
@@ -178,9 +202,7 @@ Result<void> submit_rows(engine::Pipeline& pipeline, const std::vector<Row>& row
       if (error) break;
       ++outstanding;
     }
-    engine::Submission s{rows[index].command, {}, std::nullopt, options.actor, {}, {}, {}};
-    s.dry_run = dry_run;
-    pipeline.submit(std::move(s), [&, index](engine::Answer answer) {
+    submit_one(pipeline, rows[index].command, dry_run, options, [&, index](engine::Answer answer) {
       std::lock_guard lock(mutex);
       --outstanding;
       ++done;
@@ -275,6 +297,10 @@ Result<Report> run_import(engine::Pipeline& pipeline, Rows read, const ApplyOpti
       },
       "applied");
   if (!applied) return std::unexpected(applied.error());
+  // A row valid when checked may be refused when applied (another writer changed what it refers
+  // to meanwhile): it is reported with the others, in file order.
+  std::stable_sort(report.problems.begin(), report.problems.end(),
+                   [](const Problem& a, const Problem& b) { return a.line < b.line; });
   report.applied = true;
   return report;
 }

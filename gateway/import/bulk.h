@@ -92,8 +92,8 @@ struct Report {
 };
 
 struct ApplyOptions {
-  bool apply_valid = false;      // apply the valid rows even when others are refused
-  std::size_t in_flight = 2048;  // submissions outstanding at once
+  bool apply_valid = false;     // apply the valid rows even when others are refused
+  std::size_t in_flight = 256;  // submissions outstanding at once: orders keep room in the queue
   eventstore::Actor actor;
   /// Called from the submitting thread: phase ("validated", "applied"), rows done, rows in all.
   std::function<void(std::string_view phase, std::size_t done, std::size_t total)> progress;

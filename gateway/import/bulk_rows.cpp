@@ -220,7 +220,10 @@ void read_row(Kind kind, const json& object, std::size_t line, bool csv, const R
     }
     case Kind::items: {
       auto i = ordo::json::parse_item(object);
-      if (!failed(i)) add(domain::catalog::Command{domain::catalog::DefineItem{*i, now}});
+      if (!failed(i)) {
+        add(domain::catalog::Command{
+            domain::catalog::DefineItem{*i, now, object.contains("prices")}});
+      }
       break;
     }
     case Kind::prices: {

@@ -53,7 +53,23 @@ TEST(AddressCheck, RecognizesACedexWrittenWithTheCityOrThePostcode) {
   EXPECT_EQ(with_city.verdict, AddressVerdict::accept) << with_city.reason;
   const auto with_postcode = check("FR", "75021 CEDEX 01", "Paris");
   EXPECT_EQ(with_postcode.verdict, AddressVerdict::accept) << with_postcode.reason;
-  EXPECT_EQ(with_postcode.postcode, "75021");
+  // Delivered by its CEDEX: kept as written, never "normalized" away.
+  EXPECT_EQ(with_postcode.postcode, "75021 CEDEX 01");
+  EXPECT_EQ(with_postcode.city, "Paris");
+  EXPECT_EQ(with_city.city, "Paris Cedex 01");
+}
+
+// English names stand for German cities in Germany only, and only when the name as written is
+// not a place there: Cologne (32430) is a French commune, 15230 is Frankfurt (Oder).
+TEST(AddressCheck, ExonymsAreAFallbackInGermanyOnly) {
+  const auto gers = check("FR", "32430", "Cologne");
+  EXPECT_EQ(gers.verdict, AddressVerdict::accept) << gers.reason;
+  EXPECT_EQ(gers.city, "Cologne");
+  const auto oder = check("DE", "15230", "Frankfurt");
+  EXPECT_EQ(oder.verdict, AddressVerdict::accept) << oder.reason;
+  const auto koln = check("DE", "50667", "Cologne");
+  EXPECT_EQ(koln.verdict, AddressVerdict::accept) << koln.reason;
+  EXPECT_EQ(koln.city, "Köln");
 }
 
 TEST(AddressCheck, AsksToConfirmACityThatLivesUnderAnotherPostcode) {
@@ -63,6 +79,10 @@ TEST(AddressCheck, AsksToConfirmACityThatLivesUnderAnotherPostcode) {
   EXPECT_EQ(c.field, "city");
   EXPECT_TRUE(suggests(c, "62200 Boulogne-sur-Mer")) << c.suggestions.size();
   EXPECT_TRUE(suggests(c, "92100 Boulogne-Billancourt"));
+  // A postcode with many places still suggests where the city really is.
+  const auto crowded = check("FR", "62190", "Boulogne-Billancourt");
+  EXPECT_EQ(crowded.verdict, AddressVerdict::confirm);
+  EXPECT_TRUE(suggests(crowded, "92100 Boulogne-Billancourt")) << crowded.suggestions.size();
   const auto typo = check("FR", "67000", "Strasbourgg");
   EXPECT_EQ(typo.verdict, AddressVerdict::confirm);
   EXPECT_TRUE(suggests(typo, "67000 Strasbourg"));

@@ -93,6 +93,19 @@ TEST_F(HttpMaster, AnItemNamesAKnownBrandAndPricesInEachChannelsCurrency) {
   auto read = client.get("/v1/items/UK-TEE-1");
   ASSERT_EQ(read.status, 200u) << read.body;
   EXPECT_EQ(read.doc()["history"].size(), 1u);
+  // The item again without its prices (a PIM's nightly file has no price list): prices kept.
+  item.erase("prices");
+  auto again = client.put("/v1/items/UK-TEE-1", item);
+  ASSERT_EQ(again.status, 200u) << again.body;
+  EXPECT_FALSE(again.doc().value("changed", true)) << again.body;
+  auto file = client.request(bhttp::verb::post, "/v1/imports/items",
+                             "sku,name,category,brand,price_minor,currency\n"
+                             "UK-TEE-1,Tee,apparel/tshirts,veja,1500,EUR\n",
+                             {{"Content-Type", "text/csv"}});
+  ASSERT_EQ(file.status, 200u) << file.body;
+  EXPECT_EQ(file.doc()["unchanged"], 1) << file.body;
+  auto kept = client.get("/v1/items/UK-TEE-1?min_position=" + created.header("ordo-position"));
+  EXPECT_EQ(kept.doc()["item"]["prices"].size(), 1u) << kept.body;
 }
 
 TEST_F(HttpMaster, AChannelHasCountriesACurrencyAndAnInventoryViewThatExists) {
@@ -384,6 +397,16 @@ TEST_F(HttpMaster, AnAuditorReadsMasterDataButCannotChangeIt) {
   EXPECT_EQ(auditor.put("/v1/brands/x", {{"name", "X"}}).status, 403u);
   Http store(port(), token("store", first_site("store")));
   EXPECT_EQ(store.put("/v1/items/X", {{"name", "X"}}).status, 403u);
+  // An integration token limited to one channel reads master data but changes none of it.
+  Http scoped(port(), token("integration", "", "web"));
+  EXPECT_EQ(scoped.get("/v1/channels/web").status, 200u);
+  auto refused = scoped.put("/v1/channels/marketplace", {{"name", "X"}});
+  EXPECT_EQ(refused.status, 403u) << refused.body;
+  EXPECT_EQ(scoped
+                .request(bhttp::verb::post, "/v1/imports/brands", "brand_id,name\nx,X\n",
+                         {{"Content-Type", "text/csv"}})
+                .status,
+            403u);
 }
 
 }  // namespace
