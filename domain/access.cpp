@@ -154,6 +154,15 @@ bool role_grants(Role role, Permission permission) {
   return false;
 }
 
+std::optional<std::string> scope_refuses(const Principal& principal, Permission permission) {
+  const auto& scope = principal.scope;
+  if (permission != P::master_write || (scope.site_id.empty() && scope.channel.empty()))
+    return std::nullopt;
+  return "this token is limited to " +
+         (scope.site_id.empty() ? "channel " + scope.channel : "site " + scope.site_id) +
+         ": master data is changed by tokens without a scope";
+}
+
 std::optional<std::string> authorize(const Principal& principal, Permission permission,
                                      const Target& target) {
   if (!role_grants(principal.role, permission)) {

@@ -67,6 +67,10 @@ std::optional<std::string> authorize(const Principal& principal, Permission perm
 /// True when the role has the permission at all (before any scope): routes check this first.
 bool role_grants(Role role, Permission permission);
 
+/// Why a principal's scope keeps it from a permission whatever the target, or nullopt: master
+/// data is the whole retailer's, so a token limited to a site or a channel never changes it.
+std::optional<std::string> scope_refuses(const Principal& principal, Permission permission);
+
 // ApiToken commands and events.
 struct IssueToken {
   std::string token_id;       // 16..64 characters of [a-z0-9]

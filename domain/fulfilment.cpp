@@ -245,8 +245,8 @@ std::optional<Rejection> source(const Facts& facts, const order::State& order, I
 
 // What a channel's master record asks of an order: its currency, a destination it sells to, a
 // delivery method it offers. A channel with no record (only an inventory view) asks nothing more.
-std::optional<Rejection> channel_problem(const order::PlaceOrder& c, const Facts& facts) {
-  const auto* channel = facts.channel(c.channel);
+std::optional<Rejection> channel_problem(const order::PlaceOrder& c,
+                                         const channel::Channel* channel) {
   if (channel == nullptr) return std::nullopt;
   const std::string who = "channel " + c.channel;
   if (c.currency != channel->currency) {
@@ -297,11 +297,11 @@ std::optional<Rejection> below_minimum_display(const order::PlaceOrder& c, std::
 // What the channel does with an address that failed validation (domain/channel.h): refuse it
 // (the rejection), hold the order for customer service (true), or go on (false). A channel
 // without a record goes on: the verdict stays on the order.
-Result<bool, Rejection> address_policy(const order::PlaceOrder& c, const Facts& facts) {
+Result<bool, Rejection> address_policy(const order::PlaceOrder& c,
+                                       const channel::Channel* channel) {
   using V = AddressCheck::Verdict;
   const auto& check = c.address_check;
   if (check.verdict != V::confirm && check.verdict != V::fix) return false;
-  const auto* channel = facts.channel(c.channel);
   const auto policy = channel != nullptr ? channel->address_policy : channel::AddressPolicy::warn;
   if (policy == channel::AddressPolicy::refuse) {
     std::string reason = "delivery_address/" + check.field + ": " + check.reason;
@@ -319,8 +319,8 @@ Outcome place(std::string_view order_id, const order::PlaceOrder& c, const Facts
   auto placed = order::decide(c, existing != nullptr ? *existing : order::State{});
   if (!placed) return std::unexpected(placed.error());
   if (placed->empty()) return Effects{};  // the same order again: already placed and sourced
-  if (auto problem = channel_problem(c, facts)) return std::unexpected(*problem);
   const auto* channel = facts.channel(c.channel);
+  if (auto problem = channel_problem(c, channel)) return std::unexpected(*problem);
   const auto& view = channel != nullptr ? channel->view_name() : c.channel;
   if (facts.inventory_views().find(view) == nullptr) {
     return reject(Code::invalid, "channel '" + c.channel + "' has no inventory view");
@@ -330,7 +330,7 @@ Outcome place(std::string_view order_id, const order::PlaceOrder& c, const Facts
       return reject(Code::not_found, "unknown SKU '" + line.sku + "'");
   }
   if (auto hidden = below_minimum_display(c, view, facts)) return std::unexpected(*hidden);
-  const auto held = address_policy(c, facts);
+  const auto held = address_policy(c, channel);
   if (!held) return std::unexpected(held.error());
   if (*held) {  // placed, and waits for customer service to confirm the address
     Effects out;

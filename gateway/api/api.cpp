@@ -167,6 +167,10 @@ std::optional<http::Response> admit(Engine& engine, const Route& route, Context&
       !domain::access::role_grants(context.principal.role, route.permission)) {
     return forbidden(*domain::access::authorize(context.principal, route.permission));
   }
+  if (route.access == A::permission) {
+    if (auto refused = domain::access::scope_refuses(context.principal, route.permission))
+      return forbidden(*refused);
+  }
   return std::nullopt;
 }
 

@@ -52,7 +52,6 @@ std::optional<http::Response> check_request(const Context& context, bulk::Kind& 
                      "'; kinds: " + std::string(bulk::kKindNames));
   }
   kind = *parsed;
-  if (auto denied = unscoped_only(context)) return denied;
   if (kind == bulk::Kind::stock) {
     if (auto denied = domain::access::authorize(context.principal, P::stock_write, {}))
       return forbidden(*denied);

@@ -173,7 +173,6 @@ Awaitable get_site(Engine& engine, Context& context) {
 }
 
 Awaitable post_site(Engine& engine, Context& context) {
-  if (auto denied = unscoped_only(context)) co_return std::move(*denied);
   auto body = parse_body(context.request);
   if (auto* problem_response = std::get_if<http::Response>(&body))
     co_return std::move(*problem_response);
@@ -186,7 +185,6 @@ Awaitable post_site(Engine& engine, Context& context) {
 }
 
 Awaitable put_site(Engine& engine, Context& context) {
-  if (auto denied = unscoped_only(context)) co_return std::move(*denied);
   auto body = body_with_id(context, "site_id");
   if (auto* problem_response = std::get_if<http::Response>(&body))
     co_return std::move(*problem_response);
@@ -199,7 +197,6 @@ Awaitable put_site(Engine& engine, Context& context) {
 }
 
 Awaitable close_site(Engine& engine, Context& context) {
-  if (auto denied = unscoped_only(context)) co_return std::move(*denied);
   auto body = parse_body(context.request);
   if (auto* problem_response = std::get_if<http::Response>(&body))
     co_return std::move(*problem_response);
@@ -214,7 +211,6 @@ Awaitable close_site(Engine& engine, Context& context) {
 }
 
 Awaitable reopen_site(Engine& engine, Context& context) {
-  if (auto denied = unscoped_only(context)) co_return std::move(*denied);
   const auto& id = context.params.at(0);
   json record = {{"site_id", id}};
   engine::Command command = site::Command{site::ReopenSite{id, now_us()}};
@@ -240,7 +236,6 @@ Awaitable get_item(Engine& engine, Context& context) {
 }
 
 Awaitable put_item(Engine& engine, Context& context) {
-  if (auto denied = unscoped_only(context)) co_return std::move(*denied);
   auto body = body_with_id(context, "sku");
   if (auto* problem_response = std::get_if<http::Response>(&body))
     co_return std::move(*problem_response);
@@ -273,7 +268,6 @@ Awaitable get_brand(Engine& engine, Context& context) {
 }
 
 Awaitable put_brand(Engine& engine, Context& context) {
-  if (auto denied = unscoped_only(context)) co_return std::move(*denied);
   auto body = body_with_id(context, "brand_id");
   if (auto* problem_response = std::get_if<http::Response>(&body))
     co_return std::move(*problem_response);
@@ -303,7 +297,6 @@ Awaitable get_channel(Engine& engine, Context& context) {
 }
 
 Awaitable put_channel(Engine& engine, Context& context) {
-  if (auto denied = unscoped_only(context)) co_return std::move(*denied);
   auto body = body_with_id(context, "channel_id");
   if (auto* problem_response = std::get_if<http::Response>(&body))
     co_return std::move(*problem_response);

@@ -316,14 +316,6 @@ http::Response forbidden(const std::string& reason) {
   return problem(403, "forbidden", "Forbidden", reason);
 }
 
-std::optional<http::Response> unscoped_only(const Context& context) {
-  const auto& scope = context.principal.scope;
-  if (scope.site_id.empty() && scope.channel.empty()) return std::nullopt;
-  return forbidden("this token is limited to " +
-                   (scope.site_id.empty() ? "channel " + scope.channel : "site " + scope.site_id) +
-                   ": master data is changed by tokens without a scope");
-}
-
 http::Response not_found(const std::string& detail) {
   return problem(404, "not-found", "Not found", detail);
 }

@@ -51,9 +51,6 @@ std::int64_t now_us();
 std::optional<std::uint64_t> parse_u64(std::string_view text);
 
 http::Response forbidden(const std::string& reason);
-/// Master data is the whole retailer's: a token limited to a site or a channel may read it, never
-/// change it. The problem to answer, or nullopt.
-std::optional<http::Response> unscoped_only(const Context& context);
 http::Response not_found(const std::string& detail);
 http::Response bad_parameter(std::string_view name, const std::string& detail);
 http::Response validation(const std::vector<domain::ConfigError>& errors);
