@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <gsl/assert>
+#include <limits>
 
 #include "domain/sellable.h"
 
@@ -105,15 +106,22 @@ const std::vector<std::uint32_t>* lines_of(const order::Event& event) {
       event);
 }
 
+// The inventory view an order's channel sells from (several channels may share one).
+std::string view_of(const Facts& facts, const std::string& channel_id) {
+  const auto* channel = facts.channel(channel_id);
+  return channel != nullptr ? channel->view_name() : channel_id;
+}
+
 std::optional<Rejection> reserve(StockSequence& sequence, const order::State& before,
-                                 const order::LinesAllocated& allocated, Instant at) {
+                                 const order::LinesAllocated& allocated, const std::string& view,
+                                 Instant at) {
   const auto& order_id = before.placed.order_id;
   for (const auto& a : allocated.allocations) {
     const auto* line = line_of(before, a.line);
     if (line == nullptr) continue;
     auto refused = sequence.apply(a.site_id, line->line.sku,
                                   stock::ReserveStock{reservation_id(order_id, a.line), order_id,
-                                                      a.line, line->line.quantity, at});
+                                                      a.line, line->line.quantity, at, view});
     if (refused && refused->code == Code::insufficient_stock) {
       refused->reason = "insufficient stock of " + line->line.sku + " at " + a.site_id;
     }
@@ -122,19 +130,122 @@ std::optional<Rejection> reserve(StockSequence& sequence, const order::State& be
   return std::nullopt;
 }
 
+// The lines a round offers: those it names (every line in rounds recorded before they did).
+std::vector<std::uint32_t> round_lines(const order::State& before,
+                                       const std::vector<std::uint32_t>& named) {
+  if (!named.empty()) return named;
+  std::vector<std::uint32_t> all;
+  for (const auto& l : before.lines) all.push_back(l.line.line);
+  return all;
+}
+
+// While a round runs, every offered site holds the offered lines' units: the order is accepted,
+// so its units must not be sold again, and any of the sites may win.
+std::optional<Rejection> hold(StockSequence& sequence, const order::State& before,
+                              const order::OfferRoundOpened& opened, const std::string& view,
+                              Instant at) {
+  const auto& order_id = before.placed.order_id;
+  for (auto number : round_lines(before, opened.lines)) {
+    const auto* line = line_of(before, number);
+    if (line == nullptr) continue;
+    for (const auto& site : opened.site_ids) {
+      auto refused = sequence.apply(site, line->line.sku,
+                                    stock::HoldStock{reservation_id(order_id, number), order_id,
+                                                     number, line->line.quantity, at, view});
+      if (refused && refused->code == Code::insufficient_stock) {
+        refused->reason =
+            "insufficient stock of " + line->line.sku + " at " + site + " to hold for the offer";
+      }
+      if (refused) return refused;
+    }
+  }
+  return std::nullopt;
+}
+
+// Releases the holds of `lines` at `sites` (a hold already released or converted: nothing).
+std::optional<Rejection> release_holds(StockSequence& sequence, const order::State& before,
+                                       const std::vector<std::string>& sites,
+                                       const std::vector<std::uint32_t>& lines,
+                                       std::string_view keep, const std::string& reason,
+                                       Instant at) {
+  for (auto number : lines) {
+    const auto* line = line_of(before, number);
+    if (line == nullptr) continue;
+    for (const auto& site : sites) {
+      if (site == keep) continue;
+      const auto id = reservation_id(before.placed.order_id, number);
+      const auto& stock = sequence.current(site, line->line.sku);
+      const auto it = stock.reservations.find(id);
+      if (it == stock.reservations.end() || !it->second.held) continue;
+      if (auto refused =
+              sequence.apply(site, line->line.sku, stock::ReleaseReservation{id, reason, at}))
+        return refused;
+    }
+  }
+  return std::nullopt;
+}
+
+// The holds a round's end releases: at every site but the winner, whose hold becomes its
+// reservation when the lines are allocated to it.
+std::optional<Rejection> end_holds(StockSequence& sequence, const order::State& before,
+                                   const order::Event& event, Instant at) {
+  const auto round_named = [&](std::uint32_t number) -> const order::Round* {
+    const auto it = std::ranges::find(before.rounds, number, &order::Round::round);
+    return it == before.rounds.end() ? nullptr : &*it;
+  };
+  const order::Round* round = nullptr;
+  std::vector<std::string> sites;
+  std::string keep;
+  std::string reason;
+  if (const auto* c = std::get_if<order::OfferClaimed>(&event)) {
+    round = round_named(c->round);
+    keep = c->site_id;
+    reason = "round " + std::to_string(c->round) + " won by " + c->site_id;
+  } else if (const auto* d = std::get_if<order::OfferDeclined>(&event)) {
+    round = round_named(d->round);
+    sites = {d->site_id};
+    reason = "offer declined by " + d->site_id;
+  } else if (const auto* e = std::get_if<order::OfferRoundClosed>(&event)) {
+    round = round_named(e->round);
+    reason = "round " + std::to_string(e->round) + " " + std::string(order::to_string(e->end));
+  } else {
+    return std::nullopt;
+  }
+  if (round == nullptr) return std::nullopt;
+  if (sites.empty()) sites = round->site_ids;
+  return release_holds(sequence, before, sites, round_lines(before, round->lines), keep, reason,
+                       at);
+}
+
 // The stock events that follow `events` of an order whose state before them is `before`.
-std::optional<Rejection> follow_with_stock(StockSequence& sequence, const order::State& before,
+std::optional<Rejection> follow_with_stock(StockSequence& sequence, const Facts& facts,
+                                           const order::State& before,
                                            const std::vector<order::Event>& events, Instant at) {
+  const auto view = view_of(facts, before.placed.channel);
   for (const auto& event : events) {
     if (const auto* allocated = std::get_if<order::LinesAllocated>(&event)) {
-      if (auto refused = reserve(sequence, before, *allocated, at)) return refused;
+      if (auto refused = reserve(sequence, before, *allocated, view, at)) return refused;
       continue;
     }
+    if (const auto* opened = std::get_if<order::OfferRoundOpened>(&event)) {
+      if (auto refused = hold(sequence, before, *opened, view, at)) return refused;
+      continue;
+    }
+    if (auto refused = end_holds(sequence, before, event, at)) return refused;
     const auto* lines = lines_of(event);
     if (lines == nullptr) continue;
     for (auto number : *lines) {
       const auto* line = line_of(before, number);
-      if (line == nullptr || line->site_id.empty()) continue;  // never reserved
+      if (line == nullptr) continue;
+      if (line->site_id.empty()) {  // never reserved; held while a round offers it
+        const auto* cancelled = std::get_if<order::LinesCancelled>(&event);
+        const auto* open = before.open_round();
+        if (cancelled == nullptr || open == nullptr) continue;
+        if (auto refused = release_holds(sequence, before, open->site_ids, {number}, "",
+                                         "line cancelled: " + cancelled->reason, at))
+          return refused;
+        continue;
+      }
       auto command = stock_followup(event, reservation_id(before.placed.order_id, number), at);
       if (!command) continue;
       if (auto refused = sequence.apply(line->site_id, line->line.sku, *command)) return refused;
@@ -267,29 +378,39 @@ std::optional<Rejection> channel_problem(const order::PlaceOrder& c,
   return std::nullopt;
 }
 
-// A SKU whose figure the channel shows as 0 (below its minimum display) is not orderable there:
-// the customer never saw it for sale. The figure is the channel's now + future over every site,
-// as domain/sellable.h computes it.
-std::optional<Rejection> below_minimum_display(const order::PlaceOrder& c, std::string_view view,
-                                               const Facts& facts) {
+// An order takes at most what its channel shows: for each SKU, the channel's figure (now +
+// future over every site, as domain/sellable.h computes it, 0 below the minimum display) bounds
+// the units its lines ask. Held and reserved units are already out of the figure, so concurrent
+// orders cannot together take more than was shown.
+std::optional<Rejection> beyond_figure(const order::PlaceOrder& c, std::string_view view,
+                                       const Facts& facts) {
   const auto* channel_view = facts.inventory_views().find(view);
-  if (channel_view == nullptr || channel_view->minimum_display <= 0) return std::nullopt;
-  for (const auto& line : c.lines) {
-    const auto* item = facts.item(line.sku);
+  if (channel_view == nullptr) return std::nullopt;
+  for (const auto& [sku, asked] : orchestration::demand_of(c.lines)) {
+    const auto* item = facts.item(sku);
     if (item == nullptr) continue;
-    std::int64_t total = 0;
-    for (const auto& h : facts.holdings(line.sku)) {
+    std::int64_t now = 0;
+    std::int64_t future = 0;
+    for (const auto& h : facts.holdings(sku)) {
       if (h.site == nullptr) continue;
       const sellable::SiteStock at{h.site_id, h.site, h.stock};
-      total += sellable::sellable_at_site(facts.inventory_views(), view, *item, at) +
-               sellable::future_at_site(facts.inventory_views(), view, at, c.at);
+      // Saturated: quantities come from feeds, and a wrapped sum would show stock that is not.
+      const auto add = [](std::int64_t& sum, std::int64_t value) {
+        if (__builtin_add_overflow(sum, value, &sum))
+          sum = std::numeric_limits<std::int64_t>::max();
+      };
+      add(now, sellable::sellable_at_site(facts.inventory_views(), view, *item, at));
+      add(future, sellable::future_at_site(facts.inventory_views(), view, at, c.at));
     }
-    if (total < channel_view->minimum_display) {
-      return Rejection{Code::insufficient_stock,
-                       "out of stock: channel " + c.channel + " shows " + line.sku + " as 0 (" +
-                           std::to_string(total) + " units, below its minimum display of " +
-                           std::to_string(channel_view->minimum_display) + ")"};
+    const auto shown = sellable::shown_total(*channel_view, now, future);
+    if (asked <= shown) continue;
+    std::string reason = "out of stock: channel " + c.channel + " shows " + std::to_string(shown) +
+                         " of " + sku + " and the order asks " + std::to_string(asked);
+    if (shown == 0 && now + future > 0) {
+      reason += " (" + std::to_string(now + future) + " units, below its minimum display of " +
+                std::to_string(channel_view->minimum_display) + ")";
     }
+    return Rejection{Code::insufficient_stock, std::move(reason)};
   }
   return std::nullopt;
 }
@@ -329,7 +450,7 @@ Outcome place(std::string_view order_id, const order::PlaceOrder& c, const Facts
     if (facts.item(line.sku) == nullptr)
       return reject(Code::not_found, "unknown SKU '" + line.sku + "'");
   }
-  if (auto hidden = below_minimum_display(c, view, facts)) return std::unexpected(*hidden);
+  if (auto beyond = beyond_figure(c, view, facts)) return std::unexpected(*beyond);
   const auto held = address_policy(c, channel);
   if (!held) return std::unexpected(held.error());
   if (*held) {  // placed, and waits for customer service to confirm the address
@@ -344,7 +465,7 @@ Outcome place(std::string_view order_id, const order::PlaceOrder& c, const Facts
   std::vector<order::Event> sourced;
   if (auto refused = source(facts, state, c.at, true, sourced)) return std::unexpected(*refused);
   StockSequence sequence(facts);
-  if (auto refused = follow_with_stock(sequence, state, sourced, c.at))
+  if (auto refused = follow_with_stock(sequence, facts, state, sourced, c.at))
     return std::unexpected(*refused);
   for (auto& e : sourced) out.order.push_back(std::move(e));
   out.stock = sequence.take();
@@ -388,7 +509,7 @@ Outcome act(std::string_view order_id, const order::Command& command, const Fact
     }
   }
   StockSequence sequence(facts);
-  if (auto refused = follow_with_stock(sequence, *current, out.order, at))
+  if (auto refused = follow_with_stock(sequence, facts, *current, out.order, at))
     return std::unexpected(*refused);
   if (const auto* release = std::get_if<order::ReleaseAllocation>(&command);
       release != nullptr && release->stock_missing) {

@@ -67,17 +67,33 @@ std::int64_t held_back_at(const SiteContribution& site) {
   return add_saturated(add_saturated(non_negative(site.reserved), site.safety), site.excluded);
 }
 
+// What the channel may take of a site's available units: its share of the site's stock, less
+// what its orders already took there.
+std::int64_t shared_of(std::int64_t available, std::int64_t share_cap, std::int64_t taken) {
+  const std::int64_t left = share_cap > taken ? share_cap - taken : 0;
+  return std::min(available, left);
+}
+
+std::int64_t share_cap_of(std::int64_t on_hand, std::int64_t safety, std::int64_t excluded,
+                          std::int32_t share_percent) {
+  const std::int64_t kept = add_saturated(safety, excluded);
+  return share_of(on_hand > kept ? on_hand - kept : 0, share_percent);
+}
+
 SiteContribution contribution(const InventoryViews& views, const ChannelView& view,
                               const catalog::Item& item, const SiteStock& entry) {
   SiteContribution site{.site_id = std::string(entry.site_id),
                         .on_hand = entry.stock->on_hand,
                         .reserved = entry.stock->reserved,
                         .safety = safety_at(view, entry, item),
-                        .excluded = excluded_at(views, view.channel, entry, item)};
+                        .excluded = excluded_at(views, view.channel, entry, item),
+                        .held = entry.stock->held};
   site.closed = entry.site->status != domain::site::Status::open;
   const std::int64_t held_back = held_back_at(site);
   site.available = site.on_hand > held_back && !site.closed ? site.on_hand - held_back : 0;
-  site.shared = share_of(site.available, view.share_percent);
+  site.share_cap = share_cap_of(site.on_hand, site.safety, site.excluded, view.share_percent);
+  site.taken = entry.stock->taken_by(view.channel);
+  site.shared = shared_of(site.available, site.share_cap, site.taken);
   return site;
 }
 
@@ -129,6 +145,7 @@ std::string site_line(const SiteContribution& site, std::int32_t share_percent) 
                      std::to_string(site.reserved) + " reserved";
   if (site.safety != 0) line += " - " + std::to_string(site.safety) + " safety";
   if (site.excluded != 0) line += " - " + std::to_string(site.excluded) + " excluded";
+  if (site.held != 0) line += " (" + std::to_string(site.held) + " of them held for offers)";
   line += " = " + std::to_string(site.available) + " available";
   // Said aloud so that a reader who does the subtraction sees why the figure is 0, not negative.
   const std::int64_t held_back = held_back_at(site);
@@ -136,7 +153,16 @@ std::string site_line(const SiteContribution& site, std::int32_t share_percent) 
   if (on_hand < held_back) {
     line += " (" + std::to_string(on_hand - held_back) + " floored at 0)";
   }
-  return line + ", " + std::to_string(share_percent) + "% shared = " + std::to_string(site.shared);
+  if (share_percent >= 100) {  // the share cap is the available stock: nothing to say
+    return line + ", " + std::to_string(share_percent) +
+           "% shared = " + std::to_string(site.shared);
+  }
+  const std::int64_t kept = add_saturated(site.safety, site.excluded);
+  const std::int64_t stock = on_hand > kept ? on_hand - kept : 0;
+  line += "; " + std::to_string(share_percent) + "% share of " + std::to_string(stock) + " = " +
+          std::to_string(site.share_cap);
+  if (site.taken != 0) line += " - " + std::to_string(site.taken) + " taken by the channel";
+  return line + ", shared = " + std::to_string(site.shared);
 }
 
 std::string receipt_line(const FutureContribution& receipt) {
@@ -205,11 +231,14 @@ std::int64_t sellable_at_site(const InventoryViews& views, std::string_view chan
   if (!matches(view->sites, stock.site_id, *stock.site)) return 0;
   if (stock.site->status != site::Status::open) return 0;
   // The same arithmetic as contribution(), which a property test holds it to.
-  const std::int64_t held_back = add_saturated(
-      add_saturated(non_negative(stock.stock->reserved), safety_at(*view, stock, item)),
-      excluded_at(views, view->channel, stock, item));
+  const std::int64_t safety = safety_at(*view, stock, item);
+  const std::int64_t excluded = excluded_at(views, view->channel, stock, item);
+  const std::int64_t held_back =
+      add_saturated(add_saturated(non_negative(stock.stock->reserved), safety), excluded);
   const std::int64_t on_hand = stock.stock->on_hand;
-  return share_of(on_hand > held_back ? on_hand - held_back : 0, view->share_percent);
+  const std::int64_t available = on_hand > held_back ? on_hand - held_back : 0;
+  return shared_of(available, share_cap_of(on_hand, safety, excluded, view->share_percent),
+                   stock.stock->taken_by(view->channel));
 }
 
 std::vector<std::string> explain(const Result& result) {

@@ -25,12 +25,18 @@ struct SiteStock {
 struct SiteContribution {
   std::string site_id;
   std::int64_t on_hand = 0;
-  std::int64_t reserved = 0;
+  std::int64_t reserved = 0;   // reservations and holds, every channel's
   std::int64_t safety = 0;     // safety stock kept back
   std::int64_t excluded = 0;   // set aside for other channels
   std::int64_t available = 0;  // max(0, on_hand - reserved - safety - excluded)
-  std::int64_t shared = 0;     // floor(available x share_percent / 100)
+  std::int64_t shared = 0;     // min(available, max(0, share_cap - taken))
   bool closed = false;         // the site is not open (domain/site.h): nothing available
+  std::int64_t held = 0;       // of the reserved, held for competitive rounds
+  // A channel's share is of the site's stock (on hand - safety - excluded), less what its own
+  // orders already took there: a channel shown 80 of 100 can take 80, not 80% of whatever is
+  // left after each of its orders.
+  std::int64_t share_cap = 0;  // floor(that stock x share_percent / 100)
+  std::int64_t taken = 0;      // reserved or held here by the channel's orders
   friend bool operator==(const SiteContribution&, const SiteContribution&) = default;
 };
 

@@ -93,28 +93,55 @@ Decision<Event> decide_one(const CountStock& c, const State& s) {
 
 // --- reservations ------------------------------------------------------------------------------
 
+// What ReserveStock and HoldStock share: the checks of the request and of the stock.
+std::optional<Rejection> refuse_taking(const std::string& reservation_id,
+                                       const std::string& order_id, std::int64_t quantity,
+                                       const State& s) {
+  if (reservation_id.empty()) return Rejection{Code::invalid, "the reservation id is required"};
+  if (order_id.empty())
+    return Rejection{Code::invalid, "reservation " + reservation_id + " has no order id"};
+  if (quantity <= 0) {
+    return Rejection{Code::invalid, "reservation " + reservation_id + ": quantity " +
+                                        std::to_string(quantity) + " must be positive"};
+  }
+  if (s.available() < quantity) {
+    return Rejection{Code::insufficient_stock,
+                     "insufficient stock: " + std::to_string(s.available()) + " available, " +
+                         std::to_string(quantity) + " requested"};
+  }
+  return std::nullopt;
+}
+
+Decision<Event> already_holds(const std::string& reservation_id, const Reservation& r) {
+  return reject(Code::already_exists, "reservation " + reservation_id + " already " +
+                                          (r.held ? "holds " : "reserves ") +
+                                          std::to_string(r.quantity) + " units for order " +
+                                          r.order_id + " line " + std::to_string(r.line));
+}
+
 Decision<Event> decide_one(const ReserveStock& c, const State& s) {
-  if (c.reservation_id.empty()) return reject(Code::invalid, "the reservation id is required");
-  if (c.order_id.empty()) {
-    return reject(Code::invalid, "reservation " + c.reservation_id + " has no order id");
+  if (auto it = s.reservations.find(c.reservation_id); it != s.reservations.end()) {
+    const Reservation& r = it->second;
+    const bool same = r.order_id == c.order_id && r.line == c.line && r.quantity == c.quantity;
+    if (!same) return already_holds(c.reservation_id, r);
+    if (!r.held) return nothing();
+    // The round's winner: its hold becomes the reservation, the units never available between.
+    return one(StockReserved{c.reservation_id, c.order_id, c.line, c.quantity, c.view});
   }
-  if (c.quantity <= 0) {
-    return reject(Code::invalid, "reservation " + c.reservation_id + ": quantity " +
-                                     std::to_string(c.quantity) + " must be positive");
-  }
+  if (auto refused = refuse_taking(c.reservation_id, c.order_id, c.quantity, s))
+    return std::unexpected(*refused);
+  return one(StockReserved{c.reservation_id, c.order_id, c.line, c.quantity, c.view});
+}
+
+Decision<Event> decide_one(const HoldStock& c, const State& s) {
   if (auto it = s.reservations.find(c.reservation_id); it != s.reservations.end()) {
     const Reservation& r = it->second;
     if (r.order_id == c.order_id && r.line == c.line && r.quantity == c.quantity) return nothing();
-    return reject(Code::already_exists, "reservation " + c.reservation_id + " already holds " +
-                                            std::to_string(r.quantity) + " units for order " +
-                                            r.order_id + " line " + std::to_string(r.line));
+    return already_holds(c.reservation_id, r);
   }
-  if (s.available() < c.quantity) {
-    return reject(Code::insufficient_stock, "insufficient stock: " + std::to_string(s.available()) +
-                                                " available, " + std::to_string(c.quantity) +
-                                                " requested");
-  }
-  return one(StockReserved{c.reservation_id, c.order_id, c.line, c.quantity});
+  if (auto refused = refuse_taking(c.reservation_id, c.order_id, c.quantity, s))
+    return std::unexpected(*refused);
+  return one(StockHeld{c.reservation_id, c.order_id, c.line, c.quantity, c.view});
 }
 
 Decision<Event> unknown_reservation(const std::string& reservation_id) {
@@ -128,9 +155,16 @@ Decision<Event> decide_one(const ReleaseReservation& c, const State& s) {
   return one(ReservationReleased{c.reservation_id, it->second.quantity, c.reason});
 }
 
+Decision<Event> only_held(const std::string& reservation_id) {
+  return reject(Code::wrong_state, "reservation " + reservation_id +
+                                       " is only held for a competitive round: nothing to " +
+                                       "prepare until a site claims it");
+}
+
 Decision<Event> decide_one(const PickStock& c, const State& s) {
   const auto it = s.reservations.find(c.reservation_id);
   if (it == s.reservations.end()) return unknown_reservation(c.reservation_id);
+  if (it->second.held) return only_held(c.reservation_id);
   if (it->second.picked) return nothing();
   return one(StockPicked{c.reservation_id});
 }
@@ -138,6 +172,7 @@ Decision<Event> decide_one(const PickStock& c, const State& s) {
 Decision<Event> decide_one(const ShipStock& c, const State& s) {
   const auto it = s.reservations.find(c.reservation_id);
   if (it == s.reservations.end()) return unknown_reservation(c.reservation_id);
+  if (it->second.held) return only_held(c.reservation_id);
   const std::int64_t quantity = it->second.quantity;
   // After a count below what is reserved, some reservations are not all there: shipping one
   // would make on hand negative, so it waits until the shortage is resolved.
@@ -208,8 +243,22 @@ Decision<Event> decide_one(const CancelReceipt& c, const State& s) {
 void remove_reservation(State& s, const std::string& reservation_id) {
   const auto it = s.reservations.find(reservation_id);
   if (it == s.reservations.end()) return;
-  s.reserved -= it->second.quantity;
+  const Reservation& r = it->second;
+  s.reserved -= r.quantity;
+  if (r.held) s.held -= r.quantity;
+  if (!r.view.empty()) {
+    const auto taken = s.taken.find(r.view);
+    if (taken != s.taken.end() && (taken->second -= r.quantity) <= 0) s.taken.erase(taken);
+  }
   s.reservations.erase(it);
+}
+
+void add_reservation(State& s, const std::string& reservation_id, Reservation r) {
+  remove_reservation(s, reservation_id);  // a repeated event replaces, never double counts
+  s.reserved += r.quantity;
+  if (r.held) s.held += r.quantity;
+  if (!r.view.empty()) s.taken[r.view] += r.quantity;
+  s.reservations.emplace(reservation_id, std::move(r));
 }
 
 void apply(State& s, const StockReceived& e) { s.on_hand = on_hand_plus(s.on_hand, e.quantity); }
@@ -217,9 +266,13 @@ void apply(State& s, const StockAdjusted& e) { s.on_hand = on_hand_plus(s.on_han
 void apply(State& s, const StockCounted& e) { s.on_hand = std::max<std::int64_t>(e.counted, 0); }
 
 void apply(State& s, const StockReserved& e) {
-  remove_reservation(s, e.reservation_id);  // a repeated event replaces, never double counts
-  s.reservations[e.reservation_id] = Reservation{e.order_id, e.line, e.quantity, false};
-  s.reserved += e.quantity;
+  add_reservation(s, e.reservation_id,
+                  Reservation{e.order_id, e.line, e.quantity, false, false, e.view});
+}
+
+void apply(State& s, const StockHeld& e) {
+  add_reservation(s, e.reservation_id,
+                  Reservation{e.order_id, e.line, e.quantity, false, true, e.view});
 }
 
 void apply(State& s, const ReservationReleased& e) { remove_reservation(s, e.reservation_id); }

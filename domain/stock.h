@@ -19,6 +19,8 @@ struct Reservation {
   std::uint32_t line = 0;
   std::int64_t quantity = 0;
   bool picked = false;
+  bool held = false;  // held for a competitive round: not allocated yet (see HoldStock)
+  std::string view;   // the inventory view of the order's channel ("" before views were recorded)
   friend bool operator==(const Reservation&, const Reservation&) = default;
 };
 
@@ -53,6 +55,19 @@ struct ReserveStock {
   std::uint32_t line = 0;
   std::int64_t quantity = 0;
   Instant at = 0;
+  std::string view;  // the inventory view the order sells from: its share caps what it takes
+};
+/// Holds units for an order line offered to this site in a competitive round: they leave the
+/// available stock at once, so that no other order is accepted on them while the stores answer.
+/// The winner's hold becomes its reservation (ReserveStock with the same id); the others are
+/// released (ReleaseReservation).
+struct HoldStock {
+  std::string reservation_id;
+  std::string order_id;
+  std::uint32_t line = 0;
+  std::int64_t quantity = 0;
+  Instant at = 0;
+  std::string view;
 };
 struct ReleaseReservation {
   std::string reservation_id;
@@ -84,7 +99,7 @@ struct CancelReceipt {
 };
 using Command =
     std::variant<ReceiveStock, AdjustStock, CountStock, ReserveStock, ReleaseReservation, PickStock,
-                 ShipStock, ExpectReceipt, ConfirmReceipt, CancelReceipt>;
+                 ShipStock, ExpectReceipt, ConfirmReceipt, CancelReceipt, HoldStock>;
 
 // Events
 struct StockReceived {
@@ -109,7 +124,16 @@ struct StockReserved {
   std::string order_id;
   std::uint32_t line = 0;
   std::int64_t quantity = 0;
+  std::string view;  // "" in events recorded before views were
   friend bool operator==(const StockReserved&, const StockReserved&) = default;
+};
+struct StockHeld {
+  std::string reservation_id;
+  std::string order_id;
+  std::uint32_t line = 0;
+  std::int64_t quantity = 0;
+  std::string view;
+  friend bool operator==(const StockHeld&, const StockHeld&) = default;
 };
 struct ReservationReleased {
   std::string reservation_id;
@@ -141,18 +165,25 @@ struct ReceiptCancelled {
   std::string receipt_id;
   friend bool operator==(const ReceiptCancelled&, const ReceiptCancelled&) = default;
 };
-using Event =
-    std::variant<StockReceived, StockAdjusted, StockCounted, StockReserved, ReservationReleased,
-                 StockPicked, StockShipped, ReceiptExpected, ReceiptConfirmed, ReceiptCancelled>;
+using Event = std::variant<StockReceived, StockAdjusted, StockCounted, StockReserved,
+                           ReservationReleased, StockPicked, StockShipped, ReceiptExpected,
+                           ReceiptConfirmed, ReceiptCancelled, StockHeld>;
 
 struct State {
   std::int64_t on_hand = 0;
-  std::int64_t reserved = 0;                        // sum of open reservations
+  std::int64_t reserved = 0;                        // sum of open reservations, holds included
+  std::int64_t held = 0;                            // of which held for competitive rounds
   std::map<std::string, Reservation> reservations;  // by reservation id
   std::map<std::string, FutureReceipt> receipts;    // by receipt id
+  std::map<std::string, std::int64_t, std::less<>> taken;  // reserved or held, by inventory view
   friend bool operator==(const State&, const State&) = default;
 
   std::int64_t available() const { return on_hand > reserved ? on_hand - reserved : 0; }
+  /// What orders of `view` hold here, reserved or held: what its share is measured against.
+  std::int64_t taken_by(std::string_view view) const {
+    const auto it = taken.find(view);
+    return it == taken.end() ? 0 : it->second;
+  }
 };
 
 /// Decisions, each a rejection value naming the reason when refused:
@@ -161,10 +192,15 @@ struct State {
 ///   below zero or below what is reserved.
 /// - CountStock: counted >= 0, source required; always accepted, nothing when counted == on hand.
 /// - ReserveStock: quantity > 0; insufficient_stock when available < quantity; the same
-///   reservation again with the same quantity: nothing; with another: already_exists.
+///   reservation again with the same quantity: nothing; with another: already_exists. A hold with
+///   the same id, order, line and quantity becomes the reservation (StockReserved).
+/// - HoldStock: as ReserveStock, emitting StockHeld; a hold or reservation already there with the
+///   same content: nothing.
 /// - ReleaseReservation: releases an open reservation; an unknown id: nothing (already released).
-/// - PickStock: not_found for an unknown reservation; picked twice: nothing.
-/// - ShipStock: not_found for an unknown reservation; removes it and its quantity from on hand.
+/// - PickStock: not_found for an unknown reservation; wrong_state for a hold; picked twice:
+///   nothing.
+/// - ShipStock: not_found for an unknown reservation; wrong_state for a hold; removes it and its
+///   quantity from on hand.
 /// - ExpectReceipt: quantity > 0; an id already used with other content: already_exists.
 /// - ConfirmReceipt: only an expected receipt (not_found / wrong_state); received >= 0.
 /// - CancelReceipt: only an expected receipt; cancelling twice: nothing.

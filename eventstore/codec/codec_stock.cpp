@@ -28,8 +28,13 @@ EventData encode(const stock::Event& event) {
     }
     EventData operator()(const stock::StockReserved& e) {
       b.Finish(fb::CreateStockReservedDirect(b, e.reservation_id.c_str(), e.order_id.c_str(),
-                                             e.line, e.quantity));
+                                             e.line, e.quantity, e.view.c_str()));
       return finish(b, "StockReserved");
+    }
+    EventData operator()(const stock::StockHeld& e) {
+      b.Finish(fb::CreateStockReservedDirect(b, e.reservation_id.c_str(), e.order_id.c_str(),
+                                             e.line, e.quantity, e.view.c_str()));
+      return finish(b, "StockHeld");
     }
     EventData operator()(const stock::ReservationReleased& e) {
       b.Finish(fb::CreateReservationReleasedDirect(b, e.reservation_id.c_str(), e.quantity,
@@ -77,7 +82,12 @@ std::optional<Result<DomainEvent>> decode_stock(std::string_view type, std::stri
   if (type == "StockReserved")
     return read<fb::StockReserved>(type, payload, [](auto t) -> DomainEvent {
       return E{stock::StockReserved{text(t->reservation_id()), text(t->order_id()), t->line(),
-                                    t->quantity()}};
+                                    t->quantity(), text(t->view())}};
+    });
+  if (type == "StockHeld")
+    return read<fb::StockReserved>(type, payload, [](auto t) -> DomainEvent {
+      return E{stock::StockHeld{text(t->reservation_id()), text(t->order_id()), t->line(),
+                                t->quantity(), text(t->view())}};
     });
   if (type == "ReservationReleased")
     return read<fb::ReservationReleased>(type, payload, [](auto t) -> DomainEvent {

@@ -56,7 +56,10 @@ json breakdown_json(const domain::sellable::Result& r) {
                      {"reserved", s.reserved},
                      {"safety", s.safety},
                      {"excluded", s.excluded},
+                     {"held", s.held},
                      {"available", s.available},
+                     {"share_cap", s.share_cap},
+                     {"taken", s.taken},
                      {"shared", s.shared}});
   }
   for (const auto& f : r.receipts) {

@@ -127,7 +127,15 @@ nlohmann::json to_json(const domain::stock::Event& event) {
                           return {{"reservation_id", e.reservation_id},
                                   {"order_id", e.order_id},
                                   {"line", e.line},
-                                  {"quantity", e.quantity}};
+                                  {"quantity", e.quantity},
+                                  {"view", e.view}};
+                        },
+                        [](const stock::StockHeld& e) -> json {
+                          return {{"reservation_id", e.reservation_id},
+                                  {"order_id", e.order_id},
+                                  {"line", e.line},
+                                  {"quantity", e.quantity},
+                                  {"view", e.view}};
                         },
                         [](const stock::ReservationReleased& e) -> json {
                           return {{"reservation_id", e.reservation_id},

@@ -30,7 +30,7 @@ TEST(Cli, TheDemoRetailerThenWhatAnOperatorAsks) {
   auto sellable = ordo(
       {"sellable", "--data", data, "--channel", "marketplace", "--sku", "SKU-00007", "--explain"});
   ASSERT_EQ(sellable.exit_code, 0) << sellable.output;
-  EXPECT_NE(sellable.output.find("80% shared"), std::string::npos) << sellable.output;
+  EXPECT_NE(sellable.output.find("80% share of"), std::string::npos) << sellable.output;
 
   auto order = ordo({"order", "--data", data, "DEMO-1"});
   ASSERT_EQ(order.exit_code, 0) << order.output;

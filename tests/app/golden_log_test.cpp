@@ -85,11 +85,18 @@ TEST(GoldenLog, AVersion2LogWithMasterDataVerifiesAndReplays) {
                     "c183963ae797e0599237205372adbe640650e0bcbc560a088990c3fb6d373b3d");
 }
 
+// Reservations naming their channel's inventory view, and holds for competitive rounds.
+TEST(GoldenLog, AVersion2LogWithRoundHoldsVerifiesAndReplays) {
+  TempDir dir;
+  verify_and_replay(dir / "data", "v2-round-holds", "42",
+                    "9502010380b5de953c1a260e66923c592445b246e65f34976e59cb253909469f");
+}
+
 // Every event type the codec reads is in some golden log, so that each one is replayed by the
 // builds that come after: a new type ships with a golden log holding it.
 TEST(GoldenLog, TheGoldenLogsHoldEveryEventType) {
   std::set<std::string> stored;
-  for (const char* name : {"v1-demo", "v2-every-event", "v2-master-data"}) {
+  for (const char* name : {"v1-demo", "v2-every-event", "v2-master-data", "v2-round-holds"}) {
     TempDir dir;
     std::filesystem::copy(std::filesystem::path(ORDO_GOLDEN_DIR) / name, dir / "data",
                           std::filesystem::copy_options::recursive);

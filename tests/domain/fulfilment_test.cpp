@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <map>
+#include <optional>
 
 namespace ordo::domain::fulfilment {
 namespace {
@@ -44,6 +45,17 @@ class Retailer final : public Facts {
   }
 
   void define(channel::Channel c) { channels_[c.channel_id] = std::move(c); }
+  // Orders offered to the stores holding enough, a round at a time, the warehouse after.
+  void competitive() {
+    orchestration::Strategy s = orchestration::default_rules().strategies.front();
+    s.mode = orchestration::AllocationMode::competitive;
+    s.round_size = 3;
+    s.max_rounds = 1;
+    rules_ = orchestration::Rules{{s}, {}, s.name};
+  }
+  void add_store(const std::string& id, double latitude, double longitude) {
+    sites_[id] = profile(SiteType::store, "59000", latitude, longitude);
+  }
   void minimum_display(std::int64_t units) { views_.channels.at(0).minimum_display = units; }
   void receive(const std::string& site, const std::string& sku, std::int64_t quantity) {
     auto& s = stocks_[{site, sku}];
@@ -83,7 +95,9 @@ class Retailer final : public Facts {
     auto it = channels_.find(id);
     return it == channels_.end() ? nullptr : &it->second;
   }
-  const orchestration::Rules& rules() const override { return orchestration::default_rules(); }
+  const orchestration::Rules& rules() const override {
+    return rules_ ? *rules_ : orchestration::default_rules();
+  }
   std::uint64_t rules_version() const override { return 0; }
   std::span<const Holding> holdings(std::string_view sku) const override {
     holdings_.clear();
@@ -107,6 +121,7 @@ class Retailer final : public Facts {
   std::map<std::string, catalog::Item> items_;
   std::map<std::string, std::vector<std::string>> holding_;
   InventoryViews views_;
+  std::optional<orchestration::Rules> rules_;
   mutable std::vector<Holding> holdings_;
 };
 
@@ -152,9 +167,9 @@ TEST(Fulfilment, PlacingSourcesTheOrderAndReservesEveryLineInOneOutcome) {
   EXPECT_EQ(outcome->stock[0].site_id, "WH-LYON");
   EXPECT_EQ(outcome->stock[0].sku, "SHOE");
   EXPECT_EQ(outcome->stock[0].events,
-            (std::vector<stock::Event>{stock::StockReserved{"O1/1", "O1", 1, 2}}));
+            (std::vector<stock::Event>{stock::StockReserved{"O1/1", "O1", 1, 2, "web"}}));
   EXPECT_EQ(outcome->stock[1].events,
-            (std::vector<stock::Event>{stock::StockReserved{"O1/2", "O1", 2, 1}}));
+            (std::vector<stock::Event>{stock::StockReserved{"O1/2", "O1", 2, 1, "web"}}));
 }
 
 TEST(Fulfilment, PlacingChecksWhatTheOrderRefersToAndWhatStockCanServe) {
@@ -219,9 +234,9 @@ TEST(Fulfilment, AFigureShownAsZeroIsNotOrderable) {
   const auto hidden = decide_placing(r, place("O-HIDDEN", {{"SHOE", 1}}));
   ASSERT_FALSE(hidden);
   EXPECT_EQ(hidden.error().code, Code::insufficient_stock);
-  EXPECT_EQ(
-      hidden.error().reason,
-      "out of stock: channel web shows SHOE as 0 (12 units, below its minimum display of 13)");
+  EXPECT_EQ(hidden.error().reason,
+            "out of stock: channel web shows 0 of SHOE and the order asks 1 (12 units, below its "
+            "minimum display of 13)");
   r.minimum_display(12);
   const auto shown = decide_placing(r, place("O-SHOWN", {{"SHOE", 1}}));
   EXPECT_TRUE(shown) << shown.error().reason;
@@ -265,6 +280,104 @@ TEST(Fulfilment, TheChannelsAddressPolicyDecidesWhatAFailedAddressDoes) {
   p.address_check.verdict = AddressCheck::Verdict::accept;
   r.define(channel_with(channel::AddressPolicy::refuse));
   EXPECT_TRUE(decide_placing(r, p));
+}
+
+// An order asks at most what its channel shows, over all its lines of a SKU.
+TEST(Fulfilment, AnOrderBeyondTheChannelsFigureIsRefusedWithTheFigure) {
+  Retailer r;  // 12 shoes: 10 in Lyon, 2 in Paris
+  const auto beyond = decide_placing(r, place("O1", {{"SHOE", 7}, {"SHOE", 6}}));
+  ASSERT_FALSE(beyond);
+  EXPECT_EQ(beyond.error().code, Code::insufficient_stock);
+  EXPECT_EQ(beyond.error().reason,
+            "out of stock: channel web shows 12 of SHOE and the order asks 13");
+  EXPECT_TRUE(decide_placing(r, place("O2", {{"SHOE", 10}})));
+}
+
+const stock::State& after(const Retailer& r, const char* site, const char* sku = "SHOE") {
+  return r.stock(site, sku);
+}
+
+const StockChange* change_at(const Effects& effects, std::string_view site) {
+  for (const auto& c : effects.stock) {
+    if (c.site_id == site) return &c;
+  }
+  return nullptr;
+}
+
+// Given two stores offered an order in a competitive round, the units are held at both from the
+// moment the order is accepted; the winner's hold becomes its reservation and the other's goes.
+TEST(Fulfilment, ARoundHoldsTheUnitsAtEveryOfferedStoreAndTheWinnerKeepsThem) {
+  Retailer r;
+  r.competitive();
+  r.add_store("FR-LILLE", 50.63, 3.06);
+  r.receive("FR-LILLE", "SHOE", 3);
+  auto placed = decide_placing(r, place("O1", {{"SHOE", 2}}));
+  ASSERT_TRUE(placed) << placed.error().reason;
+  const auto opened = of_type<order::OfferRoundOpened>(placed->order);
+  ASSERT_EQ(opened.size(), 1u);
+  ASSERT_EQ(opened[0].site_ids.size(), 2u);  // the two stores holding 2 shoes
+  for (const auto* site : {"FR-PARIS", "FR-LILLE"}) {
+    const auto* change = change_at(*placed, site);
+    ASSERT_NE(change, nullptr) << site;
+    EXPECT_EQ(change->events,
+              (std::vector<stock::Event>{stock::StockHeld{"O1/1", "O1", 1, 2, "web"}}));
+  }
+  r.apply("O1", *placed);
+  EXPECT_EQ(after(r, "FR-PARIS").available(), 0);
+  EXPECT_EQ(after(r, "FR-LILLE").available(), 1);
+  EXPECT_EQ(after(r, "FR-LILLE").held, 2);
+
+  auto claimed = decide("O1", order::ClaimOffer{"FR-LILLE", 1, kAt + 10}, r);
+  ASSERT_TRUE(claimed) << claimed.error().reason;
+  EXPECT_EQ(change_at(*claimed, "FR-PARIS")->events,
+            (std::vector<stock::Event>{
+                stock::ReservationReleased{"O1/1", 2, "round 1 won by FR-LILLE"}}));
+  EXPECT_EQ(change_at(*claimed, "FR-LILLE")->events,
+            (std::vector<stock::Event>{stock::StockReserved{"O1/1", "O1", 1, 2, "web"}}));
+  r.apply("O1", *claimed);
+  EXPECT_EQ(after(r, "FR-PARIS").available(), 2);
+  EXPECT_EQ(after(r, "FR-LILLE").reserved, 2);
+  EXPECT_EQ(after(r, "FR-LILLE").held, 0);
+}
+
+// A decline releases that store's hold; the round's end (all declined, expired, withdrawn by a
+// cancellation) releases the rest, and lines sourced again are held or reserved anew.
+TEST(Fulfilment, ARoundsEndReleasesItsHolds) {
+  Retailer r;
+  r.competitive();
+  r.add_store("FR-LILLE", 50.63, 3.06);
+  r.receive("FR-LILLE", "SHOE", 3);
+  auto placed = decide_placing(r, place("O1", {{"SHOE", 2}}));
+  ASSERT_TRUE(placed) << placed.error().reason;
+  r.apply("O1", *placed);
+
+  auto declined = decide("O1", order::DeclineOffer{"FR-PARIS", 1, "no staff", kAt + 1}, r);
+  ASSERT_TRUE(declined) << declined.error().reason;
+  ASSERT_EQ(declined->stock.size(), 1u);
+  EXPECT_EQ(declined->stock[0].events, (std::vector<stock::Event>{stock::ReservationReleased{
+                                           "O1/1", 2, "offer declined by FR-PARIS"}}));
+  r.apply("O1", *declined);
+  EXPECT_EQ(after(r, "FR-PARIS").available(), 2);
+  EXPECT_EQ(after(r, "FR-LILLE").held, 2);
+
+  // The deadline passes: Lille's hold goes and the last round's fallback reserves elsewhere.
+  auto expired = decide("O1", order::ExpireRound{1, kAt + 121'000'000}, r);
+  ASSERT_TRUE(expired) << expired.error().reason;
+  r.apply("O1", *expired);
+  EXPECT_EQ(after(r, "FR-LILLE").held, 0);
+  EXPECT_EQ(after(r, "FR-LILLE").reserved, 0);
+  EXPECT_EQ(after(r, "WH-LYON").reserved, 2);
+
+  // A cancellation while a round runs releases every offered store.
+  auto second = decide_placing(r, place("O2", {{"SHOE", 1}}));
+  ASSERT_TRUE(second) << second.error().reason;
+  r.apply("O2", *second);
+  EXPECT_EQ(after(r, "FR-PARIS").held + after(r, "FR-LILLE").held, 2);
+  auto cancelled = decide("O2", order::CancelLines{{}, "customer changed their mind", kAt + 2}, r);
+  ASSERT_TRUE(cancelled) << cancelled.error().reason;
+  r.apply("O2", *cancelled);
+  EXPECT_EQ(after(r, "FR-PARIS").held + after(r, "FR-LILLE").held, 0);
+  EXPECT_EQ(after(r, "FR-PARIS").available(), 2);
 }
 
 TEST(Fulfilment, TwoLinesOfOneSkuAtOneSiteDrawOnTheSameStock) {
@@ -338,7 +451,7 @@ TEST(Fulfilment, AReleaseWithMissingStockCorrectsTheSiteAndSourcesTheOrderAgain)
                 stock::StockAdjusted{-2, "stock discrepancy reported by WH-LYON on order O1"}}));
   EXPECT_EQ(released->stock[1].site_id, "FR-PARIS");
   EXPECT_EQ(released->stock[1].events,
-            (std::vector<stock::Event>{stock::StockReserved{"O1/1", "O1", 1, 2}}));
+            (std::vector<stock::Event>{stock::StockReserved{"O1/1", "O1", 1, 2, "web"}}));
 }
 
 TEST(Fulfilment, ActionsNeedAnOrderAndOnlySourcingAllocates) {
@@ -362,7 +475,7 @@ TEST(Fulfilment, ActionsNeedAnOrderAndOnlySourcingAllocates) {
   ASSERT_TRUE(moved) << moved.error().reason;
   ASSERT_EQ(moved->stock.size(), 2u);  // released at the warehouse, reserved in Paris
   EXPECT_EQ(moved->stock[1].events,
-            (std::vector<stock::Event>{stock::StockReserved{"O1/1", "O1", 1, 1}}));
+            (std::vector<stock::Event>{stock::StockReserved{"O1/1", "O1", 1, 1, "web"}}));
 }
 
 TEST(Fulfilment, AStockMovementNeedsAKnownSiteAndItem) {

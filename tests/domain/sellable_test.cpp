@@ -105,8 +105,9 @@ TEST(SellableStock, TheWebShopSellsAllTheNetworkAndTheMarketplace80Percent) {
       .site("WH-LYON", SiteType::warehouse, "FR", "69", 40);
 
   const Result web = sell(document, "web", kSneaker, network);
-  EXPECT_EQ(web.sites, (std::vector<SiteContribution>{{"PAR-01", 12, 2, 0, 0, 10, 10},
-                                                      {"WH-LYON", 40, 0, 0, 0, 40, 40}}));
+  EXPECT_EQ(web.sites,
+            (std::vector<SiteContribution>{{"PAR-01", 12, 2, 0, 0, 10, 10, false, 0, 12, 0},
+                                           {"WH-LYON", 40, 0, 0, 0, 40, 40, false, 0, 40, 0}}));
   EXPECT_EQ(web.now, 50);
   EXPECT_EQ(web.total, 50);
   EXPECT_EQ(explain(web),
@@ -115,11 +116,49 @@ TEST(SellableStock, TheWebShopSellsAllTheNetworkAndTheMarketplace80Percent) {
                    "channel web, SKU SNK-42-BLK: 50 now + 0 future = 50 sellable"}));
 
   const Result marketplace = sell(document, "marketplace", kSneaker, network);
-  EXPECT_EQ(marketplace.total, 40);
-  EXPECT_EQ(explain(marketplace),
-            (Lines{"site PAR-01: 12 on hand - 2 reserved = 10 available, 80% shared = 8",
-                   "site WH-LYON: 40 on hand - 0 reserved = 40 available, 80% shared = 32",
-                   "channel marketplace, SKU SNK-42-BLK: 40 now + 0 future = 40 sellable"}));
+  // The share is of the stock, whoever reserved the 2: 80% of 12 is 9, all of it available.
+  EXPECT_EQ(marketplace.total, 41);
+  EXPECT_EQ(
+      explain(marketplace),
+      (Lines{
+          "site PAR-01: 12 on hand - 2 reserved = 10 available; 80% share of 12 = 9, shared = 9",
+          "site WH-LYON: 40 on hand - 0 reserved = 40 available; 80% share of 40 = 32, shared = 32",
+          "channel marketplace, SKU SNK-42-BLK: 41 now + 0 future = 41 sellable"}));
+}
+
+// A marketplace shown 80 of 100 units can take 80 of them: its share is of the stock, less what
+// its own orders took, not 80% of whatever is left after each of its orders.
+TEST(SellableStock, AChannelsShareCapsWhatItsOrdersTakeOfASite) {
+  const InventoryViews document =
+      views({Channel("web").share(100), Channel("marketplace").share(80)});
+  Network network;
+  network.site("WH-LYON", SiteType::warehouse, "FR", "69", 100);
+  const auto take = [&](std::string order, std::string view, std::int64_t quantity) {
+    network.stock(0) = stock::evolve(
+        network.stock(0), stock::StockReserved{order + "/1", order, 1, quantity, std::move(view)});
+  };
+  EXPECT_EQ(sell(document, "marketplace", kSneaker, network).total, 80);
+
+  take("M1", "marketplace", 70);
+  EXPECT_EQ(sell(document, "marketplace", kSneaker, network).total, 10);  // not 80% of 30 = 24
+  EXPECT_EQ(sell(document, "web", kSneaker, network).total, 30);
+  EXPECT_EQ(explain(sell(document, "marketplace", kSneaker, network)).front(),
+            "site WH-LYON: 100 on hand - 70 reserved = 30 available; 80% share of 100 = 80 - 70 "
+            "taken by the channel, shared = 10");
+
+  take("W1", "web", 25);  // the web shop leaves less than the marketplace's share: available caps
+  EXPECT_EQ(sell(document, "marketplace", kSneaker, network).total, 5);
+  take("M2", "marketplace", 5);
+  EXPECT_EQ(sell(document, "marketplace", kSneaker, network).total, 0);
+  EXPECT_EQ(sell(document, "web", kSneaker, network).total, 0);
+  // A hold for a competitive round counts as taken, and is said so.
+  network.stock(0) = stock::evolve(network.stock(0), stock::ReservationReleased{"W1/1", 25, "x"});
+  network.stock(0) = stock::evolve(network.stock(0), stock::StockHeld{"W2/1", "W2", 1, 4, "web"});
+  EXPECT_EQ(sell(document, "web", kSneaker, network).total, 21);
+  EXPECT_EQ(sell(document, "marketplace", kSneaker, network).total, 5);
+  EXPECT_EQ(explain(sell(document, "web", kSneaker, network)).front(),
+            "site WH-LYON: 100 on hand - 79 reserved (4 of them held for offers) = 21 available, "
+            "100% shared = 21");
 }
 
 TEST(SellableStock, AClosedSiteShowsItsStockButSellsNoneOfItNorOfItsReceipts) {
@@ -150,10 +189,13 @@ TEST(SellableStock, AShareRoundsDownSoAChannelNeverSellsAUnitItWasNotGiven) {
   network.site("PAR-01", SiteType::store, "FR", "75", 12, 2);
 
   const Result result = sell(document, "marketplace", kSneaker, network);
-  EXPECT_EQ(result.sites, (std::vector<SiteContribution>{{"PAR-01", 12, 2, 1, 0, 9, 7}}));
-  EXPECT_EQ(result.total, 7);
+  // 80% of the 11 units not kept back is 8.8: the channel is given 8.
+  EXPECT_EQ(result.sites,
+            (std::vector<SiteContribution>{{"PAR-01", 12, 2, 1, 0, 9, 8, false, 0, 8, 0}}));
+  EXPECT_EQ(result.total, 8);
   EXPECT_EQ(explain(result).front(),
-            "site PAR-01: 12 on hand - 2 reserved - 1 safety = 9 available, 80% shared = 7");
+            "site PAR-01: 12 on hand - 2 reserved - 1 safety = 9 available; 80% share of 11 = 8, "
+            "shared = 8");
 }
 
 TEST(SellableStock, SafetyStockIsKeptBackForTheCategoryAndItsSubcategoriesOnly) {
@@ -167,7 +209,8 @@ TEST(SellableStock, SafetyStockIsKeptBackForTheCategoryAndItsSubcategoriesOnly) 
   const Result sneakers = sell(document, "marketplace", kSneaker, network);
   EXPECT_EQ(sneakers.total, 30);  // 40 - 2 = 38, 80% = 30.4
   EXPECT_EQ(explain(sneakers).front(),
-            "site WH-LYON: 40 on hand - 0 reserved - 2 safety = 38 available, 80% shared = 30");
+            "site WH-LYON: 40 on hand - 0 reserved - 2 safety = 38 available; 80% share of 38 = "
+            "30, shared = 30");
   EXPECT_EQ(sell(document, "marketplace", kTshirt, network).total, 32);
   EXPECT_EQ(sell(document, "marketplace", item("SHC-01", "shoes-care/polish"), network).total, 32)
       << "\"shoes\" is a category, not a string prefix: shoe care is another category";

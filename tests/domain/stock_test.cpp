@@ -28,10 +28,10 @@ constexpr Instant kNextWeek = kAt + 7 * kMicrosPerDay;
 constexpr std::int64_t kInt64Max = std::numeric_limits<std::int64_t>::max();
 
 ReserveStock reserve(std::string order_id, std::uint32_t line, std::int64_t quantity) {
-  return ReserveStock{order_id + "/" + std::to_string(line), order_id, line, quantity, kAt};
+  return ReserveStock{order_id + "/" + std::to_string(line), order_id, line, quantity, kAt, "web"};
 }
 StockReserved reserved(std::string order_id, std::uint32_t line, std::int64_t quantity) {
-  return StockReserved{order_id + "/" + std::to_string(line), order_id, line, quantity};
+  return StockReserved{order_id + "/" + std::to_string(line), order_id, line, quantity, "web"};
 }
 
 // --- ReceiveStock ------------------------------------------------------------------------------
@@ -160,7 +160,7 @@ TEST(StockReserve, ReservesFromAvailableStock) {
                           .then({reserved("o1", 1, 3)});
   EXPECT_EQ(after.reserved, 3);
   EXPECT_EQ(after.available(), 2);
-  EXPECT_EQ(after.reservations.at("o1/1"), (Reservation{"o1", 1, 3, false}));
+  EXPECT_EQ(after.reservations.at("o1/1"), (Reservation{"o1", 1, 3, false, false, "web"}));
 }
 
 TEST(StockReserve, TheQuantityMustBePositive) {
@@ -173,14 +173,14 @@ TEST(StockReserve, TheQuantityMustBePositive) {
 TEST(StockReserve, TheReservationIdIsRequired) {
   Scenario<StockDecider>()
       .given({StockReceived{5, "po-1"}})
-      .when(ReserveStock{"", "o1", 1, 1, kAt})
+      .when(ReserveStock{"", "o1", 1, 1, kAt, "web"})
       .then_rejected(Code::invalid, "reservation id is required");
 }
 
 TEST(StockReserve, TheOrderIdIsRequired) {
   Scenario<StockDecider>()
       .given({StockReceived{5, "po-1"}})
-      .when(ReserveStock{"o1/1", "", 1, 1, kAt})
+      .when(ReserveStock{"o1/1", "", 1, 1, kAt, "web"})
       .then_rejected(Code::invalid, "reservation o1/1 has no order id");
 }
 
@@ -216,7 +216,8 @@ TEST(StockReserve, TheSameReservationWithAnotherQuantityIsAlreadyExists) {
   Scenario<StockDecider>()
       .given({StockReceived{5, "po-1"}, reserved("o1", 1, 3)})
       .when(reserve("o1", 1, 2))
-      .then_rejected(Code::already_exists, "reservation o1/1 already holds 3 units for order o1");
+      .then_rejected(Code::already_exists,
+                     "reservation o1/1 already reserves 3 units for order o1");
 }
 
 // --- ReleaseReservation ------------------------------------------------------------------------
@@ -458,7 +459,7 @@ std::int64_t any_quantity() { return uniform<std::int64_t>(-1, 9); }
 ReserveStock any_reservation() {
   const std::string id = any_reservation_id();
   const auto line = static_cast<std::uint32_t>(id.back() - '0');
-  return ReserveStock{id, id.substr(0, 2), line, any_quantity(), kAt};
+  return ReserveStock{id, id.substr(0, 2), line, any_quantity(), kAt, "web"};
 }
 
 // Commands that must have one effect however often they are decided.
@@ -551,7 +552,8 @@ bool shows(const State& before, const State& after, const Event& event) {
   if (after.on_hand != on_hand_after(before.on_hand, event)) return false;
   if (const auto* e = std::get_if<StockReserved>(&event)) {
     const Reservation* r = find_reservation(after, e->reservation_id);
-    return r != nullptr && *r == Reservation{e->order_id, e->line, e->quantity, false};
+    return r != nullptr &&
+           *r == Reservation{e->order_id, e->line, e->quantity, false, false, e->view};
   }
   if (const auto* e = std::get_if<StockPicked>(&event)) {
     const Reservation* r = find_reservation(after, e->reservation_id);

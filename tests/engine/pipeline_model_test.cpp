@@ -12,6 +12,7 @@
 #include <rapidcheck/gtest.h>
 #include <rapidcheck/state.h>
 
+#include <algorithm>
 #include <map>
 #include <nlohmann/json.hpp>
 
@@ -29,12 +30,14 @@ const std::vector<std::string> kSites = {"WH-LYON", "FR-PARIS", "FR-STRAS"};
 struct OpenLine {
   std::string site, sku;
   std::int64_t quantity = 0;
+  std::string channel;
 };
 
 // What the engine must hold, updated from its own answers (it chooses where orders go).
 struct Shadow {
   std::map<SiteSku, std::int64_t> on_hand, reserved;
-  std::map<std::string, std::vector<OpenLine>> orders;  // open lines of placed orders
+  std::map<SiteSku, std::int64_t> taken_by_marketplace;  // what its orders reserved
+  std::map<std::string, std::vector<OpenLine>> orders;   // open lines of placed orders
   int marketplace_share = 80;
   std::optional<std::pair<Submission, std::uint64_t>> last_keyed;  // a retry's reference
 
@@ -48,7 +51,11 @@ struct Shadow {
     };
     const auto available =
         std::max<std::int64_t>(0, find(on_hand, {site, sku}) - find(reserved, {site, sku}));
-    return channel == "marketplace" ? available * marketplace_share / 100 : available;
+    if (channel != "marketplace") return available;
+    // Its share is of the site's stock, less what its own orders took.
+    const auto left = find(on_hand, {site, sku}) * marketplace_share / 100 -
+                      find(taken_by_marketplace, {site, sku});
+    return std::clamp<std::int64_t>(left, 0, available);
   }
   std::int64_t sellable(const std::string& channel, const std::string& sku) const {
     std::int64_t total = 0;
@@ -148,8 +155,19 @@ struct Place : rc::state::Command<Model, Sut> {
   void run(const Model&, Sut& sut) const override {
     const std::string id = "O" + std::to_string(number);
     auto submission = testing::submit(testing::order(id, channel, lines), keyed ? "key-" + id : "");
-    auto answer = sut.retailer->pipeline->execute(submission);
     auto& s = sut.shadow;
+    std::map<std::string, std::int64_t> asked;
+    for (const auto& [sku, quantity] : lines) asked[sku] += quantity;
+    const bool beyond = std::ranges::any_of(
+        asked, [&](const auto& a) { return a.second > s.sellable(channel, a.first); });
+    auto answer = sut.retailer->pipeline->execute(submission);
+    // The ceiling: an order asking more than its channel shows is refused as out of stock.
+    if (beyond) {
+      RC_ASSERT(!answer.has_value());
+      const auto* refusal = std::get_if<domain::Rejection>(&answer.error());
+      RC_ASSERT(refusal != nullptr);
+      RC_ASSERT(refusal->code == domain::Rejection::Code::insufficient_stock);
+    }
     if (answer) {
       std::map<SiteSku, std::int64_t> demand;
       RC_ASSERT(answer->allocations.size() == lines.size());
@@ -160,7 +178,9 @@ struct Place : rc::state::Command<Model, Sut> {
       for (std::size_t i = 0; i < lines.size(); ++i) {
         const auto& site = answer->allocations[i].site_id;
         s.reserved[{site, lines[i].first}] += lines[i].second;
-        s.orders[id].push_back({site, lines[i].first, lines[i].second});
+        if (channel == "marketplace")
+          s.taken_by_marketplace[{site, lines[i].first}] += lines[i].second;
+        s.orders[id].push_back({site, lines[i].first, lines[i].second, channel});
       }
       if (keyed) s.last_keyed = {submission, answer->last_position};
     } else {
@@ -221,6 +241,8 @@ struct Finish : rc::state::Command<Model, Sut> {
     }
     for (const auto& line : it->second) {
       s.reserved[{line.site, line.sku}] -= line.quantity;
+      if (line.channel == "marketplace")
+        s.taken_by_marketplace[{line.site, line.sku}] -= line.quantity;
       if (ship) s.on_hand[{line.site, line.sku}] -= line.quantity;
     }
     s.orders.erase(it);

@@ -19,7 +19,7 @@ namespace configuration = domain::configuration;
 // A new alternative must be added to the tests below (and the encoder will not compile without it).
 static_assert(std::variant_size_v<site::Event> == 4);
 static_assert(std::variant_size_v<catalog::Event> == 2);
-static_assert(std::variant_size_v<stock::Event> == 10);
+static_assert(std::variant_size_v<stock::Event> == 11);
 static_assert(std::variant_size_v<order::Event> == 15);
 static_assert(std::variant_size_v<configuration::Event> == 1);
 static_assert(std::variant_size_v<domain::brand::Event> == 2);
@@ -129,8 +129,12 @@ TEST(EventsJson, EveryStockEventHasItsFields) {
   expect(stock::StockAdjusted{-2, "damaged"}, R"({"delta": -2, "reason": "damaged"})");
   expect(stock::StockCounted{14, -2, 1, "pos"},
          R"({"counted": 14, "delta": -2, "shortage": 1, "source": "pos"})");
-  expect(stock::StockReserved{"o-1/2", "o-1", 2, 3},
-         R"({"reservation_id": "o-1/2", "order_id": "o-1", "line": 2, "quantity": 3})");
+  expect(stock::StockReserved{"o-1/2", "o-1", 2, 3, "web"},
+         R"({"reservation_id": "o-1/2", "order_id": "o-1", "line": 2, "quantity": 3,
+             "view": "web"})");
+  expect(stock::StockHeld{"o-1/2", "o-1", 2, 3, "web"},
+         R"({"reservation_id": "o-1/2", "order_id": "o-1", "line": 2, "quantity": 3,
+             "view": "web"})");
   expect(stock::ReservationReleased{"o-1/2", 3, "cancelled"},
          R"({"reservation_id": "o-1/2", "quantity": 3, "reason": "cancelled"})");
   expect(stock::StockPicked{"o-1/2"}, R"({"reservation_id": "o-1/2"})");

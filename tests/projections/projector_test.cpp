@@ -40,17 +40,24 @@ TEST(Projector, SellableStockFollowsEveryChannelsView) {
   ASSERT_GE(projector->wait_for(placed->last_position, std::chrono::seconds(5)),
             placed->last_position);
   EXPECT_EQ(projector->sellable("web", "SHOE-1")->total, 9);
-  EXPECT_EQ(projector->sellable("marketplace", "SHOE-1")->total, 5);  // 80% of 7
+  // Its share is 80% of Lyon's 10 = 8, but the web took 3 of them: 7 are left.
+  EXPECT_EQ(projector->sellable("marketplace", "SHOE-1")->total, 7);
+  auto taken = r.run(order("O2", "marketplace", {{"SHOE-1", 6}}));
+  ASSERT_TRUE(taken);
+  ASSERT_GE(projector->wait_for(taken->last_position, std::chrono::seconds(5)),
+            taken->last_position);
+  EXPECT_EQ(projector->sellable("marketplace", "SHOE-1")->total, 1);  // 8 - 6 of its own
   auto why = projector->explain("marketplace", "SHOE-1");
   ASSERT_TRUE(why);
   ASSERT_EQ(why->sites.size(), 1u);
   EXPECT_EQ(why->sites[0].site_id, "WH-LYON");
-  EXPECT_EQ(why->sites[0].reserved, 3);
-  EXPECT_EQ(why->sites[0].shared, 5);
+  EXPECT_EQ(why->sites[0].reserved, 9);
+  EXPECT_EQ(why->sites[0].taken, 6);
+  EXPECT_EQ(why->sites[0].shared, 1);
   projector.reset();  // the in-memory figures are written when it stops, if not before
   auto stored = r.store->read_projection(kSellableFamily, sellable_key("SHOE-1", "web"));
   ASSERT_TRUE(stored && stored->has_value());
-  EXPECT_EQ(decode_sellable(**stored)->total, 9);
+  EXPECT_EQ(decode_sellable(**stored)->total, 3);
 }
 
 TEST(Projector, TheOrderViewShowsStatusLinesAndTheWholeTimeline) {
