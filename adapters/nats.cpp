@@ -31,6 +31,25 @@ std::string all_claims_subject(std::string_view tenant) {
 }
 std::string inbox_prefix(std::string_view site_id) { return "_INBOX." + subject_token(site_id); }
 
+std::string feed_subject(std::string_view tenant, std::string_view source) {
+  return "ordo." + std::string(tenant) + ".feed." + subject_token(source) + ".movements";
+}
+std::string all_feeds_subject(std::string_view tenant) {
+  return "ordo." + std::string(tenant) + ".feed.*.movements";
+}
+std::string feed_inbox_prefix(std::string_view source) {
+  return "_INBOX_FEED." + subject_token(source);
+}
+std::string source_of_feed_subject(std::string_view subject, std::string_view tenant) {
+  const std::string prefix = "ordo." + std::string(tenant) + ".feed.";
+  constexpr std::string_view suffix = ".movements";
+  if (!subject.starts_with(prefix) || !subject.ends_with(suffix) ||
+      subject.size() <= prefix.size() + suffix.size())
+    return {};
+  return site_of_token(
+      subject.substr(prefix.size(), subject.size() - prefix.size() - suffix.size()));
+}
+
 Error error_of(natsStatus status, std::string_view what) {
   std::string text = std::string(what) + ": " + natsStatus_GetText(status);
   if (const char* last = nats_GetLastError(nullptr); last != nullptr && *last != '\0') {
@@ -128,20 +147,28 @@ std::string json_text(std::string_view s) {
 
 std::string server_config(std::string_view tenant, std::string_view listen,
                           std::string_view ordo_password,
-                          const std::vector<std::pair<std::string, std::string>>& stores) {
+                          const std::vector<std::pair<std::string, std::string>>& stores,
+                          const std::vector<std::pair<std::string, std::string>>& feeds) {
   const std::string base = "ordo." + std::string(tenant);
   std::string conf = "listen: " + std::string(listen) +
                      "\nmax_payload: 65536\nwrite_deadline: \"5s\"\n"
                      "authorization {\n  users: [\n";
   conf += "    {user: \"ordo\", password: " + json_text(ordo_password) +
           ", permissions: {publish: {allow: [" + json_text(base + ".store.*.offers") +
-          ", \"_INBOX.>\"]}, " + "subscribe: {allow: [" + json_text(all_claims_subject(tenant)) +
+          ", \"_INBOX.>\", \"_INBOX_FEED.>\"]}, " + "subscribe: {allow: [" +
+          json_text(all_claims_subject(tenant)) + ", " + json_text(all_feeds_subject(tenant)) +
           "]}}}\n";
   for (const auto& [site, password] : stores) {
     conf += "    {user: " + json_text("store-" + site) + ", password: " + json_text(password) +
             ", permissions: {publish: {allow: [" + json_text(claims_subject(tenant, site)) +
             "]}, " + "subscribe: {allow: [" + json_text(offers_subject(tenant, site)) + ", " +
             json_text(inbox_prefix(site) + ".>") + "]}}}\n";
+  }
+  for (const auto& [source, password] : feeds) {
+    conf += "    {user: " + json_text("feed-" + source) + ", password: " + json_text(password) +
+            ", permissions: {publish: {allow: [" + json_text(feed_subject(tenant, source)) +
+            "]}, " + "subscribe: {allow: [" + json_text(feed_inbox_prefix(source) + ".>") +
+            "]}}}\n";
   }
   return conf + "  ]\n}\n";
 }

@@ -29,6 +29,13 @@ std::string claims_subject(std::string_view tenant, std::string_view site_id);
 /// What Ordo subscribes to: every store's claims.
 std::string all_claims_subject(std::string_view tenant);
 std::string inbox_prefix(std::string_view site_id);
+/// Stock feeds (gateway/feeds/stock_feed.h): ordo.<tenant>.feed.<source>.movements, replies into
+/// _INBOX_FEED.<source>.
+std::string feed_subject(std::string_view tenant, std::string_view source);
+std::string all_feeds_subject(std::string_view tenant);
+std::string feed_inbox_prefix(std::string_view source);
+/// The source a feed subject names; "" when it is not a feed subject of `tenant`.
+std::string source_of_feed_subject(std::string_view subject, std::string_view tenant);
 
 struct ConnectOptions {
   std::string url = "nats://127.0.0.1:4222";
@@ -74,9 +81,11 @@ Error error_of(natsStatus status, std::string_view what);
 /// The nats-server configuration for competitive allocation: Ordo's user may publish offers and
 /// answer requests, and subscribe to every store's claims; each store's user may subscribe only
 /// to its own offers and its own inbox, and publish only its own claims; no anonymous access.
-/// `stores`: (site id, password).
+/// Each feed's user (feed-<source>) may publish only on its feed subject and read only its inbox.
+/// `stores`, `feeds`: (site id or source, password).
 std::string server_config(std::string_view tenant, std::string_view listen,
                           std::string_view ordo_password,
-                          const std::vector<std::pair<std::string, std::string>>& stores);
+                          const std::vector<std::pair<std::string, std::string>>& stores,
+                          const std::vector<std::pair<std::string, std::string>>& feeds = {});
 
 }  // namespace ordo::adapters::nats

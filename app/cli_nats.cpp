@@ -7,9 +7,11 @@
 #include <iostream>
 #include <map>
 #include <nlohmann/json.hpp>
+#include <set>
 
 #include "adapters/nats.h"
 #include "app/cli.h"
+#include "base/id.h"
 #include "base/secrets.h"
 #include "eventstore/codec/codec.h"
 
@@ -27,6 +29,7 @@ struct ConfigArgs {
   std::string dir;
   std::string tenant = "main";
   std::string listen = "127.0.0.1:4222";
+  std::vector<std::string> feeds;  // stock feed sources to add
 };
 
 // The password in `path`, made (mode 0600) when absent: a second run keeps every credential.
@@ -88,12 +91,29 @@ int run_nats_config(const ConfigArgs& args) {
     if (!secret) return report(secret.error());
     stores.emplace_back(site, *secret);
   }
+  // Feed sources: those named now and those of earlier runs (their password files).
+  std::set<std::string> sources(args.feeds.begin(), args.feeds.end());
+  for (const auto& source : sources) {
+    if (!ordo::is_valid_id(source))
+      return report(Error{ErrorCode::invalid_argument,
+                          "--feed " + source + ": a source is an id ([A-Za-z0-9._-]{1,64})"});
+  }
+  fs::create_directories(fs::path(args.dir) / "feeds", ec);
+  for (const auto& entry : fs::directory_iterator(fs::path(args.dir) / "feeds", ec)) {
+    if (entry.path().extension() == ".password") sources.insert(entry.path().stem().string());
+  }
+  std::vector<std::pair<std::string, std::string>> feeds;
+  for (const auto& source : sources) {
+    auto secret = secret_file(fs::path(args.dir) / "feeds" / (source + ".password"));
+    if (!secret) return report(secret.error());
+    feeds.emplace_back(source, *secret);
+  }
   const std::string conf =
       "# Written by `ordo nats-config` from the sites in the log; run it again after adding "
       "sites,\n"
-      "# then `nats-server --signal reload`. Passwords live in ordo.password and "
-      "stores/<site>.password.\n" +
-      nats::server_config(args.tenant, args.listen, *ordo_secret, stores);
+      "# then `nats-server --signal reload`. Passwords live in ordo.password, "
+      "stores/<site>.password\n# and feeds/<source>.password.\n" +
+      nats::server_config(args.tenant, args.listen, *ordo_secret, stores, feeds);
   const auto path = fs::path(args.dir) / "nats-server.conf";
   {
     std::ofstream out(path);
@@ -101,8 +121,9 @@ int run_nats_config(const ConfigArgs& args) {
     if (!out) return report(Error{ErrorCode::io_error, "cannot write " + path.string()});
   }
   fs::permissions(path, fs::perms::owner_read | fs::perms::owner_write);
-  std::cout << "ordo: wrote " << path.string() << ": user ordo and " << sites->size()
-            << " store users (store-<site>), tenant " << args.tenant << ", listening on "
+  std::cout << "ordo: wrote " << path.string() << ": user ordo, " << sites->size()
+            << " store users (store-<site>) and " << feeds.size()
+            << " feed users (feed-<source>), tenant " << args.tenant << ", listening on "
             << args.listen << "\n";
   return kExitOk;
 }
@@ -120,6 +141,9 @@ void add_nats_commands(CLI::App& app, int& exit_code) {
       ->required();
   config->add_option("--tenant", config_args.tenant, "Tenant in subjects");
   config->add_option("--listen", config_args.listen, "HOST:PORT nats-server listens on");
+  config->add_option("--feed", config_args.feeds,
+                     "A stock feed source (ERP, WMS, POS) to give a user; repeatable, kept by "
+                     "later runs");
   config->callback([&exit_code] { exit_code = run_nats_config(config_args); });
 }
 

@@ -13,6 +13,7 @@
 #include "app/cli.h"
 #include "gateway/api/api.h"
 #include "gateway/api/problem.h"
+#include "gateway/feeds/stock_feed.h"
 
 namespace ordo::cli {
 namespace {
@@ -184,6 +185,7 @@ struct Engine {
   std::unique_ptr<engine::Pipeline> pipeline;
   std::unique_ptr<projections::Projector> projector;
   std::unique_ptr<adapters::AllocationRelay> relay;
+  std::unique_ptr<gateway::StockFeed> feed;
   std::unique_ptr<gateway::TokenRegistry> tokens;
 };
 
@@ -207,6 +209,9 @@ Result<Engine> start_engine(ServeArgs& args, adapters::nats::Connection* nats,
         adapters::AllocationRelay::start(*e.store, *e.pipeline, *e.projector, *nats, relay_options);
     if (!relay) return std::unexpected(relay.error());
     e.relay = std::move(*relay);
+    auto feed = gateway::StockFeed::start(*e.pipeline, *nats, {args.nats_tenant, {}});
+    if (!feed) return std::unexpected(feed.error());
+    e.feed = std::move(*feed);
   }
   auto tokens = gateway::TokenRegistry::load(*e.store);
   if (!tokens) return std::unexpected(tokens.error());
@@ -229,7 +234,8 @@ void announce(const ServeArgs& args, const gateway::http::Server& server, const 
   std::cout << "ordo: serving " << (server.tls() ? "https" : "http") << "://" << args.server.address
             << ":" << server.port() << " (data " << args.data_dir << ", log at position "
             << e.store->durable_position() << ", " << args.server.io_threads << " I/O threads"
-            << (nats ? ", offers on NATS " + args.nats_url + " tenant " + args.nats_tenant
+            << (nats ? ", offers and stock feeds on NATS " + args.nats_url + " tenant " +
+                           args.nats_tenant
                      : std::string())
             << (gazetteer ? ", postcodes from " + args.postcodes_dir : std::string())
             << (args.holidays_file.empty() ? std::string()
@@ -258,7 +264,10 @@ int run_serve(ServeArgs& args) {
   std::atomic<gateway::http::Server*> server_ptr{nullptr};  // read by /metrics on I/O threads
   gateway::api::Api api({*e.store, *e.pipeline, *e.projector, *e.tokens, metrics,
                          [&accepting] { return accepting.load(); },
-                         [&server_ptr] { return server_gauges(server_ptr.load()); },
+                         [&server_ptr, feed = e.feed.get()] {
+                           return server_gauges(server_ptr.load()) +
+                                  (feed != nullptr ? feed->metrics() : std::string());
+                         },
                          place_lookup(reference->gazetteer),
                          address_checker(reference->gazetteer)});
   auto server = gateway::http::Server::start(
@@ -275,6 +284,7 @@ int run_serve(ServeArgs& args) {
   (*server)->shutdown(std::chrono::milliseconds(args.shutdown_timeout_ms));
   server_ptr = nullptr;
   e.relay.reset();                   // no more store requests; those received are answered
+  e.feed.reset();                    // nor feed messages
   gateway::api::wait_for_imports();  // an import's thread submits to the pipeline
   e.pipeline.reset();                // answers everything queued, durably
   nats->reset();

@@ -86,9 +86,14 @@ Decision<Event> decide_one(const CountStock& c, const State& s) {
   if (c.source.empty()) {
     return reject(Code::invalid, "a count of " + std::to_string(c.counted) + " needs a source");
   }
-  if (c.counted == s.on_hand) return nothing();
+  if (c.sequence != 0) {
+    const auto last = s.counted_up_to.find(c.source);
+    if (last != s.counted_up_to.end() && last->second >= c.sequence) return nothing();
+  } else if (c.counted == s.on_hand) {
+    return nothing();
+  }
   const std::int64_t shortage = std::max<std::int64_t>(s.reserved - c.counted, 0);
-  return one(StockCounted{c.counted, c.counted - s.on_hand, shortage, c.source});
+  return one(StockCounted{c.counted, c.counted - s.on_hand, shortage, c.source, c.sequence});
 }
 
 // --- reservations ------------------------------------------------------------------------------
@@ -263,7 +268,13 @@ void add_reservation(State& s, const std::string& reservation_id, Reservation r)
 
 void apply(State& s, const StockReceived& e) { s.on_hand = on_hand_plus(s.on_hand, e.quantity); }
 void apply(State& s, const StockAdjusted& e) { s.on_hand = on_hand_plus(s.on_hand, e.delta); }
-void apply(State& s, const StockCounted& e) { s.on_hand = std::max<std::int64_t>(e.counted, 0); }
+void apply(State& s, const StockCounted& e) {
+  s.on_hand = std::max<std::int64_t>(e.counted, 0);
+  if (e.sequence != 0) {
+    auto& last = s.counted_up_to[e.source];
+    last = std::max(last, e.sequence);
+  }
+}
 
 void apply(State& s, const StockReserved& e) {
   add_reservation(s, e.reservation_id,

@@ -48,6 +48,10 @@ struct CountStock {
   std::int64_t counted = 0;
   std::string source;
   Instant at = 0;
+  /// The source's own sequence number for this count (a streaming feed's message); 0: none. A
+  /// count is absolute, so one older than the last applied from its source is stale: arriving
+  /// late, it must not take the stock back to what it was.
+  std::uint64_t sequence = 0;
 };
 struct ReserveStock {
   std::string reservation_id;
@@ -114,9 +118,10 @@ struct StockAdjusted {
 };
 struct StockCounted {
   std::int64_t counted = 0;
-  std::int64_t delta = 0;     // counted - on hand before
-  std::int64_t shortage = 0;  // reserved - counted when positive, else 0
-  std::string source;         // "erp", "wms", "pos", ...
+  std::int64_t delta = 0;      // counted - on hand before
+  std::int64_t shortage = 0;   // reserved - counted when positive, else 0
+  std::string source;          // "erp", "wms", "pos", ...
+  std::uint64_t sequence = 0;  // the source's sequence number; 0: none (and before it was kept)
   friend bool operator==(const StockCounted&, const StockCounted&) = default;
 };
 struct StockReserved {
@@ -176,6 +181,8 @@ struct State {
   std::map<std::string, Reservation> reservations;  // by reservation id
   std::map<std::string, FutureReceipt> receipts;    // by receipt id
   std::map<std::string, std::int64_t, std::less<>> taken;  // reserved or held, by inventory view
+  std::map<std::string, std::uint64_t, std::less<>>
+      counted_up_to;  // last count sequence, by source
   friend bool operator==(const State&, const State&) = default;
 
   std::int64_t available() const { return on_hand > reserved ? on_hand - reserved : 0; }
@@ -191,6 +198,9 @@ struct State {
 /// - AdjustStock: delta != 0, reason required; refused (insufficient_stock) when on hand would fall
 ///   below zero or below what is reserved.
 /// - CountStock: counted >= 0, source required; always accepted, nothing when counted == on hand.
+///   With a sequence: nothing when the source's last count here had a sequence as high (stale);
+///   a newer count equal to on hand is still recorded (StockCounted with delta 0), so that an
+///   older one arriving after it stays stale.
 /// - ReserveStock: quantity > 0; insufficient_stock when available < quantity; the same
 ///   reservation again with the same quantity: nothing; with another: already_exists. A hold with
 ///   the same id, order, line and quantity becomes the reservation (StockReserved).

@@ -23,7 +23,8 @@ EventData encode(const stock::Event& event) {
       return finish(b, "StockAdjusted");
     }
     EventData operator()(const stock::StockCounted& e) {
-      b.Finish(fb::CreateStockCountedDirect(b, e.counted, e.delta, e.shortage, e.source.c_str()));
+      b.Finish(fb::CreateStockCountedDirect(b, e.counted, e.delta, e.shortage, e.source.c_str(),
+                                            e.sequence));
       return finish(b, "StockCounted");
     }
     EventData operator()(const stock::StockReserved& e) {
@@ -77,7 +78,8 @@ std::optional<Result<DomainEvent>> decode_stock(std::string_view type, std::stri
     });
   if (type == "StockCounted")
     return read<fb::StockCounted>(type, payload, [](auto t) -> DomainEvent {
-      return E{stock::StockCounted{t->counted(), t->delta(), t->shortage(), text(t->source())}};
+      return E{stock::StockCounted{t->counted(), t->delta(), t->shortage(), text(t->source()),
+                                   t->sequence()}};
     });
   if (type == "StockReserved")
     return read<fb::StockReserved>(type, payload, [](auto t) -> DomainEvent {

@@ -239,7 +239,7 @@ void read_row(Kind kind, const json& object, std::size_t line, bool csv, const R
           ordo::json::parse_count_row(object, options.source.empty() ? "import" : options.source);
       if (!failed(c)) {
         add(engine::StockCommand{c->site, c->sku,
-                                 domain::stock::CountStock{c->counted, c->source, now}});
+                                 domain::stock::CountStock{c->counted, c->source, now, 0}});
       }
       break;
     }

@@ -118,10 +118,12 @@ nlohmann::json to_json(const domain::stock::Event& event) {
                           return {{"delta", e.delta}, {"reason", e.reason}};
                         },
                         [](const stock::StockCounted& e) -> json {
-                          return {{"counted", e.counted},
-                                  {"delta", e.delta},
-                                  {"shortage", e.shortage},
-                                  {"source", e.source}};
+                          json out = {{"counted", e.counted},
+                                      {"delta", e.delta},
+                                      {"shortage", e.shortage},
+                                      {"source", e.source}};
+                          if (e.sequence != 0) out["sequence"] = e.sequence;
+                          return out;
                         },
                         [](const stock::StockReserved& e) -> json {
                           return {{"reservation_id", e.reservation_id},

@@ -85,18 +85,19 @@ TEST(GoldenLog, AVersion2LogWithMasterDataVerifiesAndReplays) {
                     "c183963ae797e0599237205372adbe640650e0bcbc560a088990c3fb6d373b3d");
 }
 
-// Reservations naming their channel's inventory view, and holds for competitive rounds.
-TEST(GoldenLog, AVersion2LogWithRoundHoldsVerifiesAndReplays) {
+// Reservations naming their channel's inventory view, holds for competitive rounds, and a feed's
+// count with its sequence.
+TEST(GoldenLog, AVersion2LogWithRoundHoldsAndFeedCountsVerifiesAndReplays) {
   TempDir dir;
-  verify_and_replay(dir / "data", "v2-round-holds", "42",
-                    "9502010380b5de953c1a260e66923c592445b246e65f34976e59cb253909469f");
+  verify_and_replay(dir / "data", "v2-holds-and-feeds", "42",
+                    "d69c1a572821e23d00576db64211f67f5b246b55aa28db14864d9e1e8a84768c");
 }
 
 // Every event type the codec reads is in some golden log, so that each one is replayed by the
 // builds that come after: a new type ships with a golden log holding it.
 TEST(GoldenLog, TheGoldenLogsHoldEveryEventType) {
   std::set<std::string> stored;
-  for (const char* name : {"v1-demo", "v2-every-event", "v2-master-data", "v2-round-holds"}) {
+  for (const char* name : {"v1-demo", "v2-every-event", "v2-master-data", "v2-holds-and-feeds"}) {
     TempDir dir;
     std::filesystem::copy(std::filesystem::path(ORDO_GOLDEN_DIR) / name, dir / "data",
                           std::filesystem::copy_options::recursive);

@@ -129,6 +129,32 @@ TEST(StockCount, ACountEqualToOnHandDoesNothing) {
       .then({});
 }
 
+// A feed's counts carry its sequence: a count older than the last one applied from that source
+// arrives late and changes nothing, even when the newer one found on hand unchanged.
+TEST(StockCount, ACountOlderThanTheSourcesLastIsStale) {
+  Scenario<StockDecider>()
+      .given({StockReceived{5, "po-1"}, StockCounted{7, 2, 0, "pos-paris", 12}})
+      .when(CountStock{3, "pos-paris", kAt, 11})
+      .then({});
+  Scenario<StockDecider>()
+      .given({StockReceived{5, "po-1"}, StockCounted{7, 2, 0, "pos-paris", 12}})
+      .when(CountStock{3, "pos-paris", kAt, 12})
+      .then({});
+  Scenario<StockDecider>()  // another source's sequence is its own
+      .given({StockReceived{5, "po-1"}, StockCounted{7, 2, 0, "pos-paris", 12}})
+      .when(CountStock{3, "wms", kAt, 4})
+      .then({StockCounted{3, -4, 0, "wms", 4}});
+  const State after = Scenario<StockDecider>()
+                          .given({StockReceived{5, "po-1"}})
+                          .when(CountStock{5, "pos-paris", kAt, 13})
+                          .then({StockCounted{5, 0, 0, "pos-paris", 13}});
+  EXPECT_EQ(after.counted_up_to.at("pos-paris"), 13u);
+  Scenario<StockDecider>()
+      .given({StockReceived{5, "po-1"}, StockCounted{5, 0, 0, "pos-paris", 13}})
+      .when(CountStock{9, "pos-paris", kAt, 10})
+      .then({});
+}
+
 TEST(StockCount, ANegativeCountIsInvalid) {
   Scenario<StockDecider>()
       .when(CountStock{-1, "erp", kAt})

@@ -116,7 +116,7 @@ inline std::vector<DomainEvent> populated_samples(const std::string& source_dir)
       domain::catalog::Event{domain::catalog::ItemChanged{sample_item()}},
       stock::Event{stock::StockReceived{12, "PO-4471"}},
       stock::Event{stock::StockAdjusted{-3, "broken in the aisle"}},
-      stock::Event{stock::StockCounted{7, -2, 1, "pos"}},
+      stock::Event{stock::StockCounted{7, -2, 1, "pos", 42}},
       stock::Event{stock::StockReserved{"O-1/1", "O-1", 1, 2, "web"}},
       stock::Event{stock::StockHeld{"O-2/1", "O-2", 1, 3, "marketplace"}},
       stock::Event{stock::ReservationReleased{"O-1/1", 2, "cancelled by customer service"}},
