@@ -29,8 +29,9 @@ struct Channel {
   std::string inventory_view;          // the inventory view it sells from ("" = channel_id)
   std::vector<order::DeliveryMethod> delivery_methods;  // at least one, no repeats
   AddressPolicy address_policy = AddressPolicy::refuse;
-  // How far order prices may differ from the price list, 0..10000. Recorded; not yet enforced at
-  // intake (order prices are taken as sent).
+  // How far an order's unit prices may differ from the price list (the item's price on this
+  // channel), in basis points, 1..10000 (1: the listed price, to the cent on prices below 100.00).
+  // 0: prices are taken as the channel sends them (the channel owns its prices and promotions).
   std::int32_t price_tolerance_bp = 0;
   friend bool operator==(const Channel&, const Channel&) = default;
 

@@ -378,6 +378,38 @@ std::optional<Rejection> channel_problem(const order::PlaceOrder& c,
   return std::nullopt;
 }
 
+// A channel that checks prices (a tolerance above 0) sells at its price list: each line's unit
+// price is the item's price on the channel, in the channel's currency, give or take the tolerance.
+std::optional<Rejection> price_problem(const order::PlaceOrder& c, const channel::Channel* channel,
+                                       const Facts& facts) {
+  if (channel == nullptr || channel->price_tolerance_bp <= 0) return std::nullopt;
+  for (std::size_t i = 0; i < c.lines.size(); ++i) {
+    const auto& line = c.lines[i];
+    const auto* item = facts.item(line.sku);
+    if (item == nullptr) continue;  // refused as an unknown SKU
+    const std::string field = "lines/" + std::to_string(i) + "/unit_price_minor";
+    const auto& listed = item->price_on(c.channel);
+    if (listed.currency != channel->currency) {
+      return Rejection{Code::invalid, field + ": " + line.sku + " has no price in " +
+                                          channel->currency + " on channel " + c.channel};
+    }
+    // |sent - listed| <= listed x tolerance / 10,000, in integers: no rounding lets a price by.
+    const auto difference = line.unit_price_minor > listed.minor
+                                ? line.unit_price_minor - listed.minor
+                                : listed.minor - line.unit_price_minor;
+    const auto allowed = listed.minor / 10'000 * channel->price_tolerance_bp +
+                         listed.minor % 10'000 * channel->price_tolerance_bp / 10'000;
+    if (difference > allowed) {
+      return Rejection{Code::invalid,
+                       field + ": " + std::to_string(line.unit_price_minor) + " differs from " +
+                           line.sku + "'s price of " + std::to_string(listed.minor) + " " +
+                           listed.currency + " on channel " + c.channel + " by more than its " +
+                           std::to_string(channel->price_tolerance_bp) + " bp tolerance"};
+    }
+  }
+  return std::nullopt;
+}
+
 // An order takes at most what its channel shows: for each SKU, the channel's figure (now +
 // future over every site, as domain/sellable.h computes it, 0 below the minimum display) bounds
 // the units its lines ask. Held and reserved units are already out of the figure, so concurrent
@@ -450,6 +482,7 @@ Outcome place(std::string_view order_id, const order::PlaceOrder& c, const Facts
     if (facts.item(line.sku) == nullptr)
       return reject(Code::not_found, "unknown SKU '" + line.sku + "'");
   }
+  if (auto problem = price_problem(c, channel, facts)) return std::unexpected(*problem);
   if (auto beyond = beyond_figure(c, view, facts)) return std::unexpected(*beyond);
   const auto held = address_policy(c, channel);
   if (!held) return std::unexpected(held.error());

@@ -226,6 +226,47 @@ TEST(Fulfilment, PlacingKeepsToTheChannelsCurrencyCountriesAndMethods) {
   EXPECT_FALSE(placed->stock.empty());
 }
 
+// A channel with a price tolerance takes each line at the item's price on it, give or take the
+// tolerance; without one (0) it takes prices as sent.
+TEST(Fulfilment, AChannelWithAToleranceChecksPricesAgainstItsList) {
+  Retailer r;
+  channel::Channel web{"web-fr",
+                       "Web",
+                       {"FR"},
+                       "EUR",
+                       "",
+                       "web",
+                       {order::DeliveryMethod::home_standard},
+                       channel::AddressPolicy::warn,
+                       0};
+  r.define(web);
+  auto p = place("O-P", {{"SHOE", 1}}, "web-fr");
+  p.lines[0].unit_price_minor = 1;  // the list says 99.00: taken as sent
+  EXPECT_TRUE(decide_placing(r, p));
+  web.price_tolerance_bp = 100;  // 1% of 99.00 = 0.99
+  r.define(web);
+  p.lines[0].unit_price_minor = 9801;
+  EXPECT_TRUE(decide_placing(r, p));
+  p.lines[0].unit_price_minor = 9999;
+  EXPECT_TRUE(decide_placing(r, p));
+  p.lines[0].unit_price_minor = 10000;
+  const auto dear = decide_placing(r, p);
+  ASSERT_FALSE(dear);
+  EXPECT_EQ(dear.error().code, Code::invalid);
+  EXPECT_EQ(dear.error().reason,
+            "lines/0/unit_price_minor: 10000 differs from SHOE's price of 9900 EUR on channel "
+            "web-fr by more than its 100 bp tolerance");
+  p.lines[0].unit_price_minor = 9800;
+  EXPECT_FALSE(decide_placing(r, p));
+  web.currency = "GBP";  // no price in the channel's currency
+  r.define(web);
+  p.currency = "GBP";
+  const auto unpriced = decide_placing(r, p);
+  ASSERT_FALSE(unpriced);
+  EXPECT_EQ(unpriced.error().reason,
+            "lines/0/unit_price_minor: SHOE has no price in GBP on channel web-fr");
+}
+
 // 12 shoes in the network: under a minimum display of 13 the web shows 0, so none can be ordered;
 // at 12 it shows 12, and one can.
 TEST(Fulfilment, AFigureShownAsZeroIsNotOrderable) {

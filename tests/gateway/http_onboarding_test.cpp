@@ -16,6 +16,35 @@ std::string example(const std::string& name) {
   return bytes.str();
 }
 
+// The German marketplace checks prices within 2% of its list (prices.csv: 124.90 there):
+// 130.00 is not within, 126.00 is, and the refusal names the line's price.
+void expect_the_marketplace_checks_prices(Http& api) {
+  json order = {
+      {"order_id", "DE-1"},
+      {"channel", "marketplace-de"},
+      {"customer_id", "C-1"},
+      {"email", "kunde@example.de"},
+      {"currency", "EUR"},
+      {"delivery_address",
+       {{"name", "Anna Schmidt"},
+        {"line1", "Friedrichsplatz 1"},
+        {"postcode", "34117"},
+        {"city", "Kassel"},
+        {"country", "DE"}}},
+      {"lines",
+       json::array(
+           {{{"line", 1}, {"sku", "KAL-RUN-42"}, {"quantity", 1}, {"unit_price_minor", 13000}}})}};
+  auto dear = api.post("/v1/orders", order, {{"Idempotency-Key", "de-1-dear"}});
+  ASSERT_EQ(dear.status, 422u) << dear.body;
+  EXPECT_NE(dear.body.find("lines/0/unit_price_minor: 13000 differs from KAL-RUN-42's price of "
+                           "12490 EUR on channel marketplace-de by more than its 200 bp"),
+            std::string::npos)
+      << dear.body;
+  order["lines"][0]["unit_price_minor"] = 12600;
+  auto placed = api.post("/v1/orders", order, {{"Idempotency-Key", "de-1"}});
+  EXPECT_EQ(placed.status, 201u) << placed.body;
+}
+
 TEST(Onboarding, TheGuidesFilesLoadAThreeCountryRetailerFromAnEmptyDirectory) {
   const OwnedDir dir(temp_dir("ordo-onboarding"));
   const auto& data = dir.path();
@@ -63,6 +92,8 @@ TEST(Onboarding, TheGuidesFilesLoadAThreeCountryRetailerFromAnEmptyDirectory) {
   EXPECT_EQ(sellable("marketplace-de"), 160);  // 80% of Kassel's 200
   auto item = api.get("/v1/items/KAL-RUN-42").doc();
   EXPECT_EQ(item["item"]["prices"].size(), 2u) << item.dump();
+
+  expect_the_marketplace_checks_prices(api);
 }
 
 }  // namespace
