@@ -532,11 +532,15 @@ Outcome act(std::string_view order_id, const order::Command& command, const Fact
   const auto at = time_of(command);
   Effects out;
   out.order = std::move(*decided);
-  if (sources_again(command)) {
+  // An order waiting for customer service (an address to confirm at intake, or no site found) is
+  // sourced again once its address changes: the new address may be served.
+  const bool readdressed =
+      std::holds_alternative<order::ChangeDeliveryAddress>(command) && current->queued_for_service;
+  if (sources_again(command) || readdressed) {
     auto after = *current;
     for (const auto& e : out.order) after = order::evolve(std::move(after), e);
     if (after.open_round() == nullptr && !after.sourcing_lines().empty() &&
-        !after.queued_for_service) {
+        (!after.queued_for_service || readdressed)) {
       if (auto refused = source(facts, after, at, false, out.order))
         return std::unexpected(*refused);
     }

@@ -347,7 +347,16 @@ Decision<Event> decide_one(const ChangeDeliveryAddress& c, const State& s) {
                                            ": the delivery address can no longer change");
     }
   }
-  return one(DeliveryAddressChanged{c.address});
+  using V = AddressCheck::Verdict;
+  const auto& check = c.address_check;
+  if ((check.verdict == V::confirm || check.verdict == V::fix) && c.override_reason.empty()) {
+    std::string reason = "address/" + check.field + ": " + check.reason;
+    for (std::size_t i = 0; i < check.suggestions.size(); ++i)
+      reason += (i == 0 ? "; did you mean " : " or ") + check.suggestions[i];
+    return reject(Code::invalid,
+                  reason + " (customer service may keep it with an override_reason)");
+  }
+  return one(DeliveryAddressChanged{c.address, check, c.override_reason});
 }
 
 // --- evolve ------------------------------------------------------------------------------------

@@ -132,6 +132,9 @@ struct CancelLines {
 struct ChangeDeliveryAddress {
   Address address;
   Instant at = 0;
+  AddressCheck address_check;  // the gazetteer's verdict on `address` (unchecked: none)
+  /// Customer service keeps an address the check doubts (confirm, fix): why, in its words.
+  std::string override_reason;
 };
 // Competitive allocation. Time comes with the command: a claim after the deadline is refused, and
 // a round is expired only by a command whose time is at or past its deadline.
@@ -233,6 +236,8 @@ struct LinesCancelled {
 };
 struct DeliveryAddressChanged {
   Address address;
+  AddressCheck address_check;
+  std::string override_reason;  // set when customer service kept an address the check doubted
   friend bool operator==(const DeliveryAddressChanged&, const DeliveryAddressChanged&) = default;
 };
 /// How the order was (re)sourced: the strategy, the configuration version, the outcome and every
@@ -343,7 +348,9 @@ struct State {
 ///   SourcingDecided with every site considered, then LinesAllocated (direct), OfferRoundOpened
 ///   for those lines (round; numbered after the last) or QueuedForService (none). A plan with no
 ///   site while placing is refused with insufficient_stock and its reason.
-/// - ChangeDeliveryAddress: only before any line is in preparation; country must be a code.
+/// - ChangeDeliveryAddress: only before any line is in preparation; country must be a code; an
+///   address the check doubts (confirm, fix) only with an override_reason (invalid otherwise,
+///   naming the field and the suggestions).
 Decision<Event> decide(const Command& command, const State& state);
 State evolve(State state, const Event& event);
 

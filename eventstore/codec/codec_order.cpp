@@ -84,7 +84,18 @@ struct Encoder {
     return finish(b, "LinesCancelled");
   }
   EventData operator()(const order::DeliveryAddressChanged& e) {
-    b.Finish(fb::CreateDeliveryAddressChanged(b, address_offset(b, e.address)));
+    const auto address = address_offset(b, e.address);
+    const auto& check = e.address_check;
+    std::vector<flatbuffers::Offset<flatbuffers::String>> suggestions;
+    for (const auto& s : check.suggestions) suggestions.push_back(b.CreateString(s));
+    const auto original = check.original == domain::Address{} ? flatbuffers::Offset<fb::Address>()
+                                                              : address_offset(b, check.original);
+    b.Finish(fb::CreateDeliveryAddressChangedDirect(
+        b, address, static_cast<std::uint8_t>(check.verdict),
+        check.field.empty() ? nullptr : check.field.c_str(),
+        check.reason.empty() ? nullptr : check.reason.c_str(),
+        suggestions.empty() ? nullptr : &suggestions, original,
+        e.override_reason.empty() ? nullptr : e.override_reason.c_str()));
     return finish(b, "DeliveryAddressChanged");
   }
   EventData operator()(const order::SourcingDecided& e) {
@@ -219,10 +230,19 @@ std::optional<Result<DomainEvent>> decode_order_steps(std::string_view type,
     });
   }
   if (type == "DeliveryAddressChanged") {
-    return wrap(root<fb::DeliveryAddressChanged>(payload, type),
-                [](const fb::DeliveryAddressChanged* t) {
-                  return order::Event{order::DeliveryAddressChanged{address_of(t->address())}};
-                });
+    return wrap(
+        root<fb::DeliveryAddressChanged>(payload, type), [](const fb::DeliveryAddressChanged* t) {
+          order::DeliveryAddressChanged e{address_of(t->address()), {}, {}};
+          auto& check = e.address_check;
+          check.verdict =
+              enum_of(t->address_verdict(), domain::AddressCheck::Verdict::fix, "address verdict");
+          check.field = text(t->address_field());
+          check.reason = text(t->address_reason());
+          check.suggestions = texts(t->address_suggestions());
+          if (t->address_original() != nullptr) check.original = address_of(t->address_original());
+          e.override_reason = text(t->override_reason());
+          return order::Event{std::move(e)};
+        });
   }
   return std::nullopt;
 }

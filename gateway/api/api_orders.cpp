@@ -214,6 +214,8 @@ Awaitable change_address(Engine& engine, Context& context) {
     co_return std::move(*problem_response);
   auto command = ordo::json::parse_change_address(std::get<nlohmann::json>(body), now_us());
   if (!command) co_return validation(command.error());
+  // Checked and normalized as at intake; a doubtful address needs customer service's override.
+  if (engine.check_address) command->address_check = engine.check_address(command->address);
   co_return co_await act(engine, context, P::orders_service, std::move(*command));
 }
 

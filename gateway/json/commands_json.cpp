@@ -41,7 +41,7 @@ constexpr std::array<std::string_view, 2> kPromiseFields = {"option_id", "promis
 constexpr std::array<std::string_view, 4> kLineFields = {"line", "sku", "quantity",
                                                          "unit_price_minor"};
 constexpr std::array<std::string_view, 2> kCancelFields = {"lines", "reason"};
-constexpr std::array<std::string_view, 1> kAddressChangeFields = {"address"};
+constexpr std::array<std::string_view, 2> kAddressChangeFields = {"address", "override_reason"};
 constexpr std::array<std::string_view, 2> kReallocateFields = {"site", "reason"};
 constexpr std::array<std::string_view, 3> kReleaseFields = {"site", "reason", "stock_missing"};
 constexpr std::array<std::string_view, 3> kConfigurationFields = {"document", "author", "reason"};
@@ -330,6 +330,7 @@ Parsed<order::ChangeDeliveryAddress> parse_change_address(const json& body, Inst
   order::ChangeDeliveryAddress command;
   Fields fields(reader, body, "", kAddressChangeFields);
   address_field(reader, fields, "address", Presence::required, command.address);
+  fields.text("override_reason", command.override_reason, kReason, Presence::optional);
   command.at = now;
   return result(reader, std::move(command));
 }

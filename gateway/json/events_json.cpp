@@ -194,7 +194,11 @@ json fields_of(const order::LinesCancelled& e) {
 }
 
 json fields_of(const order::DeliveryAddressChanged& e) {
-  return {{"address", address_json(e.address)}};
+  json out = {{"address", address_json(e.address)}};
+  if (e.address_check.verdict != domain::AddressCheck::Verdict::unchecked)
+    out["address_check"] = address_check_json(e.address_check);
+  if (!e.override_reason.empty()) out["override_reason"] = e.override_reason;
+  return out;
 }
 
 json fields_of(const order::SourcingDecided& e) {

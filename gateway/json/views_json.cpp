@@ -64,6 +64,13 @@ void add_details(const wire::DomainEvent& event, json& entry) {
               if constexpr (requires { e.carrier; }) entry["carrier"] = e.carrier;
               if constexpr (requires { e.tracking; }) entry["tracking"] = e.tracking;
               if constexpr (requires { e.reason; }) entry["reason"] = e.reason;
+              if constexpr (requires { e.override_reason; }) {
+                if (!e.override_reason.empty()) entry["override_reason"] = e.override_reason;
+              }
+              if constexpr (requires { e.address_check; }) {
+                if (e.address_check.verdict != domain::AddressCheck::Verdict::unchecked)
+                  entry["address_verdict"] = std::string(to_string(e.address_check.verdict));
+              }
               if constexpr (requires { e.quantity; }) entry["quantity"] = e.quantity;
               if constexpr (requires { e.reservation_id; }) entry["reservation"] = e.reservation_id;
               if constexpr (requires { e.round; }) entry["round"] = e.round;

@@ -85,19 +85,19 @@ TEST(GoldenLog, AVersion2LogWithMasterDataVerifiesAndReplays) {
                     "c183963ae797e0599237205372adbe640650e0bcbc560a088990c3fb6d373b3d");
 }
 
-// Reservations naming their channel's inventory view, holds for competitive rounds, and a feed's
-// count with its sequence.
-TEST(GoldenLog, AVersion2LogWithRoundHoldsAndFeedCountsVerifiesAndReplays) {
+// Reservations naming their channel's inventory view, holds for competitive rounds, a feed's
+// count with its sequence, an address change with its check and override.
+TEST(GoldenLog, AVersion2LogOfTheIntakeEventsVerifiesAndReplays) {
   TempDir dir;
-  verify_and_replay(dir / "data", "v2-holds-and-feeds", "42",
-                    "d69c1a572821e23d00576db64211f67f5b246b55aa28db14864d9e1e8a84768c");
+  verify_and_replay(dir / "data", "v2-intake", "42",
+                    "e3c21418c3515c3a12fdeb378285050406c75e70dcfcda946e1467de13a5e8a4");
 }
 
 // Every event type the codec reads is in some golden log, so that each one is replayed by the
 // builds that come after: a new type ships with a golden log holding it.
 TEST(GoldenLog, TheGoldenLogsHoldEveryEventType) {
   std::set<std::string> stored;
-  for (const char* name : {"v1-demo", "v2-every-event", "v2-master-data", "v2-holds-and-feeds"}) {
+  for (const char* name : {"v1-demo", "v2-every-event", "v2-master-data", "v2-intake"}) {
     TempDir dir;
     std::filesystem::copy(std::filesystem::path(ORDO_GOLDEN_DIR) / name, dir / "data",
                           std::filesystem::copy_options::recursive);

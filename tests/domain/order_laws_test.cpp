@@ -90,7 +90,7 @@ Command any_order_command() {
     case Kind::change_address:
       break;
   }
-  return ChangeDeliveryAddress{*rc::gen::element(home(), office()), kAt};
+  return ChangeDeliveryAddress{*rc::gen::element(home(), office()), kAt, {}, {}};
 }
 
 RC_GTEST_PROP(OrderLaws, EveryEventMovesItsLinesAlongTheStateMachine, ()) {

@@ -98,11 +98,13 @@ TEST(OrderPlace, ATotalThatOverflowsIsInvalid) {
 // --- Commands on an order that does not exist --------------------------------------------------
 
 TEST(OrderNotPlaced, EveryCommandButPlaceIsNotFound) {
-  const std::vector<Command> commands = {
-      AllocateLines{{{1, kStrasbourg}}, kAt}, StartPreparation{kStrasbourg, kAt},
-      MarkPrepared{kStrasbourg, false, kAt},  ShipOrder{kStrasbourg, "colissimo", "", kAt},
-      DeliverOrder{kStrasbourg, kAt},         CancelLines{{}, "customer", kAt},
-      ChangeDeliveryAddress{office(), kAt}};
+  const std::vector<Command> commands = {AllocateLines{{{1, kStrasbourg}}, kAt},
+                                         StartPreparation{kStrasbourg, kAt},
+                                         MarkPrepared{kStrasbourg, false, kAt},
+                                         ShipOrder{kStrasbourg, "colissimo", "", kAt},
+                                         DeliverOrder{kStrasbourg, kAt},
+                                         CancelLines{{}, "customer", kAt},
+                                         ChangeDeliveryAddress{office(), kAt, {}, {}}};
   for (const Command& c : commands) {
     Scenario<OrderDecider>().when(c).then_rejected(Code::not_found, "order has not been placed");
   }
@@ -419,23 +421,50 @@ TEST(OrderCancel, AlreadyCancelledLinesDoNothing) {
 TEST(OrderChangeAddress, ChangesTheAddressBeforePreparation) {
   const State after = Scenario<OrderDecider>()
                           .given(allocated_history())
-                          .when(ChangeDeliveryAddress{office(), kAt})
-                          .then({DeliveryAddressChanged{office()}});
+                          .when(ChangeDeliveryAddress{office(), kAt, {}, {}})
+                          .then({DeliveryAddressChanged{office(), {}, {}}});
   EXPECT_EQ(after.delivery, office());
   EXPECT_EQ(after.placed.delivery, home());  // as placed
 }
 
+// A doubtful address (the check's verdict confirm or fix) is refused with its suggestions, unless
+// customer service keeps it with a reason, which the event records with the verdict.
+TEST(OrderChangeAddress, ADoubtfulAddressNeedsCustomerServicesOverride) {
+  const AddressCheck doubt{AddressCheck::Verdict::confirm,
+                           "city",
+                           "Boulogne-Billancourt is not at postcode 62200",
+                           {"62200 Boulogne-sur-Mer", "92100 Boulogne-Billancourt"},
+                           {}};
+  Scenario<OrderDecider>()
+      .given(allocated_history())
+      .when(ChangeDeliveryAddress{office(), kAt, doubt, ""})
+      .then_rejected(Code::invalid,
+                     "address/city: Boulogne-Billancourt is not at postcode 62200; did you mean "
+                     "62200 Boulogne-sur-Mer or 92100 Boulogne-Billancourt");
+  const State after =
+      Scenario<OrderDecider>()
+          .given(allocated_history())
+          .when(ChangeDeliveryAddress{office(), kAt, doubt, "the customer confirmed by phone"})
+          .then({DeliveryAddressChanged{office(), doubt, "the customer confirmed by phone"}});
+  EXPECT_EQ(after.delivery, office());
+  const AddressCheck fine{AddressCheck::Verdict::accept, "", "", {}, {}};
+  Scenario<OrderDecider>()
+      .given(allocated_history())
+      .when(ChangeDeliveryAddress{office(), kAt, fine, ""})
+      .then({DeliveryAddressChanged{office(), fine, ""}});
+}
+
 TEST(OrderChangeAddress, TheSameAddressDoesNothingEvenAfterPreparationStarted) {
   std::vector<Event> h = allocated_history();
-  h.push_back(DeliveryAddressChanged{office()});
+  h.push_back(DeliveryAddressChanged{office(), {}, {}});
   h.push_back(PreparationStarted{kStrasbourg, {1, 2}});
-  Scenario<OrderDecider>().given(h).when(ChangeDeliveryAddress{office(), kAt}).then({});
+  Scenario<OrderDecider>().given(h).when(ChangeDeliveryAddress{office(), kAt, {}, {}}).then({});
 }
 
 TEST(OrderChangeAddress, OnceALineIsInPreparationItIsWrongState) {
   Scenario<OrderDecider>()
       .given(in_preparation_history())
-      .when(ChangeDeliveryAddress{office(), kAt})
+      .when(ChangeDeliveryAddress{office(), kAt, {}, {}})
       .then_rejected(Code::wrong_state,
                      "line 1 is in_preparation: the delivery address can no longer change");
 }
@@ -445,14 +474,14 @@ TEST(OrderChangeAddress, ACancelledLineInPreparationDoesNotBlockTheChange) {
   h.push_back(LinesCancelled{{1, 2}, "damaged"});
   Scenario<OrderDecider>()
       .given(h)
-      .when(ChangeDeliveryAddress{office(), kAt})
-      .then({DeliveryAddressChanged{office()}});
+      .when(ChangeDeliveryAddress{office(), kAt, {}, {}})
+      .then({DeliveryAddressChanged{office(), {}, {}}});
 }
 
 TEST(OrderChangeAddress, ACancelledOrderIsWrongState) {
   Scenario<OrderDecider>()
       .given({placed(), LinesCancelled{{1, 2, 3}, "customer"}})
-      .when(ChangeDeliveryAddress{office(), kAt})
+      .when(ChangeDeliveryAddress{office(), kAt, {}, {}})
       .then_rejected(Code::wrong_state, "order o-1001 is cancelled");
 }
 
@@ -461,7 +490,7 @@ TEST(OrderChangeAddress, TheCountryMustBeACode) {
   a.country = "FRA";
   Scenario<OrderDecider>()
       .given({placed()})
-      .when(ChangeDeliveryAddress{a, kAt})
+      .when(ChangeDeliveryAddress{a, kAt, {}, {}})
       .then_rejected(Code::invalid, "delivery country \"FRA\"");
 }
 

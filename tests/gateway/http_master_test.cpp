@@ -13,6 +13,7 @@ class HttpMaster : public HttpTest {
     retailer_ = new Retailer(make_retailer("ordo-http-master"));
     server_ = new ServerProcess(retailer_->data_dir, {"--postcodes", ORDO_POSTCODES_DIR});
   }
+  void confirm_the_held_address(Http& client);
   static json uk_store(const std::string& id, const std::string& postcode) {
     return {{"site_id", id},
             {"name", "London " + postcode},
@@ -388,6 +389,37 @@ TEST_F(HttpMaster, AnOrdersAddressIsCheckedAndTheChannelsPolicyApplies) {
   EXPECT_EQ(held_view["queued_for_service"], true) << held_view.dump();
   EXPECT_EQ(held_view["address_check"]["verdict"], "confirm");
   EXPECT_EQ(held_view["lines"][0]["status"], "sourcing");
+  confirm_the_held_address(client);
+}
+
+// Customer service fixes the held order's address: a doubtful one is refused with the
+// suggestions unless kept with a reason (an event with the verdict); once changed, the order
+// leaves the queue and is sourced.
+void HttpMaster::confirm_the_held_address(Http& client) {
+  Http service(port(), token("customer_service"));
+  json doubtful = {{"address",
+                    {{"name", "Jeanne Martin"},
+                     {"line1", "12 rue de la Paix"},
+                     {"postcode", "62200"},
+                     {"city", "Boulogne Billancourt sur mer"},
+                     {"country", "FR"}}}};
+  auto refused = service.post("/v1/orders/ADDR-3/delivery-address", doubtful);
+  ASSERT_EQ(refused.status, 422u) << refused.body;
+  EXPECT_NE(detail(refused).find("did you mean 62200 Boulogne-sur-Mer"), std::string::npos)
+      << refused.body;
+  doubtful["override_reason"] = "the customer confirmed the address by phone";
+  auto kept = service.post("/v1/orders/ADDR-3/delivery-address", doubtful);
+  ASSERT_EQ(kept.status, 200u) << kept.body;
+  auto view = client.get("/v1/orders/ADDR-3?min_position=" + kept.header("ordo-position")).doc();
+  EXPECT_EQ(view["queued_for_service"], false) << view.dump();
+  EXPECT_EQ(view["lines"][0]["status"], "allocated") << view.dump();
+  bool overridden = false;
+  for (const auto& entry : view["timeline"]) {
+    if (entry["type"] != "DeliveryAddressChanged") continue;
+    overridden = entry["override_reason"] == doubtful["override_reason"] &&
+                 entry["address_verdict"] == "fix";  // no place of that name at 62200
+  }
+  EXPECT_TRUE(overridden) << view["timeline"].dump();
 }
 
 TEST_F(HttpMaster, AnAuditorReadsMasterDataButCannotChangeIt) {

@@ -206,8 +206,14 @@ TEST(EventsJson, EveryOtherOrderEventHasItsFields) {
   expect(order::OrderDelivered{"STR-01", {1, 3}, kAt},
          R"({"site_id": "STR-01", "lines": [1, 3], "delivered_at_us": 1700000000000000})");
   expect(order::LinesCancelled{{2}, "fraud"}, R"({"lines": [2], "reason": "fraud"})");
-  EXPECT_EQ(to_json(order::Event{order::DeliveryAddressChanged{home()}}),
+  EXPECT_EQ(to_json(order::Event{order::DeliveryAddressChanged{home(), {}, {}}}),
             json({{"address", json::parse(kHome)}}));
+  const auto kept = to_json(order::Event{order::DeliveryAddressChanged{
+      home(),
+      {domain::AddressCheck::Verdict::confirm, "city", "no such city", {"67000 Strasbourg"}, {}},
+      "confirmed by phone"}});
+  EXPECT_EQ(kept["override_reason"], "confirmed by phone");
+  EXPECT_EQ(kept["address_check"]["verdict"], "confirm");
 }
 
 TEST(EventsJson, AllocationEventsHaveTheirRoundsSitesAndReasons) {

@@ -100,6 +100,20 @@ inline std::vector<DomainEvent> master_samples() {
   return out;
 }
 
+/// An address customer service kept although the check doubted it.
+inline order::DeliveryAddressChanged address_change() {
+  const domain::Address written{"Léa", "2 rue de la Paix", "", "75002", "Pariss", "FR", "+33"};
+  auto kept = written;
+  kept.city = "Paris";
+  return {kept,
+          {domain::AddressCheck::Verdict::confirm,
+           "city",
+           "Pariss is not at postcode 75002",
+           {"75002 Paris"},
+           written},
+          "customer confirmed by phone"};
+}
+
 /// Every alternative of DomainEvent, in variant order, each fully populated.
 inline std::vector<DomainEvent> populated_samples(const std::string& source_dir) {
   namespace site = domain::site;
@@ -132,8 +146,7 @@ inline std::vector<DomainEvent> populated_samples(const std::string& source_dir)
       order::Event{order::OrderShipped{"WH-1", {1, 2}, "colissimo", "6A12345678901"}},
       order::Event{order::OrderDelivered{"WH-1", {1, 2}, kAt + 5}},
       order::Event{order::LinesCancelled{{2}, "out of size"}},
-      order::Event{order::DeliveryAddressChanged{
-          {"Léa", "2 rue de la Paix", "", "75002", "Paris", "FR", "+33"}}},
+      order::Event{address_change()},
       order::Event{order::SourcingDecided{"stores-compete", 3, "round", "stores compete", 2,
                                           considered, kAt + 6}},
       order::Event{
