@@ -103,10 +103,15 @@ asio::awaitable<std::optional<Result<bulk::Report>>> import_off_thread(engine::P
   auto waiter = std::make_shared<Waiter<Result<bulk::Report>>>(executor);
   std::thread([&pipeline, waiter, executor, rows = std::move(rows),
                options = std::move(options)]() mutable {
-    deliver(waiter, executor, bulk::run_import(pipeline, std::move(rows), options));
-    std::lock_guard lock(g_imports_mutex);
-    g_import_running = false;
-    g_imports_cv.notify_all();
+    auto report = bulk::run_import(pipeline, std::move(rows), options);
+    {
+      // Done before answering: a client that sends its next file on the answer finds no
+      // import running.
+      std::lock_guard lock(g_imports_mutex);
+      g_import_running = false;
+      g_imports_cv.notify_all();
+    }
+    deliver(waiter, executor, std::move(report));
   }).detach();
   co_return co_await wait_for(waiter);
 }
