@@ -335,8 +335,10 @@ Decision<Event> decide_one(const ChangeDeliveryAddress& c, const State& s) {
     return reject(Code::invalid, "delivery country \"" + c.address.country +
                                      "\" is not an ISO 3166-1 alpha-2 code");
   }
-  // Checked before the state so that a retry after preparation started still answers "done".
-  if (c.address == s.delivery) return nothing();
+  // Checked before the state so that a retry after preparation started still answers "done";
+  // but customer service confirming the very address an order is held for releases it.
+  const bool confirms_held = s.queued_for_service && !c.override_reason.empty();
+  if (c.address == s.delivery && !confirms_held) return nothing();
   if (s.status() == LineStatus::cancelled) {
     return reject(Code::wrong_state, "order " + s.placed.order_id + " is cancelled");
   }

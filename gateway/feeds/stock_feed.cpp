@@ -65,13 +65,23 @@ struct Tally {
   }
 };
 
-// A sequence far beyond any feed's life, but within what JSON readers keep exactly (2^53).
-constexpr std::uint64_t kSequenceMax = 1ULL << 53;
+// A count's order key is its message's sequence x 1024 + its index in the message (at most 1,000
+// movements), so that of two counts of one stock in a message the later wins. Sequences stay far
+// beyond any feed's life, and keys within what JSON readers keep exactly (2^53).
+constexpr std::uint64_t kCountsPerSequence = 1024;
+constexpr std::uint64_t kSequenceMax = (1ULL << 53) / kCountsPerSequence;
 
 }  // namespace
 
 void on_feed_message(natsConnection*, natsSubscription*, natsMsg* message, void* closure) {
   static_cast<StockFeed*>(closure)->on_message(message);
+}
+
+void on_feed_closed(void* closure) {
+  auto* self = static_cast<StockFeed*>(closure);
+  std::lock_guard lock(self->owed_mutex_);
+  self->closed_ = true;
+  self->owed_cv_.notify_all();
 }
 
 Result<StockFeed::Message, std::string> StockFeed::parse(std::string_view source,
@@ -87,7 +97,7 @@ Result<StockFeed::Message, std::string> StockFeed::parse(std::string_view source
     if (key == "sequence") {
       if (!value.is_number_unsigned() || value.get<std::uint64_t>() == 0 ||
           value.get<std::uint64_t>() > kSequenceMax)
-        return std::unexpected("sequence: a whole number from 1 to 2^53");
+        return std::unexpected("sequence: a whole number from 1 to 2^43");
       out.sequence = value.get<std::uint64_t>();
     } else if (key == "sent_at_us") {
       if (!value.is_number_integer() || value.get<std::int64_t>() <= 0)
@@ -120,7 +130,7 @@ Result<StockFeed::Message, std::string> StockFeed::parse(std::string_view source
     auto& movement = std::get<ordo::json::ParsedMovement>(entry);
     if (auto* count = std::get_if<domain::stock::CountStock>(&movement.command)) {
       count->source = std::string(source);  // the feed is the source its sequence belongs to
-      count->sequence = out.sequence;
+      count->sequence = out.sequence * kCountsPerSequence + i;
     }
     engine::Submission s;
     s.command = engine::StockCommand{movement.site_id, movement.sku, std::move(movement.command)};
@@ -139,12 +149,12 @@ Result<std::unique_ptr<StockFeed>> StockFeed::start(engine::Pipeline& pipeline,
                                                     FeedOptions options) {
   std::unique_ptr<StockFeed> feed(new StockFeed(pipeline, connection, std::move(options)));
   const auto subject = adapters::nats::all_feeds_subject(feed->options_.tenant);
-  // A queue group: several Ordo processes could share the feeds (each message goes to one).
-  const auto s =
-      natsConnection_QueueSubscribe(&feed->subscription_, connection.get(), subject.c_str(),
-                                    "ordo-feeds", on_feed_message, feed.get());
+  // One Ordo takes every message of a source (its gaps are counted here): no queue group.
+  const auto s = natsConnection_Subscribe(&feed->subscription_, connection.get(), subject.c_str(),
+                                          on_feed_message, feed.get());
   if (s != NATS_OK) return std::unexpected(adapters::nats::error_of(s, "subscribe to " + subject));
   natsSubscription_SetPendingLimits(feed->subscription_, 1'000'000, 256 << 20);
+  natsSubscription_SetOnCompleteCB(feed->subscription_, on_feed_closed, feed.get());
   return feed;
 }
 
@@ -154,10 +164,13 @@ StockFeed::StockFeed(engine::Pipeline& pipeline, adapters::nats::Connection& con
 
 StockFeed::~StockFeed() {
   if (subscription_ != nullptr) {
-    if (natsSubscription_Drain(subscription_) == NATS_OK)
-      natsSubscription_WaitForDrainCompletion(subscription_, 5000);
-    else
+    // Messages received are still decided and answered; none after the subscription is closed,
+    // which its completion callback says (a drain that times out goes on delivering).
+    if (natsSubscription_Drain(subscription_) != NATS_OK)
       natsSubscription_Unsubscribe(subscription_);
+    std::unique_lock lock(owed_mutex_);
+    if (!owed_cv_.wait_for(lock, std::chrono::seconds(60), [&] { return closed_; }))
+      std::cerr << "ordo: NATS: the stock feed's subscription did not close in 60 s\n";
   }
   {
     std::unique_lock lock(owed_mutex_);

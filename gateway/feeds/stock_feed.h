@@ -13,8 +13,9 @@
 // delivery) changes nothing and gets the same answer, and the same sequence with other content
 // is refused. Messages may arrive out of order: receipts, adjustments and sales add up in any
 // order; a count is absolute, so a count older than the last applied from that source at that
-// stock is stale and changes nothing (domain/stock.h, CountStock::sequence). A count's source is
-// the feed's.
+// stock is stale and changes nothing (domain/stock.h, CountStock::sequence: the message's
+// sequence x 1024 + the count's index in it, so a later count in one message wins). A count's
+// source is the feed's.
 //
 // Reply, sent once every movement is durable (or refused):
 //   {"result":"ok","sequence","applied","unchanged","refused":[{"index","reason"}],"position"}
@@ -95,6 +96,7 @@ class StockFeed {
   domain::Instant now() const;
   void seen(const std::string& source, std::uint64_t sequence);
   friend void on_feed_message(natsConnection*, natsSubscription*, natsMsg*, void*);
+  friend void on_feed_closed(void*);
 
   engine::Pipeline& pipeline_;
   adapters::nats::Connection& connection_;
@@ -109,6 +111,7 @@ class StockFeed {
   std::mutex owed_mutex_;
   std::condition_variable owed_cv_;
   std::size_t owed_ = 0;
+  bool closed_ = false;  // the subscription delivers nothing more
 };
 
 }  // namespace ordo::gateway

@@ -454,6 +454,17 @@ TEST(OrderChangeAddress, ADoubtfulAddressNeedsCustomerServicesOverride) {
       .then({DeliveryAddressChanged{office(), fine, ""}});
 }
 
+// An order held for customer service at intake (its address doubted) is released by confirming
+// the very address it has, with a reason; without one, the same address changes nothing.
+TEST(OrderChangeAddress, ConfirmingAHeldOrdersAddressWithAReasonRecordsIt) {
+  const std::vector<Event> held = {placed(), QueuedForService{"address to confirm"}};
+  Scenario<OrderDecider>().given(held).when(ChangeDeliveryAddress{home(), kAt, {}, ""}).then({});
+  Scenario<OrderDecider>()
+      .given(held)
+      .when(ChangeDeliveryAddress{home(), kAt, {}, "the customer confirmed it by phone"})
+      .then({DeliveryAddressChanged{home(), {}, "the customer confirmed it by phone"}});
+}
+
 TEST(OrderChangeAddress, TheSameAddressDoesNothingEvenAfterPreparationStarted) {
   std::vector<Event> h = allocated_history();
   h.push_back(DeliveryAddressChanged{office(), {}, {}});
