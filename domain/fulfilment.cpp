@@ -483,6 +483,14 @@ Outcome place(std::string_view order_id, const order::PlaceOrder& c, const Facts
       return reject(Code::not_found, "unknown SKU '" + line.sku + "'");
   }
   if (auto problem = price_problem(c, channel, facts)) return std::unexpected(*problem);
+  if (c.method == order::DeliveryMethod::click_and_collect) {
+    for (std::size_t i = 0; i < c.lines.size(); ++i) {
+      if (!facts.item(c.lines[i].sku)->click_and_collect) {
+        return reject(Code::invalid, "lines/" + std::to_string(i) + "/sku: " + c.lines[i].sku +
+                                         " cannot be collected in store");
+      }
+    }
+  }
   if (auto beyond = beyond_figure(c, view, facts)) return std::unexpected(*beyond);
   const auto held = address_policy(c, channel);
   if (!held) return std::unexpected(held.error());

@@ -569,6 +569,11 @@ Option Computation::collect_option(const CollectChoice& ch) {
 void Computation::collect() {
   const Collect& c = config_.collect;
   if (!c.enabled || !contains(c.channels, r_.channel)) return;
+  if (!r_.not_collectable.empty()) {
+    refuse(nullptr, DeliveryMethod::click_and_collect, Cause::not_collectable,
+           r_.not_collectable + " cannot be collected in store");
+    return;
+  }
   if (!r_.destination.point) {
     refuse(nullptr, DeliveryMethod::click_and_collect, Cause::no_store_nearby,
            "the destination's location is unknown");

@@ -223,6 +223,7 @@ struct Request {
   std::int64_t weight_g = 0;  // the whole cart
   std::int64_t volume_cm3 = 0;
   std::int64_t value_minor = 0;  // the cart's value, for free-shipping thresholds
+  std::string not_collectable;   // a SKU of the cart the catalog keeps from click and collect
   Instant at = 0;
   bool explain = false;
 };
@@ -243,6 +244,7 @@ enum class Cause : std::uint8_t {
   not_served,       // no transit band for the destination (zone or distance)
   no_store_nearby,  // click and collect or ship to store: no store close enough
   too_late,         // only later than the service's maximum days
+  not_collectable,  // an item of the cart may not be collected in store (catalog)
 };
 std::string_view to_string(Cause cause);
 

@@ -29,6 +29,8 @@ std::string_view to_string(Cause cause) {
       return "no_store_nearby";
     case Cause::too_late:
       return "too_late";
+    case Cause::not_collectable:
+      return "not_collectable";
   }
   return "unknown";
 }

@@ -114,6 +114,8 @@ Result<PromiseAnswer> PromiseReads::compute(const engine::EngineState& state,
     add(request.weight_g, item->item.weight_g);
     add(request.volume_cm3, item->item.volume_cm3);
     add(request.value_minor, item->item.price.minor);
+    if (!item->item.click_and_collect && request.not_collectable.empty())
+      request.not_collectable = line.sku;
     auto existing = std::find_if(request.lines.begin(), request.lines.end(),
                                  [&](const promise::LineSupply& l) { return l.sku == line.sku; });
     if (existing != request.lines.end()) {

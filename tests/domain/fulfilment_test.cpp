@@ -45,6 +45,7 @@ class Retailer final : public Facts {
   }
 
   void define(channel::Channel c) { channels_[c.channel_id] = std::move(c); }
+  catalog::Item& item_named(const std::string& sku) { return items_.at(sku); }
   // Orders offered to the stores holding enough, a round at a time, the warehouse after.
   void competitive() {
     orchestration::Strategy s = orchestration::default_rules().strategies.front();
@@ -265,6 +266,22 @@ TEST(Fulfilment, AChannelWithAToleranceChecksPricesAgainstItsList) {
   ASSERT_FALSE(unpriced);
   EXPECT_EQ(unpriced.error().reason,
             "lines/0/unit_price_minor: SHOE has no price in GBP on channel web-fr");
+}
+
+// An item the catalog keeps from click and collect cannot be ordered for collection.
+TEST(Fulfilment, AnItemNotForCollectionCannotBeOrderedClickAndCollect) {
+  Retailer r;
+  auto p = place("O-CC", {{"SHOE", 1}});  // the Paris store has shoes
+  p.method = order::DeliveryMethod::click_and_collect;
+  const auto collected = decide_placing(r, p);
+  EXPECT_TRUE(collected) << collected.error().reason;
+  r.item_named("SHOE").click_and_collect = false;
+  const auto refused = decide_placing(r, p);
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().code, Code::invalid);
+  EXPECT_EQ(refused.error().reason, "lines/0/sku: SHOE cannot be collected in store");
+  p.method = order::DeliveryMethod::home_standard;
+  EXPECT_TRUE(decide_placing(r, p));
 }
 
 // 12 shoes in the network: under a minimum display of 13 the web shows 0, so none can be ordered;

@@ -129,6 +129,8 @@ struct World {
     config.services.push_back(uk);
   }
 
+  std::string not_collectable;  // the cart's SKU the catalog keeps from click and collect
+
   void compile() {
     std::vector<SiteInput> inputs;
     for (const auto& [id, p] : profiles) inputs.push_back({id, &p});
@@ -145,6 +147,7 @@ struct World {
     r.explain = explain;
     r.weight_g = weight_g;
     r.value_minor = 5000;
+    r.not_collectable = not_collectable;
     std::vector<SiteSupply> supply;
     for (const auto& [id, units] : stock) {
       const auto index = network->index_of(id);

@@ -332,6 +332,17 @@ TEST(Promise, ClickAndCollectListsNearbyStoresWithTheCart) {
   EXPECT_EQ(refused(far, "collect")->cause, Cause::no_store_nearby);
 }
 
+// An item the catalog keeps from click and collect: the option is not offered, and said why.
+TEST(Promise, ACartWithAnItemNotForCollectionIsNotOfferedClickAndCollect) {
+  World w;
+  w.not_collectable = "SKU-1";
+  const auto r = w.promise(paris_time({2026, 11, 24}, 10, 0), strasbourg());
+  EXPECT_EQ(find(r, "collect"), nullptr);
+  ASSERT_NE(refused(r, "collect"), nullptr);
+  EXPECT_EQ(refused(r, "collect")->cause, Cause::not_collectable);
+  EXPECT_NE(find(r, "home"), nullptr);  // delivered, as before
+}
+
 TEST(Promise, ShipToStoreDeliversToTheStoreNearestTheCustomer) {
   World w;
   Service s = home();
