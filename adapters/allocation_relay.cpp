@@ -93,6 +93,13 @@ void on_claims_message(natsConnection*, natsSubscription*, natsMsg* message, voi
   static_cast<AllocationRelay*>(closure)->on_request(message);
 }
 
+void on_claims_closed(void* closure) {
+  auto* self = static_cast<AllocationRelay*>(closure);
+  std::lock_guard lock(self->owed_mutex_);
+  self->claims_closed_ = true;
+  self->owed_cv_.notify_all();
+}
+
 AllocationRelay::AllocationRelay(eventstore::EventStore& store, engine::Pipeline& pipeline,
                                  const projections::Projector& projector,
                                  nats::Connection& connection, RelayOptions options)
@@ -117,6 +124,7 @@ Result<std::unique_ptr<AllocationRelay>> AllocationRelay::start(
   if (s != NATS_OK) return std::unexpected(nats::error_of(s, "subscribe to " + subject));
   // Requests may come in bursts (every store claiming at once): let them queue rather than drop.
   natsSubscription_SetPendingLimits(relay->claims_, 1'000'000, 256 << 20);
+  natsSubscription_SetOnCompleteCB(relay->claims_, &on_claims_closed, relay.get());
   relay->thread_ = std::thread([r = relay.get()] {
     pthread_setname_np(pthread_self(), "ordo-nats-relay");
     r->relay_loop();
@@ -126,11 +134,12 @@ Result<std::unique_ptr<AllocationRelay>> AllocationRelay::start(
 
 AllocationRelay::~AllocationRelay() {
   if (claims_ != nullptr) {
-    // Requests already received are still decided and answered; none after this.
-    if (natsSubscription_Drain(claims_) == NATS_OK)
-      natsSubscription_WaitForDrainCompletion(claims_, 5000);
-    else
-      natsSubscription_Unsubscribe(claims_);
+    // Requests already received are still decided and answered; none after the subscription is
+    // closed, which its completion callback says (a drain that times out goes on delivering).
+    if (natsSubscription_Drain(claims_) != NATS_OK) natsSubscription_Unsubscribe(claims_);
+    std::unique_lock lock(owed_mutex_);
+    if (!owed_cv_.wait_for(lock, std::chrono::seconds(60), [&] { return claims_closed_; }))
+      std::cerr << "ordo: NATS: the claims subscription did not close in 60 s\n";
   }
   stopping_ = true;
   if (thread_.joinable()) thread_.join();

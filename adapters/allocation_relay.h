@@ -103,6 +103,7 @@ class AllocationRelay {
   void settle();
   nlohmann::json pending_offers(const std::string& site);
   friend void on_claims_message(natsConnection*, natsSubscription*, natsMsg*, void*);
+  friend void on_claims_closed(void*);
 
   eventstore::EventStore& store_;
   engine::Pipeline& pipeline_;
@@ -121,7 +122,8 @@ class AllocationRelay {
   std::atomic<std::uint64_t> refused_{0};
   std::mutex owed_mutex_;
   std::condition_variable owed_cv_;
-  std::size_t owed_ = 0;  // replies still to send
+  std::size_t owed_ = 0;        // replies still to send
+  bool claims_closed_ = false;  // the claims subscription delivers nothing more
 };
 
 }  // namespace ordo::adapters
