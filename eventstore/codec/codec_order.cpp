@@ -138,6 +138,19 @@ struct Encoder {
   }
 };
 
+// The address check of OrderPlaced and DeliveryAddressChanged, which carry the same fields.
+template <class Table>
+domain::AddressCheck check_of(const Table* t) {
+  domain::AddressCheck check;
+  check.verdict =
+      enum_of(t->address_verdict(), domain::AddressCheck::Verdict::fix, "address verdict");
+  check.field = text(t->address_field());
+  check.reason = text(t->address_reason());
+  check.suggestions = texts(t->address_suggestions());
+  if (t->address_original() != nullptr) check.original = address_of(t->address_original());
+  return check;
+}
+
 order::Event placed_of(const fb::OrderPlaced* t) {
   order::OrderPlaced e;
   e.order_id = text(t->order_id());
@@ -156,13 +169,7 @@ order::Event placed_of(const fb::OrderPlaced* t) {
                text(t->promise_site()), t->promise_preparation_day()};
   e.total = {t->total_minor(), text(t->currency())};
   e.placed_at = t->placed_at();
-  auto& check = e.address_check;
-  check.verdict =
-      enum_of(t->address_verdict(), domain::AddressCheck::Verdict::fix, "address verdict");
-  check.field = text(t->address_field());
-  check.reason = text(t->address_reason());
-  check.suggestions = texts(t->address_suggestions());
-  if (t->address_original() != nullptr) check.original = address_of(t->address_original());
+  e.address_check = check_of(t);
   return e;
 }
 
@@ -230,19 +237,11 @@ std::optional<Result<DomainEvent>> decode_order_steps(std::string_view type,
     });
   }
   if (type == "DeliveryAddressChanged") {
-    return wrap(
-        root<fb::DeliveryAddressChanged>(payload, type), [](const fb::DeliveryAddressChanged* t) {
-          order::DeliveryAddressChanged e{address_of(t->address()), {}, {}};
-          auto& check = e.address_check;
-          check.verdict =
-              enum_of(t->address_verdict(), domain::AddressCheck::Verdict::fix, "address verdict");
-          check.field = text(t->address_field());
-          check.reason = text(t->address_reason());
-          check.suggestions = texts(t->address_suggestions());
-          if (t->address_original() != nullptr) check.original = address_of(t->address_original());
-          e.override_reason = text(t->override_reason());
-          return order::Event{std::move(e)};
-        });
+    return wrap(root<fb::DeliveryAddressChanged>(payload, type),
+                [](const fb::DeliveryAddressChanged* t) {
+                  return order::Event{order::DeliveryAddressChanged{
+                      address_of(t->address()), check_of(t), text(t->override_reason())}};
+                });
   }
   return std::nullopt;
 }
