@@ -37,6 +37,7 @@
 #include "engine/pipeline.h"
 #include "projections/projector.h"
 #include "tests/bench/bench_support.h"
+#include "tests/bench/setup_support.h"
 #include "tests/nats_server.h"
 
 namespace ordo::bench {
@@ -153,18 +154,8 @@ struct BenchStore {
   }
 };
 
-void must(const engine::Answer& answer, const char* what) {
-  if (answer) return;
-  if (const auto* r = std::get_if<domain::Rejection>(&answer.error()))
-    throw BenchFailure(std::string(what) + ": " + r->reason);
-  throw BenchFailure(std::string(what) + ": " + std::get<Error>(answer.error()).to_string());
-}
-
 engine::Submission submission(engine::Command command) {
-  engine::Submission s;
-  s.command = std::move(command);
-  s.actor = {eventstore::ActorKind::system, "allocation_bench"};
-  return s;
+  return bench::submission(std::move(command), "allocation_bench");
 }
 
 void setup(engine::Pipeline& pipeline, const Options& o) {

@@ -23,6 +23,7 @@
 #include "gateway/feeds/stock_feed.h"
 #include "projections/projector.h"
 #include "tests/bench/bench_support.h"
+#include "tests/bench/setup_support.h"
 #include "tests/nats_server.h"
 
 namespace ordo::bench {
@@ -51,15 +52,8 @@ std::string site_of(std::size_t i) { return strf("ST-%03zu", i); }
 std::string sku_of(std::size_t i) { return strf("SKU-%05zu", i); }
 std::string source_of(std::size_t i) { return strf("pos-%zu", i); }
 
-void must(const engine::Answer& answer, const char* what) {
-  if (!answer) throw BenchFailure(std::string("setup failed: ") + what);
-}
-
 engine::Submission submission(engine::Command command) {
-  engine::Submission s;
-  s.command = std::move(command);
-  s.actor = {eventstore::ActorKind::system, "feed_bench"};
-  return s;
+  return bench::submission(std::move(command), "feed_bench");
 }
 
 void setup(engine::Pipeline& pipeline, const Options& o) {
