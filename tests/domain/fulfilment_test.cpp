@@ -57,6 +57,12 @@ class Retailer final : public Facts {
   void add_store(const std::string& id, double latitude, double longitude) {
     sites_[id] = profile(SiteType::store, "59000", latitude, longitude);
   }
+  // Stores compete, and a store in Lille with 3 shoes joins Paris's 2.
+  void competing_stores() {
+    competitive();
+    add_store("FR-LILLE", 50.63, 3.06);
+    receive("FR-LILLE", "SHOE", 3);
+  }
   void minimum_display(std::int64_t units) { views_.channels.at(0).minimum_display = units; }
   void receive(const std::string& site, const std::string& sku, std::int64_t quantity) {
     auto& s = stocks_[{site, sku}];
@@ -366,9 +372,7 @@ const StockChange* change_at(const Effects& effects, std::string_view site) {
 // moment the order is accepted; the winner's hold becomes its reservation and the other's goes.
 TEST(Fulfilment, ARoundHoldsTheUnitsAtEveryOfferedStoreAndTheWinnerKeepsThem) {
   Retailer r;
-  r.competitive();
-  r.add_store("FR-LILLE", 50.63, 3.06);
-  r.receive("FR-LILLE", "SHOE", 3);
+  r.competing_stores();
   auto placed = decide_placing(r, place("O1", {{"SHOE", 2}}));
   ASSERT_TRUE(placed) << placed.error().reason;
   const auto opened = of_type<order::OfferRoundOpened>(placed->order);
@@ -402,9 +406,7 @@ TEST(Fulfilment, ARoundHoldsTheUnitsAtEveryOfferedStoreAndTheWinnerKeepsThem) {
 // cancellation) releases the rest, and lines sourced again are held or reserved anew.
 TEST(Fulfilment, ARoundsEndReleasesItsHolds) {
   Retailer r;
-  r.competitive();
-  r.add_store("FR-LILLE", 50.63, 3.06);
-  r.receive("FR-LILLE", "SHOE", 3);
+  r.competing_stores();
   auto placed = decide_placing(r, place("O1", {{"SHOE", 2}}));
   ASSERT_TRUE(placed) << placed.error().reason;
   r.apply("O1", *placed);
