@@ -121,7 +121,7 @@ std::optional<Rejection> reserve(StockSequence& sequence, const order::State& be
     if (line == nullptr) continue;
     auto refused = sequence.apply(a.site_id, line->line.sku,
                                   stock::ReserveStock{reservation_id(order_id, a.line), order_id,
-                                                      a.line, line->line.quantity, at, view});
+                                                      a.line, line->line.quantity, at, view, {}});
     if (refused && refused->code == Code::insufficient_stock) {
       refused->reason = "insufficient stock of " + line->line.sku + " at " + a.site_id;
     }
@@ -158,6 +158,26 @@ std::optional<Rejection> hold(StockSequence& sequence, const order::State& befor
       }
       if (refused) return refused;
     }
+  }
+  return std::nullopt;
+}
+
+// A pre-ordered line promises units of its receipt at its site.
+std::optional<Rejection> pre_order(StockSequence& sequence, const order::State& before,
+                                   const order::LinesPreOrdered& pre_ordered,
+                                   const std::string& view, Instant at) {
+  const auto& order_id = before.placed.order_id;
+  for (const auto& p : pre_ordered.pre_orders) {
+    const auto* line = line_of(before, p.line);
+    if (line == nullptr) continue;
+    stock::ReserveStock reserve{reservation_id(order_id, p.line), order_id, p.line,
+                                line->line.quantity, at, view, p.receipt_id};
+    auto refused = sequence.apply(p.site_id, line->line.sku, reserve);
+    if (refused && refused->code == Code::insufficient_stock) {
+      refused->reason = "insufficient stock of " + line->line.sku + " on receipt " + p.receipt_id +
+                        " at " + p.site_id;
+    }
+    if (refused) return refused;
   }
   return std::nullopt;
 }
@@ -217,39 +237,48 @@ std::optional<Rejection> end_holds(StockSequence& sequence, const order::State& 
                        at);
 }
 
-// The stock events that follow `events` of an order whose state before them is `before`.
+// The stock events that follow one order event, `before` being the order's state before it.
+std::optional<Rejection> follow_one(StockSequence& sequence, const order::State& before,
+                                    const order::Event& event, const std::string& view,
+                                    Instant at) {
+  if (const auto* allocated = std::get_if<order::LinesAllocated>(&event))
+    return reserve(sequence, before, *allocated, view, at);
+  if (const auto* opened = std::get_if<order::OfferRoundOpened>(&event))
+    return hold(sequence, before, *opened, view, at);
+  if (const auto* pre_ordered = std::get_if<order::LinesPreOrdered>(&event))
+    return pre_order(sequence, before, *pre_ordered, view, at);
+  if (auto refused = end_holds(sequence, before, event, at)) return refused;
+  const auto* lines = lines_of(event);
+  if (lines == nullptr) return std::nullopt;
+  for (auto number : *lines) {
+    const auto* line = line_of(before, number);
+    if (line == nullptr) continue;
+    if (line->site_id.empty()) {  // never reserved; held while a round offers it
+      const auto* cancelled = std::get_if<order::LinesCancelled>(&event);
+      const auto* open = before.open_round();
+      if (cancelled == nullptr || open == nullptr) continue;
+      if (auto refused = release_holds(sequence, before, open->site_ids, {number}, "",
+                                       "line cancelled: " + cancelled->reason, at))
+        return refused;
+      continue;
+    }
+    auto command = stock_followup(event, reservation_id(before.placed.order_id, number), at);
+    if (!command) continue;
+    if (auto refused = sequence.apply(line->site_id, line->line.sku, *command)) return refused;
+  }
+  return std::nullopt;
+}
+
+// The stock events that follow `events` of an order whose state before them is `before`. Each
+// event is followed against the order as the events before it left it (a split adds lines).
 std::optional<Rejection> follow_with_stock(StockSequence& sequence, const Facts& facts,
                                            const order::State& before,
                                            const std::vector<order::Event>& events, Instant at) {
   const auto view = view_of(facts, before.placed.channel);
+  order::State state = before;
   for (const auto& event : events) {
-    if (const auto* allocated = std::get_if<order::LinesAllocated>(&event)) {
-      if (auto refused = reserve(sequence, before, *allocated, view, at)) return refused;
-      continue;
-    }
-    if (const auto* opened = std::get_if<order::OfferRoundOpened>(&event)) {
-      if (auto refused = hold(sequence, before, *opened, view, at)) return refused;
-      continue;
-    }
-    if (auto refused = end_holds(sequence, before, event, at)) return refused;
-    const auto* lines = lines_of(event);
-    if (lines == nullptr) continue;
-    for (auto number : *lines) {
-      const auto* line = line_of(before, number);
-      if (line == nullptr) continue;
-      if (line->site_id.empty()) {  // never reserved; held while a round offers it
-        const auto* cancelled = std::get_if<order::LinesCancelled>(&event);
-        const auto* open = before.open_round();
-        if (cancelled == nullptr || open == nullptr) continue;
-        if (auto refused = release_holds(sequence, before, open->site_ids, {number}, "",
-                                         "line cancelled: " + cancelled->reason, at))
-          return refused;
-        continue;
-      }
-      auto command = stock_followup(event, reservation_id(before.placed.order_id, number), at);
-      if (!command) continue;
-      if (auto refused = sequence.apply(line->site_id, line->line.sku, *command)) return refused;
-    }
+    if (auto refused = follow_one(sequence, state, event, view, at)) return refused;
+    if (&event != &events.back()) state = order::evolve(std::move(state), event);
   }
   return std::nullopt;
 }
@@ -290,7 +319,7 @@ std::vector<orchestration::SiteFacts> site_facts(const Facts& facts,
     const bool promised = h.site_id == promise.site_id && promise.preparation_day != 0;
     const auto day = promised ? promise.preparation_day : facts.local_day(h.site_id, r.at);
     out.push_back({std::string(h.site_id), h.site, std::vector<std::int64_t>(r.demand.size(), 0),
-                   h.site->daily_capacity - facts.preparations(h.site_id, day)});
+                   h.site->daily_capacity - facts.preparations(h.site_id, day), {}});
     return &out.back();
   };
   // A channel sells from its inventory view, which several channels may share.
@@ -301,8 +330,11 @@ std::vector<orchestration::SiteFacts> site_facts(const Facts& facts,
     for (const auto& h : facts.holdings(r.demand[i].first)) {
       auto* row = row_of(h);
       if (row == nullptr || item == nullptr) continue;
-      row->available[i] = sellable::sellable_at_site(facts.inventory_views(), view, *item,
-                                                     {h.site_id, h.site, h.stock});
+      const sellable::SiteStock stock{h.site_id, h.site, h.stock};
+      row->available[i] = sellable::sellable_at_site(facts.inventory_views(), view, *item, stock);
+      if (h.stock->receipts.empty()) continue;
+      for (auto& due : sellable::receipts_at_site(facts.inventory_views(), view, stock, r.at))
+        row->incoming.push_back({i, std::move(due.receipt_id), due.quantity, due.expected_at});
     }
   }
   return out;
@@ -318,6 +350,7 @@ order::SourceLines plan_sourcing(const Facts& facts, const order::State& o, Inst
   request.delivery = o.delivery;
   request.destination = facts.locate(o.delivery);
   for (const auto& l : o.lines) {
+    request.next_line = std::max(request.next_line, l.line.line + 1);
     if (l.status != order::LineStatus::sourcing) continue;
     request.lines.push_back(l.line);
     request.order_value_minor += l.line.quantity * l.line.unit_price_minor;
@@ -342,7 +375,9 @@ order::SourceLines plan_sourcing(const Facts& facts, const order::State& o, Inst
           std::move(plan.reason),
           std::move(plan.considered),
           placing,
-          at};
+          at,
+          std::move(plan.splits),
+          std::move(plan.pre_orders)};
 }
 
 // Sources the lines of `order` that wait for a site, appending the decision's events.

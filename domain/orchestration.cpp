@@ -5,6 +5,7 @@
 #include <tuple>
 
 #include "domain/calendar.h"
+#include "domain/orchestration_internal.h"
 
 namespace ordo::domain::orchestration {
 namespace {
@@ -114,14 +115,7 @@ void validate_strategy(const Strategy& s, const std::string& p, std::vector<Conf
   }
 }
 
-struct Candidate {
-  const SiteFacts* site = nullptr;
-  const SiteGroup* group = nullptr;
-  double distance = -1;  // km, -1 unknown
-  std::int64_t cost = 0;
-  std::int64_t depth = 0;  // min over SKUs of available - demand (negative: cannot serve all)
-  bool serves_all = false;
-};
+using detail::Candidate;
 
 constexpr SiteGroup kNoGroup{"", {}, 100, 0, 0, 0};
 
@@ -341,7 +335,7 @@ namespace {
 // The sites that pass every filter of the strategy and hold some line, with their ranking facts;
 // the others go to `dropped` with the reason.
 std::vector<Candidate> candidates_of(const Strategy& s, const Request& request,
-                                     const std::vector<SiteFacts>& sites,
+                                     const std::vector<SiteFacts>& sites, bool partial_ok,
                                      std::vector<Considered>& dropped) {
   std::vector<Candidate> candidates;
   for (const auto& site : sites) {
@@ -359,7 +353,12 @@ std::vector<Candidate> candidates_of(const Strategy& s, const Request& request,
       for (std::size_t i = 0; i < request.demand.size(); ++i) {
         const auto spare = site.available[i] - request.demand[i].second;
         c.depth = std::min(c.depth, spare);
-        serves_any = serves_any || spare >= 0;
+        serves_any = serves_any || spare >= 0 || (partial_ok && site.available[i] > 0);
+      }
+      // A receipt it may pre-order on: part of a line when splitting, else a whole SKU.
+      for (const auto& in : site.incoming) {
+        serves_any = serves_any || (partial_ok ? in.quantity > 0
+                                               : in.quantity >= request.demand[in.demand].second);
       }
       c.serves_all = c.depth >= 0;
       if (!serves_any) why = "not enough stock for any line";
@@ -372,6 +371,12 @@ std::vector<Candidate> candidates_of(const Strategy& s, const Request& request,
     candidates.push_back(c);
   }
   return candidates;
+}
+
+bool may_split(const Strategy& s, const Request& request) {
+  return s.split == SplitPolicy::minimize_shipments ||
+         (s.split == SplitPolicy::above_value &&
+          request.order_value_minor >= s.split_min_value_minor);
 }
 
 // The site the customer's delivery promise was computed from, when it can serve the whole order:
@@ -433,24 +438,26 @@ void split(const Request& request, const std::vector<Candidate>& candidates, Pla
   out.kind = Plan::Kind::direct;
 }
 
-// A direct allocation: one site for every line, else a split when the strategy allows it; the
-// reason a buyer can act on when neither works.
+// A direct allocation: one site for every line, else a split when the strategy allows it (by SKU,
+// then by quantity and onto receipts), else one site with receipts; the reason a buyer can act on
+// when none works.
 void allocate_directly(const Strategy& s, const Request& request,
                        const std::vector<Candidate>& candidates, Plan& out) {
-  const bool may_split =
-      s.split == SplitPolicy::minimize_shipments ||
-      (s.split == SplitPolicy::above_value && request.order_value_minor >= s.split_min_value_minor);
+  const bool splits = may_split(s, request);
   const auto whole =
       std::find_if(candidates.begin(), candidates.end(), [](auto& c) { return c.serves_all; });
   if (whole != candidates.end()) {
     allocate_all_to(request, whole->site->site_id, out);
-  } else if (may_split && !candidates.empty()) {
-    split(request, candidates, out);
-  } else {
-    out.reason = "out of stock: no single site can serve every line, and strategy " + s.name +
-                 " does not split";
+    return;
   }
-  if (out.kind != Plan::Kind::none) return;
+  if (splits && !candidates.empty()) {
+    split(request, candidates, out);
+    if (out.kind == Plan::Kind::none) detail::fill(request, candidates, out);
+    return;  // fill names the SKU the candidates together cannot cover
+  }
+  if (!splits && detail::one_site_with_receipts(request, candidates, out)) return;
+  out.reason = "out of stock: no single site can serve every line, and strategy " + s.name +
+               " does not split";
   // Name the first SKU no eligible site has enough of.
   for (std::size_t i = 0; i < request.demand.size(); ++i) {
     const bool somewhere = std::any_of(
@@ -474,6 +481,10 @@ void explain(const Request& request, const std::vector<Candidate>& candidates,
     const auto& id = c.site->site_id;
     std::string verdict = "candidate";
     if (contains(out.offered, id)) verdict = "offered";
+    if (std::any_of(out.pre_orders.begin(), out.pre_orders.end(),
+                    [&](auto& p) { return p.site_id == id; })) {
+      verdict = "pre_ordered";
+    }
     if (std::any_of(out.allocations.begin(), out.allocations.end(),
                     [&](auto& a) { return a.site_id == id; })) {
       verdict = "allocated";
@@ -498,7 +509,7 @@ Plan plan(const Rules& rules, const Request& request, const std::vector<SiteFact
   }
   out.strategy = s->name;
   std::vector<Considered> dropped;
-  auto candidates = candidates_of(*s, request, sites, dropped);
+  auto candidates = candidates_of(*s, request, sites, may_split(*s, request), dropped);
   rank_candidates(*s, request, candidates);
   // A promised site that can serve the whole order takes it directly: the promise's date was
   // computed from its stock, calendar and capacity, and a competing store could not keep it.

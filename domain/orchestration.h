@@ -115,12 +115,21 @@ std::vector<ConfigError> validate(const Rules& rules);
 /// site with the most stock to spare, one shipment when possible.
 const Rules& default_rules();
 
+/// A receipt expected at a site within the channel's horizon, as sourcing may pre-order it.
+struct Incoming {
+  std::size_t demand = 0;  // the Request::demand entry (SKU) it brings
+  std::string receipt_id;
+  std::int64_t quantity = 0;  // units the channel may still pre-order on it
+  Instant expected_at = 0;
+};
+
 /// One site as sourcing sees it.
 struct SiteFacts {
   std::string site_id;
   const site::Profile* profile = nullptr;
   std::vector<std::int64_t> available;  // sellable to the channel now, per Request::demand entry
   std::int64_t capacity_left = 0;       // preparations it can still take today
+  std::vector<Incoming> incoming;       // receipts the channel may pre-order, earliest first
 };
 
 struct Request {
@@ -137,6 +146,7 @@ struct Request {
   Instant at = 0;
   std::string promised_site;  // the site of the delivery promise chosen at checkout, if any:
                               // allocated directly when it passes the filters and has every line
+  std::uint32_t next_line = 0;  // the first line number the order does not use (for splits)
 };
 
 /// Sums the lines per SKU, in order of first appearance.
@@ -150,14 +160,20 @@ struct Plan {
   enum class Kind : std::uint8_t { direct, round, none };
   Kind kind = Kind::none;
   std::string strategy;
+  std::vector<order::LineSplit> splits;        // direct: lines split before being allocated
   std::vector<order::Allocation> allocations;  // direct
+  std::vector<order::PreOrder> pre_orders;     // direct: lines waiting for a receipt
   std::vector<std::string> offered;            // round: the stores, best first
   Instant deadline = 0;                        // round
   std::string reason;                          // none: why no site was chosen
   std::vector<Considered> considered;
 };
 
-/// Sources one order. Rounds past the strategy's last one allocate directly (fallback_direct) or
+/// Sources one order. When no site can serve the order whole now, the strategy's split policy
+/// decides: minimize_shipments (above_value from its value) splits by SKU across sites, then, for
+/// a SKU no site has enough of, splits its lines by quantity across sites and onto receipts
+/// expected within the channel's horizon (pre-orders), earliest first; never keeps one site, which
+/// may serve a SKU from a single receipt. Rounds past the strategy's last one allocate directly (fallback_direct) or
 /// give none; a strategy missing from the rules gives none.
 Plan plan(const Rules& rules, const Request& request, const std::vector<SiteFacts>& sites);
 

@@ -16,28 +16,6 @@ namespace {
 using Code = Rejection::Code;
 using LineNumbers = std::vector<std::uint32_t>;
 
-// How far a line has gone; prepared and ready_for_pickup are two outcomes of the same step.
-int rank(LineStatus status) {
-  switch (status) {
-    case LineStatus::sourcing:
-      return 0;
-    case LineStatus::allocated:
-      return 1;
-    case LineStatus::in_preparation:
-      return 2;
-    case LineStatus::prepared:
-    case LineStatus::ready_for_pickup:
-      return 3;
-    case LineStatus::shipped:
-      return 4;
-    case LineStatus::delivered:
-      return 5;
-    case LineStatus::cancelled:
-      return 6;
-  }
-  return 6;
-}
-
 std::string line_name(std::uint32_t line) { return "line " + std::to_string(line); }
 
 // The line numbered `line`, or nullptr; S is State or const State.
@@ -156,13 +134,81 @@ Decision<Event> decide_one(const AllocateLines& c, const State& s) {
     if (auto problem = allocation_problem(s, a, all.first(i))) return std::unexpected(*problem);
     const bool repeated =
         std::ranges::any_of(fresh, [&](const Allocation& f) { return f.line == a.line; });
-    if (find_line(s, a.line)->status == LineStatus::sourcing && !repeated) fresh.push_back(a);
+    const auto status = find_line(s, a.line)->status;
+    if ((status == LineStatus::sourcing || status == LineStatus::pre_ordered) && !repeated)
+      fresh.push_back(a);
   }
   if (fresh.empty()) return nothing();  // every line was already allocated to its site
   return one(LinesAllocated{std::move(fresh)});
 }
 
 // --- SourceLines ---------------------------------------------------------------------------------
+
+void apply(State& s, const LinesSplit& e);
+
+// A split of a line still sourcing into parts adding up to it, the first keeping its number and
+// the others taking numbers the order does not use yet.
+std::optional<Rejection> split_problem(const State& s, const LineSplit& split,
+                                       std::set<std::uint32_t>& numbers) {
+  const std::string who = "split of " + line_name(split.line);
+  const LineState* line = find_line(s, split.line);
+  if (line == nullptr || line->status != LineStatus::sourcing)
+    return Rejection{Code::invalid, who + ": the line is not waiting for a site"};
+  if (split.parts.size() < 2 || split.parts.front().line != split.line)
+    return Rejection{Code::invalid, who + ": two parts or more, the first keeping the number"};
+  std::int64_t sum = 0;
+  for (std::size_t i = 0; i < split.parts.size(); ++i) {
+    const LinePart& part = split.parts[i];
+    if (part.quantity <= 0 || part.quantity > line->line.quantity)
+      return Rejection{Code::invalid, who + ": part quantities must be positive"};
+    sum += part.quantity;
+    if (i > 0 && (part.line == 0 || !numbers.insert(part.line).second))
+      return Rejection{Code::invalid, who + ": " + line_name(part.line) + " is already used"};
+  }
+  if (sum != line->line.quantity) {
+    return Rejection{Code::invalid, who + ": the parts add up to " + std::to_string(sum) +
+                                        ", not " + std::to_string(line->line.quantity)};
+  }
+  return std::nullopt;
+}
+
+std::optional<Rejection> pre_order_problem(const State& s, const PreOrder& p) {
+  const std::string who = "pre-order of " + line_name(p.line);
+  const LineState* line = find_line(s, p.line);
+  if (line == nullptr || line->status != LineStatus::sourcing)
+    return Rejection{Code::invalid, who + ": the line is not waiting for a site"};
+  if (p.site_id.empty() || p.receipt_id.empty())
+    return Rejection{Code::invalid, who + ": the site and the receipt are required"};
+  return std::nullopt;
+}
+
+// A direct plan's events after its SourcingDecided: the splits, then the allocations and the
+// pre-orders of the lines as split.
+std::optional<Rejection> decide_direct(const SourceLines& c, const State& s,
+                                       std::vector<Event>& events) {
+  State after = s;
+  if (!c.splits.empty()) {
+    std::set<std::uint32_t> numbers;
+    for (const LineState& l : s.lines) numbers.insert(l.line.line);
+    for (const LineSplit& split : c.splits) {
+      if (auto problem = split_problem(s, split, numbers)) return problem;
+    }
+    events.emplace_back(LinesSplit{c.splits});
+    apply(after, std::get<LinesSplit>(events.back()));
+  }
+  if (!c.allocations.empty()) {
+    auto allocated = decide_one(AllocateLines{c.allocations, c.at}, after);
+    if (!allocated) return allocated.error();
+    for (auto& e : *allocated) events.push_back(std::move(e));
+  }
+  for (const PreOrder& p : c.pre_orders) {
+    if (auto problem = pre_order_problem(after, p)) return problem;
+  }
+  if (!c.pre_orders.empty()) events.emplace_back(LinesPreOrdered{c.pre_orders});
+  if (events.size() == 1 + (c.splits.empty() ? 0 : 1))
+    return Rejection{Code::invalid, "the plan allocates no line that waits for a site"};
+  return std::nullopt;
+}
 
 Decision<Event> decide_one(const SourceLines& c, const State& s) {
   if (auto missing = require_placed(s)) return std::unexpected(*missing);
@@ -177,14 +223,9 @@ Decision<Event> decide_one(const SourceLines& c, const State& s) {
                                             round ? next_round : next_round - 1, c.considered,
                                             c.at}};
   switch (c.kind) {
-    case SourceLines::Kind::direct: {
-      auto allocated = decide_one(AllocateLines{c.allocations, c.at}, s);
-      if (!allocated) return allocated;
-      if (allocated->empty())
-        return reject(Code::invalid, "the plan allocates no line that waits for a site");
-      events.push_back(std::move(allocated->front()));
+    case SourceLines::Kind::direct:
+      if (auto problem = decide_direct(c, s, events)) return std::unexpected(*problem);
       break;
-    }
     case SourceLines::Kind::round:
       if (c.offered.empty())
         return reject(Code::invalid, "a competitive round needs at least one site");
@@ -382,7 +423,8 @@ void apply(State& s, const OrderPlaced& e) {
   s.placed = e;
   s.delivery = e.delivery;
   s.lines.clear();
-  for (const OrderLine& l : e.lines) s.lines.push_back(LineState{l, LineStatus::sourcing, {}});
+  for (const OrderLine& l : e.lines)
+    s.lines.push_back(LineState{l, LineStatus::sourcing, {}, 0, {}, 0});
 }
 
 void apply(State& s, const LinesAllocated& e) {
@@ -390,6 +432,7 @@ void apply(State& s, const LinesAllocated& e) {
     LineState* line = find_line(s, a.line);
     if (line == nullptr || rank(line->status) > rank(LineStatus::allocated)) continue;
     line->status = LineStatus::allocated;
+    if (line->site_id != a.site_id) line->receipt_id.clear(), line->expected_at = 0;
     line->site_id = a.site_id;
   }
   s.queued_for_service = false;
@@ -416,7 +459,57 @@ void apply(State& s, const LinesCancelled& e) {
 
 void apply(State& s, const DeliveryAddressChanged& e) { s.delivery = e.address; }
 
+void apply(State& s, const LinesSplit& e) {
+  for (const LineSplit& split : e.splits) {
+    LineState* line = find_line(s, split.line);
+    if (line == nullptr || split.parts.empty()) continue;
+    const OrderLine whole = line->line;
+    line->line.quantity = split.parts.front().quantity;
+    for (std::size_t i = 1; i < split.parts.size(); ++i) {
+      OrderLine part{split.parts[i].line, whole.sku, split.parts[i].quantity,
+                     whole.unit_price_minor};
+      s.lines.push_back(LineState{std::move(part), LineStatus::sourcing, {}, split.line, {}, 0});
+    }
+  }
+}
+
+void apply(State& s, const LinesPreOrdered& e) {
+  for (const PreOrder& p : e.pre_orders) {
+    LineState* line = find_line(s, p.line);
+    if (line == nullptr || line->status != LineStatus::sourcing) continue;
+    line->status = LineStatus::pre_ordered;
+    line->site_id = p.site_id;
+    line->receipt_id = p.receipt_id;
+    line->expected_at = p.expected_at;
+  }
+  s.queued_for_service = false;
+}
+
 }  // namespace
+
+// How far a line has gone; prepared and ready_for_pickup are two outcomes of the same step.
+int rank(LineStatus status) {
+  switch (status) {
+    case LineStatus::sourcing:
+      return 0;
+    case LineStatus::pre_ordered:
+      return 1;
+    case LineStatus::allocated:
+      return 2;
+    case LineStatus::in_preparation:
+      return 3;
+    case LineStatus::prepared:
+    case LineStatus::ready_for_pickup:
+      return 4;
+    case LineStatus::shipped:
+      return 5;
+    case LineStatus::delivered:
+      return 6;
+    case LineStatus::cancelled:
+      return 7;
+  }
+  return 7;
+}
 
 std::string_view to_string(LineStatus status) {
   switch (status) {
@@ -436,6 +529,8 @@ std::string_view to_string(LineStatus status) {
       return "delivered";
     case LineStatus::cancelled:
       return "cancelled";
+    case LineStatus::pre_ordered:
+      return "pre_ordered";
   }
   return "unknown";
 }
@@ -461,7 +556,7 @@ LineStatus State::status() const {
   if (lines.empty()) return LineStatus::sourcing;
   LineStatus least = LineStatus::cancelled;
   for (const LineState& l : lines) {
-    if (l.status != LineStatus::cancelled && l.status < least) least = l.status;
+    if (l.status != LineStatus::cancelled && rank(l.status) < rank(least)) least = l.status;
   }
   return least;
 }

@@ -1,9 +1,12 @@
 // Order: a customer's order from placement to delivery. Stream: "order-<order_id>".
 //
 // Each line moves on its own (it may be fulfilled by another site than its neighbours):
-//   sourcing -> allocated -> in_preparation -> prepared | ready_for_pickup -> shipped -> delivered
-// and any line not yet shipped may be cancelled. The order's status is its least advanced line
-// that is not cancelled (cancelled when all are).
+//   sourcing -> [pre_ordered ->] allocated -> in_preparation -> prepared | ready_for_pickup
+//            -> shipped -> delivered
+// and any line not yet shipped may be cancelled. A pre-ordered line waits at a site for an
+// expected receipt and is allocated when it arrives. Sourcing may split a line that no single site
+// can serve into parts, each a line of its own allocated on its own (the first keeps the number).
+// The order's status is its least advanced line that is not cancelled (cancelled when all are).
 #pragma once
 
 #include <optional>
@@ -23,8 +26,11 @@ enum class LineStatus : std::uint8_t {
   shipped,
   delivered,
   cancelled,
+  pre_ordered,  // last: stored by number in projections; ordered by rank, not by value
 };
 std::string_view to_string(LineStatus status);
+/// How far a line has gone: sourcing 0, pre_ordered 1, allocated 2 ... delivered 6, cancelled 7.
+int rank(LineStatus status);
 
 enum class DeliveryMethod : std::uint8_t {
   home_standard,
@@ -57,6 +63,30 @@ struct Allocation {
   std::uint32_t line = 0;
   std::string site_id;
   friend bool operator==(const Allocation&, const Allocation&) = default;
+};
+
+/// One part of a split line: the line number it takes (the first part keeps the split line's) and
+/// its quantity.
+struct LinePart {
+  std::uint32_t line = 0;
+  std::int64_t quantity = 0;
+  friend bool operator==(const LinePart&, const LinePart&) = default;
+};
+/// A line split into parts that different sites (or receipts) serve; the quantities add up to the
+/// line's.
+struct LineSplit {
+  std::uint32_t line = 0;
+  std::vector<LinePart> parts;
+  friend bool operator==(const LineSplit&, const LineSplit&) = default;
+};
+/// A line ordered on a receipt expected at a site, within its channel's horizon: allocated there
+/// when the receipt arrives.
+struct PreOrder {
+  std::uint32_t line = 0;
+  std::string site_id;
+  std::string receipt_id;
+  Instant expected_at = 0;
+  friend bool operator==(const PreOrder&, const PreOrder&) = default;
 };
 
 /// A site sourcing considered for the order, and what it made of it (domain/orchestration.h).
@@ -180,6 +210,8 @@ struct SourceLines {
   std::vector<SiteVerdict> considered;
   bool placing = false;  // the order is being placed: no site at all refuses it
   Instant at = 0;
+  std::vector<LineSplit> splits;      // direct: lines split first, then allocated or pre-ordered
+  std::vector<PreOrder> pre_orders;   // direct: lines waiting for a receipt
 };
 using Command = std::variant<PlaceOrder, AllocateLines, StartPreparation, MarkPrepared, ShipOrder,
                              DeliverOrder, CancelLines, ChangeDeliveryAddress, ClaimOffer,
@@ -289,15 +321,27 @@ struct AllocationReleased {
   std::string reason;
   friend bool operator==(const AllocationReleased&, const AllocationReleased&) = default;
 };
+struct LinesSplit {
+  std::vector<LineSplit> splits;
+  friend bool operator==(const LinesSplit&, const LinesSplit&) = default;
+};
+struct LinesPreOrdered {
+  std::vector<PreOrder> pre_orders;
+  friend bool operator==(const LinesPreOrdered&, const LinesPreOrdered&) = default;
+};
 using Event = std::variant<OrderPlaced, LinesAllocated, PreparationStarted, OrderPrepared,
                            OrderShipped, OrderDelivered, LinesCancelled, DeliveryAddressChanged,
                            SourcingDecided, OfferRoundOpened, OfferClaimed, OfferDeclined,
-                           OfferRoundClosed, QueuedForService, AllocationReleased>;
+                           OfferRoundClosed, QueuedForService, AllocationReleased, LinesSplit,
+                           LinesPreOrdered>;
 
 struct LineState {
   OrderLine line;
   LineStatus status = LineStatus::sourcing;
-  std::string site_id;  // empty while sourcing
+  std::string site_id;         // empty while sourcing
+  std::uint32_t split_from = 0;  // the line this one was split from; 0: a line as placed
+  std::string receipt_id;      // pre-ordered on this receipt at site_id (kept once allocated)
+  Instant expected_at = 0;     // that receipt's expected arrival
   friend bool operator==(const LineState&, const LineState&) = default;
 };
 
@@ -345,9 +389,13 @@ struct State {
 /// - Reallocate: every line not yet in preparation moves to the site; an open round is withdrawn;
 ///   recorded as a manual sourcing decision with the reason.
 /// - SourceLines: the plan for the lines still sourcing (none: nothing), recorded as
-///   SourcingDecided with every site considered, then LinesAllocated (direct), OfferRoundOpened
-///   for those lines (round; numbered after the last) or QueuedForService (none). A plan with no
-///   site while placing is refused with insufficient_stock and its reason.
+///   SourcingDecided with every site considered, then LinesSplit, LinesAllocated and
+///   LinesPreOrdered (direct), OfferRoundOpened for those lines (round; numbered after the last)
+///   or QueuedForService (none). A plan with no site while placing is refused with
+///   insufficient_stock and its reason. A split names a line still sourcing, two parts or more of
+///   positive quantities adding up to the line's, the first keeping its number and the others new
+///   ones; a pre-order names a line still sourcing, a site and a receipt.
+/// - AllocateLines also allocates a pre-ordered line at its site (its receipt arrived).
 /// - ChangeDeliveryAddress: only before any line is in preparation; country must be a code; an
 ///   address the check doubts (confirm, fix) only with an override_reason (invalid otherwise,
 ///   naming the field and the suggestions).

@@ -102,7 +102,8 @@ Decision<Event> decide_one(const ReleaseAllocation& c, const State& s) {
   LineNumbers lines;
   for (const LineState& l : s.lines) {
     if (l.site_id == c.site_id &&
-        (l.status == LineStatus::allocated || l.status == LineStatus::in_preparation)) {
+        (l.status == LineStatus::allocated || l.status == LineStatus::in_preparation ||
+         l.status == LineStatus::pre_ordered)) {
       lines.push_back(l.line.line);
     }
   }
@@ -123,7 +124,8 @@ Decision<Event> decide_one(const Reallocate& c, const State& s) {
   for (const LineState& l : s.lines) {
     if (l.status == LineStatus::sourcing) {
       allocations.push_back({l.line.line, c.site_id});
-    } else if (l.status == LineStatus::allocated && l.site_id != c.site_id) {
+    } else if ((l.status == LineStatus::allocated || l.status == LineStatus::pre_ordered) &&
+               l.site_id != c.site_id) {
       released[l.site_id].push_back(l.line.line);
       allocations.push_back({l.line.line, c.site_id});
     }
@@ -180,6 +182,8 @@ void apply(State& s, const AllocationReleased& e) {
         std::ranges::find(e.lines, l.line.line) != e.lines.end()) {
       l.status = LineStatus::sourcing;
       l.site_id.clear();
+      l.receipt_id.clear();
+      l.expected_at = 0;
     }
   }
   if (std::ranges::find(s.released, e.site_id) == s.released.end()) s.released.push_back(e.site_id);

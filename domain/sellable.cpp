@@ -108,7 +108,12 @@ void add_receipts(const ChannelView& view, const SiteStock& entry, Instant now, 
   for (const auto& [receipt_id, receipt] : entry.stock->receipts) {
     if (receipt.status != stock::ReceiptStatus::expected) continue;
     if (receipt.expected_at <= now || receipt.expected_at > until) continue;
-    const std::int64_t quantity = share_of(non_negative(receipt.quantity), view.share_percent);
+    // Like on hand: the channel's share of the receipt, less what its pre-orders took of it, and
+    // never more than is left to pre-order.
+    const std::int64_t share = share_of(non_negative(receipt.quantity), view.share_percent);
+    const std::int64_t quantity = std::min(
+        receipt.unpromised(), non_negative(share - receipt.promised_to(view.channel)));
+    if (quantity <= 0) continue;
     result.future = add_saturated(result.future, quantity);
     result.receipts.push_back(
         {std::string(entry.site_id), receipt_id, quantity, receipt.expected_at});
@@ -221,6 +226,20 @@ std::int64_t future_at_site(const InventoryViews& views, std::string_view channe
   Result partial;
   add_receipts(*view, stock, now, partial);
   return partial.future;
+}
+
+std::vector<FutureContribution> receipts_at_site(const InventoryViews& views,
+                                                std::string_view channel, const SiteStock& stock,
+                                                Instant now) {
+  const ChannelView* view = views.find(channel);
+  if (view == nullptr || view->future_horizon_days <= 0) return {};
+  Expects(stock.site != nullptr && stock.stock != nullptr);
+  if (!matches(view->sites, stock.site_id, *stock.site)) return {};
+  if (stock.site->status != site::Status::open) return {};
+  Result partial;
+  add_receipts(*view, stock, now, partial);
+  std::sort(partial.receipts.begin(), partial.receipts.end(), earlier);
+  return std::move(partial.receipts);
 }
 
 std::int64_t sellable_at_site(const InventoryViews& views, std::string_view channel,

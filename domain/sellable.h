@@ -80,6 +80,12 @@ std::int64_t sellable_at_site(const InventoryViews& views, std::string_view chan
 std::int64_t future_at_site(const InventoryViews& views, std::string_view channel,
                             const SiteStock& stock, Instant now);
 
+/// The receipts of one site `channel` may pre-order from now, earliest first, each with the units
+/// it may still take of it (as in Result::receipts).
+std::vector<FutureContribution> receipts_at_site(const InventoryViews& views,
+                                                std::string_view channel, const SiteStock& stock,
+                                                Instant now);
+
 /// The total a channel shows for `now` and `future` units (each the saturated sum over sites):
 /// their saturated sum, or 0 below the channel's minimum display.
 std::int64_t shown_total(const ChannelView& view, std::int64_t now, std::int64_t future);

@@ -98,10 +98,9 @@ Decision<Event> decide_one(const CountStock& c, const State& s) {
 
 // --- reservations ------------------------------------------------------------------------------
 
-// What ReserveStock and HoldStock share: the checks of the request and of the stock.
-std::optional<Rejection> refuse_taking(const std::string& reservation_id,
-                                       const std::string& order_id, std::int64_t quantity,
-                                       const State& s) {
+// The checks of a reservation's request, before the stock's.
+std::optional<Rejection> refuse_request(const std::string& reservation_id,
+                                        const std::string& order_id, std::int64_t quantity) {
   if (reservation_id.empty()) return Rejection{Code::invalid, "the reservation id is required"};
   if (order_id.empty())
     return Rejection{Code::invalid, "reservation " + reservation_id + " has no order id"};
@@ -109,6 +108,14 @@ std::optional<Rejection> refuse_taking(const std::string& reservation_id,
     return Rejection{Code::invalid, "reservation " + reservation_id + ": quantity " +
                                         std::to_string(quantity) + " must be positive"};
   }
+  return std::nullopt;
+}
+
+// What ReserveStock and HoldStock share: the checks of the request and of the stock.
+std::optional<Rejection> refuse_taking(const std::string& reservation_id,
+                                       const std::string& order_id, std::int64_t quantity,
+                                       const State& s) {
+  if (auto refused = refuse_request(reservation_id, order_id, quantity)) return refused;
   if (s.available() < quantity) {
     return Rejection{Code::insufficient_stock,
                      "insufficient stock: " + std::to_string(s.available()) + " available, " +
@@ -124,18 +131,41 @@ Decision<Event> already_holds(const std::string& reservation_id, const Reservati
                                           r.order_id + " line " + std::to_string(r.line));
 }
 
+// A pre-order: units promised on an expected receipt.
+Decision<Event> pre_order(const ReserveStock& c, const State& s) {
+  if (auto refused = refuse_request(c.reservation_id, c.order_id, c.quantity))
+    return std::unexpected(*refused);
+  const auto it = s.receipts.find(c.receipt_id);
+  if (it == s.receipts.end())
+    return reject(Code::not_found, "receipt " + c.receipt_id + " was never expected");
+  if (it->second.status != ReceiptStatus::expected) {
+    return reject(Code::wrong_state, "receipt " + c.receipt_id + " is " +
+                                         std::string(to_string(it->second.status)) +
+                                         ": only an expected receipt can be pre-ordered");
+  }
+  if (it->second.unpromised() < c.quantity) {
+    return reject(Code::insufficient_stock,
+                  "insufficient stock: receipt " + c.receipt_id + " has " +
+                      std::to_string(it->second.unpromised()) + " units left to pre-order, " +
+                      std::to_string(c.quantity) + " requested");
+  }
+  return one(StockReserved{c.reservation_id, c.order_id, c.line, c.quantity, c.view, c.receipt_id});
+}
+
 Decision<Event> decide_one(const ReserveStock& c, const State& s) {
   if (auto it = s.reservations.find(c.reservation_id); it != s.reservations.end()) {
     const Reservation& r = it->second;
     const bool same = r.order_id == c.order_id && r.line == c.line && r.quantity == c.quantity;
     if (!same) return already_holds(c.reservation_id, r);
+    // A pre-order asked again, or asked from on hand once its receipt arrived: nothing.
     if (!r.held) return nothing();
     // The round's winner: its hold becomes the reservation, the units never available between.
-    return one(StockReserved{c.reservation_id, c.order_id, c.line, c.quantity, c.view});
+    return one(StockReserved{c.reservation_id, c.order_id, c.line, c.quantity, c.view, {}});
   }
+  if (!c.receipt_id.empty()) return pre_order(c, s);
   if (auto refused = refuse_taking(c.reservation_id, c.order_id, c.quantity, s))
     return std::unexpected(*refused);
-  return one(StockReserved{c.reservation_id, c.order_id, c.line, c.quantity, c.view});
+  return one(StockReserved{c.reservation_id, c.order_id, c.line, c.quantity, c.view, {}});
 }
 
 Decision<Event> decide_one(const HoldStock& c, const State& s) {
@@ -166,10 +196,16 @@ Decision<Event> only_held(const std::string& reservation_id) {
                                        "prepare until a site claims it");
 }
 
+Decision<Event> awaits_receipt(const std::string& reservation_id, const Reservation& r) {
+  return reject(Code::wrong_state, "reservation " + reservation_id + " is a pre-order waiting for " +
+                                       "receipt " + r.receipt_id);
+}
+
 Decision<Event> decide_one(const PickStock& c, const State& s) {
   const auto it = s.reservations.find(c.reservation_id);
   if (it == s.reservations.end()) return unknown_reservation(c.reservation_id);
   if (it->second.held) return only_held(c.reservation_id);
+  if (!it->second.receipt_id.empty()) return awaits_receipt(c.reservation_id, it->second);
   if (it->second.picked) return nothing();
   return one(StockPicked{c.reservation_id});
 }
@@ -178,6 +214,7 @@ Decision<Event> decide_one(const ShipStock& c, const State& s) {
   const auto it = s.reservations.find(c.reservation_id);
   if (it == s.reservations.end()) return unknown_reservation(c.reservation_id);
   if (it->second.held) return only_held(c.reservation_id);
+  if (!it->second.receipt_id.empty()) return awaits_receipt(c.reservation_id, it->second);
   const std::int64_t quantity = it->second.quantity;
   // After a count below what is reserved, some reservations are not all there: shipping one
   // would make on hand negative, so it waits until the shortage is resolved.
@@ -225,15 +262,36 @@ Decision<Event> decide_one(const ConfirmReceipt& c, const State& s) {
                                          ": only an expected receipt can be confirmed");
   }
   if (!checked_add(s.on_hand, c.received)) return overflow(s.on_hand, c.received);
-  return one(ReceiptConfirmed{c.receipt_id, c.received});
+  std::vector<Event> events{ReceiptConfirmed{c.receipt_id, c.received}};
+  // The pre-orders become reservations; those the units do not cover are released, latest first.
+  std::vector<std::pair<std::string, std::int64_t>> pre_orders;
+  for (const auto& [id, r] : s.reservations) {
+    if (r.receipt_id == c.receipt_id) pre_orders.emplace_back(id, r.quantity);
+  }
+  State after = evolve(s, events.front());
+  for (auto p = pre_orders.rbegin(); p != pre_orders.rend() && after.reserved > after.on_hand;
+       ++p) {
+    events.emplace_back(ReservationReleased{
+        p->first, p->second,
+        "receipt " + c.receipt_id + " short: " + std::to_string(c.received) + " received"});
+    after = evolve(std::move(after), events.back());
+  }
+  return events;
 }
 
 Decision<Event> decide_one(const CancelReceipt& c, const State& s) {
   const auto it = s.receipts.find(c.receipt_id);
   if (it == s.receipts.end()) return unknown_receipt(c.receipt_id);
   switch (it->second.status) {
-    case ReceiptStatus::expected:
-      return one(ReceiptCancelled{c.receipt_id});
+    case ReceiptStatus::expected: {
+      std::vector<Event> events{ReceiptCancelled{c.receipt_id}};
+      for (const auto& [id, r] : s.reservations) {
+        if (r.receipt_id == c.receipt_id)
+          events.emplace_back(
+              ReservationReleased{id, r.quantity, "receipt " + c.receipt_id + " cancelled"});
+      }
+      return events;
+    }
     case ReceiptStatus::cancelled:
       return nothing();
     case ReceiptStatus::confirmed:
@@ -249,6 +307,15 @@ void remove_reservation(State& s, const std::string& reservation_id) {
   const auto it = s.reservations.find(reservation_id);
   if (it == s.reservations.end()) return;
   const Reservation& r = it->second;
+  if (!r.receipt_id.empty()) {  // a pre-order: promised on its receipt
+    auto& receipt = s.receipts[r.receipt_id];
+    receipt.promised -= r.quantity;
+    const auto by = receipt.promised_by.find(r.view);
+    if (by != receipt.promised_by.end() && (by->second -= r.quantity) <= 0)
+      receipt.promised_by.erase(by);
+    s.reservations.erase(it);
+    return;
+  }
   s.reserved -= r.quantity;
   if (r.held) s.held -= r.quantity;
   if (!r.view.empty()) {
@@ -260,6 +327,13 @@ void remove_reservation(State& s, const std::string& reservation_id) {
 
 void add_reservation(State& s, const std::string& reservation_id, Reservation r) {
   remove_reservation(s, reservation_id);  // a repeated event replaces, never double counts
+  if (!r.receipt_id.empty()) {
+    auto& receipt = s.receipts[r.receipt_id];
+    receipt.promised += r.quantity;
+    receipt.promised_by[r.view] += r.quantity;
+    s.reservations.emplace(reservation_id, std::move(r));
+    return;
+  }
   s.reserved += r.quantity;
   if (r.held) s.held += r.quantity;
   if (!r.view.empty()) s.taken[r.view] += r.quantity;
@@ -278,12 +352,12 @@ void apply(State& s, const StockCounted& e) {
 
 void apply(State& s, const StockReserved& e) {
   add_reservation(s, e.reservation_id,
-                  Reservation{e.order_id, e.line, e.quantity, false, false, e.view});
+                  Reservation{e.order_id, e.line, e.quantity, false, false, e.view, e.receipt_id});
 }
 
 void apply(State& s, const StockHeld& e) {
   add_reservation(s, e.reservation_id,
-                  Reservation{e.order_id, e.line, e.quantity, false, true, e.view});
+                  Reservation{e.order_id, e.line, e.quantity, false, true, e.view, {}});
 }
 
 void apply(State& s, const ReservationReleased& e) { remove_reservation(s, e.reservation_id); }
@@ -301,14 +375,24 @@ void apply(State& s, const StockShipped& e) {
 }
 
 void apply(State& s, const ReceiptExpected& e) {
-  s.receipts[e.receipt_id] = FutureReceipt{e.quantity, e.expected_at, ReceiptStatus::expected};
+  s.receipts[e.receipt_id] = FutureReceipt{e.quantity, e.expected_at, ReceiptStatus::expected, 0, {}};
 }
 
 void apply(State& s, const ReceiptConfirmed& e) {
   s.on_hand = on_hand_plus(s.on_hand, e.received);
   auto& receipt =
-      s.receipts.try_emplace(e.receipt_id, FutureReceipt{e.received, 0, {}}).first->second;
+      s.receipts.try_emplace(e.receipt_id, FutureReceipt{e.received, 0, {}, 0, {}}).first->second;
   receipt.status = ReceiptStatus::confirmed;
+  // Its pre-orders are reservations from on hand from now on.
+  std::vector<std::pair<std::string, Reservation>> arrived;
+  for (const auto& [id, r] : s.reservations) {
+    if (r.receipt_id == e.receipt_id) arrived.emplace_back(id, r);
+  }
+  for (auto& [id, r] : arrived) {
+    remove_reservation(s, id);
+    r.receipt_id.clear();
+    add_reservation(s, id, std::move(r));
+  }
 }
 
 void apply(State& s, const ReceiptCancelled& e) {

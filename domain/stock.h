@@ -21,6 +21,7 @@ struct Reservation {
   bool picked = false;
   bool held = false;  // held for a competitive round: not allocated yet (see HoldStock)
   std::string view;   // the inventory view of the order's channel ("" before views were recorded)
+  std::string receipt_id;  // a pre-order on this expected receipt: not on hand yet, not reserved
   friend bool operator==(const Reservation&, const Reservation&) = default;
 };
 
@@ -30,7 +31,15 @@ struct FutureReceipt {
   std::int64_t quantity = 0;
   Instant expected_at = 0;
   ReceiptStatus status = ReceiptStatus::expected;
+  std::int64_t promised = 0;  // pre-ordered on it, every channel's
+  std::map<std::string, std::int64_t, std::less<>> promised_by;  // pre-ordered, by inventory view
   friend bool operator==(const FutureReceipt&, const FutureReceipt&) = default;
+  /// Units still free to pre-order.
+  std::int64_t unpromised() const { return quantity > promised ? quantity - promised : 0; }
+  std::int64_t promised_to(std::string_view view) const {
+    const auto it = promised_by.find(view);
+    return it == promised_by.end() ? 0 : it->second;
+  }
 };
 
 // Commands. `reservation_id` names an order line: "<order_id>/<line>".
@@ -60,6 +69,7 @@ struct ReserveStock {
   std::int64_t quantity = 0;
   Instant at = 0;
   std::string view;  // the inventory view the order sells from: its share caps what it takes
+  std::string receipt_id;  // a pre-order: taken from this expected receipt, not from on hand
 };
 /// Holds units for an order line offered to this site in a competitive round: they leave the
 /// available stock at once, so that no other order is accepted on them while the stores answer.
@@ -130,6 +140,7 @@ struct StockReserved {
   std::uint32_t line = 0;
   std::int64_t quantity = 0;
   std::string view;  // "" in events recorded before views were
+  std::string receipt_id;  // a pre-order on an expected receipt
   friend bool operator==(const StockReserved&, const StockReserved&) = default;
 };
 struct StockHeld {
@@ -203,7 +214,10 @@ struct State {
 ///   older one arriving after it stays stale.
 /// - ReserveStock: quantity > 0; insufficient_stock when available < quantity; the same
 ///   reservation again with the same quantity: nothing; with another: already_exists. A hold with
-///   the same id, order, line and quantity becomes the reservation (StockReserved).
+///   the same id, order, line and quantity becomes the reservation (StockReserved). With a
+///   receipt (a pre-order): the receipt must be expected (not_found, wrong_state) with as many
+///   units not yet pre-ordered (insufficient_stock); the units are promised on the receipt, not
+///   reserved from on hand, until it arrives.
 /// - HoldStock: as ReserveStock, emitting StockHeld; a hold or reservation already there with the
 ///   same content: nothing.
 /// - ReleaseReservation: releases an open reservation; an unknown id: nothing (already released).
@@ -212,8 +226,12 @@ struct State {
 /// - ShipStock: not_found for an unknown reservation; wrong_state for a hold; removes it and its
 ///   quantity from on hand.
 /// - ExpectReceipt: quantity > 0; an id already used with other content: already_exists.
-/// - ConfirmReceipt: only an expected receipt (not_found / wrong_state); received >= 0.
-/// - CancelReceipt: only an expected receipt; cancelling twice: nothing.
+/// - ConfirmReceipt: only an expected receipt (not_found / wrong_state); received >= 0. Its
+///   pre-orders become reservations from on hand; when the units do not cover them all, the
+///   latest pre-orders are released (ReservationReleased, after ReceiptConfirmed).
+/// - CancelReceipt: only an expected receipt; cancelling twice: nothing. Its pre-orders are
+///   released (ReservationReleased, after ReceiptCancelled).
+/// - PickStock / ShipStock of a pre-order still waiting for its receipt: wrong_state.
 Decision<Event> decide(const Command& command, const State& state);
 State evolve(State state, const Event& event);
 

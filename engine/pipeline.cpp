@@ -270,29 +270,23 @@ void Pipeline::finish_key(const std::string& key, const Answer& answer) {
 namespace ordo::engine {
 namespace {
 
-// Where a placed order's lines went: its allocation among the events just decided, or the engine's
-// state of an order placed before.
-std::vector<domain::order::Allocation> allocations_of(const EngineState& state,
-                                                      const Command& command,
-                                                      const Changes& changes) {
-  std::vector<domain::order::Allocation> out;
+// A placed order's lines as its decision left them: folded from the events just decided, or the
+// engine's state of an order placed before (a retry).
+std::vector<domain::order::LineState> placed_lines(const EngineState& state,
+                                                   const Command& command,
+                                                   const Changes& changes) {
   const auto* placing = std::get_if<domain::order::PlaceOrder>(&command);
-  if (placing == nullptr) return out;
+  if (placing == nullptr) return {};
   if (changes.empty()) {
-    if (const auto* order = state.order(placing->order_id)) {
-      for (const auto& line : order->lines) {
-        if (!line.site_id.empty()) out.push_back({line.line.line, line.site_id});
-      }
-    }
-    return out;
+    const auto* order = state.order(placing->order_id);
+    return order != nullptr ? order->lines : std::vector<domain::order::LineState>{};
   }
+  domain::order::State order;
   for (const auto& e : changes.front().events) {
-    const auto* order_event = std::get_if<domain::order::Event>(&e);
-    if (order_event == nullptr) continue;
-    if (const auto* allocated = std::get_if<domain::order::LinesAllocated>(order_event))
-      out = allocated->allocations;
+    if (const auto* order_event = std::get_if<domain::order::Event>(&e))
+      order = domain::order::evolve(std::move(order), *order_event);
   }
-  return out;
+  return std::move(order.lines);
 }
 
 }  // namespace
@@ -324,7 +318,11 @@ eventstore::AppendRequest request_of(const Changes& changes, const Submission& s
 void Pipeline::commit(Pending& pending, Changes changes) {
   auto& submission = pending.submission;
   Outcome outcome;
-  outcome.allocations = allocations_of(state_, submission.command, changes);
+  outcome.lines = placed_lines(state_, submission.command, changes);
+  for (const auto& line : outcome.lines) {
+    if (line.status == domain::order::LineStatus::allocated)
+      outcome.allocations.push_back({line.line.line, line.site_id});
+  }
   if (changes.empty()) {  // already done: nothing to append
     return answer_after_barrier(std::move(pending.done), std::move(outcome));
   }

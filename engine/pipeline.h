@@ -31,6 +31,8 @@ struct Outcome {
   std::uint64_t first_position = 0;  // 0 when nothing was appended (already done)
   std::uint64_t last_position = 0;
   std::vector<domain::order::Allocation> allocations;  // where a placed order's lines go
+  /// A placed order's lines as sourcing left them: split, allocated, pre-ordered or sourcing.
+  std::vector<domain::order::LineState> lines;
   bool duplicate = false;     // answered from the idempotency record of an earlier attempt
   bool created = false;       // the first stream the command wrote did not exist before it
   bool would_change = false;  // a dry run that would append events

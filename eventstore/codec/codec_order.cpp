@@ -136,6 +136,25 @@ struct Encoder {
     b.Finish(fb::CreateAllocationReleasedDirect(b, e.site_id.c_str(), &e.lines, e.reason.c_str()));
     return finish(b, "AllocationReleased");
   }
+  EventData operator()(const order::LinesSplit& e) {
+    std::vector<flatbuffers::Offset<fb::LineSplit>> splits;
+    for (const auto& split : e.splits) {
+      std::vector<flatbuffers::Offset<fb::LinePart>> parts;
+      for (const auto& p : split.parts) parts.push_back(fb::CreateLinePart(b, p.line, p.quantity));
+      splits.push_back(fb::CreateLineSplitDirect(b, split.line, &parts));
+    }
+    b.Finish(fb::CreateLinesSplitDirect(b, &splits));
+    return finish(b, "LinesSplit");
+  }
+  EventData operator()(const order::LinesPreOrdered& e) {
+    std::vector<flatbuffers::Offset<fb::PreOrder>> pre_orders;
+    for (const auto& p : e.pre_orders) {
+      pre_orders.push_back(fb::CreatePreOrderDirect(b, p.line, p.site_id.c_str(),
+                                                    p.receipt_id.c_str(), p.expected_at));
+    }
+    b.Finish(fb::CreateLinesPreOrderedDirect(b, &pre_orders));
+    return finish(b, "LinesPreOrdered");
+  }
 };
 
 // The address check of OrderPlaced and DeliveryAddressChanged, which carry the same fields.
@@ -221,6 +240,29 @@ order::Event sourcing_of(const fb::SourcingDecided* t) {
   return order::Event{std::move(e)};
 }
 
+order::Event split_of(const fb::LinesSplit* t) {
+  order::LinesSplit e;
+  if (t->splits() == nullptr) return order::Event{std::move(e)};
+  for (const auto* split : *t->splits()) {
+    order::LineSplit out{split->line(), {}};
+    if (split->parts() != nullptr) {
+      for (const auto* p : *split->parts()) out.parts.push_back({p->line(), p->quantity()});
+    }
+    e.splits.push_back(std::move(out));
+  }
+  return order::Event{std::move(e)};
+}
+
+order::Event pre_ordered_of(const fb::LinesPreOrdered* t) {
+  order::LinesPreOrdered e;
+  if (t->pre_orders() == nullptr) return order::Event{std::move(e)};
+  for (const auto* p : *t->pre_orders()) {
+    e.pre_orders.push_back(
+        {p->line(), text(p->site_id()), text(p->receipt_id()), p->expected_at()});
+  }
+  return order::Event{std::move(e)};
+}
+
 // An order's steps from placement to delivery, cancellations and address changes.
 std::optional<Result<DomainEvent>> decode_order_steps(std::string_view type,
                                                       std::string_view payload) {
@@ -275,6 +317,9 @@ std::optional<Result<DomainEvent>> decode_order_sourcing(std::string_view type,
       return order::Event{order::QueuedForService{text(t->reason())}};
     });
   }
+  if (type == "LinesSplit") return wrap(root<fb::LinesSplit>(payload, type), split_of);
+  if (type == "LinesPreOrdered")
+    return wrap(root<fb::LinesPreOrdered>(payload, type), pre_ordered_of);
   if (type == "AllocationReleased") {
     return wrap(root<fb::AllocationReleased>(payload, type), [](const fb::AllocationReleased* t) {
       return order::Event{

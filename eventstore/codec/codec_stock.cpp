@@ -28,8 +28,10 @@ EventData encode(const stock::Event& event) {
       return finish(b, "StockCounted");
     }
     EventData operator()(const stock::StockReserved& e) {
+      // A reservation from on hand carries no receipt: its bytes are those written before.
       b.Finish(fb::CreateStockReservedDirect(b, e.reservation_id.c_str(), e.order_id.c_str(),
-                                             e.line, e.quantity, e.view.c_str()));
+                                             e.line, e.quantity, e.view.c_str(),
+                                             e.receipt_id.empty() ? nullptr : e.receipt_id.c_str()));
       return finish(b, "StockReserved");
     }
     EventData operator()(const stock::StockHeld& e) {
@@ -84,7 +86,7 @@ std::optional<Result<DomainEvent>> decode_stock(std::string_view type, std::stri
   if (type == "StockReserved")
     return read<fb::StockReserved>(type, payload, [](auto t) -> DomainEvent {
       return E{stock::StockReserved{text(t->reservation_id()), text(t->order_id()), t->line(),
-                                    t->quantity(), text(t->view())}};
+                                    t->quantity(), text(t->view()), text(t->receipt_id())}};
     });
   if (type == "StockHeld")
     return read<fb::StockReserved>(type, payload, [](auto t) -> DomainEvent {

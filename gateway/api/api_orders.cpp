@@ -15,23 +15,27 @@ using nlohmann::json;
 using P = domain::access::Permission;
 constexpr std::size_t kSearchLimitMax = 200;
 
+// The 201's body: the lines as sourcing left them (a split line's parts, pre-orders with their
+// receipt), and the order's status, its least advanced line.
 std::string placed_body(const order::PlaceOrder& command, const engine::Outcome& outcome) {
   json lines = json::array();
-  bool all_allocated = true;
-  for (const auto& line : command.lines) {
-    std::string site;
-    for (const auto& a : outcome.allocations) {
-      if (a.line == line.line) site = a.site_id;
+  order::State state;
+  state.lines = outcome.lines;
+  for (const auto& l : outcome.lines) {
+    json line = {{"line", l.line.line},
+                 {"sku", l.line.sku},
+                 {"quantity", l.line.quantity},
+                 {"status", order::to_string(l.status)},
+                 {"site", l.site_id}};
+    if (l.split_from != 0) line["split_from"] = l.split_from;
+    if (!l.receipt_id.empty()) {
+      line["receipt_id"] = l.receipt_id;
+      line["expected_at_us"] = l.expected_at;
     }
-    all_allocated = all_allocated && !site.empty();
-    lines.push_back({{"line", line.line},
-                     {"sku", line.sku},
-                     {"quantity", line.quantity},
-                     {"status", site.empty() ? "sourcing" : "allocated"},
-                     {"site", site}});
+    lines.push_back(std::move(line));
   }
   return dump({{"order_id", command.order_id},
-               {"status", all_allocated ? "allocated" : "sourcing"},
+               {"status", order::to_string(state.status())},
                {"lines", lines}});
 }
 

@@ -126,11 +126,13 @@ nlohmann::json to_json(const domain::stock::Event& event) {
                           return out;
                         },
                         [](const stock::StockReserved& e) -> json {
-                          return {{"reservation_id", e.reservation_id},
-                                  {"order_id", e.order_id},
-                                  {"line", e.line},
-                                  {"quantity", e.quantity},
-                                  {"view", e.view}};
+                          json out = {{"reservation_id", e.reservation_id},
+                                      {"order_id", e.order_id},
+                                      {"line", e.line},
+                                      {"quantity", e.quantity},
+                                      {"view", e.view}};
+                          if (!e.receipt_id.empty()) out["receipt_id"] = e.receipt_id;  // pre-order
+                          return out;
                         },
                         [](const stock::StockHeld& e) -> json {
                           return {{"reservation_id", e.reservation_id},
@@ -248,6 +250,27 @@ json fields_of(const order::QueuedForService& e) { return {{"reason", e.reason}}
 
 json fields_of(const order::AllocationReleased& e) {
   return {{"site_id", e.site_id}, {"lines", e.lines}, {"reason", e.reason}};
+}
+
+json fields_of(const order::LinesSplit& e) {
+  json splits = json::array();
+  for (const auto& split : e.splits) {
+    json parts = json::array();
+    for (const auto& p : split.parts) parts.push_back({{"line", p.line}, {"quantity", p.quantity}});
+    splits.push_back({{"line", split.line}, {"parts", std::move(parts)}});
+  }
+  return {{"splits", std::move(splits)}};
+}
+
+json fields_of(const order::LinesPreOrdered& e) {
+  json pre_orders = json::array();
+  for (const auto& p : e.pre_orders) {
+    pre_orders.push_back({{"line", p.line},
+                          {"site_id", p.site_id},
+                          {"receipt_id", p.receipt_id},
+                          {"expected_at_us", p.expected_at}});
+  }
+  return {{"pre_orders", std::move(pre_orders)}};
 }
 
 }  // namespace

@@ -105,12 +105,18 @@ json order_json(const projections::OrderView& view) {
   const auto& s = view.order;
   json lines = json::array();
   for (const auto& l : s.lines) {
-    lines.push_back({{"line", l.line.line},
-                     {"sku", l.line.sku},
-                     {"quantity", l.line.quantity},
-                     {"unit_price_minor", l.line.unit_price_minor},
-                     {"status", std::string(order::to_string(l.status))},
-                     {"site", l.site_id}});
+    json line = {{"line", l.line.line},
+                 {"sku", l.line.sku},
+                 {"quantity", l.line.quantity},
+                 {"unit_price_minor", l.line.unit_price_minor},
+                 {"status", std::string(order::to_string(l.status))},
+                 {"site", l.site_id}};
+    if (l.split_from != 0) line["split_from"] = l.split_from;
+    if (!l.receipt_id.empty()) {  // a pre-order: the receipt it waits (or waited) for
+      line["receipt_id"] = l.receipt_id;
+      line["expected_at_us"] = l.expected_at;
+    }
+    lines.push_back(std::move(line));
   }
   const auto& d = s.sourcing;
   json sourcing = {{"strategy", d.strategy},

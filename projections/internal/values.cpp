@@ -89,7 +89,10 @@ std::string encode_order_view(const order::State& s, const std::vector<std::uint
   for (const auto& l : s.lines) {
     lines.push_back(fb::CreateLineDirect(b, l.line.line, l.line.sku.c_str(), l.line.quantity,
                                          l.line.unit_price_minor,
-                                         static_cast<std::uint8_t>(l.status), l.site_id.c_str()));
+                                         static_cast<std::uint8_t>(l.status), l.site_id.c_str(),
+                                         l.split_from,
+                                         l.receipt_id.empty() ? nullptr : l.receipt_id.c_str(),
+                                         l.expected_at));
   }
   const auto round_offsets = rounds(b, s.rounds);
   const auto billing = address(b, p.billing);
@@ -127,11 +130,14 @@ std::optional<std::vector<order::LineState>> lines_of(const fb::OrderView& v) {
   std::vector<order::LineState> lines;
   if (v.lines() == nullptr) return lines;
   for (const auto* l : *v.lines()) {
-    auto status = enum_of(l->status(), order::LineStatus::cancelled);
+    auto status = enum_of(l->status(), order::LineStatus::pre_ordered);
     if (!status) return std::nullopt;
     lines.push_back({{l->line(), text(l->sku()), l->quantity(), l->unit_price_minor()},
                      *status,
-                     text(l->site())});
+                     text(l->site()),
+                     l->split_from(),
+                     text(l->receipt()),
+                     l->expected_at()});
   }
   return lines;
 }

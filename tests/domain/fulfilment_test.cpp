@@ -174,9 +174,9 @@ TEST(Fulfilment, PlacingSourcesTheOrderAndReservesEveryLineInOneOutcome) {
   EXPECT_EQ(outcome->stock[0].site_id, "WH-LYON");
   EXPECT_EQ(outcome->stock[0].sku, "SHOE");
   EXPECT_EQ(outcome->stock[0].events,
-            (std::vector<stock::Event>{stock::StockReserved{"O1/1", "O1", 1, 2, "web"}}));
+            (std::vector<stock::Event>{stock::StockReserved{"O1/1", "O1", 1, 2, "web", {}}}));
   EXPECT_EQ(outcome->stock[1].events,
-            (std::vector<stock::Event>{stock::StockReserved{"O1/2", "O1", 2, 1, "web"}}));
+            (std::vector<stock::Event>{stock::StockReserved{"O1/2", "O1", 2, 1, "web", {}}}));
 }
 
 TEST(Fulfilment, PlacingChecksWhatTheOrderRefersToAndWhatStockCanServe) {
@@ -395,7 +395,7 @@ TEST(Fulfilment, ARoundHoldsTheUnitsAtEveryOfferedStoreAndTheWinnerKeepsThem) {
             (std::vector<stock::Event>{
                 stock::ReservationReleased{"O1/1", 2, "round 1 won by FR-LILLE"}}));
   EXPECT_EQ(change_at(*claimed, "FR-LILLE")->events,
-            (std::vector<stock::Event>{stock::StockReserved{"O1/1", "O1", 1, 2, "web"}}));
+            (std::vector<stock::Event>{stock::StockReserved{"O1/1", "O1", 1, 2, "web", {}}}));
   r.apply("O1", *claimed);
   EXPECT_EQ(after(r, "FR-PARIS").available(), 2);
   EXPECT_EQ(after(r, "FR-LILLE").reserved, 2);
@@ -511,7 +511,7 @@ TEST(Fulfilment, AReleaseWithMissingStockCorrectsTheSiteAndSourcesTheOrderAgain)
                 stock::StockAdjusted{-2, "stock discrepancy reported by WH-LYON on order O1"}}));
   EXPECT_EQ(released->stock[1].site_id, "FR-PARIS");
   EXPECT_EQ(released->stock[1].events,
-            (std::vector<stock::Event>{stock::StockReserved{"O1/1", "O1", 1, 2, "web"}}));
+            (std::vector<stock::Event>{stock::StockReserved{"O1/1", "O1", 1, 2, "web", {}}}));
 }
 
 TEST(Fulfilment, ActionsNeedAnOrderAndOnlySourcingAllocates) {
@@ -535,7 +535,7 @@ TEST(Fulfilment, ActionsNeedAnOrderAndOnlySourcingAllocates) {
   ASSERT_TRUE(moved) << moved.error().reason;
   ASSERT_EQ(moved->stock.size(), 2u);  // released at the warehouse, reserved in Paris
   EXPECT_EQ(moved->stock[1].events,
-            (std::vector<stock::Event>{stock::StockReserved{"O1/1", "O1", 1, 1, "web"}}));
+            (std::vector<stock::Event>{stock::StockReserved{"O1/1", "O1", 1, 1, "web", {}}}));
 }
 
 TEST(Fulfilment, AStockMovementNeedsAKnownSiteAndItem) {

@@ -8,6 +8,7 @@
 #include <rapidcheck/gtest.h>
 
 #include <algorithm>
+#include <map>
 #include <numeric>
 
 namespace ordo::domain::orchestration {
@@ -47,7 +48,7 @@ struct World {
                                : id == "LYON"    ? &lyon
                                : id == "ORLEANS" ? &orleans
                                                  : &relay;
-      out.push_back({id, p, available, p->daily_capacity});
+      out.push_back({id, p, available, p->daily_capacity, {}});
     }
     return out;
   }
@@ -309,7 +310,8 @@ TEST(Sourcing, TheRoutingOracleOrderByOrderCosts39WhereTheBatchOptimumIs28) {
   std::int64_t greedy = 0;
   for (int c = 0; c < 3; ++c) {
     std::vector<SiteFacts> facts;
-    for (int site = 0; site < 3; ++site) facts.push_back({ids[site], &w.lyon, {stock[site]}, 1});
+    for (int site = 0; site < 3; ++site)
+      facts.push_back({ids[site], &w.lyon, {stock[site]}, 1, {}});
     const auto plan = orchestration::plan(
         rules_of(s), request({{1, "X", 1, 100}}, "c" + std::to_string(c + 1)), facts);
     ASSERT_EQ(plan.kind, Plan::Kind::direct);
@@ -328,41 +330,67 @@ TEST(Sourcing, TheRoutingOracleOrderByOrderCosts39WhereTheBatchOptimumIs28) {
 }
 
 // Laws of the engine over generated stock.
-RC_GTEST_PROP(SourcingLaws, ADirectPlanOnlyUsesSitesWithEnoughStockForWhatTheyServe, ()) {
+// The model: a splitting strategy can source an order exactly when, for every SKU, the eligible
+// sites together have enough of it; the plan then gives each line (as split) one site, takes no
+// more of a SKU at a site than it has, and splits no line of a SKU one site has enough of.
+RC_GTEST_PROP(SourcingLaws, ASplittingPlanServesWhatTheSitesTogetherHaveAndNoMore, ()) {
   World w;
   const auto lines = *rc::gen::inRange(1, 4);
   std::vector<order::OrderLine> order_lines;
   for (int i = 0; i < lines; ++i) {
     order_lines.push_back({static_cast<std::uint32_t>(i + 1),
                            "S" + std::to_string(*rc::gen::inRange(0, 3)),
-                           *rc::gen::inRange<std::int64_t>(1, 4), 1000});
+                           *rc::gen::inRange<std::int64_t>(1, 9), 1000});
   }
   auto r = request(order_lines);
+  std::map<std::string, std::map<std::string, std::int64_t>> have;  // site -> SKU -> units
   std::vector<std::pair<std::string, std::vector<std::int64_t>>> stock;
   for (const char* id : {"PARIS", "LILLE", "LYON", "ORLEANS"}) {
     std::vector<std::int64_t> available;
-    for (std::size_t i = 0; i < r.demand.size(); ++i)
+    for (const auto& [sku, _] : r.demand) {
       available.push_back(*rc::gen::inRange<std::int64_t>(0, 8));
+      have[id][sku] = available.back();
+    }
     stock.emplace_back(id, available);
   }
-  auto facts = w.sites(stock);
-  const auto plan = orchestration::plan(rules_of(nearest()), r, facts);
-  if (plan.kind != Plan::Kind::direct) {
-    RC_ASSERT(!plan.reason.empty());
+  std::map<std::string, std::int64_t> wanted, total, best;  // per SKU
+  for (const auto& l : order_lines) wanted[l.sku] += l.quantity;
+  for (const auto& [site, skus] : have) {
+    for (const auto& [sku, units] : skus) {
+      total[sku] += units;
+      best[sku] = std::max(best[sku], units);
+    }
+  }
+  const bool feasible =
+      std::ranges::all_of(wanted, [&](auto& want) { return total[want.first] >= want.second; });
+  const auto plan = orchestration::plan(rules_of(nearest()), r, w.sites(stock));
+  RC_CLASSIFY(!plan.splits.empty(), "lines split");
+  RC_ASSERT((plan.kind == Plan::Kind::direct) == feasible);
+  if (!feasible) {
+    RC_ASSERT(plan.reason.starts_with("out of stock"));
     return;
   }
-  RC_ASSERT(plan.allocations.size() == order_lines.size());
-  for (std::size_t d = 0; d < r.demand.size(); ++d) {
-    std::string site;
-    for (std::size_t i = 0; i < order_lines.size(); ++i) {
-      if (order_lines[i].sku != r.demand[d].first) continue;
-      if (site.empty()) site = plan.allocations[i].site_id;
-      RC_ASSERT(plan.allocations[i].site_id == site);  // one SKU, one site
+  std::map<std::uint32_t, order::OrderLine> as_split;
+  for (const auto& l : order_lines) as_split[l.line] = l;
+  for (const auto& split : plan.splits) {
+    const auto whole = as_split.at(split.line);
+    RC_ASSERT(best[whole.sku] < wanted[whole.sku]);  // one site had too little
+    std::int64_t sum = 0;
+    for (const auto& part : split.parts) {
+      sum += part.quantity;
+      RC_ASSERT(part.quantity > 0);
+      RC_ASSERT(part.line == split.line || !as_split.contains(part.line));
+      as_split[part.line] = {part.line, whole.sku, part.quantity, whole.unit_price_minor};
     }
-    const auto& f =
-        *std::find_if(facts.begin(), facts.end(), [&](auto& x) { return x.site_id == site; });
-    RC_ASSERT(f.available[d] >= r.demand[d].second);
+    RC_ASSERT(sum == whole.quantity);
   }
+  RC_ASSERT(plan.allocations.size() == as_split.size());
+  std::map<std::pair<std::string, std::string>, std::int64_t> taken;
+  for (const auto& a : plan.allocations) {
+    const auto& line = as_split.at(a.line);
+    taken[{a.site_id, line.sku}] += line.quantity;
+  }
+  for (const auto& [key, units] : taken) RC_ASSERT(units <= have[key.first][key.second]);
 }
 
 RC_GTEST_PROP(SourcingLaws, TheSamePlanForTheSameInputs, ()) {

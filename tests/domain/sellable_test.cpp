@@ -53,7 +53,7 @@ class Network {
   /// A receipt expected at the last site added.
   Network& receipt(std::string id, std::int64_t quantity, Instant expected_at,
                    ReceiptStatus status = ReceiptStatus::expected) {
-    entries_.back().stock.receipts[std::move(id)] = {quantity, expected_at, status};
+    entries_.back().stock.receipts[std::move(id)] = {quantity, expected_at, status, 0, {}};
     return *this;
   }
   stock::State& stock(std::size_t index) { return entries_[index].stock; }
@@ -135,7 +135,7 @@ TEST(SellableStock, AChannelsShareCapsWhatItsOrdersTakeOfASite) {
   network.site("WH-LYON", SiteType::warehouse, "FR", "69", 100);
   const auto take = [&](std::string order, std::string view, std::int64_t quantity) {
     network.stock(0) = stock::evolve(
-        network.stock(0), stock::StockReserved{order + "/1", order, 1, quantity, std::move(view)});
+        network.stock(0), stock::StockReserved{order + "/1", order, 1, quantity, std::move(view), {}});
   };
   EXPECT_EQ(sell(document, "marketplace", kSneaker, network).total, 80);
 

@@ -28,10 +28,10 @@ constexpr Instant kNextWeek = kAt + 7 * kMicrosPerDay;
 constexpr std::int64_t kInt64Max = std::numeric_limits<std::int64_t>::max();
 
 ReserveStock reserve(std::string order_id, std::uint32_t line, std::int64_t quantity) {
-  return ReserveStock{order_id + "/" + std::to_string(line), order_id, line, quantity, kAt, "web"};
+  return ReserveStock{order_id + "/" + std::to_string(line), order_id, line, quantity, kAt, "web", {}};
 }
 StockReserved reserved(std::string order_id, std::uint32_t line, std::int64_t quantity) {
-  return StockReserved{order_id + "/" + std::to_string(line), order_id, line, quantity, "web"};
+  return StockReserved{order_id + "/" + std::to_string(line), order_id, line, quantity, "web", {}};
 }
 
 // --- ReceiveStock ------------------------------------------------------------------------------
@@ -186,7 +186,7 @@ TEST(StockReserve, ReservesFromAvailableStock) {
                           .then({reserved("o1", 1, 3)});
   EXPECT_EQ(after.reserved, 3);
   EXPECT_EQ(after.available(), 2);
-  EXPECT_EQ(after.reservations.at("o1/1"), (Reservation{"o1", 1, 3, false, false, "web"}));
+  EXPECT_EQ(after.reservations.at("o1/1"), (Reservation{"o1", 1, 3, false, false, "web", {}}));
 }
 
 TEST(StockReserve, TheQuantityMustBePositive) {
@@ -199,14 +199,14 @@ TEST(StockReserve, TheQuantityMustBePositive) {
 TEST(StockReserve, TheReservationIdIsRequired) {
   Scenario<StockDecider>()
       .given({StockReceived{5, "po-1"}})
-      .when(ReserveStock{"", "o1", 1, 1, kAt, "web"})
+      .when(ReserveStock{"", "o1", 1, 1, kAt, "web", {}})
       .then_rejected(Code::invalid, "reservation id is required");
 }
 
 TEST(StockReserve, TheOrderIdIsRequired) {
   Scenario<StockDecider>()
       .given({StockReceived{5, "po-1"}})
-      .when(ReserveStock{"o1/1", "", 1, 1, kAt, "web"})
+      .when(ReserveStock{"o1/1", "", 1, 1, kAt, "web", {}})
       .then_rejected(Code::invalid, "reservation o1/1 has no order id");
 }
 
@@ -337,7 +337,7 @@ TEST(StockExpect, AnExpectedReceiptIsRecorded) {
   const State after = Scenario<StockDecider>()
                           .when(ExpectReceipt{"asn-1", 20, kNextWeek, kAt})
                           .then({ReceiptExpected{"asn-1", 20, kNextWeek}});
-  EXPECT_EQ(after.receipts.at("asn-1"), (FutureReceipt{20, kNextWeek, ReceiptStatus::expected}));
+  EXPECT_EQ(after.receipts.at("asn-1"), (FutureReceipt{20, kNextWeek, ReceiptStatus::expected, 0, {}}));
   EXPECT_EQ(after.on_hand, 0);  // not on hand until confirmed
 }
 
@@ -485,7 +485,7 @@ std::int64_t any_quantity() { return uniform<std::int64_t>(-1, 9); }
 ReserveStock any_reservation() {
   const std::string id = any_reservation_id();
   const auto line = static_cast<std::uint32_t>(id.back() - '0');
-  return ReserveStock{id, id.substr(0, 2), line, any_quantity(), kAt, "web"};
+  return ReserveStock{id, id.substr(0, 2), line, any_quantity(), kAt, "web", {}};
 }
 
 // Commands that must have one effect however often they are decided.
@@ -579,7 +579,7 @@ bool shows(const State& before, const State& after, const Event& event) {
   if (const auto* e = std::get_if<StockReserved>(&event)) {
     const Reservation* r = find_reservation(after, e->reservation_id);
     return r != nullptr &&
-           *r == Reservation{e->order_id, e->line, e->quantity, false, false, e->view};
+           *r == Reservation{e->order_id, e->line, e->quantity, false, false, e->view, {}};
   }
   if (const auto* e = std::get_if<StockPicked>(&event)) {
     const Reservation* r = find_reservation(after, e->reservation_id);

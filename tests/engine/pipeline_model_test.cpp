@@ -2,6 +2,9 @@
 // sequences of receipts, adjustments, orders (one or several lines, on two channels), retries
 // with the same idempotency key, cancellations, shipments, share changes and restarts. After
 // every step:
+// - sellable = orderable, both ways: an order within what its channel shows of every SKU is
+//   accepted (its lines split across sites when no site has enough: the built-in rules split),
+//   one beyond it is refused as out of stock;
 // - every accepted order was feasible: no site gave more than its channel could sell;
 // - the stock per site (projection) equals the model's on hand and reserved, never negative, and
 //   reserved never exceeds on hand;
@@ -168,19 +171,30 @@ struct Place : rc::state::Command<Model, Sut> {
       RC_ASSERT(refusal != nullptr);
       RC_ASSERT(refusal->code == domain::Rejection::Code::insufficient_stock);
     }
+    // The floor: an order within what its channel shows is accepted.
+    RC_CLASSIFY(!beyond, "within the figure");
+    if (!beyond) RC_ASSERT(answer.has_value());
     if (answer) {
+      // Every unit asked is allocated (as split), and no site gives more than it could sell.
       std::map<SiteSku, std::int64_t> demand;
-      RC_ASSERT(answer->allocations.size() == lines.size());
-      for (std::size_t i = 0; i < lines.size(); ++i)
-        demand[{answer->allocations[i].site_id, lines[i].first}] += lines[i].second;
+      std::map<std::string, std::int64_t> allocated;
+      bool split = false;
+      for (const auto& line : answer->lines) {
+        RC_ASSERT(line.status == domain::order::LineStatus::allocated);
+        demand[{line.site_id, line.line.sku}] += line.line.quantity;
+        allocated[line.line.sku] += line.line.quantity;
+        split = split || line.split_from != 0;
+      }
+      RC_CLASSIFY(split, "a line split across sites");
+      RC_ASSERT(allocated == asked);
       for (const auto& [key, quantity] : demand)
         RC_ASSERT(quantity <= s.sellable_at(channel, key.first, key.second));
-      for (std::size_t i = 0; i < lines.size(); ++i) {
-        const auto& site = answer->allocations[i].site_id;
-        s.reserved[{site, lines[i].first}] += lines[i].second;
+      for (const auto& line : answer->lines) {
+        const auto& sku = line.line.sku;
+        s.reserved[{line.site_id, sku}] += line.line.quantity;
         if (channel == "marketplace")
-          s.taken_by_marketplace[{site, lines[i].first}] += lines[i].second;
-        s.orders[id].push_back({site, lines[i].first, lines[i].second, channel});
+          s.taken_by_marketplace[{line.site_id, sku}] += line.line.quantity;
+        s.orders[id].push_back({line.site_id, sku, line.line.quantity, channel});
       }
       if (keyed) s.last_keyed = {submission, answer->last_position};
     } else {

@@ -37,12 +37,12 @@ TEST(Pipeline, AnOrderIsSourcedToOneSiteAndItsStockReserved) {
   EXPECT_EQ(placed->last_position - placed->first_position + 1, 5u);
 }
 
-TEST(Pipeline, AnOrderNoSiteCanServeIsRejectedAndWritesNothing) {
+TEST(Pipeline, AnOrderTheSitesTogetherCannotServeIsRejectedAndWritesNothing) {
   TempDir dir;
   Retailer r(dir.path());
   r.stock_up();
   const auto before = r.store->durable_position();
-  auto refused = r.run(order("O1", "web", {{"SHOE-1", 11}}));
+  auto refused = r.run(order("O1", "web", {{"SHOE-1", 13}}));  // 10 in Lyon and 2 in Paris
   ASSERT_NE(rejection_of(refused), nullptr);
   EXPECT_EQ(rejection_of(refused)->code, domain::Rejection::Code::insufficient_stock);
   EXPECT_NE(rejection_of(refused)->reason.find("SHOE-1"), std::string::npos);
@@ -179,9 +179,9 @@ TEST(Pipeline, ARestartRebuildsTheSameStateFromTheLog) {
   ASSERT_TRUE(r.run(order("O1", "web", {{"SHOE-1", 9}}), "k1"));
   r.close();
   r.open();
-  // The reservation survived: 1 shoe is left in Lyon and 2 in Paris, and a line is not split.
-  EXPECT_NE(rejection_of(r.run(order("O2", "web", {{"SHOE-1", 3}}))), nullptr);
-  EXPECT_TRUE(r.run(order("O3", "web", {{"SHOE-1", 2}})));
+  // The reservation survived: 1 shoe is left in Lyon and 2 in Paris.
+  EXPECT_NE(rejection_of(r.run(order("O2", "web", {{"SHOE-1", 4}}))), nullptr);
+  EXPECT_TRUE(r.run(order("O3", "web", {{"SHOE-1", 3}})));
   auto retry = r.run(order("O1", "web", {{"SHOE-1", 9}}), "k1");
   ASSERT_TRUE(retry);
   EXPECT_TRUE(retry->duplicate);

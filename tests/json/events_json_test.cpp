@@ -20,7 +20,7 @@ namespace configuration = domain::configuration;
 static_assert(std::variant_size_v<site::Event> == 4);
 static_assert(std::variant_size_v<catalog::Event> == 2);
 static_assert(std::variant_size_v<stock::Event> == 11);
-static_assert(std::variant_size_v<order::Event> == 15);
+static_assert(std::variant_size_v<order::Event> == 17);
 static_assert(std::variant_size_v<configuration::Event> == 1);
 static_assert(std::variant_size_v<domain::brand::Event> == 2);
 static_assert(std::variant_size_v<domain::channel::Event> == 2);
@@ -129,7 +129,7 @@ TEST(EventsJson, EveryStockEventHasItsFields) {
   expect(stock::StockAdjusted{-2, "damaged"}, R"({"delta": -2, "reason": "damaged"})");
   expect(stock::StockCounted{14, -2, 1, "pos"},
          R"({"counted": 14, "delta": -2, "shortage": 1, "source": "pos"})");
-  expect(stock::StockReserved{"o-1/2", "o-1", 2, 3, "web"},
+  expect(stock::StockReserved{"o-1/2", "o-1", 2, 3, "web", {}},
          R"({"reservation_id": "o-1/2", "order_id": "o-1", "line": 2, "quantity": 3,
              "view": "web"})");
   expect(stock::StockHeld{"o-1/2", "o-1", 2, 3, "web"},
@@ -248,6 +248,12 @@ TEST(EventsJson, AllocationEventsHaveTheirRoundsSitesAndReasons) {
             json::parse(R"({"reason": "no store claimed"})"));
   EXPECT_EQ(to_json(order::Event{order::AllocationReleased{"FR-1", {1, 2}, "not found"}}),
             json::parse(R"({"site_id": "FR-1", "lines": [1, 2], "reason": "not found"})"));
+  EXPECT_EQ(to_json(order::Event{order::LinesSplit{{{1, {{1, 3}, {4, 2}}}}}}),
+            json::parse(R"({"splits": [{"line": 1, "parts": [{"line": 1, "quantity": 3},
+                                                             {"line": 4, "quantity": 2}]}]})"));
+  EXPECT_EQ(to_json(order::Event{order::LinesPreOrdered{{{4, "WH-LYON", "asn-7", kAt}}}}),
+            json::parse(R"({"pre_orders": [{"line": 4, "site_id": "WH-LYON", "receipt_id": "asn-7",
+                                            "expected_at_us": 1700000000000000}]})"));
 }
 
 TEST(EventsJson, ConfigurationChangedNamesItsAreaAndWritesItsDocument) {

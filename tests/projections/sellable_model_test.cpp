@@ -160,7 +160,7 @@ RC_GTEST_PROP(SellableModel, FiguresKeptByDifferenceEqualTheWholeComputation, ()
         w.move(site, sku,
                stock::ReserveStock{
                    "O" + std::to_string(i) + "/1", "O" + std::to_string(i), 1, quantity, w.at,
-                   *rc::gen::element<std::string>("web", "marketplace", "stores", "")});
+                   *rc::gen::element<std::string>("web", "marketplace", "stores", ""), {}});
         break;
       case 5:
         w.move(site, sku,

@@ -131,7 +131,8 @@ inline std::vector<DomainEvent> populated_samples(const std::string& source_dir)
       stock::Event{stock::StockReceived{12, "PO-4471"}},
       stock::Event{stock::StockAdjusted{-3, "broken in the aisle"}},
       stock::Event{stock::StockCounted{7, -2, 1, "pos", 42}},
-      stock::Event{stock::StockReserved{"O-1/1", "O-1", 1, 2, "web"}},
+      stock::Event{stock::StockReserved{"O-1/1", "O-1", 1, 2, "web", {}}},
+      stock::Event{stock::StockReserved{"O-2/1", "O-2", 1, 4, "web", "asn-7"}},
       stock::Event{stock::StockHeld{"O-2/1", "O-2", 1, 3, "marketplace"}},
       stock::Event{stock::ReservationReleased{"O-1/1", 2, "cancelled by customer service"}},
       stock::Event{stock::StockPicked{"O-1/1"}},
@@ -156,6 +157,8 @@ inline std::vector<DomainEvent> populated_samples(const std::string& source_dir)
       order::Event{order::OfferRoundClosed{1, order::RoundEnd::all_declined, kAt + 10}},
       order::Event{order::QueuedForService{"no store claimed the order in 3 rounds"}},
       order::Event{order::AllocationReleased{"ST-3", {1}, "not on the shelf"}},
+      order::Event{order::LinesSplit{{{1, {{1, 3}, {4, 2}}}, {2, {{2, 1}, {5, 1}, {6, 1}}}}}},
+      order::Event{order::LinesPreOrdered{{{4, "WH-LYON", "asn-7", 1'700'600'000'000'000}}}},
   };
   domain::InventoryViews views;
   views.channels.push_back({"web",
