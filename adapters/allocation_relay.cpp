@@ -344,7 +344,7 @@ Result<engine::OrderCommand, std::string> AllocationRelay::parse_request(std::st
   if (action == "release") {
     if (reason.empty()) return std::unexpected("reason is required to release an order");
     return engine::OrderCommand{order_id,
-                                order::ReleaseAllocation{site, reason, stock_missing, now}};
+                                order::ReleaseAllocation{site, reason, stock_missing, now, {}, {}}};
   }
   if (action == "start_preparation")
     return engine::OrderCommand{order_id, order::StartPreparation{site, now}};

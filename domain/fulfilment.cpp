@@ -1,7 +1,9 @@
 #include "domain/fulfilment.h"
 
 #include <algorithm>
+#include <deque>
 #include <gsl/assert>
+#include <map>
 
 #include "domain/fulfilment_internal.h"
 #include "domain/sellable.h"
@@ -20,7 +22,7 @@ Instant time_of(const order::Command& command) {
 // copy, made only for a stock touched twice, since a busy stock holds many reservations.
 class StockSequence {
  public:
-  explicit StockSequence(const Facts& facts) : facts_(facts) {}
+  explicit StockSequence(const Facts& facts) : facts_(&facts) {}
 
   std::optional<Rejection> apply(std::string_view site_id, std::string_view sku,
                                  const stock::Command& command) {
@@ -40,7 +42,7 @@ class StockSequence {
 
   /// The stock as the commands decided so far left it.
   const stock::State& current(std::string_view site_id, std::string_view sku) {
-    const stock::State& committed = facts_.stock(site_id, sku);
+    const stock::State& committed = facts_->stock(site_id, sku);
     Entry* entry = find(site_id, sku);
     if (entry == nullptr) return committed;
     if (!entry->scratch) {
@@ -70,8 +72,46 @@ class StockSequence {
     return it == entries_.end() ? nullptr : &*it;
   }
 
-  const Facts& facts_;
-  std::vector<Entry> entries_;
+  const Facts* facts_;  // a pointer: a sequence is copied to try a decision and kept if it works
+  std::deque<Entry> entries_;  // a deque: a stock current() returned stays where it is
+};
+
+// The facts as the decision so far left the stock: sourcing again after a release or a receipt
+// sees the units they freed or brought.
+class SequenceFacts final : public Facts {
+ public:
+  SequenceFacts(const Facts& base, StockSequence& sequence) : base_(base), sequence_(&sequence) {}
+  const order::State* order(std::string_view id) const override { return base_.order(id); }
+  const stock::State& stock(std::string_view site_id, std::string_view sku) const override {
+    return sequence_->current(site_id, sku);
+  }
+  const site::Profile* site(std::string_view id) const override { return base_.site(id); }
+  const catalog::Item* item(std::string_view sku) const override { return base_.item(sku); }
+  const InventoryViews& inventory_views() const override { return base_.inventory_views(); }
+  const channel::Channel* channel(std::string_view id) const override { return base_.channel(id); }
+  const orchestration::Rules& rules() const override { return base_.rules(); }
+  std::uint64_t rules_version() const override { return base_.rules_version(); }
+  std::span<const Holding> holdings(std::string_view sku) const override {
+    const auto committed = base_.holdings(sku);
+    auto& rows = holdings_[std::string(sku)];
+    rows.assign(committed.begin(), committed.end());
+    for (auto& h : rows) h.stock = &sequence_->current(h.site_id, sku);
+    return rows;
+  }
+  std::int64_t preparations(std::string_view site_id, std::int64_t day) const override {
+    return base_.preparations(site_id, day);
+  }
+  std::int64_t local_day(std::string_view site_id, Instant at) const override {
+    return base_.local_day(site_id, at);
+  }
+  std::optional<geo::Point> locate(const Address& address) const override {
+    return base_.locate(address);
+  }
+
+ private:
+  const Facts& base_;
+  StockSequence* sequence_;
+  mutable std::map<std::string, std::vector<Holding>, std::less<>> holdings_;
 };
 
 const order::LineState* line_of(const order::State& order, std::uint32_t line) {
@@ -119,9 +159,10 @@ std::optional<Rejection> reserve(StockSequence& sequence, const order::State& be
   for (const auto& a : allocated.allocations) {
     const auto* line = line_of(before, a.line);
     if (line == nullptr) continue;
-    auto refused = sequence.apply(a.site_id, line->line.sku,
-                                  stock::ReserveStock{reservation_id(order_id, a.line), order_id,
-                                                      a.line, line->line.quantity, at, view, {}});
+    auto refused = sequence.apply(
+        a.site_id, line->line.sku,
+        stock::ReserveStock{
+            reservation_id(order_id, a.line), order_id, a.line, line->line.quantity, at, view, {}});
     if (refused && refused->code == Code::insufficient_stock) {
       refused->reason = "insufficient stock of " + line->line.sku + " at " + a.site_id;
     }
@@ -170,8 +211,13 @@ std::optional<Rejection> pre_order(StockSequence& sequence, const order::State& 
   for (const auto& p : pre_ordered.pre_orders) {
     const auto* line = line_of(before, p.line);
     if (line == nullptr) continue;
-    stock::ReserveStock reserve{reservation_id(order_id, p.line), order_id, p.line,
-                                line->line.quantity, at, view, p.receipt_id};
+    stock::ReserveStock reserve{reservation_id(order_id, p.line),
+                                order_id,
+                                p.line,
+                                line->line.quantity,
+                                at,
+                                view,
+                                p.receipt_id};
     auto refused = sequence.apply(p.site_id, line->line.sku, reserve);
     if (refused && refused->code == Code::insufficient_stock) {
       refused->reason = "insufficient stock of " + line->line.sku + " on receipt " + p.receipt_id +
@@ -318,8 +364,11 @@ std::vector<orchestration::SiteFacts> site_facts(const Facts& facts,
     if (h.site == nullptr) return nullptr;
     const bool promised = h.site_id == promise.site_id && promise.preparation_day != 0;
     const auto day = promised ? promise.preparation_day : facts.local_day(h.site_id, r.at);
-    out.push_back({std::string(h.site_id), h.site, std::vector<std::int64_t>(r.demand.size(), 0),
-                   h.site->daily_capacity - facts.preparations(h.site_id, day), {}});
+    out.push_back({std::string(h.site_id),
+                   h.site,
+                   std::vector<std::int64_t>(r.demand.size(), 0),
+                   h.site->daily_capacity - facts.preparations(h.site_id, day),
+                   {}});
     return &out.back();
   };
   // A channel sells from its inventory view, which several channels may share.
@@ -515,6 +564,87 @@ Decision<stock::Event> move_stock(std::string_view site_id, std::string_view sku
   if (facts.item(sku) == nullptr)
     return reject(Code::not_found, "unknown SKU '" + std::string(sku) + "'");
   return stock::decide(command, facts.stock(site_id, sku));
+}
+
+namespace {
+
+// The lines of each order pre-ordered on `receipt_id` in `stock`, by order.
+std::map<std::string, std::vector<std::uint32_t>> pre_orders_on(const stock::State& stock,
+                                                                const std::string& receipt_id) {
+  std::map<std::string, std::vector<std::uint32_t>> out;
+  for (const auto& [id, r] : stock.reservations) {
+    if (r.receipt_id == receipt_id) out[r.order_id].push_back(r.line);
+  }
+  return out;
+}
+
+// One order's side of a receipt's arrival: its arrived lines allocated, the others released and
+// sourced again. An order that can no longer take them (changed meanwhile) is left as it is.
+std::optional<OrderChange> settle_order(StockSequence& sequence, const Facts& facts,
+                                        const std::string& order_id,
+                                        const std::vector<std::uint32_t>& lines,
+                                        std::string_view site_id, std::string_view sku,
+                                        const std::string& receipt_id, Instant at) {
+  const auto reason = "receipt " + receipt_id + " does not cover the pre-order";
+  const auto* current = facts.order(order_id);
+  if (current == nullptr) return std::nullopt;
+  const auto& stock = sequence.current(site_id, sku);
+  std::vector<order::Allocation> arrived;
+  std::vector<std::uint32_t> released;
+  for (auto line : lines) {
+    if (stock.reservations.contains(reservation_id(order_id, line)))
+      arrived.push_back({line, std::string(site_id)});
+    else
+      released.push_back(line);
+  }
+  std::vector<order::Event> events;
+  auto state = *current;
+  const auto decide = [&](const order::Command& c) {
+    auto decided = order::decide(c, state);
+    if (!decided) return false;
+    for (auto& e : *decided) {
+      state = order::evolve(std::move(state), e);
+      events.push_back(std::move(e));
+    }
+    return true;
+  };
+  if (!arrived.empty() && !decide(order::AllocateLines{arrived, at})) return std::nullopt;
+  if (!released.empty()) {
+    if (!decide(order::ReleaseAllocation{std::string(site_id), reason, false, at, released,
+                                         receipt_id}))
+      return std::nullopt;
+    if (source(SequenceFacts(facts, sequence), state, at, false, events)) return std::nullopt;
+  }
+  StockSequence trial = sequence;
+  if (follow_with_stock(trial, facts, *current, events, at)) return std::nullopt;
+  sequence = std::move(trial);
+  return OrderChange{order_id, std::move(events)};
+}
+
+}  // namespace
+
+Result<ReceiptEffects, Rejection> settle_receipt(std::string_view site_id, std::string_view sku,
+                                                 const stock::Command& command,
+                                                 const Facts& facts) {
+  if (facts.site(site_id) == nullptr)
+    return reject(Code::not_found, "unknown site '" + std::string(site_id) + "'");
+  if (facts.item(sku) == nullptr)
+    return reject(Code::not_found, "unknown SKU '" + std::string(sku) + "'");
+  const auto* confirm = std::get_if<stock::ConfirmReceipt>(&command);
+  const auto* cancel = std::get_if<stock::CancelReceipt>(&command);
+  Expects(confirm != nullptr || cancel != nullptr);
+  const auto& receipt_id = confirm != nullptr ? confirm->receipt_id : cancel->receipt_id;
+  const Instant at = confirm != nullptr ? confirm->at : cancel->at;
+  const auto pre_orders = pre_orders_on(facts.stock(site_id, sku), receipt_id);
+  StockSequence sequence(facts);
+  if (auto refused = sequence.apply(site_id, sku, command)) return std::unexpected(*refused);
+  ReceiptEffects out;
+  for (const auto& [order_id, lines] : pre_orders) {
+    if (auto change = settle_order(sequence, facts, order_id, lines, site_id, sku, receipt_id, at))
+      out.orders.push_back(std::move(*change));
+  }
+  out.stock = sequence.take();
+  return out;
 }
 
 std::string reservation_id(std::string_view order_id, std::uint32_t line) {

@@ -97,6 +97,27 @@ using Outcome = Result<Effects, Rejection>;
 [[nodiscard]] Decision<stock::Event> move_stock(std::string_view site_id, std::string_view sku,
                                                 const stock::Command& command, const Facts& facts);
 
+/// One order's events in a decision that changes several orders.
+struct OrderChange {
+  std::string order_id;
+  std::vector<order::Event> events;
+};
+/// A receipt's arrival or cancellation: the stock's events, and those of the orders pre-ordered on
+/// it.
+struct ReceiptEffects {
+  std::vector<StockChange> stock;
+  std::vector<OrderChange> orders;
+};
+
+/// Decides a receipt's confirmation or cancellation (`command` is ConfirmReceipt or CancelReceipt)
+/// with its pre-orders: the lines whose units arrived are allocated at the site; those the
+/// receipt does not cover (short, or cancelled) are released and sourced again at once (queued
+/// for customer service when no site can serve them). Rejections as move_stock.
+[[nodiscard]] Result<ReceiptEffects, Rejection> settle_receipt(std::string_view site_id,
+                                                               std::string_view sku,
+                                                               const stock::Command& command,
+                                                               const Facts& facts);
+
 /// A stock reservation names the order line it holds stock for: "<order_id>/<line>".
 [[nodiscard]] std::string reservation_id(std::string_view order_id, std::uint32_t line);
 /// The order a reservation id names; nullopt when it names none.

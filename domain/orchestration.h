@@ -144,8 +144,8 @@ struct Request {
   std::set<std::string> tried;  // sites already offered, declined, expired or released
   std::uint32_t round = 1;      // the round a competitive plan would open
   Instant at = 0;
-  std::string promised_site;  // the site of the delivery promise chosen at checkout, if any:
-                              // allocated directly when it passes the filters and has every line
+  std::string promised_site;    // the site of the delivery promise chosen at checkout, if any:
+                                // allocated directly when it passes the filters and has every line
   std::uint32_t next_line = 0;  // the first line number the order does not use (for splits)
 };
 
@@ -173,8 +173,8 @@ struct Plan {
 /// decides: minimize_shipments (above_value from its value) splits by SKU across sites, then, for
 /// a SKU no site has enough of, splits its lines by quantity across sites and onto receipts
 /// expected within the channel's horizon (pre-orders), earliest first; never keeps one site, which
-/// may serve a SKU from a single receipt. Rounds past the strategy's last one allocate directly (fallback_direct) or
-/// give none; a strategy missing from the rules gives none.
+/// may serve a SKU from a single receipt. Rounds past the strategy's last one allocate directly
+/// (fallback_direct) or give none; a strategy missing from the rules gives none.
 Plan plan(const Rules& rules, const Request& request, const std::vector<SiteFacts>& sites);
 
 /// The rules' strategy for the request (select), or nullptr.

@@ -58,8 +58,8 @@ void place(std::uint32_t line, const Portion& p, Plan& out) {
   if (p.receipt == nullptr) {
     out.allocations.push_back({line, p.site->site_id});
   } else {
-    out.pre_orders.push_back({line, p.site->site_id, p.receipt->receipt_id,
-                              p.receipt->expected_at});
+    out.pre_orders.push_back(
+        {line, p.site->site_id, p.receipt->receipt_id, p.receipt->expected_at});
   }
 }
 
@@ -142,14 +142,13 @@ bool fill(const Request& request, const std::vector<Candidate>& candidates, Plan
     sources[i] = portions_of(request, candidates, i, now, later);
     if (!sources[i].empty()) continue;
     const auto& [sku, wanted] = request.demand[i];
-    out.reason = now + later == 0 ? "out of stock: no eligible site can sell " +
-                                        std::to_string(wanted) + " of " + sku + " to channel " +
-                                        request.channel
-                                  : "out of stock: the eligible sites can sell " +
-                                        std::to_string(now + later) + " of " + sku +
-                                        " to channel " + request.channel + " (" +
-                                        std::to_string(now) + " now, " + std::to_string(later) +
-                                        " on receipts), " + std::to_string(wanted) + " asked";
+    out.reason = now + later == 0
+                     ? "out of stock: no eligible site can sell " + std::to_string(wanted) +
+                           " of " + sku + " to channel " + request.channel
+                     : "out of stock: the eligible sites can sell " + std::to_string(now + later) +
+                           " of " + sku + " to channel " + request.channel + " (" +
+                           std::to_string(now) + " now, " + std::to_string(later) +
+                           " on receipts), " + std::to_string(wanted) + " asked";
     return false;
   }
   std::uint32_t next_line = request.next_line;
@@ -171,10 +170,9 @@ bool one_site_with_receipts(const Request& request, const std::vector<Candidate>
         chosen.push_back({c.site, nullptr, wanted});
         continue;
       }
-      const auto in = std::find_if(c.site->incoming.begin(), c.site->incoming.end(),
-                                   [&](const Incoming& r) {
-                                     return r.demand == i && r.quantity >= wanted;
-                                   });
+      const auto in =
+          std::find_if(c.site->incoming.begin(), c.site->incoming.end(),
+                       [&](const Incoming& r) { return r.demand == i && r.quantity >= wanted; });
       if (in == c.site->incoming.end()) break;
       chosen.push_back({c.site, &*in, wanted});
     }

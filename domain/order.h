@@ -189,6 +189,8 @@ struct ReleaseAllocation {
   std::string reason;
   bool stock_missing = false;  // the units were not found: the site's stock is corrected
   Instant at = 0;
+  std::vector<std::uint32_t> lines;  // only these lines at the site; empty: every line there
+  std::string receipt_id;  // pre-orders this receipt does not cover: the site may serve them still
 };
 /// Customer service moves every line not yet in preparation to `site_id`.
 struct Reallocate {
@@ -210,8 +212,8 @@ struct SourceLines {
   std::vector<SiteVerdict> considered;
   bool placing = false;  // the order is being placed: no site at all refuses it
   Instant at = 0;
-  std::vector<LineSplit> splits;      // direct: lines split first, then allocated or pre-ordered
-  std::vector<PreOrder> pre_orders;   // direct: lines waiting for a receipt
+  std::vector<LineSplit> splits;     // direct: lines split first, then allocated or pre-ordered
+  std::vector<PreOrder> pre_orders;  // direct: lines waiting for a receipt
 };
 using Command = std::variant<PlaceOrder, AllocateLines, StartPreparation, MarkPrepared, ShipOrder,
                              DeliverOrder, CancelLines, ChangeDeliveryAddress, ClaimOffer,
@@ -319,6 +321,8 @@ struct AllocationReleased {
   std::string site_id;
   std::vector<std::uint32_t> lines;
   std::string reason;
+  std::string receipt_id;  // released pre-orders of a receipt short or cancelled: not the site's
+                           // doing, so sourcing may choose it again
   friend bool operator==(const AllocationReleased&, const AllocationReleased&) = default;
 };
 struct LinesSplit {
@@ -329,19 +333,19 @@ struct LinesPreOrdered {
   std::vector<PreOrder> pre_orders;
   friend bool operator==(const LinesPreOrdered&, const LinesPreOrdered&) = default;
 };
-using Event = std::variant<OrderPlaced, LinesAllocated, PreparationStarted, OrderPrepared,
-                           OrderShipped, OrderDelivered, LinesCancelled, DeliveryAddressChanged,
-                           SourcingDecided, OfferRoundOpened, OfferClaimed, OfferDeclined,
-                           OfferRoundClosed, QueuedForService, AllocationReleased, LinesSplit,
-                           LinesPreOrdered>;
+using Event =
+    std::variant<OrderPlaced, LinesAllocated, PreparationStarted, OrderPrepared, OrderShipped,
+                 OrderDelivered, LinesCancelled, DeliveryAddressChanged, SourcingDecided,
+                 OfferRoundOpened, OfferClaimed, OfferDeclined, OfferRoundClosed, QueuedForService,
+                 AllocationReleased, LinesSplit, LinesPreOrdered>;
 
 struct LineState {
   OrderLine line;
   LineStatus status = LineStatus::sourcing;
-  std::string site_id;         // empty while sourcing
+  std::string site_id;           // empty while sourcing
   std::uint32_t split_from = 0;  // the line this one was split from; 0: a line as placed
-  std::string receipt_id;      // pre-ordered on this receipt at site_id (kept once allocated)
-  Instant expected_at = 0;     // that receipt's expected arrival
+  std::string receipt_id;        // pre-ordered on this receipt at site_id (kept once allocated)
+  Instant expected_at = 0;       // that receipt's expected arrival
   friend bool operator==(const LineState&, const LineState&) = default;
 };
 

@@ -101,7 +101,8 @@ Decision<Event> decide_one(const ReleaseAllocation& c, const State& s) {
   if (auto missing = require_placed(s)) return std::unexpected(*missing);
   LineNumbers lines;
   for (const LineState& l : s.lines) {
-    if (l.site_id == c.site_id &&
+    const bool named = c.lines.empty() || std::ranges::find(c.lines, l.line.line) != c.lines.end();
+    if (l.site_id == c.site_id && named &&
         (l.status == LineStatus::allocated || l.status == LineStatus::in_preparation ||
          l.status == LineStatus::pre_ordered)) {
       lines.push_back(l.line.line);
@@ -113,7 +114,7 @@ Decision<Event> decide_one(const ReleaseAllocation& c, const State& s) {
                                          " has no line allocated to site " + c.site_id +
                                          " that is not yet prepared");
   }
-  return one(AllocationReleased{c.site_id, std::move(lines), c.reason});
+  return one(AllocationReleased{c.site_id, std::move(lines), c.reason, c.receipt_id});
 }
 
 Decision<Event> decide_one(const Reallocate& c, const State& s) {
@@ -146,7 +147,7 @@ Decision<Event> decide_one(const Reallocate& c, const State& s) {
   if (const Round* open = s.open_round())
     events.emplace_back(OfferRoundClosed{open->round, RoundEnd::withdrawn, c.at});
   for (auto& [site, lines] : released)
-    events.emplace_back(AllocationReleased{site, std::move(lines), c.reason});
+    events.emplace_back(AllocationReleased{site, std::move(lines), c.reason, {}});
   events.emplace_back(LinesAllocated{std::move(allocations)});
   return events;
 }
@@ -186,7 +187,8 @@ void apply(State& s, const AllocationReleased& e) {
       l.expected_at = 0;
     }
   }
-  if (std::ranges::find(s.released, e.site_id) == s.released.end()) s.released.push_back(e.site_id);
+  if (e.receipt_id.empty() && std::ranges::find(s.released, e.site_id) == s.released.end())
+    s.released.push_back(e.site_id);
 }
 
 }  // namespace detail

@@ -111,8 +111,8 @@ void add_receipts(const ChannelView& view, const SiteStock& entry, Instant now, 
     // Like on hand: the channel's share of the receipt, less what its pre-orders took of it, and
     // never more than is left to pre-order.
     const std::int64_t share = share_of(non_negative(receipt.quantity), view.share_percent);
-    const std::int64_t quantity = std::min(
-        receipt.unpromised(), non_negative(share - receipt.promised_to(view.channel)));
+    const std::int64_t quantity =
+        std::min(receipt.unpromised(), non_negative(share - receipt.promised_to(view.channel)));
     if (quantity <= 0) continue;
     result.future = add_saturated(result.future, quantity);
     result.receipts.push_back(
@@ -229,8 +229,8 @@ std::int64_t future_at_site(const InventoryViews& views, std::string_view channe
 }
 
 std::vector<FutureContribution> receipts_at_site(const InventoryViews& views,
-                                                std::string_view channel, const SiteStock& stock,
-                                                Instant now) {
+                                                 std::string_view channel, const SiteStock& stock,
+                                                 Instant now) {
   const ChannelView* view = views.find(channel);
   if (view == nullptr || view->future_horizon_days <= 0) return {};
   Expects(stock.site != nullptr && stock.stock != nullptr);

@@ -83,8 +83,8 @@ std::int64_t future_at_site(const InventoryViews& views, std::string_view channe
 /// The receipts of one site `channel` may pre-order from now, earliest first, each with the units
 /// it may still take of it (as in Result::receipts).
 std::vector<FutureContribution> receipts_at_site(const InventoryViews& views,
-                                                std::string_view channel, const SiteStock& stock,
-                                                Instant now);
+                                                 std::string_view channel, const SiteStock& stock,
+                                                 Instant now);
 
 /// The total a channel shows for `now` and `future` units (each the saturated sum over sites):
 /// their saturated sum, or 0 below the channel's minimum display.

@@ -144,10 +144,10 @@ Decision<Event> pre_order(const ReserveStock& c, const State& s) {
                                          ": only an expected receipt can be pre-ordered");
   }
   if (it->second.unpromised() < c.quantity) {
-    return reject(Code::insufficient_stock,
-                  "insufficient stock: receipt " + c.receipt_id + " has " +
-                      std::to_string(it->second.unpromised()) + " units left to pre-order, " +
-                      std::to_string(c.quantity) + " requested");
+    return reject(Code::insufficient_stock, "insufficient stock: receipt " + c.receipt_id +
+                                                " has " + std::to_string(it->second.unpromised()) +
+                                                " units left to pre-order, " +
+                                                std::to_string(c.quantity) + " requested");
   }
   return one(StockReserved{c.reservation_id, c.order_id, c.line, c.quantity, c.view, c.receipt_id});
 }
@@ -197,8 +197,8 @@ Decision<Event> only_held(const std::string& reservation_id) {
 }
 
 Decision<Event> awaits_receipt(const std::string& reservation_id, const Reservation& r) {
-  return reject(Code::wrong_state, "reservation " + reservation_id + " is a pre-order waiting for " +
-                                       "receipt " + r.receipt_id);
+  return reject(Code::wrong_state, "reservation " + reservation_id +
+                                       " is a pre-order waiting for " + "receipt " + r.receipt_id);
 }
 
 Decision<Event> decide_one(const PickStock& c, const State& s) {
@@ -375,7 +375,8 @@ void apply(State& s, const StockShipped& e) {
 }
 
 void apply(State& s, const ReceiptExpected& e) {
-  s.receipts[e.receipt_id] = FutureReceipt{e.quantity, e.expected_at, ReceiptStatus::expected, 0, {}};
+  s.receipts[e.receipt_id] =
+      FutureReceipt{e.quantity, e.expected_at, ReceiptStatus::expected, 0, {}};
 }
 
 void apply(State& s, const ReceiptConfirmed& e) {

@@ -68,7 +68,7 @@ struct ReserveStock {
   std::uint32_t line = 0;
   std::int64_t quantity = 0;
   Instant at = 0;
-  std::string view;  // the inventory view the order sells from: its share caps what it takes
+  std::string view;        // the inventory view the order sells from: its share caps what it takes
   std::string receipt_id;  // a pre-order: taken from this expected receipt, not from on hand
 };
 /// Holds units for an order line offered to this site in a competitive round: they leave the
@@ -139,7 +139,7 @@ struct StockReserved {
   std::string order_id;
   std::uint32_t line = 0;
   std::int64_t quantity = 0;
-  std::string view;  // "" in events recorded before views were
+  std::string view;        // "" in events recorded before views were
   std::string receipt_id;  // a pre-order on an expected receipt
   friend bool operator==(const StockReserved&, const StockReserved&) = default;
 };

@@ -38,6 +38,22 @@ Decided order_changes(const EngineState& state, std::string_view order_id,
   return out;
 }
 
+// A receipt's arrival or cancellation: its stock, and the orders pre-ordered on it.
+Decided receipt_changes(const EngineState& state,
+                        const Result<domain::fulfilment::ReceiptEffects, domain::Rejection>& r) {
+  if (!r) return std::unexpected(r.error());
+  Changes out;
+  for (const auto& stock : r->stock) {
+    out.push_back(
+        change<StockAggregate>(state, StockKeyView{stock.site_id, stock.sku}, stock.events));
+  }
+  for (const auto& order : r->orders) {
+    if (!order.events.empty())
+      out.push_back(change<OrderAggregate>(state, order.order_id, order.events));
+  }
+  return out;
+}
+
 template <Aggregate A>
 const typename A::State& state_of(const EngineState& state, typename A::KeyView key) {
   static const typename A::State kNone{};
@@ -137,6 +153,11 @@ Decided decide(const EngineState& state, const Command& command, const Locator& 
     }
     Decided operator()(const domain::channel::Command& c) { return decide_channel(state, c); }
     Decided operator()(const StockCommand& c) {
+      if (std::holds_alternative<domain::stock::ConfirmReceipt>(c.command) ||
+          std::holds_alternative<domain::stock::CancelReceipt>(c.command)) {
+        return receipt_changes(
+            state, domain::fulfilment::settle_receipt(c.site_id, c.sku, c.command, facts));
+      }
       return single<StockAggregate>(
           state, {c.site_id, c.sku},
           domain::fulfilment::move_stock(c.site_id, c.sku, c.command, facts));

@@ -272,8 +272,7 @@ namespace {
 
 // A placed order's lines as its decision left them: folded from the events just decided, or the
 // engine's state of an order placed before (a retry).
-std::vector<domain::order::LineState> placed_lines(const EngineState& state,
-                                                   const Command& command,
+std::vector<domain::order::LineState> placed_lines(const EngineState& state, const Command& command,
                                                    const Changes& changes) {
   const auto* placing = std::get_if<domain::order::PlaceOrder>(&command);
   if (placing == nullptr) return {};

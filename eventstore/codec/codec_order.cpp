@@ -133,7 +133,9 @@ struct Encoder {
     return finish(b, "QueuedForService");
   }
   EventData operator()(const order::AllocationReleased& e) {
-    b.Finish(fb::CreateAllocationReleasedDirect(b, e.site_id.c_str(), &e.lines, e.reason.c_str()));
+    b.Finish(
+        fb::CreateAllocationReleasedDirect(b, e.site_id.c_str(), &e.lines, e.reason.c_str(),
+                                           e.receipt_id.empty() ? nullptr : e.receipt_id.c_str()));
     return finish(b, "AllocationReleased");
   }
   EventData operator()(const order::LinesSplit& e) {
@@ -322,8 +324,8 @@ std::optional<Result<DomainEvent>> decode_order_sourcing(std::string_view type,
     return wrap(root<fb::LinesPreOrdered>(payload, type), pre_ordered_of);
   if (type == "AllocationReleased") {
     return wrap(root<fb::AllocationReleased>(payload, type), [](const fb::AllocationReleased* t) {
-      return order::Event{
-          order::AllocationReleased{text(t->site_id()), scalars(t->lines()), text(t->reason())}};
+      return order::Event{order::AllocationReleased{text(t->site_id()), scalars(t->lines()),
+                                                    text(t->reason()), text(t->receipt_id())}};
     });
   }
   return std::nullopt;

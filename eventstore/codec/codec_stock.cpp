@@ -29,9 +29,9 @@ EventData encode(const stock::Event& event) {
     }
     EventData operator()(const stock::StockReserved& e) {
       // A reservation from on hand carries no receipt: its bytes are those written before.
-      b.Finish(fb::CreateStockReservedDirect(b, e.reservation_id.c_str(), e.order_id.c_str(),
-                                             e.line, e.quantity, e.view.c_str(),
-                                             e.receipt_id.empty() ? nullptr : e.receipt_id.c_str()));
+      b.Finish(fb::CreateStockReservedDirect(
+          b, e.reservation_id.c_str(), e.order_id.c_str(), e.line, e.quantity, e.view.c_str(),
+          e.receipt_id.empty() ? nullptr : e.receipt_id.c_str()));
       return finish(b, "StockReserved");
     }
     EventData operator()(const stock::StockHeld& e) {

@@ -249,7 +249,9 @@ json fields_of(const order::OfferRoundClosed& e) {
 json fields_of(const order::QueuedForService& e) { return {{"reason", e.reason}}; }
 
 json fields_of(const order::AllocationReleased& e) {
-  return {{"site_id", e.site_id}, {"lines", e.lines}, {"reason", e.reason}};
+  json out = {{"site_id", e.site_id}, {"lines", e.lines}, {"reason", e.reason}};
+  if (!e.receipt_id.empty()) out["receipt_id"] = e.receipt_id;
+  return out;
 }
 
 json fields_of(const order::LinesSplit& e) {

@@ -87,12 +87,10 @@ std::string encode_order_view(const order::State& s, const std::vector<std::uint
   std::vector<Offset<fb::Line>> lines;
   lines.reserve(s.lines.size());
   for (const auto& l : s.lines) {
-    lines.push_back(fb::CreateLineDirect(b, l.line.line, l.line.sku.c_str(), l.line.quantity,
-                                         l.line.unit_price_minor,
-                                         static_cast<std::uint8_t>(l.status), l.site_id.c_str(),
-                                         l.split_from,
-                                         l.receipt_id.empty() ? nullptr : l.receipt_id.c_str(),
-                                         l.expected_at));
+    lines.push_back(fb::CreateLineDirect(
+        b, l.line.line, l.line.sku.c_str(), l.line.quantity, l.line.unit_price_minor,
+        static_cast<std::uint8_t>(l.status), l.site_id.c_str(), l.split_from,
+        l.receipt_id.empty() ? nullptr : l.receipt_id.c_str(), l.expected_at));
   }
   const auto round_offsets = rounds(b, s.rounds);
   const auto billing = address(b, p.billing);

@@ -93,11 +93,20 @@ TEST(GoldenLog, AVersion2LogOfTheIntakeEventsVerifiesAndReplays) {
                     "e3c21418c3515c3a12fdeb378285050406c75e70dcfcda946e1467de13a5e8a4");
 }
 
+// Lines split across sites and pre-ordered on a receipt, a reservation on an expected receipt, and
+// the release of the pre-orders a receipt did not cover.
+TEST(GoldenLog, AVersion2LogOfTheFloorEventsVerifiesAndReplays) {
+  TempDir dir;
+  verify_and_replay(dir / "data", "v2-floor", "46",
+                    "fdfb9684e28ef5e0d40db5da7122d667f69b373b16de02a5078df994e00a0928");
+}
+
 // Every event type the codec reads is in some golden log, so that each one is replayed by the
 // builds that come after: a new type ships with a golden log holding it.
 TEST(GoldenLog, TheGoldenLogsHoldEveryEventType) {
   std::set<std::string> stored;
-  for (const char* name : {"v1-demo", "v2-every-event", "v2-master-data", "v2-intake"}) {
+  for (const char* name :
+       {"v1-demo", "v2-every-event", "v2-master-data", "v2-intake", "v2-floor"}) {
     TempDir dir;
     std::filesystem::copy(std::filesystem::path(ORDO_GOLDEN_DIR) / name, dir / "data",
                           std::filesystem::copy_options::recursive);

@@ -494,8 +494,8 @@ TEST(Fulfilment, AReleaseWithMissingStockCorrectsTheSiteAndSourcesTheOrderAgain)
   auto placed = decide_placing(r, place("O1", {{"SHOE", 2}}));
   ASSERT_TRUE(placed);
   r.apply("O1", *placed);  // the warehouse first
-  auto released =
-      decide("O1", order::ReleaseAllocation{"WH-LYON", "not on the shelf", true, kAt + 5}, r);
+  auto released = decide(
+      "O1", order::ReleaseAllocation{"WH-LYON", "not on the shelf", true, kAt + 5, {}, {}}, r);
   ASSERT_TRUE(released) << released.error().reason;
   EXPECT_EQ(of_type<order::AllocationReleased>(released->order).size(), 1u);
   // Sourced again, to Paris: the only other site holding two shoes (the warehouse was tried).

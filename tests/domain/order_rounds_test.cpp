@@ -112,15 +112,16 @@ TEST(OrderRounds, AStoreThatCannotPrepareReleasesItsLinesWhichAreSourcedAgain) {
   auto history = round_open();
   history.push_back(OfferClaimed{1, kParis, kAt + 1000});
   history.push_back(LinesAllocated{all_to(kParis)});
-  const auto after = Scenario<OrderDecider>()
-                         .given(history)
-                         .when(ReleaseAllocation{kParis, "2 units missing", true, kAt + 2000})
-                         .then({AllocationReleased{kParis, {1, 2, 3}, "2 units missing"}});
+  const auto after =
+      Scenario<OrderDecider>()
+          .given(history)
+          .when(ReleaseAllocation{kParis, "2 units missing", true, kAt + 2000, {}, {}})
+          .then({AllocationReleased{kParis, {1, 2, 3}, "2 units missing", {}}});
   EXPECT_EQ(after.sourcing_lines(), (std::vector<std::uint32_t>{1, 2, 3}));
   EXPECT_TRUE(after.tried().contains(kParis));
   Scenario<OrderDecider>()
       .given(history)
-      .when(ReleaseAllocation{kLille, "?", false, kAt})
+      .when(ReleaseAllocation{kLille, "?", false, kAt, {}, {}})
       .then_rejected(Code::wrong_state, "no line allocated to site " + kLille);
 }
 
@@ -138,7 +139,7 @@ TEST(OrderRounds, CustomerServiceReallocatesByHandAndWithdrawsAnOpenRound) {
       .given(allocated)
       .when(Reallocate{kLille, "nearer", kAt + 5})
       .then({SourcingDecided{"manual", 0, "manual", "nearer", 1, {}, kAt + 5},
-             AllocationReleased{kParis, {1, 2, 3}, "nearer"}, LinesAllocated{all_to(kLille)}});
+             AllocationReleased{kParis, {1, 2, 3}, "nearer", {}}, LinesAllocated{all_to(kLille)}});
   allocated.push_back(PreparationStarted{kParis, {1, 2, 3}});
   Scenario<OrderDecider>()
       .given(allocated)

@@ -134,8 +134,9 @@ TEST(SellableStock, AChannelsShareCapsWhatItsOrdersTakeOfASite) {
   Network network;
   network.site("WH-LYON", SiteType::warehouse, "FR", "69", 100);
   const auto take = [&](std::string order, std::string view, std::int64_t quantity) {
-    network.stock(0) = stock::evolve(
-        network.stock(0), stock::StockReserved{order + "/1", order, 1, quantity, std::move(view), {}});
+    network.stock(0) =
+        stock::evolve(network.stock(0),
+                      stock::StockReserved{order + "/1", order, 1, quantity, std::move(view), {}});
   };
   EXPECT_EQ(sell(document, "marketplace", kSneaker, network).total, 80);
 

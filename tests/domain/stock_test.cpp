@@ -28,7 +28,8 @@ constexpr Instant kNextWeek = kAt + 7 * kMicrosPerDay;
 constexpr std::int64_t kInt64Max = std::numeric_limits<std::int64_t>::max();
 
 ReserveStock reserve(std::string order_id, std::uint32_t line, std::int64_t quantity) {
-  return ReserveStock{order_id + "/" + std::to_string(line), order_id, line, quantity, kAt, "web", {}};
+  return ReserveStock{
+      order_id + "/" + std::to_string(line), order_id, line, quantity, kAt, "web", {}};
 }
 StockReserved reserved(std::string order_id, std::uint32_t line, std::int64_t quantity) {
   return StockReserved{order_id + "/" + std::to_string(line), order_id, line, quantity, "web", {}};
@@ -337,7 +338,8 @@ TEST(StockExpect, AnExpectedReceiptIsRecorded) {
   const State after = Scenario<StockDecider>()
                           .when(ExpectReceipt{"asn-1", 20, kNextWeek, kAt})
                           .then({ReceiptExpected{"asn-1", 20, kNextWeek}});
-  EXPECT_EQ(after.receipts.at("asn-1"), (FutureReceipt{20, kNextWeek, ReceiptStatus::expected, 0, {}}));
+  EXPECT_EQ(after.receipts.at("asn-1"),
+            (FutureReceipt{20, kNextWeek, ReceiptStatus::expected, 0, {}}));
   EXPECT_EQ(after.on_hand, 0);  // not on hand until confirmed
 }
 

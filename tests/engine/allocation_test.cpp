@@ -122,7 +122,7 @@ TEST(Allocation, AStoreReleasingForMissingStockHasItsStockCorrectedAndTheOrderGo
   ASSERT_TRUE(f.r->run(order("O4", "web", {{"SHOE-1", 1}})));
   ASSERT_TRUE(f.act("O4", ord::ClaimOffer{"FR-STRAS", 1, kNow + 1}));
   auto released =
-      f.act("O4", ord::ReleaseAllocation{"FR-STRAS", "not on the shelf", true, kNow + 2});
+      f.act("O4", ord::ReleaseAllocation{"FR-STRAS", "not on the shelf", true, kNow + 2, {}, {}});
   ASSERT_TRUE(released) << Retailer::describe(released.error());
   const auto stock = f.types("stock-FR-STRAS:SHOE-1");
   EXPECT_EQ(std::vector<std::string>(stock.end() - 2, stock.end()),
@@ -135,7 +135,8 @@ TEST(Allocation, WhenAStoreReportsItsLastUnitsMissingItsStockGoesToZero) {
   Fixture f(/*fallback_direct=*/true);
   ASSERT_TRUE(f.r->run(order("O7", "web", {{"SHOE-1", 3}})));  // Strasbourg holds exactly 3
   ASSERT_TRUE(f.act("O7", ord::ClaimOffer{"FR-STRAS", 1, kNow + 1}));
-  ASSERT_TRUE(f.act("O7", ord::ReleaseAllocation{"FR-STRAS", "shelf empty", true, kNow + 2}));
+  ASSERT_TRUE(
+      f.act("O7", ord::ReleaseAllocation{"FR-STRAS", "shelf empty", true, kNow + 2, {}, {}}));
   const auto events = f.r->store->read_stream("stock-FR-STRAS:SHOE-1", 1, 100);
   ASSERT_TRUE(events);
   ASSERT_EQ(events->back().type, "StockAdjusted");

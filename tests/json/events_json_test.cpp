@@ -246,7 +246,7 @@ TEST(EventsJson, AllocationEventsHaveTheirRoundsSitesAndReasons) {
       json::parse(R"({"round": 2, "end": "all_declined", "closed_at_us": 1700000000000000})"));
   EXPECT_EQ(to_json(order::Event{order::QueuedForService{"no store claimed"}}),
             json::parse(R"({"reason": "no store claimed"})"));
-  EXPECT_EQ(to_json(order::Event{order::AllocationReleased{"FR-1", {1, 2}, "not found"}}),
+  EXPECT_EQ(to_json(order::Event{order::AllocationReleased{"FR-1", {1, 2}, "not found", {}}}),
             json::parse(R"({"site_id": "FR-1", "lines": [1, 2], "reason": "not found"})"));
   EXPECT_EQ(to_json(order::Event{order::LinesSplit{{{1, {{1, 3}, {4, 2}}}}}}),
             json::parse(R"({"splits": [{"line": 1, "parts": [{"line": 1, "quantity": 3},

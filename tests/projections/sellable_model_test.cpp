@@ -157,10 +157,15 @@ RC_GTEST_PROP(SellableModel, FiguresKeptByDifferenceEqualTheWholeComputation, ()
         w.move(site, sku, stock::CountStock{quantity, "pos", w.at});
         break;
       case 4:
-        w.move(site, sku,
-               stock::ReserveStock{
-                   "O" + std::to_string(i) + "/1", "O" + std::to_string(i), 1, quantity, w.at,
-                   *rc::gen::element<std::string>("web", "marketplace", "stores", ""), {}});
+        w.move(
+            site, sku,
+            stock::ReserveStock{"O" + std::to_string(i) + "/1",
+                                "O" + std::to_string(i),
+                                1,
+                                quantity,
+                                w.at,
+                                *rc::gen::element<std::string>("web", "marketplace", "stores", ""),
+                                {}});
         break;
       case 5:
         w.move(site, sku,

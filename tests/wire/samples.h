@@ -156,7 +156,8 @@ inline std::vector<DomainEvent> populated_samples(const std::string& source_dir)
       order::Event{order::OfferDeclined{2, "ST-2", "too busy", kAt + 9}},
       order::Event{order::OfferRoundClosed{1, order::RoundEnd::all_declined, kAt + 10}},
       order::Event{order::QueuedForService{"no store claimed the order in 3 rounds"}},
-      order::Event{order::AllocationReleased{"ST-3", {1}, "not on the shelf"}},
+      order::Event{order::AllocationReleased{"ST-3", {1}, "not on the shelf", {}}},
+      order::Event{order::AllocationReleased{"WH-LYON", {4}, "receipt asn-7 short", "asn-7"}},
       order::Event{order::LinesSplit{{{1, {{1, 3}, {4, 2}}}, {2, {{2, 1}, {5, 1}, {6, 1}}}}}},
       order::Event{order::LinesPreOrdered{{{4, "WH-LYON", "asn-7", 1'700'600'000'000'000}}}},
   };
