@@ -72,8 +72,11 @@ std::shared_ptr<const PromiseReads::Supply> PromiseReads::supply(const engine::E
       if (domain::matches(view->sites, site_id, *h.site)) {
         for (const auto& [id, r] : stock->receipts) {
           if (r.status != domain::stock::ReceiptStatus::expected) continue;
-          // The channel's share of what arrives, as for its sellable figure.
-          s.receipts.emplace_back(r.expected_at, r.quantity * view->share_percent / 100);
+          // The channel's share of what arrives, less what its pre-orders took, as for its
+          // sellable figure.
+          const auto share = r.quantity * view->share_percent / 100 - r.promised_to(channel);
+          const auto units = std::min(r.unpromised(), share);
+          if (units > 0) s.receipts.emplace_back(r.expected_at, units);
         }
       }
       if (s.now > 0 || !s.receipts.empty()) out->push_back(std::move(s));
