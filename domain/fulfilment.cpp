@@ -107,6 +107,9 @@ class SequenceFacts final : public Facts {
   std::optional<geo::Point> locate(const Address& address) const override {
     return base_.locate(address);
   }
+  std::span<const std::string> collect_excluded_categories() const override {
+    return base_.collect_excluded_categories();
+  }
 
  private:
   const Facts& base_;

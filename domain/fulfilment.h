@@ -67,6 +67,10 @@ class Facts {
   [[nodiscard]] virtual std::int64_t local_day(std::string_view site_id, Instant at) const = 0;
   /// The coordinates of a delivery address (its postcode's centroid); nullopt when unknown.
   [[nodiscard]] virtual std::optional<geo::Point> locate(const Address& address) const = 0;
+  /// Category prefixes never collected in store (the promise area's click and collect).
+  [[nodiscard]] virtual std::span<const std::string> collect_excluded_categories() const {
+    return {};
+  }
 };
 
 /// Events for the stock of one SKU at one site.

@@ -108,10 +108,19 @@ std::optional<Rejection> intake_problem(const order::PlaceOrder& c, const channe
                                         std::string_view view, const Facts& facts) {
   if (auto problem = price_problem(c, channel, facts)) return problem;
   if (c.method == order::DeliveryMethod::click_and_collect) {
+    const auto excluded = facts.collect_excluded_categories();
     for (std::size_t i = 0; i < c.lines.size(); ++i) {
-      if (!facts.item(c.lines[i].sku)->click_and_collect) {
-        return Rejection{Code::invalid, "lines/" + std::to_string(i) + "/sku: " + c.lines[i].sku +
-                                            " cannot be collected in store"};
+      const auto* item = facts.item(c.lines[i].sku);
+      const std::string who = "lines/" + std::to_string(i) + "/sku: " + c.lines[i].sku;
+      if (!item->click_and_collect)
+        return Rejection{Code::invalid, who + " cannot be collected in store"};
+      for (const auto& prefix : excluded) {
+        if (item->category.starts_with(prefix)) {
+          return Rejection{Code::invalid, who + " cannot be collected in store (category " +
+                                              item->category +
+                                              " is excluded from click and "
+                                              "collect)"};
+        }
       }
     }
   }

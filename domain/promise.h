@@ -116,8 +116,13 @@ struct Collect {
   std::int32_t max_stores = 3;  // options offered, nearest ready first
   std::int32_t max_days = 0;    // 0: horizon
   std::int64_t price_minor = 0;
+  /// Category prefixes never collected in store ("furniture/"), whatever the item says.
+  std::vector<std::string> excluded_categories;
   friend bool operator==(const Collect&, const Collect&) = default;
 };
+
+/// Whether an item may be collected in store: its own eligibility, and no excluded category.
+bool collectable(const Collect& collect, bool item_eligible, std::string_view category);
 
 struct Config {
   std::vector<Zone> zones;

@@ -213,6 +213,11 @@ void validate_preparation_and_collect(const Config& config, std::vector<ConfigEr
   }
   if (c.max_stores < 1 || c.max_stores > 50)
     errors.push_back({"/collect/max_stores", "must be 1..50"});
+  for (std::size_t i = 0; i < c.excluded_categories.size(); ++i) {
+    if (c.excluded_categories[i].empty())
+      errors.push_back({"/collect/excluded_categories/" + std::to_string(i),
+                        "a category prefix is required (\"\" would exclude every item)"});
+  }
   if (c.max_days < 0 || c.max_days > 366) errors.push_back({"/collect/max_days", "must be 0..366"});
   if (c.price_minor < 0) errors.push_back({"/collect/price_minor", "must not be negative"});
 }
@@ -236,6 +241,12 @@ std::vector<ConfigError> validate(const Config& config) {
 const Config& default_config() {
   static const Config kDefault{};
   return kDefault;
+}
+
+bool collectable(const Collect& collect, bool item_eligible, std::string_view category) {
+  if (!item_eligible) return false;
+  return std::none_of(collect.excluded_categories.begin(), collect.excluded_categories.end(),
+                      [&](const std::string& prefix) { return category.starts_with(prefix); });
 }
 
 }  // namespace ordo::domain::promise

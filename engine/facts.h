@@ -34,6 +34,13 @@ class StateFacts final : public domain::fulfilment::Facts {
     return c != nullptr ? &c->channel : nullptr;
   }
   const domain::orchestration::Rules& rules() const override { return state_.orchestration(); }
+  std::span<const std::string> collect_excluded_categories() const override {
+    const auto& area = state_.configuration("promise");
+    if (!area.active) return {};
+    const auto* config = std::get_if<domain::promise::Config>(&*area.active);
+    return config != nullptr ? std::span<const std::string>(config->collect.excluded_categories)
+                             : std::span<const std::string>{};
+  }
   std::uint64_t rules_version() const override { return state_.orchestration_version(); }
   std::span<const domain::fulfilment::Holding> holdings(std::string_view sku) const override {
     return state_.holdings(sku);

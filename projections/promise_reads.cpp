@@ -117,7 +117,9 @@ Result<PromiseAnswer> PromiseReads::compute(const engine::EngineState& state,
     add(request.weight_g, item->item.weight_g);
     add(request.volume_cm3, item->item.volume_cm3);
     add(request.value_minor, item->item.price.minor);
-    if (!item->item.click_and_collect && request.not_collectable.empty())
+    if (request.not_collectable.empty() &&
+        !promise::collectable(net->config().collect, item->item.click_and_collect,
+                              item->item.category))
       request.not_collectable = line.sku;
     auto existing = std::find_if(request.lines.begin(), request.lines.end(),
                                  [&](const promise::LineSupply& l) { return l.sku == line.sku; });

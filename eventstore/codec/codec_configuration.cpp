@@ -229,9 +229,13 @@ flatbuffers::Offset<fb::PromiseConfig> promise_offset(Builder& b, const prom::Co
         p.cutoff_minute, p.daily_capacity, b.CreateVector(days_of(p.closed_dates))));
   }
   const auto& k = c.collect;
-  auto collect =
-      fb::CreateCollectSettings(b, k.enabled, strings(b, k.channels), k.max_distance_km,
-                                k.preparation_minutes, k.max_stores, k.max_days, k.price_minor);
+  const auto excluded =
+      k.excluded_categories.empty()
+          ? flatbuffers::Offset<flatbuffers::Vector<flatbuffers::Offset<flatbuffers::String>>>()
+          : strings(b, k.excluded_categories);
+  auto collect = fb::CreateCollectSettings(b, k.enabled, strings(b, k.channels), k.max_distance_km,
+                                           k.preparation_minutes, k.max_stores, k.max_days,
+                                           k.price_minor, excluded);
   return fb::CreatePromiseConfig(b, b.CreateVector(zones), b.CreateVector(services),
                                  b.CreateVector(preparation), collect, c.ship_to_store_max_km,
                                  c.horizon_days, b.CreateString(c.currency));
@@ -289,9 +293,10 @@ prom::Config promise_of(const fb::PromiseConfig* c) {
     }
   }
   if (const auto* k = c->collect()) {
-    out.collect = {
-        k->enabled(),    texts(k->channels()), k->max_distance_km(), k->preparation_minutes(),
-        k->max_stores(), k->max_days(),        k->price_minor()};
+    out.collect = {k->enabled(),         texts(k->channels()),
+                   k->max_distance_km(), k->preparation_minutes(),
+                   k->max_stores(),      k->max_days(),
+                   k->price_minor(),     texts(k->excluded_categories())};
   }
   out.ship_to_store_max_km = c->ship_to_store_max_km();
   out.horizon_days = c->horizon_days();

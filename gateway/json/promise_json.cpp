@@ -45,9 +45,9 @@ constexpr std::array<std::string_view, 22> kServiceFields = {"id",
 constexpr std::array<std::string_view, 3> kSitePickupFields = {"sites", "days", "cutoff"};
 constexpr std::array<std::string_view, 6> kPreparationFields = {
     "name", "sites", "preparation_minutes", "cutoff", "daily_capacity", "closed_dates"};
-constexpr std::array<std::string_view, 7> kCollectFields = {
+constexpr std::array<std::string_view, 8> kCollectFields = {
     "enabled",    "channels", "max_distance_km", "preparation_minutes",
-    "max_stores", "max_days", "price_minor"};
+    "max_stores", "max_days", "price_minor",     "excluded_categories"};
 
 class Parser : public DocumentReader {
  public:
@@ -184,6 +184,7 @@ class Parser : public DocumentReader {
     scalar(value, pointer, "max_stores", out.max_stores, false, &Parser::integer<std::int32_t>);
     scalar(value, pointer, "max_days", out.max_days, false, &Parser::integer<std::int32_t>);
     scalar(value, pointer, "price_minor", out.price_minor, false, &Parser::integer<std::int64_t>);
+    array(value, pointer, "excluded_categories", out.excluded_categories, &Parser::text);
   }
 };
 
@@ -341,7 +342,8 @@ json to_json(const prom::Config& c) {
             {"preparation_minutes", k.preparation_minutes},
             {"max_stores", k.max_stores},
             {"max_days", k.max_days},
-            {"price_minor", k.price_minor}}},
+            {"price_minor", k.price_minor},
+            {"excluded_categories", k.excluded_categories}}},
           {"ship_to_store_max_km", c.ship_to_store_max_km},
           {"horizon_days", c.horizon_days},
           {"currency", c.currency}};

@@ -22,7 +22,8 @@
 //                        "cutoff": "17:00", "daily_capacity": -1, "closed_dates": [] } ],
 //     "collect": { "enabled": true, "channels": [], "max_distance_km": 30, "preparation_minutes":
 //     120,
-//                  "max_stores": 3, "max_days": 0, "price_minor": 0 }
+//                  "max_stores": 3, "max_days": 0, "price_minor": 0,
+//                  "excluded_categories": ["furniture/"] }
 //   }
 //
 // Fields left out take the defaults of domain/promise.h. Times are "HH:MM" ("24:00" for the end of

@@ -119,6 +119,10 @@ class Retailer final : public Facts {
   std::optional<geo::Point> locate(const Address&) const override {
     return geo::Point{48.85, 2.35};
   }
+  std::span<const std::string> collect_excluded_categories() const override {
+    return not_collected_;
+  }
+  std::vector<std::string> not_collected_;  // the promise area's category prefixes
 
  private:
   std::map<std::string, order::State> orders_;
@@ -287,6 +291,22 @@ TEST(Fulfilment, AnItemNotForCollectionCannotBeOrderedClickAndCollect) {
   EXPECT_EQ(refused.error().code, Code::invalid);
   EXPECT_EQ(refused.error().reason, "lines/0/sku: SHOE cannot be collected in store");
   p.method = order::DeliveryMethod::home_standard;
+  EXPECT_TRUE(decide_placing(r, p));
+}
+
+// Click and collect per category: the promise area excludes a category prefix, and its items
+// cannot be ordered for collection, whatever each item says; other categories still can.
+TEST(Fulfilment, AnItemOfACategoryExcludedFromCollectionCannotBeOrderedClickAndCollect) {
+  Retailer r;
+  auto p = place("O-CC", {{"SHOE", 1}});
+  p.method = order::DeliveryMethod::click_and_collect;
+  r.not_collected_ = {"furniture/", "shoes/"};
+  const auto refused = decide_placing(r, p);
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().reason,
+            "lines/0/sku: SHOE cannot be collected in store (category shoes/running is excluded "
+            "from click and collect)");
+  r.not_collected_ = {"shoes/trail"};
   EXPECT_TRUE(decide_placing(r, p));
 }
 

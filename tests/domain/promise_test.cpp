@@ -399,5 +399,18 @@ TEST(Promise, ConfigurationProblemsComeWithPointers) {
   EXPECT_TRUE(validate(World().config).empty());
 }
 
+// Click and collect per item and per category: an excluded prefix wins over the item's own flag.
+TEST(Promise, AnItemIsCollectableUnlessItOrItsCategoryIsExcluded) {
+  Collect collect;
+  EXPECT_TRUE(collectable(collect, true, "shoes/running"));
+  EXPECT_FALSE(collectable(collect, false, "shoes/running"));
+  collect.excluded_categories = {"furniture/"};
+  EXPECT_TRUE(collectable(collect, true, "shoes/running"));
+  EXPECT_FALSE(collectable(collect, true, "furniture/sofas"));
+  Config config = default_config();
+  config.collect.excluded_categories = {""};
+  EXPECT_EQ(validate(config).front().pointer, "/collect/excluded_categories/0");
+}
+
 }  // namespace
 }  // namespace ordo::domain::promise::testing

@@ -247,5 +247,47 @@ TEST_F(PromiseHttp, APromiseConfigurationWithProblemsIsRefusedWithPointers) {
   EXPECT_EQ(admin().get("/v1/config/promise").doc()["version"], 1) << "the active version stays";
 }
 
+// Click and collect per category: the promise area excludes a category; its items get no
+// collect option (explained "not_collectable") and an order to collect one is refused, whatever
+// each item says.
+TEST_F(PromiseHttp, ACategoryExcludedFromClickAndCollectIsNeitherPromisedNorOrderedForCollection) {
+  auto client = admin();
+  const auto item = client.get("/v1/items/SKU-00001").doc();
+  const std::string category = item["item"].value("category", "");
+  ASSERT_FALSE(category.empty()) << item;
+  const auto prefix = category.substr(0, category.find('/'));
+  std::ifstream in(ORDO_SOURCE_DIR "/ops/config/promise.json");
+  json document = json::parse(in);
+  document["collect"]["excluded_categories"] = {prefix};
+  auto put = client.put("/v1/config/promise",
+                        {{"author", "tests"}, {"reason", "no " + prefix}, {"document", document}});
+  ASSERT_EQ(put.status, 200u) << put.body;
+  const auto at = std::to_string(put.doc().value("position", std::uint64_t{0}));
+  EXPECT_EQ(client.get("/v1/config/promise").doc()["document"]["collect"]["excluded_categories"],
+            json::array({prefix}));
+  const auto promised = client.get(
+      "/v1/promises?sku=SKU-00001&postcode=75011&country=FR&explain=true&min_position=" + at);
+  ASSERT_EQ(promised.status, 200u) << promised.body;
+  const auto answer = promised.doc();
+  for (const auto& o : answer["options"]) EXPECT_NE(o["method"], "click_and_collect") << o;
+  bool explained = false;
+  for (const auto& i : answer["infeasible"])
+    explained |= i["method"] == "click_and_collect" && i["reason"] == "not_collectable";
+  EXPECT_TRUE(explained) << promised.body;
+  auto body = order_body("CC-EXCLUDED", "SKU-00001");
+  body["delivery_method"] = "click_and_collect";
+  auto refused = client.post("/v1/orders", body, {{"Idempotency-Key", "cc-excluded"}});
+  EXPECT_EQ(refused.status, 422u) << refused.body;
+  EXPECT_NE(refused.body.find("is excluded from click and collect"), std::string::npos)
+      << refused.body;
+  // Back to the demo's configuration.
+  document["collect"].erase("excluded_categories");
+  ASSERT_EQ(client
+                .put("/v1/config/promise",
+                     {{"author", "tests"}, {"reason", "collect again"}, {"document", document}})
+                .status,
+            200u);
+}
+
 }  // namespace
 }  // namespace ordo::gateway::testing
