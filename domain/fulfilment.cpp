@@ -626,7 +626,7 @@ std::optional<OrderChange> settle_order(StockSequence& sequence, const Facts& fa
 
 }  // namespace
 
-Result<ReceiptEffects, Rejection> settle_receipt(std::string_view site_id, std::string_view sku,
+Result<NetworkEffects, Rejection> settle_receipt(std::string_view site_id, std::string_view sku,
                                                  const stock::Command& command,
                                                  const Facts& facts) {
   if (facts.site(site_id) == nullptr)
@@ -641,10 +641,52 @@ Result<ReceiptEffects, Rejection> settle_receipt(std::string_view site_id, std::
   const auto pre_orders = pre_orders_on(facts.stock(site_id, sku), receipt_id);
   StockSequence sequence(facts);
   if (auto refused = sequence.apply(site_id, sku, command)) return std::unexpected(*refused);
-  ReceiptEffects out;
+  NetworkEffects out;
   for (const auto& [order_id, lines] : pre_orders) {
     if (auto change = settle_order(sequence, facts, order_id, lines, site_id, sku, receipt_id, at))
       out.orders.push_back(std::move(*change));
+  }
+  out.stock = sequence.take();
+  return out;
+}
+
+Result<NetworkEffects, Rejection> leave_site(std::string_view site_id,
+                                             const std::vector<std::string>& order_ids,
+                                             const std::string& reason, Instant at,
+                                             const Facts& facts) {
+  using order::LineStatus;
+  StockSequence sequence(facts);
+  NetworkEffects out;
+  for (const auto& order_id : order_ids) {
+    const auto* current = facts.order(order_id);
+    if (current == nullptr) continue;
+    std::vector<std::uint32_t> lines;
+    for (const auto& l : current->lines) {
+      if (l.site_id != site_id) continue;
+      if (l.status == LineStatus::allocated || l.status == LineStatus::pre_ordered) {
+        lines.push_back(l.line.line);
+      } else if (l.status == LineStatus::in_preparation || l.status == LineStatus::prepared ||
+                 l.status == LineStatus::ready_for_pickup) {
+        return reject(Code::wrong_state, "order " + order_id + " line " +
+                                             std::to_string(l.line.line) + " is " +
+                                             std::string(order::to_string(l.status)) + " at " +
+                                             std::string(site_id) + ": ship or release it first");
+      }
+    }
+    if (lines.empty()) continue;
+    auto released = order::decide(
+        order::ReleaseAllocation{std::string(site_id), reason, false, at, lines, {}}, *current);
+    if (!released) return std::unexpected(released.error());
+    auto state = *current;
+    for (const auto& e : *released) state = order::evolve(std::move(state), e);
+    std::vector<order::Event> events = std::move(*released);
+    if (state.open_round() == nullptr) {
+      if (auto refused = source(SequenceFacts(facts, sequence), state, at, false, events))
+        return std::unexpected(*refused);
+    }
+    if (auto refused = follow_with_stock(sequence, facts, *current, events, at))
+      return std::unexpected(*refused);
+    out.orders.push_back({order_id, std::move(events)});
   }
   out.stock = sequence.take();
   return out;

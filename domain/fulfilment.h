@@ -106,9 +106,9 @@ struct OrderChange {
   std::string order_id;
   std::vector<order::Event> events;
 };
-/// A receipt's arrival or cancellation: the stock's events, and those of the orders pre-ordered on
-/// it.
-struct ReceiptEffects {
+/// A decision that reaches several orders (a receipt's arrival, a site closing for good): the
+/// stock's events, and each order's.
+struct NetworkEffects {
   std::vector<StockChange> stock;
   std::vector<OrderChange> orders;
 };
@@ -117,10 +117,18 @@ struct ReceiptEffects {
 /// with its pre-orders: the lines whose units arrived are allocated at the site; those the
 /// receipt does not cover (short, or cancelled) are released and sourced again at once (queued
 /// for customer service when no site can serve them). Rejections as move_stock.
-[[nodiscard]] Result<ReceiptEffects, Rejection> settle_receipt(std::string_view site_id,
+[[nodiscard]] Result<NetworkEffects, Rejection> settle_receipt(std::string_view site_id,
                                                                std::string_view sku,
                                                                const stock::Command& command,
                                                                const Facts& facts);
+
+/// Closing `site_id` for good: every line of `order_ids` allocated or pre-ordered there is released
+/// from it and sourced again without it (customer service's queue when no other site can serve
+/// it); its reservations there go. Refused (wrong_state) while a line there is in preparation or
+/// prepared: the site ships or releases it first.
+[[nodiscard]] Result<NetworkEffects, Rejection> leave_site(
+    std::string_view site_id, const std::vector<std::string>& order_ids, const std::string& reason,
+    Instant at, const Facts& facts);
 
 /// A stock reservation names the order line it holds stock for: "<order_id>/<line>".
 [[nodiscard]] std::string reservation_id(std::string_view order_id, std::uint32_t line);

@@ -147,7 +147,7 @@ Decision<Event> decide_one(const CloseSite& c, const State& s) {
   } else if (c.reserved_units > 0) {
     return reject(Rejection::Code::wrong_state,
                   "site " + c.site_id + " still holds " + std::to_string(c.reserved_units) +
-                      " units reserved for open orders: reallocate or cancel them first");
+                      " units for competitive rounds still running: close it once they end");
   }
   return std::vector<Event>{SiteClosed{c.site_id, c.for_good, c.reason, c.at}};
 }

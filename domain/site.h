@@ -13,8 +13,10 @@ enum class SiteType : std::uint8_t { store, warehouse, dark_store, pickup_point 
 
 /// A site's lifecycle. Only an open site is a sourcing candidate, shows sellable stock or is
 /// offered in a promise. A temporary closure keeps everything as it is for the reopening; closing
-/// for good is final and is refused while the site still holds stock reserved for open orders
-/// (reallocate them first): its remaining stock stays recorded, unsellable, for a transfer.
+/// for good is final: the orders allocated or pre-ordered there are sourced again elsewhere (the
+/// engine does it in the same write), it is refused while an order is in preparation there or
+/// units are held there for a competitive round, and its remaining stock stays recorded,
+/// unsellable, for a transfer.
 enum class Status : std::uint8_t { open, temporarily_closed, closed };
 std::string_view to_string(Status status);
 
@@ -73,8 +75,8 @@ struct CloseSite {
   std::string site_id;
   bool for_good = false;
   std::string reason;
-  /// Stock units reserved at the site for open orders (the engine counts them); closing for good
-  /// is refused while any are.
+  /// Stock units held at the site for competitive rounds still running (the engine counts them);
+  /// closing for good is refused while any are. Orders allocated there are sourced again.
   std::int64_t reserved_units = 0;
   Instant at = 0;
 };

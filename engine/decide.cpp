@@ -38,9 +38,10 @@ Decided order_changes(const EngineState& state, std::string_view order_id,
   return out;
 }
 
-// A receipt's arrival or cancellation: its stock, and the orders pre-ordered on it.
-Decided receipt_changes(const EngineState& state,
-                        const Result<domain::fulfilment::ReceiptEffects, domain::Rejection>& r) {
+// A decision reaching several orders (a receipt arriving, a site closing): the stock, then each
+// order.
+Decided network_changes(const EngineState& state,
+                        const Result<domain::fulfilment::NetworkEffects, domain::Rejection>& r) {
   if (!r) return std::unexpected(r.error());
   Changes out;
   for (const auto& stock : r->stock) {
@@ -84,9 +85,22 @@ Decided refused(const std::optional<domain::Rejection>& rejection) {
   return std::unexpected(*rejection);
 }
 
-// A site command: its references first, then the site's decider. Closing counts the units the
-// site holds for open orders, which the decider weighs.
-Decided decide_site(const EngineState& state, domain::site::Command c) {
+// Closing a site for good: the site's event, then its open orders sourced again elsewhere.
+Decided close_for_good(const EngineState& state, const domain::site::CloseSite& close,
+                       Changes site_changes, const StateFacts& facts) {
+  if (site_changes.empty()) return site_changes;  // already closed
+  auto moved = domain::fulfilment::leave_site(
+      close.site_id, state.orders_at(close.site_id),
+      "site " + close.site_id + " closed for good: " + close.reason, close.at, facts);
+  auto changes = network_changes(state, moved);
+  if (!changes) return changes;
+  for (auto& change : *changes) site_changes.push_back(std::move(change));
+  return site_changes;
+}
+
+// A site command: its references first, then the site's decider. Closing for good counts the
+// units held there for competitive rounds, which the decider weighs, and moves its open orders.
+Decided decide_site(const EngineState& state, domain::site::Command c, const StateFacts& facts) {
   namespace site = domain::site;
   const auto& id = std::visit([](const auto& x) -> const std::string& { return x.site_id; }, c);
   const site::Profile* profile = std::visit(
@@ -102,7 +116,11 @@ Decided decide_site(const EngineState& state, domain::site::Command c) {
         "site " + id, domain::references::of_site(*profile, StateDirectory(state)));
     if (r) return refused(r);
   } else if (auto* close = std::get_if<site::CloseSite>(&c); close != nullptr && close->for_good) {
-    close->reserved_units = state.reserved_at(id);
+    close->reserved_units = state.held_at(id);
+    auto closed =
+        single<SiteAggregate>(state, id, site::decide(c, state_of<SiteAggregate>(state, id)));
+    if (!closed) return closed;
+    return close_for_good(state, *close, std::move(*closed), facts);
   }
   return single<SiteAggregate>(state, id, site::decide(c, state_of<SiteAggregate>(state, id)));
 }
@@ -144,7 +162,7 @@ Decided decide(const EngineState& state, const Command& command, const Locator& 
   struct Visitor {
     const EngineState& state;
     const StateFacts& facts;
-    Decided operator()(const domain::site::Command& c) { return decide_site(state, c); }
+    Decided operator()(const domain::site::Command& c) { return decide_site(state, c, facts); }
     Decided operator()(const domain::catalog::Command& c) { return decide_item(state, c); }
     Decided operator()(const domain::brand::Command& c) {
       const auto& id = std::get<domain::brand::DefineBrand>(c).brand.brand_id;
@@ -155,7 +173,7 @@ Decided decide(const EngineState& state, const Command& command, const Locator& 
     Decided operator()(const StockCommand& c) {
       if (std::holds_alternative<domain::stock::ConfirmReceipt>(c.command) ||
           std::holds_alternative<domain::stock::CancelReceipt>(c.command)) {
-        return receipt_changes(
+        return network_changes(
             state, domain::fulfilment::settle_receipt(c.site_id, c.sku, c.command, facts));
       }
       return single<StockAggregate>(

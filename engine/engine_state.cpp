@@ -164,6 +164,25 @@ std::int64_t EngineState::reserved_at(std::string_view site_id) const {
   return units;
 }
 
+std::int64_t EngineState::held_at(std::string_view site_id) const {
+  std::int64_t units = 0;
+  for (const auto& [key, entry] : table<StockAggregate>().entries()) {
+    if (key.site_id == site_id) units += entry.state.held;
+  }
+  return units;
+}
+
+std::vector<std::string> EngineState::orders_at(std::string_view site_id) const {
+  std::set<std::string> orders;
+  for (const auto& [key, entry] : table<StockAggregate>().entries()) {
+    if (key.site_id != site_id) continue;
+    for (const auto& [id, r] : entry.state.reservations) {
+      if (!r.held) orders.insert(r.order_id);
+    }
+  }
+  return {orders.begin(), orders.end()};
+}
+
 const domain::catalog::State* EngineState::item(std::string_view sku) const {
   const auto* entry = table<ItemAggregate>().find(sku);
   return entry == nullptr || !entry->state.exists ? nullptr : &entry->state;

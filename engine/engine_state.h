@@ -126,6 +126,10 @@ class EngineState {
   /// Stock units reserved for open orders at a site, over every SKU. Walks every stock stream:
   /// for rare commands (closing a site) only.
   [[nodiscard]] std::int64_t reserved_at(std::string_view site_id) const;
+  /// Units held at the site for competitive rounds still running.
+  [[nodiscard]] std::int64_t held_at(std::string_view site_id) const;
+  /// The orders holding a reservation (or a pre-order) at the site, in id order.
+  [[nodiscard]] std::vector<std::string> orders_at(std::string_view site_id) const;
   [[nodiscard]] const domain::stock::State* stock(std::string_view site_id,
                                                   std::string_view sku) const;
   [[nodiscard]] const domain::order::State* order(std::string_view order_id) const;

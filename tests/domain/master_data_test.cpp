@@ -132,7 +132,7 @@ TEST(SiteLifecycle, ClosingForGoodIsFinalAndWaitsForReservedStock) {
   Scenario<SiteDecider>()
       .given({kRegistered})
       .when(site::CloseSite{"GB-LEEDS", true, "lease ended", 3, kAt})
-      .then_rejected(Code::wrong_state, "still holds 3 units reserved for open orders");
+      .then_rejected(Code::wrong_state, "still holds 3 units for competitive rounds still running");
   const site::SiteClosed gone{"GB-LEEDS", true, "lease ended", kAt};
   const auto closed = Scenario<SiteDecider>()
                           .given({kRegistered, site::SiteClosed{"GB-LEEDS", false, "x", kAt}})

@@ -277,23 +277,42 @@ TEST_F(HttpMaster, AClosedSiteSellsNothingUntilItReopens) {
   EXPECT_EQ(no_reason.status, 422u) << no_reason.body;
 }
 
-TEST_F(HttpMaster, ASiteHoldingStockForOpenOrdersCannotCloseForGood) {
+// Closing a site for good moves its open orders: released from it in the same write and sourced
+// again elsewhere, as the order's timeline shows.
+TEST_F(HttpMaster, ASiteClosedForGoodHasItsOpenOrdersSourcedAgainElsewhere) {
   auto client = admin();
+  // A new French warehouse with the most shoes to spare: the built-in rules source there.
+  json warehouse = uk_store("FR-WH-CLOSING", "69003");
+  warehouse["type"] = "warehouse";
+  warehouse["country"] = "FR";
+  warehouse["time_zone"] = "Europe/Paris";
+  ASSERT_EQ(client.post("/v1/sites", warehouse).status, 201u);
+  auto stocked = client.post("/v1/stock/movements",
+                             {{"movements",
+                               {{{"type", "receipt"},
+                                 {"site", "FR-WH-CLOSING"},
+                                 {"sku", "SKU-00002"},
+                                 {"quantity", 5000},
+                                 {"reference", "opening"}}}}},
+                             {{"Idempotency-Key", "closing-stock"}});
+  ASSERT_EQ(stocked.status, 200u) << stocked.body;
   const auto placed = place("MASTER-CLOSE-1", "SKU-00002");
-  const auto site = placed["lines"].at(0).value("site", "");
-  ASSERT_FALSE(site.empty()) << placed.dump();
-  auto refused =
+  const std::string site = "FR-WH-CLOSING";
+  ASSERT_EQ(placed["lines"].at(0).value("site", ""), site) << placed.dump();
+  auto closed =
       client.post("/v1/sites/" + site + "/close", {{"for_good", true}, {"reason", "lease ended"}});
-  ASSERT_EQ(refused.status, 409u) << refused.body;
-  EXPECT_NE(detail(refused).find("reserved for open orders"), std::string::npos) << refused.body;
-  auto cancelled = client.post("/v1/orders/MASTER-CLOSE-1/cancel", {{"reason", "test"}});
-  ASSERT_EQ(cancelled.status, 200u) << cancelled.body;
-  // Released: other orders may still hold stock there; the store of a fresh UK site has none.
-  auto uk = client.post("/v1/sites", uk_store("GB-CLOSING", "M1"));
-  ASSERT_EQ(uk.status, 201u) << uk.body;
-  auto closed = client.post("/v1/sites/GB-CLOSING/close", {{"for_good", true}, {"reason", "sold"}});
   ASSERT_EQ(closed.status, 200u) << closed.body;
-  auto reopen = client.post("/v1/sites/GB-CLOSING/reopen", json::object());
+  const auto order =
+      client.get("/v1/orders/MASTER-CLOSE-1?min_position=" + closed.header("ordo-position")).doc();
+  EXPECT_NE(order["lines"][0].value("site", ""), site) << order["lines"];
+  bool released = false;
+  for (const auto& entry : order["timeline"]) {
+    released |= entry.value("type", "") == "AllocationReleased" &&
+                entry.dump().find("closed for good: lease ended") != std::string::npos;
+  }
+  EXPECT_TRUE(released) << order["timeline"];
+  // Final: it does not reopen, and lists as closed.
+  auto reopen = client.post("/v1/sites/" + site + "/reopen", json::object());
   EXPECT_EQ(reopen.status, 409u) << reopen.body;
   auto listed =
       client.get("/v1/sites?status=closed&min_position=" + closed.header("ordo-position"));
