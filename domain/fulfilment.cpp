@@ -318,16 +318,19 @@ std::optional<Rejection> follow_one(StockSequence& sequence, const order::State&
   return std::nullopt;
 }
 
-// The stock events that follow `events` of an order whose state before them is `before`. Each
-// event is followed against the order as the events before it left it (a split adds lines).
+// The stock events that follow `events` of an order whose state before them is `before`. The
+// events after a split are followed against the order as split (it adds lines); the order is
+// copied only then, since placing an order is the hot path.
 std::optional<Rejection> follow_with_stock(StockSequence& sequence, const Facts& facts,
                                            const order::State& before,
                                            const std::vector<order::Event>& events, Instant at) {
   const auto view = view_of(facts, before.placed.channel);
-  order::State state = before;
+  std::optional<order::State> split;
   for (const auto& event : events) {
-    if (auto refused = follow_one(sequence, state, event, view, at)) return refused;
-    if (&event != &events.back()) state = order::evolve(std::move(state), event);
+    if (auto refused = follow_one(sequence, split ? *split : before, event, view, at))
+      return refused;
+    if (std::holds_alternative<order::LinesSplit>(event))
+      split = order::evolve(split ? std::move(*split) : before, event);
   }
   return std::nullopt;
 }
