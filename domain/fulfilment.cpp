@@ -619,7 +619,10 @@ std::optional<OrderChange> settle_order(StockSequence& sequence, const Facts& fa
     if (!decide(order::ReleaseAllocation{std::string(site_id), reason, false, at, released,
                                          receipt_id}))
       return std::nullopt;
-    if (source(SequenceFacts(facts, sequence), state, at, false, events)) return std::nullopt;
+    // A round still offering other lines of the order sources them when it ends.
+    if (state.open_round() == nullptr &&
+        source(SequenceFacts(facts, sequence), state, at, false, events))
+      return std::nullopt;
   }
   StockSequence trial = sequence;
   if (follow_with_stock(trial, facts, *current, events, at)) return std::nullopt;

@@ -101,10 +101,12 @@ Decision<Event> decide_one(const ReleaseAllocation& c, const State& s) {
   if (auto missing = require_placed(s)) return std::unexpected(*missing);
   LineNumbers lines;
   for (const LineState& l : s.lines) {
-    const bool named = c.lines.empty() || std::ranges::find(c.lines, l.line.line) != c.lines.end();
-    if (l.site_id == c.site_id && named &&
+    // A store releasing what it cannot prepare gives back what it was allocated; pre-orders are
+    // released only when named (their receipt fell short, the site closed).
+    const bool named = std::ranges::find(c.lines, l.line.line) != c.lines.end();
+    if (l.site_id == c.site_id && (c.lines.empty() || named) &&
         (l.status == LineStatus::allocated || l.status == LineStatus::in_preparation ||
-         l.status == LineStatus::pre_ordered)) {
+         (named && l.status == LineStatus::pre_ordered))) {
       lines.push_back(l.line.line);
     }
   }

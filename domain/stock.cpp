@@ -268,13 +268,16 @@ Decision<Event> decide_one(const ConfirmReceipt& c, const State& s) {
   for (const auto& [id, r] : s.reservations) {
     if (r.receipt_id == c.receipt_id) pre_orders.emplace_back(id, r.quantity);
   }
-  State after = evolve(s, events.front());
-  for (auto p = pre_orders.rbegin(); p != pre_orders.rend() && after.reserved > after.on_hand;
-       ++p) {
+  // What covers them: the units received and those free before; a shortage already there (a
+  // count below what was reserved) is not the receipt's to pay.
+  std::int64_t promised = 0;
+  for (const auto& p : pre_orders) promised += p.second;
+  const std::int64_t cover = c.received + s.available();
+  for (auto p = pre_orders.rbegin(); p != pre_orders.rend() && promised > cover; ++p) {
     events.emplace_back(ReservationReleased{
         p->first, p->second,
         "receipt " + c.receipt_id + " short: " + std::to_string(c.received) + " received"});
-    after = evolve(std::move(after), events.back());
+    promised -= p->second;
   }
   return events;
 }

@@ -227,8 +227,9 @@ struct State {
 ///   quantity from on hand.
 /// - ExpectReceipt: quantity > 0; an id already used with other content: already_exists.
 /// - ConfirmReceipt: only an expected receipt (not_found / wrong_state); received >= 0. Its
-///   pre-orders become reservations from on hand; when the units do not cover them all, the
-///   latest pre-orders are released (ReservationReleased, after ReceiptConfirmed).
+///   pre-orders become reservations from on hand; when the units received and those available
+///   before do not cover them all, the latest pre-orders are released (ReservationReleased, after
+///   ReceiptConfirmed).
 /// - CancelReceipt: only an expected receipt; cancelling twice: nothing. Its pre-orders are
 ///   released (ReservationReleased, after ReceiptCancelled).
 /// - PickStock / ShipStock of a pre-order still waiting for its receipt: wrong_state.

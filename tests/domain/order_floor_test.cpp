@@ -110,6 +110,13 @@ TEST(OrderFloor, APreOrderTheReceiptDoesNotCoverGoesBackToSourcing) {
   EXPECT_EQ(state.sourcing_lines(), (Lines{3}));
   // Not the site's doing: sourcing may choose it again (a store's own release excludes it).
   EXPECT_TRUE(state.tried().empty());
+  // A store releasing what it cannot prepare names no line: its pre-orders stay (their units are
+  // not on its shelf yet).
+  Scenario<OrderDecider>()
+      .given(
+          {placed(), allocated(kParis, {1, 2}), LinesPreOrdered{{{3, kParis, "asn-7", kArrival}}}})
+      .when(ReleaseAllocation{kParis, "shelf empty", true, kAt + 1, {}, {}})
+      .then({AllocationReleased{kParis, {1, 2}, "shelf empty", {}}});
   // Naming lines releases only those: Paris keeps lines 1 and 2.
   Scenario<OrderDecider>()
       .given({placed(), allocated(kParis, {1, 2, 3})})

@@ -111,6 +111,19 @@ TEST(StockPreOrder, AShortReceiptReleasesTheLatestPreOrdersItCannotCover) {
   EXPECT_FALSE(after.reservations.contains("o2/1"));
 }
 
+// A shortage already there (a count below what was reserved) is not the receipt's: arriving in
+// full, it covers its own pre-orders.
+TEST(StockPreOrder, AReceiptArrivingInFullKeepsItsPreOrdersWhateverShortageWasThere) {
+  const State after = Scenario<StockDecider>()
+                          .given(expecting())
+                          .given({StockReserved{"o0/1", "o0", 1, 2, "web", {}},
+                                  StockCounted{1, -1, 1, "pos", 0}, pre_ordered("o1", 10)})
+                          .when(ConfirmReceipt{"asn-1", 10, kNextWeek})
+                          .then({ReceiptConfirmed{"asn-1", 10}});
+  EXPECT_EQ(after.reserved, 12);
+  EXPECT_EQ(after.on_hand, 11);
+}
+
 TEST(StockPreOrder, ACancelledReceiptReleasesEveryPreOrder) {
   const State after = Scenario<StockDecider>()
                           .given(expecting())
