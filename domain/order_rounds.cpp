@@ -139,9 +139,14 @@ Decision<Event> decide_one(const Reallocate& c, const State& s) {
              (l.status == LineStatus::allocated && l.site_id == c.site_id);
     });
     if (all_there) return nothing();
+    const bool waits_there = std::ranges::any_of(s.lines, [&](const LineState& l) {
+      return l.status == LineStatus::pre_ordered && l.site_id == c.site_id;
+    });
     return reject(Code::wrong_state,
-                  "order " + s.placed.order_id +
-                      " has no line that can move: every line is in preparation or further");
+                  "order " + s.placed.order_id + " has no line that can move: " +
+                      (waits_there ? "its lines are in preparation or further, or pre-ordered at " +
+                                         c.site_id + " (allocated when the receipt arrives)"
+                                   : std::string("every line is in preparation or further")));
   }
   // Recorded as a sourcing decision made by hand, for the order's view and timeline.
   std::vector<Event> events{SourcingDecided{

@@ -124,6 +124,15 @@ TEST(OrderFloor, APreOrderTheReceiptDoesNotCoverGoesBackToSourcing) {
       .then({AllocationReleased{kParis, {2}, "one missing", {}}});
 }
 
+TEST(OrderFloor, ReallocatingToTheSiteOfAPreOrderSaysItWaitsForItsReceipt) {
+  Scenario<OrderDecider>()
+      .given(
+          {placed(), allocated(kParis, {1, 2}), LinesPreOrdered{{{3, kParis, "asn-7", kArrival}}}})
+      .when(Reallocate{kParis, "customer asked", kAt + 1})
+      .then_rejected(Code::wrong_state,
+                     "pre-ordered at PAR-01 (allocated when the receipt arrives)");
+}
+
 TEST(OrderFloor, APreOrderNeedsALineWaitingForASiteAndItsReceipt) {
   auto no_receipt = split_plan();
   no_receipt.pre_orders = {{4, kLyon, "", kArrival}};
