@@ -1,121 +1,23 @@
 #include "domain/fulfilment.h"
 
 #include <algorithm>
-#include <deque>
 #include <gsl/assert>
-#include <map>
 
 #include "domain/fulfilment_internal.h"
+#include "domain/fulfilment_sequence.h"
 #include "domain/sellable.h"
 
 namespace ordo::domain::fulfilment {
 namespace {
 
 using Code = Rejection::Code;
+using detail::follow_with_stock;
+using detail::source;
+using detail::StockSequence;
 
 Instant time_of(const order::Command& command) {
   return std::visit([](const auto& c) { return c.at; }, command);
 }
-
-// Decides stock commands in sequence. A second command on one stock (two lines of one SKU at one
-// site, a release then a correction) is decided against the stock as the first left it: a scratch
-// copy, made only for a stock touched twice, since a busy stock holds many reservations.
-class StockSequence {
- public:
-  explicit StockSequence(const Facts& facts) : facts_(&facts) {}
-
-  std::optional<Rejection> apply(std::string_view site_id, std::string_view sku,
-                                 const stock::Command& command) {
-    auto decided = stock::decide(command, current(site_id, sku));
-    if (!decided) return decided.error();
-    if (decided->empty()) return std::nullopt;
-    Entry* entry = find(site_id, sku);
-    if (entry == nullptr) {
-      entry =
-          &entries_.emplace_back(Entry{{std::string(site_id), std::string(sku), {}}, std::nullopt});
-    } else if (entry->scratch) {
-      for (const auto& e : *decided) entry->scratch = stock::evolve(std::move(*entry->scratch), e);
-    }
-    for (auto& e : *decided) entry->change.events.push_back(std::move(e));
-    return std::nullopt;
-  }
-
-  /// The stock as the commands decided so far left it.
-  const stock::State& current(std::string_view site_id, std::string_view sku) {
-    const stock::State& committed = facts_->stock(site_id, sku);
-    Entry* entry = find(site_id, sku);
-    if (entry == nullptr) return committed;
-    if (!entry->scratch) {
-      entry->scratch = committed;
-      for (const auto& e : entry->change.events)
-        entry->scratch = stock::evolve(std::move(*entry->scratch), e);
-    }
-    return *entry->scratch;
-  }
-
-  std::vector<StockChange> take() {
-    std::vector<StockChange> changes;
-    changes.reserve(entries_.size());
-    for (auto& entry : entries_) changes.push_back(std::move(entry.change));
-    return changes;
-  }
-
- private:
-  struct Entry {
-    StockChange change;
-    std::optional<stock::State> scratch;
-  };
-  Entry* find(std::string_view site_id, std::string_view sku) {
-    auto it = std::find_if(entries_.begin(), entries_.end(), [&](const Entry& e) {
-      return e.change.site_id == site_id && e.change.sku == sku;
-    });
-    return it == entries_.end() ? nullptr : &*it;
-  }
-
-  const Facts* facts_;  // a pointer: a sequence is copied to try a decision and kept if it works
-  std::deque<Entry> entries_;  // a deque: a stock current() returned stays where it is
-};
-
-// The facts as the decision so far left the stock: sourcing again after a release or a receipt
-// sees the units they freed or brought.
-class SequenceFacts final : public Facts {
- public:
-  SequenceFacts(const Facts& base, StockSequence& sequence) : base_(base), sequence_(&sequence) {}
-  const order::State* order(std::string_view id) const override { return base_.order(id); }
-  const stock::State& stock(std::string_view site_id, std::string_view sku) const override {
-    return sequence_->current(site_id, sku);
-  }
-  const site::Profile* site(std::string_view id) const override { return base_.site(id); }
-  const catalog::Item* item(std::string_view sku) const override { return base_.item(sku); }
-  const InventoryViews& inventory_views() const override { return base_.inventory_views(); }
-  const channel::Channel* channel(std::string_view id) const override { return base_.channel(id); }
-  const orchestration::Rules& rules() const override { return base_.rules(); }
-  std::uint64_t rules_version() const override { return base_.rules_version(); }
-  std::span<const Holding> holdings(std::string_view sku) const override {
-    const auto committed = base_.holdings(sku);
-    auto& rows = holdings_[std::string(sku)];
-    rows.assign(committed.begin(), committed.end());
-    for (auto& h : rows) h.stock = &sequence_->current(h.site_id, sku);
-    return rows;
-  }
-  std::int64_t preparations(std::string_view site_id, std::int64_t day) const override {
-    return base_.preparations(site_id, day);
-  }
-  std::int64_t local_day(std::string_view site_id, Instant at) const override {
-    return base_.local_day(site_id, at);
-  }
-  std::optional<geo::Point> locate(const Address& address) const override {
-    return base_.locate(address);
-  }
-  std::span<const std::string> collect_excluded_categories() const override {
-    return base_.collect_excluded_categories();
-  }
-
- private:
-  const Facts& base_;
-  StockSequence* sequence_;
-  mutable std::map<std::string, std::vector<Holding>, std::less<>> holdings_;
-};
 
 const order::LineState* line_of(const order::State& order, std::uint32_t line) {
   const auto it = std::find_if(order.lines.begin(), order.lines.end(),
@@ -318,12 +220,15 @@ std::optional<Rejection> follow_one(StockSequence& sequence, const order::State&
   return std::nullopt;
 }
 
+}  // namespace
+
 // The stock events that follow `events` of an order whose state before them is `before`. The
 // events after a split are followed against the order as split (it adds lines); the order is
 // copied only then, since placing an order is the hot path.
-std::optional<Rejection> follow_with_stock(StockSequence& sequence, const Facts& facts,
-                                           const order::State& before,
-                                           const std::vector<order::Event>& events, Instant at) {
+std::optional<Rejection> detail::follow_with_stock(StockSequence& sequence, const Facts& facts,
+                                                   const order::State& before,
+                                                   const std::vector<order::Event>& events,
+                                                   Instant at) {
   const auto view = view_of(facts, before.placed.channel);
   std::optional<order::State> split;
   for (const auto& event : events) {
@@ -334,6 +239,8 @@ std::optional<Rejection> follow_with_stock(StockSequence& sequence, const Facts&
   }
   return std::nullopt;
 }
+
+namespace {
 
 // The units a store reported missing when it released an order leave its stock: an adjustment of
 // each released line's quantity, as far as stock not held for other orders allows.
@@ -435,14 +342,18 @@ order::SourceLines plan_sourcing(const Facts& facts, const order::State& o, Inst
           std::move(plan.pre_orders)};
 }
 
+}  // namespace
+
 // Sources the lines of `order` that wait for a site, appending the decision's events.
-std::optional<Rejection> source(const Facts& facts, const order::State& order, Instant at,
-                                bool placing, std::vector<order::Event>& events) {
+std::optional<Rejection> detail::source(const Facts& facts, const order::State& order, Instant at,
+                                        bool placing, std::vector<order::Event>& events) {
   auto sourced = order::decide(plan_sourcing(facts, order, at, placing), order);
   if (!sourced) return sourced.error();
   for (auto& e : *sourced) events.push_back(std::move(e));
   return std::nullopt;
 }
+
+namespace {
 
 Outcome place(std::string_view order_id, const order::PlaceOrder& c, const Facts& facts) {
   if (c.order_id != order_id)
@@ -570,132 +481,6 @@ Decision<stock::Event> move_stock(std::string_view site_id, std::string_view sku
   if (facts.item(sku) == nullptr)
     return reject(Code::not_found, "unknown SKU '" + std::string(sku) + "'");
   return stock::decide(command, facts.stock(site_id, sku));
-}
-
-namespace {
-
-// The lines of each order pre-ordered on `receipt_id` in `stock`, by order.
-std::map<std::string, std::vector<std::uint32_t>> pre_orders_on(const stock::State& stock,
-                                                                const std::string& receipt_id) {
-  std::map<std::string, std::vector<std::uint32_t>> out;
-  for (const auto& [id, r] : stock.reservations) {
-    if (r.receipt_id == receipt_id) out[r.order_id].push_back(r.line);
-  }
-  return out;
-}
-
-// One order's side of a receipt's arrival: its arrived lines allocated, the others released and
-// sourced again. An order that can no longer take them (changed meanwhile) is left as it is.
-std::optional<OrderChange> settle_order(StockSequence& sequence, const Facts& facts,
-                                        const std::string& order_id,
-                                        const std::vector<std::uint32_t>& lines,
-                                        std::string_view site_id, std::string_view sku,
-                                        const std::string& receipt_id, Instant at) {
-  const auto reason = "receipt " + receipt_id + " does not cover the pre-order";
-  const auto* current = facts.order(order_id);
-  if (current == nullptr) return std::nullopt;
-  const auto& stock = sequence.current(site_id, sku);
-  std::vector<order::Allocation> arrived;
-  std::vector<std::uint32_t> released;
-  for (auto line : lines) {
-    if (stock.reservations.contains(reservation_id(order_id, line)))
-      arrived.push_back({line, std::string(site_id)});
-    else
-      released.push_back(line);
-  }
-  std::vector<order::Event> events;
-  auto state = *current;
-  const auto decide = [&](const order::Command& c) {
-    auto decided = order::decide(c, state);
-    if (!decided) return false;
-    for (auto& e : *decided) {
-      state = order::evolve(std::move(state), e);
-      events.push_back(std::move(e));
-    }
-    return true;
-  };
-  if (!arrived.empty() && !decide(order::AllocateLines{arrived, at})) return std::nullopt;
-  if (!released.empty()) {
-    if (!decide(order::ReleaseAllocation{std::string(site_id), reason, false, at, released,
-                                         receipt_id}))
-      return std::nullopt;
-    // A round still offering other lines of the order sources them when it ends.
-    if (state.open_round() == nullptr &&
-        source(SequenceFacts(facts, sequence), state, at, false, events))
-      return std::nullopt;
-  }
-  StockSequence trial = sequence;
-  if (follow_with_stock(trial, facts, *current, events, at)) return std::nullopt;
-  sequence = std::move(trial);
-  return OrderChange{order_id, std::move(events)};
-}
-
-}  // namespace
-
-Result<NetworkEffects, Rejection> settle_receipt(std::string_view site_id, std::string_view sku,
-                                                 const stock::Command& command,
-                                                 const Facts& facts) {
-  if (facts.site(site_id) == nullptr)
-    return reject(Code::not_found, "unknown site '" + std::string(site_id) + "'");
-  if (facts.item(sku) == nullptr)
-    return reject(Code::not_found, "unknown SKU '" + std::string(sku) + "'");
-  const auto* confirm = std::get_if<stock::ConfirmReceipt>(&command);
-  const auto* cancel = std::get_if<stock::CancelReceipt>(&command);
-  Expects(confirm != nullptr || cancel != nullptr);
-  const auto& receipt_id = confirm != nullptr ? confirm->receipt_id : cancel->receipt_id;
-  const Instant at = confirm != nullptr ? confirm->at : cancel->at;
-  const auto pre_orders = pre_orders_on(facts.stock(site_id, sku), receipt_id);
-  StockSequence sequence(facts);
-  if (auto refused = sequence.apply(site_id, sku, command)) return std::unexpected(*refused);
-  NetworkEffects out;
-  for (const auto& [order_id, lines] : pre_orders) {
-    if (auto change = settle_order(sequence, facts, order_id, lines, site_id, sku, receipt_id, at))
-      out.orders.push_back(std::move(*change));
-  }
-  out.stock = sequence.take();
-  return out;
-}
-
-Result<NetworkEffects, Rejection> leave_site(std::string_view site_id,
-                                             const std::vector<std::string>& order_ids,
-                                             const std::string& reason, Instant at,
-                                             const Facts& facts) {
-  using order::LineStatus;
-  StockSequence sequence(facts);
-  NetworkEffects out;
-  for (const auto& order_id : order_ids) {
-    const auto* current = facts.order(order_id);
-    if (current == nullptr) continue;
-    std::vector<std::uint32_t> lines;
-    for (const auto& l : current->lines) {
-      if (l.site_id != site_id) continue;
-      if (l.status == LineStatus::allocated || l.status == LineStatus::pre_ordered) {
-        lines.push_back(l.line.line);
-      } else if (l.status == LineStatus::in_preparation || l.status == LineStatus::prepared ||
-                 l.status == LineStatus::ready_for_pickup) {
-        return reject(Code::wrong_state, "order " + order_id + " line " +
-                                             std::to_string(l.line.line) + " is " +
-                                             std::string(order::to_string(l.status)) + " at " +
-                                             std::string(site_id) + ": ship or release it first");
-      }
-    }
-    if (lines.empty()) continue;
-    auto released = order::decide(
-        order::ReleaseAllocation{std::string(site_id), reason, false, at, lines, {}}, *current);
-    if (!released) return std::unexpected(released.error());
-    auto state = *current;
-    for (const auto& e : *released) state = order::evolve(std::move(state), e);
-    std::vector<order::Event> events = std::move(*released);
-    if (state.open_round() == nullptr) {
-      if (auto refused = source(SequenceFacts(facts, sequence), state, at, false, events))
-        return std::unexpected(*refused);
-    }
-    if (auto refused = follow_with_stock(sequence, facts, *current, events, at))
-      return std::unexpected(*refused);
-    out.orders.push_back({order_id, std::move(events)});
-  }
-  out.stock = sequence.take();
-  return out;
 }
 
 std::string reservation_id(std::string_view order_id, std::uint32_t line) {
