@@ -52,7 +52,7 @@ std::optional<http::Response> check_request(const Context& context, bulk::Kind& 
                      "'; kinds: " + std::string(bulk::kKindNames));
   }
   kind = *parsed;
-  if (kind == bulk::Kind::stock) {
+  if (kind == bulk::Kind::stock || kind == bulk::Kind::receipts) {
     if (auto denied = domain::access::authorize(context.principal, P::stock_write, {}))
       return forbidden(*denied);
   }

@@ -2,10 +2,10 @@
 // an opaque cursor. One filter drives the index scan (the most selective given: customer, email,
 // site, channel, status, else the date index); the others are checked on each order's view.
 #include "base/hex.h"
-#include "domain/calendar.h"
 #include "gateway/api/handlers.h"
 #include "gateway/api/support.h"
 #include "gateway/http/asio.h"
+#include "gateway/json/master_json.h"
 #include "gateway/json/views_json.h"
 
 namespace ordo::gateway::api {
@@ -20,19 +20,7 @@ constexpr std::size_t kLimitMax = 200;
 // "YYYY-MM-DDTHH:MM:SSZ".
 std::optional<std::int64_t> parse_instant(std::string_view text) {
   if (auto us = parse_u64(text)) return static_cast<std::int64_t>(*us);
-  unsigned year = 0, month = 0, day = 0, hour = 0, minute = 0, second = 0;
-  char tail = 0;
-  const std::string s(text);
-  const int fields = std::sscanf(s.c_str(), "%4u-%2u-%2uT%2u:%2u:%2u%c", &year, &month, &day, &hour,
-                                 &minute, &second, &tail);
-  const bool date_only = fields == 3 && s.size() == 10;
-  const bool date_time = fields == 7 && tail == 'Z' && s.size() == 20;
-  if ((!date_only && !date_time) || month < 1 || month > 12 || day < 1 || day > 31 || hour > 23 ||
-      minute > 59 || second > 60) {
-    return std::nullopt;
-  }
-  const auto days = domain::calendar::days_from_civil({static_cast<int>(year), month, day});
-  return ((days * 24 + hour) * 60 + minute) * 60'000'000LL + second * 1'000'000LL;
+  return ordo::json::parse_timestamp(text);
 }
 
 // The search, or the problem with the query. A scoped caller's scope becomes a filter.

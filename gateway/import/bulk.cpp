@@ -14,7 +14,8 @@ namespace ordo::bulk {
 namespace {
 
 using nlohmann::json;
-constexpr std::string_view kNames[] = {"brands", "channels", "sites", "items", "prices", "stock"};
+constexpr std::string_view kNames[] = {"brands", "channels", "sites",   "items",
+                                       "prices", "stock",    "receipts"};
 constexpr std::string_view kBom = "\xEF\xBB\xBF";
 
 // The file's lines (without their end), each with its number.

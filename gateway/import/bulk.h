@@ -20,6 +20,8 @@
 //             dangerous_goods, click_and_collect
 //   prices    sku, channel, price_minor, currency
 //   stock     site, sku, counted, source (a count: reconciled into an adjustment with its source)
+//   receipts  site, sku, receipt_id, quantity, expected_at (a purchase order or transfer due:
+//             "YYYY-MM-DD" or "YYYY-MM-DDTHH:MM:SSZ")
 //
 // Applying (run_import). Every row is first decided against the engine's state without writing
 // (a dry run); if any row is invalid or refused, nothing is applied unless `apply_valid` is set.
@@ -39,10 +41,11 @@
 
 namespace ordo::bulk {
 
-enum class Kind : std::uint8_t { brands, channels, sites, items, prices, stock };
+enum class Kind : std::uint8_t { brands, channels, sites, items, prices, stock, receipts };
 std::optional<Kind> kind_from_string(std::string_view name);
 std::string_view to_string(Kind kind);
-inline constexpr std::string_view kKindNames = "brands, channels, sites, items, prices, stock";
+inline constexpr std::string_view kKindNames =
+    "brands, channels, sites, items, prices, stock, receipts";
 
 enum class Format : std::uint8_t { csv, jsonl };
 

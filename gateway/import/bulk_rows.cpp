@@ -29,7 +29,8 @@ const Columns& columns_of(Kind kind) {
       {{"sku", "name", "price_minor", "currency"},
        {"category", "brand", "weight_g", "volume_cm3", "dangerous_goods", "click_and_collect"}},
       {{"sku", "channel", "price_minor", "currency"}, {}},
-      {{"site", "sku", "counted"}, {"source"}}};
+      {{"site", "sku", "counted"}, {"source"}},
+      {{"site", "sku", "receipt_id", "quantity", "expected_at"}, {}}};
   return kColumns[static_cast<std::size_t>(kind)];
 }
 
@@ -38,7 +39,8 @@ constexpr std::string_view kListColumns[] = {"countries", "delivery_methods", "c
 constexpr std::string_view kBoolColumns[] = {"ship_from_store", "click_and_collect", "returns",
                                              "ship_to_store", "dangerous_goods"};
 constexpr std::string_view kIntColumns[] = {"price_tolerance_bp", "daily_capacity", "weight_g",
-                                            "volume_cm3",         "price_minor",    "counted"};
+                                            "volume_cm3",         "price_minor",    "counted",
+                                            "quantity"};
 constexpr std::string_view kCapabilities[] = {"ship_from_store", "click_and_collect", "returns",
                                               "ship_to_store"};
 constexpr std::string_view kDays[] = {"mon", "tue", "wed", "thu", "fri", "sat", "sun"};
@@ -240,6 +242,15 @@ void read_row(Kind kind, const json& object, std::size_t line, bool csv, const R
       if (!failed(c)) {
         add(engine::StockCommand{c->site, c->sku,
                                  domain::stock::CountStock{c->counted, c->source, now, 0}});
+      }
+      break;
+    }
+    case Kind::receipts: {
+      auto r = ordo::json::parse_receipt_row(object);
+      if (!failed(r)) {
+        add(engine::StockCommand{
+            r->site, r->sku,
+            domain::stock::ExpectReceipt{r->receipt_id, r->quantity, r->expected_at, now}});
       }
       break;
     }

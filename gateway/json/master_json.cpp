@@ -176,6 +176,26 @@ std::optional<std::int64_t> parse_date(std::string_view text) {
   return std::chrono::sys_days{date}.time_since_epoch().count();
 }
 
+std::optional<std::int64_t> parse_timestamp(std::string_view text) {
+  const auto days = parse_date(text.substr(0, 10));
+  if (!days) return std::nullopt;
+  constexpr std::int64_t kMicrosPerDay = 86'400'000'000;
+  if (text.size() == 10) return *days * kMicrosPerDay;
+  // "THH:MM:SSZ"
+  if (text.size() != 20 || text[10] != 'T' || text[13] != ':' || text[16] != ':' ||
+      text[19] != 'Z') {
+    return std::nullopt;
+  }
+  int parts[3] = {};
+  for (int i = 0; i < 3; ++i) {
+    const char a = text[11 + 3 * i], b = text[12 + 3 * i];
+    if (a < '0' || a > '9' || b < '0' || b > '9') return std::nullopt;
+    parts[i] = (a - '0') * 10 + (b - '0');
+  }
+  if (parts[0] > 23 || parts[1] > 59 || parts[2] > 59) return std::nullopt;
+  return *days * kMicrosPerDay + ((parts[0] * 60LL + parts[1]) * 60 + parts[2]) * 1'000'000;
+}
+
 std::string format_date(std::int64_t days) {
   const std::chrono::year_month_day date{
       std::chrono::sys_days{std::chrono::days{static_cast<int>(days)}}};
@@ -397,6 +417,27 @@ Parsed<CountRow> parse_count_row(const json& body, std::string source) {
   fields.identifier("sku", out.sku, Presence::required);
   fields.integer("counted", out.counted, {0, 1'000'000'000}, Presence::required);
   fields.text("source", out.source, {1, 64}, Presence::optional);
+  return result(reader, std::move(out));
+}
+
+Parsed<ReceiptRow> parse_receipt_row(const json& body) {
+  static constexpr std::array<std::string_view, 5> kFields = {"site", "sku", "receipt_id",
+                                                              "quantity", "expected_at"};
+  Reader reader;
+  ReceiptRow out;
+  Fields fields(reader, body, "", kFields);
+  fields.identifier("site", out.site, Presence::required);
+  fields.identifier("sku", out.sku, Presence::required);
+  fields.identifier("receipt_id", out.receipt_id, Presence::required);
+  fields.integer("quantity", out.quantity, {1, 1'000'000'000}, Presence::required);
+  std::string expected;
+  if (fields.text("expected_at", expected, {1, 32}, Presence::required)) {
+    if (auto at = parse_timestamp(expected))
+      out.expected_at = *at;
+    else
+      reader.fail(fields.pointer_of("expected_at"),
+                  "\"" + expected + "\" is not a date (YYYY-MM-DD) or a UTC time (YYYY-MM-DDTHH:MM:SSZ)");
+  }
   return result(reader, std::move(out));
 }
 

@@ -84,6 +84,19 @@ struct CountRow {
 };
 Parsed<CountRow> parse_count_row(const nlohmann::json& body, std::string source);
 
+/// An expected receipt row: { "site", "sku", "receipt_id", "quantity" (1..10^9), "expected_at"
+/// ("YYYY-MM-DD": that day at 00:00 UTC, or "YYYY-MM-DDTHH:MM:SSZ") }.
+struct ReceiptRow {
+  std::string site;
+  std::string sku;
+  std::string receipt_id;
+  std::int64_t quantity = 0;
+  domain::Instant expected_at = 0;
+};
+Parsed<ReceiptRow> parse_receipt_row(const nlohmann::json& body);
+
+/// "2026-12-25" (00:00 UTC) or "2026-12-25T08:30:00Z" as microseconds since the epoch.
+std::optional<std::int64_t> parse_timestamp(std::string_view text);
 /// "2026-12-25" as days since 1970-01-01; nullopt unless a valid date of that form.
 std::optional<std::int64_t> parse_date(std::string_view text);
 std::string format_date(std::int64_t days);

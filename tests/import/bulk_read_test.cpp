@@ -142,5 +142,31 @@ TEST(BulkRead, PriceRowsSetOneChannelsPrice) {
   EXPECT_EQ(set.price, (domain::catalog::ChannelPrice{"web-gb", {9900, "GBP"}}));
 }
 
+TEST(BulkRead, AReceiptRowIsAPurchaseOrderDueOnADayOrAtAUtcTime) {
+  const auto rows = read_ok(Kind::receipts, Format::csv,
+                            "site,sku,receipt_id,quantity,expected_at\n"
+                            "WH-1,SKU-1,PO-1,60,2027-02-01\n"
+                            "WH-1,SKU-2,PO-2,40,2027-02-01T06:30:00Z\n"
+                            "WH-1,SKU-3,PO-3,0,2027-02-01\n"
+                            "WH-1,SKU-4,PO-4,5,01/02/2027\n"
+                            "WH-1,SKU-5,PO-5,5,2027-02-01T06:30:00+01:00\n");
+  ASSERT_EQ(rows.rows.size(), 2u);
+  const auto expect = [](const Row& row) {
+    return std::get<domain::stock::ExpectReceipt>(
+        std::get<engine::StockCommand>(row.command).command);
+  };
+  constexpr domain::Instant kFeb1 = 1'801'440'000'000'000;  // 2027-02-01T00:00Z
+  EXPECT_EQ(expect(rows.rows[0]).receipt_id, "PO-1");
+  EXPECT_EQ(expect(rows.rows[0]).quantity, 60);
+  EXPECT_EQ(expect(rows.rows[0]).expected_at, kFeb1);
+  EXPECT_EQ(expect(rows.rows[1]).expected_at, kFeb1 + (6 * 60 + 30) * 60'000'000LL);
+  ASSERT_EQ(rows.problems.size(), 3u);
+  EXPECT_EQ(rows.problems[0], (Problem{4, "quantity", "0 is smaller than 1"}));
+  EXPECT_EQ(rows.problems[1].line, 5u);
+  EXPECT_EQ(rows.problems[1].field, "expected_at");
+  EXPECT_NE(rows.problems[1].message.find("\"01/02/2027\" is not a date"), std::string::npos);
+  EXPECT_EQ(rows.problems[2].line, 6u);  // an offset is refused: UTC ("Z") only
+}
+
 }  // namespace
 }  // namespace ordo::bulk
