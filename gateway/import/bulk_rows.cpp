@@ -38,9 +38,9 @@ constexpr std::string_view kListColumns[] = {"countries", "delivery_methods", "c
                                              "brands"};
 constexpr std::string_view kBoolColumns[] = {"ship_from_store", "click_and_collect", "returns",
                                              "ship_to_store", "dangerous_goods"};
-constexpr std::string_view kIntColumns[] = {"price_tolerance_bp", "daily_capacity", "weight_g",
-                                            "volume_cm3",         "price_minor",    "counted",
-                                            "quantity"};
+constexpr std::string_view kIntColumns[] = {
+    "price_tolerance_bp", "daily_capacity", "weight_g", "volume_cm3",
+    "price_minor",        "counted",        "quantity"};
 constexpr std::string_view kCapabilities[] = {"ship_from_store", "click_and_collect", "returns",
                                               "ship_to_store"};
 constexpr std::string_view kDays[] = {"mon", "tue", "wed", "thu", "fri", "sat", "sun"};
@@ -141,6 +141,31 @@ void add_problems(const std::vector<domain::ConfigError>& errors, std::size_t li
     out.problems.push_back({line, csv ? column_of(e.pointer) : e.pointer, e.message});
 }
 
+// A site row; a site without coordinates is placed at its postcode's centroid.
+void read_site(const json& object, std::size_t line, bool csv, const ReadOptions& options,
+               Rows& out) {
+  auto s = ordo::json::parse_site(object);
+  if (!s) {
+    add_problems(s.error(), line, csv, out);
+    return;
+  }
+  if (!s->has_coordinates) {
+    const auto place =
+        options.locate ? options.locate(s->profile.country, s->profile.postcode) : std::nullopt;
+    if (!place) {
+      out.problems.push_back(
+          {line, csv ? "latitude" : "/latitude",
+           "no coordinates, and postcode \"" + s->profile.postcode.substr(0, 16) + "\" (" +
+               s->profile.country.substr(0, 4) + ") is not in the postcode gazetteer"});
+      return;
+    }
+    s->profile.latitude = place->first.latitude;
+    s->profile.longitude = place->first.longitude;
+    if (s->profile.region.empty()) s->profile.region = place->second;
+  }
+  out.rows.push_back({line, site::Command{site::DefineSite{s->site_id, s->profile, options.now}}});
+}
+
 }  // namespace
 
 Result<void> check_columns(Kind kind, const std::vector<std::string>& header) {
@@ -200,26 +225,9 @@ void read_row(Kind kind, const json& object, std::size_t line, bool csv, const R
       if (!failed(c)) add(domain::channel::Command{domain::channel::DefineChannel{*c, now}});
       break;
     }
-    case Kind::sites: {
-      auto s = ordo::json::parse_site(object);
-      if (failed(s)) break;
-      if (!s->has_coordinates) {
-        const auto place =
-            options.locate ? options.locate(s->profile.country, s->profile.postcode) : std::nullopt;
-        if (!place) {
-          out.problems.push_back(
-              {line, csv ? "latitude" : "/latitude",
-               "no coordinates, and postcode \"" + s->profile.postcode.substr(0, 16) + "\" (" +
-                   s->profile.country.substr(0, 4) + ") is not in the postcode gazetteer"});
-          break;
-        }
-        s->profile.latitude = place->first.latitude;
-        s->profile.longitude = place->first.longitude;
-        if (s->profile.region.empty()) s->profile.region = place->second;
-      }
-      add(site::Command{site::DefineSite{s->site_id, s->profile, now}});
+    case Kind::sites:
+      read_site(object, line, csv, options, out);
       break;
-    }
     case Kind::items: {
       auto i = ordo::json::parse_item(object);
       if (!failed(i)) {

@@ -436,7 +436,8 @@ Parsed<ReceiptRow> parse_receipt_row(const json& body) {
       out.expected_at = *at;
     else
       reader.fail(fields.pointer_of("expected_at"),
-                  "\"" + expected + "\" is not a date (YYYY-MM-DD) or a UTC time (YYYY-MM-DDTHH:MM:SSZ)");
+                  "\"" + expected + "\" is not a date (YYYY-MM-DD) or a UTC time " +
+                      "(YYYY-MM-DDTHH:MM:SSZ)");
   }
   return result(reader, std::move(out));
 }
