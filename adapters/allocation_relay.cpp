@@ -283,6 +283,37 @@ Result<void> AllocationRelay::relay_batch(const std::vector<eventstore::Recorded
   return {};
 }
 
+namespace {
+
+// A store's request as the order command it asks for.
+struct Flags {
+  bool stock_missing = false;     // release: the stock is not on the shelf
+  bool ready_for_pickup = false;  // prepared: a click-and-collect order waits at the counter
+};
+
+Result<engine::OrderCommand, std::string> command_of(const std::string& action,
+                                                     const std::string& order_id,
+                                                     const std::string& site, std::uint32_t round,
+                                                     const std::string& reason, Flags flags,
+                                                     domain::Instant now) {
+  if (action == "claim") return engine::OrderCommand{order_id, order::ClaimOffer{site, round, now}};
+  if (action == "decline")
+    return engine::OrderCommand{order_id, order::DeclineOffer{site, round, reason, now}};
+  if (action == "release") {
+    if (reason.empty()) return std::unexpected("reason is required to release an order");
+    return engine::OrderCommand{
+        order_id, order::ReleaseAllocation{site, reason, flags.stock_missing, now, {}, {}}};
+  }
+  if (action == "start_preparation")
+    return engine::OrderCommand{order_id, order::StartPreparation{site, now}};
+  if (action == "prepared")
+    return engine::OrderCommand{order_id, order::MarkPrepared{site, flags.ready_for_pickup, now}};
+  if (action == "pending") return std::unexpected("pending is answered without a command");
+  return std::unexpected("unknown action \"" + action.substr(0, 32) + "\"");
+}
+
+}  // namespace
+
 Result<engine::OrderCommand, std::string> AllocationRelay::parse_request(std::string_view site_id,
                                                                          std::string_view body,
                                                                          domain::Instant now,
@@ -297,8 +328,8 @@ Result<engine::OrderCommand, std::string> AllocationRelay::parse_request(std::st
   const json doc = json::parse(body.begin(), body.end(), nullptr, false);
   if (doc.is_discarded() || !doc.is_object())
     return std::unexpected("the request is not a JSON object");
-  static constexpr std::string_view kFields[] = {"action", "order_id",      "round",
-                                                 "reason", "stock_missing", "site"};
+  static constexpr std::string_view kFields[] = {
+      "action", "order_id", "round", "reason", "site", "stock_missing", "ready_for_pickup"};
   for (const auto& [key, value] : doc.items()) {
     if (std::find(std::begin(kFields), std::end(kFields), key) == std::end(kFields)) {
       return std::unexpected("unknown field \"" + key.substr(0, 64) + "\"");
@@ -332,26 +363,15 @@ Result<engine::OrderCommand, std::string> AllocationRelay::parse_request(std::st
     }
     round = static_cast<std::uint32_t>(it->get<std::uint64_t>());
   }
-  bool stock_missing = false;
-  if (auto it = doc.find("stock_missing"); it != doc.end()) {
-    if (!it->is_boolean()) return std::unexpected("stock_missing must be true or false");
-    stock_missing = it->get<bool>();
+  Flags flags;
+  for (auto [key, out] : {std::pair{"stock_missing", &flags.stock_missing},
+                          std::pair{"ready_for_pickup", &flags.ready_for_pickup}}) {
+    auto it = doc.find(key);
+    if (it == doc.end()) continue;
+    if (!it->is_boolean()) return std::unexpected(std::string(key) + " must be true or false");
+    *out = it->get<bool>();
   }
-  const std::string site(site_id);
-  if (action == "claim") return engine::OrderCommand{order_id, order::ClaimOffer{site, round, now}};
-  if (action == "decline")
-    return engine::OrderCommand{order_id, order::DeclineOffer{site, round, reason, now}};
-  if (action == "release") {
-    if (reason.empty()) return std::unexpected("reason is required to release an order");
-    return engine::OrderCommand{order_id,
-                                order::ReleaseAllocation{site, reason, stock_missing, now, {}, {}}};
-  }
-  if (action == "start_preparation")
-    return engine::OrderCommand{order_id, order::StartPreparation{site, now}};
-  if (action == "prepared")
-    return engine::OrderCommand{order_id, order::MarkPrepared{site, false, now}};
-  if (action == "pending") return std::unexpected("pending is answered without a command");
-  return std::unexpected("unknown action \"" + action.substr(0, 32) + "\"");
+  return command_of(action, order_id, std::string(site_id), round, reason, flags, now);
 }
 
 // The offers `site` may still claim, from the projector's order index once it has reached what is

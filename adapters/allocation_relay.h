@@ -25,7 +25,9 @@
 //   released  {"type":"released","order_id","lines","reason","position"}: the store no longer has
 //              these lines (it gave them back, or customer service moved them)
 //   request   {"action":"claim"|"decline"|"release"|"start_preparation"|"prepared","order_id",
-//              "round"(claim, decline),"reason"(decline, release),"stock_missing"(release),"site"?}
+//              "round"(claim, decline),"reason"(decline, release),"stock_missing"(release),
+//              "ready_for_pickup"(prepared: a click-and-collect order waits at the
+//              counter),"site"?}
 //   reply     {"result","order_id","round"?,"reason"?,"position"?}
 //   request   {"action":"pending"}: reply {"result":"ok","offers":[offer...],"more"}, the offers
 //   the

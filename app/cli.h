@@ -26,8 +26,11 @@ Result<std::unique_ptr<eventstore::EventStore>> open_engine_store(const std::str
 /// `ordo log stats|tail|verify|generate`.
 void add_log_commands(CLI::App& app, int& exit_code);
 
-/// `ordo demo-data|rebuild|sellable|order`.
+/// `ordo rebuild|sellable|order`.
 void add_engine_commands(CLI::App& app, int& exit_code);
+
+/// `ordo demo-data`.
+void add_demo_command(CLI::App& app, int& exit_code);
 
 /// `ordo import KIND FILE`.
 void add_import_command(CLI::App& app, int& exit_code);

@@ -1,104 +1,15 @@
-// `ordo demo-data`, `ordo rebuild`, `ordo sellable`, `ordo order`: the engine from the command
-// line.
+// `ordo rebuild`, `ordo sellable`, `ordo order`: the engine from the command line.
 #include <chrono>
-#include <condition_variable>
 #include <iostream>
-#include <mutex>
 #include <nlohmann/json.hpp>
 
 #include "app/cli.h"
-#include "app/demo_data.h"
 #include "domain/sellable.h"
-#include "engine/pipeline.h"
 #include "gateway/json/views_json.h"
 #include "projections/projector.h"
 
 namespace ordo::cli {
 namespace {
-
-using engine::Answer;
-
-std::int64_t wall_clock_us() {
-  return std::chrono::duration_cast<std::chrono::microseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-
-struct Tally {
-  std::size_t accepted = 0, unchanged = 0, rejected = 0;
-  std::optional<std::string> first_rejection;
-};
-
-// Submits everything with at most `in_flight` outstanding; an operational error stops it.
-Result<Tally> submit_all(engine::Pipeline& pipeline, std::vector<engine::Submission> submissions,
-                         std::size_t in_flight) {
-  std::mutex mutex;
-  std::condition_variable cv;
-  std::size_t outstanding = 0;
-  Tally tally;
-  std::optional<Error> error;
-  for (auto& submission : submissions) {
-    {
-      std::unique_lock lock(mutex);
-      cv.wait(lock, [&] { return outstanding < in_flight; });
-      if (error) break;
-      ++outstanding;
-    }
-    pipeline.submit(std::move(submission), [&](Answer answer) {
-      std::lock_guard lock(mutex);
-      --outstanding;
-      if (answer) {
-        ++(answer->duplicate || answer->first_position == 0 ? tally.unchanged : tally.accepted);
-      } else if (const auto* rejection = std::get_if<domain::Rejection>(&answer.error())) {
-        ++tally.rejected;
-        if (!tally.first_rejection) tally.first_rejection = rejection->reason;
-      } else if (!error) {
-        error = std::get<Error>(answer.error());
-      }
-      cv.notify_all();
-    });
-  }
-  std::unique_lock lock(mutex);
-  cv.wait(lock, [&] { return outstanding == 0; });
-  if (error) return std::unexpected(*error);
-  return tally;
-}
-
-void print_tally(const char* what, const Tally& t) {
-  std::cout << what << ": " << t.accepted << " applied, " << t.unchanged << " already there, "
-            << t.rejected << " rejected";
-  if (t.first_rejection) std::cout << " (first: " << *t.first_rejection << ")";
-  std::cout << "\n";
-}
-
-struct DemoArgs {
-  std::string data_dir;
-  demo::DemoOptions options;
-  std::size_t orders = 2000;
-};
-
-int run_demo_data(DemoArgs& args) {
-  // The sites file is read first: a bad one must leave no store behind.
-  args.options.now = wall_clock_us();
-  auto retailer = demo::build_retailer(args.options);
-  if (!retailer) return report(retailer.error());
-  auto store = open_engine_store(args.data_dir, /*create=*/true);
-  if (!store) return report(store.error());
-  auto pipeline = engine::Pipeline::start(**store);
-  if (!pipeline) return report(pipeline.error());
-  auto built = submit_all(**pipeline, std::move(*retailer), 512);
-  if (!built) return report(built.error());
-  print_tally("retailer (configuration, sites, catalog, stock, receipts)", *built);
-  auto placed = submit_all(**pipeline, demo::demo_orders(args.options, args.orders, 1), 256);
-  if (!placed) return report(placed.error());
-  print_tally("orders", *placed);
-  pipeline->reset();
-  auto projector = projections::Projector::start(**store, /*follow=*/false);
-  if (!projector) return report(projector.error());
-  std::cout << "log: " << (*store)->durable_position() << " events; projections at position "
-            << (*projector)->position() << "\n";
-  return kExitOk;
-}
 
 int run_rebuild(const std::string& data_dir, const std::vector<std::string>& names) {
   auto store = open_engine_store(data_dir);
@@ -154,19 +65,6 @@ int run_order(const std::string& data_dir, const std::string& order_id) {
 }  // namespace
 
 void add_engine_commands(CLI::App& app, int& exit_code) {
-  static DemoArgs demo_args;
-  auto* demo = app.add_subcommand("demo-data", "Load a demo retailer and place demo orders");
-  demo->add_option("--data", demo_args.data_dir, "Data directory")->required();
-  demo->add_option("--sites-file", demo_args.options.sites_file,
-                   "La Poste points of contact CSV (../shared/data/stores/...)")
-      ->required();
-  demo->add_option("--stores", demo_args.options.stores, "Stores")->check(CLI::Range(1, 5000));
-  demo->add_option("--skus", demo_args.options.skus, "Catalog size")->check(CLI::Range(1, 200000));
-  demo->add_option("--orders", demo_args.orders, "Demo orders to place")
-      ->check(CLI::Range(0, 10000000));
-  demo->add_option("--seed", demo_args.options.seed, "Seed of the generated catalog and stock");
-  demo->callback([&] { exit_code = run_demo_data(demo_args); });
-
   static std::string data_dir, channel, sku, order_id;
   static std::vector<std::string> names;
   static bool explain = false;

@@ -2,6 +2,8 @@
 // stock counts from CSV or JSON Lines files, validated whole, then applied (gateway/import/bulk.h).
 // The server must be stopped (the store is opened here); with it running, POST the file to
 // /v1/imports/KIND instead.
+#include "app/cli_import.h"
+
 #include <unistd.h>
 
 #include <chrono>
@@ -48,7 +50,9 @@ Result<std::string> read_file(const std::string& path) {
   return bytes.str();
 }
 
-Result<bulk::Locate> locator(const std::string& dir) {
+}  // namespace
+
+Result<bulk::Locate> gazetteer_locate(const std::string& dir) {
   if (dir.empty()) return bulk::Locate{};
   auto loaded = adapters::Gazetteer::load(dir);
   if (!loaded) return std::unexpected(loaded.error());
@@ -61,8 +65,7 @@ Result<bulk::Locate> locator(const std::string& dir) {
   }};
 }
 
-// Progress on stderr: rewritten in place on a terminal, a line per phase otherwise.
-void progress(std::string_view phase, std::size_t done, std::size_t total) {
+void import_progress(std::string_view phase, std::size_t done, std::size_t total) {
   static const bool tty = ::isatty(2) != 0;
   if (tty) {
     std::cerr << "\r" << phase << " " << done << "/" << total << (done == total ? "\n" : "")
@@ -72,8 +75,8 @@ void progress(std::string_view phase, std::size_t done, std::size_t total) {
   }
 }
 
-void print_report(const ImportArgs& args, const bulk::Report& r, double seconds) {
-  std::cout << args.file << ": " << r.rows << " rows: " << r.created << " created, " << r.changed
+void print_import_report(const std::string& file, const bulk::Report& r, double seconds) {
+  std::cout << file << ": " << r.rows << " rows: " << r.created << " created, " << r.changed
             << " changed, " << r.unchanged << " unchanged, " << r.refused << " refused";
   if (r.applied) {
     std::cout << " (" << static_cast<std::uint64_t>(seconds * 1000) << " ms)\n";
@@ -89,6 +92,8 @@ void print_report(const ImportArgs& args, const bulk::Report& r, double seconds)
     std::cout << "  and " << r.problems.size() - kProblemsShown << " more\n";
 }
 
+namespace {
+
 int run_import(const ImportArgs& args) {
   const auto kind = bulk::kind_from_string(args.kind);
   if (!kind) {
@@ -99,7 +104,7 @@ int run_import(const ImportArgs& args) {
   if (!format) return report(format.error());
   auto bytes = read_file(args.file);
   if (!bytes) return report(bytes.error());
-  auto locate = locator(args.postcodes_dir);
+  auto locate = gazetteer_locate(args.postcodes_dir);
   if (!locate) return report(locate.error());
   const auto now = std::chrono::duration_cast<std::chrono::microseconds>(
                        std::chrono::system_clock::now().time_since_epoch())
@@ -114,7 +119,7 @@ int run_import(const ImportArgs& args) {
   bulk::ApplyOptions options;
   options.apply_valid = args.apply_valid;
   options.actor = {eventstore::ActorKind::integration, "ordo import " + args.kind};
-  options.progress = progress;
+  options.progress = import_progress;
   auto result = bulk::run_import(**pipeline, std::move(*rows), options);
   if (!result) return report(result.error());
   const double seconds =
@@ -123,7 +128,7 @@ int run_import(const ImportArgs& args) {
   // The query models catch up now, so the next start of the server is quick.
   auto projector = projections::Projector::start(**store, /*follow=*/false);
   if (!projector) return report(projector.error());
-  print_report(args, *result, seconds);
+  print_import_report(args.file, *result, seconds);
   return result->refused == 0 ? kExitOk : kExitCheckFailed;
 }
 

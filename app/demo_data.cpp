@@ -1,7 +1,10 @@
 #include "app/demo_data.h"
 
 #include <charconv>
+#include <cmath>
+#include <ctime>
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <random>
 
 #include "base/csv.h"
@@ -9,8 +12,8 @@
 namespace ordo::demo {
 namespace {
 
-namespace site = domain::site;
 using engine::Submission;
+using nlohmann::json;
 
 struct SiteRow {
   std::string id;
@@ -27,7 +30,7 @@ bool parse_double(const std::string& text, double& out) {
   return ec == std::errc() && end == text.data() + text.size();
 }
 
-// Metropolitan French sites with coordinates (the demo's time zone is Europe/Paris).
+// Metropolitan French sites with coordinates.
 Result<std::vector<SiteRow>> read_sites(const std::filesystem::path& path) {
   std::ifstream in(path);
   if (!in) return fail(ErrorCode::not_found, "cannot read the sites file " + path.string());
@@ -56,36 +59,28 @@ std::string region_of(const std::string& postcode) {
   return postcode.substr(0, 2);
 }
 
-site::Profile profile_of(const SiteRow& row, site::SiteType type, std::int64_t capacity) {
-  site::Profile p;
-  p.name = row.name;
-  p.type = type;
-  p.country = "FR";
-  p.region = region_of(row.postcode);
-  p.postcode = row.postcode;
-  p.latitude = row.latitude;
-  p.longitude = row.longitude;
-  p.time_zone = "Europe/Paris";
-  p.capabilities = {type != site::SiteType::pickup_point, type == site::SiteType::store,
-                    type == site::SiteType::store};
-  const bool warehouse = type == site::SiteType::warehouse;
-  for (std::size_t day = 0; day < 7; ++day) {
-    const bool sunday = day == 6;
-    p.opening_hours[day] =
-        sunday && !warehouse
-            ? site::DayHours{0, 0}
-            : site::DayHours{static_cast<std::uint16_t>(warehouse ? 360 : 540), 1140};
-  }
-  p.daily_capacity = capacity;
-  return p;
+// A CSV cell: quoted when it holds a comma, a quote or a line break.
+std::string cell(std::string_view text) {
+  if (text.find_first_of(",\"\r\n") == std::string_view::npos) return std::string(text);
+  std::string out = "\"";
+  for (char c : text) out += c == '"' ? std::string("\"\"") : std::string(1, c);
+  return out + "\"";
 }
 
-Submission submission(engine::Command command, std::string key, domain::Instant) {
-  Submission s;
-  s.command = std::move(command);
-  s.idempotency_key = std::move(key);
-  s.actor = {eventstore::ActorKind::integration, "ordo demo-data"};
-  return s;
+std::string row(std::initializer_list<std::string> cells) {
+  std::string out;
+  for (const auto& c : cells) out += (out.empty() ? "" : ",") + cell(c);
+  return out + "\n";
+}
+
+// "2026-12-07T09:30:00Z"
+std::string utc_time(domain::Instant at) {
+  const std::time_t seconds = at / 1'000'000;
+  std::tm tm{};
+  gmtime_r(&seconds, &tm);
+  char text[32];
+  std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return text;
 }
 
 struct Category {
@@ -100,6 +95,20 @@ constexpr Category kCategories[] = {
     {"accessories/bags", "backpack", 700, 5900},   {"accessories/caps", "cap", 120, 2490}};
 constexpr const char* kBrands[] = {"Kalenji", "Salomon", "Asics", "Veja", "Patagonia", "Eastpak"};
 
+// UK stores at real postcode districts (the gazetteer places them at the district's centroid).
+constexpr const char* kUkStores[][2] = {
+    {"SW1A", "London Westminster"},  {"M1", "Manchester Piccadilly"},
+    {"B1", "Birmingham Colmore"},    {"LS1", "Leeds Briggate"},
+    {"G1", "Glasgow Buchanan"},      {"EH1", "Edinburgh Royal Mile"},
+    {"BS1", "Bristol Broadmead"},    {"L1", "Liverpool One"},
+    {"NE1", "Newcastle Grainger"},   {"CF10", "Cardiff Queen St"},
+    {"S1", "Sheffield Fargate"},     {"NG1", "Nottingham Market"},
+    {"LE1", "Leicester High St"},    {"BT1", "Belfast Donegall"},
+    {"OX1", "Oxford Cornmarket"},    {"CB2", "Cambridge Market"},
+    {"BN1", "Brighton North Laine"}, {"YO1", "York Stonegate"},
+    {"EC2V", "London Cheapside"},    {"W1D", "London Soho"}};
+constexpr double kEurToGbp = 0.87058;  // ECB reference rate of 2026-04-13 (../shared/data/fx)
+
 std::string sku_of(std::size_t n) {
   char text[16];
   std::snprintf(text, sizeof text, "SKU-%05zu", n);
@@ -113,200 +122,306 @@ std::string brand_id(std::string_view name) {
   return id;
 }
 
-domain::catalog::Item item_of(std::size_t n) {
-  const auto& c = kCategories[n % std::size(kCategories)];
-  const char* brand = kBrands[(n / std::size(kCategories)) % std::size(kBrands)];
-  return {sku_of(n),
-          std::string(brand) + " " + c.noun + " #" + std::to_string(n),
-          c.path,
-          brand_id(brand),
-          c.weight_g,
-          c.weight_g * 3,
-          domain::Money{c.price_minor + static_cast<std::int64_t>(n % 7) * 100, "EUR"},
-          false,
-          true,
-          {}};
+std::int64_t eur_price(std::size_t n) {
+  return kCategories[n % std::size(kCategories)].price_minor +
+         static_cast<std::int64_t>(n % 7) * 100;
 }
 
-// The brands, then the channels (which name inventory views, so after them).
-void add_brands_and_channels(domain::Instant now, std::vector<Submission>& out) {
-  for (const char* name : kBrands) {
-    out.push_back(
-        submission(domain::brand::Command{domain::brand::DefineBrand{{brand_id(name), name}, now}},
-                   "demo/brand/" + brand_id(name), now));
+// The UK price: converted at the reference rate, then ending in .99 like a shop's.
+std::int64_t gbp_price(std::size_t n) {
+  return static_cast<std::int64_t>(
+             std::floor(static_cast<double>(eur_price(n)) * kEurToGbp / 100)) *
+             100 +
+         99;
+}
+
+std::string uk_store_id(std::size_t i) { return std::string("GB-") + kUkStores[i][0]; }
+constexpr const char* kGermanWarehouse = "DE-WH-HERSFELD";
+
+// The channels' inventory views, as PUT /v1/config/inventory_views takes them. The UK web shop
+// sells the UK stores' stock and the French warehouses'; the German one the German warehouse's
+// and the French warehouses'.
+std::string inventory_views(const std::vector<std::string>& warehouses, std::size_t uk_stores) {
+  json uk_sites = json::array();
+  for (std::size_t i = 0; i < uk_stores; ++i) uk_sites.push_back(uk_store_id(i));
+  for (const auto& w : warehouses) uk_sites.push_back(w);
+  const json document = {
+      {"channels",
+       {{{"channel", "web"},
+         {"sites", {{"types", {"store", "warehouse"}}, {"countries", {"FR"}}}},
+         {"safety_stock", {{{"sites", {{"types", {"store"}}}}, {"quantity", 1}}}},
+         {"future_horizon_days", 14}},
+        {{"channel", "marketplace"},
+         {"sites", {{"types", {"warehouse"}}, {"countries", {"FR"}}}},
+         {"share_percent", 80},
+         {"safety_stock", {{{"category_prefix", "shoes/"}, {"quantity", 2}}}},
+         {"minimum_display", 3}},
+        {{"channel", "stores"}, {"sites", {{"types", {"store"}}, {"countries", {"FR"}}}}},
+        {{"channel", "web-uk"}, {"sites", {{"site_ids", uk_sites}}}, {"future_horizon_days", 14}},
+        {{"channel", "web-de"},
+         {"sites", {{"types", {"warehouse"}}, {"countries", {"DE", "FR"}}}}}}},
+      {"exclusions",
+       {{{"name", "marketplace-dedicated"},
+         {"sites", {{"types", {"warehouse"}}}},
+         {"category_prefix", "accessories/"},
+         {"quantity", 5},
+         {"for_channels", {"marketplace"}}}}}};
+  return json{{"author", "ordo demo-data"},
+              {"reason", "the demo retailer's channels: France, the UK and Germany"},
+              {"document", document}}
+             .dump(2) +
+         "\n";
+}
+
+std::string brands_csv() {
+  std::string out = "brand_id,name\n";
+  for (const char* name : kBrands) out += row({brand_id(name), name});
+  return out;
+}
+
+std::string channels_csv() {
+  return "channel_id,name,countries,currency,delivery_methods,address_policy\n"
+         "web,Web shop France,FR,EUR,home_standard|home_express|pickup_point|click_and_collect|"
+         "ship_to_store,warn\n"
+         "marketplace,Marketplace France,FR,EUR,home_standard|home_express,warn\n"
+         "stores,Stores' endless aisle,FR,EUR,home_standard|click_and_collect|ship_to_store,warn\n"
+         "web-uk,Web shop UK,GB,GBP,home_standard|home_express|click_and_collect,warn\n"
+         "web-de,Webshop Deutschland,DE|AT,EUR,home_standard|home_express,warn\n";
+}
+
+constexpr const char* kSiteHeader =
+    "site_id,name,type,country,region,postcode,latitude,longitude,time_zone,ship_from_store,"
+    "click_and_collect,returns,ship_to_store,mon,tue,wed,thu,fri,sat,sun,daily_capacity\n";
+
+std::string french_site(const std::string& id, const SiteRow& r, std::string_view type,
+                        std::int64_t capacity) {
+  const bool warehouse = type == "warehouse", store = type == "store";
+  const std::string day = warehouse ? "06:00-19:00" : "09:00-19:00";
+  char latitude[32], longitude[32];
+  std::snprintf(latitude, sizeof latitude, "%.6f", r.latitude);
+  std::snprintf(longitude, sizeof longitude, "%.6f", r.longitude);
+  return row({id,
+              r.name,
+              std::string(type),
+              "FR",
+              region_of(r.postcode),
+              r.postcode,
+              latitude,
+              longitude,
+              "Europe/Paris",
+              type == "pickup_point" ? "false" : "true",
+              store ? "true" : "false",
+              store ? "true" : "false",
+              "false",
+              day,
+              day,
+              day,
+              day,
+              day,
+              day,
+              warehouse ? day : "closed",
+              std::to_string(capacity)});
+}
+
+// UK stores (Sunday trading hours) and the German warehouse, without coordinates: the import
+// places them at their postcode.
+std::string foreign_sites(std::size_t uk_stores) {
+  std::string out;
+  for (std::size_t i = 0; i < uk_stores; ++i) {
+    const std::string day = "09:00-20:00";
+    out += row({uk_store_id(i),
+                kUkStores[i][1],
+                "store",
+                "GB",
+                "",
+                kUkStores[i][0],
+                "",
+                "",
+                "Europe/London",
+                "true",
+                "true",
+                "true",
+                "false",
+                day,
+                day,
+                day,
+                day,
+                day,
+                day,
+                "11:00-17:00",
+                "60"});
   }
-  using M = domain::order::DeliveryMethod;
-  const domain::channel::Channel channels[] = {
-      {"web",
-       "Web shop France",
-       {"FR"},
-       "EUR",
-       "",
-       "",
-       {M::home_standard, M::home_express, M::pickup_point, M::click_and_collect, M::ship_to_store},
-       domain::channel::AddressPolicy::warn,
-       0},
-      {"marketplace",
-       "Marketplace France",
-       {"FR"},
-       "EUR",
-       "",
-       "",
-       {M::home_standard, M::home_express},
-       domain::channel::AddressPolicy::warn,
-       0},
-      {"stores",
-       "Stores' endless aisle",
-       {"FR"},
-       "EUR",
-       "",
-       "",
-       {M::home_standard, M::click_and_collect, M::ship_to_store},
-       domain::channel::AddressPolicy::warn,
-       0}};
-  for (const auto& c : channels) {
-    out.push_back(submission(domain::channel::Command{domain::channel::DefineChannel{c, now}},
-                             "demo/channel/" + c.channel_id, now));
+  const std::string day = "06:00-22:00";
+  out += row({kGermanWarehouse,
+              "Logistikzentrum Bad Hersfeld",
+              "warehouse",
+              "DE",
+              "",
+              "36251",
+              "",
+              "",
+              "Europe/Berlin",
+              "true",
+              "false",
+              "false",
+              "false",
+              day,
+              day,
+              day,
+              day,
+              day,
+              "06:00-14:00",
+              "closed",
+              "20000"});
+  return out;
+}
+
+std::string items_csv(std::size_t skus) {
+  std::string out = "sku,name,category,brand,weight_g,volume_cm3,price_minor,currency\n";
+  for (std::size_t n = 1; n <= skus; ++n) {
+    const auto& c = kCategories[n % std::size(kCategories)];
+    const char* brand = kBrands[(n / std::size(kCategories)) % std::size(kBrands)];
+    out += row({sku_of(n), std::string(brand) + " " + c.noun + " #" + std::to_string(n), c.path,
+                brand_id(brand), std::to_string(c.weight_g), std::to_string(c.weight_g * 3),
+                std::to_string(eur_price(n)), "EUR"});
+  }
+  return out;
+}
+
+std::string prices_csv(std::size_t skus) {
+  std::string out = "sku,channel,price_minor,currency\n";
+  for (std::size_t n = 1; n <= skus; ++n)
+    out += row({sku_of(n), "web-uk", std::to_string(gbp_price(n)), "GBP"});
+  return out;
+}
+
+// Stock counts of every SKU at the warehouses (some out of stock) and at a tenth of the French
+// stores, and a supplier delivery due at the first warehouse for every twentieth SKU; then the
+// UK stores (a fifth of the SKUs each) and the German warehouse, from a stream of their own.
+void write_stock(const DemoOptions& o, const std::vector<std::string>& warehouses,
+                 const std::vector<std::string>& stores, std::string& stock,
+                 std::string& receipts) {
+  stock = "site,sku,counted,source\n";
+  receipts = "site,sku,receipt_id,quantity,expected_at\n";
+  std::mt19937 random(o.seed);
+  for (std::size_t n = 1; n <= o.skus; ++n) {
+    const auto sku = sku_of(n);
+    for (const auto& w : warehouses) {
+      const auto quantity = std::uniform_int_distribution<std::int64_t>(0, 150)(random);
+      if (quantity > 0) stock += row({w, sku, std::to_string(quantity), "wms"});
+    }
+    for (const auto& s : stores) {
+      if (std::uniform_int_distribution(0, 9)(random) == 0) {
+        const auto quantity = std::uniform_int_distribution<std::int64_t>(1, 8)(random);
+        stock += row({s, sku, std::to_string(quantity), "pos"});
+      }
+    }
+    if (n % 20 == 0) {
+      const auto days = std::uniform_int_distribution<std::int64_t>(3, 20)(random);
+      receipts += row({warehouses.front(), sku, "PO-" + sku, "60",
+                       utc_time(o.now + days * domain::kMicrosPerDay)});
+    }
+  }
+  std::mt19937 abroad(o.seed + 1);
+  for (std::size_t n = 1; n <= o.skus; ++n) {
+    const auto sku = sku_of(n);
+    for (std::size_t i = 0; i < std::min(o.uk_stores, std::size(kUkStores)); ++i) {
+      if (std::uniform_int_distribution(0, 4)(abroad) == 0) {
+        const auto quantity = std::uniform_int_distribution<std::int64_t>(1, 8)(abroad);
+        stock += row({uk_store_id(i), sku, std::to_string(quantity), "pos"});
+      }
+    }
+    const auto quantity = std::uniform_int_distribution<std::int64_t>(0, 120)(abroad);
+    if (quantity > 0) stock += row({kGermanWarehouse, sku, std::to_string(quantity), "wms"});
   }
 }
 
 }  // namespace
 
-domain::InventoryViews demo_inventory_views() {
-  using T = site::SiteType;
-  domain::InventoryViews views;
-  views.channels.push_back({"web",
-                            {{}, {T::store, T::warehouse}, {"FR"}, {}},
-                            100,
-                            {{{{}, {T::store}, {}, {}}, "", 1}},
-                            14,
-                            0});
-  views.channels.push_back(
-      {"marketplace", {{}, {T::warehouse}, {}, {}}, 80, {{{}, "shoes/", 2}}, 0, 3});
-  views.channels.push_back({"stores", {{}, {T::store}, {}, {}}, 100, {}, 0, 0});
-  views.exclusions.push_back({"marketplace-dedicated",
-                              {{}, {T::warehouse}, {}, {}},
-                              {},
-                              "accessories/",
-                              5,
-                              {"marketplace"}});
-  return views;
-}
-
-// Initial stock of every SKU at the warehouses (some out of stock) and at a tenth of the stores,
-// and a supplier delivery due at the first warehouse for every twentieth SKU.
-void add_stock(const DemoOptions& o, const std::vector<std::string>& warehouse_ids,
-               const std::vector<std::string>& store_ids, std::vector<Submission>& out) {
-  std::mt19937 random(o.seed);
-  auto receive = [&](const std::string& site_id, const std::string& sku, std::int64_t quantity) {
-    out.push_back(submission(
-        engine::StockCommand{site_id, sku,
-                             domain::stock::ReceiveStock{quantity, "initial stock", o.now}},
-        "demo/stock/" + site_id + "/" + sku, o.now));
-  };
-  for (std::size_t n = 1; n <= o.skus; ++n) {
-    const auto sku = sku_of(n);
-    for (const auto& w : warehouse_ids) {
-      const auto quantity = std::uniform_int_distribution<std::int64_t>(0, 150)(random);
-      if (quantity > 0) receive(w, sku, quantity);
-    }
-    for (const auto& s : store_ids) {
-      if (std::uniform_int_distribution(0, 9)(random) == 0) {
-        receive(s, sku, std::uniform_int_distribution<std::int64_t>(1, 8)(random));
-      }
-    }
-    if (n % 20 == 0) {
-      const domain::Instant due =
-          o.now +
-          std::uniform_int_distribution<std::int64_t>(3, 20)(random) * domain::kMicrosPerDay;
-      out.push_back(submission(
-          engine::StockCommand{warehouse_ids.front(), sku,
-                               domain::stock::ExpectReceipt{"PO-" + sku, 60, due, o.now}},
-          "demo/receipt/" + sku, o.now));
-    }
-  }
-}
-
-Result<std::vector<Submission>> build_retailer(const DemoOptions& o) {
+Result<std::vector<File>> retailer_files(const DemoOptions& o) {
   auto rows = read_sites(o.sites_file);
   if (!rows) return std::unexpected(rows.error());
-  std::vector<const SiteRow*> offices, relays, warehouses;
-  for (const auto& row : *rows) {
-    if (row.kind == "Bureau de Poste") offices.push_back(&row);
-    if (row.kind.starts_with("Relais poste")) relays.push_back(&row);
+  std::vector<const SiteRow*> offices, relays, hubs;
+  for (const auto& r : *rows) {
+    if (r.kind == "Bureau de Poste") offices.push_back(&r);
+    if (r.kind.starts_with("Relais poste")) relays.push_back(&r);
   }
   for (const char* department : {"69", "45"}) {  // Lyon and Orléans: logistics hubs
     auto it = std::find_if(offices.begin(), offices.end(),
                            [&](const SiteRow* r) { return r->postcode.starts_with(department); });
-    if (it != offices.end()) warehouses.push_back(*it);
+    if (it != offices.end()) hubs.push_back(*it);
   }
-  if (offices.size() < o.stores || warehouses.size() < 2) {
+  if (offices.size() < o.stores || hubs.size() < 2)
     return fail(ErrorCode::invalid_argument, "the sites file has too few French post offices");
+  const std::size_t uk_stores = std::min(o.uk_stores, std::size(kUkStores));
+  std::vector<std::string> warehouses, stores;
+  std::string sites = kSiteHeader;
+  for (const auto* w : hubs) {
+    warehouses.push_back("WH-" + w->id);
+    sites += french_site(warehouses.back(), *w, "warehouse", 20000);
   }
-  std::vector<Submission> out;
-  out.push_back(
-      submission(domain::configuration::Command{domain::configuration::ChangeConfiguration{
-                     demo_inventory_views(), "demo", "initial inventory views", o.now}},
-                 "demo/config/inventory_views", o.now));
-  {
-    std::vector<Submission> master;
-    add_brands_and_channels(o.now, master);
-    for (auto& s : master) out.push_back(std::move(s));
+  const std::size_t step = offices.size() / std::max<std::size_t>(1, o.stores);
+  for (std::size_t i = 0; i < o.stores; ++i) {
+    stores.push_back("FR-" + offices[i * step]->id);
+    sites += french_site(stores.back(), *offices[i * step], "store", 60);
   }
-  std::vector<std::string> store_ids, warehouse_ids;
-  auto add_site = [&](const SiteRow& row, site::SiteType type, std::int64_t capacity,
-                      std::vector<std::string>* ids) {
-    const std::string id = std::string(type == site::SiteType::warehouse ? "WH-" : "FR-") + row.id;
-    out.push_back(
-        submission(site::Command{site::RegisterSite{id, profile_of(row, type, capacity), o.now}},
-                   "demo/site/" + id, o.now));
-    if (ids != nullptr) ids->push_back(id);
-  };
-  for (const auto* w : warehouses) add_site(*w, site::SiteType::warehouse, 20000, &warehouse_ids);
-  const std::size_t step = offices.size() / o.stores;
-  for (std::size_t i = 0; i < o.stores; ++i)
-    add_site(*offices[i * step], site::SiteType::store, 60, &store_ids);
   const std::size_t relay_step =
       std::max<std::size_t>(1, relays.size() / std::max<std::size_t>(1, o.pickup_points));
-  for (std::size_t i = 0; i < o.pickup_points && i * relay_step < relays.size(); ++i) {
-    add_site(*relays[i * relay_step], site::SiteType::pickup_point, 0, nullptr);
-  }
-  for (std::size_t n = 1; n <= o.skus; ++n) {
-    out.push_back(
-        submission(domain::catalog::Command{domain::catalog::DefineItem{item_of(n), o.now}},
-                   "demo/item/" + sku_of(n), o.now));
-  }
-  add_stock(o, warehouse_ids, store_ids, out);
-  return out;
+  for (std::size_t i = 0; i < o.pickup_points && i * relay_step < relays.size(); ++i)
+    sites +=
+        french_site("FR-" + relays[i * relay_step]->id, *relays[i * relay_step], "pickup_point", 0);
+  sites += foreign_sites(uk_stores);
+  std::string stock, receipts;
+  write_stock(o, warehouses, stores, stock, receipts);
+  return std::vector<File>{{"inventory_views.json", inventory_views(warehouses, uk_stores)},
+                           {"brands.csv", brands_csv()},
+                           {"channels.csv", channels_csv()},
+                           {"sites.csv", std::move(sites)},
+                           {"items.csv", items_csv(o.skus)},
+                           {"prices.csv", prices_csv(o.skus)},
+                           {"stock.csv", std::move(stock)},
+                           {"receipts.csv", std::move(receipts)}};
 }
 
 std::vector<Submission> demo_orders(const DemoOptions& o, std::size_t count, std::size_t first) {
+  struct Customer {
+    const char* channel;
+    const char* currency;
+    const char* country;
+    const char* city;
+    const char* postcode;
+    const char* name;
+    const char* street;
+  };
+  static constexpr Customer kCustomers[] = {
+      {"web", "EUR", "FR", "Paris", "75011", "Léa Martin", "rue de la République"},
+      {"web", "EUR", "FR", "Lyon", "69003", "Hugo Bernard", "rue de la République"},
+      {"marketplace", "EUR", "FR", "Strasbourg", "67000", "Chloé Schmitt", "rue du Dôme"},
+      {"web", "EUR", "FR", "Bordeaux", "33000", "Louis Dubois", "cours de l'Intendance"},
+      {"web", "EUR", "FR", "Lille", "59000", "Camille Petit", "rue Esquermoise"},
+      {"web-uk", "GBP", "GB", "Manchester", "M1 1AE", "Oliver Smith", "Market Street"},
+      {"web-uk", "GBP", "GB", "London", "SW1A 1AA", "Amelia Jones", "Whitehall"},
+      {"web-de", "EUR", "DE", "München", "80331", "Lukas Müller", "Kaufingerstraße"}};
   std::vector<Submission> out;
-  static constexpr const char* kChannels[] = {"web", "web", "web", "marketplace", "stores"};
-  static constexpr const char* kCities[][3] = {{"Paris", "75011", "Léa Martin"},
-                                               {"Lyon", "69003", "Hugo Bernard"},
-                                               {"Strasbourg", "67000", "Chloé Schmitt"},
-                                               {"Bordeaux", "33000", "Louis Dubois"}};
   for (std::size_t n = first; n < first + count; ++n) {
     std::mt19937 random(static_cast<std::uint32_t>(o.seed * 1'000'003u + n));
+    const auto& c = kCustomers[n % std::size(kCustomers)];
     domain::order::PlaceOrder p;
     p.order_id = "DEMO-" + std::to_string(n);
-    p.channel = kChannels[n % std::size(kChannels)];
-    const auto& city = kCities[n % std::size(kCities)];
+    p.channel = c.channel;
     p.customer_id = "C" + std::to_string(1000 + n % 300);
     p.email = "customer" + std::to_string(1000 + n % 300) + "@example.com";
     p.delivery = {
-        city[2], std::to_string(1 + n % 90) + " rue de la République", "", city[1], city[0], "FR",
-        ""};
+        c.name, std::to_string(1 + n % 90) + " " + c.street, "", c.postcode, c.city, c.country, ""};
     p.billing = p.delivery;
     p.method = domain::order::DeliveryMethod::home_standard;
-    p.currency = "EUR";
+    p.currency = c.currency;
     p.at = o.now;
     const auto lines = std::uniform_int_distribution<std::uint32_t>(1, 3)(random);
     for (std::uint32_t l = 1; l <= lines; ++l) {
-      const auto sku_number = std::uniform_int_distribution<std::size_t>(1, o.skus)(random);
-      const auto item = item_of(sku_number);
-      p.lines.push_back({l, item.sku, 1, item.price.minor});
+      const auto sku = std::uniform_int_distribution<std::size_t>(1, o.skus)(random);
+      p.lines.push_back({l, sku_of(sku), 1,
+                         std::string_view(c.currency) == "GBP" ? gbp_price(sku) : eur_price(sku)});
     }
     Submission s;
     s.command = std::move(p);

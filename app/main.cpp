@@ -9,6 +9,7 @@ int main(int argc, char** argv) {
   int exit_code = ordo::cli::kExitOk;
   ordo::cli::add_log_commands(app, exit_code);
   ordo::cli::add_engine_commands(app, exit_code);
+  ordo::cli::add_demo_command(app, exit_code);
   ordo::cli::add_import_command(app, exit_code);
   ordo::cli::add_serve_commands(app, exit_code);
   ordo::cli::add_nats_commands(app, exit_code);

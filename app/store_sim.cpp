@@ -52,6 +52,7 @@ struct Task {
   std::string order_id;
   std::uint32_t round = 0;
   domain::Instant deadline = 0;
+  bool collect = false;  // click and collect: prepared means ready for pickup
   bool operator>(const Task& other) const { return due > other.due; }
 };
 
@@ -108,7 +109,7 @@ class Simulation {
         }
         for (const auto& offer : reply["offers"]) offered(i, offer);
         if (reply.value("more", false))
-          schedule({{}, i, "resync", {}, 0, 0}, 1000);  // the rest, once these are answered
+          schedule({{}, i, "resync", {}, 0, 0, false}, 1000);  // the rest, once these are answered
       }
       std::optional<Task> task;
       {
@@ -145,7 +146,8 @@ class Simulation {
     counters_.offers.fetch_add(1);
     std::lognormal_distribution<double> reaction(std::log(std::max(1.0, args_.reaction_ms)), 0.5);
     tasks_.push({after(reaction(random_)), store, "answer", order_id, round,
-                 doc.value("deadline_us", std::int64_t{0})});
+                 doc.value("deadline_us", std::int64_t{0}),
+                 doc.value("delivery_method", "") == "click_and_collect"});
     cv_.notify_one();
   }
 
@@ -218,6 +220,7 @@ class Simulation {
       body["reason"] = "stock not found on the shelf";
       body["stock_missing"] = true;
     }
+    if (task.action == "prepared" && task.collect) body["ready_for_pickup"] = true;
     auto answer = request(task.store, body);
     const auto result = answer.value("result", "");
     if (result == "retry") return schedule(task, 500);

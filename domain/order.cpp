@@ -331,10 +331,13 @@ Decision<Event> decide_one(const ShipOrder& c, const State& s) {
 }
 
 Decision<Event> decide_one(const DeliverOrder& c, const State& s) {
-  return decide_step(s, c.site_id, {"deliver", {LineStatus::shipped}, LineStatus::delivered},
-                     [&](LineNumbers lines) {
-                       return OrderDelivered{c.site_id, std::move(lines), c.at};
-                     });
+  // Collecting a click-and-collect order at the store is its delivery.
+  return decide_step(
+      s, c.site_id,
+      {"deliver", {LineStatus::shipped, LineStatus::ready_for_pickup}, LineStatus::delivered},
+      [&](LineNumbers lines) {
+        return OrderDelivered{c.site_id, std::move(lines), c.at};
+      });
 }
 
 // --- CancelLines, ChangeDeliveryAddress --------------------------------------------------------

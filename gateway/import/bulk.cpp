@@ -216,7 +216,8 @@ Result<void> submit_rows(engine::Pipeline& pipeline, const std::vector<Row>& row
     });
     if (options.progress) {
       std::lock_guard lock(mutex);
-      if (done % report_every == 0) options.progress(phase, done, indexes.size());
+      if (done % report_every == 0 && done < indexes.size())
+        options.progress(phase, done, indexes.size());
     }
   }
   std::unique_lock lock(mutex);

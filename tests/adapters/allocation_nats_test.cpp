@@ -1,6 +1,7 @@
 // Competitive allocation over a real nats-server on 127.0.0.1: exactly one winner when every store
 // claims at once, no offer lost and no second winner when nats-server or Ordo is killed in the
 // middle of rounds, and each store's credentials kept to its own subjects.
+#include "adapters/allocation_relay.h"
 #include "tests/adapters/allocation_support.h"
 
 namespace ordo::adapters::testing {
@@ -279,6 +280,35 @@ TEST_F(CompetitiveAllocation,
   auto wrong = nats::Connection::open(
       {nats_->url(), "store-" + sites_[0], "not-the-password", "t", {}, 1000, false, {}, {}});
   EXPECT_FALSE(wrong.has_value());
+}
+
+// What a store's request asks for, read without NATS.
+TEST(StoreRequests, PreparedSaysWhetherAClickAndCollectOrderWaitsAtTheCounter) {
+  std::string action;
+  std::uint32_t round = 0;
+  const auto read = [&](std::string_view body) {
+    return ordo::adapters::AllocationRelay::parse_request("STR-1", body, 7, action, round);
+  };
+  const auto prepared = [](const auto& parsed) {
+    return std::get<ordo::domain::order::MarkPrepared>(parsed->command);
+  };
+  auto ready = read(R"({"action":"prepared","order_id":"O-1","ready_for_pickup":true})");
+  ASSERT_TRUE(ready) << ready.error();
+  EXPECT_EQ(prepared(ready).site_id, "STR-1");
+  EXPECT_TRUE(prepared(ready).ready_for_pickup);
+  auto plain = read(R"({"action":"prepared","order_id":"O-1"})");
+  ASSERT_TRUE(plain) << plain.error();
+  EXPECT_FALSE(prepared(plain).ready_for_pickup);
+  auto bad = read(R"({"action":"prepared","order_id":"O-1","ready_for_pickup":"yes"})");
+  ASSERT_FALSE(bad);
+  EXPECT_EQ(bad.error(), "ready_for_pickup must be true or false");
+  auto missing = read(R"({"action":"release","order_id":"O-1","reason":"gone","stock_missing":1})");
+  ASSERT_FALSE(missing);
+  EXPECT_EQ(missing.error(), "stock_missing must be true or false");
+  auto released =
+      read(R"({"action":"release","order_id":"O-1","reason":"gone","stock_missing":true})");
+  ASSERT_TRUE(released) << released.error();
+  EXPECT_TRUE(std::get<ordo::domain::order::ReleaseAllocation>(released->command).stock_missing);
 }
 
 }  // namespace

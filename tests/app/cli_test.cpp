@@ -17,13 +17,13 @@ using testing::ordo;
 TEST(Cli, TheDemoRetailerThenWhatAnOperatorAsks) {
   TempDir dir;
   const std::string data = (dir / "data").string();
-  auto demo = ordo({"demo-data", "--data", data, "--sites-file", ORDO_SITES_FILE, "--stores", "20",
-                    "--skus", "60", "--orders", "40"});
+  auto demo = ordo({"demo-data", "--data", data, "--sites-file", ORDO_SITES_FILE, "--postcodes",
+                    ORDO_POSTCODES_DIR, "--stores", "20", "--skus", "60", "--orders", "40"});
   ASSERT_EQ(demo.exit_code, 0) << demo.output;
   EXPECT_NE(demo.output.find("orders: 40 applied, 0 already there, 0 rejected"), std::string::npos)
       << demo.output;
-  auto again = ordo({"demo-data", "--data", data, "--sites-file", ORDO_SITES_FILE, "--stores", "20",
-                     "--skus", "60", "--orders", "40"});
+  auto again = ordo({"demo-data", "--data", data, "--sites-file", ORDO_SITES_FILE, "--postcodes",
+                     ORDO_POSTCODES_DIR, "--stores", "20", "--skus", "60", "--orders", "40"});
   ASSERT_EQ(again.exit_code, 0) << again.output;
   EXPECT_NE(again.output.find(" 0 applied"), std::string::npos) << again.output;
 
@@ -53,7 +53,8 @@ TEST(Cli, TheDemoRetailerThenWhatAnOperatorAsks) {
 TEST(Cli, BadInvocationsSayWhatIsWrong) {
   TempDir dir;
   const std::string data = (dir / "data").string();
-  auto missing = ordo({"demo-data", "--data", data, "--sites-file", (dir / "nope.csv").string()});
+  auto missing = ordo({"demo-data", "--data", data, "--sites-file", (dir / "nope.csv").string(),
+                       "--postcodes", ORDO_POSTCODES_DIR});
   EXPECT_EQ(missing.exit_code, 2);
   EXPECT_NE(missing.output.find("cannot read the sites file"), std::string::npos) << missing.output;
   EXPECT_FALSE(std::filesystem::exists(data)) << "a refused demo-data left a store behind";

@@ -14,7 +14,7 @@ bool is_allowed(LineStatus from, LineStatus to) {
   if (to == prepared || to == ready_for_pickup) return from == in_preparation;
   if (to == shipped) return from == prepared || from == ready_for_pickup;
   return (from == sourcing && to == allocated) || (from == allocated && to == in_preparation) ||
-         (from == shipped && to == delivered);
+         ((from == shipped || from == ready_for_pickup) && to == delivered);  // or collected
 }
 
 // One line going to a status, as an event says; a step at a site moves only that site's lines.

@@ -344,7 +344,19 @@ TEST(OrderDeliver, LinesNotShippedAreWrongState) {
   Scenario<OrderDecider>()
       .given(prepared_history())
       .when(DeliverOrder{kStrasbourg, kAt})
-      .then_rejected(Code::wrong_state, "cannot deliver: no line at site STR-01 is shipped");
+      .then_rejected(Code::wrong_state,
+                     "cannot deliver: no line at site STR-01 is shipped or ready_for_pickup");
+}
+
+TEST(OrderDeliver, AClickAndCollectOrderIsDeliveredWhenTheCustomerCollectsIt) {
+  std::vector<Event> h = in_preparation_history();
+  h[0] = placed(DeliveryMethod::click_and_collect);
+  h.push_back(OrderPrepared{kStrasbourg, {1, 2}, true});
+  const State after = Scenario<OrderDecider>()
+                          .given(h)
+                          .when(DeliverOrder{kStrasbourg, kAt + 1})
+                          .then({OrderDelivered{kStrasbourg, {1, 2}, kAt + 1}});
+  EXPECT_EQ(after.lines[0].status, LineStatus::delivered);
 }
 
 TEST(OrderDeliver, RepeatedDoesNothing) {

@@ -111,7 +111,7 @@ TEST_F(OrderableHttp, SixtyFourClientsOnADirectStrategyTakeExactlyWhatTheWebShow
 // shown and no more, even though the web could still sell what is left. Under its minimum display
 // of 3 (app/demo_data.cpp) it shows 0: its last 2 units are not orderable.
 TEST_F(OrderableHttp, AChannelsShareCapsWhatItsOrdersTakeOverHttp) {
-  const auto warehouses = admin().get("/v1/sites?type=warehouse&limit=1").doc()["sites"];
+  const auto warehouses = admin().get("/v1/sites?type=warehouse&country=FR&limit=1").doc()["sites"];
   ASSERT_EQ(warehouses.size(), 1u);
   isolate("SKU-00013", {{warehouses[0]["site_id"], 12}});
   const auto shown = figure("marketplace", "SKU-00013");
@@ -201,7 +201,7 @@ TEST_F(OrderableHttp, AnOrderForAllTheWebShowsIsSplitAcrossStores) {
 // its date; the receipt's arrival allocates them.
 TEST_F(OrderableHttp, UnitsOnAReceiptArePreOrderedOverHttpAndAllocatedWhenItArrives) {
   auto client = admin();
-  const auto warehouses = client.get("/v1/sites?type=warehouse&limit=1").doc()["sites"];
+  const auto warehouses = client.get("/v1/sites?type=warehouse&country=FR&limit=1").doc()["sites"];
   ASSERT_EQ(warehouses.size(), 1u);
   const std::string warehouse = warehouses[0]["site_id"];
   isolate("SKU-00016", {{warehouse, 7}});

@@ -84,7 +84,11 @@ TEST_F(PromiseHttp, ACheckoutCartAbroadUsesTheCrossBorderService) {
   EXPECT_EQ(doc["destination"]["region"], "BY");  // Munich, Bavaria
   ASSERT_FALSE(doc["options"].empty()) << reply.body;
   for (const auto& o : doc["options"]) {
-    EXPECT_EQ(o["service"], "dhl-paket-de") << o;
+    // From the French warehouses across the border, or from the German one.
+    if (o["service"] == "dhl-paket-de-local")
+      EXPECT_EQ(o["ship_from"], "DE-WH-HERSFELD") << o;
+    else
+      EXPECT_EQ(o["service"], "dhl-paket-de") << o;
     // Bavaria's calendar: never on a Sunday, and never on 6 January (Epiphany there).
     const auto date = domain::calendar::parse_date(o["date"].get<std::string>());
     ASSERT_TRUE(date);

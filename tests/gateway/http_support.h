@@ -278,8 +278,8 @@ struct Retailer {
 inline Retailer make_retailer(const std::string& name) {
   const auto dir = temp_dir(name);
   Retailer r{dir, {}, OwnedDir(dir)};
-  ordo({"demo-data", "--data", r.data_dir.string(), "--sites-file", ORDO_SITES_FILE, "--stores",
-        "6", "--skus", "40", "--orders", "0"});
+  ordo({"demo-data", "--data", r.data_dir.string(), "--sites-file", ORDO_SITES_FILE, "--postcodes",
+        ORDO_POSTCODES_DIR, "--stores", "6", "--skus", "40", "--orders", "0"});
   auto out = ordo(
       {"token", "create", "--data", r.data_dir.string(), "--role", "admin", "--label", "tests"});
   r.admin_token = out.substr(0, out.find('\n'));

@@ -21,7 +21,7 @@ prom::Config demo() {
 
 TEST(PromiseJson, TheDemoConfigurationIsValidAndReadsBackToItself) {
   const auto config = demo();
-  EXPECT_EQ(config.services.size(), 5u);
+  EXPECT_EQ(config.services.size(), 9u);
   EXPECT_TRUE(prom::validate(config).empty());
   EXPECT_EQ(config.services[1].window, (prom::Window{8 * 60, 13 * 60}));
   EXPECT_EQ(config.services[0].delivery_days, prom::kMondayToSaturday);
