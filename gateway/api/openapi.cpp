@@ -155,7 +155,7 @@ constexpr std::string_view kDocumentText = R"openapi({
     "/v1/sites/{id}/reopen": {"post": {"summary": "Reopen a temporarily closed site", "x-ordo-permission": "master:write",
       "parameters": [{"$ref": "#/components/parameters/Id"}, {"$ref": "#/components/parameters/IdempotencyKey"}],
       "responses": {"200": {"description": "{site_id, changed}"}, "404": {"$ref": "#/components/responses/Problem"}, "409": {"$ref": "#/components/responses/Problem"}}}},
-    "/v1/imports/{kind}": {"post": {"summary": "Import a CSV or JSON Lines file of brands, channels, sites, items, prices or stock counts: validated whole, nothing applied if a row is refused (unless apply_valid=true), then applied; the same file twice changes nothing", "x-ordo-permission": "master:write",
+    "/v1/imports/{kind}": {"post": {"summary": "Import a CSV or JSON Lines file of brands, channels, sites, items, prices, stock counts or expected receipts: validated whole, nothing applied if a row is refused (unless apply_valid=true), then applied; the same file twice changes nothing", "x-ordo-permission": "master:write",
       "parameters": [{"name": "kind", "in": "path", "required": true, "schema": {"type": "string", "enum": ["brands", "channels", "sites", "items", "prices", "stock"]}},
         {"name": "apply_valid", "in": "query", "schema": {"type": "boolean"}}, {"name": "source", "in": "query", "description": "a stock count's source", "schema": {"type": "string"}}],
       "requestBody": {"required": true, "content": {"text/csv": {"schema": {"type": "string"}}, "application/x-ndjson": {"schema": {"type": "string"}}}},
