@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <cmath>
 
-#include "domain/promise_internal.h"
+#include "domain/promise_computation.h"
 
 namespace ordo::domain::promise {
 
@@ -20,180 +20,7 @@ using detail::weekday_of;
 // ---------------------------------------------------------------------------------------------
 // Computing a promise
 
-namespace {
-
-struct Ready {
-  bool ok = false;
-  std::int64_t prep_day =
-      0;  // the preparing site's local day the preparation starts (and takes capacity)
-  std::int64_t day = 0;  // the local day it is ready: later when preparation outlasts opening hours
-  std::uint32_t minute = 0;  // ready at, minutes after that day's midnight, within opening hours
-  Instant order_by = 0;      // today's preparation cut-off when the day depends on it
-  std::uint16_t delays = 0;
-  Cause failure = Cause::site_closed;
-};
-
-class Computation {
- public:
-  Computation(const Network& network, const Request& request, const LoadLookup& load)
-      : n_(network), config_(network.config()), r_(request), load_(load) {}
-
-  Result run();
-
- private:
-  const Network& n_;
-  const Config& config_;
-  const Request& r_;
-  const LoadLookup& load_;
-  Result result_;
-  std::optional<TimeZone> destination_zone_;
-  const std::vector<std::uint8_t>* destination_closed_ = nullptr;
-  std::string zone_;
-  std::int64_t last_day_ = 0;  // horizon, in days since the epoch
-
-  struct Candidate {
-    std::uint32_t site = 0;
-    Instant from = 0;  // stock there from (receipts), or the request's time
-    std::int32_t distance_km = -1;
-    Ready ready;  // shipping preparation, computed lazily
-    bool ready_done = false;
-  };
-  std::vector<Candidate> candidates_;
-  std::optional<std::int32_t> nearest_store_;  // for ship to store: found on first use, -1 none
-
-  struct Local {
-    std::int64_t day = 0;
-    std::uint32_t minute = 0;
-  };
-  struct LocalMemo {
-    Instant at = std::numeric_limits<Instant>::min();
-    Local local;
-  };
-  std::array<LocalMemo, 32> local_memo_{};
-  std::uint32_t destination_clock_ = 0;
-  std::int64_t today_ = 0;  // at the destination
-
-  /// The instant of a wall-clock time on a site's or destination's clock.
-  Instant instant(std::uint32_t clock, std::int64_t day, std::uint32_t minute) const {
-    const auto& c = n_.clocks()[clock];
-    if (day < n_.first_day() || day > n_.last_day() || c.changes[at(day)] || minute >= 1440) {
-      return c.zone.to_instant({calendar::civil_from_days(day + minute / 1440), minute % 1440});
-    }
-    return (day * 1440 + minute - c.offset[at(day)]) * kMinute;
-  }
-  /// The local day and minute of an instant on a clock.
-  Local local(std::uint32_t clock, Instant when) {
-    LocalMemo* memo = clock < local_memo_.size() ? &local_memo_[clock] : nullptr;
-    if (memo != nullptr && memo->at == when) return memo->local;
-    const auto& c = n_.clocks()[clock];
-    const std::int64_t utc_day = (when >= 0 ? when : when - kMicrosPerDay + 1) / kMicrosPerDay;
-    Local out;
-    if (utc_day - 1 >= n_.first_day() && utc_day + 1 <= n_.last_day() && !c.changes[at(utc_day)] &&
-        !c.changes[at(utc_day - 1)] && !c.changes[at(utc_day + 1)]) {
-      const Instant wall = when + c.offset[at(utc_day)] * kMinute;
-      out.day = (wall >= 0 ? wall : wall - kMicrosPerDay + 1) / kMicrosPerDay;
-      out.minute = static_cast<std::uint32_t>((wall - out.day * kMicrosPerDay) / kMinute);
-    } else {
-      const auto l = c.zone.to_local(when);
-      out = {calendar::days_from_civil(l.date), l.minute};
-    }
-    if (memo != nullptr) *memo = {when, out};
-    return out;
-  }
-
-  bool in_range(std::int64_t day) const {
-    return day >= n_.first_day() && day <= n_.last_day() && day <= last_day_;
-  }
-  std::size_t at(std::int64_t day) const { return static_cast<std::size_t>(day - n_.first_day()); }
-
-  void gather();
-  std::int32_t distance(const Network::Site& site, const geo::Point& to) const;
-  Ready prepare(std::uint32_t site_index, Instant from, std::int32_t minutes);
-  const Ready& ready(Candidate& c) {
-    if (!c.ready_done) {
-      const auto& s = n_.sites()[c.site];
-      c.ready = prepare(c.site, c.from, s.preparation_minutes);
-      c.ready_done = true;
-    }
-    return c.ready;
-  }
-  bool delivers(const Network::CompiledService& svc, std::int64_t day) const {
-    return has_day(svc.service->delivery_days, day) && !(*destination_closed_)[at(day)] &&
-           !svc.closed->closed[at(day)];
-  }
-  // Home, express and relay options, one service at a time.
-  struct Shipment {
-    std::int64_t pickup = 0;
-    std::int64_t delivery = 0;
-    std::uint16_t delays = 0;
-  };
-  struct ShipBest {
-    bool found = false;
-    std::int32_t distance = 0;
-    std::uint32_t site = 0;
-    Ready ready;
-    Shipment shipment;
-  };
-  struct ShipSearch {
-    ShipBest best;
-    bool any_origin = false, any_band = false, any_ready = false;
-    Cause ready_failure = Cause::site_closed;
-    std::int64_t late_best = kNever;  // the first day beyond the service's max days, if any
-    std::uint16_t late_delays = 0;
-  };
-  const TransitBand* band_for(const Service& s, const Candidate& c) const;
-  std::optional<Shipment> route(const Network::CompiledService& svc, std::uint32_t site_index,
-                                const Ready& rd, const TransitBand& band) const;
-  void refuse_ship(const Service& s, const ShipSearch& search);
-  Option ship_option(const Network::CompiledService& svc, const ShipBest& best);
-  std::string zone_of_destination() const;
-  std::optional<std::pair<Cause, std::string>> service_refusal(const Service& s) const;
-  void ship(const Network::CompiledService& svc);
-  // Click and collect.
-  struct CollectChoice {
-    Instant ready_at = 0;
-    std::int32_t km = 0;
-    std::uint32_t site = 0;
-    Ready ready;
-    std::int64_t day = 0;
-    std::uint32_t minute = 0;
-  };
-  struct CollectSearch {
-    bool any_nearby = false, any_late = false;
-    std::uint16_t late_delays = 0;
-    Cause failure = Cause::site_closed;
-  };
-  std::optional<CollectChoice> collectable(const Candidate& cand, const Ready& rd) const;
-  void refuse_collect(const CollectSearch& search);
-  Option collect_option(const CollectChoice& ch);
-  void collect();
-  void ship_to_store(const Network::CompiledService& svc);
-  /// The click-and-collect store nearest the customer within `max_km`, or -1.
-  std::int32_t nearest_collect_store(std::int32_t max_km) const;
-  /// Click-and-collect stores within `max_km` of the customer, with or without stock.
-  std::int32_t collect_stores_within(std::int32_t max_km) const;
-  void refuse(const Service* s, DeliveryMethod method, Cause cause, std::string detail) {
-    if (!r_.explain) return;
-    result_.infeasible.push_back({s != nullptr ? s->id : "collect", s != nullptr ? s->carrier : "",
-                                  method, cause, std::move(detail)});
-  }
-  std::int64_t price(const Service& s) const {
-    if (s.free_above_minor > 0 && r_.value_minor >= s.free_above_minor) return 0;
-    const std::int64_t kg = r_.weight_g / 1000 + (r_.weight_g % 1000 != 0 ? 1 : 0);
-    std::int64_t per_kg = 0, total = 0;
-    if (__builtin_mul_overflow(s.price_per_kg_minor, kg, &per_kg) ||
-        __builtin_add_overflow(s.price_minor, per_kg, &total)) {
-      return std::numeric_limits<std::int64_t>::max();
-    }
-    return total;
-  }
-  std::int64_t carbon(const Service& s, std::int32_t km) const {
-    const double tonne_km = static_cast<double>(r_.weight_g) / 1e6 * std::max(0, km);
-    const double grams =
-        std::min(1e15, tonne_km * s.carbon_g_per_tonne_km);  // an absurd cart stays a number
-    return s.carbon_g_per_parcel + static_cast<std::int64_t>(std::llround(grams));
-  }
-};
+namespace detail {
 
 void Computation::gather() {
   // For each site: how many distinct SKUs it can supply, and from when.
@@ -492,209 +319,6 @@ Option Computation::ship_option(const Network::CompiledService& svc, const ShipB
   return o;
 }
 
-// A store's cart, ready at `rd`, is collectable from the next time the store is open: after
-// closing, from the next opening. nullopt beyond the horizon.
-std::optional<Computation::CollectChoice> Computation::collectable(const Candidate& cand,
-                                                                   const Ready& rd) const {
-  const auto& site = n_.sites()[cand.site];
-  CollectChoice out{0, cand.distance_km, cand.site, rd, rd.day, rd.minute};
-  while (in_range(out.day)) {
-    const auto& hours = site.hours[weekday_of(out.day)];
-    const bool open = !site.closed->closed[at(out.day)] && hours.open_minute < hours.close_minute;
-    if (open && out.minute < hours.close_minute) {
-      out.minute = std::max<std::uint32_t>(out.minute, hours.open_minute);
-      out.ready_at = instant(site.clock, out.day, out.minute);
-      return out;
-    }
-    if (!open) out.ready.delays |= bit(Cause::site_closed);
-    ++out.day;
-    out.minute = 0;
-  }
-  return std::nullopt;
-}
-
-void Computation::refuse_collect(const CollectSearch& search) {
-  const Collect& c = config_.collect;
-  if (!search.any_nearby) {
-    if (!r_.explain) return;
-    const bool stores = collect_stores_within(c.max_distance_km) > 0;
-    const auto km = std::to_string(c.max_distance_km);
-    refuse(nullptr, DeliveryMethod::click_and_collect,
-           stores ? Cause::no_stock : Cause::no_store_nearby,
-           stores ? "no store within " + km + " km has the whole cart"
-                  : "no click and collect store within " + km + " km");
-  } else if (search.any_late) {
-    refuse(nullptr, DeliveryMethod::click_and_collect, main_delay(search.late_delays),
-           "ready only beyond " + std::to_string(c.max_days) + " day(s)");
-  } else {
-    refuse(nullptr, DeliveryMethod::click_and_collect, search.failure,
-           "no store nearby can prepare the cart within the horizon");
-  }
-}
-
-Option Computation::collect_option(const CollectChoice& ch) {
-  const Collect& c = config_.collect;
-  const auto& site = n_.sites()[ch.site];
-  Option o;
-  o.id = "collect@" + site.id;
-  o.method = DeliveryMethod::click_and_collect;
-  o.service = "collect";
-  o.date = calendar::civil_from_days(ch.day);
-  const auto& hours = site.hours[weekday_of(ch.day)];
-  o.window = {static_cast<std::uint16_t>(ch.minute), hours.close_minute};
-  o.earliest_at = ch.ready_at;
-  o.promised_at = ch.ready_at;
-  if (ch.ready.day == ch.day && ch.ready.prep_day == ch.day && ch.ready.order_by != 0) {
-    // The preparation cut-off, or the latest start that is ready before closing.
-    const std::int64_t latest_start =
-        static_cast<std::int64_t>(hours.close_minute) - c.preparation_minutes;
-    o.order_by =
-        latest_start >= 0
-            ? std::min(ch.ready.order_by,
-                       instant(site.clock, ch.day, static_cast<std::uint32_t>(latest_start)))
-            : ch.ready.order_by;
-  }
-  o.ship_from = site.id;
-  o.collect_at = site.id;
-  o.ship_date = o.date;
-  o.local_prep_day = ch.ready.prep_day;
-  o.price_minor = c.price_minor;
-  o.carbon_g = 0;
-  o.distance_km = ch.km;
-  o.delays = causes_of(ch.ready.delays);
-  return o;
-}
-
-/// Click and collect: stores near the customer that have the cart, ready soonest first.
-void Computation::collect() {
-  const Collect& c = config_.collect;
-  if (!c.enabled || !contains(c.channels, r_.channel)) return;
-  if (!r_.not_collectable.empty()) {
-    refuse(nullptr, DeliveryMethod::click_and_collect, Cause::not_collectable,
-           r_.not_collectable + " cannot be collected in store");
-    return;
-  }
-  if (!r_.destination.point) {
-    refuse(nullptr, DeliveryMethod::click_and_collect, Cause::no_store_nearby,
-           "the destination's location is unknown");
-    return;
-  }
-  std::vector<CollectChoice> choices;
-  CollectSearch search;
-  const std::int64_t max_day = c.max_days > 0 ? today_ + c.max_days : last_day_;
-  for (auto& cand : candidates_) {
-    const auto& site = n_.sites()[cand.site];
-    if (!site.collects || cand.distance_km < 0 || cand.distance_km > c.max_distance_km) continue;
-    search.any_nearby = true;
-    const Ready rd = prepare(cand.site, cand.from, c.preparation_minutes);
-    if (!rd.ok) {
-      search.failure = rd.failure;
-      continue;
-    }
-    auto choice = collectable(cand, rd);
-    if (!choice) continue;
-    if (choice->day > max_day) {
-      search.any_late = true;
-      search.late_delays |= choice->ready.delays;
-      continue;
-    }
-    choices.push_back(*choice);
-  }
-  if (choices.empty()) return refuse_collect(search);
-  std::sort(choices.begin(), choices.end(), [&](const CollectChoice& a, const CollectChoice& b) {
-    return std::tie(a.ready_at, a.km, n_.sites()[a.site].id) <
-           std::tie(b.ready_at, b.km, n_.sites()[b.site].id);
-  });
-  if (choices.size() > static_cast<std::size_t>(c.max_stores))
-    choices.resize(static_cast<std::size_t>(c.max_stores));
-  for (const auto& ch : choices) result_.options.push_back(collect_option(ch));
-}
-
-/// Ship to store: a carrier takes the cart from the site that delivers it first to the store
-/// nearest the customer, where it is collected from the store's next opening.
-std::int32_t Computation::nearest_collect_store(std::int32_t max_km) const {
-  std::int32_t best = -1, nearest = std::numeric_limits<std::int32_t>::max();
-  if (!r_.destination.point) return best;
-  for (std::size_t i = 0; i < n_.size(); ++i) {
-    const auto& site = n_.sites()[i];
-    if (!site.collects) continue;
-    const auto km = distance(site, *r_.destination.point);
-    if (km >= 0 && km <= max_km && km < nearest) {
-      nearest = km;
-      best = static_cast<std::int32_t>(i);
-    }
-  }
-  return best;
-}
-
-std::int32_t Computation::collect_stores_within(std::int32_t max_km) const {
-  std::int32_t count = 0;
-  if (!r_.destination.point) return count;
-  for (const auto& site : n_.sites()) {
-    const auto km = site.collects ? distance(site, *r_.destination.point) : -1;
-    count += km >= 0 && km <= max_km ? 1 : 0;
-  }
-  return count;
-}
-
-void Computation::ship_to_store(const Network::CompiledService& svc) {
-  const Service& s = *svc.service;
-  if (!nearest_store_) nearest_store_ = nearest_collect_store(config_.ship_to_store_max_km);
-  const std::int32_t store_index = *nearest_store_;
-  const Network::Site* store =
-      store_index >= 0 ? &n_.sites()[static_cast<std::size_t>(store_index)] : nullptr;
-  if (store == nullptr) {
-    refuse(&s, s.method, Cause::no_store_nearby,
-           "no click and collect store within " + std::to_string(config_.ship_to_store_max_km) +
-               " km");
-    return;
-  }
-  const std::size_t before = result_.options.size();
-  // The transit is to the store, so the distance bands read the site-to-store distance.
-  std::vector<std::int32_t> saved;
-  saved.reserve(candidates_.size());
-  for (auto& c : candidates_) {
-    saved.push_back(c.distance_km);
-    c.distance_km = static_cast<std::uint32_t>(store_index) == c.site
-                        ? 0
-                        : distance(n_.sites()[c.site], store->point);
-  }
-  ship(svc);
-  for (std::size_t i = 0; i < candidates_.size(); ++i) candidates_[i].distance_km = saved[i];
-  if (result_.options.size() == before) return;
-  Option& o = result_.options.back();
-  // The parcel reaches the store during its delivery day: collectable by the store's closing on
-  // the first day it opens from then.
-  std::int64_t day = calendar::days_from_civil(o.date);
-  while (in_range(day)) {
-    const auto& hours = store->hours[weekday_of(day)];
-    if (!store->closed->closed[at(day)] && hours.open_minute < hours.close_minute) break;
-    ++day;
-  }
-  if (!in_range(day)) {
-    result_.options.pop_back();
-    refuse(&s, s.method, Cause::site_closed,
-           "the store " + store->id + " does not open within the horizon");
-    return;
-  }
-  const std::int64_t max_day = s.max_days > 0 ? today_ + s.max_days : last_day_;
-  if (day > max_day) {
-    result_.options.pop_back();
-    const bool store_closed = day > calendar::days_from_civil(o.date);
-    refuse(&s, s.method, store_closed ? Cause::site_closed : Cause::too_late,
-           "collectable at " + store->id + " only on " +
-               calendar::to_string(calendar::civil_from_days(day)));
-    return;
-  }
-  const auto& hours = store->hours[weekday_of(day)];
-  o.date = calendar::civil_from_days(day);
-  o.window = {hours.open_minute, hours.close_minute};
-  o.earliest_at = instant(store->clock, day, hours.open_minute);
-  o.promised_at = instant(store->clock, day, hours.close_minute);
-  o.collect_at = store->id;
-  o.id = s.id + "@" + o.ship_from;
-}
-
 // The destination's zone of the configuration: the first of its country matching its postcode or
 // region (a zone with neither covers the whole country).
 std::string Computation::zone_of_destination() const {
@@ -756,6 +380,8 @@ Result Computation::run() {
       refuse(&s, s.method, refused->first, std::move(refused->second));
     } else if (s.method == DeliveryMethod::ship_to_store) {
       ship_to_store(svc);
+    } else if (s.method == DeliveryMethod::pickup_point) {
+      ship_to_pickup_point(svc);
     } else {
       ship(svc);
     }
@@ -775,10 +401,10 @@ Result Computation::run() {
   return std::move(result_);
 }
 
-}  // namespace
+}  // namespace detail
 
 Result compute(const Network& network, const Request& request, const LoadLookup& load) {
-  return Computation(network, request, load).run();
+  return detail::Computation(network, request, load).run();
 }
 
 }  // namespace ordo::domain::promise

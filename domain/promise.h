@@ -132,6 +132,8 @@ struct Config {
   std::int32_t ship_to_store_max_km = 30;  // ship to store: stores this near the customer
   std::int32_t horizon_days = 30;          // no promise further than this
   std::string currency = "EUR";
+  std::int32_t pickup_point_max_km =
+      15;  // pickup point: the nearest relay this near, if none chosen
   friend bool operator==(const Config&, const Config&) = default;
 };
 
@@ -229,6 +231,7 @@ struct Request {
   std::int64_t volume_cm3 = 0;
   std::int64_t value_minor = 0;  // the cart's value, for free-shipping thresholds
   std::string not_collectable;   // a SKU of the cart the catalog keeps from click and collect
+  std::string pickup_point;      // the relay the customer chose; "": the nearest
   Instant at = 0;
   bool explain = false;
 };
@@ -264,7 +267,7 @@ struct Option {
   Instant promised_at = 0;          // end of the window: the promise kept if delivered by then
   Instant order_by = 0;             // order before this to keep this date (0: no cut-off involved)
   std::string ship_from;            // site preparing the cart
-  std::string collect_at;           // click and collect / ship to store: the store
+  std::string collect_at;           // click and collect, ship to store: the store; pickup: relay
   calendar::Date ship_date;         // pickup by the carrier (collect: preparation day)
   std::int64_t local_prep_day = 0;  // the preparing site's day consumed (days since epoch)
   std::int64_t price_minor = 0;
@@ -288,6 +291,16 @@ struct Result {
 
 /// Every feasible option for the request. Sites are considered only within the Network's days.
 Result compute(const Network& network, const Request& request, const LoadLookup& load);
+
+/// A pickup point near a place: the relay shops a checkout lists for the customer to choose.
+struct NearbyRelay {
+  std::string site_id;
+  site::Profile profile;
+  std::int32_t distance_km = 0;
+};
+/// The open relays within `max_km` of `place`, nearest first (then by id), at most `limit`.
+std::vector<NearbyRelay> relays_near(const Network& network, geo::Point place, std::int32_t max_km,
+                                     std::size_t limit);
 
 /// The service id and site of an option id ("<service>@<site>"), or nullopt.
 std::optional<std::pair<std::string, std::string>> parse_option_id(std::string_view id);

@@ -231,6 +231,8 @@ std::vector<ConfigError> validate(const Config& config) {
   validate_preparation_and_collect(config, errors);
   if (config.ship_to_store_max_km < 0)
     errors.push_back({"/ship_to_store_max_km", "must not be negative"});
+  if (config.pickup_point_max_km < 0)
+    errors.push_back({"/pickup_point_max_km", "must not be negative"});
   if (config.horizon_days < 1 || config.horizon_days > 366)
     errors.push_back({"/horizon_days", "must be 1..366"});
   if (!is_currency_code(config.currency))

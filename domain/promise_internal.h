@@ -54,6 +54,7 @@ struct Network::Site {
   bool located = false;
   bool ships = false;     // warehouses, dark stores, stores that ship
   bool collects = false;  // click and collect
+  bool relay = false;     // a pickup point (relay shop): parcels wait there for the customer
   std::int32_t preparation_minutes = 120;
   std::uint16_t cutoff_minute = 0;
   std::int64_t capacity = 0;

@@ -47,6 +47,12 @@ struct Network::Interner {
       if (day >= 0 && day < kDays) mask[static_cast<std::size_t>(day)] = 1;
     }
   }
+  void mark(std::vector<std::uint8_t>& mask, const std::vector<std::int64_t>& days) const {
+    for (const auto d : days) {
+      const auto day = d - network.first_day_;
+      if (day >= 0 && day < kDays) mask[static_cast<std::size_t>(day)] = 1;
+    }
+  }
 };
 
 // Public holidays: national ones, then each region's on top of its country's.
@@ -107,6 +113,7 @@ void Network::compile_sites(std::span<const SiteInput> sites, Interner& masks) {
            p.type == site::SiteType::warehouse || p.type == site::SiteType::dark_store ||
                (p.type == site::SiteType::store && p.capabilities.ship_from_store),
            p.type != site::SiteType::pickup_point && p.capabilities.click_and_collect,
+           p.type == site::SiteType::pickup_point,
            rule.preparation_minutes,
            rule.cutoff_minute,
            rule.daily_capacity >= 0 ? rule.daily_capacity : p.daily_capacity,
@@ -115,6 +122,7 @@ void Network::compile_sites(std::span<const SiteInput> sites, Interner& masks) {
     s.clock = clock_for(*zone);
     auto closed = holidays_of(p.country, p.region);
     masks.mark(closed, rule.closed_dates);
+    masks.mark(closed, p.closed_days);  // the site's own exceptional closures
     s.closed = masks.intern(std::move(closed));
     index_.emplace_back(s.id, static_cast<std::int32_t>(sites_.size()));
     sites_.push_back(std::move(s));

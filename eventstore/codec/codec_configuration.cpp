@@ -238,7 +238,7 @@ flatbuffers::Offset<fb::PromiseConfig> promise_offset(Builder& b, const prom::Co
                                            k.price_minor, excluded);
   return fb::CreatePromiseConfig(b, b.CreateVector(zones), b.CreateVector(services),
                                  b.CreateVector(preparation), collect, c.ship_to_store_max_km,
-                                 c.horizon_days, b.CreateString(c.currency));
+                                 c.horizon_days, b.CreateString(c.currency), c.pickup_point_max_km);
 }
 
 prom::Config promise_of(const fb::PromiseConfig* c) {
@@ -301,6 +301,7 @@ prom::Config promise_of(const fb::PromiseConfig* c) {
   out.ship_to_store_max_km = c->ship_to_store_max_km();
   out.horizon_days = c->horizon_days();
   out.currency = text(c->currency());
+  out.pickup_point_max_km = c->pickup_point_max_km();
   return out;
 }
 

@@ -13,9 +13,9 @@ constexpr std::array<std::string_view, 5> kMethods = {
     "home_standard", "home_express", "pickup_point", "click_and_collect", "ship_to_store"};
 constexpr std::array<std::string_view, 7> kWeekdays = {
     "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"};
-constexpr std::array<std::string_view, 7> kRootFields = {
-    "zones",        "services", "preparation", "collect", "ship_to_store_max_km",
-    "horizon_days", "currency"};
+constexpr std::array<std::string_view, 8> kRootFields = {
+    "zones",        "services", "preparation",        "collect", "ship_to_store_max_km",
+    "horizon_days", "currency", "pickup_point_max_km"};
 constexpr std::array<std::string_view, 4> kZoneFields = {"name", "country", "postcode_prefixes",
                                                          "regions"};
 constexpr std::array<std::string_view, 3> kBandFields = {"zone", "max_km", "days"};
@@ -62,6 +62,8 @@ class Parser : public DocumentReader {
            &Parser::integer<std::int32_t>);
     scalar(root, "", "horizon_days", c.horizon_days, false, &Parser::integer<std::int32_t>);
     scalar(root, "", "currency", c.currency, false, &Parser::text);
+    scalar(root, "", "pickup_point_max_km", c.pickup_point_max_km, false,
+           &Parser::integer<std::int32_t>);
     return c;
   }
 
@@ -346,7 +348,8 @@ json to_json(const prom::Config& c) {
             {"excluded_categories", k.excluded_categories}}},
           {"ship_to_store_max_km", c.ship_to_store_max_km},
           {"horizon_days", c.horizon_days},
-          {"currency", c.currency}};
+          {"currency", c.currency},
+          {"pickup_point_max_km", c.pickup_point_max_km}};
 }
 
 namespace {

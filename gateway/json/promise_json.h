@@ -3,6 +3,7 @@
 //
 //   {
 //     "currency": "EUR", "horizon_days": 30, "ship_to_store_max_km": 30,
+//     "pickup_point_max_km": 15,          // without a chosen relay: the nearest this near
 //     "zones": [ { "name": "FR-CORSE", "country": "FR", "postcode_prefixes": ["20"], "regions": []
 //     } ], "services": [
 //       { "id": "colissimo-home", "carrier": "colissimo", "method": "home_standard",

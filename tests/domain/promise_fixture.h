@@ -130,6 +130,7 @@ struct World {
   }
 
   std::string not_collectable;  // the cart's SKU the catalog keeps from click and collect
+  std::string pickup_point;     // the relay the customer chose
 
   void compile() {
     std::vector<SiteInput> inputs;
@@ -148,6 +149,7 @@ struct World {
     r.weight_g = weight_g;
     r.value_minor = 5000;
     r.not_collectable = not_collectable;
+    r.pickup_point = pickup_point;
     std::vector<SiteSupply> supply;
     for (const auto& [id, units] : stock) {
       const auto index = network->index_of(id);

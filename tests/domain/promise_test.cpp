@@ -229,6 +229,17 @@ TEST(Promise, ASiteClosedForADayPreparesTheNextOne) {
   EXPECT_TRUE(delayed_by(*o, Cause::site_closed));
 }
 
+TEST(Promise, ASitesOwnExceptionalClosureIsADayItDoesNotPrepare) {
+  World w;
+  w.stock = {{"WH-PARIS", 5}};
+  w.profiles["WH-PARIS"].closed_days = {calendar::days_from_civil({2026, 11, 24})};
+  const auto r = w.promise(paris_time({2026, 11, 24}, 9, 0), paris_11());
+  const auto* o = find(r, "home");
+  ASSERT_NE(o, nullptr);
+  EXPECT_EQ(o->ship_date, (Date{2026, 11, 25}));
+  EXPECT_TRUE(delayed_by(*o, Cause::site_closed));
+}
+
 TEST(Promise, AFullDayOfPreparationsMovesThePromiseToTheNextDay) {
   World w;
   w.stock = {{"WH-PARIS", 5}};
