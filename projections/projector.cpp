@@ -370,6 +370,14 @@ Result<PromiseAnswer> Projector::promise(const PromiseQuery& query) const {
   return promises_.compute(state_, query);
 }
 
+std::vector<domain::promise::NearbyRelay> Projector::pickup_points(domain::geo::Point place,
+                                                                   std::int32_t max_km,
+                                                                   std::size_t limit,
+                                                                   domain::Instant at) const {
+  std::shared_lock lock(state_mutex_);
+  return promises_.relays(state_, place, max_km, limit, at);
+}
+
 std::uint64_t Projector::wait_for(std::uint64_t position, std::chrono::milliseconds timeout) const {
   std::unique_lock lock(position_mutex_);
   position_cv_.wait_for(lock, timeout, [&] { return position_.load() >= position; });

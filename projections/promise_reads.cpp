@@ -99,6 +99,7 @@ Result<PromiseAnswer> PromiseReads::compute(const engine::EngineState& state,
   request.destination = query.destination;
   request.at = query.at;
   request.explain = query.explain;
+  request.pickup_point = query.pickup_point;
   std::vector<std::shared_ptr<const Supply>> held;  // keeps each supply alive while it is read
   for (const auto& line : query.lines) {
     if (line.quantity < 1)
@@ -137,6 +138,13 @@ Result<PromiseAnswer> PromiseReads::compute(const engine::EngineState& state,
   answer.currency = net->config().currency;
   answer.config_version = state.configuration("promise").version;
   return answer;
+}
+
+std::vector<promise::NearbyRelay> PromiseReads::relays(const engine::EngineState& state,
+                                                       domain::geo::Point place,
+                                                       std::int32_t max_km, std::size_t limit,
+                                                       domain::Instant at) {
+  return promise::relays_near(*network(state, at), place, max_km, limit);
 }
 
 }  // namespace ordo::projections

@@ -33,6 +33,7 @@ struct PromiseQuery {
   std::vector<PromiseLine> lines;
   domain::Instant at = 0;
   bool explain = false;
+  std::string pickup_point;  // the relay the customer chose; "": the nearest
 };
 
 struct PromiseAnswer {
@@ -50,6 +51,10 @@ class PromiseReads {
   /// Every option for the query. Errors: an unknown SKU or channel (not_found), a quantity below 1
   /// (invalid_argument).
   Result<PromiseAnswer> compute(const engine::EngineState& state, const PromiseQuery& query);
+  /// The open pickup points within `max_km` of `place`, nearest first, at most `limit`.
+  std::vector<domain::promise::NearbyRelay> relays(const engine::EngineState& state,
+                                                   domain::geo::Point place, std::int32_t max_km,
+                                                   std::size_t limit, domain::Instant at);
 
  private:
   using Supply = std::vector<domain::promise::SiteSupply>;

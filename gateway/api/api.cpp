@@ -50,6 +50,7 @@ constexpr Route kRoutes[] = {
     {verb::put, "/v1/channels/{id}", A::permission, P::master_write, &put_channel},
     {verb::post, "/v1/promises", A::permission, P::sellable_read, &promise_cart},
     {verb::get, "/v1/promises", A::permission, P::sellable_read, &promise_product},
+    {verb::get, "/v1/pickup-points", A::permission, P::sellable_read, &pickup_points},
     {verb::get, "/v1/promise-accuracy", A::permission, P::orders_read, &promise_accuracy},
     {verb::post, "/v1/stock/movements", A::permission, P::stock_write, &stock_movements},
     {verb::get, "/v1/stock/{site}/{sku}", A::permission, P::stock_read, &site_stock},

@@ -6,6 +6,7 @@
 #include "domain/promise.h"
 #include "gateway/api/handlers.h"
 #include "gateway/api/support.h"
+#include "gateway/json/master_json.h"
 #include "gateway/json/promise_json.h"
 
 namespace ordo::gateway::api {
@@ -96,7 +97,8 @@ Awaitable promise_cart(Engine& engine, Context& context) {
                                   std::get<promise::Destination>(std::move(destination)),
                                   {},
                                   now_us(),
-                                  request->explain};
+                                  request->explain,
+                                  request->pickup_point};
   for (auto& [sku, quantity] : request->lines) query.lines.push_back({std::move(sku), quantity});
   co_return co_await answer_promise(engine, context, std::move(query));
 }
@@ -130,6 +132,9 @@ Awaitable promise_product(Engine& engine, Context& context) {
   const auto explain = context.param("explain");
   if (explain && *explain != "true" && *explain != "false")
     co_return bad_parameter("explain", "explain is true or false");
+  const auto relay = context.param("pickup_point").value_or("");
+  if (!relay.empty() && !is_valid_id(relay))
+    co_return bad_parameter("pickup_point", "a site id is 1..64 characters of [A-Za-z0-9._-]");
   auto destination =
       destination_of(engine, std::string(*country), std::string(*postcode), "#/query");
   if (auto* refused = std::get_if<http::Response>(&destination)) co_return std::move(*refused);
@@ -137,7 +142,8 @@ Awaitable promise_product(Engine& engine, Context& context) {
                                   std::get<promise::Destination>(std::move(destination)),
                                   {{std::string(*sku), quantity}},
                                   now_us(),
-                                  explain == "true"};
+                                  explain == "true",
+                                  std::string(relay)};
   co_return co_await answer_promise(engine, context, std::move(query));
 }
 
@@ -151,8 +157,12 @@ std::optional<http::Response> keep_promise(Engine& engine, domain::order::PlaceO
   auto destination =
       destination_of(engine, order.delivery.country, order.delivery.postcode, "/delivery_address");
   if (auto* refused = std::get_if<http::Response>(&destination)) return std::move(*refused);
-  projections::PromiseQuery query{
-      order.channel, std::get<promise::Destination>(std::move(destination)), {}, order.at, false};
+  projections::PromiseQuery query{order.channel,
+                                  std::get<promise::Destination>(std::move(destination)),
+                                  {},
+                                  order.at,
+                                  false,
+                                  {}};
   for (const auto& line : order.lines) query.lines.push_back({line.sku, line.quantity});
   auto answer = engine.projector.promise(query);
   if (!answer) return promise_refusal(answer.error(), "/lines");
@@ -265,6 +275,47 @@ Awaitable promise_accuracy(Engine& engine, Context& context) {
               {"groups", rows}, {"total", row(total)}, {"position", engine.projector.position()}};
   if (truncated) out["truncated"] = true;
   co_return json_response(200, dump(out));
+}
+
+Awaitable pickup_points(Engine& engine, Context& context) {
+  const auto country = context.param("country");
+  const auto postcode = context.param("postcode");
+  if (!country || !domain::is_country_code(std::string(*country)))
+    co_return bad_parameter("country", "country is required: an ISO 3166-1 alpha-2 code");
+  if (!postcode || postcode->empty() || postcode->size() > 16)
+    co_return bad_parameter("postcode", "postcode is required: 1 to 16 characters");
+  std::int32_t max_km = 15;
+  if (const auto text = context.param("max_km")) {
+    const auto parsed = parse_u64(*text);
+    if (!parsed || *parsed < 1 || *parsed > 200)
+      co_return bad_parameter("max_km", "max_km is 1 to 200");
+    max_km = static_cast<std::int32_t>(*parsed);
+  }
+  std::size_t limit = 10;
+  if (const auto text = context.param("limit")) {
+    const auto parsed = parse_u64(*text);
+    if (!parsed || *parsed < 1 || *parsed > 50)
+      co_return bad_parameter("limit", "limit is 1 to 50");
+    limit = static_cast<std::size_t>(*parsed);
+  }
+  if (!engine.locate) {
+    co_return problem(503, "unavailable", "No postcode gazetteer",
+                      "ordo serve runs without --postcodes: it cannot place the customer", {});
+  }
+  auto destination =
+      destination_of(engine, std::string(*country), std::string(*postcode), "#/query");
+  if (auto* refused = std::get_if<http::Response>(&destination)) co_return std::move(*refused);
+  const auto place = *std::get<promise::Destination>(destination).point;
+  if (auto waited = co_await await_projection(engine, context)) co_return std::move(*waited);
+  json list = json::array();
+  for (const auto& r : engine.projector.pickup_points(place, max_km, limit, now_us())) {
+    json relay = ordo::json::site_json(r.site_id, r.profile);
+    relay["distance_km"] = r.distance_km;
+    list.push_back(std::move(relay));
+  }
+  co_return json_response(200, dump(json{{"pickup_points", std::move(list)},
+                                         {"max_km", max_km},
+                                         {"position", engine.projector.position()}}));
 }
 
 }  // namespace ordo::gateway::api

@@ -23,6 +23,7 @@ Awaitable site_offers(Engine& engine, Context& context);
 // api_promise.cpp
 Awaitable promise_cart(Engine& engine, Context& context);
 Awaitable promise_product(Engine& engine, Context& context);
+Awaitable pickup_points(Engine& engine, Context& context);
 Awaitable promise_accuracy(Engine& engine, Context& context);
 /// Checks the promise an order is placed with against the engine now and completes it (carrier,
 /// site, preparation day, the engine's promised time): a problem when it cannot be kept.

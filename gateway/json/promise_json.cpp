@@ -190,8 +190,8 @@ class Parser : public DocumentReader {
   }
 };
 
-constexpr std::array<std::string_view, 4> kRequestFields = {"channel", "destination", "lines",
-                                                            "explain"};
+constexpr std::array<std::string_view, 5> kRequestFields = {"channel", "destination", "lines",
+                                                            "explain", "pickup_point"};
 constexpr std::array<std::string_view, 2> kDestinationFields = {"country", "postcode"};
 constexpr std::array<std::string_view, 2> kLineFields = {"sku", "quantity"};
 
@@ -213,6 +213,7 @@ class RequestParser : public DocumentReader {
       if (r.lines.empty() || r.lines.size() > 100) fail("/lines", "give 1 to 100 lines");
     }
     scalar(root, "", "explain", r.explain, false, &RequestParser::flag);
+    scalar(root, "", "pickup_point", r.pickup_point, false, &RequestParser::id);
     return r;
   }
 

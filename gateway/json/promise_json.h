@@ -55,7 +55,8 @@ void append_json(std::string& out, const domain::promise::Result& result,
 
 /// A checkout's promise request:
 ///   { "channel": "web", "destination": { "country": "FR", "postcode": "75011" },
-///     "lines": [ { "sku": "SKU-00001", "quantity": 2 } ], "explain": false }
+///     "lines": [ { "sku": "SKU-00001", "quantity": 2 } ], "explain": false,
+///     "pickup_point": "FR-10422A" }   // optional: the relay chosen (GET /v1/pickup-points)
 /// 1..100 lines of 1..10,000 units; SKUs and the channel are ids ([A-Za-z0-9._-], 1..64).
 struct PromiseRequest {
   std::string channel = "web";
@@ -63,6 +64,7 @@ struct PromiseRequest {
   std::string postcode;
   std::vector<std::pair<std::string, std::int64_t>> lines;
   bool explain = false;
+  std::string pickup_point;
 };
 Result<PromiseRequest, std::vector<domain::ConfigError>> parse_promise_request(
     const nlohmann::json& body);

@@ -293,5 +293,76 @@ TEST_F(PromiseHttp, ACategoryExcludedFromClickAndCollectIsNeitherPromisedNorOrde
             200u);
 }
 
+// Pickup points: the checkout lists the relay shops near the customer (two real La Poste relay
+// shops in Paris, registered here), the customer chooses one, and the pickup-point promise goes
+// there, collectable from its opening; a relay that is not one is refused with the reason.
+TEST_F(PromiseHttp, TheCustomerChoosesARelayNearbyAndThePromiseGoesThere) {
+  auto client = admin();
+  const auto relay = [](const std::string& id, const std::string& postcode, double lat,
+                        double lon) {
+    return json{{"site_id", id},
+                {"name", id},
+                {"type", "pickup_point"},
+                {"country", "FR"},
+                {"postcode", postcode},
+                {"time_zone", "Europe/Paris"},
+                {"latitude", lat},
+                {"longitude", lon},
+                {"opening_hours",
+                 {{"mon", "10:00-19:00"},
+                  {"tue", "10:00-19:00"},
+                  {"wed", "10:00-19:00"},
+                  {"thu", "10:00-19:00"},
+                  {"fri", "10:00-19:00"},
+                  {"sat", "10:00-19:00"}}}};
+  };
+  ASSERT_EQ(client.post("/v1/sites", relay("RP-MARENGO", "75001", 48.8615, 2.33909)).status, 201u);
+  auto added = client.post("/v1/sites", relay("RP-ROQUETTE", "75011", 48.85478, 2.37269));
+  ASSERT_EQ(added.status, 201u) << added.body;
+  const auto at = added.header("ordo-position");
+  auto listed = client.get("/v1/pickup-points?country=FR&postcode=75011&min_position=" + at);
+  ASSERT_EQ(listed.status, 200u) << listed.body;
+  const auto relays = listed.doc()["pickup_points"];
+  ASSERT_GE(relays.size(), 2u) << listed.body;
+  EXPECT_EQ(relays[0]["site_id"], "RP-ROQUETTE");  // in the 11th: nearest
+  EXPECT_LE(relays[0]["distance_km"].get<int>(), relays[1]["distance_km"].get<int>());
+  for (const auto& r : relays) EXPECT_EQ(r["type"], "pickup_point") << r;
+
+  auto body = cart("75011", {{"SKU-00001", 1}}, true);
+  body["pickup_point"] = "RP-MARENGO";
+  auto promised = client.post("/v1/promises?min_position=" + at, body);
+  ASSERT_EQ(promised.status, 200u) << promised.body;
+  json relay_option;
+  const auto options = promised.doc()["options"];
+  for (const auto& o : options) {
+    if (o["method"] == "pickup_point") relay_option = o;
+  }
+  ASSERT_FALSE(relay_option.is_null()) << promised.body;
+  EXPECT_EQ(relay_option["collect_at"], "RP-MARENGO");
+  EXPECT_EQ(relay_option["window"]["from"], "10:00");  // the relay's opening
+
+  body["pickup_point"] = "RP-NOWHERE";
+  auto refused = client.post("/v1/promises?min_position=" + at, body);
+  ASSERT_EQ(refused.status, 200u) << refused.body;
+  bool explained = false;
+  const auto infeasible = refused.doc()["infeasible"];
+  for (const auto& i : infeasible) explained |= i["detail"] == "no open pickup point RP-NOWHERE";
+  EXPECT_TRUE(explained) << refused.body;
+  auto by_query = client.get(
+      "/v1/promises?sku=SKU-00001&country=FR&postcode=75011"
+      "&pickup_point=RP-ROQUETTE&min_position=" +
+      at);
+  ASSERT_EQ(by_query.status, 200u) << by_query.body;
+  EXPECT_NE(by_query.body.find("\"collect_at\":\"RP-ROQUETTE\""), std::string::npos)
+      << by_query.body;
+
+  EXPECT_EQ(client.get("/v1/pickup-points?country=FR").status, 400u);
+  EXPECT_EQ(client.get("/v1/pickup-points?country=FR&postcode=75011&max_km=0").status, 400u);
+  EXPECT_EQ(client.get("/v1/pickup-points?country=FR&postcode=00000").status, 422u);
+  EXPECT_EQ(
+      client.get("/v1/promises?sku=SKU-00001&country=FR&postcode=75011&pickup_point=a%20b").status,
+      400u);
+}
+
 }  // namespace
 }  // namespace ordo::gateway::testing

@@ -32,7 +32,8 @@ prom::Config one_carrier() {
 
 PromiseQuery query(std::string sku, std::int64_t quantity, std::string postcode = "75011",
                    domain::geo::Point point = {48.857, 2.380}, domain::Instant at = kNow) {
-  return {"web", {"FR", std::move(postcode), "", point}, {{std::move(sku), quantity}}, at, true};
+  return {"web", {"FR", std::move(postcode), "", point}, {{std::move(sku), quantity}}, at, true,
+          {}};
 }
 constexpr domain::Instant kEvening = kNow + 6 * 3'600'000'000;  // Wednesday 17:13 in Paris
 
