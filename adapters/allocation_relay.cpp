@@ -348,8 +348,9 @@ Result<engine::OrderCommand, std::string> AllocationRelay::parse_request(std::st
         "action is required: claim, decline, release, start_preparation or prepared");
   if (!text("order_id", order_id) || !ordo::is_valid_id(order_id))
     return std::unexpected("order_id is required: 1..64 characters of [A-Za-z0-9._-]");
-  if (doc.contains("reason") && (!text("reason", reason) || reason.size() > kReasonBytesMax)) {
-    return std::unexpected("reason must be a string of at most 500 bytes");
+  if (doc.contains("reason") && (!text("reason", reason) || reason.size() > kReasonBytesMax ||
+                                 reason.find('\0') != std::string::npos)) {
+    return std::unexpected("reason must be a string of at most 500 bytes, without NUL");
   }
   if (doc.contains("site") && (!text("site", named_site) || named_site != site_id)) {
     return std::unexpected("the request names another site than the subject it came on");

@@ -117,7 +117,7 @@ void validate_strategy(const Strategy& s, const std::string& p, std::vector<Conf
 
 using detail::Candidate;
 
-constexpr SiteGroup kNoGroup{"", {}, 100, 0, 0, 0};
+const SiteGroup kNoGroup{"", {}, 100, 0, 0, 0};
 
 const SiteGroup& group_of(const Strategy& s, const SiteFacts& site) {
   for (const auto& g : s.groups) {

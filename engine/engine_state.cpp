@@ -15,6 +15,37 @@ auto with_aggregate_of(const wire::DomainEvent& event, Visit&& visit) {
 
 }  // namespace
 
+// Defined before its callers: clang instantiates it where they are.
+template <Aggregate A>
+void EngineState::fold(const typename A::Key& key, typename Table<A>::Entry& entry, bool created,
+                       const typename A::Event& event) {
+  ++entry.version;
+  if constexpr (std::is_same_v<A, OrderAggregate>) {
+    const auto* open = entry.state.open_round();
+    const auto deadline = open != nullptr ? std::optional(open->deadline) : std::nullopt;
+    entry.state = A::evolve(std::move(entry.state), event);
+    on_order(key, deadline, event, entry.state);
+    return;
+  }
+  entry.state = A::evolve(std::move(entry.state), event);
+  if constexpr (std::is_same_v<A, SiteAggregate>) on_site(key, entry.state, created);
+  if constexpr (std::is_same_v<A, StockAggregate>) {
+    if (created) {
+      auto it = holdings_.find(key.sku);
+      if (it == holdings_.end())
+        it = holdings_.emplace(key.sku, std::vector<domain::fulfilment::Holding>{}).first;
+      const auto* s = site(key.site_id);
+      it->second.push_back({key.site_id, s != nullptr ? &s->profile : nullptr, &entry.state});
+    }
+  }
+  if constexpr (std::is_same_v<A, ConfigurationAggregate>) {
+    if (entry.state.active) {
+      if (const auto* views = std::get_if<domain::InventoryViews>(&*entry.state.active))
+        inventory_views_ = *views;
+    }
+  }
+}
+
 Result<void> EngineState::apply(std::string_view stream, const wire::DomainEvent& event,
                                 std::uint64_t version) {
   return with_aggregate_of(event, [&]<class A>() -> Result<void> {
@@ -44,36 +75,6 @@ void EngineState::apply(typename A::KeyView key, const typename A::Event& event)
   bool created = false;
   auto [stored_key, entry] = std::get<Table<A>>(tables_).at(key, &created);
   fold<A>(stored_key, entry, created, event);
-}
-
-template <Aggregate A>
-void EngineState::fold(const typename A::Key& key, typename Table<A>::Entry& entry, bool created,
-                       const typename A::Event& event) {
-  ++entry.version;
-  if constexpr (std::is_same_v<A, OrderAggregate>) {
-    const auto* open = entry.state.open_round();
-    const auto deadline = open != nullptr ? std::optional(open->deadline) : std::nullopt;
-    entry.state = A::evolve(std::move(entry.state), event);
-    on_order(key, deadline, event, entry.state);
-    return;
-  }
-  entry.state = A::evolve(std::move(entry.state), event);
-  if constexpr (std::is_same_v<A, SiteAggregate>) on_site(key, entry.state, created);
-  if constexpr (std::is_same_v<A, StockAggregate>) {
-    if (created) {
-      auto it = holdings_.find(key.sku);
-      if (it == holdings_.end())
-        it = holdings_.emplace(key.sku, std::vector<domain::fulfilment::Holding>{}).first;
-      const auto* s = site(key.site_id);
-      it->second.push_back({key.site_id, s != nullptr ? &s->profile : nullptr, &entry.state});
-    }
-  }
-  if constexpr (std::is_same_v<A, ConfigurationAggregate>) {
-    if (entry.state.active) {
-      if (const auto* views = std::get_if<domain::InventoryViews>(&*entry.state.active))
-        inventory_views_ = *views;
-    }
-  }
 }
 
 template void EngineState::apply<SiteAggregate>(std::string_view, const SiteAggregate::Event&);

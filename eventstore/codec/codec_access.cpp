@@ -32,6 +32,8 @@ Result<access::Event> decode_access(std::string_view type, std::uint16_t schema_
     return fail(ErrorCode::invalid_argument,
                 std::string(type) + " has a schema version newer than this build reads");
   }
+  std::string storage;
+  payload = aligned(payload, storage);
   if (type == "TokenIssued") {
     auto table = root<fb::TokenIssued>(payload, type);
     if (!table) return std::unexpected(table.error());

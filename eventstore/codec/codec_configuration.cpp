@@ -358,6 +358,8 @@ Result<DomainEvent> decode(std::string_view type, std::uint16_t schema_version,
                     ", newer than this build reads (" + std::to_string(kSchemaVersion) + ")");
   }
   unknown_enum_value.clear();
+  std::string storage;
+  payload = aligned(payload, storage);
   for (auto* decoder : {&decode_master, &decode_stock, &decode_order, &decode_configuration}) {
     auto decoded = decoder(type, payload);
     if (!decoded) continue;

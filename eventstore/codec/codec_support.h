@@ -57,9 +57,20 @@ E enum_of(std::uint8_t value, E last, const char* field) {
   return E{};
 }
 
+/// `payload`, or a copy of it in `storage` when it is not 8-byte aligned: FlatBuffers reads
+/// scalars in place, and a slice of a RocksDB block (or of a fuzzer's input) may start anywhere.
+inline std::string_view aligned(std::string_view payload, std::string& storage) {
+  if (reinterpret_cast<std::uintptr_t>(payload.data()) % 8 == 0) return payload;
+  storage.assign(payload);  // std::string's buffer is aligned for any scalar
+  return storage;
+}
+
 /// Verifies `payload` as a `T` table before anything reads it.
 template <class T>
 Result<const T*> root(std::string_view payload, std::string_view type) {
+  // Reading a misaligned buffer is undefined behaviour (decode copies such a payload first).
+  if (reinterpret_cast<std::uintptr_t>(payload.data()) % 8 != 0)
+    return fail(ErrorCode::internal, "payload of " + std::string(type) + " is not aligned");
   const auto* data = reinterpret_cast<const std::uint8_t*>(payload.data());
   flatbuffers::Verifier verifier(data, payload.size(), /*max_depth=*/16, /*max_tables=*/100000);
   if (!verifier.VerifyBuffer<T>(nullptr)) {

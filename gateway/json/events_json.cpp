@@ -20,6 +20,8 @@ template <class... Lambdas>
 struct Overloaded : Lambdas... {
   using Lambdas::operator()...;
 };
+template <class... Lambdas>
+Overloaded(Lambdas...) -> Overloaded<Lambdas...>;  // for compilers without aggregate deduction
 
 json money_json(const domain::Money& money) {
   return {{"minor", money.minor}, {"currency", money.currency}};

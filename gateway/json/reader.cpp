@@ -170,6 +170,12 @@ bool Reader::text(const json& value, const std::string& pointer, std::string& ou
     fail(pointer, "expected a string, got " + describe(value));
     return false;
   }
+  // The log stores texts as C strings (FlatBuffers' CreateString of c_str()): a NUL would cut
+  // them short on replay, so no text Ordo keeps may hold one.
+  if (value.get_ref<const std::string&>().find('\0') != std::string::npos) {
+    fail(pointer, quote(value) + " contains a NUL character");
+    return false;
+  }
   out = value.get_ref<const std::string&>();
   return true;
 }

@@ -217,5 +217,16 @@ TEST(InventoryViewsJson, ShapeOnlyTheBusinessRulesAreTheDomains) {
             (Errors{{"/channels/0/share_percent", "share_percent 120 is outside 0..100"}}));
 }
 
+// The log keeps texts as C strings: a NUL would cut one short on replay, so it is refused where it
+// comes in, with the field named.
+TEST(InventoryViewsJson, ATextHoldingANulIsRefused) {
+  const auto parsed = parse_inventory_views(nlohmann::json::parse(
+      R"({"channels": [{"channel": "web", "sites": {"regions": ["75\u0000x"]}}]})"));
+  ASSERT_FALSE(parsed);
+  ASSERT_EQ(parsed.error().size(), 1u);
+  EXPECT_EQ(parsed.error()[0].pointer, "/channels/0/sites/regions/0");
+  EXPECT_NE(parsed.error()[0].message.find("contains a NUL character"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace ordo::json
