@@ -1,9 +1,10 @@
 // `ordo demo-data`: the demo retailer (app/demo_data.h) written as a retailer's export files into
 // DATA/demo-retailer/, loaded through the import like any retailer's (inventory views, then
 // brands, channels, sites, items, prices, stock counts, receipts), then demo orders placed.
-// A data directory that already holds events keeps what it has: the files are not imported again
-// (a stock count would undo the day's sales); the orders, each with its idempotency key, add
-// nothing twice.
+// A data directory where the retailer was imported whole (DATA/demo-retailer/imported) keeps what
+// it has: the files are not imported again (a stock count would undo the day's sales). A load that
+// stopped part way is completed by the next run (every import is idempotent). The orders, each
+// with its idempotency key, add nothing twice.
 #include <chrono>
 #include <condition_variable>
 #include <fstream>
@@ -155,14 +156,21 @@ int run_demo_data(DemoArgs& args) {
   auto pipeline = engine::Pipeline::start(**store);
   if (!pipeline) return report(pipeline.error());
   const fs::path dir = fs::path(args.data_dir) / "demo-retailer";
-  if ((*store)->durable_position() == 0) {
+  const fs::path imported = dir / "imported";
+  if (!fs::exists(imported)) {
     if (auto written = write_files(dir, *files); !written) return report(written.error());
     std::cout << "the demo retailer's files, imported from " << dir.string() << ":\n";
     auto loaded = import_all(**pipeline, dir, *files, *locate, args.options.now);
     if (!loaded) return report(loaded.error());
+    if (auto marked =
+            write_files(dir, {{"imported", "the files of this directory are imported\n"}});
+        !marked) {
+      return report(marked.error());
+    }
   } else {
-    std::cout << "the data directory holds a retailer already: its files are not imported again "
-                 "(remove the directory to start afresh)\n";
+    std::cout << "the demo retailer is imported already (" << imported.string()
+              << "): its files are not imported again (remove the data directory to start "
+                 "afresh)\n";
   }
   auto placed = submit_all(**pipeline, demo::demo_orders(args.options, args.orders, 1), 256);
   if (!placed) return report(placed.error());

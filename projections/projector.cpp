@@ -371,7 +371,7 @@ Result<PromiseAnswer> Projector::promise(const PromiseQuery& query) const {
 }
 
 std::vector<domain::promise::NearbyRelay> Projector::pickup_points(domain::geo::Point place,
-                                                                   std::int32_t max_km,
+                                                                   std::int32_t& max_km,
                                                                    std::size_t limit,
                                                                    domain::Instant at) const {
   std::shared_lock lock(state_mutex_);

@@ -97,9 +97,10 @@ class Projector {
 
   /// The delivery options for a cart and a destination, from the state folded so far.
   [[nodiscard]] Result<PromiseAnswer> promise(const PromiseQuery& query) const;
-  /// The open pickup points (relay shops) within `max_km` of `place`, nearest first.
+  /// The open pickup points (relay shops) within `max_km` of `place` (0: the promise area's
+  /// pickup_point_max_km, which `max_km` is set to), nearest first.
   [[nodiscard]] std::vector<domain::promise::NearbyRelay> pickup_points(domain::geo::Point place,
-                                                                        std::int32_t max_km,
+                                                                        std::int32_t& max_km,
                                                                         std::size_t limit,
                                                                         domain::Instant at) const;
   /// Public holidays for promises (carrier and site calendars); none until set.

@@ -142,9 +142,11 @@ Result<PromiseAnswer> PromiseReads::compute(const engine::EngineState& state,
 
 std::vector<promise::NearbyRelay> PromiseReads::relays(const engine::EngineState& state,
                                                        domain::geo::Point place,
-                                                       std::int32_t max_km, std::size_t limit,
+                                                       std::int32_t& max_km, std::size_t limit,
                                                        domain::Instant at) {
-  return promise::relays_near(*network(state, at), place, max_km, limit);
+  const auto net = network(state, at);
+  if (max_km <= 0) max_km = net->config().pickup_point_max_km;
+  return promise::relays_near(*net, place, max_km, limit);
 }
 
 }  // namespace ordo::projections

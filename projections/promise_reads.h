@@ -51,9 +51,10 @@ class PromiseReads {
   /// Every option for the query. Errors: an unknown SKU or channel (not_found), a quantity below 1
   /// (invalid_argument).
   Result<PromiseAnswer> compute(const engine::EngineState& state, const PromiseQuery& query);
-  /// The open pickup points within `max_km` of `place`, nearest first, at most `limit`.
+  /// The open pickup points within `max_km` of `place` (0: the promise area's
+  /// pickup_point_max_km, which `max_km` is set to), nearest first, at most `limit`.
   std::vector<domain::promise::NearbyRelay> relays(const engine::EngineState& state,
-                                                   domain::geo::Point place, std::int32_t max_km,
+                                                   domain::geo::Point place, std::int32_t& max_km,
                                                    std::size_t limit, domain::Instant at);
 
  private:

@@ -173,7 +173,11 @@ Awaitable place_order(Engine& engine, Context& context) {
   // was checked the first time, and may no longer be offered now that the order took the stock.
   const auto earlier = engine.store.find_idempotency(std::get<std::string>(key));
   if (!earlier || !earlier->has_value()) {
-    if (auto refused = keep_promise(engine, *command)) co_return std::move(*refused);
+    const auto& sent = std::get<nlohmann::json>(body);
+    const auto relay = sent.contains("promise") && sent["promise"].contains("pickup_point")
+                           ? sent["promise"]["pickup_point"].get<std::string>()
+                           : std::string();  // an id: parse_place_order checked it
+    if (auto refused = keep_promise(engine, *command, relay)) co_return std::move(*refused);
     if (engine.check_address) command->address_check = engine.check_address(command->delivery);
   }
   auto placed = *command;

@@ -147,7 +147,8 @@ Awaitable promise_product(Engine& engine, Context& context) {
   co_return co_await answer_promise(engine, context, std::move(query));
 }
 
-std::optional<http::Response> keep_promise(Engine& engine, domain::order::PlaceOrder& order) {
+std::optional<http::Response> keep_promise(Engine& engine, domain::order::PlaceOrder& order,
+                                           const std::string& pickup_point) {
   auto& chosen = order.promise;
   if (chosen.option_id.empty()) return std::nullopt;
   if (!promise::parse_option_id(chosen.option_id)) {
@@ -157,12 +158,9 @@ std::optional<http::Response> keep_promise(Engine& engine, domain::order::PlaceO
   auto destination =
       destination_of(engine, order.delivery.country, order.delivery.postcode, "/delivery_address");
   if (auto* refused = std::get_if<http::Response>(&destination)) return std::move(*refused);
-  projections::PromiseQuery query{order.channel,
-                                  std::get<promise::Destination>(std::move(destination)),
-                                  {},
-                                  order.at,
-                                  false,
-                                  {}};
+  projections::PromiseQuery query{
+      order.channel, std::get<promise::Destination>(std::move(destination)), {}, order.at, false,
+      pickup_point};
   for (const auto& line : order.lines) query.lines.push_back({line.sku, line.quantity});
   auto answer = engine.projector.promise(query);
   if (!answer) return promise_refusal(answer.error(), "/lines");
@@ -284,7 +282,7 @@ Awaitable pickup_points(Engine& engine, Context& context) {
     co_return bad_parameter("country", "country is required: an ISO 3166-1 alpha-2 code");
   if (!postcode || postcode->empty() || postcode->size() > 16)
     co_return bad_parameter("postcode", "postcode is required: 1 to 16 characters");
-  std::int32_t max_km = 15;
+  std::int32_t max_km = 0;  // the promise area's pickup_point_max_km
   if (const auto text = context.param("max_km")) {
     const auto parsed = parse_u64(*text);
     if (!parsed || *parsed < 1 || *parsed > 200)

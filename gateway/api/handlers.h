@@ -27,7 +27,9 @@ Awaitable pickup_points(Engine& engine, Context& context);
 Awaitable promise_accuracy(Engine& engine, Context& context);
 /// Checks the promise an order is placed with against the engine now and completes it (carrier,
 /// site, preparation day, the engine's promised time): a problem when it cannot be kept.
-std::optional<http::Response> keep_promise(Engine& engine, domain::order::PlaceOrder& order);
+/// `pickup_point`: the relay a pickup-point promise was made to ("" for the nearest).
+std::optional<http::Response> keep_promise(Engine& engine, domain::order::PlaceOrder& order,
+                                           const std::string& pickup_point);
 
 // api_stock.cpp
 Awaitable stock_movements(Engine& engine, Context& context);

@@ -6,6 +6,7 @@
 #include <mutex>
 #include <nlohmann/json.hpp>
 #include <thread>
+#include <unordered_map>
 
 #include "gateway/import/bulk_rows.h"
 #include "gateway/json/reader.h"
@@ -152,11 +153,38 @@ std::optional<Kind> kind_from_string(std::string_view name) {
 
 std::string_view to_string(Kind kind) { return kNames[static_cast<std::size_t>(kind)]; }
 
+namespace {
+
+// A second row defining the same thing is refused, naming the first.
+void refuse_repeats(Rows& read) {
+  std::unordered_map<std::string, std::size_t> first;
+  std::vector<Row> kept;
+  kept.reserve(read.rows.size());
+  for (auto& row : read.rows) {
+    const auto [at, inserted] = first.emplace(row.key, row.line);
+    if (inserted) {
+      kept.push_back(std::move(row));
+      continue;
+    }
+    read.problems.push_back({row.line, "",
+                             "\"" + row.key.substr(0, 200) + "\" is defined on line " +
+                                 std::to_string(at->second) + " already: one row each"});
+  }
+  read.rows = std::move(kept);
+  std::stable_sort(read.problems.begin(), read.problems.end(),
+                   [](const Problem& a, const Problem& b) { return a.line < b.line; });
+}
+
+}  // namespace
+
 Result<Rows> read_rows(Kind kind, Format format, std::string_view bytes,
                        const ReadOptions& options) {
   if (bytes.starts_with(kBom)) bytes.remove_prefix(kBom.size());
   if (auto utf8 = check_utf8(bytes); !utf8) return std::unexpected(utf8.error());
-  return format == Format::csv ? read_csv(kind, bytes, options) : read_jsonl(kind, bytes, options);
+  auto rows =
+      format == Format::csv ? read_csv(kind, bytes, options) : read_jsonl(kind, bytes, options);
+  if (rows) refuse_repeats(*rows);
+  return rows;
 }
 
 namespace {

@@ -61,6 +61,7 @@ struct Problem {
 struct Row {
   std::size_t line = 0;
   engine::Command command;
+  std::string key;  // what the row defines ("SKU-1", "WH-1/SKU-1/PO-7"): once per file
 };
 
 struct Rows {
@@ -78,8 +79,10 @@ struct ReadOptions {
   Locate locate;            // unset: sites need coordinates
 };
 
-/// Reads a whole file. Errors: invalid_argument naming the line for a file that is not UTF-8, a
-/// CSV without a header or with an unknown or repeated column, or an unclosed quote.
+/// Reads a whole file. A row defining what an earlier row of the file defines (the same SKU, the
+/// same receipt...) is a problem of its own: which one should win is the retailer's to say.
+/// Errors: invalid_argument naming the line for a file that is not UTF-8, a CSV without a header
+/// or with an unknown or repeated column, or an unclosed quote.
 Result<Rows> read_rows(Kind kind, Format format, std::string_view bytes,
                        const ReadOptions& options);
 

@@ -83,6 +83,24 @@ json cell(std::string_view column, const std::string& text) {
   return text;
 }
 
+// What a row defines, from its key fields (only read once the row is valid).
+std::string key_of(Kind kind, const json& object) {
+  static const std::vector<std::string_view> kKeys[] = {{"brand_id"},
+                                                        {"channel_id"},
+                                                        {"site_id"},
+                                                        {"sku"},
+                                                        {"sku", "channel"},
+                                                        {"site", "sku"},
+                                                        {"site", "sku", "receipt_id"}};
+  std::string key;
+  for (const auto field : kKeys[static_cast<std::size_t>(kind)]) {
+    const auto it = object.find(field);
+    key += (key.empty() ? "" : "/") +
+           (it != object.end() && it->is_string() ? it->get<std::string>() : std::string());
+  }
+  return key;
+}
+
 // The site's nested objects from their flat columns.
 void nest_site(json& object) {
   json capabilities = json::object(), hours = json::object();
@@ -163,7 +181,8 @@ void read_site(const json& object, std::size_t line, bool csv, const ReadOptions
     s->profile.longitude = place->first.longitude;
     if (s->profile.region.empty()) s->profile.region = place->second;
   }
-  out.rows.push_back({line, site::Command{site::DefineSite{s->site_id, s->profile, options.now}}});
+  out.rows.push_back(
+      {line, site::Command{site::DefineSite{s->site_id, s->profile, options.now}}, s->site_id});
 }
 
 }  // namespace
@@ -208,7 +227,9 @@ json csv_object(Kind kind, const std::vector<std::string>& header,
 void read_row(Kind kind, const json& object, std::size_t line, bool csv, const ReadOptions& options,
               Rows& out) {
   const auto now = options.now;
-  auto add = [&](engine::Command command) { out.rows.push_back({line, std::move(command)}); };
+  auto add = [&](engine::Command command) {
+    out.rows.push_back({line, std::move(command), key_of(kind, object)});
+  };
   auto failed = [&](const auto& parsed) {
     if (parsed) return false;
     add_problems(parsed.error(), line, csv, out);

@@ -37,7 +37,8 @@ constexpr std::array<std::string_view, 10> kPlaceOrderFields = {
     "delivery_method", "promise", "delivery_address", "billing_address", "lines"};
 constexpr std::array<std::string_view, 7> kAddressFields = {"name", "line1",   "line2", "postcode",
                                                             "city", "country", "phone"};
-constexpr std::array<std::string_view, 2> kPromiseFields = {"option_id", "promised_at_us"};
+constexpr std::array<std::string_view, 3> kPromiseFields = {"option_id", "promised_at_us",
+                                                            "pickup_point"};
 constexpr std::array<std::string_view, 4> kLineFields = {"line", "sku", "quantity",
                                                          "unit_price_minor"};
 constexpr std::array<std::string_view, 2> kCancelFields = {"lines", "reason"};
@@ -151,6 +152,8 @@ void read_promise(Reader& reader, Fields& parent, order::Promise& out) {
   Fields fields(reader, *value, parent.pointer_of("promise"), kPromiseFields);
   fields.text("option_id", out.option_id, {1, 128}, Presence::required);
   fields.integer("promised_at_us", out.promised_at, kInstants, Presence::required);
+  std::string relay;  // the relay of a pickup-point promise: read by keep_promise (api_promise)
+  fields.identifier("pickup_point", relay, Presence::optional);
 }
 
 void read_order_lines(Reader& reader, Fields& parent, std::vector<order::OrderLine>& out) {

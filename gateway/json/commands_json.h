@@ -26,7 +26,9 @@
 //                                                   // "ship_to_store"
 //     "promise": {                                  // optional: the promise chosen at checkout
 //       "option_id": "standard-2d",                 // 1..128 characters
-//       "promised_at_us": 1700172800000000 },       // integer >= 0
+//       "promised_at_us": 1700172800000000,         // integer >= 0
+//       "pickup_point": "FR-11561D" },              // optional: the relay a pickup-point
+//                                                   // promise was made to (an id)
 //     "delivery_address": {                         // required
 //       "name": "Jeanne Martin",                    // required
 //       "line1": "3 rue des Orfèvres",              // required

@@ -22,7 +22,8 @@ class PromiseHttp : public HttpTest {
         admin().put("/v1/config/promise",
                     {{"author", "tests"}, {"reason", "demo carriers"}, {"document", document}});
     ASSERT_EQ(reply.status, 200u) << reply.body;
-    position_ = std::to_string(reply.doc().value("position", std::uint64_t{0}));
+    position_ = reply.header("ordo-position");  // the PUT answers with its position there
+    ASSERT_FALSE(position_.empty());
   }
   static inline std::string position_;
 
@@ -266,7 +267,7 @@ TEST_F(PromiseHttp, ACategoryExcludedFromClickAndCollectIsNeitherPromisedNorOrde
   auto put = client.put("/v1/config/promise",
                         {{"author", "tests"}, {"reason", "no " + prefix}, {"document", document}});
   ASSERT_EQ(put.status, 200u) << put.body;
-  const auto at = std::to_string(put.doc().value("position", std::uint64_t{0}));
+  const auto at = put.header("ordo-position");
   EXPECT_EQ(client.get("/v1/config/promise").doc()["document"]["collect"]["excluded_categories"],
             json::array({prefix}));
   const auto promised = client.get(
@@ -293,33 +294,48 @@ TEST_F(PromiseHttp, ACategoryExcludedFromClickAndCollectIsNeitherPromisedNorOrde
             200u);
 }
 
-// Pickup points: the checkout lists the relay shops near the customer (two real La Poste relay
-// shops in Paris, registered here), the customer chooses one, and the pickup-point promise goes
-// there, collectable from its opening; a relay that is not one is refused with the reason.
+// Two real La Poste relay shops in Paris, registered once for the suite (again is a no-op).
+// Marengo closes an hour before Roquette: a promise to one is not a promise to the other.
+std::string register_relays(Http& client) {
+  const auto relay = [](const std::string& id, const std::string& postcode, double lat, double lon,
+                        const std::string& hours) {
+    json week = json::object();
+    for (const char* day : {"mon", "tue", "wed", "thu", "fri", "sat"}) week[day] = hours;
+    return json{{"site_id", id},   {"name", id},           {"type", "pickup_point"},
+                {"country", "FR"}, {"postcode", postcode}, {"time_zone", "Europe/Paris"},
+                {"latitude", lat}, {"longitude", lon},     {"opening_hours", week}};
+  };
+  std::string at;
+  for (const auto& r : {relay("RP-MARENGO", "75001", 48.8615, 2.33909, "10:00-18:00"),
+                        relay("RP-ROQUETTE", "75011", 48.85478, 2.37269, "10:00-19:00")}) {
+    auto added = client.post("/v1/sites", r);
+    EXPECT_TRUE(added.status == 201u || added.status == 200u) << added.body;
+    if (!added.header("ordo-position").empty()) at = added.header("ordo-position");
+  }
+  return at;
+}
+
+// The pickup-point option of a promise to the relay the customer chose.
+json relay_option(Http& client, const std::string& at, const std::string& relay) {
+  json body = {{"destination", {{"country", "FR"}, {"postcode", "75011"}}},
+               {"lines", {{{"sku", "SKU-00001"}, {"quantity", 1}}}},
+               {"pickup_point", relay}};
+  auto promised = client.post("/v1/promises?min_position=" + at, body);
+  EXPECT_EQ(promised.status, 200u) << promised.body;
+  const auto options = promised.doc()["options"];
+  for (const auto& o : options) {
+    if (o["method"] == "pickup_point") return o;
+  }
+  ADD_FAILURE() << "no pickup-point option: " << promised.body;
+  return json::object();
+}
+
+// Pickup points: the checkout lists the relay shops near the customer, the customer chooses one,
+// and the pickup-point promise goes there, collectable from its opening; a relay that is not one
+// is refused with the reason.
 TEST_F(PromiseHttp, TheCustomerChoosesARelayNearbyAndThePromiseGoesThere) {
   auto client = admin();
-  const auto relay = [](const std::string& id, const std::string& postcode, double lat,
-                        double lon) {
-    return json{{"site_id", id},
-                {"name", id},
-                {"type", "pickup_point"},
-                {"country", "FR"},
-                {"postcode", postcode},
-                {"time_zone", "Europe/Paris"},
-                {"latitude", lat},
-                {"longitude", lon},
-                {"opening_hours",
-                 {{"mon", "10:00-19:00"},
-                  {"tue", "10:00-19:00"},
-                  {"wed", "10:00-19:00"},
-                  {"thu", "10:00-19:00"},
-                  {"fri", "10:00-19:00"},
-                  {"sat", "10:00-19:00"}}}};
-  };
-  ASSERT_EQ(client.post("/v1/sites", relay("RP-MARENGO", "75001", 48.8615, 2.33909)).status, 201u);
-  auto added = client.post("/v1/sites", relay("RP-ROQUETTE", "75011", 48.85478, 2.37269));
-  ASSERT_EQ(added.status, 201u) << added.body;
-  const auto at = added.header("ordo-position");
+  const auto at = register_relays(client);
   auto listed = client.get("/v1/pickup-points?country=FR&postcode=75011&min_position=" + at);
   ASSERT_EQ(listed.status, 200u) << listed.body;
   const auto relays = listed.doc()["pickup_points"];
@@ -328,19 +344,12 @@ TEST_F(PromiseHttp, TheCustomerChoosesARelayNearbyAndThePromiseGoesThere) {
   EXPECT_LE(relays[0]["distance_km"].get<int>(), relays[1]["distance_km"].get<int>());
   for (const auto& r : relays) EXPECT_EQ(r["type"], "pickup_point") << r;
 
-  auto body = cart("75011", {{"SKU-00001", 1}}, true);
-  body["pickup_point"] = "RP-MARENGO";
-  auto promised = client.post("/v1/promises?min_position=" + at, body);
-  ASSERT_EQ(promised.status, 200u) << promised.body;
-  json relay_option;
-  const auto options = promised.doc()["options"];
-  for (const auto& o : options) {
-    if (o["method"] == "pickup_point") relay_option = o;
-  }
-  ASSERT_FALSE(relay_option.is_null()) << promised.body;
-  EXPECT_EQ(relay_option["collect_at"], "RP-MARENGO");
-  EXPECT_EQ(relay_option["window"]["from"], "10:00");  // the relay's opening
+  const auto option = relay_option(client, at, "RP-MARENGO");
+  EXPECT_EQ(option["collect_at"], "RP-MARENGO");
+  EXPECT_EQ(option["window"]["from"], "10:00");  // the relay's hours
+  EXPECT_EQ(option["window"]["to"], "18:00");
 
+  auto body = cart("75011", {{"SKU-00001", 1}}, true);
   body["pickup_point"] = "RP-NOWHERE";
   auto refused = client.post("/v1/promises?min_position=" + at, body);
   ASSERT_EQ(refused.status, 200u) << refused.body;
@@ -349,8 +358,8 @@ TEST_F(PromiseHttp, TheCustomerChoosesARelayNearbyAndThePromiseGoesThere) {
   for (const auto& i : infeasible) explained |= i["detail"] == "no open pickup point RP-NOWHERE";
   EXPECT_TRUE(explained) << refused.body;
   auto by_query = client.get(
-      "/v1/promises?sku=SKU-00001&country=FR&postcode=75011"
-      "&pickup_point=RP-ROQUETTE&min_position=" +
+      "/v1/promises?sku=SKU-00001&country=FR&postcode=75011&pickup_point=RP-ROQUETTE"
+      "&min_position=" +
       at);
   ASSERT_EQ(by_query.status, 200u) << by_query.body;
   EXPECT_NE(by_query.body.find("\"collect_at\":\"RP-ROQUETTE\""), std::string::npos)
@@ -362,6 +371,29 @@ TEST_F(PromiseHttp, TheCustomerChoosesARelayNearbyAndThePromiseGoesThere) {
   EXPECT_EQ(
       client.get("/v1/promises?sku=SKU-00001&country=FR&postcode=75011&pickup_point=a%20b").status,
       400u);
+}
+
+// The order placed with a pickup-point promise names the relay again, so Ordo checks the promise
+// it made to that relay: the nearest one closes later, and checked against it the order would be
+// refused as a changed promise.
+TEST_F(PromiseHttp, AnOrderPlacedWithARelaysPromiseKeepsThatPromise) {
+  auto client = admin();
+  const auto at = register_relays(client);
+  const auto option = relay_option(client, at, "RP-MARENGO");
+  ASSERT_TRUE(option.contains("id")) << option;
+  auto order = order_body("PP-1", "SKU-00001");
+  order["delivery_address"]["postcode"] = "75011";
+  order["delivery_method"] = "pickup_point";
+  order["promise"] = {{"option_id", option["id"]},
+                      {"promised_at_us", option["promised_at_us"]},
+                      {"pickup_point", "RP-MARENGO"}};
+  auto placed = client.post("/v1/orders", order, {{"Idempotency-Key", "place-PP-1"}});
+  ASSERT_EQ(placed.status, 201u) << placed.body;
+  auto view = client.get("/v1/orders/PP-1?min_position=" + placed.header("ordo-position")).doc();
+  EXPECT_EQ(view["promise"]["promised_at_us"], option["promised_at_us"]);
+  order["order_id"] = "PP-2";
+  order["promise"]["pickup_point"] = "not an id";
+  EXPECT_EQ(client.post("/v1/orders", order, {{"Idempotency-Key", "place-PP-2"}}).status, 422u);
 }
 
 }  // namespace

@@ -168,5 +168,27 @@ TEST(BulkRead, AReceiptRowIsAPurchaseOrderDueOnADayOrAtAUtcTime) {
   EXPECT_EQ(rows.problems[2].line, 6u);  // an offset is refused: UTC ("Z") only
 }
 
+// Two rows defining the same receipt (or SKU, site...) would leave the file half applied: the
+// second is refused when the file is read, naming the first.
+TEST(BulkRead, ARowDefiningWhatAnEarlierRowDefinesIsRefused) {
+  const auto rows = read_ok(Kind::receipts, Format::csv,
+                            "site,sku,receipt_id,quantity,expected_at\n"
+                            "WH-1,SKU-1,PO-1,60,2027-02-01\n"
+                            "WH-1,SKU-1,PO-2,10,2027-02-01\n"
+                            "WH-1,SKU-1,PO-1,70,2027-02-03\n");
+  ASSERT_EQ(rows.rows.size(), 2u);
+  ASSERT_EQ(rows.problems.size(), 1u);
+  EXPECT_EQ(rows.problems[0].line, 4u);
+  EXPECT_EQ(rows.problems[0].message,
+            "\"WH-1/SKU-1/PO-1\" is defined on line 2 already: one row each");
+  const auto items =
+      read_ok(Kind::items, Format::jsonl,
+              "{\"sku\":\"S-1\",\"name\":\"a\",\"price\":{\"minor\":1,\"currency\":\"EUR\"}}\n"
+              "{\"sku\":\"S-1\",\"name\":\"b\",\"price\":{\"minor\":1,\"currency\":\"EUR\"}}\n");
+  EXPECT_EQ(items.rows.size(), 1u);
+  ASSERT_EQ(items.problems.size(), 1u);
+  EXPECT_EQ(items.problems[0].line, 2u);
+}
+
 }  // namespace
 }  // namespace ordo::bulk
