@@ -325,6 +325,9 @@ Result<engine::OrderCommand, std::string> AllocationRelay::parse_request(std::st
   if (std::count(body.begin(), body.end(), '{') + std::count(body.begin(), body.end(), '[') > 8) {
     return std::unexpected("the request must be one flat JSON object");
   }
+  // The parser takes a NUL byte for the end of the input: the request would be read cut short.
+  if (body.find('\0') != std::string_view::npos)
+    return std::unexpected("the request holds a NUL byte: not a JSON object");
   const json doc = json::parse(body.begin(), body.end(), nullptr, false);
   if (doc.is_discarded() || !doc.is_object())
     return std::unexpected("the request is not a JSON object");

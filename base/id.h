@@ -10,9 +10,11 @@ namespace ordo {
 
 inline constexpr std::size_t kIdCharsMax = 64;
 
-/// True for 1..64 characters of [A-Za-z0-9._-].
+/// True for 1..64 characters of [A-Za-z0-9._-], other than "." and "..": clients and proxies
+/// normalise those away in a URL path (/v1/orders/.. is /v1), so such an id could be written but
+/// never read.
 [[nodiscard]] constexpr bool is_valid_id(std::string_view id) {
-  if (id.empty() || id.size() > kIdCharsMax) return false;
+  if (id.empty() || id.size() > kIdCharsMax || id == "." || id == "..") return false;
   for (char c : id) {
     const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
                     c == '.' || c == '_' || c == '-';
@@ -22,6 +24,7 @@ inline constexpr std::size_t kIdCharsMax = 64;
 }
 
 /// What a refusal says of an id that breaks the rule.
-inline constexpr std::string_view kIdRule = "1..64 characters of [A-Za-z0-9._-]";
+inline constexpr std::string_view kIdRule =
+    "1..64 characters of [A-Za-z0-9._-], not \".\" or \"..\"";
 
 }  // namespace ordo

@@ -30,6 +30,20 @@ std::variant<projections::OrderSearch, http::Response> read_search(const Context
   for (const char* field : projections::kSearchFields) {
     if (auto value = context.param(field)) search.filters.emplace_back(field, *value);
   }
+  // A value no order can have is a mistake to name, not an empty list.
+  if (auto status = context.param("status")) {
+    using domain::order::LineStatus;
+    bool known = false;
+    std::string names;
+    for (auto s = 0; s <= static_cast<int>(LineStatus::pre_ordered); ++s) {
+      const auto name = domain::order::to_string(static_cast<LineStatus>(s));
+      known |= name == *status;
+      names += (names.empty() ? "" : ", ") + std::string(name);
+    }
+    if (!known) return bad_parameter("status", "status is one of " + names);
+  }
+  if (auto queue = context.param("queue"); queue && *queue != "customer_service")
+    return bad_parameter("queue", "queue is customer_service");
   const auto& scope = context.principal.scope;
   for (auto [field, forced] :
        {std::pair<std::string, std::string>{"site", scope.site_id}, {"channel", scope.channel}}) {

@@ -156,8 +156,26 @@ std::variant<nlohmann::json, http::Response> parse_body(const http::Request& req
                    "the body must be application/json (Content-Type: " +
                        (type.empty() ? std::string("none") : std::string(type)) + ")");
   }
+  // JSON is UTF-8 (RFC 8259): a body declared in another charset would be read as what it is not.
+  if (const auto charset = type.find("charset="); charset != std::string_view::npos) {
+    std::string name(type.substr(charset + 8));
+    name = name.substr(0, name.find(';'));
+    std::erase(name, '"');
+    std::erase(name, ' ');
+    if (!boost::beast::iequals(name, "utf-8") && !boost::beast::iequals(name, "utf8")) {
+      return problem(415, "unsupported-media-type", "Unsupported media type",
+                     "JSON bodies are UTF-8; this one says charset=" + name.substr(0, 40));
+    }
+  }
   const auto& body = request.body();
   if (body.empty()) return problem(400, "malformed-json", "Malformed JSON", "the body is empty");
+  // The JSON parser takes a NUL byte for the end of the input: a valid document followed by a NUL
+  // and more bytes would be read as the document alone, so what Ordo acts on would not be what was
+  // sent. A raw NUL is never valid JSON (in a string it is written \u0000).
+  if (const auto nul = body.find('\0'); nul != std::string::npos) {
+    return problem(400, "malformed-json", "Malformed JSON",
+                   "the body holds a NUL byte at offset " + std::to_string(nul));
+  }
   if (nested_too_deep(body)) {
     return problem(400, "malformed-json", "Malformed JSON",
                    "the body is nested deeper than " + std::to_string(kNestingMax) + " levels");

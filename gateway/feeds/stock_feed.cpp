@@ -88,6 +88,9 @@ Result<StockFeed::Message, std::string> StockFeed::parse(std::string_view source
                                                          std::string_view body,
                                                          domain::Instant now) {
   if (!is_valid_id(source)) return std::unexpected("not a feed's subject");
+  // The parser takes a NUL byte for the end of the input: the message would be read cut short.
+  if (body.find('\0') != std::string_view::npos)
+    return std::unexpected("the message holds a NUL byte: not a JSON object");
   auto doc = json::parse(body, nullptr, false);
   if (doc.is_discarded() || !doc.is_object())
     return std::unexpected("the message is not a JSON object");

@@ -132,6 +132,10 @@ Result<Rows> read_jsonl(Kind kind, std::string_view text, const ReadOptions& opt
   Rows out;
   for (const auto& [number, line] : lines_of(text)) {
     if (line.find_first_not_of(" \t") == std::string_view::npos) continue;
+    if (line.find('\0') != std::string_view::npos) {  // the parser would stop there
+      out.problems.push_back({number, "", "holds a NUL byte: not a JSON object"});
+      continue;
+    }
     auto value = json::parse(line, nullptr, false);
     if (value.is_discarded()) {
       out.problems.push_back({number, "", "not a JSON object (malformed JSON)"});

@@ -209,8 +209,7 @@ bool Reader::identifier(const json& value, const std::string& pointer, std::stri
   }
   const std::string& text = value.get_ref<const std::string&>();
   if (!is_valid_id(text)) {
-    fail(pointer,
-         quote(value) + " is not an id (1..64 characters of A-Z, a-z, 0-9, '.', '_', '-')");
+    fail(pointer, quote(value) + " is not an id (" + std::string(kIdRule) + ")");
     return false;
   }
   out = text;

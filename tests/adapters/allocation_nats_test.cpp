@@ -305,6 +305,10 @@ TEST(StoreRequests, PreparedSaysWhetherAClickAndCollectOrderWaitsAtTheCounter) {
   auto missing = read(R"({"action":"release","order_id":"O-1","reason":"gone","stock_missing":1})");
   ASSERT_FALSE(missing);
   EXPECT_EQ(missing.error(), "stock_missing must be true or false");
+  auto cut = read(std::string(R"({"action":"start_preparation","order_id":"O-1"})") +
+                  std::string("\0trailing", 9));
+  ASSERT_FALSE(cut);
+  EXPECT_EQ(cut.error(), "the request holds a NUL byte: not a JSON object");
   auto nul = read(R"({"action":"decline","order_id":"O-1","round":1,"reason":"busy\u0000x"})");
   ASSERT_FALSE(nul);
   EXPECT_EQ(nul.error(), "reason must be a string of at most 500 bytes, without NUL");

@@ -137,6 +137,7 @@ TEST_F(StockFeedNats, BadMessagesAreRefusedWholeWithTheirReason) {
       {R"({"sequence":1,"movements":[],"extra":1})", "unknown field \"extra\""},
       {R"({"sequence":1,"movements":[]})", "movements"},
       {R"({"sequence":1})", "movements"},
+      {std::string("{\"sequence\":1,\"movements\":[]}\0x", 31), "NUL byte"},
   };
   for (const auto& [text, reason] : cases) {
     auto reply = erp.send_text(text);

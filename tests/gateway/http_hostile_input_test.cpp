@@ -362,7 +362,7 @@ TEST(HttpHostileInput, ThousandsOfMalformedRequestsGetA4xxOrNothingAndWriteNothi
       << "only the valid order was placed";
 }
 
-TEST(HttpHostileInput, ABodyWithADuplicateKeyIsRefused) {
+TEST(HttpHostileInput, ABodyIsOneUtf8JsonDocumentWithoutDuplicateKeysOrRefused) {
   OwnedRetailer retailer("ordo-duplicate-keys");
   ServerProcess server(retailer.data_dir);
   Http admin(server.port(), retailer.admin_token);
@@ -370,6 +370,7 @@ TEST(HttpHostileInput, ABodyWithADuplicateKeyIsRefused) {
   const std::vector<std::string> bodies = {
       std::string(valid).insert(valid.size() - 1, ",\"order_id\":\"DUP-2\""),  // two valid values
       std::string(valid).insert(1, "\"currency\":\"euro\","),  // the invalid one first
+      valid + std::string("\0{\"order_id\":\"DUP-3\"}", 21),   // a NUL, then more: not one document
   };
   for (std::size_t i = 0; i < bodies.size(); ++i) {
     auto reply = admin.request(bhttp::verb::post, "/v1/orders", bodies[i],
@@ -378,6 +379,16 @@ TEST(HttpHostileInput, ABodyWithADuplicateKeyIsRefused) {
     EXPECT_EQ(reply.doc().value("type", ""), "urn:ordo:problem:malformed-json") << reply.body;
   }
   EXPECT_EQ(count_events(admin, "OrderPlaced"), 0u);
+  // JSON is UTF-8: a body declared in another charset is refused, UTF-8 said any way is read.
+  auto latin1 = admin.request(
+      bhttp::verb::post, "/v1/orders", valid,
+      {{"Idempotency-Key", "latin1"}, {"Content-Type", "application/json; charset=latin1"}});
+  EXPECT_EQ(latin1.status, 415u) << latin1.body;
+  EXPECT_EQ(count_events(admin, "OrderPlaced"), 0u);
+  auto utf8 = admin.request(
+      bhttp::verb::post, "/v1/orders", valid,
+      {{"Idempotency-Key", "utf8"}, {"Content-Type", "application/json; charset=\"UTF-8\""}});
+  EXPECT_EQ(utf8.status, 201u) << utf8.body;
 }
 
 // --- limits -------------------------------------------------------------------------------------

@@ -229,6 +229,13 @@ TEST_F(OrdersHttp, CustomerServiceFindsOrdersByCustomerEmailAndStatusPageByPage)
   EXPECT_EQ(service.get("/v1/orders?customer=C-SEARCH&from=yesterday").status, 400u);
   EXPECT_EQ(service.get("/v1/orders?customer=C-SEARCH&limit=0").status, 400u);
   EXPECT_EQ(service.get("/v1/orders?customer=C-SEARCH&cursor=zz").status, 400u);
+  // A status or queue no order can have is named, not answered with an empty list.
+  auto bogus = service.get("/v1/orders?status=bogus");
+  EXPECT_EQ(bogus.status, 400u) << bogus.body;
+  EXPECT_NE(bogus.body.find("status is one of sourcing, allocated"), std::string::npos)
+      << bogus.body;
+  EXPECT_EQ(service.get("/v1/orders?status=pre_ordered").status, 200u);
+  EXPECT_EQ(service.get("/v1/orders?queue=everyone").status, 400u);
 }
 
 TEST_F(OrdersHttp, AStoresSearchIsLimitedToItsSite) {

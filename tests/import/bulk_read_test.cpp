@@ -60,7 +60,8 @@ TEST(BulkRead, EveryBadRowIsReportedWithItsLineAndColumnAndTheOthersAreRead) {
   const auto rows = read_ok(Kind::items, Format::csv, file);
   ASSERT_EQ(rows.rows.size(), 1u);
   const std::vector<Problem> expected = {
-      {3, "sku", "\"SKU 2\" is not an id (1..64 characters of A-Z, a-z, 0-9, '.', '_', '-')"},
+      {3, "sku",
+       "\"SKU 2\" is not an id (1..64 characters of [A-Za-z0-9._-], not \".\" or \"..\")"},
       {3, "weight_g", "-1 is smaller than 0"},
       {3, "price_minor", "expected an integer, got the string \"twelve\""},
       {4, "name", "name is required"},
@@ -188,6 +189,15 @@ TEST(BulkRead, ARowDefiningWhatAnEarlierRowDefinesIsRefused) {
   EXPECT_EQ(items.rows.size(), 1u);
   ASSERT_EQ(items.problems.size(), 1u);
   EXPECT_EQ(items.problems[0].line, 2u);
+}
+
+TEST(BulkRead, AJsonLineHoldingANulByteIsRefusedNotReadCutShort) {
+  const auto rows =
+      read_ok(Kind::brands, Format::jsonl,
+              std::string("{\"brand_id\":\"veja\",\"name\":\"Veja\"}\0 trailing\n", 44));
+  EXPECT_TRUE(rows.rows.empty());
+  ASSERT_EQ(rows.problems.size(), 1u);
+  EXPECT_EQ(rows.problems[0].message, "holds a NUL byte: not a JSON object");
 }
 
 }  // namespace
