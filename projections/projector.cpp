@@ -55,6 +55,7 @@ std::optional<AccuracyEntry> fulfilment_of(const order::Event& e, const order::S
     return std::nullopt;
   }
   entry.order_id = o.placed.order_id;
+  entry.channel = o.placed.channel;
   entry.option_id = promise.option_id;
   entry.carrier = promise.carrier.empty() ? std::string("collect") : promise.carrier;
   entry.promised_site = promise.site_id;

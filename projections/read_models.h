@@ -136,6 +136,7 @@ struct AccuracyEntry {
   domain::Instant promised_at = 0;
   domain::Instant fulfilled_at = 0;
   bool kept = false;
+  std::string channel;  // the order's; empty in entries recorded before it was kept
 };
 
 }  // namespace ordo::projections

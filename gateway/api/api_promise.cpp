@@ -227,8 +227,10 @@ Awaitable promise_accuracy(Engine& engine, Context& context) {
     co_return bad_parameter("to", "to is on or after from, at most 366 days later");
   }
   if (auto waited = co_await await_projection(engine, context)) co_return std::move(*waited);
-  // A store's token sees its own site's figures only.
+  // A store's token sees its own site's figures only, a channel's token its own channel's (an
+  // entry recorded before entries kept their channel is in no channel's figures).
   const auto& own_site = context.principal.scope.site_id;
+  const auto& own_channel = context.principal.scope.channel;
   struct Tally {
     std::int64_t fulfilled = 0, kept = 0, late_minutes = 0;
   };
@@ -241,6 +243,7 @@ Awaitable promise_accuracy(Engine& engine, Context& context) {
   if (!entries) co_return refusal(entries.error());
   for (const auto& entry : *entries) {
     if (!own_site.empty() && entry.site != own_site) continue;
+    if (!own_channel.empty() && entry.channel != own_channel) continue;
     const std::string& key = by == "carrier" ? entry.carrier
                              : by == "site"  ? entry.site
                                              : std::string(domain::order::to_string(entry.method));

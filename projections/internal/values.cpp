@@ -257,7 +257,7 @@ std::string encode_accuracy(const AccuracyEntry& e) {
   b.Finish(fb::CreateAccuracyDirect(b, e.order_id.c_str(), e.option_id.c_str(), e.carrier.c_str(),
                                     e.site.c_str(), e.promised_site.c_str(),
                                     static_cast<std::uint8_t>(e.method), e.promised_at,
-                                    e.fulfilled_at, e.kept));
+                                    e.fulfilled_at, e.kept, e.channel.c_str()));
   return finish(b);
 }
 
@@ -270,7 +270,8 @@ Result<AccuracyEntry> decode_accuracy(std::string_view bytes) {
     return fail(ErrorCode::corruption, "a stored promise accuracy entry holds an unknown method");
   return AccuracyEntry{text(a.order_id()), text(a.option_id()),     text(a.carrier()),
                        text(a.site()),     text(a.promised_site()), *method,
-                       a.promised_at(),    a.fulfilled_at(),        a.kept()};
+                       a.promised_at(),    a.fulfilled_at(),        a.kept(),
+                       text(a.channel())};
 }
 
 std::string encode_sellable(const SellableFigure& f) {

@@ -150,6 +150,15 @@ TEST_F(PromiseHttp, AnOrderPlacedWithAPromiseIsSourcedFromItsSiteAndCountsInAccu
   ASSERT_EQ(by_site.status, 200u) << by_site.body;
   const auto site_groups = by_site.doc()["groups"];
   for (const auto& g : site_groups) EXPECT_EQ(g["site"], site) << "a store sees its own site only";
+  // A channel's token sees its own channel's figures only (HP-1 was placed on the web).
+  const auto fulfilled = [&](const std::string& channel) {
+    Http scoped(port(), token("integration", "", channel));
+    auto reply = scoped.get("/v1/promise-accuracy?by=method&from=" + today() + "&to=" + today());
+    EXPECT_EQ(reply.status, 200u) << reply.body;
+    return reply.doc()["total"].value("fulfilled", -1);
+  };
+  EXPECT_GE(fulfilled("web"), 1);
+  EXPECT_EQ(fulfilled("marketplace"), 0);
 }
 
 TEST_F(PromiseHttp, AnOrderWhosePromiseCannotBeKeptIsRefusedWithTheReason) {
