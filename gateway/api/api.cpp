@@ -1,5 +1,6 @@
 #include "gateway/api/api.h"
 
+#include <algorithm>
 #include <boost/beast/core/string.hpp>
 
 #include "gateway/api/handlers.h"
@@ -175,6 +176,24 @@ std::optional<http::Response> admit(Engine& engine, const Route& route, Context&
   return std::nullopt;
 }
 
+// Refuses a query parameter the route does not take, as an unknown body field is refused: a
+// misspelt filter (statut=...) must not answer as if no filter were asked.
+std::optional<http::Response> unknown_parameter(const Route& route,
+                                                const std::vector<std::string>& known,
+                                                const Context& context) {
+  for (const auto& entry : context.query) {
+    const auto& name = entry.first;
+    if (std::find(known.begin(), known.end(), name) != known.end()) continue;
+    std::string list;
+    for (const auto& k : known) list += (list.empty() ? "" : ", ") + k;
+    return bad_parameter(name, "unknown query parameter '" + name + "' for " +
+                                   std::string(http::bhttp::to_string(route.method)) + " " +
+                                   std::string(route.pattern) +
+                                   (list.empty() ? " (it takes none)" : " (known: " + list + ")"));
+  }
+  return std::nullopt;
+}
+
 struct Admitted {
   const Route* route;
   Context context;
@@ -212,6 +231,8 @@ std::variant<Admitted, http::Response> admit_request(Engine& engine, http::Reque
       param = std::move(*decoded);
     }
     if (auto refused = admit(engine, route, context)) return std::move(*refused);
+    if (auto refused = unknown_parameter(route, documented_query_parameters()[i], context))
+      return std::move(*refused);
     return Admitted{&route, std::move(context)};
   }
   const auto allow = allowed_methods(raw_path);

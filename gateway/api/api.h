@@ -101,4 +101,8 @@ class Api {
 /// The OpenAPI 3 document served at /v1/openapi.json.
 const std::string& openapi_document();
 
+/// The query parameters the OpenAPI document names for each route (same order as routes()): the
+/// router refuses any other, so the document is the whole contract.
+const std::vector<std::vector<std::string>>& documented_query_parameters();
+
 }  // namespace ordo::gateway::api

@@ -1,5 +1,8 @@
 // The OpenAPI 3 document of the API. Written by hand (it is the contract clients read); a test
-// checks that its paths, methods and x-ordo-permission match the router's table exactly.
+// checks that its paths, methods and x-ordo-permission match the router's table exactly, and the
+// router accepts exactly the query parameters it documents.
+#include <nlohmann/json.hpp>
+
 #include "gateway/api/api.h"
 
 namespace ordo::gateway::api {
@@ -112,6 +115,7 @@ constexpr std::string_view kDocumentText = R"openapi({
       "responses": {"200": {"description": "{channel, sku, sellable, now, future, breakdown?}"}, "404": {"$ref": "#/components/responses/Problem"}}}},
     "/v1/promises": {
       "post": {"summary": "Every delivery option a checkout can offer for a cart and a destination, with its date, site, price and carbon; explain=true lists the infeasible ones and why", "x-ordo-permission": "sellable:read",
+        "parameters": [{"$ref": "#/components/parameters/MinPosition"}],
         "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object", "description": "{channel?, destination: {country, postcode}, lines: [{sku, quantity}], explain?, pickup_point?}"}}}},
         "responses": {"200": {"description": "{options: [{id, method, carrier?, service, date, window?, earliest_at_us, promised_at_us, order_by_us?, ship_from, collect_at?, ship_date, price, carbon_g, distance_km, delays}], infeasible?: [{service, carrier?, method, reason, detail}], channel, destination, computed_at_us, config_version, position}"},
           "422": {"$ref": "#/components/responses/Problem"}}},
@@ -141,14 +145,14 @@ constexpr std::string_view kDocumentText = R"openapi({
         "parameters": [{"name": "country", "in": "query", "schema": {"type": "string"}}, {"name": "type", "in": "query", "schema": {"type": "string", "enum": ["store", "warehouse", "dark_store", "pickup_point"]}},
           {"name": "status", "in": "query", "schema": {"type": "string", "enum": ["open", "temporarily_closed", "closed"]}}, {"name": "region", "in": "query", "schema": {"type": "string"}},
           {"name": "brand", "in": "query", "schema": {"type": "string"}}, {"name": "capability", "in": "query", "schema": {"type": "string", "enum": ["ship_from_store", "click_and_collect", "returns", "ship_to_store"]}},
-          {"$ref": "#/components/parameters/After"}, {"$ref": "#/components/parameters/Limit"}],
+          {"$ref": "#/components/parameters/After"}, {"$ref": "#/components/parameters/Limit"}, {"$ref": "#/components/parameters/MinPosition"}],
         "responses": {"200": {"description": "{sites: [Site], next_cursor?}"}, "400": {"$ref": "#/components/responses/Problem"}}},
       "post": {"summary": "Register a site (409 when it exists with another profile)", "x-ordo-permission": "master:write",
         "parameters": [{"$ref": "#/components/parameters/IdempotencyKey"}],
         "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Site"}}}},
         "responses": {"201": {"description": "registered"}, "200": {"description": "already so"}, "409": {"$ref": "#/components/responses/Problem"}, "422": {"$ref": "#/components/responses/Problem"}}}},
     "/v1/sites/{id}": {
-      "get": {"summary": "A site with its history", "x-ordo-permission": "master:read", "parameters": [{"$ref": "#/components/parameters/Id"}],
+      "get": {"summary": "A site with its history", "x-ordo-permission": "master:read", "parameters": [{"$ref": "#/components/parameters/Id"}, {"$ref": "#/components/parameters/MinPosition"}],
         "responses": {"200": {"description": "{site: Site, version, history: [event]}"}, "404": {"$ref": "#/components/responses/Problem"}}},
       "put": {"summary": "Define a site: register it or change it (its status is changed by close and reopen)", "x-ordo-permission": "master:write",
         "parameters": [{"$ref": "#/components/parameters/Id"}, {"$ref": "#/components/parameters/IdempotencyKey"}],
@@ -170,20 +174,20 @@ constexpr std::string_view kDocumentText = R"openapi({
         "422": {"description": "the same summary: rows refused (nothing applied unless apply_valid), or an unreadable file (problem)"}, "415": {"$ref": "#/components/responses/Problem"}}}},
     "/v1/items": {"get": {"summary": "Catalog items in SKU order, filtered", "x-ordo-permission": "master:read",
       "parameters": [{"name": "brand", "in": "query", "schema": {"type": "string"}}, {"name": "category", "in": "query", "description": "a prefix of the category path", "schema": {"type": "string"}},
-        {"name": "channel", "in": "query", "description": "priced on this channel", "schema": {"type": "string"}}, {"$ref": "#/components/parameters/After"}, {"$ref": "#/components/parameters/Limit"}],
+        {"name": "channel", "in": "query", "description": "priced on this channel", "schema": {"type": "string"}}, {"$ref": "#/components/parameters/After"}, {"$ref": "#/components/parameters/Limit"}, {"$ref": "#/components/parameters/MinPosition"}],
       "responses": {"200": {"description": "{items: [Item], next_cursor?}"}}}},
     "/v1/items/{id}": {
-      "get": {"summary": "An item with its history", "x-ordo-permission": "master:read", "parameters": [{"$ref": "#/components/parameters/Id"}],
+      "get": {"summary": "An item with its history", "x-ordo-permission": "master:read", "parameters": [{"$ref": "#/components/parameters/Id"}, {"$ref": "#/components/parameters/MinPosition"}],
         "responses": {"200": {"description": "{item: Item, version, history}"}, "404": {"$ref": "#/components/responses/Problem"}}},
       "put": {"summary": "Define an item (brand and channel prices checked)", "x-ordo-permission": "master:write",
         "parameters": [{"$ref": "#/components/parameters/Id"}, {"$ref": "#/components/parameters/IdempotencyKey"}],
         "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Item"}}}},
         "responses": {"201": {"description": "created"}, "200": {"description": "{..., changed}"}, "422": {"$ref": "#/components/responses/Problem"}}}},
     "/v1/brands": {"get": {"summary": "Brands in id order", "x-ordo-permission": "master:read",
-      "parameters": [{"$ref": "#/components/parameters/After"}, {"$ref": "#/components/parameters/Limit"}],
+      "parameters": [{"$ref": "#/components/parameters/After"}, {"$ref": "#/components/parameters/Limit"}, {"$ref": "#/components/parameters/MinPosition"}],
       "responses": {"200": {"description": "{brands: [{brand_id, name}], next_cursor?}"}}}},
     "/v1/brands/{id}": {
-      "get": {"summary": "A brand with its history", "x-ordo-permission": "master:read", "parameters": [{"$ref": "#/components/parameters/Id"}],
+      "get": {"summary": "A brand with its history", "x-ordo-permission": "master:read", "parameters": [{"$ref": "#/components/parameters/Id"}, {"$ref": "#/components/parameters/MinPosition"}],
         "responses": {"200": {"description": "{brand, version, history}"}, "404": {"$ref": "#/components/responses/Problem"}}},
       "put": {"summary": "Define a brand", "x-ordo-permission": "master:write",
         "parameters": [{"$ref": "#/components/parameters/Id"}, {"$ref": "#/components/parameters/IdempotencyKey"}],
@@ -191,10 +195,10 @@ constexpr std::string_view kDocumentText = R"openapi({
         "responses": {"201": {"description": "created"}, "200": {"description": "{brand_id, name, changed}"}, "422": {"$ref": "#/components/responses/Problem"}}}},
     "/v1/channels": {"get": {"summary": "Sales channels in id order, filtered", "x-ordo-permission": "master:read",
       "parameters": [{"name": "country", "in": "query", "schema": {"type": "string"}}, {"name": "brand", "in": "query", "schema": {"type": "string"}}, {"name": "currency", "in": "query", "schema": {"type": "string"}},
-        {"$ref": "#/components/parameters/After"}, {"$ref": "#/components/parameters/Limit"}],
+        {"$ref": "#/components/parameters/After"}, {"$ref": "#/components/parameters/Limit"}, {"$ref": "#/components/parameters/MinPosition"}],
       "responses": {"200": {"description": "{channels: [Channel], next_cursor?}"}}}},
     "/v1/channels/{id}": {
-      "get": {"summary": "A channel with its history", "x-ordo-permission": "master:read", "parameters": [{"$ref": "#/components/parameters/Id"}],
+      "get": {"summary": "A channel with its history", "x-ordo-permission": "master:read", "parameters": [{"$ref": "#/components/parameters/Id"}, {"$ref": "#/components/parameters/MinPosition"}],
         "responses": {"200": {"description": "{channel, version, history}"}, "404": {"$ref": "#/components/responses/Problem"}}},
       "put": {"summary": "Define a channel (brand and inventory view checked)", "x-ordo-permission": "master:write",
         "parameters": [{"$ref": "#/components/parameters/Id"}, {"$ref": "#/components/parameters/IdempotencyKey"}],
@@ -302,6 +306,29 @@ constexpr std::string_view kDocumentText = R"openapi({
 const std::string& openapi_document() {
   static const std::string kDocument(kDocumentText);
   return kDocument;
+}
+
+const std::vector<std::vector<std::string>>& documented_query_parameters() {
+  static const auto kNames = [] {
+    const auto doc = nlohmann::json::parse(kDocumentText);
+    std::vector<std::vector<std::string>> names;
+    for (const auto& route : routes()) {
+      std::string method(http::bhttp::to_string(route.method));
+      for (auto& c : method) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      auto& own = names.emplace_back();
+      const auto path = doc["paths"].find(std::string(route.pattern));
+      if (path == doc["paths"].end() || !path->contains(method)) continue;
+      for (auto parameter : (*path)[method].value("parameters", nlohmann::json::array())) {
+        if (parameter.contains("$ref")) {
+          const auto ref = parameter["$ref"].get<std::string>();  // #/components/parameters/X
+          parameter = doc.at(nlohmann::json::json_pointer(ref.substr(1)));
+        }
+        if (parameter.value("in", "") == "query") own.push_back(parameter.value("name", ""));
+      }
+    }
+    return names;
+  }();
+  return kNames;
 }
 
 }  // namespace ordo::gateway::api

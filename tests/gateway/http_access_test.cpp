@@ -135,6 +135,24 @@ TEST_F(AccessHttp, BadRequestsGetTheRightProblemAndTheServerKeepsServing) {
   EXPECT_EQ(client.get("/v1/events?stream=order-BAD-7").doc()["events"].size(), 0u);
 }
 
+// A misspelt filter must not answer as if no filter were asked, nor a write act on less than
+// was sent: a query parameter the route does not document is refused, naming it.
+TEST_F(AccessHttp, AQueryParameterTheRouteDoesNotTakeIsRefusedAndNamed) {
+  auto client = admin();
+  auto misspelt = client.get("/v1/orders?statut=allocated");
+  EXPECT_EQ(misspelt.status, 400u) << misspelt.body;
+  const auto doc = misspelt.doc();
+  EXPECT_EQ(doc["type"], "urn:ordo:problem:bad-parameter");
+  EXPECT_EQ(doc["errors"][0]["pointer"], "#/query/statut") << misspelt.body;
+  EXPECT_NE(doc["detail"].get<std::string>().find("known: customer, email"), std::string::npos);
+  auto write = client.post("/v1/orders?dry_run=true", order_body("BAD-8", "SKU-00001"),
+                           {{"Idempotency-Key", "bad-8"}});
+  EXPECT_EQ(write.status, 400u) << write.body;
+  EXPECT_EQ(client.get("/v1/events?stream=order-BAD-8").doc()["events"].size(), 0u);
+  EXPECT_EQ(client.get("/v1/sites/none?after=x").status, 400u);
+  EXPECT_EQ(client.get("/v1/orders?status=allocated&limit=5").status, 200u);
+}
+
 TEST_F(AccessHttp, StockMovementsAreAnsweredOneByOneAndMoveSellableStock) {
   auto client = admin();
   auto before = client.get("/v1/sellable-stock/web/SKU-00020?explain=true");

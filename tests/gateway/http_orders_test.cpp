@@ -95,18 +95,14 @@ TEST_F(OrdersHttp, UnknownOrdersAreNotFoundAndBadIdsAreBadRequests) {
 
 TEST_F(OrdersHttp, CustomerServiceCancelsALineAndChangesTheAddressButCannotShip) {
   place("HT-6", "SKU-00006");
-  const auto position =
-      admin()
-          .post("/v1/orders", order_body("HT-6b", "SKU-00006"), {{"Idempotency-Key", "ht-6b"}})
-          .header("ordo-position");
+  admin().post("/v1/orders", order_body("HT-6b", "SKU-00006"), {{"Idempotency-Key", "ht-6b"}});
   Http service(port(), token("customer_service"));
-  auto address = service.post("/v1/orders/HT-6/delivery-address?min_position=" + position,
-                              {{"address",
-                                {{"name", "Jeanne Martin"},
-                                 {"line1", "3 place Bellecour"},
-                                 {"postcode", "69002"},
-                                 {"city", "Lyon"},
-                                 {"country", "FR"}}}});
+  auto address = service.post("/v1/orders/HT-6/delivery-address", {{"address",
+                                                                    {{"name", "Jeanne Martin"},
+                                                                     {"line1", "3 place Bellecour"},
+                                                                     {"postcode", "69002"},
+                                                                     {"city", "Lyon"},
+                                                                     {"country", "FR"}}}});
   ASSERT_EQ(address.status, 200u) << address.body;
   EXPECT_EQ(address.doc()["changed"], true);
   auto cancel = service.post("/v1/orders/HT-6/cancel", {{"reason", "customer changed their mind"}});
@@ -135,7 +131,7 @@ TEST_F(OrdersHttp, AStoreTakesItsOrderFromPreparationToDeliveryAndCannotSeeAnoth
            {"prepared", json::object()},
            {"shipped", {{"carrier", "colissimo"}, {"tracking", "6A12345678901"}}},
            {"delivered", json::object()}}) {
-    auto reply = store.post("/v1/orders/HT-7/" + step + "?min_position=" + at, body);
+    auto reply = store.post("/v1/orders/HT-7/" + step, body);
     ASSERT_EQ(reply.status, 200u) << step << ": " << reply.body;
     EXPECT_EQ(reply.doc()["changed"], true) << step;
   }
@@ -184,9 +180,8 @@ TEST_F(OrdersHttp, AnActionRightAfterThe201FindsTheOrderWithoutWaitingForItsView
 TEST_F(OrdersHttp, AStepOutOfOrderIsAConflictNamingTheState) {
   const auto placed = place("HT-8", "SKU-00008");
   auto client = admin();
-  auto reply =
-      client.post("/v1/orders/HT-8/shipped?min_position=" + placed["position"].get<std::string>(),
-                  {{"site", placed["lines"][0]["site"]}, {"carrier", "colissimo"}});
+  auto reply = client.post("/v1/orders/HT-8/shipped",
+                           {{"site", placed["lines"][0]["site"]}, {"carrier", "colissimo"}});
   EXPECT_EQ(reply.status, 409u) << reply.body;
   EXPECT_EQ(reply.doc()["type"], "urn:ordo:problem:wrong-state");
   EXPECT_EQ(client.post("/v1/orders/HT-8/shipped", {{"carrier", "colissimo"}}).status, 422u)
@@ -274,8 +269,7 @@ TEST_F(OrdersHttp, AnIdempotencyKeyReusedForAnotherStepIsRefusedRatherThanDroppe
   const auto placed = place("HT-13", "SKU-00012");
   const std::string site = placed["lines"][0]["site"];
   Http store(port(), token("store", site));
-  const std::string at = "?min_position=" + placed["position"].get<std::string>();
-  auto started = store.post("/v1/orders/HT-13/preparation-started" + at, json::object(),
+  auto started = store.post("/v1/orders/HT-13/preparation-started", json::object(),
                             {{"Idempotency-Key", "HT-13"}});
   ASSERT_EQ(started.status, 200u) << started.body;
   auto again = store.post("/v1/orders/HT-13/preparation-started", json::object(),
