@@ -564,6 +564,23 @@ LineStatus State::status() const {
   return least;
 }
 
+std::string_view order_status(const State& s) {
+  const auto status = s.status();
+  if (status == LineStatus::sourcing && s.queued_for_service) return kAwaitingService;
+  return to_string(status);
+}
+
+std::string normalised_email(std::string_view email) {
+  const auto first = email.find_first_not_of(" \t");
+  if (first == std::string_view::npos) return {};
+  email = email.substr(first, email.find_last_not_of(" \t") - first + 1);
+  std::string out(email);
+  for (auto& c : out) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  }
+  return out;
+}
+
 Decision<Event> decide(const Command& command, const State& state) {
   return std::visit([&](const auto& c) { return decide_one(c, state); }, command);
 }

@@ -371,6 +371,16 @@ struct State {
   LineStatus status() const;
 };
 
+/// The order's status as people read it: its least advanced line's, except that an order no rule
+/// or store could source, waiting for customer service, is `awaiting_customer_service` rather
+/// than `sourcing` (nothing is sourcing it).
+std::string_view order_status(const State& s);
+inline constexpr std::string_view kAwaitingService = "awaiting_customer_service";
+
+/// An e-mail address as searched: surrounding spaces dropped, ASCII letters lower-cased (mail
+/// providers treat the local part case-insensitively, and customers type it as they like).
+std::string normalised_email(std::string_view email);
+
 /// Decisions (a rejection names the reason):
 /// - PlaceOrder: new order only (same id again with the same content: nothing; other content:
 ///   already_exists); invalid: an id breaking the id rule (base/id.h), empty channel, no lines,

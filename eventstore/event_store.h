@@ -193,8 +193,12 @@ class EventStore {
   Result<void> scan_projection(
       std::string_view family, std::string_view prefix, std::string_view start,
       const std::function<bool(std::string_view key, std::string_view value)>& visit) const;
-  /// Deletes every key of `family`, its checkpoint included (before a rebuild).
+  /// Deletes every key of `family`, its checkpoint and definition included (before a rebuild).
   Result<void> clear_projection(std::string_view family);
+  /// The version of the projection's definition that built `family` (0: never recorded). The
+  /// projector rebuilds a projection whose definition changed since.
+  Result<std::uint64_t> projection_definition(std::string_view family) const;
+  Result<void> set_projection_definition(std::string_view family, std::uint64_t version);
 
   /// Walks the whole log: envelope, checksum, position, hash chain, stream index, recorded head.
   Result<VerifyReport> verify() const;

@@ -10,8 +10,10 @@
 namespace ordo::eventstore {
 namespace {
 
-// Sorts before every data key (those start with printable text).
+// The store's own keys; scans never visit them. (Data keys start with printable text or, for
+// promise accuracy, a big-endian time whose first byte is 0, never followed by these words.)
 constexpr std::string_view kCheckpointKey("\0checkpoint", 11);
+constexpr std::string_view kDefinitionKey("\0definition", 11);
 
 }  // namespace
 
@@ -70,6 +72,25 @@ Result<std::uint64_t> EventStore::projection_checkpoint(std::string_view family)
   return decode_u64(**value, "checkpoint of " + std::string(family));
 }
 
+Result<std::uint64_t> EventStore::projection_definition(std::string_view family) const {
+  auto value = read_projection(family, kDefinitionKey);
+  if (!value) return std::unexpected(value.error());
+  if (!value->has_value()) return 0;
+  return decode_u64(**value, "definition of " + std::string(family));
+}
+
+Result<void> EventStore::set_projection_definition(std::string_view family, std::uint64_t version) {
+  auto cf = impl_->projection(family);
+  if (!cf) return std::unexpected(cf.error());
+  rocksdb::WriteOptions options;
+  options.sync = true;
+  auto status =
+      impl_->db->Put(options, *cf, rocksdb::Slice(kDefinitionKey.data(), kDefinitionKey.size()),
+                     encode_u64(version));
+  if (!status.ok()) return std::unexpected(to_error(status, "recording a projection's definition"));
+  return {};
+}
+
 Result<std::optional<std::string>> EventStore::read_projection(std::string_view family,
                                                                std::string_view key) const {
   auto cf = impl_->projection(family);
@@ -84,7 +105,8 @@ Result<void> EventStore::scan_projection(
   if (!cf) return std::unexpected(cf.error());
   std::unique_ptr<rocksdb::Iterator> it(impl_->db->NewIterator({}, *cf));
   for (it->Seek(rocksdb::Slice(start.empty() ? prefix : start)); it->Valid(); it->Next()) {
-    if (it->key().ToStringView() == kCheckpointKey) continue;
+    const auto key = it->key().ToStringView();
+    if (key == kCheckpointKey || key == kDefinitionKey) continue;
     if (!it->key().starts_with(rocksdb::Slice(prefix))) break;
     if (!visit(it->key().ToStringView(), it->value().ToStringView())) break;
   }

@@ -65,6 +65,24 @@ std::optional<AccuracyEntry> fulfilment_of(const order::Event& e, const order::S
   return entry;
 }
 
+// The projection's checkpoint, after clearing it when another definition built it (stores from
+// before definitions were recorded hold definition 1).
+Result<std::uint64_t> current_checkpoint(eventstore::EventStore& store, const ProjectionInfo& p) {
+  auto recorded = store.projection_definition(p.family);
+  if (!recorded) return std::unexpected(recorded.error());
+  if (*recorded == p.definition) return store.projection_checkpoint(p.family);
+  if (std::max<std::uint64_t>(*recorded, 1) != p.definition) {
+    std::cerr << "ordo: projection " << p.name << " was built by definition "
+              << std::max<std::uint64_t>(*recorded, 1) << "; rebuilding it with definition "
+              << p.definition << " from the log\n";
+    if (auto cleared = store.clear_projection(p.family); !cleared)
+      return std::unexpected(cleared.error());
+  }
+  if (auto set = store.set_projection_definition(p.family, p.definition); !set)
+    return std::unexpected(set.error());
+  return store.projection_checkpoint(p.family);
+}
+
 }  // namespace
 
 std::vector<std::string> projection_names() {
@@ -85,7 +103,7 @@ Projector::Projector(eventstore::EventStore& store)
 Result<std::unique_ptr<Projector>> Projector::start(eventstore::EventStore& store, bool follow) {
   std::unique_ptr<Projector> projector(new Projector(store));
   for (std::size_t m = 0; m < kModels; ++m) {
-    auto checkpoint = store.projection_checkpoint(kProjections[m].family);
+    auto checkpoint = current_checkpoint(store, kProjections[m]);
     if (!checkpoint) return std::unexpected(checkpoint.error());
     projector->models_->checkpoints[m] = *checkpoint;
   }

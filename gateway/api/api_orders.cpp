@@ -34,9 +34,8 @@ std::string placed_body(const order::PlaceOrder& command, const engine::Outcome&
     }
     lines.push_back(std::move(line));
   }
-  return dump({{"order_id", command.order_id},
-               {"status", order::to_string(state.status())},
-               {"lines", lines}});
+  return dump(
+      {{"order_id", command.order_id}, {"status", order::order_status(state)}, {"lines", lines}});
 }
 
 // The order's view with its timeline, rendered from the order_view projection; null when unknown.

@@ -28,18 +28,23 @@ std::variant<projections::OrderSearch, http::Response> read_search(const Context
   projections::OrderSearch search;
   search.limit = kLimitDefault;
   for (const char* field : projections::kSearchFields) {
-    if (auto value = context.param(field)) search.filters.emplace_back(field, *value);
+    auto value = context.param(field);
+    if (!value) continue;
+    search.filters.emplace_back(field, std::string_view(field) == "email"
+                                           ? domain::order::normalised_email(*value)
+                                           : std::string(*value));
   }
   // A value no order can have is a mistake to name, not an empty list.
   if (auto status = context.param("status")) {
     using domain::order::LineStatus;
-    bool known = false;
+    bool known = *status == domain::order::kAwaitingService;
     std::string names;
     for (auto s = 0; s <= static_cast<int>(LineStatus::pre_ordered); ++s) {
       const auto name = domain::order::to_string(static_cast<LineStatus>(s));
       known |= name == *status;
       names += (names.empty() ? "" : ", ") + std::string(name);
     }
+    names += ", " + std::string(domain::order::kAwaitingService);
     if (!known) return bad_parameter("status", "status is one of " + names);
   }
   if (auto queue = context.param("queue"); queue && *queue != "customer_service")

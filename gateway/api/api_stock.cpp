@@ -24,10 +24,12 @@ json movement_result(std::size_t index, const engine::Answer& answer) {
             {"status", changed ? "applied" : "unchanged"},
             {"position", answer->last_position}};
   }
-  const auto* rejection = std::get_if<domain::Rejection>(&answer.error());
+  // "failed" tells the client to retry, so only what a retry can cure is failed (503); a refusal
+  // such as an idempotency key reused for another movement would be retried forever.
+  const auto response = refusal(answer.error());
   return {{"index", index},
-          {"status", rejection != nullptr ? "rejected" : "failed"},
-          {"problem", problem_json(refusal(answer.error()))}};
+          {"status", response.result_int() == 503 ? "failed" : "rejected"},
+          {"problem", problem_json(response)}};
 }
 
 // Appends the sellable figure of one SKU as JSON; SKUs are identifiers, so nothing needs escaping.

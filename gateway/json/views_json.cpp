@@ -132,7 +132,7 @@ json order_json(const projections::OrderView& view) {
           {"channel", p.channel},
           {"customer_id", p.customer_id},
           {"email", p.email},
-          {"status", std::string(order::to_string(s.status()))},
+          {"status", std::string(order::order_status(s))},
           {"placed_at_us", p.placed_at},
           {"total", {{"minor", p.total.minor}, {"currency", p.total.currency}}},
           {"delivery_method", std::string(order::to_string(p.method))},

@@ -25,16 +25,19 @@ inline constexpr const char* kStockFamily = "proj_stock";
 inline constexpr const char* kPromiseAccuracyFamily = "proj_promise_accuracy";
 
 /// The projections by name (`ordo rebuild --projection NAME`) with their column families, in the
-/// order the projector keeps their checkpoints.
+/// order the projector keeps their checkpoints. `definition` goes up with every change of what a
+/// projection writes (keys or values): a store built by another definition is rebuilt at start.
 struct ProjectionInfo {
   const char* name;
   const char* family;
+  std::uint64_t definition;
 };
-inline constexpr ProjectionInfo kProjections[] = {{"sellable_stock", kSellableFamily},
-                                                  {"order_view", kOrdersFamily},
-                                                  {"order_index", kOrderIndexFamily},
-                                                  {"site_stock", kStockFamily},
-                                                  {"promise_accuracy", kPromiseAccuracyFamily}};
+// order_index 2: e-mail keys normalised; status awaiting_customer_service.
+inline constexpr ProjectionInfo kProjections[] = {{"sellable_stock", kSellableFamily, 1},
+                                                  {"order_view", kOrdersFamily, 1},
+                                                  {"order_index", kOrderIndexFamily, 2},
+                                                  {"site_stock", kStockFamily, 1},
+                                                  {"promise_accuracy", kPromiseAccuracyFamily, 1}};
 enum Model : std::size_t {
   kSellable = 0,
   kOrderView = 1,

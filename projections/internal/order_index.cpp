@@ -16,9 +16,9 @@ std::vector<std::string> index_keys(const order::State& s) {
     keys.push_back(index_key(field, value, p.placed_at, id));
   };
   add("customer", p.customer_id);
-  add("email", p.email);
+  add("email", order::normalised_email(p.email));
   add("channel", p.channel);
-  add("status", order::to_string(s.status()));
+  add("status", order::order_status(s));
   add("date", "");
   for (const auto& l : s.lines) {
     if (!l.site_id.empty()) add("site", l.site_id);
@@ -40,9 +40,9 @@ bool matches(const order::State& s,
              const std::vector<std::pair<std::string, std::string>>& filters) {
   for (const auto& [field, value] : filters) {
     if (field == "customer" && s.placed.customer_id != value) return false;
-    if (field == "email" && s.placed.email != value) return false;
+    if (field == "email" && order::normalised_email(s.placed.email) != value) return false;
     if (field == "channel" && s.placed.channel != value) return false;
-    if (field == "status" && order::to_string(s.status()) != value) return false;
+    if (field == "status" && order::order_status(s) != value) return false;
     if (field == "queue" && (value != "customer_service" || !s.queued_for_service)) return false;
     if (field == "site" && std::none_of(s.lines.begin(), s.lines.end(),
                                         [&](const auto& l) { return l.site_id == value; })) {

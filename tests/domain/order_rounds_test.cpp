@@ -147,6 +147,31 @@ TEST(OrderRounds, CustomerServiceReallocatesByHandAndWithdrawsAnOpenRound) {
       .then_rejected(Code::wrong_state, "in preparation or further");
 }
 
+// What customer service reads: an order in its queue is not "sourcing" (nothing is).
+TEST(OrderStatus, AnOrderInCustomerServicesQueueAwaitsItUntilAllocatedByHand) {
+  const State placed_only = Scenario<OrderDecider>().given({placed()}).when(place()).then({});
+  EXPECT_EQ(order_status(placed_only), "sourcing");
+  auto history = std::vector<Event>{placed(), QueuedForService{"no site can serve it"}};
+  const State queued =
+      Scenario<OrderDecider>().given(history).when(place()).then({});  // nothing to do
+  EXPECT_EQ(queued.status(), LineStatus::sourcing);  // every line still waits for a site
+  EXPECT_EQ(order_status(queued), "awaiting_customer_service");
+  const State moved =
+      Scenario<OrderDecider>()
+          .given(history)
+          .when(Reallocate{kLille, "customer agreed to wait", kAt + 5})
+          .then({SourcingDecided{"manual", 0, "manual", "customer agreed to wait", 0, {}, kAt + 5},
+                 LinesAllocated{all_to(kLille)}});
+  EXPECT_EQ(order_status(moved), "allocated");
+}
+
+TEST(OrderEmail, AnAddressIsSearchedTrimmedAndInLowerCase) {
+  EXPECT_EQ(normalised_email(" Lea.Martin@Example.COM\t"), "lea.martin@example.com");
+  EXPECT_EQ(normalised_email("lea@example.com"), "lea@example.com");
+  EXPECT_EQ(normalised_email("  "), "");
+  EXPECT_EQ(normalised_email("Élodie@Exemple.FR"), "Élodie@exemple.fr");  // ASCII letters only
+}
+
 TEST(OrderRounds, CancellingEveryLineWithdrawsTheOpenRound) {
   Scenario<OrderDecider>()
       .given(round_open())

@@ -218,6 +218,26 @@ TEST_F(AccessHttp, StockMovementsAreAnsweredOneByOneAndMoveSellableStock) {
   EXPECT_EQ(client.post("/v1/stock/movements", {{"movements", json::array()}}).status, 422u);
 }
 
+// A key reused for other movements is a refusal, not a failure a client should retry forever.
+TEST_F(AccessHttp, AStockMovementKeyReusedForOtherMovementsIsRefusedNotFailed) {
+  auto client = admin();
+  const std::string site = client.get("/v1/sellable-stock/web/SKU-00022?explain=true")
+                               .doc()["breakdown"]["sites"][0]["site"];
+  const auto count = [&](int counted) {
+    return json{{"movements", json::array({{{"type", "count"},
+                                            {"site", site},
+                                            {"sku", "SKU-00022"},
+                                            {"counted", counted},
+                                            {"source", "pos"}}})}};
+  };
+  auto first = client.post("/v1/stock/movements", count(4), {{"Idempotency-Key", "pos-count-9"}});
+  ASSERT_EQ(first.doc()["results"][0]["status"], "applied") << first.body;
+  auto reused = client.post("/v1/stock/movements", count(5), {{"Idempotency-Key", "pos-count-9"}});
+  EXPECT_EQ(reused.doc()["results"][0]["status"], "rejected") << reused.body;
+  EXPECT_EQ(reused.doc()["results"][0]["problem"]["type"],
+            "urn:ordo:problem:idempotency-key-reused");
+}
+
 TEST_F(AccessHttp, SellableStockForManySkusAndItsExplanation) {
   auto client = admin();
   auto reply = client.get("/v1/sellable-stock?channel=web&sku=SKU-00030,SKU-00031&sku=NOT-A-SKU");

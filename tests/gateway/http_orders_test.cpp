@@ -215,6 +215,8 @@ TEST_F(OrdersHttp, CustomerServiceFindsOrdersByCustomerEmailAndStatusPageByPage)
   EXPECT_EQ(
       service.get("/v1/orders?email=search@example.fr&status=allocated").doc()["orders"].size(),
       5u);
+  EXPECT_EQ(service.get("/v1/orders?email=%20Search@Example.FR").doc()["orders"].size(), 5u)
+      << "an address is searched as the customer types it";
   EXPECT_EQ(service.get("/v1/orders?customer=C-SEARCH&status=delivered").doc()["orders"].size(),
             0u);
   EXPECT_EQ(service.get("/v1/orders?customer=C-SEARCH&from=2000-01-01&to=2001-01-01")

@@ -96,7 +96,9 @@ TEST(Projector, CustomerServiceFindsOrdersByCustomerStatusAndSite) {
   TempDir dir;
   Retailer r(dir.path());
   r.stock_up();
-  ASSERT_TRUE(r.run(order("O1", "web", {{"SHOE-1", 1}})));
+  auto o1 = order("O1", "web", {{"SHOE-1", 1}});
+  o1.email = " Lea.Martin@Example.COM";  // as the customer typed it
+  ASSERT_TRUE(r.run(o1));
   ASSERT_TRUE(r.run(order("O2", "web", {{"CAP-1", 1}})));
   r.ok(
       OrderCommand{"O2", domain::order::CancelLines{{}, "fraud suspicion", engine::testing::kNow}});
@@ -114,6 +116,8 @@ TEST(Projector, CustomerServiceFindsOrdersByCustomerStatusAndSite) {
   EXPECT_EQ(find("status", "allocated"), (std::vector<std::string>{"O1"}));
   EXPECT_TRUE(find("status", "sourcing").empty());  // the old status key was removed
   EXPECT_EQ(find("site", "WH-LYON").size(), 2u);
+  // The index holds addresses normalised (the API normalises what is searched).
+  EXPECT_EQ(find("email", "lea.martin@example.com"), (std::vector<std::string>{"O1", "O2"}));
   // Two filters: the first drives the index, the second is checked on each order.
   auto both =
       projector->search({{{"customer", "C1"}, {"status", "cancelled"}}, 0, INT64_MAX, 50, {}})
@@ -134,6 +138,37 @@ TEST(Projector, CustomerServiceFindsOrdersByCustomerStatusAndSite) {
   EXPECT_FALSE(projector->search({{{"colour", "red"}}, 0, INT64_MAX, 1, {}}));
 }
 
+// Every site that could serve O3 gives it back: it waits for customer service, and says so.
+TEST(Projector, AnOrderWaitingForCustomerServiceIsFoundByThatStatusNotAsSourcing) {
+  TempDir dir;
+  Retailer r(dir.path());
+  r.stock_up();
+  ASSERT_TRUE(r.run(order("O3", "web", {{"CAP-1", 1}})));
+  auto projector = Projector::start(*r.store).value();
+  int releases = 0;
+  for (; releases < 5; ++releases) {
+    projector->wait_for(r.store->durable_position(), std::chrono::seconds(5));
+    const auto view = projector->order("O3").value();
+    ASSERT_TRUE(view.has_value());
+    if (view->order.queued_for_service) break;
+    const auto site = view->order.lines.at(0).site_id;
+    ASSERT_FALSE(site.empty()) << "O3 is neither allocated nor queued";
+    r.ok(OrderCommand{"O3", domain::order::ReleaseAllocation{
+                                site, "not on the shelf", true, engine::testing::kNow, {}, {}}});
+  }
+  ASSERT_GE(releases, 1);
+  ASSERT_LT(releases, 5) << "O3 never reached customer service's queue";
+  auto ids = [&](const std::string& field, const std::string& value) {
+    std::vector<std::string> out;
+    const auto page = projector->search({{{field, value}}, 0, INT64_MAX, 50, {}}).value();
+    for (const auto& v : page.orders) out.push_back(v.order.placed.order_id);
+    return out;
+  };
+  EXPECT_EQ(ids("status", "awaiting_customer_service"), (std::vector<std::string>{"O3"}));
+  EXPECT_EQ(ids("queue", "customer_service"), (std::vector<std::string>{"O3"}));
+  EXPECT_TRUE(ids("status", "sourcing").empty());
+}
+
 // Damaged bytes in a stored order view are an error naming what is wrong, not a crash.
 TEST(Projector, ADamagedOrderViewIsCorruptionNotACrash) {
   TempDir dir;
@@ -149,6 +184,28 @@ TEST(Projector, ADamagedOrderViewIsCorruptionNotACrash) {
     ASSERT_FALSE(view);
     EXPECT_EQ(view.error().code, ErrorCode::corruption);
   }
+}
+
+// A projection whose definition changed (keys or values written differently) is rebuilt from the
+// log at start; one built by the current definition is kept as it is.
+TEST(Projector, AProjectionBuiltByAnotherDefinitionIsRebuiltAtStart) {
+  TempDir dir;
+  Retailer r(dir.path());
+  r.stock_up();
+  ASSERT_TRUE(r.run(order("O1", "web", {{"SHOE-1", 1}})));
+  Projector::start(*r.store, false).value().reset();
+  const auto built = dump(*r.store, kOrderIndexFamily);
+  ASSERT_FALSE(built.empty());
+  const std::string stale = index_key("email", "Lea.Martin@Example.COM", 1, "O1");
+  ASSERT_TRUE(r.store->commit_projection({}, {{kOrderIndexFamily, stale, std::string()}}));
+  Projector::start(*r.store, false).value().reset();
+  EXPECT_TRUE(dump(*r.store, kOrderIndexFamily).contains(stale)) << "same definition: kept";
+  ASSERT_TRUE(r.store->set_projection_definition(kOrderIndexFamily, 1));
+  Projector::start(*r.store, false).value().reset();
+  EXPECT_EQ(dump(*r.store, kOrderIndexFamily), built) << "another definition: rebuilt";
+  EXPECT_EQ(r.store->projection_definition(kOrderIndexFamily).value(),
+            kProjections[kOrderIndex].definition);
+  EXPECT_EQ(r.store->projection_checkpoint(kOrderIndexFamily).value(), r.store->durable_position());
 }
 
 TEST(Projector, ARebuildGivesTheSameBytesAsLiveProcessing) {
