@@ -5,11 +5,17 @@
 #include <rocksdb/slice_transform.h>
 #include <rocksdb/table.h>
 #include <rocksdb/write_batch.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdarg>
 #include <cstring>
+#include <fstream>
+#include <iterator>
 #include <random>
+#include <sstream>
 #include <system_error>
 #include <unordered_map>
 
@@ -20,6 +26,44 @@
 namespace ordo::eventstore {
 namespace fs = std::filesystem;
 namespace {
+
+// The process holding the RocksDB LOCK file of `path` ("pid 4242: ordo serve --data ..."), read
+// from /proc/locks; empty when it cannot be told.
+std::string lock_holder(const std::string& path) {
+  struct stat lock {};
+  if (::stat((fs::path(path) / "LOCK").c_str(), &lock) != 0) return {};
+  char device[64];
+  std::snprintf(device, sizeof device, "%02x:%02x:%llu", ::major(lock.st_dev), ::minor(lock.st_dev),
+                static_cast<unsigned long long>(lock.st_ino));
+  std::ifstream locks("/proc/locks");
+  std::string line;
+  while (std::getline(locks, line)) {
+    // "1: POSIX  ADVISORY  WRITE 4242 08:01:1234567 0 EOF"
+    std::istringstream fields(line);
+    std::string number, kind, mode, access, pid, where;
+    if (!(fields >> number >> kind >> mode >> access >> pid >> where) || where != device) continue;
+    std::ifstream cmdline("/proc/" + pid + "/cmdline");
+    std::string command((std::istreambuf_iterator<char>(cmdline)), {});
+    std::replace(command.begin(), command.end(), '\0', ' ');
+    while (!command.empty() && command.back() == ' ') command.pop_back();
+    return "pid " + pid + (command.empty() ? "" : ": " + command);
+  }
+  return {};
+}
+
+// A refused lock says which process holds the directory, not RocksDB's errno text.
+Error open_error(const rocksdb::Status& status, const std::string& path) {
+  const std::string text = status.ToString();
+  if (!status.IsIOError() || text.find("lock") == std::string::npos) {
+    return to_error(status, "opening " + path);
+  }
+  const auto holder = lock_holder(path);
+  return Error{ErrorCode::unavailable,
+               "the data directory " + path + " is in use by " +
+                   (holder.empty() ? std::string("another process") : holder) +
+                   "; stop it first (the read-only commands ordo log stats|tail|verify work "
+                   "beside it)"};
+}
 
 // A literal, not rocksdb::kDefaultColumnFamilyName: static initialisation order across a static
 // library is unspecified.
@@ -228,7 +272,7 @@ Result<void> open_database(EventStore::Impl& impl, bool creating) {
       impl.options.read_only
           ? rocksdb::DB::OpenForReadOnly(db, path, descriptors, &impl.handles, &raw)
           : rocksdb::DB::Open(db, path, descriptors, &impl.handles, &raw);
-  if (!status.ok()) return std::unexpected(to_error(status, "opening " + path));
+  if (!status.ok()) return std::unexpected(open_error(status, path));
   impl.db.reset(raw);
   impl.cf_meta = impl.handles[1];
   impl.cf_log = impl.handles[2];

@@ -72,9 +72,13 @@ Result<std::uint64_t> current_checkpoint(eventstore::EventStore& store, const Pr
   if (!recorded) return std::unexpected(recorded.error());
   if (*recorded == p.definition) return store.projection_checkpoint(p.family);
   if (std::max<std::uint64_t>(*recorded, 1) != p.definition) {
-    std::cerr << "ordo: projection " << p.name << " was built by definition "
-              << std::max<std::uint64_t>(*recorded, 1) << "; rebuilding it with definition "
-              << p.definition << " from the log\n";
+    auto checkpoint = store.projection_checkpoint(p.family);
+    if (!checkpoint) return std::unexpected(checkpoint.error());
+    if (*checkpoint != 0) {
+      std::cerr << "ordo: projection " << p.name << " was built by definition "
+                << std::max<std::uint64_t>(*recorded, 1) << "; rebuilding it with definition "
+                << p.definition << " from the log\n";
+    }
     if (auto cleared = store.clear_projection(p.family); !cleared)
       return std::unexpected(cleared.error());
   }

@@ -2,6 +2,7 @@
 // network (../shared/data), then sellable stock with its explanation, an order's timeline, a
 // rebuild of one projection and of all, and the verified log. Also what a bad invocation gets.
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <nlohmann/json.hpp>
 
@@ -48,6 +49,22 @@ TEST(Cli, TheDemoRetailerThenWhatAnOperatorAsks) {
   EXPECT_EQ(ordo({"rebuild", "--data", data}).exit_code, 0);
   auto verify = ordo({"log", "verify", "--data", data});
   EXPECT_EQ(verify.exit_code, 0) << verify.output;
+}
+
+// A command that writes, run while another process holds the data directory, names that process.
+TEST(Cli, ADataDirectoryInUseNamesTheProcessHoldingIt) {
+  TempDir dir;
+  auto options = eventstore::testing::options_for(dir.path());
+  auto held = eventstore::EventStore::open(options);
+  ASSERT_TRUE(held) << held.error().to_string();
+  auto refused = ordo({"rebuild", "--data", dir.path().string()});
+  EXPECT_EQ(refused.exit_code, 2) << refused.output;
+  const std::string holder = "in use by pid " + std::to_string(::getpid()) + ": ";
+  EXPECT_NE(refused.output.find(holder), std::string::npos) << refused.output;
+  EXPECT_EQ(refused.output.find("Resource temporarily unavailable"), std::string::npos)
+      << refused.output;
+  EXPECT_EQ(ordo({"log", "stats", "--data", dir.path().string()}).exit_code, 0)
+      << "read-only commands work beside the holder";
 }
 
 TEST(Cli, BadInvocationsSayWhatIsWrong) {
