@@ -2,6 +2,7 @@
 
 #include <flatbuffers/flatbuffers.h>
 #include <rocksdb/write_batch.h>
+#include <unistd.h>
 
 #include <future>
 #include <unordered_set>
@@ -85,6 +86,7 @@ EventStore::Impl::~Impl() {
   for (auto* handle : handles) db->DestroyColumnFamilyHandle(handle);
   handles.clear();
   if (db) db->Close();
+  if (acknowledged_fd >= 0) ::close(acknowledged_fd);
 }
 
 void EventStore::append_async(AppendRequest request, AppendCallback done, Leading leading) {

@@ -1,5 +1,6 @@
 // Opening a store: refuse what is not ours without touching it, create a new store atomically
 // enough to be recognised, and find the log head the writer continues from.
+#include <fcntl.h>
 #include <rocksdb/cache.h>
 #include <rocksdb/filter_policy.h>
 #include <rocksdb/slice_transform.h>
@@ -9,6 +10,7 @@
 #include <sys/sysmacros.h>
 
 #include <algorithm>
+#include <charconv>
 #include <chrono>
 #include <cstdarg>
 #include <cstring>
@@ -51,8 +53,19 @@ std::string lock_holder(const std::string& path) {
   return {};
 }
 
-// A refused lock says which process holds the directory, not RocksDB's errno text.
+// A refused lock says which process holds the directory, not RocksDB's errno text; a damaged
+// write-ahead log says where, and what to do.
 Error open_error(const rocksdb::Status& status, const std::string& path) {
+  if (status.IsCorruption()) {
+    if (auto damage = find_wal_damage(path)) {
+      return Error{ErrorCode::corruption,
+                   "the write-ahead log of " + path + " is damaged: " + *damage +
+                       ". Recovering past it would drop every event written after it, "
+                       "acknowledged ones included, so the store is not opened. Restore the "
+                       "directory from a backup or a replica (docs/OPERATIONS.md, \"A damaged "
+                       "log\"), and keep this one as it is for investigation"};
+    }
+  }
   const std::string text = status.ToString();
   if (!status.IsIOError() || text.find("lock") == std::string::npos) {
     return to_error(status, "opening " + path);
@@ -126,7 +139,9 @@ rocksdb::DBOptions db_options(const Options& options) {
   // Small column families (meta, heads) would otherwise keep old WAL files alive, and every
   // restart after a crash replays what they hold.
   db.max_total_wal_size = 64 << 20;
-  db.wal_recovery_mode = rocksdb::WALRecoveryMode::kPointInTimeRecovery;
+  // A torn last write (a crash during a sync: never acknowledged) is dropped; damage anywhere
+  // else refuses the open instead of silently dropping every record after it (point in time).
+  db.wal_recovery_mode = rocksdb::WALRecoveryMode::kTolerateCorruptedTailRecords;
   db.info_log_level = rocksdb::InfoLogLevel::WARN_LEVEL;
   db.keep_log_file_num = 5;
   db.paranoid_checks = true;
@@ -382,6 +397,62 @@ Result<void> load_head(EventStore::Impl& impl) {
   return {};
 }
 
+std::optional<std::uint64_t> parse_decimal(std::string_view digits) {
+  std::uint64_t value = 0;
+  const auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), value);
+  if (ec != std::errc() || end != digits.data() + digits.size()) return std::nullopt;
+  return value;
+}
+
+std::string acknowledged_loss(const EventStore::Impl& impl, std::uint64_t last,
+                              std::uint64_t acknowledged) {
+  return "the log ends at position " + std::to_string(last) + " but position " +
+         std::to_string(acknowledged) + " was acknowledged (" +
+         (impl.options.data_dir / "ACKNOWLEDGED").string() +
+         "): " + std::to_string(acknowledged - last) +
+         " acknowledged events are missing, so a write-ahead log (*.log) or table file (*.sst) "
+         "of " +
+         impl.options.data_dir.string() +
+         " was damaged or removed. Do not write to this store: restore the directory from a "
+         "backup or a replica; `ordo log verify` and the RocksDB LOG file say where the damage is";
+}
+
+// Compares the recovered log with the last position answered as durable (ACKNOWLEDGED): RocksDB
+// recovers a write-ahead log up to its first damaged record and drops the rest, so a shorter log
+// is the only sign that acknowledged events were lost. A writer must not extend it.
+Result<void> check_acknowledged(EventStore::Impl& impl) {
+  const fs::path file = impl.options.data_dir / "ACKNOWLEDGED";
+  const std::uint64_t last = impl.next_position - 1;
+  std::ifstream in(file, std::ios::binary);
+  std::string text((std::istreambuf_iterator<char>(in)), {});
+  std::uint64_t acknowledged = 0;
+  const bool blank = text.find_first_not_of(std::string_view("\0", 1)) == std::string::npos;
+  if (!blank) {
+    auto parsed = text.size() == 21 && text.back() == '\n'
+                      ? parse_decimal(std::string_view(text).substr(0, 20))
+                      : std::nullopt;
+    if (!parsed) {
+      return fail(
+          ErrorCode::corruption,
+          file.string() +
+              " is damaged (expected 20 digits and a newline); if the log "
+              "itself verifies (ordo log verify), remove the file to open without this check");
+    }
+    acknowledged = *parsed;
+  }
+  impl.acknowledged_at_open = acknowledged;
+  if (acknowledged > last && !impl.options.read_only) {
+    return fail(ErrorCode::corruption, acknowledged_loss(impl, last, acknowledged));
+  }
+  if (impl.options.read_only) return {};
+  impl.acknowledged_fd = ::open(file.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+  if (impl.acknowledged_fd < 0) {
+    return fail(ErrorCode::io_error, "cannot open " + file.string() + ": " + std::strerror(errno));
+  }
+  impl.record_acknowledged(last);
+  return {};
+}
+
 // The heads column family is complete up to meta "heads_position"; the events after it are read
 // once more and their heads written, with the new position, in one batch, so that the writer
 // starts from heads that match the log. A version 1 store (heads written with every batch) is
@@ -486,6 +557,7 @@ Result<std::unique_ptr<EventStore>> EventStore::open(Options options) {
     return std::unexpected(opened.error());
   }
   if (auto head = load_head(*impl); !head) return std::unexpected(head.error());
+  if (auto checked = check_acknowledged(*impl); !checked) return std::unexpected(checked.error());
   if (impl->head_problem.empty()) {
     if (auto heads = recover_heads(*impl); !heads) return std::unexpected(heads.error());
   }

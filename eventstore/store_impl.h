@@ -62,6 +62,11 @@ struct EventStore::Impl {
   std::uint64_t format_version = 0;
   std::string store_id;
   std::string head_problem;  // set when the last event does not match meta/head
+  // ACKNOWLEDGED (FORMAT.md): the last position answered as durable, written outside RocksDB after
+  // each sync, so that a log recovered shorter than what was acknowledged is refused, not extended.
+  int acknowledged_fd = -1;
+  std::uint64_t acknowledged_at_open = 0;  // as read at open (verify compares it with the log)
+  void record_acknowledged(std::uint64_t position) const;
 
   // Writer-thread state (set by open before the threads start).
   std::uint64_t next_position = 1;
@@ -154,5 +159,9 @@ struct EventStore::Impl {
 
 /// Maps a RocksDB status to an ordo::Error with `context` in front of the message.
 Error to_error(const rocksdb::Status& status, std::string_view context);
+
+/// The first damaged record of the write-ahead log files in `dir` ("<file> at byte N (what)"), or
+/// nullopt (a torn last write is not damage).
+std::optional<std::string> find_wal_damage(const std::filesystem::path& dir);
 
 }  // namespace ordo::eventstore

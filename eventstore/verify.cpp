@@ -126,6 +126,14 @@ Result<VerifyReport> EventStore::verify() const {
       walk.broken(last, "the last event's hash differs from the recorded head hash");
     }
   }
+  if (walk.report.ok && impl_->acknowledged_at_open > last) {
+    walk.broken(last + 1, "position " + std::to_string(impl_->acknowledged_at_open) +
+                              " was acknowledged (ACKNOWLEDGED) but the log ends at " +
+                              std::to_string(last) + ": " +
+                              std::to_string(impl_->acknowledged_at_open - last) +
+                              " acknowledged events are missing (a damaged or removed *.log or "
+                              "*.sst file); restore the directory from a backup or a replica");
+  }
   if (walk.report.ok) check_heads(*impl_, walk);
   return walk.report;
 }

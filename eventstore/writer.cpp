@@ -4,9 +4,14 @@
 #include <flatbuffers/flatbuffers.h>
 #include <pthread.h>
 #include <rocksdb/write_batch.h>
+#include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
+#include <cerrno>
 #include <chrono>
+#include <cstdio>
+#include <cstring>
 #include <gsl/assert>
 
 #include "eventstore/envelope.h"
@@ -396,6 +401,7 @@ void EventStore::Impl::complete(std::deque<CommitGroup>& groups) {
       if (!status.ok()) fail_store(to_error(status, "syncing the WAL").message);
     }
     if (!failed.load()) {
+      record_acknowledged(last_position);  // before any caller hears of it
       {
         std::lock_guard lock(durable_mutex);
         durable_position.store(last_position);
@@ -419,6 +425,23 @@ void EventStore::Impl::complete(std::deque<CommitGroup>& groups) {
     syncing = false;
   }
   sync_space_cv.notify_all();
+}
+
+// One fixed-width line rewritten in place, not synced: it only needs to be no further than the
+// synced WAL (it is written after the sync), and it survives a crash of the process in the page
+// cache. After a power loss it may be older, which only narrows what the check at open sees.
+void EventStore::Impl::record_acknowledged(std::uint64_t position) const {
+  if (acknowledged_fd < 0) return;
+  char line[32];
+  const int size =
+      std::snprintf(line, sizeof line, "%020llu\n", static_cast<unsigned long long>(position));
+  if (::pwrite(acknowledged_fd, line, static_cast<std::size_t>(size), 0) != size) {
+    // The check at open is a safety net, not the durability itself: keep serving.
+    static std::atomic<bool> told{false};
+    if (!told.exchange(true))
+      std::fprintf(stderr, "ordo: cannot write %s/ACKNOWLEDGED: %s\n", options.data_dir.c_str(),
+                   std::strerror(errno));
+  }
 }
 
 void EventStore::Impl::syncer_loop() {

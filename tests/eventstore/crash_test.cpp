@@ -1,8 +1,8 @@
 // Crash test: a child appends durably and records each acknowledgement in shared memory; the parent
 // kills it with SIGKILL at random moments (some during its recovery), reopens the store, and checks
 // that every acknowledged event is there, the log is a prefix with no hole and no foreign event,
-// and the hash chain verifies. ORDO_CRASH_CYCLES sets the number of cycles (default 200;
-// ops/crash-soak runs thousands).
+// and the hash chain verifies, on every reopen. The seed is printed and ORDO_CRASH_SEED replays it;
+// ops/crash-soak runs thousands of cycles with progress.
 #include <fcntl.h>
 #include <signal.h>
 #include <sys/mman.h>
@@ -10,49 +10,21 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <cstdio>
+#include <cstdlib>
 #include <map>
 #include <random>
 #include <thread>
 
-#include "tests/eventstore/crash_shared.h"
-#include "tests/eventstore/test_support.h"
+#include "tests/eventstore/crash_process.h"
 
 namespace ordo::eventstore {
 namespace {
 
 using namespace std::chrono_literals;
 
-class AckMapping {
- public:
-  explicit AckMapping(const std::filesystem::path& path) {
-    fd_ = ::open(path.c_str(), O_RDWR | O_CREAT | O_TRUNC, 0644);
-    EXPECT_GE(fd_, 0);
-    EXPECT_EQ(::ftruncate(fd_, sizeof(crash::AckFile)), 0);
-    void* mapped =
-        ::mmap(nullptr, sizeof(crash::AckFile), PROT_READ | PROT_WRITE, MAP_SHARED, fd_, 0);
-    EXPECT_NE(mapped, MAP_FAILED);
-    acks_ = static_cast<crash::AckFile*>(mapped);
-  }
-  ~AckMapping() {
-    ::munmap(acks_, sizeof(crash::AckFile));
-    ::close(fd_);
-  }
-  crash::AckFile& acks() { return *acks_; }
-
- private:
-  int fd_ = -1;
-  crash::AckFile* acks_ = nullptr;
-};
-
-pid_t spawn_child(const std::filesystem::path& data, const std::filesystem::path& ack_file) {
-  const std::string binary = testing::binary("eventstore_crash_child");
-  const pid_t pid = ::fork();
-  if (pid == 0) {
-    ::execl(binary.c_str(), binary.c_str(), data.c_str(), ack_file.c_str(), nullptr);
-    std::_Exit(127);
-  }
-  return pid;
-}
+using crash::AckMapping;
+using crash::spawn_child;
 
 // Kills the child at a random moment: usually while it appends, sometimes while it recovers.
 void kill_at_random(pid_t pid, crash::AckFile& acks, std::mt19937& random) {
@@ -100,39 +72,72 @@ struct Checker {
   }
 };
 
-int cycles_from_environment() {
-  const char* value = std::getenv("ORDO_CRASH_CYCLES");
-  return value != nullptr ? std::max(1, std::atoi(value)) : 200;
+std::uint64_t from_environment(const char* name, std::uint64_t fallback) {
+  const char* value = std::getenv(name);
+  return value != nullptr && *value != '\0' ? std::strtoull(value, nullptr, 10) : fallback;
 }
 
+// ORDO_CRASH_CYCLES (default 200), ORDO_CRASH_SEED (replays a run: it is printed first),
+// ORDO_CRASH_FRESH_EVERY (a new store every N cycles, default 50, so that every cycle keeps its
+// cost however long the run; 0: one store), ORDO_CRASH_PROGRESS (a line every N cycles; 0: none).
 TEST(Crash, AcknowledgedEventsSurviveSigkillAtAnyMoment) {
+  const auto cycles = std::max<std::uint64_t>(1, from_environment("ORDO_CRASH_CYCLES", 200));
+  const auto seed = from_environment("ORDO_CRASH_SEED", std::random_device{}());
+  const auto fresh_every = from_environment("ORDO_CRASH_FRESH_EVERY", 50);
+  const auto progress = from_environment("ORDO_CRASH_PROGRESS", 0);
+  std::printf("ORDO_CRASH_SEED=%llu\n", static_cast<unsigned long long>(seed));
+  std::fflush(stdout);
+  RecordProperty("seed", std::to_string(seed));
   testing::TempDir dir;
   const auto data = dir / "data";
   const auto ack_file = dir / "acks";
   AckMapping mapping(ack_file);
   Checker checker;
-  std::mt19937 random(std::random_device{}());
-  const int cycles = cycles_from_environment();
-  for (int cycle = 0; cycle < cycles; ++cycle) {
+  std::mt19937 random(static_cast<std::mt19937::result_type>(seed));
+  const auto started = std::chrono::steady_clock::now();
+  std::uint64_t events = 0, verified = 0;
+  for (std::uint64_t cycle = 0; cycle < cycles; ++cycle) {
+    if (fresh_every != 0 && cycle % fresh_every == 0 && cycle != 0) {
+      events += checker.head;
+      std::filesystem::remove_all(data);
+      checker = Checker{};
+      mapping.acks() = crash::AckFile{};
+    }
     __atomic_store_n(&mapping.acks().ready, 0, __ATOMIC_SEQ_CST);
     const pid_t pid = spawn_child(data, ack_file);
     ASSERT_GT(pid, 0);
     kill_at_random(pid, mapping.acks(), random);
     if (!std::filesystem::exists(data / "CURRENT")) continue;  // killed before it created the store
     auto store = testing::open_store(data);
-    ASSERT_NE(store, nullptr) << "cycle " << cycle;
+    ASSERT_NE(store, nullptr) << "cycle " << cycle << ", seed " << seed;
     checker.check(*store, mapping.acks());
-    if (::testing::Test::HasFailure()) FAIL() << "failed at cycle " << cycle;
-    if (cycle % 25 == 24 || cycle == cycles - 1) {
-      auto report = store->verify();
-      ASSERT_TRUE(report);
-      ASSERT_TRUE(report->ok) << "cycle " << cycle << ": " << report->problem;
+    if (::testing::Test::HasFailure()) FAIL() << "failed at cycle " << cycle << ", seed " << seed;
+    // The whole chain, on every reopen: a crash must never leave a link that does not verify.
+    auto report = store->verify();
+    ASSERT_TRUE(report);
+    ASSERT_TRUE(report->ok) << "cycle " << cycle << ", seed " << seed << ": " << report->problem;
+    ++verified;
+    if (progress != 0 && (cycle + 1) % progress == 0) {
+      const double elapsed =
+          std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+      std::printf("cycle %llu/%llu: %llu events, %.0f s, %.1f cycles/min\n",
+                  static_cast<unsigned long long>(cycle + 1),
+                  static_cast<unsigned long long>(cycles),
+                  static_cast<unsigned long long>(events + checker.head), elapsed,
+                  static_cast<double>(cycle + 1) * 60.0 / elapsed);
+      std::fflush(stdout);
     }
   }
-  RecordProperty("events", static_cast<int>(checker.head));
-  std::printf("%d kill cycles, %llu events in the log\n", cycles,
-              static_cast<unsigned long long>(checker.head));
-  EXPECT_GT(checker.head, 0u);
+  events += checker.head;
+  const double elapsed =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  RecordProperty("events", static_cast<int>(events));
+  std::printf("%llu kill cycles, %llu reopens verified, %llu events, %.0f s, %.1f cycles/min\n",
+              static_cast<unsigned long long>(cycles), static_cast<unsigned long long>(verified),
+              static_cast<unsigned long long>(events), elapsed,
+              static_cast<double>(cycles) * 60.0 / elapsed);
+  EXPECT_GT(events, 0u);
+  EXPECT_GT(verified, cycles / 2) << "most cycles must reopen a store";
 }
 
 }  // namespace
