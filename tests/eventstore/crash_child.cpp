@@ -4,16 +4,19 @@
 //
 // Usage: eventstore_crash_child DATA_DIR ACK_FILE
 #include <fcntl.h>
+#include <rocksdb/env.h>
 #include <sys/mman.h>
 #include <unistd.h>
 
 #include <atomic>
 #include <cstdio>
+#include <cstdlib>
 #include <thread>
 #include <vector>
 
 #include "eventstore/event_store.h"
 #include "tests/eventstore/crash_shared.h"
+#include "tests/eventstore/power_loss_fs.h"
 
 using namespace ordo::eventstore;
 
@@ -30,7 +33,16 @@ int main(int argc, char** argv) {
 
   Options options;
   options.data_dir = argv[1];
-  options.durability = Durability::fsync;
+  options.durability =
+      std::getenv("ORDO_CRASH_NO_FSYNC") != nullptr ? Durability::none : Durability::fsync;
+  // A simulated power loss: the parent cuts every file to what was synced (power_loss_fs.h).
+  std::shared_ptr<rocksdb::FileSystem> journaling;
+  std::unique_ptr<rocksdb::Env> env;
+  if (const char* journal = std::getenv("ORDO_POWER_LOSS_JOURNAL")) {
+    journaling = std::make_shared<power_loss::JournalingFileSystem>(journal);
+    env = rocksdb::NewCompositeEnv(journaling);
+    options.configure_rocksdb = [&](rocksdb::DBOptions& db) { db.env = env.get(); };
+  }
   auto store = EventStore::open(options);
   if (!store) {
     std::fprintf(stderr, "crash child: %s\n", store.error().to_string().c_str());

@@ -7,6 +7,9 @@
 #include <unistd.h>
 
 #include <filesystem>
+#include <string>
+#include <utility>
+#include <vector>
 
 #include "tests/eventstore/crash_shared.h"
 #include "tests/eventstore/test_support.h"
@@ -37,11 +40,14 @@ class AckMapping {
   AckFile* acks_ = nullptr;
 };
 
-/// Starts a child appending to `data` and acknowledging into `ack_file`.
-inline pid_t spawn_child(const std::filesystem::path& data, const std::filesystem::path& ack_file) {
+/// Starts a child appending to `data` and acknowledging into `ack_file`; `environment` is set in
+/// the child (crash_child.cpp reads ORDO_POWER_LOSS_JOURNAL and ORDO_CRASH_NO_FSYNC).
+inline pid_t spawn_child(const std::filesystem::path& data, const std::filesystem::path& ack_file,
+                         const std::vector<std::pair<std::string, std::string>>& environment = {}) {
   const std::string binary = testing::binary("eventstore_crash_child");
   const pid_t pid = ::fork();
   if (pid == 0) {
+    for (const auto& [name, value] : environment) ::setenv(name.c_str(), value.c_str(), 1);
     ::execl(binary.c_str(), binary.c_str(), data.c_str(), ack_file.c_str(), nullptr);
     std::_Exit(127);
   }

@@ -18,12 +18,17 @@ using namespace std::chrono_literals;
 
 struct SyncControl {
   std::mutex mutex;
-  std::condition_variable released;
+  std::condition_variable released, arrived;
   bool hold = false;
+  int held = 0;  // syncs waiting for release
   std::atomic<bool> fail{false};
 
   rocksdb::IOStatus on_sync() {
     std::unique_lock lock(mutex);
+    if (hold) {
+      ++held;
+      arrived.notify_all();
+    }
     released.wait(lock, [&] { return !hold; });
     if (fail.load()) return rocksdb::IOStatus::IOError("injected: the disk refused the sync");
     return rocksdb::IOStatus::OK();
@@ -32,8 +37,14 @@ struct SyncControl {
     {
       std::lock_guard lock(mutex);
       hold = value;
+      if (!value) held = 0;
     }
     released.notify_all();
+  }
+  // Waits until a sync is held: the batch is written and its sync has begun.
+  bool wait_for_held_sync(std::chrono::milliseconds timeout) {
+    std::unique_lock lock(mutex);
+    return arrived.wait_for(lock, timeout, [&] { return held > 0; });
   }
 };
 
@@ -107,7 +118,8 @@ TEST(FaultInjection, NoAnswerAndNoReaderBeforeTheWalSyncReturns) {
     answered = true;
     cv.notify_all();
   });
-  std::this_thread::sleep_for(200ms);  // the writer has written the batch and waits on the sync
+  // Signalled, not slept on: once the sync is held, the batch is written and nothing may answer.
+  ASSERT_TRUE(faulty.control.wait_for_held_sync(10s)) << "the append never reached its sync";
   EXPECT_FALSE(answered.load()) << "answered before the WAL sync returned";
   EXPECT_EQ(store.durable_position(), 1u);
   EXPECT_EQ(store.read_all(1, 10).value().size(), 1u) << "a reader saw an event not yet durable";
