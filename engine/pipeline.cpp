@@ -88,7 +88,7 @@ Answer Pipeline::execute(Submission submission) {
 
 PipelineStats Pipeline::stats() const {
   std::lock_guard lock(mutex_);
-  return {decided_.load(), rejected_.load(), queue_.size()};
+  return {decided_.load(), rejected_.load(), queue_.size(), retries_joined_.load()};
 }
 
 void Pipeline::run() {
@@ -212,6 +212,7 @@ bool Pipeline::check_idempotency(Pending& pending) {
     if (auto it = in_flight_.find(key); it != in_flight_.end()) {
       if (hash && it->second.hash && *it->second.hash != *hash) return mismatch();
       it->second.waiters.push_back(std::move(pending.done));
+      retries_joined_.fetch_add(1, std::memory_order_relaxed);
       return true;
     }
   }

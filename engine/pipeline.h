@@ -80,6 +80,7 @@ struct PipelineStats {
   std::uint64_t decided = 0;
   std::uint64_t rejected = 0;
   std::uint64_t queue_depth = 0;
+  std::uint64_t retries_joined = 0;  // retries that arrived while their key's first attempt ran
 };
 
 class Pipeline {
@@ -144,6 +145,7 @@ class Pipeline {
 
   std::atomic<bool> failed_{false};
   std::atomic<std::uint64_t> decided_{0};
+  std::atomic<std::uint64_t> retries_joined_{0};
   std::atomic<std::uint64_t> rejected_{0};
   std::atomic<std::uint64_t> outstanding_{0};  // answers not yet given
   std::mutex appends_mutex_;

@@ -53,6 +53,10 @@ Awaitable metrics(Engine& engine, Context&) {
           pipeline.decided);
   counter(out, "ordo_pipeline_rejected_total", "Commands the pipeline rejected.",
           pipeline.rejected);
+  counter(out, "ordo_pipeline_retries_joined_total",
+          "Retries that arrived while their idempotency key's first attempt was in flight, "
+          "answered with its outcome.",
+          pipeline.retries_joined);
   gauge(out, "ordo_store_queue_depth", "Appends waiting for the event store's writer.",
         static_cast<double>(store.queue_depth));
   counter(out, "ordo_store_events_appended_total", "Events appended since start.",

@@ -1,5 +1,8 @@
 // Orders over HTTP against a real `ordo serve`: placing (idempotent, durable, validated), reading
 // with the timeline, searching, and the actions of customer service and stores, per role.
+#include <latch>
+#include <thread>
+
 #include "tests/gateway/http_fixture.h"
 
 namespace ordo::gateway::testing {
@@ -52,6 +55,46 @@ TEST_F(OrdersHttp, ARetryWithTheSameKeyGetsTheSameAnswerAndAnotherBodyIsRefused)
   auto events = client.get("/v1/events?stream=order-HT-2&type=OrderPlaced");
   ASSERT_EQ(events.status, 200u);
   EXPECT_EQ(events.doc()["events"].size(), 1u);
+}
+
+// Retries sent at the same moment as their first attempt, on other connections: each waits for
+// that attempt's outcome and gets the same answer; the order is placed once. The pipeline counts
+// the retries that found their first attempt in flight, so the test knows the case occurred.
+TEST_F(OrdersHttp, RetriesSentWhileTheFirstAttemptIsInFlightGetItsAnswerAndPlaceOnce) {
+  constexpr int kOrders = 30, kCopies = 4;
+  const auto joined = [&] {
+    const auto metrics = admin().get("/metrics").body;
+    const auto at = metrics.find("\nordo_pipeline_retries_joined_total ");
+    return at == std::string::npos ? -1 : std::stoll(metrics.substr(at + 36));
+  };
+  const auto joined_before = joined();
+  const auto admin_token = token("admin");  // keys are the client's: one token for every copy
+  ASSERT_GE(joined_before, 0) << "no ordo_pipeline_retries_joined_total in /metrics";
+  for (int n = 0; n < kOrders; ++n) {
+    const auto id = "HT-F" + std::to_string(n);
+    const auto body = order_body(id, "SKU-000" + std::to_string(10 + n % 10)).dump();
+    std::vector<Reply> replies(kCopies);
+    std::latch start(kCopies);
+    std::vector<std::thread> senders;
+    for (int c = 0; c < kCopies; ++c) {
+      senders.emplace_back([&, c] {
+        Http client(port(), admin_token);
+        client.get("/healthz");  // connected before the start line
+        start.arrive_and_wait();
+        replies[c] = client.request(bhttp::verb::post, "/v1/orders", body,
+                                    {{"Idempotency-Key", "flight-" + id}});
+      });
+    }
+    for (auto& t : senders) t.join();
+    for (const auto& reply : replies) {
+      ASSERT_EQ(reply.status, 201u) << id << ": " << reply.body;
+      EXPECT_EQ(reply.body, replies[0].body) << id;
+      EXPECT_EQ(reply.header("ordo-position"), replies[0].header("ordo-position")) << id;
+    }
+    const auto placed = admin().get("/v1/events?stream=order-" + id + "&type=OrderPlaced").doc();
+    EXPECT_EQ(placed["events"].size(), 1u) << id << " placed more than once";
+  }
+  EXPECT_GT(joined() - joined_before, 0) << "no retry arrived while its first attempt ran";
 }
 
 TEST_F(OrdersHttp, PlacingWithoutAnIdempotencyKeyIsRefusedAndWritesNothing) {
