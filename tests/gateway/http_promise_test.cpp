@@ -12,6 +12,7 @@ namespace {
 
 class PromiseHttp : public HttpTest {
  protected:
+  static void expect_accuracy_scoped(Http& store, const std::string& site);
   static void SetUpTestSuite() {
     retailer_ = new Retailer(make_retailer("ordo-promise-http"));
     server_ = new ServerProcess(
@@ -98,6 +99,37 @@ TEST_F(PromiseHttp, ACheckoutCartAbroadUsesTheCrossBorderService) {
   }
 }
 
+// Promise accuracy through scoped tokens, once `site` delivered a promised web order today: its
+// store sees its own figures only, another store none, a channel's token its own channel's.
+void PromiseHttp::expect_accuracy_scoped(Http& store, const std::string& site) {
+  auto by_site = store.get("/v1/promise-accuracy?by=site&from=" + today() + "&to=" + today());
+  ASSERT_EQ(by_site.status, 200u) << by_site.body;
+  const auto site_groups = by_site.doc()["groups"];
+  ASSERT_FALSE(site_groups.empty()) << "the store's own delivery is missing: " << by_site.body;
+  for (const auto& g : site_groups) EXPECT_EQ(g["site"], site) << "a store sees its own site only";
+  // Another store, which delivered nothing, sees nothing of HP-1's site.
+  const auto sites = admin().get("/v1/sites?type=store&limit=5").doc();
+  std::string other;
+  for (const auto& s : sites["sites"]) {
+    if (s["site_id"] != site) other = s["site_id"];
+  }
+  ASSERT_FALSE(other.empty());
+  Http other_store(port(), token("store", other));
+  auto others = other_store.get("/v1/promise-accuracy?by=site&from=" + today() + "&to=" + today());
+  ASSERT_EQ(others.status, 200u) << others.body;
+  EXPECT_TRUE(others.doc()["groups"].empty()) << "another site's figures leaked: " << others.body;
+  EXPECT_EQ(others.doc()["total"]["fulfilled"], 0) << others.body;
+  // A channel's token sees its own channel's figures only (HP-1 was placed on the web).
+  const auto fulfilled = [&](const std::string& channel) {
+    Http scoped(port(), token("integration", "", channel));
+    auto reply = scoped.get("/v1/promise-accuracy?by=method&from=" + today() + "&to=" + today());
+    EXPECT_EQ(reply.status, 200u) << reply.body;
+    return reply.doc()["total"].value("fulfilled", -1);
+  };
+  EXPECT_GE(fulfilled("web"), 1);
+  EXPECT_EQ(fulfilled("marketplace"), 0);
+}
+
 TEST_F(PromiseHttp, AnOrderPlacedWithAPromiseIsSourcedFromItsSiteAndCountsInAccuracy) {
   auto promised =
       admin().post("/v1/promises?min_position=" + position_, cart("75002", {{"SKU-00004", 1}}));
@@ -146,19 +178,7 @@ TEST_F(PromiseHttp, AnOrderPlacedWithAPromiseIsSourcedFromItsSiteAndCountsInAccu
     EXPECT_EQ(g["kept_share"], 1.0);
   }
   EXPECT_TRUE(found) << accuracy.body;
-  auto by_site = store.get("/v1/promise-accuracy?by=site&from=" + today() + "&to=" + today());
-  ASSERT_EQ(by_site.status, 200u) << by_site.body;
-  const auto site_groups = by_site.doc()["groups"];
-  for (const auto& g : site_groups) EXPECT_EQ(g["site"], site) << "a store sees its own site only";
-  // A channel's token sees its own channel's figures only (HP-1 was placed on the web).
-  const auto fulfilled = [&](const std::string& channel) {
-    Http scoped(port(), token("integration", "", channel));
-    auto reply = scoped.get("/v1/promise-accuracy?by=method&from=" + today() + "&to=" + today());
-    EXPECT_EQ(reply.status, 200u) << reply.body;
-    return reply.doc()["total"].value("fulfilled", -1);
-  };
-  EXPECT_GE(fulfilled("web"), 1);
-  EXPECT_EQ(fulfilled("marketplace"), 0);
+  expect_accuracy_scoped(store, site);
 }
 
 TEST_F(PromiseHttp, AnOrderWhosePromiseCannotBeKeptIsRefusedWithTheReason) {
