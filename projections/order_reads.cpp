@@ -30,12 +30,16 @@ std::optional<std::pair<domain::Instant, std::string_view>> tail_of(std::string_
 }  // namespace
 
 Result<std::optional<OrderView>> Projector::order(std::string_view order_id) const {
-  auto stored = store_.read_projection(kOrdersFamily, order_id);
-  if (!stored) return std::unexpected(stored.error());
-  if (!stored->has_value()) return std::optional<OrderView>();
-  auto view = decode_order_view(**stored);
-  if (!view) return std::unexpected(view.error());
-  return std::optional<OrderView>(std::move(*view));
+  return checked(
+      [&]() -> Result<std::optional<OrderView>> {
+        auto stored = store_.read_projection(kOrdersFamily, order_id);
+        if (!stored) return std::unexpected(stored.error());
+        if (!stored->has_value()) return std::optional<OrderView>();
+        auto view = decode_order_view(**stored);
+        if (!view) return std::unexpected(view.error());
+        return std::optional<OrderView>(std::move(*view));
+      }(),
+      "order_view");
 }
 
 Result<std::vector<TimelineEntry>> Projector::timeline(const OrderView& view) const {
@@ -65,109 +69,122 @@ Result<std::vector<TimelineEntry>> Projector::timeline(const OrderView& view) co
 }
 
 Result<OrderPage> Projector::search(const OrderSearch& search) const {
-  for (const auto& [field, value] : search.filters) {
-    if (!known_field(field))
-      return fail(ErrorCode::invalid_argument, "orders are not searched by '" + field + "'");
-  }
-  const auto field = search.filters.empty() ? std::string("date") : search.filters.front().first;
-  const auto value = search.filters.empty() ? std::string() : search.filters.front().second;
-  const std::string prefix = pair_key(field, value) + std::string(1, '\0');
-  std::string start = prefix;
-  put_u64_be(start, static_cast<std::uint64_t>(std::max<domain::Instant>(search.from, 0)));
-  if (!search.after.empty()) {
-    if (!search.after.starts_with(prefix))
-      return fail(ErrorCode::invalid_argument, "the cursor belongs to another search");
-    start = std::max(start, search.after + std::string(1, '\0'));
-  }
-  OrderPage page;
-  std::string last_key;
-  std::size_t scanned = 0;
-  bool more = false;
-  std::optional<Error> problem;
-  auto scan = store_.scan_projection(
-      kOrderIndexFamily, prefix, start, [&](std::string_view key, std::string_view) {
-        const auto tail = tail_of(key, prefix.size());
-        if (!tail) return true;
-        if (tail->first > search.to) return false;
-        if (page.orders.size() == search.limit || ++scanned > kSearchScanMax) {
-          more = true;
-          return false;
+  return checked(
+      [&]() -> Result<OrderPage> {
+        for (const auto& [field, value] : search.filters) {
+          if (!known_field(field))
+            return fail(ErrorCode::invalid_argument, "orders are not searched by '" + field + "'");
         }
-        last_key = key;
-        auto view = order(tail->second);
-        if (!view) {
-          problem = view.error();
-          return false;
+        const auto field =
+            search.filters.empty() ? std::string("date") : search.filters.front().first;
+        const auto value = search.filters.empty() ? std::string() : search.filters.front().second;
+        const std::string prefix = pair_key(field, value) + std::string(1, '\0');
+        std::string start = prefix;
+        put_u64_be(start, static_cast<std::uint64_t>(std::max<domain::Instant>(search.from, 0)));
+        if (!search.after.empty()) {
+          if (!search.after.starts_with(prefix))
+            return fail(ErrorCode::invalid_argument, "the cursor belongs to another search");
+          start = std::max(start, search.after + std::string(1, '\0'));
         }
-        if (*view && matches((*view)->order, search.filters)) {
-          (*view)->timeline.clear();
-          page.orders.push_back(std::move(**view));
-        }
-        return true;
-      });
-  if (!scan) return std::unexpected(scan.error());
-  if (problem) return std::unexpected(*problem);
-  if (more) page.next_cursor = last_key;
-  return page;
+        OrderPage page;
+        std::string last_key;
+        std::size_t scanned = 0;
+        bool more = false;
+        std::optional<Error> problem;
+        auto scan = store_.scan_projection(
+            kOrderIndexFamily, prefix, start, [&](std::string_view key, std::string_view) {
+              const auto tail = tail_of(key, prefix.size());
+              if (!tail) return true;
+              if (tail->first > search.to) return false;
+              if (page.orders.size() == search.limit || ++scanned > kSearchScanMax) {
+                more = true;
+                return false;
+              }
+              last_key = key;
+              auto view = order(tail->second);
+              if (!view) {
+                problem = view.error();
+                return false;
+              }
+              if (*view && matches((*view)->order, search.filters)) {
+                (*view)->timeline.clear();
+                page.orders.push_back(std::move(**view));
+              }
+              return true;
+            });
+        if (!scan) return std::unexpected(scan.error());
+        if (problem) return std::unexpected(*problem);
+        if (more) page.next_cursor = last_key;
+        return page;
+      }(),
+      "order_index and order_view");
 }
 
 Result<std::vector<OrderView>> Projector::pending_offers(std::string_view site_id,
                                                          std::size_t limit, bool& more) const {
-  const std::string prefix = pair_key("offer", site_id) + std::string(1, '\0');
-  std::vector<std::string> order_ids;
-  more = false;
-  auto scanned = store_.scan_projection(kOrderIndexFamily, prefix, {},
-                                        [&](std::string_view key, std::string_view) {
-                                          if (order_ids.size() == limit) {
-                                            more = true;
-                                            return false;
-                                          }
-                                          if (auto tail = tail_of(key, prefix.size()))
-                                            order_ids.emplace_back(tail->second);
-                                          return true;
-                                        });
-  if (!scanned) return std::unexpected(scanned.error());
-  std::vector<OrderView> out;
-  for (const auto& id : order_ids) {
-    auto view = order(id);
-    if (!view) return std::unexpected(view.error());
-    if (!*view) continue;
-    const auto* round = (*view)->order.open_round();
-    const auto offered = [&](const std::vector<std::string>& sites) {
-      return std::find(sites.begin(), sites.end(), site_id) != sites.end();
-    };
-    if (round == nullptr || !offered(round->site_ids) || offered(round->declined)) continue;
-    (*view)->timeline.clear();
-    out.push_back(std::move(**view));
-  }
-  return out;
+  return checked(
+      [&]() -> Result<std::vector<OrderView>> {
+        const std::string prefix = pair_key("offer", site_id) + std::string(1, '\0');
+        std::vector<std::string> order_ids;
+        more = false;
+        auto scanned = store_.scan_projection(kOrderIndexFamily, prefix, {},
+                                              [&](std::string_view key, std::string_view) {
+                                                if (order_ids.size() == limit) {
+                                                  more = true;
+                                                  return false;
+                                                }
+                                                if (auto tail = tail_of(key, prefix.size()))
+                                                  order_ids.emplace_back(tail->second);
+                                                return true;
+                                              });
+        if (!scanned) return std::unexpected(scanned.error());
+        std::vector<OrderView> out;
+        for (const auto& id : order_ids) {
+          auto view = order(id);
+          if (!view) return std::unexpected(view.error());
+          if (!*view) continue;
+          const auto* round = (*view)->order.open_round();
+          const auto offered = [&](const std::vector<std::string>& sites) {
+            return std::find(sites.begin(), sites.end(), site_id) != sites.end();
+          };
+          if (round == nullptr || !offered(round->site_ids) || offered(round->declined)) continue;
+          (*view)->timeline.clear();
+          out.push_back(std::move(**view));
+        }
+        return out;
+      }(),
+      "order_view");
 }
 
 Result<std::vector<AccuracyEntry>> Projector::accuracy(domain::Instant from, domain::Instant to,
                                                        std::size_t limit, bool& truncated) const {
-  std::vector<AccuracyEntry> out;
-  truncated = false;
-  std::optional<Error> problem;
-  auto scan = store_.scan_projection(
-      kPromiseAccuracyFamily, "", accuracy_key(from, "", ""),
-      [&](std::string_view key, std::string_view value) {
-        if (key.size() < 8 || static_cast<domain::Instant>(get_u64_be(key.data())) >= to)
-          return false;
-        if (out.size() == limit) {
-          truncated = true;
-          return false;
-        }
-        auto entry = decode_accuracy(value);
-        if (!entry) {
-          problem = entry.error();
-          return false;
-        }
-        out.push_back(std::move(*entry));
-        return true;
-      });
-  if (!scan) return std::unexpected(scan.error());
-  if (problem) return std::unexpected(*problem);
-  return out;
+  return checked(
+      [&]() -> Result<std::vector<AccuracyEntry>> {
+        std::vector<AccuracyEntry> out;
+        truncated = false;
+        std::optional<Error> problem;
+        auto scan = store_.scan_projection(
+            kPromiseAccuracyFamily, "", accuracy_key(from, "", ""),
+            [&](std::string_view key, std::string_view value) {
+              if (key.size() < 8 || static_cast<domain::Instant>(get_u64_be(key.data())) >= to)
+                return false;
+              if (out.size() == limit) {
+                truncated = true;
+                return false;
+              }
+              auto entry = decode_accuracy(value);
+              if (!entry) {
+                problem = entry.error();
+                return false;
+              }
+              out.push_back(std::move(*entry));
+              return true;
+            });
+        if (!scan) return std::unexpected(scan.error());
+        if (problem) return std::unexpected(*problem);
+        return out;
+      }(),
+      "promise_accuracy");
 }
 
 }  // namespace ordo::projections

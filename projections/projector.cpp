@@ -87,7 +87,75 @@ Result<std::uint64_t> current_checkpoint(eventstore::EventStore& store, const Pr
   return store.projection_checkpoint(p.family);
 }
 
+// Why one stored value of `family` does not read, or nullopt.
+std::optional<std::string> value_problem(std::string_view family, std::string_view key,
+                                         std::string_view value) {
+  if (family == kSellableFamily) {
+    if (!decode_sellable(value)) return "not a sellable figure (24 bytes)";
+  } else if (family == kOrdersFamily) {
+    if (auto view = decode_order_view(value); !view) return view.error().message;
+  } else if (family == kOrderIndexFamily) {
+    if (!value.empty()) return "an index entry holds a value";
+  } else if (family == kStockFamily) {
+    const auto zero = key.find('\0');
+    if (zero == std::string_view::npos) return "a stock key without a site";
+    auto stock = decode_site_stock(key.substr(0, zero), key.substr(zero + 1), value);
+    if (!stock) return stock.error().message;
+  } else if (family == kPromiseAccuracyFamily) {
+    if (auto entry = decode_accuracy(value); !entry) return entry.error().message;
+  }
+  return std::nullopt;
+}
+
 }  // namespace
+
+Result<Projector::ModelCheck> Projector::check_models(const eventstore::EventStore& store) {
+  ModelCheck check;
+  for (const auto& p : kProjections) {
+    auto definition = store.projection_definition(p.family);
+    if (!definition && definition.error().code != ErrorCode::invalid_argument)
+      return std::unexpected(definition.error());
+    if (!definition || std::max<std::uint64_t>(*definition, 1) != p.definition) {
+      check.rebuilt_at_start.emplace_back(p.name);
+      continue;
+    }
+    std::optional<std::string> problem;
+    auto scanned =
+        store.scan_projection(p.family, "", "", [&](std::string_view key, std::string_view value) {
+          ++check.values;
+          problem = value_problem(p.family, key, value);
+          if (problem) {
+            std::string printable;
+            for (char c : key.substr(0, 80)) printable += c == '\0' ? '|' : c;
+            problem = "key '" + printable + "': " + *problem;
+          }
+          return !problem;
+        });
+    if (!scanned && scanned.error().code != ErrorCode::corruption)
+      return std::unexpected(scanned.error());
+    if (!scanned) problem = scanned.error().message;
+    if (problem) {
+      check.problem = "projection " + std::string(p.name) + " is damaged: " + *problem +
+                      "; repair it with `ordo rebuild --projection " + p.name +
+                      "` (server stopped)";
+      return check;
+    }
+  }
+  return check;
+}
+
+std::optional<std::string> Projector::damaged() const {
+  std::lock_guard lock(damage_mutex_);
+  if (damage_.empty()) return std::nullopt;
+  return damage_;
+}
+
+void Projector::note_damage(std::string problem) const {
+  std::lock_guard lock(damage_mutex_);
+  if (!damage_.empty()) return;
+  std::cerr << "ordo: " << problem << "\n";
+  damage_ = std::move(problem);
+}
 
 std::vector<std::string> projection_names() {
   std::vector<std::string> names;
@@ -112,6 +180,11 @@ Result<std::unique_ptr<Projector>> Projector::start(eventstore::EventStore& stor
     projector->models_->checkpoints[m] = *checkpoint;
   }
   if (auto caught_up = projector->catch_up(); !caught_up) return std::unexpected(caught_up.error());
+  // A damaged query model keeps the server from saying it is ready (/readyz), not from starting:
+  // what does not depend on it still answers, and the problem is named.
+  auto models = check_models(store);
+  if (!models) return std::unexpected(models.error());
+  if (!models->problem.empty()) projector->note_damage(models->problem);
   if (follow) {
     projector->thread_ = std::thread([p = projector.get()] {
       pthread_setname_np(pthread_self(), "ordo-projector");

@@ -110,6 +110,20 @@ class Projector {
 
   /// True once the projector stopped on an error (the query models no longer advance).
   [[nodiscard]] bool failed() const { return failed_.load(); }
+  /// What keeps a stored query model from being read (found at start or by a read), or nullopt:
+  /// /readyz is not ready while there is one.
+  [[nodiscard]] std::optional<std::string> damaged() const;
+
+  /// Reads every stored value of every projection and checks it decodes (RocksDB checks each
+  /// block's checksum on the way): the number of values, or the first damaged one named with its
+  /// projection, key and the command that repairs it. `ordo log verify` and the start run it.
+  struct ModelCheck {
+    std::uint64_t values = 0;
+    std::string problem;  // empty: every value reads
+    // Projections absent, or built by another definition: not read, rebuilt at the next start.
+    std::vector<std::string> rebuilt_at_start;
+  };
+  [[nodiscard]] static Result<ModelCheck> check_models(const eventstore::EventStore& store);
   /// Last log position applied to every query model.
   [[nodiscard]] std::uint64_t position() const { return position_.load(); }
   /// Waits until `position` is applied or `timeout` passes; returns the position reached.
@@ -122,6 +136,14 @@ class Projector {
   Result<void> apply_event(const eventstore::EventView& event);
   Result<void> end_batch(std::uint64_t last, bool flush_memory);
   void follow_loop();
+  template <class T>
+  Result<T> checked(Result<T> result, const char* models) const {
+    if (!result && result.error().code == ErrorCode::corruption)
+      note_damage(std::string("query model ") + models + ": " + result.error().message +
+                  "; repair it with `ordo rebuild` (server stopped)");
+    return result;
+  }
+  void note_damage(std::string problem) const;
 
   eventstore::EventStore& store_;
   mutable std::shared_mutex state_mutex_;  // guards state_ and models_
@@ -134,6 +156,8 @@ class Projector {
   mutable std::condition_variable position_cv_;
   std::atomic<bool> stopping_{false};
   std::atomic<bool> failed_{false};
+  mutable std::mutex damage_mutex_;
+  mutable std::string damage_;
   std::thread thread_;
 };
 

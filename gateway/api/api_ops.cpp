@@ -30,6 +30,7 @@ Awaitable readyz(Engine& engine, Context&) {
   if (engine.pipeline.failed())
     problems.push_back("the command pipeline stopped after a write failure");
   if (engine.projector.failed()) problems.push_back("the projector stopped on an error");
+  if (auto damage = engine.projector.damaged()) problems.push_back(*damage);
   const auto durable = engine.store.durable_position();
   const auto applied = engine.projector.position();
   if (durable > applied + kReadyLagEventsMax)

@@ -32,12 +32,13 @@ struct ProjectionInfo {
   const char* family;
   std::uint64_t definition;
 };
-// order_index 2: e-mail keys normalised; status awaiting_customer_service.
-inline constexpr ProjectionInfo kProjections[] = {{"sellable_stock", kSellableFamily, 1},
-                                                  {"order_view", kOrdersFamily, 1},
+// 2: the first recorded definitions (stores from before are rebuilt once, their layouts being
+// unknown); order_index 2 also normalises e-mail keys and adds awaiting_customer_service.
+inline constexpr ProjectionInfo kProjections[] = {{"sellable_stock", kSellableFamily, 2},
+                                                  {"order_view", kOrdersFamily, 2},
                                                   {"order_index", kOrderIndexFamily, 2},
-                                                  {"site_stock", kStockFamily, 1},
-                                                  {"promise_accuracy", kPromiseAccuracyFamily, 1}};
+                                                  {"site_stock", kStockFamily, 2},
+                                                  {"promise_accuracy", kPromiseAccuracyFamily, 2}};
 enum Model : std::size_t {
   kSellable = 0,
   kOrderView = 1,

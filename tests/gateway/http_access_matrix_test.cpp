@@ -172,10 +172,13 @@ void expect_cases(Http& client, const std::string& who, const std::vector<Case>&
 // belongs to no channel (site stock, movements, the raw log, master data changes) it may not
 // touch at all.
 TEST_F(AccessMatrix, AChannelsTokenReachesItsChannelOnlyOnEveryRouteOfItsRole) {
-  auto web_order = order_body("MX-W", "SKU-00003");
+  auto web_order = order_body("MX-W2", "SKU-00003");
+  const std::string at = place("MX-W", "SKU-00003")["position"];
   auto market_order = order_body("MX-M", "SKU-00003");
   market_order["channel"] = "marketplace";
-  ASSERT_EQ(admin().post("/v1/orders", market_order, {{"Idempotency-Key", "mx-m"}}).status, 201u);
+  auto market = admin().post("/v1/orders", market_order, {{"Idempotency-Key", "mx-m"}});
+  ASSERT_EQ(market.status, 201u) << market.body;
+  const auto market_at = market.header("ordo-position");
   const std::string site = place("MX-S", "SKU-00004")["lines"][0]["site"];
   Http web(port(), token("integration", "", "web"));
   const auto cart = [](const std::string& channel) {
@@ -193,8 +196,8 @@ TEST_F(AccessMatrix, AChannelsTokenReachesItsChannelOnlyOnEveryRouteOfItsRole) {
                 {verb::post, "/v1/orders", web_order, 201},
                 {verb::get, "/v1/orders?channel=marketplace", {}, 403},
                 {verb::get, "/v1/orders?channel=web", {}, 200},
-                {verb::get, "/v1/orders/MX-M", {}, 404},
-                {verb::get, "/v1/orders/MX-W", {}, 200},
+                {verb::get, "/v1/orders/MX-M?min_position=" + market_at, {}, 404},
+                {verb::get, "/v1/orders/MX-W?min_position=" + at, {}, 200},
                 {verb::post, "/v1/orders/MX-M/cancel", {{"reason", "x"}}, 404},
                 {verb::post, "/v1/orders/MX-M/reallocate", {{"site", site}, {"reason", "x"}}, 404},
                 {verb::get, "/v1/promise-accuracy?from=2026-01-01&to=2026-12-31", {}, 200},
@@ -237,7 +240,10 @@ TEST_F(AccessMatrix, AStoresTokenReachesItsSiteOnlyOnEveryRouteOfItsRole) {
   expect_cases(store, "store(" + own + ")",
                {{verb::get, "/v1/orders?site=" + other, {}, 403},
                 {verb::get, "/v1/orders", {}, 200},
-                {verb::get, "/v1/orders/MX-T", {}, 404},
+                {verb::get,
+                 "/v1/orders/MX-T?min_position=" + placed["position"].get<std::string>(),
+                 {},
+                 404},
                 {verb::post, "/v1/orders/MX-T/preparation-started", json::object(), 404},
                 {verb::post, "/v1/orders/MX-T/release", {{"reason", "x"}}, 404},
                 {verb::get, "/v1/stock/" + other + "/SKU-00001", {}, 403},

@@ -2,6 +2,8 @@
 // SKU, the server killed (SIGKILL) or stopped (SIGTERM) while orders stream in. Each test has its
 // own retailer and server. What must hold: no oversell, every 201 survives a crash, and a retry
 // with the same Idempotency-Key places an order once.
+#include "eventstore/event_store.h"
+#include "tests/eventstore/test_support.h"
 #include "tests/gateway/http_robustness_support.h"
 
 namespace ordo::gateway::testing {
@@ -131,6 +133,39 @@ Ended stream_orders_then_signal(const Retailer& retailer, const std::string& pre
   ended.sent = stream.sent();
   ended.output = server.output();
   return ended;
+}
+
+// A query model that cannot be read keeps the server from saying it is ready, and says which
+// model and how to repair it; `ordo log verify` finds it too.
+TEST(HttpRobustness, ADamagedQueryModelIsNotReadyAndNamedUntilRebuilt) {
+  OwnedRetailer retailer("ordo-damaged-model");
+  std::string key;
+  {
+    auto options = eventstore::testing::options_for(retailer.data_dir);
+    auto store = eventstore::EventStore::open(options).value();
+    ASSERT_TRUE(store->scan_projection("proj_stock", "", "", [&](std::string_view k, auto) {
+      key = std::string(k);
+      return false;
+    }));
+    ASSERT_FALSE(key.empty());
+    ASSERT_TRUE(store->commit_projection({}, {{"proj_stock", key, std::string("\x01\x02")}}));
+  }
+  auto verify = eventstore::testing::run_process(
+      {ordo_bin(), "log", "verify", "--data", retailer.data_dir.string()});
+  EXPECT_EQ(verify.exit_code, 1) << verify.output;
+  EXPECT_NE(verify.output.find("BROKEN: projection site_stock is damaged"), std::string::npos)
+      << verify.output;
+  {
+    ServerProcess server(retailer.data_dir);
+    Http anonymous(server.port());
+    auto ready = anonymous.get("/readyz");
+    EXPECT_EQ(ready.status, 503u) << ready.body;
+    EXPECT_NE(ready.body.find("site_stock"), std::string::npos) << ready.body;
+    EXPECT_EQ(anonymous.get("/healthz").status, 200u) << "alive, only not ready";
+  }
+  ordo({"rebuild", "--data", retailer.data_dir.string(), "--projection", "site_stock"});
+  ServerProcess rebuilt(retailer.data_dir);
+  EXPECT_EQ(Http(rebuilt.port()).get("/readyz").status, 200u);
 }
 
 TEST(HttpRobustness, AfterSigkillEveryAcknowledgedOrderIsThereAndRetriesPlaceEachOrderOnce) {

@@ -178,12 +178,27 @@ TEST(Projector, ADamagedOrderViewIsCorruptionNotACrash) {
   auto projector = Projector::start(*r.store, false).value();
   auto good = r.store->read_projection(kOrdersFamily, "O1").value();
   ASSERT_TRUE(good.has_value());
+  EXPECT_FALSE(projector->damaged());
   for (std::size_t cut : {std::size_t{0}, std::size_t{3}, good->size() / 2}) {
     ASSERT_TRUE(r.store->commit_projection({}, {{kOrdersFamily, "O1", good->substr(0, cut)}}));
     auto view = projector->order("O1");
     ASSERT_FALSE(view);
     EXPECT_EQ(view.error().code, ErrorCode::corruption);
   }
+  ASSERT_TRUE(projector->damaged()) << "a read that found damage says so (for /readyz)";
+  EXPECT_NE(projector->damaged()->find("order_view"), std::string::npos);
+  // Found by the check of every value, and at the next start, naming the model and the key.
+  const auto check = Projector::check_models(*r.store).value();
+  EXPECT_NE(check.problem.find("projection order_view is damaged: key 'O1'"), std::string::npos)
+      << check.problem;
+  EXPECT_NE(check.problem.find("ordo rebuild --projection order_view"), std::string::npos);
+  projector.reset();
+  auto restarted = Projector::start(*r.store, false).value();
+  ASSERT_TRUE(restarted->damaged());
+  restarted.reset();
+  ASSERT_TRUE(Projector::rebuild(*r.store, {"order_view"}));
+  EXPECT_TRUE(Projector::check_models(*r.store)->problem.empty());
+  EXPECT_FALSE(Projector::start(*r.store, false).value()->damaged());
 }
 
 // A projection whose definition changed (keys or values written differently) is rebuilt from the
