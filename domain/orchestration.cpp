@@ -473,7 +473,7 @@ void allocate_directly(const Strategy& s, const Request& request,
 }
 
 // Every site considered, ranked candidates first (with the verdict the plan gave each), then the
-// dropped ones with their reason.
+// dropped ones with their reason, by site id (the sites' facts come in no particular order).
 void explain(const Request& request, const std::vector<Candidate>& candidates,
              std::vector<Considered> dropped, Plan& out) {
   std::int32_t rank = 0;
@@ -494,6 +494,8 @@ void explain(const Request& request, const std::vector<Candidate>& candidates,
          keeps_promise(request, c) ? "keeps the delivery promise; " + facts_of(c) : facts_of(c),
          ++rank, c.distance < 0 ? -1 : static_cast<std::int32_t>(std::lround(c.distance))});
   }
+  std::sort(dropped.begin(), dropped.end(),
+            [](const Considered& a, const Considered& b) { return a.site_id < b.site_id; });
   for (auto& d : dropped) out.considered.push_back(std::move(d));
 }
 
