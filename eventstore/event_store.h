@@ -59,6 +59,9 @@ struct Options {
   // Column families for query models (projections/), created when missing. Existing ones are
   // always opened, listed here or not.
   std::vector<std::string> projection_families;
+  // Recovers the write-ahead log up to its first damaged record, dropping the rest (RocksDB's
+  // point in time). Set by open itself, only when what it drops was never acknowledged.
+  bool point_in_time_recovery = false;
   // Adjusts RocksDB's options before opening (tests inject a faulty file system here).
   std::function<void(rocksdb::DBOptions&)> configure_rocksdb;
 };
@@ -215,6 +218,7 @@ class EventStore {
   struct Impl;
 
  private:
+  static std::optional<Error> probe_before_writing(Options& options, std::uint64_t acknowledged);
   explicit EventStore(std::unique_ptr<Impl> impl);
   std::unique_ptr<Impl> impl_;
   friend class Subscription;

@@ -15,6 +15,7 @@
 #include <cstdarg>
 #include <cstring>
 #include <fstream>
+#include <iostream>
 #include <iterator>
 #include <random>
 #include <sstream>
@@ -62,12 +63,12 @@ Error open_error(const rocksdb::Status& status, const std::string& path) {
                    "the write-ahead log of " + path + " is damaged: " + *damage +
                        ". Recovering past it would drop every event written after it, "
                        "acknowledged ones included, so the store is not opened. Restore the "
-                       "directory from a backup or a replica (docs/OPERATIONS.md, \"A damaged "
+                       "directory from a backup (docs/OPERATIONS.md, \"A damaged "
                        "log\"), and keep this one as it is for investigation"};
     }
   }
   const std::string text = status.ToString();
-  if (!status.IsIOError() || text.find("lock") == std::string::npos) {
+  if (!status.IsIOError() || text.find("/LOCK") == std::string::npos) {
     return to_error(status, "opening " + path);
   }
   const auto holder = lock_holder(path);
@@ -141,7 +142,9 @@ rocksdb::DBOptions db_options(const Options& options) {
   db.max_total_wal_size = 64 << 20;
   // A torn last write (a crash during a sync: never acknowledged) is dropped; damage anywhere
   // else refuses the open instead of silently dropping every record after it (point in time).
-  db.wal_recovery_mode = rocksdb::WALRecoveryMode::kTolerateCorruptedTailRecords;
+  db.wal_recovery_mode = options.point_in_time_recovery
+                             ? rocksdb::WALRecoveryMode::kPointInTimeRecovery
+                             : rocksdb::WALRecoveryMode::kTolerateCorruptedTailRecords;
   db.info_log_level = rocksdb::InfoLogLevel::WARN_LEVEL;
   db.keep_log_file_num = 5;
   db.paranoid_checks = true;
@@ -414,42 +417,47 @@ std::string acknowledged_loss(const EventStore::Impl& impl, std::uint64_t last,
          "of " +
          impl.options.data_dir.string() +
          " was damaged or removed. Do not write to this store: restore the directory from a "
-         "backup or a replica; `ordo log verify` and the RocksDB LOG file say where the damage is";
+         "backup; `ordo log verify` and the RocksDB LOG file say where the damage is";
 }
 
-// Compares the recovered log with the last position answered as durable (ACKNOWLEDGED): RocksDB
-// recovers a write-ahead log up to its first damaged record and drops the rest, so a shorter log
-// is the only sign that acknowledged events were lost. A writer must not extend it.
-Result<void> check_acknowledged(EventStore::Impl& impl) {
-  const fs::path file = impl.options.data_dir / "ACKNOWLEDGED";
-  const std::uint64_t last = impl.next_position - 1;
+// A store that cannot be read although it acknowledged events lost its log: say so.
+Error with_acknowledged(const Error& error, std::uint64_t acknowledged) {
+  return Error{ErrorCode::corruption,
+               error.message + "; " + std::to_string(acknowledged) +
+                   " acknowledged events are missing (ACKNOWLEDGED): a write-ahead log (*.log) "
+                   "or table file (*.sst) was damaged or removed. Restore the directory from a "
+                   "backup"};
+}
+
+// The last position answered as durable, from ACKNOWLEDGED (0 when absent or blank). Read before
+// the database is opened: a server running beside a reader only moves it forward.
+Result<std::uint64_t> read_acknowledged(const fs::path& dir) {
+  const fs::path file = dir / "ACKNOWLEDGED";
   std::ifstream in(file, std::ios::binary);
   std::string text((std::istreambuf_iterator<char>(in)), {});
-  std::uint64_t acknowledged = 0;
-  const bool blank = text.find_first_not_of(std::string_view("\0", 1)) == std::string::npos;
-  if (!blank) {
-    auto parsed = text.size() == 21 && text.back() == '\n'
-                      ? parse_decimal(std::string_view(text).substr(0, 20))
-                      : std::nullopt;
-    if (!parsed) {
-      return fail(
-          ErrorCode::corruption,
-          file.string() +
-              " is damaged (expected 20 digits and a newline); if the log "
-              "itself verifies (ordo log verify), remove the file to open without this check");
-    }
-    acknowledged = *parsed;
+  if (text.find_first_not_of(std::string_view("\0", 1)) == std::string::npos) return 0;
+  auto parsed = text.size() == 21 && text.back() == '\n'
+                    ? parse_decimal(std::string_view(text).substr(0, 20))
+                    : std::nullopt;
+  if (!parsed) {
+    return fail(ErrorCode::corruption,
+                file.string() +
+                    " is damaged (expected 20 digits and a newline); if the log "
+                    "verifies (ordo log verify), remove the file to open without this check");
   }
-  impl.acknowledged_at_open = acknowledged;
-  if (acknowledged > last && !impl.options.read_only) {
-    return fail(ErrorCode::corruption, acknowledged_loss(impl, last, acknowledged));
-  }
-  if (impl.options.read_only) return {};
+  return *parsed;
+}
+
+// Opens ACKNOWLEDGED for the writer (fsync durability only: without a sync it would run ahead of
+// what a power loss keeps) and records the recovered head.
+Result<void> open_acknowledged(EventStore::Impl& impl) {
+  if (impl.options.read_only || impl.options.durability != Durability::fsync) return {};
+  const fs::path file = impl.options.data_dir / "ACKNOWLEDGED";
   impl.acknowledged_fd = ::open(file.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
   if (impl.acknowledged_fd < 0) {
     return fail(ErrorCode::io_error, "cannot open " + file.string() + ": " + std::strerror(errno));
   }
-  impl.record_acknowledged(last);
+  impl.record_acknowledged(impl.next_position - 1);
   return {};
 }
 
@@ -497,6 +505,51 @@ Result<void> recover_heads(EventStore::Impl& impl) {
 
 }  // namespace
 
+// Opens the store read-only first, so that nothing is written (RocksDB rewrites its files when a
+// writer opens) to a store that must be refused: a newer format, a cut or edited log, a damaged
+// write-ahead log, a log shorter than what was acknowledged. A damaged WAL whose damage lies
+// after everything acknowledged (a torn last write) is recovered up to the damage, and `options`
+// says so. Returns the refusal, or nullopt.
+std::optional<Error> EventStore::probe_before_writing(Options& options,
+                                                      std::uint64_t acknowledged) {
+  Options probe_options = options;
+  probe_options.read_only = true;
+  auto probe = open(probe_options);
+  if (!probe && probe.error().code != ErrorCode::failed_precondition &&
+      probe.error().code != ErrorCode::corruption) {
+    return probe.error();
+  }
+  if (!probe && probe.error().message.find("newer than this build") != std::string::npos) {
+    return probe.error();
+  }
+  if (!probe && probe.error().code == ErrorCode::corruption && acknowledged > 0) {
+    probe_options.point_in_time_recovery = true;
+    auto before_damage = open(probe_options);
+    if (!before_damage || !(*before_damage)->impl_->head_problem.empty() ||
+        (*before_damage)->impl_->next_position - 1 < acknowledged) {
+      return probe.error();
+    }
+    std::cerr << "ordo: " << probe.error().message << "\nordo: everything acknowledged (up to "
+              << acknowledged << ") lies before the damage: recovering the log up to position "
+              << (*before_damage)->impl_->next_position - 1
+              << " and dropping the torn records after it\n";
+    options.point_in_time_recovery = true;
+    probe = std::move(before_damage);
+  }
+  if (!probe) {
+    // A creation interrupted before its meta is completed below; but a store that acknowledged
+    // events and now holds no meta lost its log.
+    if (acknowledged == 0) return std::nullopt;
+    return with_acknowledged(probe.error(), acknowledged);
+  }
+  const auto& impl = *(*probe)->impl_;
+  if (!impl.head_problem.empty()) return Error{ErrorCode::corruption, impl.head_problem};
+  if (impl.next_position - 1 < acknowledged)
+    return Error{ErrorCode::corruption,
+                 acknowledged_loss(impl, impl.next_position - 1, acknowledged)};
+  return std::nullopt;
+}
+
 Result<std::unique_ptr<EventStore>> EventStore::open(Options options) {
   if (!options.clock_us) options.clock_us = system_clock_us;
   if (options.queue_requests_max == 0 || options.batch_events_max == 0 ||
@@ -526,22 +579,17 @@ Result<std::unique_ptr<EventStore>> EventStore::open(Options options) {
     fs::create_directories(options.data_dir, ec);
     if (ec) return fail(ErrorCode::io_error, "cannot create " + path + ": " + ec.message());
   }
+  // Read before the database: a writer beside a reader only moves it forward.
+  std::uint64_t acknowledged = 0;
+  if (!creating) {
+    auto read = read_acknowledged(options.data_dir);
+    if (!read && !options.read_only) return std::unexpected(read.error());
+    if (!read) std::cerr << "ordo: " << read.error().message << "\n";  // verify still reads
+    acknowledged = read.value_or(0);
+  }
   if (!creating && !options.read_only) {
-    // Refuse a newer format before a writable open changes any file.
-    Options probe_options = options;
-    probe_options.read_only = true;
-    auto probe = open(std::move(probe_options));
-    if (!probe && probe.error().code != ErrorCode::failed_precondition &&
-        probe.error().code != ErrorCode::corruption) {
-      return std::unexpected(probe.error());
-    }
-    if (!probe && probe.error().message.find("newer than this build") != std::string::npos) {
-      return std::unexpected(probe.error());
-    }
-    // A cut or edited log is refused here too, before RocksDB writes anything.
-    if (probe && !(*probe)->impl_->head_problem.empty()) {
-      return fail(ErrorCode::corruption, (*probe)->impl_->head_problem);
-    }
+    if (auto refused = probe_before_writing(options, acknowledged))
+      return std::unexpected(*refused);
   }
   auto impl = std::make_unique<Impl>();
   impl->options = std::move(options);
@@ -554,10 +602,17 @@ Result<std::unique_ptr<EventStore>> EventStore::open(Options options) {
       std::error_code ec;
       for (const auto& entry : fs::directory_iterator(path, ec)) fs::remove_all(entry.path(), ec);
     }
+    if (!creating && acknowledged > 0 && opened.error().code == ErrorCode::failed_precondition)
+      return std::unexpected(with_acknowledged(opened.error(), acknowledged));
     return std::unexpected(opened.error());
   }
   if (auto head = load_head(*impl); !head) return std::unexpected(head.error());
-  if (auto checked = check_acknowledged(*impl); !checked) return std::unexpected(checked.error());
+  impl->acknowledged_at_open = acknowledged;
+  if (!impl->options.read_only && impl->next_position - 1 < acknowledged) {  // the probe's check
+    return fail(ErrorCode::corruption,
+                acknowledged_loss(*impl, impl->next_position - 1, acknowledged));
+  }
+  if (auto recorded = open_acknowledged(*impl); !recorded) return std::unexpected(recorded.error());
   if (impl->head_problem.empty()) {
     if (auto heads = recover_heads(*impl); !heads) return std::unexpected(heads.error());
   }

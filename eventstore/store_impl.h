@@ -64,8 +64,10 @@ struct EventStore::Impl {
   std::string head_problem;  // set when the last event does not match meta/head
   // ACKNOWLEDGED (FORMAT.md): the last position answered as durable, written outside RocksDB after
   // each sync, so that a log recovered shorter than what was acknowledged is refused, not extended.
-  int acknowledged_fd = -1;
-  std::uint64_t acknowledged_at_open = 0;  // as read at open (verify compares it with the log)
+  int acknowledged_fd = -1;                // fsync durability only (none would run ahead)
+  std::uint64_t acknowledged_at_open = 0;  // read before the database (verify compares it)
+  mutable std::mutex acknowledged_mutex;   // the file only moves forward
+  mutable std::uint64_t acknowledged_written = 0;
   void record_acknowledged(std::uint64_t position) const;
 
   // Writer-thread state (set by open before the threads start).

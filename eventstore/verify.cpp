@@ -132,7 +132,7 @@ Result<VerifyReport> EventStore::verify() const {
                               std::to_string(last) + ": " +
                               std::to_string(impl_->acknowledged_at_open - last) +
                               " acknowledged events are missing (a damaged or removed *.log or "
-                              "*.sst file); restore the directory from a backup or a replica");
+                              "*.sst file); restore the directory from a backup");
   }
   if (walk.report.ok) check_heads(*impl_, walk);
   return walk.report;

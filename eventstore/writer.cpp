@@ -432,6 +432,9 @@ void EventStore::Impl::complete(std::deque<CommitGroup>& groups) {
 // cache. After a power loss it may be older, which only narrows what the check at open sees.
 void EventStore::Impl::record_acknowledged(std::uint64_t position) const {
   if (acknowledged_fd < 0) return;
+  std::lock_guard lock(acknowledged_mutex);
+  if (position <= acknowledged_written && acknowledged_written != 0) return;
+  acknowledged_written = position;
   char line[32];
   const int size =
       std::snprintf(line, sizeof line, "%020llu\n", static_cast<unsigned long long>(position));

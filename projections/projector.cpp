@@ -135,6 +135,7 @@ Result<Projector::ModelCheck> Projector::check_models(const eventstore::EventSto
       return std::unexpected(scanned.error());
     if (!scanned) problem = scanned.error().message;
     if (problem) {
+      check.model = p.name;
       check.problem = "projection " + std::string(p.name) + " is damaged: " + *problem +
                       "; repair it with `ordo rebuild --projection " + p.name +
                       "` (server stopped)";
@@ -150,11 +151,13 @@ std::optional<std::string> Projector::damaged() const {
   return damage_;
 }
 
-void Projector::note_damage(std::string problem) const {
+void Projector::note_damage(std::string_view models, const std::string& detail) const {
   std::lock_guard lock(damage_mutex_);
   if (!damage_.empty()) return;
-  std::cerr << "ordo: " << problem << "\n";
-  damage_ = std::move(problem);
+  std::cerr << "ordo: query model " << models << " cannot be read: " << detail << "\n";
+  damage_ = "query model " + std::string(models) +
+            " cannot be read (the server log says where); repair it with `ordo rebuild "
+            "--projection NAME` while the server is stopped";
 }
 
 std::vector<std::string> projection_names() {
@@ -184,7 +187,7 @@ Result<std::unique_ptr<Projector>> Projector::start(eventstore::EventStore& stor
   // what does not depend on it still answers, and the problem is named.
   auto models = check_models(store);
   if (!models) return std::unexpected(models.error());
-  if (!models->problem.empty()) projector->note_damage(models->problem);
+  if (!models->problem.empty()) projector->note_damage(models->model, models->problem);
   if (follow) {
     projector->thread_ = std::thread([p = projector.get()] {
       pthread_setname_np(pthread_self(), "ordo-projector");

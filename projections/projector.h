@@ -120,6 +120,7 @@ class Projector {
   struct ModelCheck {
     std::uint64_t values = 0;
     std::string problem;  // empty: every value reads
+    std::string model;    // the damaged projection
     // Projections absent, or built by another definition: not read, rebuilt at the next start.
     std::vector<std::string> rebuilt_at_start;
   };
@@ -139,11 +140,12 @@ class Projector {
   template <class T>
   Result<T> checked(Result<T> result, const char* models) const {
     if (!result && result.error().code == ErrorCode::corruption)
-      note_damage(std::string("query model ") + models + ": " + result.error().message +
-                  "; repair it with `ordo rebuild` (server stopped)");
+      note_damage(models, result.error().message);
     return result;
   }
-  void note_damage(std::string problem) const;
+  // Keeps what /readyz says (the model and the repair: no key, which may be a customer's e-mail)
+  // and logs the detail.
+  void note_damage(std::string_view models, const std::string& detail) const;
 
   eventstore::EventStore& store_;
   mutable std::shared_mutex state_mutex_;  // guards state_ and models_

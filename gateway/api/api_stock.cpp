@@ -24,11 +24,11 @@ json movement_result(std::size_t index, const engine::Answer& answer) {
             {"status", changed ? "applied" : "unchanged"},
             {"position", answer->last_position}};
   }
-  // "failed" tells the client to retry, so only what a retry can cure is failed (503); a refusal
+  // "failed" tells the client to retry, so only what a retry may cure is failed (5xx); a refusal
   // such as an idempotency key reused for another movement would be retried forever.
   const auto response = refusal(answer.error());
   return {{"index", index},
-          {"status", response.result_int() == 503 ? "failed" : "rejected"},
+          {"status", response.result_int() >= 500 ? "failed" : "rejected"},
           {"problem", problem_json(response)}};
 }
 

@@ -124,6 +124,11 @@ RC_GTEST_PROP(CatalogLaws, DefiningTheSameItemTwiceHasOneEffect, ()) {
   item.name = *rc::gen::element<std::string>("Trail runner 42", "Road runner", "");
   item.weight_g = *rc::gen::inRange<std::int64_t>(-2, 3);
   item.price.minor = *rc::gen::element<std::int64_t>(8999, 0, -1);
+  const auto first = decide(DefineItem{item, kAt}, state);
+  RC_TAG(!first           ? "refused"
+         : first->empty() ? "nothing to do"
+         : state.exists   ? "changed"
+                          : "defined");
   RC_ASSERT(testing::has_one_effect<CatalogDecider>(DefineItem{item, kAt}, state));
 }
 

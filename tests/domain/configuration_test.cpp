@@ -145,6 +145,9 @@ RC_GTEST_PROP(ConfigurationLaws, VersionsCountTheChangesThatChangedSomething, ()
     history.insert(history.end(), decision->begin(), decision->end());
     if (differs) ++changes;
   }
+  RC_TAG(picks.size() > changes ? "the active document sent again" : "every change a new version");
+  RC_CLASSIFY(changes > documents.size(), "an earlier document made active again");
+  RC_CLASSIFY(picks.empty(), "no change sent");
   RC_ASSERT(state.version == changes);
   State replayed;
   for (const Event& event : history) replayed = evolve(std::move(replayed), event);

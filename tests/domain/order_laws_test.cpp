@@ -97,6 +97,7 @@ RC_GTEST_PROP(OrderLaws, EveryEventMovesItsLinesAlongTheStateMachine, ()) {
   State state = evolve(State{}, placed(*rc::gen::element(DeliveryMethod::home_standard,
                                                          DeliveryMethod::pickup_point)));
   const int steps = uniform(1, 200);
+  int moved = 0;  // line moves checked
   for (int i = 0; i < steps; ++i) {
     const auto decision = decide(any_order_command(), state);
     if (!decision) continue;
@@ -104,6 +105,7 @@ RC_GTEST_PROP(OrderLaws, EveryEventMovesItsLinesAlongTheStateMachine, ()) {
       const State before = state;
       state = evolve(std::move(state), e);
       for (const Move& m : moves(e)) {
+        ++moved;
         const auto line =
             std::ranges::find(before.lines, m.line, [](const LineState& l) { return l.line.line; });
         RC_ASSERT(line != before.lines.end());
@@ -114,14 +116,25 @@ RC_GTEST_PROP(OrderLaws, EveryEventMovesItsLinesAlongTheStateMachine, ()) {
       }
     }
   }
+  const auto is_delivered = [](const LineState& l) { return l.status == LineStatus::delivered; };
+  const auto is_cancelled = [](const LineState& l) { return l.status == LineStatus::cancelled; };
+  RC_TAG(std::ranges::any_of(state.lines, is_delivered) ? "a line delivered" : "no line delivered");
+  RC_CLASSIFY(moved == 0, "no line moved");
+  RC_CLASSIFY(std::ranges::all_of(state.lines, is_cancelled), "every line cancelled");
 }
 
 RC_GTEST_PROP(OrderLaws, ACommandDecidedTwiceHasOneEffect, ()) {
   State state = evolve(State{}, placed(DeliveryMethod::click_and_collect));
   const int steps = uniform(1, 60);
+  int effective = 0;  // steps whose first decision changed the state
   for (int i = 0; i < steps; ++i) {
+    const State before = state;
     RC_ASSERT(testing::has_one_effect<OrderDecider>(any_order_command(), state));
+    if (!(state == before)) ++effective;
   }
+  RC_TAG(effective == 0          ? "no command had an effect"
+         : effective * 4 < steps ? "an effect in under 1/4 of the steps"
+                                 : "an effect in 1/4 of the steps or more");
 }
 
 }  // namespace

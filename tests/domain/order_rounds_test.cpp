@@ -188,6 +188,7 @@ RC_GTEST_PROP(OrderRoundLaws, ARoundHasAtMostOneWinnerWhateverArrives, ()) {
   const std::vector<std::string> sites = {kParis, kStrasbourg, kLille, "NICE-01"};
   const auto steps = *rc::gen::inRange(1, 20);
   std::set<std::string> winners;
+  int lost_claims = 0;  // claims refused once a site had won
   for (int i = 0; i < steps; ++i) {
     const auto& site = sites[static_cast<std::size_t>(*rc::gen::inRange(0, 4))];
     const Instant at = kAt + *rc::gen::inRange<Instant>(0, 120'000'000);
@@ -203,12 +204,16 @@ RC_GTEST_PROP(OrderRoundLaws, ARoundHasAtMostOneWinnerWhateverArrives, ()) {
         break;
     }
     auto decided = decide(command, state);
+    if (!decided && !winners.empty() && std::holds_alternative<ClaimOffer>(command)) ++lost_claims;
     if (!decided) continue;
     for (const auto& e : *decided) {
       if (const auto* c = std::get_if<OfferClaimed>(&e)) winners.insert(c->site_id);
       state = evolve(std::move(state), e);
     }
   }
+  RC_TAG(winners.empty() ? "no winner" : "a winner");
+  RC_CLASSIFY(lost_claims > 0, "a claim refused after the round was won");
+  RC_CLASSIFY(steps == 1, "a single message");
   RC_ASSERT(winners.size() <= 1u);
   if (!winners.empty()) {
     for (const auto& l : state.lines) RC_ASSERT(l.site_id == *winners.begin());

@@ -47,20 +47,29 @@ RC_GTEST_PROP(PromiseLaws, OrderingLaterNeverGivesAnEarlierPromise, ()) {
   const auto later = c.at + *rc::gen::inRange<std::int64_t>(0, 5 * 24 * 60) * kMinute;
   const auto first = c.world.promise(c.at, c.to, c.quantity, false);
   const auto second = c.world.promise(later, c.to, c.quantity, false);
+  int compared = 0;  // pairs of options the law compared
   for (const auto& o : second.options) {
     for (const auto& p : first.options) {
       if (p.id == o.id ||
           (p.service == o.service && o.method != DeliveryMethod::click_and_collect)) {
+        ++compared;
         RC_ASSERT(o.promised_at >= p.promised_at);
       }
     }
   }
+  RC_TAG(compared == 0 ? "no pair of options compared" : "options compared");
+  RC_CLASSIFY(later == c.at, "ordered later by 0 minutes");
 }
 
 RC_GTEST_PROP(PromiseLaws, NoPromisedDeliveryFallsOnADayTheCarrierDoesNotDeliver, ()) {
   auto c = random_case();
   const auto r = c.world.promise(c.at, c.to, c.quantity, false);
   const auto h = holidays();
+  RC_TAG(
+      std::ranges::all_of(
+          r.options, [](const Option& o) { return o.method == DeliveryMethod::click_and_collect; })
+          ? "no delivered option to check"
+          : "delivered options checked");
   for (const auto& o : r.options) {
     if (o.method == DeliveryMethod::click_and_collect) continue;
     const Service* s = nullptr;
@@ -77,6 +86,11 @@ RC_GTEST_PROP(PromiseLaws, NoPromisedDeliveryFallsOnADayTheCarrierDoesNotDeliver
 RC_GTEST_PROP(PromiseLaws, EveryPromisedOptionIsOneTheSitesCanServe, ()) {
   auto c = random_case();
   const auto r = c.world.promise(c.at, c.to, c.quantity, false);
+  RC_TAG(r.options.empty() ? "no option" : "options checked");
+  RC_CLASSIFY(
+      std::ranges::any_of(r.options,
+                          [&](const Option& o) { return c.world.stock[o.ship_from] < c.quantity; }),
+      "an option waits for a receipt");
   for (const auto& o : r.options) {
     const auto units = c.world.stock[o.ship_from];
     std::int64_t by_prep = units;
@@ -105,6 +119,8 @@ RC_GTEST_PROP(PromiseLaws, AddingStockNeverRemovesAnOption, ()) {
       *rc::gen::element<std::string>("WH-PARIS", "ST-STRAS", "ST-LYON", "WH-DAVENTRY");
   c.world.stock[site] += *rc::gen::inRange<std::int64_t>(1, 5);
   const auto after = c.world.promise(c.at, c.to, c.quantity, false);
+  RC_TAG(before.options.empty() ? "no option before" : "options to keep");
+  RC_CLASSIFY(after.options.size() > before.options.size(), "the added stock gave a new option");
   for (const auto& o : before.options) {
     const bool kept = std::any_of(after.options.begin(), after.options.end(), [&](const Option& a) {
       return a.service == o.service && a.promised_at <= o.promised_at;

@@ -6,6 +6,7 @@
 #include <rapidcheck.h>
 #include <rapidcheck/gtest.h>
 
+#include <algorithm>
 #include <deque>
 
 #include "tests/domain/inventory_views_builders.h"
@@ -457,6 +458,12 @@ RC_GTEST_PROP(SellableLaws, NeverNegative, ()) {
   RC_ASSERT(validate(document).empty());
   const Network network = random_network();
   const Result result = sell(document, "web", random_item(), network);
+  RC_TAG(result.sites.empty() ? "no site counts" : "sites count");
+  RC_CLASSIFY(std::ranges::any_of(result.sites,
+                                  [](const SiteContribution& s) {
+                                    return s.on_hand < s.reserved + s.safety + s.excluded;
+                                  }),
+              "a site floored at 0");
   RC_ASSERT(result.now >= 0 && result.future >= 0 && result.total >= 0);
   for (const SiteContribution& site : result.sites) {
     RC_ASSERT(site.available >= 0 && site.shared >= 0 && site.shared <= site.available);
@@ -479,6 +486,9 @@ RC_GTEST_PROP(SellableLaws, NeverMoreThanOnHandAtSelectedSitesPlusReceiptsDueInT
       if (due && receipt.status == ReceiptStatus::expected) bound += receipt.quantity;
     }
   }
+  RC_TAG(result.total == 0       ? "nothing sellable"
+         : result.total == bound ? "sells exactly the bound"
+                                 : "sells under the bound");
   RC_ASSERT(result.total <= bound);
 }
 
@@ -492,6 +502,8 @@ RC_GTEST_PROP(SellableLaws, MoreStockOnHandNeverSellsLess, ()) {
       static_cast<std::size_t>(*rc::gen::inRange<int>(0, static_cast<int>(network.size())));
   network.stock(site).on_hand += *rc::gen::inRange<std::int64_t>(1, 50);
   const Result after = sell(document, "web", sku, network);
+  RC_TAG(after.total > before.total ? "the added stock sells more" : "it sells the same");
+  RC_CLASSIFY(before.total == 0, "nothing sellable before");
   RC_ASSERT(after.now >= before.now);
   RC_ASSERT(after.total >= before.total);
 }
@@ -507,6 +519,7 @@ RC_GTEST_PROP(SellableLaws, AFullShareWithoutHoldbacksSellsAllThatIsAvailable, (
     }
   }
   RC_ASSERT(result.now == available);
+  RC_TAG(available == 0 ? "nothing available at the selected sites" : "stock available");
 }
 
 }  // namespace
@@ -530,6 +543,10 @@ RC_GTEST_PROP(SellableLaws, OneSiteAtATimeAgreesWithTheFullComputation, ()) {
     RC_ASSERT(alone == (it == result.sites.end() ? 0 : it->shared));
     if (it != result.sites.end()) ++selected;
   }
+  RC_TAG(selected == 0 ? "no site selected" : "sites selected");
+  RC_CLASSIFY(
+      std::ranges::any_of(result.sites, [](const SiteContribution& s) { return s.shared > 0; }),
+      "a site shares something");
   RC_ASSERT(selected == result.sites.size());
   if (!stocks.empty())
     RC_ASSERT(sellable_at_site(document, "no-such-channel", item, stocks.front()) == 0);

@@ -548,21 +548,27 @@ std::int64_t shortage(const State& s) { return std::max<std::int64_t>(s.reserved
 RC_GTEST_PROP(StockLaws, NoOversellNoNegativeOnHandAndReservedIsTheSumOfReservations, ()) {
   State state;
   const int steps = uniform(1, 80);
+  int reservations_made = 0;
+  bool under_shortage = false;
   for (int i = 0; i < steps; ++i) {
     const Command command = any_command();
     const auto decision = decide(command, state);
     if (!decision) continue;
     if (const auto* r = std::get_if<ReserveStock>(&command); r && !decision->empty()) {
       RC_ASSERT(state.available() >= r->quantity);
+      ++reservations_made;
     }
     for (const Event& e : *decision) {
       RC_ASSERT(on_hand_after(state.on_hand, e) >= 0);
       const std::int64_t shortage_before = shortage(state);
+      under_shortage = under_shortage || shortage_before > 0;
       state = evolve(std::move(state), e);
       RC_ASSERT(std::holds_alternative<StockCounted>(e) || shortage(state) <= shortage_before);
       RC_ASSERT(state.reserved == sum_of_reservations(state));
     }
   }
+  RC_TAG(reservations_made == 0 ? "no reservation made" : "a reservation made");
+  RC_CLASSIFY(under_shortage, "an event decided during a shortage");
 }
 
 const Reservation* find_reservation(const State& s, const std::string& id) {
@@ -608,26 +614,37 @@ bool shows(const State& before, const State& after, const Event& event) {
 RC_GTEST_PROP(StockLaws, EvolveAppliesEverythingDecideEmits, ()) {
   State state;
   const int steps = uniform(1, 80);
+  std::map<std::size_t, int> kinds;  // events applied, by alternative of Event
   for (int i = 0; i < steps; ++i) {
     const auto decision = decide(any_command(), state);
     if (!decision) continue;
     for (const Event& e : *decision) {
+      ++kinds[e.index()];
       State next = evolve(state, e);
       RC_ASSERT(!(next == state));  // an emitted event that changes nothing is a lost decision
       RC_ASSERT(shows(state, next, e));
       state = std::move(next);
     }
   }
+  RC_TAG(std::to_string(kinds.size()) + " kinds of event");
+  RC_CLASSIFY(!kinds.contains(Event{StockShipped{}}.index()), "no StockShipped");
+  RC_CLASSIFY(!kinds.contains(Event{ReceiptConfirmed{}}.index()), "no ReceiptConfirmed");
 }
 
 RC_GTEST_PROP(StockLaws, AnIdempotentCommandDecidedTwiceHasOneEffect, ()) {
   State state;
   const int steps = uniform(1, 60);
+  int effective = 0;  // steps whose first decision changed the state
   for (int i = 0; i < steps; ++i) {
     // Somewhere new each time; a refused command leaves the state where it was.
     static_cast<void>(testing::decide_and_evolve<StockDecider>(any_command(), state));
+    const State before_retry = state;
     RC_ASSERT(testing::has_one_effect<StockDecider>(any_idempotent_command(), state));
+    if (!(state == before_retry)) ++effective;
   }
+  RC_TAG(effective == 0          ? "no command had an effect"
+         : effective * 4 < steps ? "an effect in under 1/4 of the steps"
+                                 : "an effect in 1/4 of the steps or more");
 }
 
 }  // namespace

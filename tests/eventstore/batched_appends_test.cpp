@@ -6,6 +6,7 @@
 #include <rapidcheck.h>
 #include <rapidcheck/gtest.h>
 
+#include <algorithm>
 #include <latch>
 #include <map>
 #include <optional>
@@ -93,6 +94,14 @@ RC_GTEST_PROP(BatchedAppends, AnswerAsIfDecidedOneAfterTheOther, ()) {
   }
   done.wait();
   const auto expected = decide_in_order(plan);
+  const StoreStats stats = store->stats();
+  RC_TAG(stats.batches_written < stats.appends ? "appends shared a batch" : "one append per batch");
+  RC_CLASSIFY(std::ranges::any_of(expected, [](const auto& r) { return r && r->duplicate; }),
+              "a retry answered from its first attempt");
+  RC_CLASSIFY(
+      std::ranges::any_of(
+          expected, [](const auto& r) { return !r && r.error().code == ErrorCode::conflict; }),
+      "a conflict");
   std::uint64_t appended = 0;
   for (std::size_t i = 0; i < plan.size(); ++i) {
     const auto& actual = *answers[i];

@@ -36,6 +36,7 @@ struct Model {
 struct Sut {
   std::unique_ptr<testing::TempDir> dir = std::make_unique<testing::TempDir>();
   std::unique_ptr<EventStore> store = testing::open_store(dir->path());
+  std::map<std::string, int> seen;  // outcomes this sequence reached, tagged at the end
 };
 
 const std::vector<std::string> kStreams = {"order-1", "order-2", "stock-A", "stock-B"};
@@ -104,6 +105,12 @@ struct Append : rc::state::Command<Model, Sut> {
     Model copy = model;
     auto expected = expected_outcome(copy);
     auto actual = sut.store->append(request.stream, request.expected, request.events, key);
+    const char* outcome = !expected             ? (expected.error().code == ErrorCode::conflict
+                                                       ? "append: conflict"
+                                                       : "append: key reused for another request")
+                          : expected->duplicate ? "append: retry answered as a duplicate"
+                                                : "append: appended";
+    ++sut.seen[outcome];
     RC_ASSERT(actual.has_value() == expected.has_value());
     if (expected) {
       RC_ASSERT(*actual == *expected);
@@ -173,6 +180,7 @@ struct Reopen : rc::state::Command<Model, Sut> {
   void run(const Model& model, Sut& sut) const override {
     sut.store.reset();
     sut.store = testing::open_store(sut.dir->path());
+    if (!model.log.empty()) ++sut.seen["reopened a non-empty log"];
     RC_ASSERT(sut.store != nullptr);
     RC_ASSERT(sut.store->durable_position() == model.log.size());
     auto report = sut.store->verify();
@@ -188,6 +196,7 @@ RC_GTEST_PROP(EventStoreModel, BehavesLikeTheModel, ()) {
   rc::state::check(
       initial, sut,
       rc::state::gen::execOneOfWithArgs<Append, Append, Append, ReadAll, ReadStream, Reopen>());
+  for (const auto& [outcome, times] : sut.seen) RC_TAG(outcome);
 }
 
 }  // namespace

@@ -10,6 +10,7 @@
 #include <rocksdb/file_system.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -56,7 +57,12 @@ class JournaledFile : public rocksdb::FSWritableFileOwnerWrapper {
                                      const rocksdb::IOOptions& o,
                                      rocksdb::IODebugContext* d) override {
     auto status = target()->PositionedAppend(data, offset, o, d);
-    if (status.ok()) size_ = std::max<std::uint64_t>(size_, offset + data.size());
+    if (status.ok()) {
+      auto now = size_.load();
+      while (now < offset + data.size() &&
+             !size_.compare_exchange_weak(now, offset + data.size())) {
+      }
+    }
     return status;
   }
   rocksdb::IOStatus Truncate(std::uint64_t size, const rocksdb::IOOptions& o,
@@ -65,20 +71,24 @@ class JournaledFile : public rocksdb::FSWritableFileOwnerWrapper {
     if (status.ok()) size_ = size;
     return status;
   }
+  // Only the bytes appended before the sync began count as synced: RocksDB may append from
+  // another thread while it syncs.
   rocksdb::IOStatus Sync(const rocksdb::IOOptions& o, rocksdb::IODebugContext* d) override {
-    return synced(target()->Sync(o, d));
+    const auto before = size_.load();
+    return synced(target()->Sync(o, d), before);
   }
   rocksdb::IOStatus Fsync(const rocksdb::IOOptions& o, rocksdb::IODebugContext* d) override {
-    return synced(target()->Fsync(o, d));
+    const auto before = size_.load();
+    return synced(target()->Fsync(o, d), before);
   }
 
  private:
-  rocksdb::IOStatus synced(rocksdb::IOStatus status) {
-    if (status.ok()) journal_.line("synced " + std::to_string(size_) + " " + name_);
+  rocksdb::IOStatus synced(rocksdb::IOStatus status, std::uint64_t size) {
+    if (status.ok()) journal_.line("synced " + std::to_string(size) + " " + name_);
     return status;
   }
   std::string name_;
-  std::uint64_t size_;
+  std::atomic<std::uint64_t> size_;
   const Journal& journal_;
 };
 
@@ -147,7 +157,8 @@ inline std::uint64_t lose_unsynced_writes(const std::string& journal_path) {
     std::string name;
     std::getline(fields >> std::ws, name);
     if (verb == "deleted") synced.erase(name);
-    if (verb == "created" || verb == "reopened" || verb == "synced") synced[name] = size;
+    if (verb == "created" || verb == "reopened") synced[name] = size;
+    if (verb == "synced") synced[name] = std::max(synced[name], size);  // journaled out of order
   }
   std::uint64_t dropped = 0;
   for (const auto& [name, size] : synced) {

@@ -94,8 +94,10 @@ Trial open_damaged(const fs::path& copy, const crash::AckFile& acks, bool legacy
   return {Outcome::intact, {}};
 }
 
-// A refusal names the file and the damaged record, which holds the flipped byte.
+// A refusal names the file and the damaged record, which holds the flipped byte, or (when RocksDB
+// took the damage for the end of the log) the acknowledged events that are missing.
 void expect_named(const std::string& refusal, const fs::path& wal, std::uint64_t offset) {
+  if (refusal.find("acknowledged events are missing") != std::string::npos) return;
   const auto named = refusal.find(wal.filename().string() + " at byte ");
   ASSERT_NE(named, std::string::npos) << refusal;
   const auto record =
@@ -182,10 +184,16 @@ TEST(WalCorruption, ALogCutShortOrRemovedIsRefusedBecauseAcknowledgedEventsAreMi
       ASSERT_EQ(trial.outcome, Outcome::refused) << trial.detail;
       EXPECT_NE(trial.detail.find("acknowledged events are missing"), std::string::npos)
           << trial.detail;
+      // What ordo log verify opens: it reads the shorter log and reports the missing events, or,
+      // when nothing is left to read, says so on opening.
       auto options = testing::options_for(copy);
       options.read_only = true;
       auto store = EventStore::open(options);
-      ASSERT_TRUE(store) << store.error().to_string();
+      if (!store) {
+        EXPECT_NE(store.error().message.find("acknowledged events are missing"), std::string::npos)
+            << store.error().message;
+        continue;
+      }
       auto report = (*store)->verify();
       ASSERT_TRUE(report);
       EXPECT_FALSE(report->ok) << "verify must say so";

@@ -161,6 +161,8 @@ TEST(HttpRobustness, ADamagedQueryModelIsNotReadyAndNamedUntilRebuilt) {
     auto ready = anonymous.get("/readyz");
     EXPECT_EQ(ready.status, 503u) << ready.body;
     EXPECT_NE(ready.body.find("site_stock"), std::string::npos) << ready.body;
+    EXPECT_EQ(ready.body.find(key.substr(0, key.find('\0'))), std::string::npos)
+        << "an open route names no stored key: " << ready.body;
     EXPECT_EQ(anonymous.get("/healthz").status, 200u) << "alive, only not ready";
   }
   ordo({"rebuild", "--data", retailer.data_dir.string(), "--projection", "site_stock"});
