@@ -69,6 +69,11 @@ struct Append : rc::state::Command<Model, Sut> {
     request.events = *rc::gen::container<std::vector<EventData>>(
         static_cast<std::size_t>(*rc::gen::inRange(1, 4)), gen_event());
     key = *rc::gen::elementOf(kKeys);
+    // Half the time a key already used repeats its request, as a client's retry does.
+    if (const auto first = model.keys.find(key);
+        first != model.keys.end() && *rc::gen::arbitrary<bool>()) {
+      request = first->second.first;
+    }
   }
 
   // What the store must answer, given the model; and the model after it.
