@@ -1,24 +1,17 @@
 // Opening a store: refuse what is not ours without touching it, create a new store atomically
 // enough to be recognised, and find the log head the writer continues from.
-#include <fcntl.h>
 #include <rocksdb/cache.h>
 #include <rocksdb/filter_policy.h>
 #include <rocksdb/slice_transform.h>
 #include <rocksdb/table.h>
 #include <rocksdb/write_batch.h>
-#include <sys/stat.h>
-#include <sys/sysmacros.h>
 
 #include <algorithm>
-#include <charconv>
 #include <chrono>
 #include <cstdarg>
 #include <cstring>
-#include <fstream>
 #include <iostream>
-#include <iterator>
 #include <random>
-#include <sstream>
 #include <system_error>
 #include <unordered_map>
 
@@ -29,55 +22,6 @@
 namespace ordo::eventstore {
 namespace fs = std::filesystem;
 namespace {
-
-// The process holding the RocksDB LOCK file of `path` ("pid 4242: ordo serve --data ..."), read
-// from /proc/locks; empty when it cannot be told.
-std::string lock_holder(const std::string& path) {
-  struct stat lock {};
-  if (::stat((fs::path(path) / "LOCK").c_str(), &lock) != 0) return {};
-  char device[64];
-  std::snprintf(device, sizeof device, "%02x:%02x:%llu", ::major(lock.st_dev), ::minor(lock.st_dev),
-                static_cast<unsigned long long>(lock.st_ino));
-  std::ifstream locks("/proc/locks");
-  std::string line;
-  while (std::getline(locks, line)) {
-    // "1: POSIX  ADVISORY  WRITE 4242 08:01:1234567 0 EOF"
-    std::istringstream fields(line);
-    std::string number, kind, mode, access, pid, where;
-    if (!(fields >> number >> kind >> mode >> access >> pid >> where) || where != device) continue;
-    std::ifstream cmdline("/proc/" + pid + "/cmdline");
-    std::string command((std::istreambuf_iterator<char>(cmdline)), {});
-    std::replace(command.begin(), command.end(), '\0', ' ');
-    while (!command.empty() && command.back() == ' ') command.pop_back();
-    return "pid " + pid + (command.empty() ? "" : ": " + command);
-  }
-  return {};
-}
-
-// A refused lock says which process holds the directory, not RocksDB's errno text; a damaged
-// write-ahead log says where, and what to do.
-Error open_error(const rocksdb::Status& status, const std::string& path) {
-  if (status.IsCorruption()) {
-    if (auto damage = find_wal_damage(path)) {
-      return Error{ErrorCode::corruption,
-                   "the write-ahead log of " + path + " is damaged: " + *damage +
-                       ". Recovering past it would drop every event written after it, "
-                       "acknowledged ones included, so the store is not opened. Restore the "
-                       "directory from a backup (docs/OPERATIONS.md, \"A damaged "
-                       "log\"), and keep this one as it is for investigation"};
-    }
-  }
-  const std::string text = status.ToString();
-  if (!status.IsIOError() || text.find("/LOCK") == std::string::npos) {
-    return to_error(status, "opening " + path);
-  }
-  const auto holder = lock_holder(path);
-  return Error{ErrorCode::unavailable,
-               "the data directory " + path + " is in use by " +
-                   (holder.empty() ? std::string("another process") : holder) +
-                   "; stop it first (the read-only commands ordo log stats|tail|verify work "
-                   "beside it)"};
-}
 
 // A literal, not rocksdb::kDefaultColumnFamilyName: static initialisation order across a static
 // library is unspecified.
@@ -397,67 +341,6 @@ Result<void> load_head(EventStore::Impl& impl) {
   impl.last_hash = last_hash;
   impl.last_recorded_at_us = last_recorded_at;
   impl.durable_position.store(last_position);
-  return {};
-}
-
-std::optional<std::uint64_t> parse_decimal(std::string_view digits) {
-  std::uint64_t value = 0;
-  const auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), value);
-  if (ec != std::errc() || end != digits.data() + digits.size()) return std::nullopt;
-  return value;
-}
-
-std::string acknowledged_loss(const EventStore::Impl& impl, std::uint64_t last,
-                              std::uint64_t acknowledged) {
-  return "the log ends at position " + std::to_string(last) + " but position " +
-         std::to_string(acknowledged) + " was acknowledged (" +
-         (impl.options.data_dir / "ACKNOWLEDGED").string() +
-         "): " + std::to_string(acknowledged - last) +
-         " acknowledged events are missing, so a write-ahead log (*.log) or table file (*.sst) "
-         "of " +
-         impl.options.data_dir.string() +
-         " was damaged or removed. Do not write to this store: restore the directory from a "
-         "backup; `ordo log verify` and the RocksDB LOG file say where the damage is";
-}
-
-// A store that cannot be read although it acknowledged events lost its log: say so.
-Error with_acknowledged(const Error& error, std::uint64_t acknowledged) {
-  return Error{ErrorCode::corruption,
-               error.message + "; " + std::to_string(acknowledged) +
-                   " acknowledged events are missing (ACKNOWLEDGED): a write-ahead log (*.log) "
-                   "or table file (*.sst) was damaged or removed. Restore the directory from a "
-                   "backup"};
-}
-
-// The last position answered as durable, from ACKNOWLEDGED (0 when absent or blank). Read before
-// the database is opened: a server running beside a reader only moves it forward.
-Result<std::uint64_t> read_acknowledged(const fs::path& dir) {
-  const fs::path file = dir / "ACKNOWLEDGED";
-  std::ifstream in(file, std::ios::binary);
-  std::string text((std::istreambuf_iterator<char>(in)), {});
-  if (text.find_first_not_of(std::string_view("\0", 1)) == std::string::npos) return 0;
-  auto parsed = text.size() == 21 && text.back() == '\n'
-                    ? parse_decimal(std::string_view(text).substr(0, 20))
-                    : std::nullopt;
-  if (!parsed) {
-    return fail(ErrorCode::corruption,
-                file.string() +
-                    " is damaged (expected 20 digits and a newline); if the log "
-                    "verifies (ordo log verify), remove the file to open without this check");
-  }
-  return *parsed;
-}
-
-// Opens ACKNOWLEDGED for the writer (fsync durability only: without a sync it would run ahead of
-// what a power loss keeps) and records the recovered head.
-Result<void> open_acknowledged(EventStore::Impl& impl) {
-  if (impl.options.read_only || impl.options.durability != Durability::fsync) return {};
-  const fs::path file = impl.options.data_dir / "ACKNOWLEDGED";
-  impl.acknowledged_fd = ::open(file.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
-  if (impl.acknowledged_fd < 0) {
-    return fail(ErrorCode::io_error, "cannot open " + file.string() + ": " + std::strerror(errno));
-  }
-  impl.record_acknowledged(impl.next_position - 1);
   return {};
 }
 

@@ -165,5 +165,18 @@ Error to_error(const rocksdb::Status& status, std::string_view context);
 /// The first damaged record of the write-ahead log files in `dir` ("<file> at byte N (what)"), or
 /// nullopt (a torn last write is not damage).
 std::optional<std::string> find_wal_damage(const std::filesystem::path& dir);
+/// RocksDB's refusal to open `path`, said for an operator (wal_check.cpp).
+Error open_error(const rocksdb::Status& status, const std::string& path);
+
+// ACKNOWLEDGED (acknowledged.cpp).
+/// The last position answered as durable (0 when absent or blank); corruption when damaged.
+Result<std::uint64_t> read_acknowledged(const std::filesystem::path& dir);
+/// Opens the file for the writer (fsync durability only) and records the recovered head.
+Result<void> open_acknowledged(EventStore::Impl& impl);
+/// Why a log that ends at `last` is refused when `acknowledged` was answered as durable.
+std::string acknowledged_loss(const EventStore::Impl& impl, std::uint64_t last,
+                              std::uint64_t acknowledged);
+/// `error`, for a store that acknowledged events and cannot be read at all.
+Error with_acknowledged(const Error& error, std::uint64_t acknowledged);
 
 }  // namespace ordo::eventstore

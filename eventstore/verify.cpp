@@ -127,12 +127,7 @@ Result<VerifyReport> EventStore::verify() const {
     }
   }
   if (walk.report.ok && impl_->acknowledged_at_open > last) {
-    walk.broken(last + 1, "position " + std::to_string(impl_->acknowledged_at_open) +
-                              " was acknowledged (ACKNOWLEDGED) but the log ends at " +
-                              std::to_string(last) + ": " +
-                              std::to_string(impl_->acknowledged_at_open - last) +
-                              " acknowledged events are missing (a damaged or removed *.log or "
-                              "*.sst file); restore the directory from a backup");
+    walk.broken(last + 1, acknowledged_loss(*impl_, last, impl_->acknowledged_at_open));
   }
   if (walk.report.ok) check_heads(*impl_, walk);
   return walk.report;

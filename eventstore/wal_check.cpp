@@ -1,16 +1,24 @@
-// Reads RocksDB's write-ahead log files to say where one is damaged. RocksDB's own message says
-// "checksum mismatch" without the file or the byte; an operator needs both to decide what to do.
+// What an open that RocksDB refused says to an operator: where a write-ahead log is damaged
+// (RocksDB's own message says "checksum mismatch" without the file or the byte; an operator needs
+// both to decide what to do), or which process holds the data directory.
 // Log format (RocksDB's doc/log_format): 32 KiB blocks of records, each with a 7-byte header
 // (masked CRC32C of type and payload, 2-byte length, 1-byte type); a block ends with a zero-filled
 // trailer when less than a header is left.
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+
 #include <algorithm>
+#include <cstdio>
 #include <fstream>
+#include <iterator>
+#include <sstream>
 #include <vector>
 
 #include "eventstore/checksum.h"
 #include "eventstore/store_impl.h"
 
 namespace ordo::eventstore {
+namespace fs = std::filesystem;
 namespace {
 
 constexpr std::size_t kBlock = 32768;
@@ -57,6 +65,30 @@ std::optional<std::string> damage_in(const std::string& bytes) {
   return std::nullopt;
 }
 
+// The process holding the RocksDB LOCK file of `path` ("pid 4242: ordo serve --data ..."), read
+// from /proc/locks; empty when it cannot be told.
+std::string lock_holder(const std::string& path) {
+  struct stat lock {};
+  if (::stat((fs::path(path) / "LOCK").c_str(), &lock) != 0) return {};
+  char device[64];
+  std::snprintf(device, sizeof device, "%02x:%02x:%llu", ::major(lock.st_dev), ::minor(lock.st_dev),
+                static_cast<unsigned long long>(lock.st_ino));
+  std::ifstream locks("/proc/locks");
+  std::string line;
+  while (std::getline(locks, line)) {
+    // "1: POSIX  ADVISORY  WRITE 4242 08:01:1234567 0 EOF"
+    std::istringstream fields(line);
+    std::string number, kind, mode, access, pid, where;
+    if (!(fields >> number >> kind >> mode >> access >> pid >> where) || where != device) continue;
+    std::ifstream cmdline("/proc/" + pid + "/cmdline");
+    std::string command((std::istreambuf_iterator<char>(cmdline)), {});
+    std::replace(command.begin(), command.end(), '\0', ' ');
+    while (!command.empty() && command.back() == ' ') command.pop_back();
+    return "pid " + pid + (command.empty() ? "" : ": " + command);
+  }
+  return {};
+}
+
 }  // namespace
 
 std::optional<std::string> find_wal_damage(const std::filesystem::path& dir) {
@@ -72,6 +104,31 @@ std::optional<std::string> find_wal_damage(const std::filesystem::path& dir) {
     if (auto damage = damage_in(bytes)) return log.string() + *damage;
   }
   return std::nullopt;
+}
+
+// A refused lock says which process holds the directory, not RocksDB's errno text; a damaged
+// write-ahead log says where, and what to do.
+Error open_error(const rocksdb::Status& status, const std::string& path) {
+  if (status.IsCorruption()) {
+    if (auto damage = find_wal_damage(path)) {
+      return Error{ErrorCode::corruption,
+                   "the write-ahead log of " + path + " is damaged: " + *damage +
+                       ". Recovering past it would drop every event written after it, "
+                       "acknowledged ones included, so the store is not opened. Restore the "
+                       "directory from a backup (docs/OPERATIONS.md, \"A damaged "
+                       "log\"), and keep this one as it is for investigation"};
+    }
+  }
+  const std::string text = status.ToString();
+  if (!status.IsIOError() || text.find("/LOCK") == std::string::npos) {
+    return to_error(status, "opening " + path);
+  }
+  const auto holder = lock_holder(path);
+  return Error{ErrorCode::unavailable,
+               "the data directory " + path + " is in use by " +
+                   (holder.empty() ? std::string("another process") : holder) +
+                   "; stop it first (the read-only commands ordo log stats|tail|verify work "
+                   "beside it)"};
 }
 
 }  // namespace ordo::eventstore

@@ -4,14 +4,10 @@
 #include <flatbuffers/flatbuffers.h>
 #include <pthread.h>
 #include <rocksdb/write_batch.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <atomic>
-#include <cerrno>
 #include <chrono>
-#include <cstdio>
-#include <cstring>
 #include <gsl/assert>
 
 #include "eventstore/envelope.h"
@@ -425,26 +421,6 @@ void EventStore::Impl::complete(std::deque<CommitGroup>& groups) {
     syncing = false;
   }
   sync_space_cv.notify_all();
-}
-
-// One fixed-width line rewritten in place, not synced: it only needs to be no further than the
-// synced WAL (it is written after the sync), and it survives a crash of the process in the page
-// cache. After a power loss it may be older, which only narrows what the check at open sees.
-void EventStore::Impl::record_acknowledged(std::uint64_t position) const {
-  if (acknowledged_fd < 0) return;
-  std::lock_guard lock(acknowledged_mutex);
-  if (position <= acknowledged_written && acknowledged_written != 0) return;
-  acknowledged_written = position;
-  char line[32];
-  const int size =
-      std::snprintf(line, sizeof line, "%020llu\n", static_cast<unsigned long long>(position));
-  if (::pwrite(acknowledged_fd, line, static_cast<std::size_t>(size), 0) != size) {
-    // The check at open is a safety net, not the durability itself: keep serving.
-    static std::atomic<bool> told{false};
-    if (!told.exchange(true))
-      std::fprintf(stderr, "ordo: cannot write %s/ACKNOWLEDGED: %s\n", options.data_dir.c_str(),
-                   std::strerror(errno));
-  }
 }
 
 void EventStore::Impl::syncer_loop() {

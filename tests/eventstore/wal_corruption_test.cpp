@@ -107,6 +107,18 @@ void expect_named(const std::string& refusal, const fs::path& wal, std::uint64_t
   EXPECT_NE(refusal.find("Restore the directory from a backup"), std::string::npos) << refusal;
 }
 
+// A store whose child was killed after acknowledging 3,000 events, and its largest WAL.
+struct KilledStore {
+  testing::TempDir dir;
+  fs::path data = dir / "data";
+  crash::AckMapping mapping{dir / "acks"};
+  fs::path wal;
+  KilledStore() {
+    append_then_kill(data, dir / "acks", mapping.acks(), 3000);
+    wal = largest_wal(data);
+  }
+};
+
 std::uint64_t seed_from_environment() {
   const char* value = std::getenv("ORDO_WAL_SEED");
   return value != nullptr ? std::strtoull(value, nullptr, 10) : std::random_device{}();
@@ -116,13 +128,9 @@ TEST(WalCorruption, AFlippedByteEitherRefusesTheOpenOrLosesNothingAcknowledged) 
   const auto seed = seed_from_environment();
   std::printf("ORDO_WAL_SEED=%llu\n", static_cast<unsigned long long>(seed));
   RecordProperty("seed", std::to_string(seed));
-  testing::TempDir dir;
-  const auto data = dir / "data";
-  const auto ack_file = dir / "acks";
-  crash::AckMapping mapping(ack_file);
-  append_then_kill(data, ack_file, mapping.acks(), 3000);
-  const auto wal = largest_wal(data);
-  ASSERT_FALSE(wal.empty()) << "no write-ahead log after the kill";
+  KilledStore killed;
+  ASSERT_FALSE(killed.wal.empty()) << "no write-ahead log after the kill";
+  auto& [dir, data, mapping, wal] = killed;
   const auto wal_size = fs::file_size(wal);
   ASSERT_GT(wal_size, 10'000u);
 
@@ -159,13 +167,9 @@ TEST(WalCorruption, AFlippedByteEitherRefusesTheOpenOrLosesNothingAcknowledged) 
 
 // A log cut short or removed is not damaged, just shorter: only ACKNOWLEDGED can tell.
 TEST(WalCorruption, ALogCutShortOrRemovedIsRefusedBecauseAcknowledgedEventsAreMissing) {
-  testing::TempDir dir;
-  const auto data = dir / "data";
-  const auto ack_file = dir / "acks";
-  crash::AckMapping mapping(ack_file);
-  append_then_kill(data, ack_file, mapping.acks(), 3000);
-  const auto wal = largest_wal(data);
-  ASSERT_FALSE(wal.empty());
+  KilledStore killed;
+  ASSERT_FALSE(killed.wal.empty()) << "no write-ahead log after the kill";
+  auto& [dir, data, mapping, wal] = killed;
   for (const bool remove : {false, true}) {
     for (const bool is_legacy : {false, true}) {
       const auto copy = dir / "copy";
