@@ -1,5 +1,6 @@
 // Competitive allocation over NATS (DESIGN.md, "Competitive allocation"): the relay that tells
-// stores about rounds, and the service that takes their claims.
+// stores about rounds, and the service that takes their claims. What the messages say is the
+// protocol's (allocation_protocol.h); this file carries them over NATS.
 //
 // Relay: follows the committed log from its cursor (a consumer checkpoint in the event store) and,
 // for each OfferRoundOpened, publishes an offer on each candidate store's subject; for each
@@ -92,18 +93,10 @@ class AllocationRelay {
                   const projections::Projector& projector, nats::Connection& connection,
                   RelayOptions options);
   void relay_loop();
-  struct Message {
-    std::string subject;
-    std::string body;
-  };
   Result<void> relay_batch(const std::vector<eventstore::RecordedEvent>& events);
-  void messages_for(const domain::order::Event& event, const std::string& order_id,
-                    const domain::order::State& state, std::uint64_t position,
-                    std::vector<Message>& out) const;
   void on_request(natsMsg* message);
   void answer(const std::string& reply, const nlohmann::json& body);
   void settle();
-  nlohmann::json pending_offers(const std::string& site);
   friend void on_claims_message(natsConnection*, natsSubscription*, natsMsg*, void*);
   friend void on_claims_closed(void*);
 

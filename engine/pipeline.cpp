@@ -63,18 +63,23 @@ Pipeline::~Pipeline() {
 }
 
 void Pipeline::submit(Submission submission, Callback done) {
+  enqueue(Pending{std::move(submission), std::move(done)});
+}
+
+void Pipeline::enqueue(Pending pending) {
   std::unique_lock lock(mutex_);
   if (stopping_ || failed_.load()) {
     lock.unlock();
-    return done(std::unexpected(Refusal{Error{ErrorCode::unavailable, "the pipeline is stopped"}}));
+    return pending.done(
+        std::unexpected(Refusal{Error{ErrorCode::unavailable, "the pipeline is stopped"}}));
   }
   if (queue_.size() >= options_.queue_max) {
     lock.unlock();
-    return done(std::unexpected(
+    return pending.done(std::unexpected(
         Refusal{Error{ErrorCode::overloaded, "the command queue is full; retry later"}}));
   }
   outstanding_.fetch_add(1);
-  queue_.push_back(Pending{std::move(submission), std::move(done)});
+  queue_.push_back(std::move(pending));
   lock.unlock();
   cv_.notify_one();
 }
@@ -83,6 +88,13 @@ Answer Pipeline::execute(Submission submission) {
   std::promise<Answer> promise;
   auto future = promise.get_future();
   submit(std::move(submission), [&](Answer a) { promise.set_value(std::move(a)); });
+  return future.get();
+}
+
+Answer Pipeline::expire_due() {
+  std::promise<Answer> promise;
+  auto future = promise.get_future();
+  enqueue(Pending{{}, [&](Answer a) { promise.set_value(std::move(a)); }, true});
   return future.get();
 }
 
@@ -99,7 +111,7 @@ void Pipeline::run() {
       std::unique_lock lock(mutex_);
       auto ready = [&] { return stopping_ || !queue_.empty(); };
       // Open rounds are looked at every 20 ms: a deadline is met within that.
-      if (state_.round_deadlines().empty())
+      if (state_.round_deadlines().empty() || !options_.expire_on_its_own)
         cv_.wait(lock, ready);
       else
         cv_.wait_for(lock, std::chrono::milliseconds(20), ready);
@@ -118,7 +130,7 @@ void Pipeline::run() {
       handle(std::move(taken[i]));
     }
     leading_ = eventstore::EventStore::Leading::no;
-    expire_due_rounds();
+    if (options_.expire_on_its_own) expire_due_rounds();
   }
 }
 
@@ -171,6 +183,10 @@ void Pipeline::handle(Pending pending) {
   if (failed_.load()) {
     return pending.done(std::unexpected(Refusal{Error{
         ErrorCode::unavailable, "the pipeline stopped after a failed append; restart Ordo"}}));
+  }
+  if (pending.expire_due) {
+    expire_due_rounds();
+    return answer_after_barrier(std::move(pending.done), Outcome{});
   }
   // The key is looked up before deciding: a retry of a command that was applied decides to
   // "nothing to do", and must get the first attempt's answer instead.

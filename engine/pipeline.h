@@ -74,6 +74,9 @@ struct PipelineOptions {
   /// The log's clock for commands the pipeline makes itself (expiring rounds past their
   /// deadline); unset: the system clock.
   std::function<domain::Instant()> clock;
+  /// False: rounds past their deadline are closed only when expire_due() is called, never on the
+  /// pipeline's own timer or after a batch (a deterministic simulation drives the clock).
+  bool expire_on_its_own = true;
 };
 
 struct PipelineStats {
@@ -98,6 +101,9 @@ class Pipeline {
   void submit(Submission submission, Callback done);
   /// Blocking convenience for tests and tools.
   Answer execute(Submission submission);
+  /// Closes the rounds past their deadline by the clock now, in the queue's order; answered once
+  /// everything appended before is durable (blocking).
+  Answer expire_due();
 
   PipelineStats stats() const;
   /// True once an append failed: every later submission is refused with unavailable.
@@ -107,8 +113,10 @@ class Pipeline {
   struct Pending {
     Submission submission;
     Callback done;
+    bool expire_due = false;  // a turn of the round clock, not a command
   };
   Pipeline(eventstore::EventStore& store, PipelineOptions options);
+  void enqueue(Pending pending);
   Result<void> replay();
   void run();
   void handle(Pending pending);

@@ -171,6 +171,20 @@ std::uint64_t EventStore::wait_for_position(std::uint64_t position,
   return impl_->durable_position.load();
 }
 
+std::uint64_t EventStore::wait_for_position(std::uint64_t position,
+                                            std::chrono::milliseconds timeout,
+                                            const std::atomic<bool>& stop) const {
+  std::unique_lock lock(impl_->durable_mutex);
+  impl_->durable_cv.wait_for(
+      lock, timeout, [&] { return stop.load() || impl_->durable_position.load() >= position; });
+  return impl_->durable_position.load();
+}
+
+void EventStore::wake_waiters() const {
+  std::lock_guard lock(impl_->durable_mutex);
+  impl_->durable_cv.notify_all();
+}
+
 StoreStats EventStore::stats() const {
   StoreStats s;
   s.format_version = impl_->format_version;

@@ -22,6 +22,7 @@
 //   `unavailable` until it is reopened (an fsync that failed cannot be retried safely).
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <filesystem>
@@ -171,6 +172,11 @@ class EventStore {
 
   /// Waits until `position` is durable or `timeout` passes; returns the durable position.
   std::uint64_t wait_for_position(std::uint64_t position, std::chrono::milliseconds timeout) const;
+  /// The same, ending also once `stop` is set and wake_waiters() called: a follower stops at once
+  /// rather than at its next timeout.
+  std::uint64_t wait_for_position(std::uint64_t position, std::chrono::milliseconds timeout,
+                                  const std::atomic<bool>& stop) const;
+  void wake_waiters() const;
 
   /// Consumer checkpoints: the last position a consumer (projection, relay) has processed.
   Result<std::uint64_t> load_checkpoint(std::string_view consumer) const;

@@ -199,6 +199,7 @@ Result<std::unique_ptr<Projector>> Projector::start(eventstore::EventStore& stor
 
 Projector::~Projector() {
   stopping_ = true;
+  store_.wake_waiters();  // the follower sees stopping_ now, not at its next timeout
   if (thread_.joinable()) thread_.join();
   if (failed_.load()) return;
   std::unique_lock lock(state_mutex_);
@@ -226,7 +227,7 @@ Result<void> Projector::catch_up() {
 void Projector::follow_loop() {
   while (!stopping_.load()) {
     const std::uint64_t next = position_.load() + 1;
-    if (store_.wait_for_position(next, std::chrono::milliseconds(100)) < next) {
+    if (store_.wait_for_position(next, std::chrono::milliseconds(100), stopping_) < next) {
       // Quiet: what the in-memory models hold is written once its interval has passed.
       std::unique_lock lock(state_mutex_);
       if (auto written = end_batch(position_.load(), false); !written) {
