@@ -122,6 +122,17 @@ struct NetworkEffects {
                                                                const stock::Command& command,
                                                                const Facts& facts);
 
+/// A count of `sku` at `site_id` (CountStock). Counted below what is reserved there, the shortfall
+/// is not left on the orders: the newest orders' lines allocated there (not yet in preparation)
+/// are released until what stays reserved fits the count, and sourced again at once (elsewhere,
+/// or customer service's queue when no site can serve them). Held units (open rounds), pre-orders
+/// and lines in preparation stay: a store picking reports what it cannot find itself. Rejections
+/// as move_stock.
+[[nodiscard]] Result<NetworkEffects, Rejection> count_stock(std::string_view site_id,
+                                                            std::string_view sku,
+                                                            const stock::CountStock& count,
+                                                            const Facts& facts);
+
 /// Closing `site_id` for good: every line of `order_ids` allocated or pre-ordered there is released
 /// from it and sourced again without it (customer service's queue when no other site can serve
 /// it); its reservations there go. Refused (wrong_state) while a line there is in preparation or

@@ -96,6 +96,93 @@ Result<NetworkEffects, Rejection> settle_receipt(std::string_view site_id, std::
   return out;
 }
 
+namespace {
+
+// Releases `lines` of an order from `site_id` and sources them again at once (customer service's
+// queue when no site can serve them; a round still open sources them when it ends); the stock
+// follows in `sequence`.
+Result<std::optional<OrderChange>, Rejection> release_and_source(
+    StockSequence& sequence, const Facts& facts, const std::string& order_id,
+    const std::vector<std::uint32_t>& lines, std::string_view site_id, const std::string& reason,
+    Instant at) {
+  const auto* current = facts.order(order_id);
+  if (current == nullptr || lines.empty()) return std::nullopt;
+  auto released = order::decide(
+      order::ReleaseAllocation{std::string(site_id), reason, false, at, lines, {}}, *current);
+  if (!released) return std::unexpected(released.error());
+  auto state = *current;
+  for (const auto& e : *released) state = order::evolve(std::move(state), e);
+  std::vector<order::Event> events = std::move(*released);
+  if (state.open_round() == nullptr) {
+    if (auto refused = source(SequenceFacts(facts, sequence), state, at, false, events))
+      return std::unexpected(*refused);
+  }
+  if (auto refused = follow_with_stock(sequence, facts, *current, events, at))
+    return std::unexpected(*refused);
+  return OrderChange{order_id, std::move(events)};
+}
+
+// A count's shortfall: the lines whose reservations move, newest orders first, until what stays
+// reserved fits what was counted. Only lines allocated and not yet in preparation move (a store
+// picking a line reports what it cannot find itself); held and pre-ordered units stay.
+std::map<std::string, std::vector<std::uint32_t>> lines_to_move(const stock::State& stock,
+                                                                std::string_view site_id,
+                                                                const Facts& facts) {
+  struct Candidate {
+    Instant placed_at;
+    std::string order_id;
+    std::uint32_t line;
+    std::int64_t quantity;
+  };
+  std::vector<Candidate> candidates;
+  for (const auto& [id, r] : stock.reservations) {
+    if (r.held || r.picked || !r.receipt_id.empty()) continue;
+    const auto* o = facts.order(r.order_id);
+    if (o == nullptr) continue;
+    for (const auto& l : o->lines) {
+      if (l.line.line == r.line && l.site_id == site_id && l.status == order::LineStatus::allocated)
+        candidates.push_back({o->placed.placed_at, r.order_id, r.line, r.quantity});
+    }
+  }
+  std::ranges::sort(candidates, [](const Candidate& a, const Candidate& b) {
+    return std::tie(b.placed_at, b.order_id, b.line) < std::tie(a.placed_at, a.order_id, a.line);
+  });
+  std::map<std::string, std::vector<std::uint32_t>> out;
+  std::int64_t shortfall = stock.reserved - stock.on_hand;
+  for (const auto& c : candidates) {
+    if (shortfall <= 0) break;
+    out[c.order_id].push_back(c.line);
+    shortfall -= c.quantity;
+  }
+  return out;
+}
+
+}  // namespace
+
+Result<NetworkEffects, Rejection> count_stock(std::string_view site_id, std::string_view sku,
+                                              const stock::CountStock& count, const Facts& facts) {
+  if (facts.site(site_id) == nullptr)
+    return reject(Code::not_found, "unknown site '" + std::string(site_id) + "'");
+  if (facts.item(sku) == nullptr)
+    return reject(Code::not_found, "unknown SKU '" + std::string(sku) + "'");
+  StockSequence sequence(facts);
+  if (auto refused = sequence.apply(site_id, sku, count)) return std::unexpected(*refused);
+  const auto& counted = sequence.current(site_id, sku);
+  NetworkEffects out;
+  if (counted.reserved > counted.on_hand) {
+    const auto reason = "count at " + std::string(site_id) + " found " +
+                        std::to_string(counted.on_hand) + " " + std::string(sku) + " for " +
+                        std::to_string(counted.reserved) + " reserved";
+    for (const auto& [order_id, lines] : lines_to_move(counted, site_id, facts)) {
+      auto moved = release_and_source(sequence, facts, order_id, lines, site_id, reason, count.at);
+      if (!moved) return std::unexpected(moved.error());
+      if (*moved) out.orders.push_back(std::move(**moved));
+    }
+  }
+  out.stock = sequence.take();
+  return out;
+}
+
 Result<NetworkEffects, Rejection> leave_site(std::string_view site_id,
                                              const std::vector<std::string>& order_ids,
                                              const std::string& reason, Instant at,
@@ -119,20 +206,9 @@ Result<NetworkEffects, Rejection> leave_site(std::string_view site_id,
                                              std::string(site_id) + ": ship or release it first");
       }
     }
-    if (lines.empty()) continue;
-    auto released = order::decide(
-        order::ReleaseAllocation{std::string(site_id), reason, false, at, lines, {}}, *current);
-    if (!released) return std::unexpected(released.error());
-    auto state = *current;
-    for (const auto& e : *released) state = order::evolve(std::move(state), e);
-    std::vector<order::Event> events = std::move(*released);
-    if (state.open_round() == nullptr) {
-      if (auto refused = source(SequenceFacts(facts, sequence), state, at, false, events))
-        return std::unexpected(*refused);
-    }
-    if (auto refused = follow_with_stock(sequence, facts, *current, events, at))
-      return std::unexpected(*refused);
-    out.orders.push_back({order_id, std::move(events)});
+    auto moved = release_and_source(sequence, facts, order_id, lines, site_id, reason, at);
+    if (!moved) return std::unexpected(moved.error());
+    if (*moved) out.orders.push_back(std::move(**moved));
   }
   out.stock = sequence.take();
   return out;

@@ -171,6 +171,9 @@ Decided decide(const EngineState& state, const Command& command, const Locator& 
     }
     Decided operator()(const domain::channel::Command& c) { return decide_channel(state, c); }
     Decided operator()(const StockCommand& c) {
+      if (const auto* count = std::get_if<domain::stock::CountStock>(&c.command))
+        return network_changes(state,
+                               domain::fulfilment::count_stock(c.site_id, c.sku, *count, facts));
       if (std::holds_alternative<domain::stock::ConfirmReceipt>(c.command) ||
           std::holds_alternative<domain::stock::CancelReceipt>(c.command)) {
         return network_changes(
