@@ -79,7 +79,11 @@ class OwnedDir {
 /// `ordo serve` as a child process. The constructor waits for its "serving" line.
 class ServerProcess {
  public:
-  explicit ServerProcess(std::filesystem::path data_dir, std::vector<std::string> extra = {})
+  /// `ordo serve` over `data_dir` (or `binary`, built from the same sources), with `environment`
+  /// added to its own.
+  explicit ServerProcess(std::filesystem::path data_dir, std::vector<std::string> extra = {},
+                         std::vector<std::pair<std::string, std::string>> environment = {},
+                         std::string binary = ordo_bin())
       : data_dir_(std::move(data_dir)) {
     int fds[2];
     if (::pipe(fds) != 0) throw std::runtime_error("pipe");
@@ -89,8 +93,9 @@ class ServerProcess {
       ::dup2(fds[1], 2);
       ::close(fds[0]);
       ::close(fds[1]);
-      std::vector<std::string> argv{ordo_bin(),         "serve",    "--data",
-                                    data_dir_.string(), "--listen", "127.0.0.1:0"};
+      for (const auto& [name, value] : environment) ::setenv(name.c_str(), value.c_str(), 1);
+      std::vector<std::string> argv{binary,     "serve",      "--data", data_dir_.string(),
+                                    "--listen", "127.0.0.1:0"};
       argv.insert(argv.end(), extra.begin(), extra.end());
       std::vector<char*> args;
       for (auto& a : argv) args.push_back(a.data());
