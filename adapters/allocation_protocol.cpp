@@ -1,5 +1,7 @@
 #include "adapters/allocation_protocol.h"
 
+#include <map>
+
 #include "engine/streams.h"
 #include "eventstore/codec/codec.h"
 
@@ -113,6 +115,22 @@ void messages_of(const order::Event& event, const std::string& order_id, const o
                                            {"reason", released->reason},
                                            {"position", position}}
                                           .dump(-1, ' ', false, json::error_handler_t::replace)});
+  } else if (const auto* cancelled = std::get_if<order::LinesCancelled>(&event)) {
+    // A store holding cancelled lines must not prepare them: each is told which of its lines.
+    std::map<std::string, std::vector<std::uint32_t>> by_site;
+    for (const auto& l : state.lines) {
+      if (!l.site_id.empty() &&
+          std::ranges::find(cancelled->lines, l.line.line) != cancelled->lines.end())
+        by_site[l.site_id].push_back(l.line.line);
+    }
+    for (const auto& [site, lines] : by_site) {
+      out.push_back({site, json{{"type", "cancelled"},
+                                {"order_id", order_id},
+                                {"lines", lines},
+                                {"reason", cancelled->reason},
+                                {"position", position}}
+                               .dump(-1, ' ', false, json::error_handler_t::replace)});
+    }
   } else if (const auto* closed = std::get_if<order::OfferRoundClosed>(&event)) {
     for (const auto& site : others_in(state, closed->round, {})) {
       out.push_back(
@@ -152,7 +170,8 @@ Result<engine::OrderCommand, std::string> command_of(const std::string& action,
 
 const std::vector<std::string>& relayed_types() {
   static const std::vector<std::string> types = {"OfferRoundOpened", "OfferClaimed",
-                                                 "OfferRoundClosed", "AllocationReleased"};
+                                                 "OfferRoundClosed", "AllocationReleased",
+                                                 "LinesCancelled"};
   return types;
 }
 
@@ -278,7 +297,10 @@ json answer_of(const engine::Answer& answer, const StoreRequest& request) {
 
 json pending_offers(const eventstore::EventStore& store, const projections::Projector& projector,
                     const std::string& site) {
-  projector.wait_for(store.durable_position(), std::chrono::seconds(2));
+  // An offer the relay already sent must be in the list: a list from behind the log is not given.
+  const auto durable = store.durable_position();
+  if (projector.wait_for(durable, std::chrono::seconds(2)) < durable)
+    return {{"result", "retry"}, {"reason", "the query models are behind the log; ask again"}};
   bool more = false;
   auto pending = projector.pending_offers(site, kPendingMax, more);
   if (!pending) return {{"result", "retry"}, {"reason", pending.error().to_string()}};
@@ -296,7 +318,25 @@ json pending_offers(const eventstore::EventStore& store, const projections::Proj
     bytes += offer.dump().size();
     offers.push_back(std::move(offer));
   }
-  return {{"result", "ok"}, {"offers", std::move(offers)}, {"more", more}};
+  json held = json::array();
+  bool more_held = false;
+  auto holding = projector.held_orders(site, kPendingMax, more_held);
+  if (!holding) return {{"result", "retry"}, {"reason", holding.error().to_string()}};
+  for (const auto& view : *holding) {
+    json lines = json::array();
+    for (const auto& l : view.order.lines) {
+      if (l.site_id == site && projections::is_held(l.status)) lines.push_back(l.line.line);
+    }
+    if (lines.empty()) continue;
+    bytes += view.order.placed.order_id.size() + 8 * lines.size() + 32;
+    if (bytes > kPendingBytesMax) {
+      more_held = true;
+      break;
+    }
+    held.push_back({{"order_id", view.order.placed.order_id}, {"lines", std::move(lines)}});
+  }
+  return {{"result", "ok"},          {"offers", std::move(offers)}, {"more", more},
+          {"held", std::move(held)}, {"more_held", more_held},      {"position", durable}};
 }
 
 }  // namespace ordo::adapters::protocol

@@ -51,8 +51,11 @@ Result<StoreRequest, nlohmann::json> request_of(std::string_view site_id, std::s
 /// The answer to a store for the pipeline's decision on its request.
 nlohmann::json answer_of(const engine::Answer& answer, const StoreRequest& request);
 
-/// The offers `site` may still claim, from the projector's order index once it has reached what
-/// is durable: {"result":"ok","offers":[...],"more"} or {"result":"retry","reason"}.
+/// What `site` should know after an absence, from the projector's order index once it has reached
+/// what is durable: the offers it may still claim and the lines it still holds (allocated, in
+/// preparation, prepared, waiting for pickup; what it won, or was given directly), as of log
+/// `position`: {"result":"ok","offers":[...],"more","held":[{"order_id","lines"}],"more_held",
+/// "position"}, or {"result":"retry","reason"} while the query models are behind the log.
 nlohmann::json pending_offers(const eventstore::EventStore& store,
                               const projections::Projector& projector, const std::string& site);
 

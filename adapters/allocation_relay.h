@@ -5,7 +5,8 @@
 // Relay: follows the committed log from its cursor (a consumer checkpoint in the event store) and,
 // for each OfferRoundOpened, publishes an offer on each candidate store's subject; for each
 // OfferClaimed, "won" to the winner and "withdrawn" to the others; for each OfferRoundClosed,
-// "withdrawn" with the reason. The cursor advances only after the server has every message of a
+// "withdrawn" with the reason; for each LinesCancelled, "cancelled" to each store holding
+// cancelled lines. The cursor advances only after the server has every message of a
 // batch (a flush), so a crash or a NATS outage re-sends rather than loses: delivery is at least
 // once, and stores recognise an offer by (order_id, round).
 //
@@ -25,15 +26,19 @@
 //              "all_declined"|"withdrawn","position"}
 //   released  {"type":"released","order_id","lines","reason","position"}: the store no longer has
 //              these lines (it gave them back, or customer service moved them)
+//   cancelled {"type":"cancelled","order_id","lines","reason","position"}: these lines the store
+//              holds were cancelled (do not prepare them)
 //   request   {"action":"claim"|"decline"|"release"|"start_preparation"|"prepared","order_id",
 //              "round"(claim, decline),"reason"(decline, release),"stock_missing"(release),
 //              "ready_for_pickup"(prepared: a click-and-collect order waits at the
 //              counter),"site"?}
 //   reply     {"result","order_id","round"?,"reason"?,"position"?}
-//   request   {"action":"pending"}: reply {"result":"ok","offers":[offer...],"more"}, the offers
-//   the
-//              store may still claim. NATS keeps no message for a store that is away (core NATS
-//              has no persistence), so a store asks for them when it connects and reconnects.
+//   request   {"action":"pending"}: reply {"result":"ok","offers":[offer...],"more","held":
+//              [{"order_id","lines"}],"more_held","position"}: the offers the store may still
+//              claim and the lines it still holds, as of log position `position` (a message about
+//              a line with a lower position is older than this list). NATS keeps no message for a
+//              store that is away (core NATS has no persistence), so a store asks for them when it
+//              connects and reconnects.
 #pragma once
 
 #include <atomic>

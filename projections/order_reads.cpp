@@ -156,6 +156,37 @@ Result<std::vector<OrderView>> Projector::pending_offers(std::string_view site_i
       "order_view");
 }
 
+Result<std::vector<OrderView>> Projector::held_orders(std::string_view site_id, std::size_t limit,
+                                                      bool& more) const {
+  return checked(
+      [&]() -> Result<std::vector<OrderView>> {
+        const std::string prefix = pair_key("held", site_id) + std::string(1, '\0');
+        std::vector<std::string> order_ids;
+        more = false;
+        auto scanned = store_.scan_projection(kOrderIndexFamily, prefix, {},
+                                              [&](std::string_view key, std::string_view) {
+                                                if (order_ids.size() == limit) {
+                                                  more = true;
+                                                  return false;
+                                                }
+                                                if (auto tail = tail_of(key, prefix.size()))
+                                                  order_ids.emplace_back(tail->second);
+                                                return true;
+                                              });
+        if (!scanned) return std::unexpected(scanned.error());
+        std::vector<OrderView> out;
+        for (const auto& id : order_ids) {
+          auto view = order(id);
+          if (!view) return std::unexpected(view.error());
+          if (!*view) continue;
+          (*view)->timeline.clear();
+          out.push_back(std::move(**view));
+        }
+        return out;
+      }(),
+      "order_view");
+}
+
 Result<std::vector<AccuracyEntry>> Projector::accuracy(domain::Instant from, domain::Instant to,
                                                        std::size_t limit, bool& truncated) const {
   return checked(

@@ -90,6 +90,10 @@ class Projector {
   /// most `limit`; `more` tells when there are others.
   [[nodiscard]] Result<std::vector<OrderView>> pending_offers(std::string_view site_id,
                                                               std::size_t limit, bool& more) const;
+  /// The orders with lines `site_id` still holds (allocated, in preparation, prepared, waiting
+  /// for pickup), oldest first, at most `limit`; `more` tells when there are others.
+  [[nodiscard]] Result<std::vector<OrderView>> held_orders(std::string_view site_id,
+                                                           std::size_t limit, bool& more) const;
   /// The fulfilments of promised orders in [from, to), at most `limit` (`truncated` tells).
   [[nodiscard]] Result<std::vector<AccuracyEntry>> accuracy(domain::Instant from,
                                                             domain::Instant to, std::size_t limit,

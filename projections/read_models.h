@@ -139,4 +139,7 @@ struct AccuracyEntry {
   std::string channel;  // the order's; empty in entries recorded before it was kept
 };
 
+/// A line its site still holds: allocated, in preparation, prepared or waiting for pickup.
+bool is_held(domain::order::LineStatus status);
+
 }  // namespace ordo::projections

@@ -33,10 +33,11 @@ struct ProjectionInfo {
   std::uint64_t definition;
 };
 // 2: the first recorded definitions (stores from before are rebuilt once, their layouts being
-// unknown); order_index 2 also normalises e-mail keys and adds awaiting_customer_service.
+// unknown); order_index 2 also normalises e-mail keys and adds awaiting_customer_service; 3 adds
+// the lines each store still holds ("held").
 inline constexpr ProjectionInfo kProjections[] = {{"sellable_stock", kSellableFamily, 2},
                                                   {"order_view", kOrdersFamily, 2},
-                                                  {"order_index", kOrderIndexFamily, 2},
+                                                  {"order_index", kOrderIndexFamily, 3},
                                                   {"site_stock", kStockFamily, 2},
                                                   {"promise_accuracy", kPromiseAccuracyFamily, 2}};
 enum Model : std::size_t {

@@ -3,6 +3,17 @@
 #include <algorithm>
 
 #include "projections/internal/families.h"
+#include "projections/read_models.h"
+
+namespace ordo::projections {
+
+bool is_held(domain::order::LineStatus status) {
+  using S = domain::order::LineStatus;
+  return status == S::allocated || status == S::in_preparation || status == S::prepared ||
+         status == S::ready_for_pickup;
+}
+
+}  // namespace ordo::projections
 
 namespace ordo::projections::internal {
 
@@ -22,6 +33,8 @@ std::vector<std::string> index_keys(const order::State& s) {
   add("date", "");
   for (const auto& l : s.lines) {
     if (!l.site_id.empty()) add("site", l.site_id);
+    // A store's lines still to hand over: what it holds, for a store catching up after an absence.
+    if (!l.site_id.empty() && is_held(l.status)) add("held", l.site_id);
   }
   // A store's pending offers: sites of the open round that have not declined.
   if (const auto* r = s.open_round()) {

@@ -105,7 +105,7 @@ void Simulation::fail(const std::string& why) {
 void Simulation::note(std::string what) {
   trace_.push_back("t+" + std::to_string((now_ - kStart) / 1000) + "ms @" +
                    std::to_string(log_.position()) + " " + std::move(what));
-  if (trace_.size() > 40) trace_.pop_front();
+  if (trace_.size() > trace_max_) trace_.pop_front();
 }
 
 Store& Simulation::store_at(const std::string& site) {
@@ -122,6 +122,7 @@ void Simulation::start_ordo() {
   eventstore::Options options;
   options.data_dir = o_.dir;
   options.durability = eventstore::Durability::none;
+  options.clock_us = [this] { return now_; };  // recorded-at times from the seeded clock too
   options.projection_families = projections::projection_families();
   auto store = eventstore::EventStore::open(options);
   if (!store) return fail("Ordo does not start: " + store.error().to_string());
@@ -180,7 +181,7 @@ void Simulation::setup() {
   const int count = std::min<int>(o_.stores, static_cast<int>(std::size(kSites)));
   for (int i = 0; i < count; ++i) {
     const auto& site = kSites[i];
-    stores_.push_back({site.id, {}, {}, {}});
+    stores_.push_back({site.id, {}, {}, {}, {}});
     commands.push_back(
         domain::site::Command{domain::site::RegisterSite{site.id, profile_of(site), now_}});
     for (const char* sku : kSkus) {

@@ -37,9 +37,10 @@ struct SimResult {
   std::uint64_t crashes = 0;
   std::uint64_t dropped = 0;
   std::uint64_t duplicated = 0;
-  std::uint64_t answers = 0;  // answers stores received
-  std::uint64_t lost = 0;     // claims answered lost: another store won the same round
-  std::uint64_t expired = 0;  // claims or declines answered expired
+  std::uint64_t answers = 0;           // answers stores received
+  std::uint64_t lost = 0;              // claims answered lost: another store won the same round
+  std::uint64_t expired = 0;           // claims or declines answered expired
+  std::uint64_t told_by_messages = 0;  // seeds whose holdings were checked before any catch-up
 };
 
 SimResult simulate(const SimOptions& options);

@@ -29,6 +29,35 @@ std::string Simulation::describe(const std::pair<std::string, std::uint32_t>& ke
   return out;
 }
 
+std::vector<std::uint32_t> Simulation::lines_of(const json& offer) {
+  std::vector<std::uint32_t> out;
+  for (const auto& l : offer.value("lines", json::array())) {
+    if (l.is_object()) out.push_back(l.value("line", std::uint32_t{0}));
+  }
+  return out;
+}
+
+// Lines a store held are gone: released (it gave them back, or they moved) or cancelled. The log
+// must say so: each line named is no longer allocated to it, or is cancelled.
+void Simulation::on_lines_gone(Store& store, const json& message) {
+  const auto order_id = message.value("order_id", "");
+  const auto type = message.value("type", "");
+  const auto* o = log_.order(order_id);
+  if (o == nullptr) return fail(store.site + " told " + type + " for an order not in the log");
+  if (type == "released" && !o->releases.contains(store.site))
+    return fail(store.site + " told " + order_id + " was released; the log has no release");
+  std::vector<std::uint32_t> lines;
+  for (const auto& n : message.value("lines", json::array())) {
+    lines.push_back(n.get<std::uint32_t>());
+    const auto it = o->lines.find(lines.back());
+    if (it == o->lines.end()) return fail(store.site + " told of a line not in " + order_id);
+    if (type == "cancelled" && !it->second.cancelled)
+      return fail(store.site + " told " + order_id + " line " + std::to_string(lines.back()) +
+                  " was cancelled; the log has it live");
+  }
+  store.hold(order_id, lines, false, message.value("position", std::uint64_t{0}));
+}
+
 // What Ordo tells a store on its own (relayed from the log) must be what the log says.
 void Simulation::on_message(Store& store, const json& message) {
   const auto type = message.value("type", "");
@@ -37,21 +66,20 @@ void Simulation::on_message(Store& store, const json& message) {
   const auto name = offer_name(store.site, order_id, round);
   const auto* r = log_.round(order_id, round);
   note(store.site + " hears " + message.dump().substr(0, 100));
-  if (type == "released") {
-    const auto* o = log_.order(order_id);
-    if (o == nullptr || !o->releases.contains(store.site))
-      return fail(store.site + " told " + order_id + " was released; the log has no release");
-    store.holding.erase(order_id);
-    return;
-  }
+  const auto position = message.value("position", std::uint64_t{0});
+  if (type == "released" || type == "cancelled") return on_lines_gone(store, message);
   if (r == nullptr || !r->sites.contains(store.site)) return fail(name + ": not in the log");
   auto [it, fresh] = store.offers.try_emplace({order_id, round}, Offer::open);
-  if (type == "offer") return;  // a repeat (duplicate or sent again) changes nothing
+  if (type == "offer") {
+    // A repeat (duplicate or sent again) changes nothing.
+    if (fresh) store.offered_lines[{order_id, round}] = lines_of(message);
+    return;
+  }
   if (type == "won") {
     if (r->winner != store.site)
       return fail(name + ": told it won; the log's winner is '" + r->winner + "'");
     it->second = Offer::won;
-    store.holding.insert(order_id);
+    store.hold(order_id, store.offered_lines[{order_id, round}], true, position);
     return;
   }
   if (type != "withdrawn") return fail(name + ": a message of unknown type " + type);
@@ -75,6 +103,10 @@ void Simulation::on_answer(Store& store, std::uint64_t inbox, const json& answer
   auto& request = it->second;
   const auto result = answer.value("result", "");
   note(store.site + " is answered " + answer.dump().substr(0, 120));
+  // Only a list of pending offers may be put off (the query models behind the log); a claim,
+  // decline or release is always decided.
+  if (result == "retry" && request.body.value("action", "") != "pending")
+    return fail(store.site + " was told to retry " + request.body.dump() + ": " + answer.dump());
   if (result == "retry") return;  // asked again later
   check_answer(store, request.body, answer);
   if (request.answered || !failure_.empty()) return;
@@ -87,14 +119,13 @@ void Simulation::on_answer(Store& store, std::uint64_t inbox, const json& answer
   const auto action = request.body.value("action", "");
   const auto order_id = request.body.value("order_id", "");
   if (action == "pending") return reconcile(store, request, answer);
-  if (action == "release") {
-    store.holding.erase(order_id);
-    return;
-  }
-  auto& offer = store.offers[{order_id, request.body.value("round", std::uint32_t{0})}];
+  const auto position = answer.value("position", std::uint64_t{0});
+  if (action == "release") return store.hold_all(order_id, false, position);
+  const auto round = request.body.value("round", std::uint32_t{0});
+  auto& offer = store.offers[{order_id, round}];
   if (result == "won") {
     offer = Offer::won;
-    store.holding.insert(order_id);
+    store.hold(order_id, store.offered_lines[{order_id, round}], true, position);
   } else if (result == "lost" || result == "expired" || result == "declined") {
     if (offer == Offer::won)
       return fail(store.site + " won " + order_id + ", then was told " + result);
@@ -113,11 +144,12 @@ void Simulation::check_answer(const Store& store, const json& request, const jso
       offer_name(store.site, order_id, round) + " (" + action + " answered " + result + ")";
   if (action == "pending") return;  // checked when it was made (check_pending)
   if (action == "release") {
-    // Released: the store holds none of the order's lines any more.
+    // Released (or nothing left to release): the store holds none of the order's lines any more.
     const auto* o = log_.order(order_id);
     if (o == nullptr) return fail(name + ": the order is not in the log");
+    if (result != "ok" && result != "invalid") return fail(name + ": " + answer.dump());
     for (const auto& [n, line] : o->lines) {
-      if (result == "ok" && line.site == store.site && !line.cancelled)
+      if (line.site == store.site && !line.cancelled)
         return fail(name + ": line " + std::to_string(n) + " is still allocated to it");
     }
     return;
@@ -128,7 +160,7 @@ void Simulation::check_answer(const Store& store, const json& request, const jso
     return fail(name + ": the log's winner is '" + r->winner + "'");
   if (result == "lost" && (r->winner.empty() || r->winner == store.site))
     return fail(name + ": the log's winner is '" + r->winner + "'");
-  if (result == "expired" && (r->winner == store.site || (!r->closed && r->deadline > now_)))
+  if (result == "expired" && (!r->winner.empty() || (!r->closed && r->deadline > now_)))
     return fail(name + ": the round is open before its deadline, or this store won it");
   if (result == "declined" && !r->declined.contains(store.site))
     return fail(name + ": the log has no decline");
@@ -148,6 +180,21 @@ void Simulation::check_pending(const std::string& site, const json& answer) {
         expected.insert({id, n});
     }
   }
+  // And the lines it holds are exactly those the log allocates to it.
+  std::set<std::pair<std::string, std::uint32_t>> held, allocated;
+  for (const auto& order : answer["held"]) {
+    for (const auto& n : order["lines"])
+      held.insert({order.value("order_id", ""), n.get<std::uint32_t>()});
+  }
+  for (const auto& [id, o] : log_.orders()) {
+    for (const auto& [n, line] : o.lines) {
+      if (line.site == site && !line.cancelled) allocated.insert({id, n});
+    }
+  }
+  if (held != allocated) {
+    return fail(site + ": pending lists " + std::to_string(held.size()) + " lines held, the log " +
+                std::to_string(allocated.size()) + ": " + answer.dump());
+  }
   std::string differ;
   for (const auto& key : listed) {
     if (!expected.contains(key)) differ += " listed, not open in the log: " + describe(key);
@@ -166,12 +213,25 @@ void Simulation::reconcile(Store& store, const Request& request, const json& ans
   for (const auto& offer : answer["offers"]) {
     const std::pair key{offer.value("order_id", ""), offer.value("round", std::uint32_t{0})};
     listed.insert(key);
-    store.offers.try_emplace(key, Offer::open);
+    if (store.offers.try_emplace(key, Offer::open).second)
+      store.offered_lines[key] = lines_of(offer);
   }
   for (const auto& key : request.known) {
     auto it = store.offers.find(key);
     if (it != store.offers.end() && it->second == Offer::open && !listed.contains(key))
       it->second = Offer::gone;
+  }
+  // The lines it holds as of the list's position: listed ones held, others not (a message about a
+  // line with a higher position is newer and stays).
+  const auto position = answer.value("position", std::uint64_t{0});
+  std::set<std::pair<std::string, std::uint32_t>> held;
+  for (const auto& order : answer["held"]) {
+    const auto order_id = order.value("order_id", "");
+    for (const auto& n : order["lines"]) held.insert({order_id, n.get<std::uint32_t>()});
+  }
+  for (const auto& [order_id, n] : held) store.hold(order_id, {n}, true, position);
+  for (auto& [key, entry] : store.lines) {
+    if (!held.contains(key) && position >= entry.second) entry = {false, position};
   }
 }
 
@@ -204,10 +264,11 @@ void Simulation::store_acts() {
     if (random_.chance(0.3)) pending(store);
     return;
   }
-  if (!store.holding.empty() && random_.chance(0.3)) {
-    auto it = store.holding.begin();
-    std::advance(it, static_cast<std::ptrdiff_t>(random_.below(store.holding.size())));
-    send(store, {{"action", "release"}, {"order_id", *it}, {"reason", "not found on the shelf"}});
+  const auto held = store.held_orders();
+  if (!held.empty() && random_.chance(0.3)) {
+    const auto& order_id = held[random_.below(held.size())];
+    send(store,
+         {{"action", "release"}, {"order_id", order_id}, {"reason", "not found on the shelf"}});
   }
 }
 
@@ -289,6 +350,11 @@ void Simulation::drain() {
     }
     if (log_.open_rounds() == 0 && net_.empty() && !asking) break;
   }
+  // Without a message to a store lost, the messages alone told each store what it holds.
+  if (net_.dropped_to_stores() == 0) {
+    ++result_.told_by_messages;
+    check_holdings(false);
+  }
   for (auto& store : stores_) pending(store);
   deliver_all();
   if (failure_.empty()) check_step();
@@ -317,6 +383,7 @@ void Simulation::check_quiet() {
         return fail(name + ": the store and the log disagree on who won");
     }
   }
+  check_holdings(true);
   for (const auto& [id, o] : log_.orders()) {
     for (const auto& [n, r] : o.rounds) {
       if (r.winner.empty()) continue;
@@ -324,6 +391,38 @@ void Simulation::check_quiet() {
       auto it = winner.offers.find({id, n});
       if (it == winner.offers.end() || it->second != Offer::won)
         return fail(offer_name(r.winner, id, n) + ": the log's winner does not know it won");
+    }
+  }
+}
+
+// What each store holds is what the log allocates to it: it heard of every release and
+// cancellation, and of every line it won. Once `caught_up` (it asked for its pending offers), it
+// knows the lines allocated to it directly, without a round, too.
+void Simulation::check_holdings(bool caught_up) {
+  for (const auto& store : stores_) {
+    std::set<std::pair<std::string, std::uint32_t>> held, allocated;
+    for (const auto& [key, entry] : store.lines) {
+      if (entry.first) held.insert(key);
+    }
+    for (const auto& [id, o] : log_.orders()) {
+      for (const auto& [n, line] : o.lines) {
+        if (line.site == store.site && !line.cancelled && (caught_up || line.claimed))
+          allocated.insert({id, n});
+      }
+    }
+    for (const auto& key : allocated) {
+      if (!held.contains(key))
+        return fail(store.site + " does not know it holds " + key.first + " line " +
+                    std::to_string(key.second) +
+                    (caught_up ? " after catching up" : ", told by messages alone"));
+    }
+    for (const auto& key : held) {
+      const auto* o = log_.order(key.first);
+      const auto* line =
+          o != nullptr && o->lines.contains(key.second) ? &o->lines.at(key.second) : nullptr;
+      if (line == nullptr || line->site != store.site || line->cancelled)
+        return fail(store.site + " still holds " + key.first + " line " +
+                    std::to_string(key.second) + ", which the log does not allocate to it");
     }
   }
 }

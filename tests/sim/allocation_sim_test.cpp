@@ -40,6 +40,7 @@ TEST(AllocationSimulation, EveryLawHoldsForEverySeed) {
     total.answers += result.answers;
     total.lost += result.lost;
     total.expired += result.expired;
+    total.told_by_messages += result.told_by_messages;
   }
   std::cout << count << " seeds from " << first << ": " << total.rounds << " rounds, " << total.wins
             << " won, " << total.crashes << " crashes, " << total.dropped << " messages dropped, "
@@ -54,6 +55,7 @@ TEST(AllocationSimulation, EveryLawHoldsForEverySeed) {
     EXPECT_GT(total.duplicated, count);
     EXPECT_GT(total.lost, count / 10);
     EXPECT_GT(total.expired, count / 2);
+    EXPECT_GT(total.told_by_messages, count / 10);  // stores told by messages alone
   }
 }
 

@@ -58,7 +58,7 @@ std::optional<std::string> LogModel::fold(const eventstore::RecordedEvent& e) {
 std::optional<std::string> LogModel::fold_order(const std::string& id, const order::Event& event) {
   auto& o = orders_[id];
   if (const auto* placed = std::get_if<order::OrderPlaced>(&event)) {
-    for (const auto& l : placed->lines) o.lines[l.line] = {l.sku, l.quantity, {}, false};
+    for (const auto& l : placed->lines) o.lines[l.line] = {l.sku, l.quantity, {}, false, false};
   } else if (const auto* opened = std::get_if<order::OfferRoundOpened>(&event)) {
     if (o.rounds.contains(opened->round)) return round_name(id, opened->round) + " opened twice";
     for (const auto& [n, r] : o.rounds) {
@@ -80,43 +80,58 @@ std::optional<std::string> LogModel::fold_order(const std::string& id, const ord
       return name + " claimed by " + claimed->site_id + ", which declined it";
     if (claimed->claimed_at > r.deadline) return name + " claimed after its deadline";
     r.winner = claimed->site_id;
+    o.claimant = claimed->site_id;
   } else if (const auto* declined = std::get_if<order::OfferDeclined>(&event)) {
     auto it = o.rounds.find(declined->round);
     if (it == o.rounds.end() || !it->second.sites.contains(declined->site_id))
       return round_name(id, declined->round) + " declined by a site not offered";
+    if (it->second.closed || !it->second.winner.empty())
+      return round_name(id, declined->round) + " declined after it ended";
     it->second.declined.insert(declined->site_id);
   } else if (const auto* closed = std::get_if<order::OfferRoundClosed>(&event)) {
     auto it = o.rounds.find(closed->round);
     if (it == o.rounds.end()) return round_name(id, closed->round) + " closed but never opened";
     if (it->second.closed || !it->second.winner.empty())
       return round_name(id, closed->round) + " closed after it ended";
-    it->second.closed = true;
-    it->second.end = std::string(order::to_string(closed->end));
+    auto& r = it->second;
+    r.closed = true;
+    r.end = std::string(order::to_string(closed->end));
+    if (closed->end == order::RoundEnd::expired && closed->closed_at < r.deadline)
+      return round_name(id, closed->round) + " expired before its deadline";
+    if (closed->end == order::RoundEnd::all_declined && r.declined != r.sites)
+      return round_name(id, closed->round) + " closed as all declined while a site had not";
   } else {
-    if (const auto* allocated = std::get_if<order::LinesAllocated>(&event)) {
-      for (const auto& a : allocated->allocations) o.lines[a.line].site = a.site_id;
-    } else if (const auto* released = std::get_if<order::AllocationReleased>(&event)) {
-      ++o.releases[released->site_id];
-      for (auto& [n, l] : o.lines) {
-        const bool named =
-            released->lines.empty() ||
-            std::find(released->lines.begin(), released->lines.end(), n) != released->lines.end();
-        if (named && l.site == released->site_id) l.site.clear();
-      }
-    } else if (const auto* cancelled = std::get_if<order::LinesCancelled>(&event)) {
-      for (auto& [n, l] : o.lines) {
-        if (cancelled->lines.empty() || std::find(cancelled->lines.begin(), cancelled->lines.end(),
-                                                  n) != cancelled->lines.end())
-          l.cancelled = true;
-      }
-    } else if (const auto* split = std::get_if<order::LinesSplit>(&event)) {
-      for (const auto& s : split->splits) {
-        const auto sku = o.lines[s.line].sku;
-        for (const auto& part : s.parts) o.lines[part.line] = {sku, part.quantity, {}, false};
-      }
-    }
+    fold_lines(o, event);
   }
   return std::nullopt;
+}
+
+// Where an order's lines are: allocated (after a claim or directly), released, cancelled, split.
+void LogModel::fold_lines(OrderModel& o, const order::Event& event) {
+  if (const auto* allocated = std::get_if<order::LinesAllocated>(&event)) {
+    for (const auto& a : allocated->allocations) {
+      o.lines[a.line].site = a.site_id;
+      o.lines[a.line].claimed = a.site_id == o.claimant;
+    }
+    o.claimant.clear();
+  } else if (const auto* released = std::get_if<order::AllocationReleased>(&event)) {
+    ++o.releases[released->site_id];
+    for (auto& [n, l] : o.lines) {
+      const bool named =
+          std::find(released->lines.begin(), released->lines.end(), n) != released->lines.end();
+      if (named && l.site == released->site_id && !l.cancelled) l.site.clear();
+    }
+  } else if (const auto* cancelled = std::get_if<order::LinesCancelled>(&event)) {
+    for (auto& [n, l] : o.lines) {
+      if (std::find(cancelled->lines.begin(), cancelled->lines.end(), n) != cancelled->lines.end())
+        l.cancelled = true;
+    }
+  } else if (const auto* split = std::get_if<order::LinesSplit>(&event)) {
+    for (const auto& s : split->splits) {
+      const auto sku = o.lines[s.line].sku;
+      for (const auto& part : s.parts) o.lines[part.line] = {sku, part.quantity, {}, false, false};
+    }
+  }
 }
 
 std::optional<std::string> LogModel::fold_stock(const std::string& site, const std::string& sku,

@@ -29,12 +29,14 @@ struct LineModel {
   std::int64_t quantity = 0;
   std::string site;  // where it is allocated; empty while sourcing
   bool cancelled = false;
+  bool claimed = false;  // allocated to the store that claimed it (not directly)
 };
 
 struct OrderModel {
   std::map<std::uint32_t, RoundModel> rounds;
   std::map<std::uint32_t, LineModel> lines;
   std::map<std::string, int> releases;  // AllocationReleased per site
+  std::string claimant;                 // the site of an OfferClaimed whose lines come next
 };
 
 class LogModel {
@@ -68,6 +70,7 @@ class LogModel {
   std::optional<std::string> fold(const eventstore::RecordedEvent& e);
   std::optional<std::string> fold_order(const std::string& order_id,
                                         const domain::order::Event& event);
+  static void fold_lines(OrderModel& o, const domain::order::Event& event);
   std::optional<std::string> fold_stock(const std::string& site, const std::string& sku,
                                         const domain::stock::Event& event);
 

@@ -49,6 +49,7 @@ class Network {
     ++sent_;
     if (random.chance(faults_.drop)) {
       ++dropped_;
+      dropped_to_stores_ += packet.to == Packet::To::store;
       return;
     }
     const int copies = random.chance(faults_.duplicate) ? 2 : 1;
@@ -91,12 +92,13 @@ class Network {
   bool empty() const { return in_flight_.empty(); }
   std::uint64_t sent() const { return sent_; }
   std::uint64_t dropped() const { return dropped_; }
+  std::uint64_t dropped_to_stores() const { return dropped_to_stores_; }
   std::uint64_t duplicated() const { return duplicated_; }
 
  private:
   Faults faults_;
   std::vector<Packet> in_flight_;
-  std::uint64_t sent_ = 0, dropped_ = 0, duplicated_ = 0;
+  std::uint64_t sent_ = 0, dropped_ = 0, duplicated_ = 0, dropped_to_stores_ = 0;
 };
 
 }  // namespace ordo::sim

@@ -24,7 +24,8 @@ int main(int argc, char** argv) {
     }
   }
   const auto started = std::chrono::steady_clock::now();
-  std::uint64_t failed = 0, events = 0, rounds = 0, wins = 0, crashes = 0, lost = 0, expired = 0;
+  std::uint64_t failed = 0, events = 0, rounds = 0, wins = 0, crashes = 0, lost = 0, expired = 0,
+                told = 0;
   for (std::uint64_t seed = first; seed < first + seeds; ++seed) {
     const auto r = ordo::sim::simulate({seed, dir / std::to_string(seed), 6, 6, 240});
     events += r.events;
@@ -33,6 +34,7 @@ int main(int argc, char** argv) {
     crashes += r.crashes;
     lost += r.lost;
     expired += r.expired;
+    told += r.told_by_messages;
     if (!r.failure.empty()) {
       ++failed;
       std::cout << "FAILED seed " << seed << ": " << r.failure << "\n" << r.trace;

@@ -2,6 +2,7 @@
 // stores' side with the laws (allocation_sim_stores.cpp).
 #pragma once
 
+#include <cstdlib>
 #include <deque>
 #include <map>
 #include <nlohmann/json.hpp>
@@ -40,7 +41,30 @@ struct Store {
   std::string site;
   std::map<std::pair<std::string, std::uint32_t>, Offer> offers;
   std::map<std::uint64_t, Request> requests;  // by reply inbox
-  std::set<std::string> holding;              // orders it won and has not released
+  // The lines it holds, as the latest message or answer about each said (by log position, since
+  // messages arrive out of order): (order, line) -> (held, position).
+  std::map<std::pair<std::string, std::uint32_t>, std::pair<bool, std::uint64_t>> lines;
+  std::map<std::pair<std::string, std::uint32_t>, std::vector<std::uint32_t>> offered_lines;
+
+  void hold(const std::string& order_id, const std::vector<std::uint32_t>& numbers, bool held,
+            std::uint64_t position) {
+    for (auto n : numbers) {
+      auto& entry = lines[{order_id, n}];
+      if (position >= entry.second) entry = {held, position};
+    }
+  }
+  void hold_all(const std::string& order_id, bool held, std::uint64_t position) {
+    for (auto& [key, entry] : lines) {
+      if (key.first == order_id && position >= entry.second) entry = {held, position};
+    }
+  }
+  std::vector<std::string> held_orders() const {
+    std::set<std::string> out;
+    for (const auto& [key, entry] : lines) {
+      if (entry.first) out.insert(key.first);
+    }
+    return {out.begin(), out.end()};
+  }
 };
 
 class Simulation {
@@ -61,6 +85,8 @@ class Simulation {
   void to_ordo(const Packet& packet);
   void to_store(const Packet& packet);
   void on_message(Store& store, const json& message);
+  void on_lines_gone(Store& store, const json& message);
+  static std::vector<std::uint32_t> lines_of(const json& offer);
   void on_answer(Store& store, std::uint64_t inbox, const json& answer);
   void check_answer(const Store& store, const json& request, const json& answer);
   void check_pending(const std::string& site, const json& answer);
@@ -76,6 +102,7 @@ class Simulation {
   void drain();
   void deliver_all();
   void check_quiet();
+  void check_holdings(bool caught_up);
   void fail(const std::string& why);
   std::string describe(const std::pair<std::string, std::uint32_t>& key) const;
   void note(std::string what);
@@ -95,6 +122,7 @@ class Simulation {
   std::uint64_t next_inbox_ = 1;
   std::uint64_t answer_digest_ = 1469598103934665603ull;
   std::deque<std::string> trace_;
+  std::size_t trace_max_ = std::getenv("ORDO_SIM_TRACE_ALL") != nullptr ? SIZE_MAX : 40;
   std::string failure_;
   SimResult result_;
 };
