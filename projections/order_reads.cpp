@@ -120,11 +120,14 @@ Result<OrderPage> Projector::search(const OrderSearch& search) const {
       "order_index and order_view");
 }
 
-Result<std::vector<OrderView>> Projector::pending_offers(std::string_view site_id,
-                                                         std::size_t limit, bool& more) const {
+// The orders of a site's index entries (`field` "offer" or "held"), oldest first, at most `limit`
+// (`more` tells when there are others), without their timelines; `keep` picks among them.
+Result<std::vector<OrderView>> Projector::site_orders(
+    std::string_view field, std::string_view site_id, std::size_t limit, bool& more,
+    const std::function<bool(const OrderView&)>& keep) const {
   return checked(
       [&]() -> Result<std::vector<OrderView>> {
-        const std::string prefix = pair_key("offer", site_id) + std::string(1, '\0');
+        const std::string prefix = pair_key(field, site_id) + std::string(1, '\0');
         std::vector<std::string> order_ids;
         more = false;
         auto scanned = store_.scan_projection(kOrderIndexFamily, prefix, {},
@@ -142,12 +145,7 @@ Result<std::vector<OrderView>> Projector::pending_offers(std::string_view site_i
         for (const auto& id : order_ids) {
           auto view = order(id);
           if (!view) return std::unexpected(view.error());
-          if (!*view) continue;
-          const auto* round = (*view)->order.open_round();
-          const auto offered = [&](const std::vector<std::string>& sites) {
-            return std::find(sites.begin(), sites.end(), site_id) != sites.end();
-          };
-          if (round == nullptr || !offered(round->site_ids) || offered(round->declined)) continue;
+          if (!*view || !keep(**view)) continue;
           (*view)->timeline.clear();
           out.push_back(std::move(**view));
         }
@@ -156,35 +154,20 @@ Result<std::vector<OrderView>> Projector::pending_offers(std::string_view site_i
       "order_view");
 }
 
+Result<std::vector<OrderView>> Projector::pending_offers(std::string_view site_id,
+                                                         std::size_t limit, bool& more) const {
+  return site_orders("offer", site_id, limit, more, [&](const OrderView& view) {
+    const auto* round = view.order.open_round();
+    const auto offered = [&](const std::vector<std::string>& sites) {
+      return std::find(sites.begin(), sites.end(), site_id) != sites.end();
+    };
+    return round != nullptr && offered(round->site_ids) && !offered(round->declined);
+  });
+}
+
 Result<std::vector<OrderView>> Projector::held_orders(std::string_view site_id, std::size_t limit,
                                                       bool& more) const {
-  return checked(
-      [&]() -> Result<std::vector<OrderView>> {
-        const std::string prefix = pair_key("held", site_id) + std::string(1, '\0');
-        std::vector<std::string> order_ids;
-        more = false;
-        auto scanned = store_.scan_projection(kOrderIndexFamily, prefix, {},
-                                              [&](std::string_view key, std::string_view) {
-                                                if (order_ids.size() == limit) {
-                                                  more = true;
-                                                  return false;
-                                                }
-                                                if (auto tail = tail_of(key, prefix.size()))
-                                                  order_ids.emplace_back(tail->second);
-                                                return true;
-                                              });
-        if (!scanned) return std::unexpected(scanned.error());
-        std::vector<OrderView> out;
-        for (const auto& id : order_ids) {
-          auto view = order(id);
-          if (!view) return std::unexpected(view.error());
-          if (!*view) continue;
-          (*view)->timeline.clear();
-          out.push_back(std::move(**view));
-        }
-        return out;
-      }(),
-      "order_view");
+  return site_orders("held", site_id, limit, more, [](const OrderView&) { return true; });
 }
 
 Result<std::vector<AccuracyEntry>> Projector::accuracy(domain::Instant from, domain::Instant to,

@@ -20,6 +20,7 @@
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <shared_mutex>
@@ -135,6 +136,9 @@ class Projector {
   std::uint64_t wait_for(std::uint64_t position, std::chrono::milliseconds timeout) const;
 
  private:
+  Result<std::vector<OrderView>> site_orders(
+      std::string_view field, std::string_view site_id, std::size_t limit, bool& more,
+      const std::function<bool(const OrderView&)>& keep) const;
   explicit Projector(eventstore::EventStore& store);
   Result<void> catch_up();
   Result<std::uint64_t> apply_batch(std::uint64_t from, std::uint64_t to);

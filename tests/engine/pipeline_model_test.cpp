@@ -51,6 +51,11 @@ struct Shadow {
   std::optional<std::pair<Submission, std::uint64_t>> last_keyed;  // a retry's reference
 
   bool warehouse(const std::string& site) const { return site == "WH-LYON"; }
+  // The open order a command's draw names; end() when there is none.
+  std::map<std::string, std::vector<OpenLine>>::iterator pick(std::size_t draw) {
+    if (orders.empty()) return orders.end();
+    return std::next(orders.begin(), static_cast<std::ptrdiff_t>(draw % orders.size()));
+  }
   std::int64_t sellable_at(const std::string& channel, const std::string& site,
                            const std::string& sku) const {
     if (channel == "marketplace" && !warehouse(site)) return 0;
@@ -263,8 +268,8 @@ struct Finish : rc::state::Command<Model, Sut> {
   std::size_t pick = *rc::gen::inRange<std::size_t>(0, 1000);
   void run(const Model&, Sut& sut) const override {
     auto& s = sut.shadow;
-    if (s.orders.empty()) return;
-    auto it = std::next(s.orders.begin(), static_cast<std::ptrdiff_t>(pick % s.orders.size()));
+    auto it = s.pick(pick);
+    if (it == s.orders.end()) return;
     const auto id = it->first;
     if (!ship) {
       RC_ASSERT(
@@ -376,8 +381,8 @@ struct CancelSome : rc::state::Command<Model, Sut> {
   std::size_t line_pick = *rc::gen::inRange<std::size_t>(0, 1000);
   void run(const Model&, Sut& sut) const override {
     auto& s = sut.shadow;
-    if (s.orders.empty()) return;
-    auto it = std::next(s.orders.begin(), static_cast<std::ptrdiff_t>(pick % s.orders.size()));
+    auto it = s.pick(pick);
+    if (it == s.orders.end()) return;
     if (it->second.size() < 2) return;
     const auto& line = it->second[line_pick % it->second.size()];
     RC_ASSERT(
@@ -397,8 +402,8 @@ struct Release : rc::state::Command<Model, Sut> {
   std::size_t pick = *rc::gen::inRange<std::size_t>(0, 1000);
   void run(const Model&, Sut& sut) const override {
     auto& s = sut.shadow;
-    if (s.orders.empty()) return;
-    auto it = std::next(s.orders.begin(), static_cast<std::ptrdiff_t>(pick % s.orders.size()));
+    auto it = s.pick(pick);
+    if (it == s.orders.end()) return;
     if (it->second.empty()) return;
     const auto site = it->second.front().site;
     const auto id = it->first;
@@ -419,8 +424,8 @@ struct ChangeAddress : rc::state::Command<Model, Sut> {
   std::size_t pick = *rc::gen::inRange<std::size_t>(0, 1000);
   void run(const Model&, Sut& sut) const override {
     auto& s = sut.shadow;
-    if (s.orders.empty()) return;
-    auto it = std::next(s.orders.begin(), static_cast<std::ptrdiff_t>(pick % s.orders.size()));
+    auto it = s.pick(pick);
+    if (it == s.orders.end()) return;
     const auto id = it->first;
     const auto before = it->second;
     domain::Address to{"Léa Martin", "3 place Bellecour", "", "69002", "Lyon", "FR", ""};
