@@ -10,7 +10,11 @@
 #include "tests/fuzz/fuzz_support.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-  static const std::string path = "/tmp/ordo-fuzz-holidays-" + std::to_string(::getpid()) + ".csv";
+  static const std::string path = [] {
+    auto file = "/tmp/ordo-fuzz-holidays-" + std::to_string(::getpid()) + ".csv";
+    ordo::fuzz::remove_at_exit(file);
+    return file;
+  }();
   {
     std::ofstream out(path, std::ios::binary | std::ios::trunc);
     out.write(reinterpret_cast<const char*>(data), static_cast<std::streamsize>(size));

@@ -22,6 +22,7 @@ const std::filesystem::path& directory() {
     auto d = std::filesystem::temp_directory_path() /
              ("ordo-fuzz-postcodes-" + std::to_string(::getpid()));
     std::filesystem::create_directories(d);
+    ordo::fuzz::remove_at_exit(d.string());
     const std::string geonames =
         "country_code,zipcode,place,state,state_code,province,province_code,community,"
         "community_code,latitude,longitude\n";

@@ -21,6 +21,7 @@ const fs::path& directory() {
   static const fs::path dir = [] {
     auto d = fs::temp_directory_path() / ("ordo-fuzz-store-files-" + std::to_string(::getpid()));
     fs::create_directories(d);
+    ordo::fuzz::remove_at_exit(d.string());
     return d;
   }();
   return dir;

@@ -5,9 +5,22 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
+#include <string>
 #include <string_view>
 
 namespace ordo::fuzz {
+
+/// Removes `path` (a file or a directory and all in it) when the process exits: libFuzzer ends a
+/// run with exit(). One path per process; kept in a plain buffer, which outlives every static.
+inline void remove_at_exit(const std::string& path) {
+  static char kept[4096];
+  std::snprintf(kept, sizeof kept, "%s", path.c_str());
+  std::atexit([] {
+    std::error_code ignored;
+    std::filesystem::remove_all(kept, ignored);
+  });
+}
 
 /// The fuzzer's bytes: a selector first, then the document.
 struct Input {
