@@ -91,6 +91,8 @@ Answer Pipeline::execute(Submission submission) {
   return future.get();
 }
 
+// Blocks until answered: never call it from a pipeline callback (it would wait for itself). A
+// refused expiry is not in its answer; it is retried a second of the clock later, as on the timer.
 Answer Pipeline::expire_due() {
   std::promise<Answer> promise;
   auto future = promise.get_future();
