@@ -80,6 +80,14 @@ Result<DecodedEnvelope> decode_envelope(std::string_view bytes, std::uint64_t ke
     return fail(ErrorCode::corruption,
                 "event at position " + std::to_string(key_position) + ": " + why);
   };
+  DecodedEnvelope out;
+  // FlatBuffers reads scalars in place, and a value in a RocksDB block may start anywhere: read
+  // a misaligned envelope from an aligned copy, which the decoded views then point into.
+  if (reinterpret_cast<std::uintptr_t>(bytes.data()) % alignof(std::uint64_t) != 0) {
+    out.aligned = std::make_unique_for_overwrite<std::uint64_t[]>(bytes.size() / 8 + 1);
+    std::memcpy(out.aligned.get(), bytes.data(), bytes.size());
+    bytes = std::string_view(reinterpret_cast<const char*>(out.aligned.get()), bytes.size());
+  }
   const auto* data = reinterpret_cast<const std::uint8_t*>(bytes.data());
   flatbuffers::Verifier verifier(data, bytes.size(), /*max_depth=*/8, /*max_tables=*/16);
   if (!fb::VerifyEnvelopeBuffer(verifier))
@@ -95,10 +103,12 @@ Result<DecodedEnvelope> decode_envelope(std::string_view bytes, std::uint64_t ke
   }
   if (envelope->position() != key_position)
     return corrupt("envelope position differs from its key");
+  if (static_cast<std::uint8_t>(envelope->actor_kind()) >
+      static_cast<std::uint8_t>(ActorKind::integration))
+    return corrupt("envelope names an unknown kind of actor");
   auto view_of = [](const flatbuffers::String* s) {
     return s == nullptr ? std::string_view{} : std::string_view(s->data(), s->size());
   };
-  DecodedEnvelope out;
   EventView& e = out.event;
   e.position = envelope->position();
   e.stream = view_of(envelope->stream());

@@ -9,6 +9,7 @@
 #include <flatbuffers/flatbuffers.h>
 
 #include <cstdint>
+#include <memory>
 #include <string_view>
 
 #include "base/result.h"
@@ -27,12 +28,15 @@ Hash256 seal_envelope(flatbuffers::DetachedBuffer& buffer, std::uint64_t positio
                       const Hash256& previous_hash);
 
 struct DecodedEnvelope {
-  EventView event;
+  EventView event;  // views into the stored bytes, or into `aligned`
   Hash256 previous_hash{};
+  /// The stored bytes copied to an 8-byte boundary when they were not on one.
+  std::unique_ptr<std::uint64_t[]> aligned;
 };
 
 /// Verifies stored bytes (FlatBuffers verifier, identifier, checksum, position equal to the key)
-/// and decodes them without copying. Errors are ErrorCode::corruption naming what is wrong.
+/// and decodes them without copying (but for bytes off an 8-byte boundary, read from an aligned
+/// copy). Errors are ErrorCode::corruption naming what is wrong.
 Result<DecodedEnvelope> decode_envelope(std::string_view bytes, std::uint64_t key_position);
 
 }  // namespace ordo::eventstore

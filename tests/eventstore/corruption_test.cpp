@@ -316,3 +316,48 @@ TEST(Heads, VerifyFindsAHeadThatDisagreesWithItsCheckpoint) {
 
 }  // namespace
 }  // namespace ordo::eventstore
+
+namespace ordo::eventstore {
+namespace {
+
+std::string sealed_bytes(ActorKind kind) {
+  AppendRequest request;
+  request.actor = {kind, "FR-CAEN"};
+  request.correlation_id = "c-1";
+  auto buffer = build_envelope(testing::event("Happened", "payload bytes"), "stream-1", request);
+  seal_envelope(buffer, 42, 3, 1'800'000'000'000'000, Hash256{});
+  return {reinterpret_cast<const char*>(buffer.data()), buffer.size()};
+}
+
+// A value in a RocksDB block may start at any address (found by fuzz_http under UBSan):
+// FlatBuffers reads scalars in place, so the envelope is read from an aligned copy.
+TEST(Envelope, AnEnvelopeAtAnyAddressDecodesFromAlignedMemory) {
+  const auto stored = sealed_bytes(ActorKind::store);
+  for (std::size_t shift = 0; shift < 8; ++shift) {
+    alignas(8) char memory[512] = {};
+    ASSERT_LT(stored.size() + shift, sizeof memory);
+    std::memcpy(memory + shift, stored.data(), stored.size());
+    const auto decoded = decode_envelope({memory + shift, stored.size()}, 42);
+    ASSERT_TRUE(decoded) << decoded.error().message;
+    EXPECT_EQ(decoded->event.stream, "stream-1");
+    EXPECT_EQ(decoded->event.payload, "payload bytes");
+    EXPECT_EQ(decoded->event.actor_id, "FR-CAEN");
+    EXPECT_EQ(decoded->event.stream_version, 3u);
+    // Read in place when aligned, from the copy otherwise: never from misaligned memory.
+    const auto* read_from =
+        decoded->aligned ? reinterpret_cast<const char*>(decoded->aligned.get()) : memory + shift;
+    EXPECT_EQ(decoded->aligned != nullptr, shift != 0) << "shift " << shift;
+    EXPECT_GE(decoded->event.stream.data(), read_from);
+    EXPECT_LT(decoded->event.stream.data(), read_from + stored.size());
+  }
+}
+
+TEST(Envelope, AnUnknownKindOfActorIsCorruption) {
+  const auto decoded = decode_envelope(sealed_bytes(static_cast<ActorKind>(9)), 42);
+  ASSERT_FALSE(decoded);
+  EXPECT_EQ(decoded.error().code, ErrorCode::corruption);
+  EXPECT_NE(decoded.error().message.find("actor"), std::string::npos) << decoded.error().message;
+}
+
+}  // namespace
+}  // namespace ordo::eventstore
