@@ -1,9 +1,8 @@
 // The event envelope (eventstore/envelope.h): how every event is laid out in the log, read back
 // by decode_envelope before anything trusts it. The first byte picks the form:
 // - stored bytes as they are, at any address, under a key position: decoded or refused as
-// corruption, never a
-//   crash or a read out of bounds; what decodes is sealed again from its fields and decodes to the
-//   same event (a decoded event is a whole one);
+//   corruption, never a crash or a read out of bounds; what decodes is sealed again from its
+//   fields and decodes to the same event (a decoded event is a whole one);
 // - an envelope built and sealed from the fuzzer's fields: it decodes to exactly those fields
 //   under its own position and is refused under any other; with any bytes at any offset changed
 //   (a burst of up to four bytes, which the CRC32C always catches), it is refused as corruption.
