@@ -246,14 +246,21 @@ Result<void> open_database(EventStore::Impl& impl, bool creating) {
     impl.projection_handles[descriptors[i].name] = impl.handles[i];
   }
   if (impl.options.read_only) return {};
+  // The query models' families missing (a new store, or models added since), created in one
+  // step: RocksDB rewrites and re-reads its OPTIONS file on every creation.
+  std::vector<rocksdb::ColumnFamilyDescriptor> missing;
   for (const auto& family : impl.options.projection_families) {
-    if (impl.projection_handles.contains(family)) continue;
-    rocksdb::ColumnFamilyHandle* handle = nullptr;
-    status = impl.db->CreateColumnFamily(column_family_options(family, cache), family, &handle);
-    if (!status.ok()) return std::unexpected(to_error(status, "creating " + family));
-    impl.handles.push_back(handle);
-    impl.projection_handles[family] = handle;
+    if (!impl.projection_handles.contains(family))
+      missing.emplace_back(family, column_family_options(family, cache));
   }
+  if (missing.empty()) return {};
+  std::vector<rocksdb::ColumnFamilyHandle*> created;
+  status = impl.db->CreateColumnFamilies(missing, &created);
+  for (std::size_t i = 0; i < created.size(); ++i) {  // those made before a failure too
+    impl.handles.push_back(created[i]);
+    impl.projection_handles[missing[i].name] = created[i];
+  }
+  if (!status.ok()) return std::unexpected(to_error(status, "creating the query models' families"));
   return {};
 }
 
