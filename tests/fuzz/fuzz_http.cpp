@@ -141,10 +141,15 @@ std::string exchange(std::uint16_t port, std::string_view request) {
   address.sin_family = AF_INET;
   address.sin_port = htons(port);
   address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  ORDO_FUZZ_CHECK(::connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0);
+  int connected = -1;
+  do {
+    connected = ::connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address);
+  } while (connected != 0 && errno == EINTR);
+  ORDO_FUZZ_CHECK(connected == 0 || errno == EISCONN);
   std::size_t sent = 0;
   while (sent < request.size()) {
     const auto n = ::send(fd, request.data() + sent, request.size() - sent, MSG_NOSIGNAL);
+    if (n < 0 && errno == EINTR) continue;  // libFuzzer's timer (SIGALRM) interrupts calls
     if (n <= 0) break;  // the server closed early (it refused the request on its header)
     sent += static_cast<std::size_t>(n);
   }
@@ -154,6 +159,7 @@ std::string exchange(std::uint16_t port, std::string_view request) {
   for (;;) {
     const auto n = ::recv(fd, chunk, sizeof chunk, 0);
     if (n == 0) break;
+    if (n < 0 && errno == EINTR) continue;
     if (n < 0) {
       ORDO_FUZZ_CHECK(errno == ECONNRESET);  // not EAGAIN: the server must close, not hang
       break;
