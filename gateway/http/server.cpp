@@ -109,12 +109,20 @@ asio::awaitable<Response> call_handler(Impl& impl, Request& request) {
   co_return impl.problem(500, "Internal error", "the request failed inside Ordo; it was logged");
 }
 
-// Writes a last answer on a connection that closes after it.
+// An answer to HEAD: the GET answer's headers, without its body (RFC 9110 9.3.2).
+void drop_body_for_head(Response& response) {
+  const auto length = response.body().size();
+  response.body().clear();
+  response.content_length(length);
+}
+
+// Writes a last answer on a connection that closes after it (to HEAD, without its body).
 template <class Stream>
-asio::awaitable<void> answer_and_close(Impl& impl, Stream& stream, Response answer) {
+asio::awaitable<void> answer_and_close(Impl& impl, Stream& stream, Response answer, bool head) {
   answer.keep_alive(false);
   answer.set(bhttp::field::server, "Ordo");
   answer.prepare_payload();
+  if (head) drop_body_for_head(answer);
   beast::get_lowest_layer(stream).expires_after(impl.options.write_timeout);
   beast::error_code ec;
   co_await bhttp::async_write(stream, answer, redirect_error(use_awaitable, ec));
@@ -131,7 +139,8 @@ asio::awaitable<bool> read_request(Impl& impl, Stream& stream, beast::flat_buffe
   co_await bhttp::async_read_header(stream, buffer, parser, redirect_error(use_awaitable, ec));
   if (!ec && !parser.is_done()) {
     if (auto refused = impl.screen ? impl.screen(parser.get()) : std::nullopt) {
-      co_await answer_and_close(impl, stream, std::move(*refused));
+      co_await answer_and_close(impl, stream, std::move(*refused),
+                                parser.get().method() == bhttp::verb::head);
       co_return false;
     }
     if (beast::iequals(parser.get()[bhttp::field::expect], "100-continue")) {
@@ -141,8 +150,10 @@ asio::awaitable<bool> read_request(Impl& impl, Stream& stream, beast::flat_buffe
     if (!ec) co_await bhttp::async_read(stream, buffer, parser, redirect_error(use_awaitable, ec));
   }
   if (ec) {
-    if (auto answer = unreadable(impl, ec))
-      co_await answer_and_close(impl, stream, std::move(*answer));
+    if (auto answer = unreadable(impl, ec)) {
+      const bool head = parser.is_header_done() && parser.get().method() == bhttp::verb::head;
+      co_await answer_and_close(impl, stream, std::move(*answer), head);
+    }
     co_return false;
   }
   co_return true;
@@ -171,11 +182,7 @@ asio::awaitable<void> serve_requests(Impl& impl, Stream& stream, Connection& con
     response.keep_alive(keep_alive);
     response.set(bhttp::field::server, "Ordo");
     response.prepare_payload();
-    if (request.method() == bhttp::verb::head) {  // the GET answer's headers, without its body
-      const auto length = response.body().size();
-      response.body().clear();
-      response.content_length(length);
-    }
+    if (request.method() == bhttp::verb::head) drop_body_for_head(response);
     beast::get_lowest_layer(stream).expires_after(impl.options.write_timeout);
     beast::error_code ec;
     co_await bhttp::async_write(stream, response, redirect_error(use_awaitable, ec));

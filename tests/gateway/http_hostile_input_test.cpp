@@ -526,6 +526,26 @@ TEST(HttpHostileInput, SlowAndIdleClientsAreClosedAfterTheReadTimeout) {
   EXPECT_EQ(client.get("/healthz").status, 200u) << "the server still serves others";
 }
 
+// An answer to HEAD carries no body, also when the server refuses it on its header alone (before
+// its body is read): the bytes after the header would be read as the next answer (found
+// reviewing fuzz_http's properties).
+TEST(HttpHostileInput, AHeadRefusedOnItsHeaderIsAnsweredWithoutABody) {
+  OwnedRetailer retailer("ordo-head");
+  ServerProcess server(retailer.data_dir);
+  RawSocket head(server.port());
+  ASSERT_TRUE(
+      head.send("HEAD /v1/orders HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 5\r\n\r\n"));
+  std::string answer;
+  for (int i = 0; i < 50 && head.read_for(std::chrono::milliseconds(100), answer);) ++i;
+  ASSERT_TRUE(answer.starts_with("HTTP/1.1 401")) << printable(answer);
+  const auto end_of_header = answer.find("\r\n\r\n");
+  ASSERT_NE(end_of_header, std::string::npos) << printable(answer);
+  EXPECT_EQ(answer.size(), end_of_header + 4) << "a body after the header: " << printable(answer);
+  const auto header = answer.substr(0, end_of_header);
+  EXPECT_NE(header.find("Content-Length: "), std::string::npos) << printable(header);
+  EXPECT_EQ(header.find("Content-Length: 0\r"), std::string::npos) << "the GET answer's length";
+}
+
 // --- TLS ----------------------------------------------------------------------------------------
 
 struct SelfSigned {
