@@ -1,12 +1,9 @@
 // `ordo serve` against hostile or careless clients: thousands of malformed requests from a seeded
-// generator, every limit of the server (header and body size, connections, slow and idle clients),
-// and TLS. Each test has its own retailer and server. What must hold: a bad request gets a 4xx
-// problem (or, for bytes that are not HTTP, no answer), never a 5xx; nothing it carries is
-// written; and the server keeps serving everyone else.
-#include <boost/asio/ssl.hpp>
-#include <boost/beast/ssl.hpp>
+// generator, every limit of the server (header and body size, connections, slow and idle clients)
+// (TLS: http_tls_test.cpp). Each test has its own retailer and server. What must hold: a bad
+// request gets a 4xx problem (or, for bytes that are not HTTP, no answer), never a 5xx; nothing it
+// carries is written; and the server keeps serving everyone else.
 #include <deque>
-#include <fstream>
 #include <set>
 
 #include "tests/gateway/http_robustness_support.h"
@@ -23,21 +20,6 @@ std::size_t uniform(Random& random, std::size_t low, std::size_t high) {
 template <class T, std::size_t N>
 const T& pick(Random& random, const T (&choices)[N]) {
   return choices[uniform(random, 0, N - 1)];
-}
-
-/// An HTTP/1.1 request as bytes, with the Content-Length of `body` unless `headers` gives one.
-std::string request_bytes(std::string_view method, std::string_view target,
-                          const std::vector<std::pair<std::string, std::string>>& headers,
-                          std::string_view body) {
-  std::string out =
-      std::string(method) + " " + std::string(target) + " HTTP/1.1\r\nHost: 127.0.0.1\r\n";
-  bool has_length = false;
-  for (const auto& [name, value] : headers) {
-    out += name + ": " + value + "\r\n";
-    has_length = has_length || name == "Content-Length" || name == "Transfer-Encoding";
-  }
-  if (!has_length) out += "Content-Length: " + std::to_string(body.size()) + "\r\n";
-  return out + "\r\n" + std::string(body);
 }
 
 // --- thousands of malformed requests -------------------------------------------------------------
@@ -287,19 +269,6 @@ class Generator {
   std::size_t n_ = 0;
 };
 
-std::string printable(std::string_view bytes) {
-  std::string out;
-  for (const char c : bytes.substr(0, 200)) {
-    const auto u = static_cast<unsigned char>(c);
-    if (u >= 32 && u < 127) {
-      out.push_back(c);
-    } else {
-      out += "\\x" + std::string(1, "0123456789abcdef"[u >> 4]) + "0123456789abcdef"[u & 15];
-    }
-  }
-  return bytes.size() > 200 ? out + "... (" + std::to_string(bytes.size()) + " bytes)" : out;
-}
-
 // What is wrong with the server's side of one exchange ("" when nothing): the connection must end,
 // every answer be a 4xx problem, and a complete request get one. Counts the answers by status.
 std::string misbehaviour(const BadRequest& bad, const RawExchange& exchange,
@@ -544,76 +513,6 @@ TEST(HttpHostileInput, AHeadRefusedOnItsHeaderIsAnsweredWithoutABody) {
   const auto header = answer.substr(0, end_of_header);
   EXPECT_NE(header.find("Content-Length: "), std::string::npos) << printable(header);
   EXPECT_EQ(header.find("Content-Length: 0\r"), std::string::npos) << "the GET answer's length";
-}
-
-// --- TLS ----------------------------------------------------------------------------------------
-
-struct SelfSigned {
-  std::filesystem::path dir = temp_dir("ordo-tls");
-  std::filesystem::path certificate = dir / "c.pem", key = dir / "k.pem";
-  SelfSigned() {
-    std::filesystem::create_directories(dir);
-    auto made = eventstore::testing::run_process(
-        {"/usr/bin/openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout",
-         key.string(), "-out", certificate.string(), "-days", "1", "-subj", "/CN=127.0.0.1"});
-    EXPECT_EQ(made.exit_code, 0) << made.output;
-  }
-  ~SelfSigned() {
-    std::error_code ignored;
-    std::filesystem::remove_all(dir, ignored);
-  }
-};
-
-unsigned https_get(std::uint16_t port, const std::string& target) {
-  asio::io_context ioc;
-  asio::ssl::context context(asio::ssl::context::tls_client);
-  context.set_verify_mode(asio::ssl::verify_none);
-  beast::ssl_stream<beast::tcp_stream> stream(ioc, context);
-  beast::get_lowest_layer(stream).expires_after(std::chrono::seconds(10));
-  beast::get_lowest_layer(stream).connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), port));
-  stream.handshake(asio::ssl::stream_base::client);
-  bhttp::request<bhttp::empty_body> request{bhttp::verb::get, target, 11};
-  request.set(bhttp::field::host, "127.0.0.1");
-  bhttp::write(stream, request);
-  beast::flat_buffer buffer;
-  bhttp::response<bhttp::string_body> response;
-  bhttp::read(stream, buffer, response);
-  return response.result_int();
-}
-
-TEST(HttpHostileInput, WithACertificateTheServerSpeaksHttpsOnly) {
-  OwnedRetailer retailer("ordo-https");
-  SelfSigned pair;
-  ServerProcess server(retailer.data_dir,
-                       {"--tls-cert", pair.certificate.string(), "--tls-key", pair.key.string()});
-  EXPECT_NE(server.output().find("https://"), std::string::npos) << server.output();
-  EXPECT_EQ(https_get(server.port(), "/healthz"), 200u);
-  const auto plain = send_and_half_close(server.port(), request_bytes("GET", "/healthz", {}, ""));
-  EXPECT_TRUE(plain.closed_by_server);
-  EXPECT_FALSE(plain.bytes.starts_with("HTTP/1.1 200")) << printable(plain.bytes);
-  EXPECT_EQ(https_get(server.port(), "/healthz"), 200u)
-      << "still serving after a plain-HTTP client";
-}
-
-TEST(HttpHostileInput, AnUnusableCertificateOrKeyStopsTheServerWithExitCode2NamingTheFile) {
-  OwnedRetailer retailer("ordo-bad-tls");
-  SelfSigned pair;
-  const auto missing = (pair.dir / "missing.pem").string();
-  const auto garbage = pair.dir / "garbage.pem";
-  std::ofstream(garbage) << "-----BEGIN CERTIFICATE-----\nnot base64\n-----END CERTIFICATE-----\n";
-  const std::vector<std::pair<std::string, std::string>> cases = {
-      {missing, pair.key.string()},
-      {pair.certificate.string(), missing},
-      {garbage.string(), pair.key.string()}};
-  for (const auto& [certificate, key] : cases) {
-    auto result = eventstore::testing::run_process(
-        {ordo_bin(), "serve", "--data", retailer.data_dir.string(), "--listen", "127.0.0.1:0",
-         "--tls-cert", certificate, "--tls-key", key});
-    EXPECT_EQ(result.exit_code, 2) << result.output;
-    const auto& bad = certificate == pair.certificate.string() ? key : certificate;
-    EXPECT_NE(result.output.find(bad), std::string::npos)
-        << "names " << bad << ": " << result.output;
-  }
 }
 
 }  // namespace

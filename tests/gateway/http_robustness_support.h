@@ -268,4 +268,33 @@ inline std::optional<std::vector<RawAnswer>> parse_answers(std::string_view byte
   return answers;
 }
 
+/// An HTTP/1.1 request as bytes, with the Content-Length of `body` unless `headers` gives one.
+inline std::string request_bytes(std::string_view method, std::string_view target,
+                                 const std::vector<std::pair<std::string, std::string>>& headers,
+                                 std::string_view body) {
+  std::string out =
+      std::string(method) + " " + std::string(target) + " HTTP/1.1\r\nHost: 127.0.0.1\r\n";
+  bool has_length = false;
+  for (const auto& [name, value] : headers) {
+    out += name + ": " + value + "\r\n";
+    has_length = has_length || name == "Content-Length" || name == "Transfer-Encoding";
+  }
+  if (!has_length) out += "Content-Length: " + std::to_string(body.size()) + "\r\n";
+  return out + "\r\n" + std::string(body);
+}
+
+/// Bytes as text for a failure message: the first 200, others escaped.
+inline std::string printable(std::string_view bytes) {
+  std::string out;
+  for (const char c : bytes.substr(0, 200)) {
+    const auto u = static_cast<unsigned char>(c);
+    if (u >= 32 && u < 127) {
+      out.push_back(c);
+    } else {
+      out += "\\x" + std::string(1, "0123456789abcdef"[u >> 4]) + "0123456789abcdef"[u & 15];
+    }
+  }
+  return bytes.size() > 200 ? out + "... (" + std::to_string(bytes.size()) + " bytes)" : out;
+}
+
 }  // namespace ordo::gateway::testing
