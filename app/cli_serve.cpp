@@ -92,15 +92,6 @@ Result<void> parse_listen(ServeArgs& args) {
   return {};
 }
 
-std::vector<std::string> route_labels() {
-  std::vector<std::string> labels;
-  for (const auto& route : gateway::api::routes()) {
-    labels.push_back(std::string(gateway::http::bhttp::to_string(route.method)) + " " +
-                     std::string(route.pattern));
-  }
-  return labels;
-}
-
 // Each connection holds a file descriptor, and RocksDB needs its own (SST files, WAL): raise the
 // soft limit to the hard one, and keep connections below it with room for the store, so that a
 // flood of connections is refused with 503 instead of starving the store of descriptors.
@@ -259,7 +250,7 @@ int run_serve(ServeArgs& args) {
   auto engine = start_engine(args, nats->get(), *reference);
   if (!engine) return report(engine.error());
   auto& e = *engine;
-  gateway::Metrics metrics(route_labels());
+  gateway::Metrics metrics(gateway::api::route_labels());
   std::atomic<bool> accepting{true};
   std::atomic<gateway::http::Server*> server_ptr{nullptr};  // read by /metrics on I/O threads
   gateway::api::Api api({*e.store, *e.pipeline, *e.projector, *e.tokens, metrics,

@@ -285,6 +285,15 @@ eventstore::Actor Context::actor() const {
 
 std::span<const Route> routes() { return kRoutes; }
 
+std::vector<std::string> route_labels() {
+  std::vector<std::string> labels;
+  for (const auto& route : kRoutes) {
+    labels.push_back(std::string(http::bhttp::to_string(route.method)) + " " +
+                     std::string(route.pattern));
+  }
+  return labels;
+}
+
 std::optional<http::Response> Api::screen(http::Request& header) {
   const auto started = std::chrono::steady_clock::now();
   std::size_t route_index = 0;

@@ -84,6 +84,8 @@ void wait_for_imports();
 
 /// Every route, for the router, the metrics and the OpenAPI test.
 std::span<const Route> routes();
+/// A label per route ("GET /v1/orders/{id}"), in routes() order: the metrics' route names.
+std::vector<std::string> route_labels();
 
 class Api {
  public:

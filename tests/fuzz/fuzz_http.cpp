@@ -33,15 +33,6 @@ namespace access = domain::access;
 constexpr std::size_t kHeaderBytesMax = 16 * 1024;
 constexpr std::size_t kBodyBytesMax = 1024 * 1024;
 
-std::vector<std::string> route_labels() {
-  std::vector<std::string> labels;
-  for (const auto& route : gateway::api::routes()) {
-    labels.push_back(std::string(bhttp::to_string(route.method)) + " " +
-                     std::string(route.pattern));
-  }
-  return labels;
-}
-
 // The engine of `ordo serve` without NATS, started once for the whole run.
 struct World {
   std::string dir;
@@ -100,7 +91,7 @@ World& world() {
     made->projector = must(projections::Projector::start(*made->store), "start the projector");
     made->tokens = must(gateway::TokenRegistry::load(*made->store), "load the tokens");
     issue_tokens(*made);
-    made->metrics = std::make_unique<gateway::Metrics>(route_labels());
+    made->metrics = std::make_unique<gateway::Metrics>(gateway::api::route_labels());
     made->api =
         std::make_unique<gateway::api::Api>(gateway::api::Engine{*made->store,
                                                                  *made->pipeline,
