@@ -1,36 +1,11 @@
 #include "domain/access.h"
 
 #include <algorithm>
-#include <array>
 
 #include "base/id.h"
 
 namespace ordo::domain::access {
 namespace {
-
-using P = Permission;
-
-// The grants of each role. Store and integration tokens are further limited by their scope.
-constexpr std::array<P, 14> kAdmin = {
-    P::orders_read,   P::orders_place,  P::orders_service, P::orders_fulfil, P::stock_read,
-    P::stock_write,   P::sellable_read, P::config_read,    P::config_write,  P::events_read,
-    P::tokens_manage, P::metrics_read,  P::master_read,    P::master_write};
-constexpr std::array<P, 6> kCustomerService = {P::orders_read,   P::orders_service, P::stock_read,
-                                               P::sellable_read, P::config_read,    P::master_read};
-constexpr std::array<P, 5> kStore = {P::orders_read, P::orders_fulfil, P::stock_read,
-                                     P::stock_write, P::master_read};
-// An ERP or PIM feeds master data; a shop or marketplace connector places orders.
-constexpr std::array<P, 9> kIntegration = {P::orders_read, P::orders_place, P::orders_service,
-                                           P::stock_read,  P::stock_write,  P::sellable_read,
-                                           P::events_read, P::master_read,  P::master_write};
-constexpr std::array<P, 7> kAuditor = {P::orders_read, P::stock_read,  P::sellable_read,
-                                       P::config_read, P::events_read, P::metrics_read,
-                                       P::master_read};
-
-template <std::size_t N>
-bool has(const std::array<P, N>& grants, P permission) {
-  return std::find(grants.begin(), grants.end(), permission) != grants.end();
-}
 
 bool is_lower_alnum(std::string_view s) {
   return std::all_of(s.begin(), s.end(),
@@ -80,104 +55,8 @@ Decision<Event> revoke(const RevokeToken& c, const State& state) {
 
 }  // namespace
 
-std::string_view to_string(Role role) {
-  switch (role) {
-    case Role::admin:
-      return "admin";
-    case Role::customer_service:
-      return "customer_service";
-    case Role::store:
-      return "store";
-    case Role::integration:
-      return "integration";
-    case Role::auditor:
-      return "auditor";
-  }
-  return "unknown";
-}
-
-std::optional<Role> role_from_string(std::string_view name) {
-  for (auto role :
-       {Role::admin, Role::customer_service, Role::store, Role::integration, Role::auditor}) {
-    if (to_string(role) == name) return role;
-  }
-  return std::nullopt;
-}
-
-std::string_view to_string(Permission permission) {
-  switch (permission) {
-    case P::orders_read:
-      return "orders:read";
-    case P::orders_place:
-      return "orders:place";
-    case P::orders_service:
-      return "orders:service";
-    case P::orders_fulfil:
-      return "orders:fulfil";
-    case P::stock_read:
-      return "stock:read";
-    case P::stock_write:
-      return "stock:write";
-    case P::sellable_read:
-      return "sellable:read";
-    case P::config_read:
-      return "config:read";
-    case P::config_write:
-      return "config:write";
-    case P::events_read:
-      return "events:read";
-    case P::tokens_manage:
-      return "tokens:manage";
-    case P::metrics_read:
-      return "metrics:read";
-    case P::master_read:
-      return "master:read";
-    case P::master_write:
-      return "master:write";
-  }
-  return "unknown";
-}
-
-bool role_grants(Role role, Permission permission) {
-  switch (role) {
-    case Role::admin:
-      return has(kAdmin, permission);
-    case Role::customer_service:
-      return has(kCustomerService, permission);
-    case Role::store:
-      return has(kStore, permission);
-    case Role::integration:
-      return has(kIntegration, permission);
-    case Role::auditor:
-      return has(kAuditor, permission);
-  }
-  return false;
-}
-
-std::optional<std::string> scope_refuses(const Principal& principal, Permission permission) {
-  const auto& scope = principal.scope;
-  if (permission != P::master_write || (scope.site_id.empty() && scope.channel.empty()))
-    return std::nullopt;
-  return "this token is limited to " +
-         (scope.site_id.empty() ? "channel " + scope.channel : "site " + scope.site_id) +
-         ": master data is changed by tokens without a scope";
-}
-
-std::optional<std::string> authorize(const Principal& principal, Permission permission,
-                                     const Target& target) {
-  if (!role_grants(principal.role, permission)) {
-    return "the " + std::string(to_string(principal.role)) + " role does not grant " +
-           std::string(to_string(permission));
-  }
-  const auto& scope = principal.scope;
-  if (!scope.site_id.empty() &&
-      std::find(target.sites.begin(), target.sites.end(), scope.site_id) == target.sites.end()) {
-    return "this token is limited to site " + scope.site_id;
-  }
-  if (!scope.channel.empty() && target.channel != scope.channel) {
-    return "this token is limited to channel " + scope.channel;
-  }
-  return std::nullopt;
+Principal principal_of(const std::string& token_id, Role role, const Scope& scope) {
+  return token_principal(token_id, role, scope.site_id, scope.channel);
 }
 
 Decision<Event> decide(const Command& command, const State& state) {

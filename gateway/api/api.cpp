@@ -22,15 +22,14 @@ constexpr Route kRoutes[] = {
     {verb::post, "/v1/orders", A::permission, P::orders_place, &place_order},
     {verb::get, "/v1/orders", A::permission, P::orders_read, &search_orders},
     {verb::get, "/v1/orders/{id}", A::permission, P::orders_read, &get_order},
-    {verb::post, "/v1/orders/{id}/cancel", A::permission, P::orders_service, &cancel_order},
-    {verb::post, "/v1/orders/{id}/delivery-address", A::permission, P::orders_service,
-     &change_address},
+    {verb::post, "/v1/orders/{id}/cancel", A::permission, P::orders_act, &cancel_order},
+    {verb::post, "/v1/orders/{id}/delivery-address", A::permission, P::orders_act, &change_address},
     {verb::post, "/v1/orders/{id}/preparation-started", A::permission, P::orders_fulfil,
      &store_step},
     {verb::post, "/v1/orders/{id}/prepared", A::permission, P::orders_fulfil, &store_step},
     {verb::post, "/v1/orders/{id}/shipped", A::permission, P::orders_fulfil, &store_step},
     {verb::post, "/v1/orders/{id}/delivered", A::permission, P::orders_fulfil, &store_step},
-    {verb::post, "/v1/orders/{id}/reallocate", A::permission, P::orders_service, &reallocate_order},
+    {verb::post, "/v1/orders/{id}/reallocate", A::permission, P::orders_act, &reallocate_order},
     {verb::post, "/v1/orders/{id}/release", A::permission, P::orders_fulfil, &release_order},
     {verb::get, "/v1/sites/{id}/offers", A::permission, P::orders_read, &site_offers},
     {verb::get, "/v1/sites", A::permission, P::master_read, &list_sites},
@@ -166,7 +165,7 @@ std::optional<http::Response> admit(Engine& engine, const Route& route, Context&
     return unauthorized(failure->reason);
   context.principal = std::get<domain::access::Principal>(std::move(who));
   if (route.access == A::permission &&
-      !domain::access::role_grants(context.principal.role, route.permission)) {
+      !domain::access::holds(context.principal, route.permission)) {
     return forbidden(*domain::access::authorize(context.principal, route.permission));
   }
   if (route.access == A::permission) {
@@ -276,11 +275,11 @@ std::vector<std::string> Context::all(std::string_view name) const {
 }
 
 eventstore::Actor Context::actor() const {
-  using R = domain::access::Role;
-  const auto kind = principal.role == R::store         ? eventstore::ActorKind::store
-                    : principal.role == R::integration ? eventstore::ActorKind::integration
-                                                       : eventstore::ActorKind::user;
-  return {kind, "token:" + principal.id};
+  using K = domain::access::PrincipalKind;
+  const auto kind = principal.kind == K::store_token         ? eventstore::ActorKind::store
+                    : principal.kind == K::integration_token ? eventstore::ActorKind::integration
+                                                             : eventstore::ActorKind::user;
+  return {kind, (principal.kind == K::user ? "user:" : "token:") + principal.id};
 }
 
 std::span<const Route> routes() { return kRoutes; }

@@ -69,7 +69,7 @@ std::optional<engine::Refusal> denial(const domain::access::Principal& principal
                                       const std::string& order_id) {
   auto denied = domain::access::authorize(principal, permission, target);
   if (!denied) return std::nullopt;
-  const bool scoped = !principal.scope.site_id.empty() || !principal.scope.channel.empty();
+  const bool scoped = !domain::access::holds_everywhere(principal, permission);
   if (scoped) return domain::Rejection{domain::Rejection::Code::not_found, "no order " + order_id};
   return Error{ErrorCode::permission_denied, *denied};
 }
@@ -212,7 +212,7 @@ Awaitable cancel_order(Engine& engine, Context& context) {
     co_return std::move(*problem_response);
   auto command = ordo::json::parse_cancel(std::get<nlohmann::json>(body), now_us());
   if (!command) co_return validation(command.error());
-  co_return co_await act(engine, context, P::orders_service, std::move(*command));
+  co_return co_await act(engine, context, P::orders_act, std::move(*command));
 }
 
 Awaitable change_address(Engine& engine, Context& context) {
@@ -223,7 +223,7 @@ Awaitable change_address(Engine& engine, Context& context) {
   if (!command) co_return validation(command.error());
   // Checked and normalized as at intake; a doubtful address needs customer service's override.
   if (engine.check_address) command->address_check = engine.check_address(command->address);
-  co_return co_await act(engine, context, P::orders_service, std::move(*command));
+  co_return co_await act(engine, context, P::orders_act, std::move(*command));
 }
 
 // A store acts for its own site: the site comes from its token (a different one in the body is
@@ -237,7 +237,7 @@ Awaitable store_step(Engine& engine, Context& context) {
     co_return std::move(*problem_response);
   auto command = ordo::json::parse_store_step(std::get<nlohmann::json>(body), now_us(), step);
   if (!command) co_return validation(command.error());
-  const auto& scope_site = context.principal.scope.site_id;
+  const auto scope_site = domain::access::only_site(context.principal, P::orders_fulfil);
   std::string site;
   std::visit(
       [&](auto& c) {
@@ -263,7 +263,7 @@ Awaitable reallocate_order(Engine& engine, Context& context) {
     co_return std::move(*problem_response);
   auto command = ordo::json::parse_reallocate(std::get<nlohmann::json>(body), now_us());
   if (!command) co_return validation(command.error());
-  co_return co_await act(engine, context, P::orders_service, std::move(*command));
+  co_return co_await act(engine, context, P::orders_act, std::move(*command));
 }
 
 // A store gives back an order it claimed and cannot prepare; with stock_missing its stock is
@@ -274,7 +274,7 @@ Awaitable release_order(Engine& engine, Context& context) {
     co_return std::move(*problem_response);
   auto command = ordo::json::parse_release(std::get<nlohmann::json>(body), now_us());
   if (!command) co_return validation(command.error());
-  const auto& scope_site = context.principal.scope.site_id;
+  const auto scope_site = domain::access::only_site(context.principal, P::orders_fulfil);
   if (!scope_site.empty() && !command->site_id.empty() && command->site_id != scope_site) {
     co_return forbidden("this token is limited to site " + scope_site);
   }

@@ -227,10 +227,8 @@ Awaitable promise_accuracy(Engine& engine, Context& context) {
     co_return bad_parameter("to", "to is on or after from, at most 366 days later");
   }
   if (auto waited = co_await await_projection(engine, context)) co_return std::move(*waited);
-  // A store's token sees its own site's figures only, a channel's token its own channel's (an
-  // entry recorded before entries kept their channel is in no channel's figures).
-  const auto& own_site = context.principal.scope.site_id;
-  const auto& own_channel = context.principal.scope.channel;
+  // A caller sees the figures its grants reach: a store's token its own site's, a channel's token
+  // its own channel's (an entry recorded before entries kept their channel is in no channel's).
   struct Tally {
     std::int64_t fulfilled = 0, kept = 0, late_minutes = 0;
   };
@@ -242,8 +240,8 @@ Awaitable promise_accuracy(Engine& engine, Context& context) {
                                 kAccuracyScanMax, truncated);
   if (!entries) co_return refusal(entries.error());
   for (const auto& entry : *entries) {
-    if (!own_site.empty() && entry.site != own_site) continue;
-    if (!own_channel.empty() && entry.channel != own_channel) continue;
+    if (!domain::access::allows(context.principal, P::orders_read, {entry.channel, {entry.site}}))
+      continue;
     const std::string& key = by == "carrier" ? entry.carrier
                              : by == "site"  ? entry.site
                                              : std::string(domain::order::to_string(entry.method));

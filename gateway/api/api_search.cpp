@@ -49,9 +49,10 @@ std::variant<projections::OrderSearch, http::Response> read_search(const Context
   }
   if (auto queue = context.param("queue"); queue && *queue != "customer_service")
     return bad_parameter("queue", "queue is customer_service");
-  const auto& scope = context.principal.scope;
+  const auto& who = context.principal;
   for (auto [field, forced] :
-       {std::pair<std::string, std::string>{"site", scope.site_id}, {"channel", scope.channel}}) {
+       {std::pair<std::string, std::string>{"site", domain::access::only_site(who, P::orders_read)},
+        {"channel", domain::access::only_channel(who, P::orders_read)}}) {
     if (forced.empty()) continue;
     auto it = std::find_if(search.filters.begin(), search.filters.end(),
                            [&](auto& f) { return f.first == field; });

@@ -121,7 +121,7 @@ std::variant<access::Principal, AuthenticationFailure> TokenRegistry::authentica
   const bool matches = state.exists && equal_constant_time(state.issued.secret_sha256, hash);
   if (!matches) return AuthenticationFailure{"unknown API token"};
   if (state.revoked) return AuthenticationFailure{"this API token was revoked"};
-  return access::Principal{state.issued.token_id, state.issued.role, state.issued.scope};
+  return access::principal_of(state.issued.token_id, state.issued.role, state.issued.scope);
 }
 
 std::vector<access::State> TokenRegistry::list() const {

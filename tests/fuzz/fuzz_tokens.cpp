@@ -78,6 +78,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const auto* principal = std::get_if<access::Principal>(&who);
   ORDO_FUZZ_CHECK(principal != nullptr);
   ORDO_FUZZ_CHECK(principal->id == exact->record.token_id);
-  ORDO_FUZZ_CHECK(principal->role == exact->record.role && principal->scope == exact->record.scope);
+  const auto expected =
+      access::principal_of(exact->record.token_id, exact->record.role, exact->record.scope);
+  ORDO_FUZZ_CHECK(principal->id == expected.id && principal->grants == expected.grants &&
+                  principal->kind == expected.kind);
   return 0;
 }
