@@ -44,4 +44,7 @@ void add_store_sim_command(CLI::App& app, int& exit_code);
 /// `ordo serve` and `ordo token create|list|revoke`.
 void add_serve_commands(CLI::App& app, int& exit_code);
 
+/// `ordo user create|list|disable|enable|grant|revoke|reset-mfa|reissue|enrol`.
+void add_user_commands(CLI::App& app, int& exit_code);
+
 }  // namespace ordo::cli

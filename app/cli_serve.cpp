@@ -14,6 +14,7 @@
 #include "gateway/api/api.h"
 #include "gateway/api/problem.h"
 #include "gateway/feeds/stock_feed.h"
+#include "gateway/security/users.h"
 
 namespace ordo::cli {
 namespace {
@@ -34,6 +35,7 @@ struct ServeArgs {
   std::string nats_user = "ordo";
   std::string nats_password_file;
   std::string nats_tenant = "main";
+  std::string first_admin = "admin@ordo.localhost";
 };
 
 gateway::api::PlaceLookup place_lookup(std::shared_ptr<adapters::Gazetteer> gazetteer) {
@@ -178,7 +180,22 @@ struct Engine {
   std::unique_ptr<adapters::AllocationRelay> relay;
   std::unique_ptr<gateway::StockFeed> feed;
   std::unique_ptr<gateway::TokenRegistry> tokens;
+  std::unique_ptr<gateway::UserRegistry> users;
 };
+
+// On the first start (no user yet) the first super administrator is invited, and the one-time
+// enrolment code printed: never a password in a log.
+Result<void> invite_first_admin(gateway::UserRegistry& users, const std::string& email) {
+  if (!users.empty()) return {};
+  auto invited = users.invite(
+      email, "Administrator", {{access::Role::super_admin, {}, access::Effect::allow}},
+      {"system", {{access::Role::super_admin, {}, access::Effect::allow}}},
+      "the first administrator of this Ordo", {eventstore::ActorKind::system, "ordo serve"});
+  if (!invited) return std::unexpected(invited.error());
+  std::cout << "ordo: first super administrator " << email << " invited; enrolment code "
+            << invited->enrolment_code << " (once, for 72 hours)" << std::endl;
+  return {};
+}
 
 Result<Engine> start_engine(ServeArgs& args, adapters::nats::Connection* nats,
                             ReferenceData& reference) {
@@ -207,6 +224,11 @@ Result<Engine> start_engine(ServeArgs& args, adapters::nats::Connection* nats,
   auto tokens = gateway::TokenRegistry::load(*e.store);
   if (!tokens) return std::unexpected(tokens.error());
   e.tokens = std::move(*tokens);
+  auto users = gateway::UserRegistry::load(*e.store);
+  if (!users) return std::unexpected(users.error());
+  e.users = std::move(*users);
+  if (auto first = invite_first_admin(*e.users, args.first_admin); !first)
+    return std::unexpected(first.error());
   return e;
 }
 
@@ -384,6 +406,8 @@ void add_serve_commands(CLI::App& app, int& exit_code) {
   serve->add_option("--nats-tenant", serve_args.nats_tenant,
                     "Tenant in subjects ordo.<tenant>.store.<site>.*");
   serve->add_option("--tls-key", serve_args.tls_key, "PEM private key");
+  serve->add_option("--first-admin", serve_args.first_admin,
+                    "E-mail address of the super administrator invited on the first start");
   serve->callback([&] { exit_code = run_serve(serve_args); });
   add_token_commands(app, exit_code);
 }

@@ -12,6 +12,7 @@ int main(int argc, char** argv) {
   ordo::cli::add_demo_command(app, exit_code);
   ordo::cli::add_import_command(app, exit_code);
   ordo::cli::add_serve_commands(app, exit_code);
+  ordo::cli::add_user_commands(app, exit_code);
   ordo::cli::add_nats_commands(app, exit_code);
   ordo::cli::add_store_sim_command(app, exit_code);
   try {

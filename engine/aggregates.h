@@ -24,6 +24,7 @@
 #include "domain/order.h"
 #include "domain/site.h"
 #include "domain/stock.h"
+#include "domain/users.h"
 #include "eventstore/codec/codec.h"
 
 namespace ordo::engine {
@@ -93,6 +94,7 @@ inline constexpr char kConfig[] = "config-";
 inline constexpr char kToken[] = "token-";
 inline constexpr char kBrand[] = "brand-";
 inline constexpr char kChannel[] = "channel-";
+inline constexpr char kUser[] = "user-";
 }  // namespace detail
 
 using SiteAggregate =
@@ -111,6 +113,10 @@ using ChannelAggregate =
 /// that every stream id is built and parsed in one place.
 using TokenAggregate =
     SingleIdAggregate<detail::kToken, &domain::access::decide, &domain::access::evolve>;
+
+/// People of the back office: read by the gateway's user registry, like the tokens.
+using UserAggregate =
+    SingleIdAggregate<detail::kUser, &domain::users::decide, &domain::users::evolve>;
 
 struct StockAggregate {
   using Command = domain::stock::Command;
@@ -142,7 +148,7 @@ using EngineAggregates = std::tuple<SiteAggregate, ItemAggregate, StockAggregate
 
 static_assert(Aggregate<SiteAggregate> && Aggregate<ItemAggregate> && Aggregate<StockAggregate> &&
               Aggregate<OrderAggregate> && Aggregate<ConfigurationAggregate> &&
-              Aggregate<TokenAggregate> && Aggregate<BrandAggregate> &&
+              Aggregate<TokenAggregate> && Aggregate<UserAggregate> && Aggregate<BrandAggregate> &&
               Aggregate<ChannelAggregate>);
 
 namespace detail {

@@ -47,4 +47,8 @@ inline std::string token_stream(std::string_view token_id) {
   return stream_id<TokenAggregate>(token_id);
 }
 
+inline std::string user_stream(std::string_view user_id) {
+  return stream_id<UserAggregate>(user_id);
+}
+
 }  // namespace ordo::engine

@@ -19,6 +19,7 @@
 #include "domain/order.h"
 #include "domain/site.h"
 #include "domain/stock.h"
+#include "domain/users.h"
 #include "eventstore/types.h"
 
 namespace ordo::wire {
@@ -45,7 +46,8 @@ EventData encode(const DomainEvent& event);
 /// alternative's encoded type name), never kept by hand, so a new event cannot be forgotten.
 enum class TypeKind : std::uint8_t {
   domain,    // an alternative of DomainEvent: folded by the pipeline and the projections
-  access,    // API token events (domain::access): read by the gateway's token registry
+  access,    // API token and user events (domain::access, domain::users): read by the gateway's
+             // registries, skipped by the pipeline and the projections
   workload,  // written by `ordo log generate` (benchmarks, demos of the bare log): no business
              // effect
   obsolete,  // once written, no longer produced; declared in kObsoleteTypes and skipped on replay
@@ -77,5 +79,13 @@ EventData encode(const domain::access::Event& event);
 bool is_access_type(std::string_view type);
 Result<domain::access::Event> decode_access(std::string_view type, std::uint16_t schema_version,
                                             std::string_view payload);
+
+/// The user aggregate's events (stream "user-<id>"): like the token events, not engine events.
+EventData encode(const domain::users::Event& event);
+bool is_user_type(std::string_view type);
+/// Every user event's type name, in variant order.
+const std::vector<std::string>& user_type_names();
+Result<domain::users::Event> decode_user(std::string_view type, std::uint16_t schema_version,
+                                         std::string_view payload);
 
 }  // namespace ordo::wire

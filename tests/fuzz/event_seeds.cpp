@@ -15,10 +15,20 @@ int main(int argc, char** argv) {
   }
   const std::filesystem::path dir = argv[1];
   std::filesystem::create_directories(dir);
-  const auto& types = ordo::wire::domain_type_names();
+  // The order of fuzz_event_codec's types: the engine's, the API tokens', the users'.
+  auto types = ordo::wire::domain_type_names();
+  types.push_back("TokenIssued");
+  types.push_back("TokenRevoked");
+  for (const auto& t : ordo::wire::user_type_names()) types.push_back(t);
+  std::vector<ordo::wire::EventData> samples;
+  for (const auto& event : ordo::wire::testing::populated_samples(argv[2]))
+    samples.push_back(ordo::wire::encode(event));
+  for (const auto& event : ordo::wire::testing::populated_access_samples())
+    samples.push_back(ordo::wire::encode(event));
+  for (const auto& event : ordo::wire::testing::populated_user_samples())
+    samples.push_back(ordo::wire::encode(event));
   int written = 0;
-  for (const auto& event : ordo::wire::testing::populated_samples(argv[2])) {
-    const auto data = ordo::wire::encode(event);
+  for (const auto& data : samples) {
     const auto at = std::find(types.begin(), types.end(), data.type);
     if (at == types.end()) continue;
     std::ofstream out(dir / (data.type + "-" + std::to_string(written)), std::ios::binary);

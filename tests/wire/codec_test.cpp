@@ -5,8 +5,10 @@
 #include <gtest/gtest.h>
 
 #include <set>
+#include <tuple>
 
 #include "eventstore/codec/schema/order_generated.h"
+#include "eventstore/codec/schema/users_generated.h"
 #include "tests/wire/samples.h"
 
 namespace ordo::wire {
@@ -104,6 +106,35 @@ TEST(Codec, EveryFieldOfEveryAlternativeReadsBack) {
     ASSERT_TRUE(decoded) << data.type;
     EXPECT_TRUE(*decoded == event) << data.type;
   }
+  std::set<std::string> users_covered;
+  for (const auto& event : testing::populated_user_samples()) {
+    const auto data = encode(event);
+    users_covered.insert(data.type);
+    EXPECT_EQ(kind_of(data.type), TypeKind::access) << data.type;
+    auto decoded = decode_user(data.type, data.schema_version, data.payload);
+    ASSERT_TRUE(decoded) << data.type << ": " << decoded.error().to_string();
+    EXPECT_TRUE(*decoded == event) << data.type << " loses a field on its way through the log";
+  }
+  EXPECT_EQ(users_covered,
+            std::set<std::string>(user_type_names().begin(), user_type_names().end()))
+      << "the samples must hold one event of every user event type";
+}
+
+// A grant naming a role or an effect this build does not know is damage, never read as another.
+TEST(Codec, AUserEventWithAnUnknownRoleOrEffectIsCorruption) {
+  for (const auto& [role, effect, expected] :
+       std::vector<std::tuple<std::string, std::uint8_t, std::string>>{
+           {"wizard", 0, "unknown role"}, {"auditor", 2, "grant effect has unknown value 2"}}) {
+    flatbuffers::FlatBufferBuilder b;
+    const auto grant = events::fb::CreateUserGrantDirect(b, role.c_str(), effect);
+    b.Finish(events::fb::CreateGrantChangedDirect(b, grant, true, "u-admin", "x", 1));
+    const std::string payload(reinterpret_cast<const char*>(b.GetBufferPointer()), b.GetSize());
+    const auto decoded = decode_user("GrantChanged", 1, payload);
+    ASSERT_FALSE(decoded) << role;
+    EXPECT_EQ(decoded.error().code, ErrorCode::corruption);
+    EXPECT_NE(decoded.error().message.find(expected), std::string::npos) << decoded.error().message;
+  }
+  EXPECT_EQ(decode_user("UserTeleported", 1, "").error().code, ErrorCode::invalid_argument);
 }
 
 // An enumeration value this build does not know (written by a newer Ordo, or damage) is an error

@@ -197,4 +197,36 @@ inline std::vector<domain::access::Event> populated_access_samples() {
               access::TokenRevoked{"0123456789abcdef01234567", "the till was stolen", kAt + 1}}};
 }
 
+/// The user aggregate's events, every field set to something other than its default.
+inline std::vector<domain::users::Event> populated_user_samples() {
+  namespace users = domain::users;
+  namespace access = domain::access;
+  const access::Grant grant{access::Role::store_manager,
+                            {{"FR", "DE"}, {"web"}, {"nordika"}, {"FR-CAEN"}},
+                            access::Effect::deny};
+  const std::string hash = "$argon2id$v=19$m=65536,t=2,p=1$c2FsdA$aGFzaA";
+  return {
+      users::Event{users::UserInvited{"u0123456789abcdef",
+                                      "anna@example.fr",
+                                      "Anna Martin",
+                                      {grant, {access::Role::auditor, {}, access::Effect::allow}},
+                                      std::string(64, 'e'),
+                                      kAt + 9,
+                                      "u-admin",
+                                      "new agent",
+                                      kAt}},
+      users::Event{
+          users::EnrolmentIssued{std::string(64, 'f'), kAt + 10, "u-admin", "again", kAt + 1}},
+      users::Event{users::PasswordSet{hash, users::PasswordChange::rehashed, kAt + 2}},
+      users::Event{users::TotpEnrolmentStarted{"5eed", kAt + 3}},
+      users::Event{users::TotpConfirmed{"5eed", 58'833'333, {std::string(64, '1')}, kAt + 4}},
+      users::Event{users::TotpCodeUsed{58'833'334, kAt + 5}},
+      users::Event{users::RecoveryCodeUsed{7, kAt + 6}},
+      users::Event{users::FactorsReset{"u-admin", "phone lost", kAt + 7}},
+      users::Event{users::StatusChanged{users::Status::disabled, "u-admin", "left", kAt + 8}},
+      users::Event{users::GrantChanged{grant, true, "u-admin", "covers Caen", kAt + 9}},
+      users::Event{users::SignInRecorded{users::SignInOutcome::throttled, "wrong code",
+                                         "203.0.113.9", kAt + 10}}};
+}
+
 }  // namespace ordo::wire::testing
