@@ -22,6 +22,7 @@
 #include "domain/channel.h"
 #include "domain/configuration.h"
 #include "domain/order.h"
+#include "domain/sessions.h"
 #include "domain/site.h"
 #include "domain/stock.h"
 #include "domain/users.h"
@@ -95,6 +96,7 @@ inline constexpr char kToken[] = "token-";
 inline constexpr char kBrand[] = "brand-";
 inline constexpr char kChannel[] = "channel-";
 inline constexpr char kUser[] = "user-";
+inline constexpr char kSession[] = "session-";
 }  // namespace detail
 
 using SiteAggregate =
@@ -117,6 +119,10 @@ using TokenAggregate =
 /// People of the back office: read by the gateway's user registry, like the tokens.
 using UserAggregate =
     SingleIdAggregate<detail::kUser, &domain::users::decide, &domain::users::evolve>;
+
+/// Sessions of people: read by the gateway's sign-in service.
+using SessionAggregate =
+    SingleIdAggregate<detail::kSession, &domain::sessions::decide, &domain::sessions::evolve>;
 
 struct StockAggregate {
   using Command = domain::stock::Command;

@@ -51,4 +51,8 @@ inline std::string user_stream(std::string_view user_id) {
   return stream_id<UserAggregate>(user_id);
 }
 
+inline std::string session_stream(std::string_view session_id) {
+  return stream_id<SessionAggregate>(session_id);
+}
+
 }  // namespace ordo::engine

@@ -17,6 +17,7 @@
 #include "domain/channel.h"
 #include "domain/configuration.h"
 #include "domain/order.h"
+#include "domain/sessions.h"
 #include "domain/site.h"
 #include "domain/stock.h"
 #include "domain/users.h"
@@ -87,5 +88,12 @@ bool is_user_type(std::string_view type);
 const std::vector<std::string>& user_type_names();
 Result<domain::users::Event> decode_user(std::string_view type, std::uint16_t schema_version,
                                          std::string_view payload);
+
+/// Session events (stream "session-<id>"): read by the sign-in service, not engine events.
+EventData encode(const domain::sessions::Event& event);
+bool is_session_type(std::string_view type);
+const std::vector<std::string>& session_type_names();
+Result<domain::sessions::Event> decode_session(std::string_view type, std::uint16_t schema_version,
+                                               std::string_view payload);
 
 }  // namespace ordo::wire

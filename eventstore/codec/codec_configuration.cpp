@@ -405,7 +405,7 @@ bool is_domain_type(std::string_view type) {
 
 TypeKind kind_of(std::string_view type) {
   if (is_domain_type(type)) return TypeKind::domain;
-  if (is_access_type(type) || is_user_type(type)) return TypeKind::access;
+  if (is_access_type(type) || is_user_type(type) || is_session_type(type)) return TypeKind::access;
   if (type == "Generated") return TypeKind::workload;
   if (std::find(kObsoleteTypes.begin(), kObsoleteTypes.end(), type) != kObsoleteTypes.end()) {
     return TypeKind::obsolete;

@@ -22,6 +22,7 @@
 #include "domain/users.h"
 #include "eventstore/event_store.h"
 #include "gateway/security/credentials.h"
+#include "gateway/security/grant_text.h"
 
 namespace ordo::gateway {
 
@@ -30,13 +31,6 @@ struct Invitation {
   std::string enrolment_code;  // shown to whoever hands it to the person, once; never stored
   domain::Instant expires_at = 0;
 };
-
-/// A grant written as text (the CLI's --grant): "[deny:]ROLE[:DIMENSION=V1,V2[;DIMENSION=...]]",
-/// DIMENSION one of country, channel, brand, site; e.g. "customer_service:country=FR,BE;brand=velo"
-/// or "deny:business_analyst:channel=marketplace". invalid_argument names what is wrong.
-Result<domain::access::Grant> parse_grant(std::string_view text);
-/// The text parse_grant reads back.
-std::string grant_text(const domain::access::Grant& grant);
 
 class UserRegistry {
  public:

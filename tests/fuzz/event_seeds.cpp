@@ -20,12 +20,15 @@ int main(int argc, char** argv) {
   types.push_back("TokenIssued");
   types.push_back("TokenRevoked");
   for (const auto& t : ordo::wire::user_type_names()) types.push_back(t);
+  for (const auto& t : ordo::wire::session_type_names()) types.push_back(t);
   std::vector<ordo::wire::EventData> samples;
   for (const auto& event : ordo::wire::testing::populated_samples(argv[2]))
     samples.push_back(ordo::wire::encode(event));
   for (const auto& event : ordo::wire::testing::populated_access_samples())
     samples.push_back(ordo::wire::encode(event));
   for (const auto& event : ordo::wire::testing::populated_user_samples())
+    samples.push_back(ordo::wire::encode(event));
+  for (const auto& event : ordo::wire::testing::populated_session_samples())
     samples.push_back(ordo::wire::encode(event));
   int written = 0;
   for (const auto& data : samples) {

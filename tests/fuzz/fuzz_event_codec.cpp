@@ -1,6 +1,7 @@
 // The event codec (eventstore/codec/codec.h) on any payload bytes, for each stored event type
-// (the engine's, the API tokens' and the users'): the first byte picks the type. Properties: a
-// payload is decoded or refused (damage is an error, never a crash or a read out of bounds); once
+// (the engine's, the API tokens', the users' and the sessions'): the first byte picks the type.
+// Properties: a payload is decoded or refused (damage is an error, never a crash or a read out
+// of bounds); once
 // written by this codec, an event reads back to the same event and writes the same bytes again
 // (bytes, not values: a NaN coordinate is not equal to itself) (what replay reads is what was
 // written). The first write may normalise what the fuzzer's bytes hold and Ordo never writes (a
@@ -38,6 +39,7 @@ const std::vector<std::string>& all_types() {
     types.push_back("TokenIssued");
     types.push_back("TokenRevoked");
     for (const auto& t : ordo::wire::user_type_names()) types.push_back(t);
+    for (const auto& t : ordo::wire::session_type_names()) types.push_back(t);
     return types;
   }();
   return kTypes;
@@ -52,6 +54,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const auto payload = input.rest();
   if (ordo::wire::is_access_type(type)) return round_trip(type, payload, ordo::wire::decode_access);
   if (ordo::wire::is_user_type(type)) return round_trip(type, payload, ordo::wire::decode_user);
+  if (ordo::wire::is_session_type(type))
+    return round_trip(type, payload, ordo::wire::decode_session);
   return round_trip(type, payload, [](std::string_view t, std::uint16_t v, std::string_view p) {
     return ordo::wire::decode(t, v, p);
   });

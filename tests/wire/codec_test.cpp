@@ -118,6 +118,17 @@ TEST(Codec, EveryFieldOfEveryAlternativeReadsBack) {
   EXPECT_EQ(users_covered,
             std::set<std::string>(user_type_names().begin(), user_type_names().end()))
       << "the samples must hold one event of every user event type";
+  std::set<std::string> sessions_covered;
+  for (const auto& event : testing::populated_session_samples()) {
+    const auto data = encode(event);
+    sessions_covered.insert(data.type);
+    EXPECT_EQ(kind_of(data.type), TypeKind::access) << data.type;
+    auto decoded = decode_session(data.type, data.schema_version, data.payload);
+    ASSERT_TRUE(decoded) << data.type << ": " << decoded.error().to_string();
+    EXPECT_TRUE(*decoded == event) << data.type << " loses a field on its way through the log";
+  }
+  EXPECT_EQ(sessions_covered,
+            std::set<std::string>(session_type_names().begin(), session_type_names().end()));
 }
 
 // A grant naming a role or an effect this build does not know is damage, never read as another.

@@ -229,4 +229,16 @@ inline std::vector<domain::users::Event> populated_user_samples() {
                                          "203.0.113.9", kAt + 10}}};
 }
 
+/// The session events, every field set.
+inline std::vector<domain::sessions::Event> populated_session_samples() {
+  namespace sessions = domain::sessions;
+  return {sessions::Event{sessions::SessionStarted{std::string(32, 'a'), "u0123456789abcdef",
+                                                   std::string(64, 'b'), 3, true, "203.0.113.9",
+                                                   "Firefox", 1'800'000'000, 43'200'000'000, kAt}},
+          sessions::Event{sessions::SessionTouched{kAt + 1}},
+          sessions::Event{sessions::SessionReauthenticated{kAt + 2}},
+          sessions::Event{sessions::SessionEnded{sessions::EndReason::credentials_changed,
+                                                 "u-admin", kAt + 3}}};
+}
+
 }  // namespace ordo::wire::testing
