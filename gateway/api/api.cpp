@@ -19,6 +19,8 @@ constexpr Route kRoutes[] = {
     {verb::get, "/readyz", A::open, P::metrics_read, &readyz},
     {verb::get, "/metrics", A::permission, P::metrics_read, &metrics},
     {verb::get, "/v1/openapi.json", A::any_token, P::metrics_read, &openapi},
+    {verb::get, "/v1/me", A::any_token, P::metrics_read, &get_me},
+    {verb::get, "/v1/me/explain", A::any_token, P::metrics_read, &explain_access},
     {verb::post, "/v1/orders", A::permission, P::orders_place, &place_order},
     {verb::get, "/v1/orders", A::permission, P::orders_read, &search_orders},
     {verb::get, "/v1/orders/{id}", A::permission, P::orders_read, &get_order},

@@ -42,6 +42,10 @@ Awaitable get_config(Engine& engine, Context& context);
 Awaitable put_config(Engine& engine, Context& context);
 Awaitable config_history(Engine& engine, Context& context);
 
+// api_me.cpp
+Awaitable get_me(Engine& engine, Context& context);
+Awaitable explain_access(Engine& engine, Context& context);
+
 // api_events.cpp
 Awaitable read_events(Engine& engine, Context& context);
 Awaitable list_tokens(Engine& engine, Context& context);

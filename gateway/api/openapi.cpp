@@ -28,6 +28,16 @@ constexpr std::string_view kDocumentText = R"openapi({
       "responses": {"200": {"description": "text/plain; version=0.0.4"}}}},
     "/v1/openapi.json": {"get": {"summary": "This document", "x-ordo-permission": "any token",
       "responses": {"200": {"description": "OpenAPI 3 document"}}}},
+    "/v1/me": {"get": {"summary": "The caller: its grants, and each permission it holds with the scopes where it holds it (a back office builds its menus from it)", "x-ordo-permission": "any token",
+      "responses": {"200": {"description": "{id, kind, grants: [{role, effect, scope}], permissions: {name: {everywhere, scopes, denied}}}"}}}},
+    "/v1/me/explain": {"get": {"summary": "Why the caller may (or may not) use a permission on an object of these countries, channel, brands and sites", "x-ordo-permission": "any token",
+      "parameters": [
+        {"name": "permission", "in": "query", "required": true, "schema": {"type": "string"}},
+        {"name": "country", "in": "query", "schema": {"type": "string"}},
+        {"name": "channel", "in": "query", "schema": {"type": "string"}},
+        {"name": "brand", "in": "query", "schema": {"type": "string"}},
+        {"name": "site", "in": "query", "schema": {"type": "string"}}],
+      "responses": {"200": {"description": "{permission, target, allowed, reasons}"}, "400": {"description": "a parameter names no permission, country or id"}}}},
     "/v1/orders": {
       "post": {"summary": "Place an order (sourced and reserved in the same durable write)", "x-ordo-permission": "orders_place",
         "parameters": [{"$ref": "#/components/parameters/IdempotencyKeyRequired"}],

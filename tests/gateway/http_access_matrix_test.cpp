@@ -19,6 +19,8 @@ const std::map<std::string, std::string> kRoutes = {
     {"GET /readyz", "open"},
     {"GET /metrics", "metrics_read"},
     {"GET /v1/openapi.json", "any token"},
+    {"GET /v1/me", "any token"},
+    {"GET /v1/me/explain", "any token"},
     {"POST /v1/orders", "orders_place"},
     {"GET /v1/orders", "orders_read"},
     {"GET /v1/orders/{id}", "orders_read"},

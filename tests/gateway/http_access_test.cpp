@@ -100,6 +100,46 @@ TEST_F(AccessHttp, EachRoleGetsItsGrantsAndNothingMore) {
   }
 }
 
+// GET /v1/me says what the caller holds and where; /v1/me/explain why it may or may not act.
+TEST_F(AccessHttp, TheCallerSeesItsGrantsAndWhyItMayOrMayNotAct) {
+  Http store(port(), token("store", "FR-CAEN"));
+  const auto me = store.get("/v1/me");
+  ASSERT_EQ(me.status, 200u) << me.body;
+  const auto doc = me.doc();
+  EXPECT_EQ(doc["kind"], "store_token");
+  ASSERT_EQ(doc["grants"].size(), 1u);
+  EXPECT_EQ(doc["grants"][0]["role"], "store");
+  EXPECT_EQ(doc["grants"][0]["scope"]["sites"], json::array({"FR-CAEN"}));
+  const auto& fulfil = doc["permissions"]["orders_fulfil"];
+  EXPECT_EQ(fulfil["everywhere"], false);
+  EXPECT_EQ(fulfil["scopes"][0]["sites"], json::array({"FR-CAEN"}));
+  EXPECT_FALSE(doc["permissions"].contains("orders_place")) << "a store does not place orders";
+  EXPECT_FALSE(doc["permissions"].contains("master_write"));
+  EXPECT_TRUE(admin().get("/v1/me").doc()["permissions"]["master_write"]["everywhere"]);
+
+  const auto own = store.get("/v1/me/explain?permission=orders_fulfil&site=FR-CAEN").doc();
+  EXPECT_EQ(own["allowed"], true) << own;
+  const auto other = store.get("/v1/me/explain?permission=orders_fulfil&site=FR-LYON").doc();
+  EXPECT_EQ(other["allowed"], false) << other;
+  EXPECT_NE(other["reasons"][0].get<std::string>().find("site FR-CAEN"), std::string::npos)
+      << other;
+  const auto never = store.get("/v1/me/explain?permission=config_write").doc();
+  EXPECT_EQ(never["allowed"], false);
+  EXPECT_NE(never["reasons"][0].get<std::string>().find("store role does not grant config_write"),
+            std::string::npos)
+      << never;
+  for (const auto& [query, parameter] : std::vector<std::pair<std::string, std::string>>{
+           {"", "permission"},
+           {"?permission=orders:read", "permission"},
+           {"?permission=orders_read&country=UK", "country"},
+           {"?permission=orders_read&site=a%20b", "site"},
+           {"?permission=orders_read&colour=red", "colour"}}) {
+    const auto refused = store.get("/v1/me/explain" + query);
+    EXPECT_EQ(refused.status, 400u) << query << ": " << refused.body;
+    EXPECT_NE(refused.body.find(parameter), std::string::npos) << refused.body;
+  }
+}
+
 TEST_F(AccessHttp, BadRequestsGetTheRightProblemAndTheServerKeepsServing) {
   auto client = admin();
   auto malformed =
