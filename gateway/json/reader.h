@@ -24,6 +24,7 @@
 
 #include "base/id.h"
 #include "base/result.h"
+#include "base/utf8.h"
 #include "domain/inventory_views.h"
 
 namespace ordo::json {
@@ -49,9 +50,8 @@ std::string describe(const nlohmann::json& value);
 /// "a, b, c".
 std::string one_of(std::span<const std::string_view> names);
 
-/// The number of Unicode characters (code points) of `text`, or nullopt when it is not valid UTF-8
-/// (overlong forms, surrogates and code points above U+10FFFF are invalid).
-std::optional<std::size_t> utf8_characters(std::string_view text);
+/// base/utf8.h's validator, which the reader uses.
+using ordo::utf8_characters;
 
 /// Bounds of a text field in characters, or of an array in items; both inclusive.
 struct Length {

@@ -11,6 +11,7 @@
 #include <tuple>
 
 #include "base/hex.h"
+#include "base/utf8.h"
 
 namespace ordo::gateway::security {
 namespace {
@@ -26,26 +27,6 @@ std::string lower_ascii(std::string_view s) {
   std::transform(out.begin(), out.end(), out.begin(),
                  [](char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c; });
   return out;
-}
-
-// Code points in a valid UTF-8 text, or nullopt when it is not valid UTF-8.
-std::optional<std::size_t> utf8_length(std::string_view s) {
-  std::size_t count = 0;
-  for (std::size_t i = 0; i < s.size(); ++count) {
-    const auto c = static_cast<unsigned char>(s[i]);
-    const std::size_t n = c < 0x80           ? 1
-                          : (c >> 5) == 0x6  ? 2
-                          : (c >> 4) == 0xe  ? 3
-                          : (c >> 3) == 0x1e ? 4
-                                             : 0;
-    if (n == 0 || i + n > s.size()) return std::nullopt;
-    for (std::size_t k = 1; k < n; ++k) {
-      if ((static_cast<unsigned char>(s[i + k]) & 0xc0) != 0x80) return std::nullopt;
-    }
-    if (n == 2 && c < 0xc2) return std::nullopt;  // overlong
-    i += n;
-  }
-  return count;
 }
 
 }  // namespace
@@ -110,7 +91,7 @@ bool CommonPasswords::contains(std::string_view password) const {
 std::optional<std::string> password_problem(std::string_view password, std::string_view email,
                                             std::string_view name,
                                             const CommonPasswords* dictionary) {
-  const auto length = utf8_length(password);
+  const auto length = utf8_characters(password);
   if (!length) return "a password is UTF-8 text";
   if (*length < kPasswordLengthMin) return "a password has at least 8 characters";
   if (*length > kPasswordLengthMax) return "a password has at most 128 characters";

@@ -113,6 +113,16 @@ TEST(Passwords, TheRulesAreLengthAndNotCommonNotYourselfAndNoComposition) {
   EXPECT_NE(problem("mjq8xkz").value_or("").find("at least 8"), std::string::npos);
   EXPECT_NE(problem(std::string(129, 'q')).value_or("").find("at most 128"), std::string::npos);
   EXPECT_NE(problem("abc\xC3\x28xyzw").value_or("").find("UTF-8"), std::string::npos);
+  // Found by fuzz_people: a four-byte form above U+10FFFF was counted as one character.
+  for (const auto* invalid : {"\xF4\x9F\x94\x92"
+                              "abcdefgh",
+                              "\xED\xA0\x80"
+                              "abcdefgh",
+                              "\xE0\x80\x80"
+                              "abcdefgh",
+                              "\xF5\x80\x80\x80"
+                              "abcdefgh"})
+    EXPECT_NE(problem(invalid).value_or("").find("UTF-8"), std::string::npos) << invalid;
   for (const auto* mine : {"anna.martin@example.fr", "ANNA.MARTIN", "anna martin"})
     EXPECT_NE(problem(mine).value_or("").find("e-mail address or your name"), std::string::npos)
         << mine;
