@@ -6,6 +6,7 @@
 #include "base/secrets.h"
 #include "engine/streams.h"
 #include "eventstore/codec/codec.h"
+#include "gateway/security/fold_log.h"
 #include "gateway/security/totp.h"
 
 namespace ordo::gateway::security {
@@ -145,26 +146,14 @@ struct SignIn::Impl {
 };
 
 Result<void> SignIn::Impl::load_sessions() {
-  const auto& types = wire::session_type_names();
-  std::uint64_t from = 1;
-  for (;;) {
-    auto events = store.read_all(from, 4096, {types.begin(), types.end()});
-    if (!events) return std::unexpected(events.error());
-    if (events->empty()) return {};
-    for (const auto& e : *events) {
-      auto decoded = wire::decode_session(e.type, e.schema_version, e.payload);
-      if (!decoded) return std::unexpected(decoded.error());
-      const auto id = engine::parse_stream<engine::SessionAggregate>(e.stream);
-      if (!id)
-        return fail(ErrorCode::corruption, "position " + std::to_string(e.position) +
-                                               ": session event in stream '" + e.stream + "'");
-      auto& s = sessions_by_id[std::string(*id)];
-      s.state = sessions::evolve(std::move(s.state), *decoded);
-      s.version = e.stream_version;
-      s.last_seen = s.state.last_seen_at;
-    }
-    from = events->back().position + 1;
-  }
+  return fold_log<engine::SessionAggregate>(
+      store, wire::session_type_names(), wire::decode_session,
+      [&](const std::string& id, const sessions::Event& event, const eventstore::RecordedEvent& e) {
+        auto& s = sessions_by_id[id];
+        s.state = sessions::evolve(std::move(s.state), event);
+        s.version = e.stream_version;
+        s.last_seen = s.state.last_seen_at;
+      });
 }
 
 // Called with `mutex` held.

@@ -7,6 +7,7 @@
 #include "base/secrets.h"
 #include "engine/streams.h"
 #include "eventstore/codec/codec.h"
+#include "gateway/security/fold_log.h"
 
 namespace ordo::gateway {
 namespace {
@@ -32,24 +33,15 @@ Error refused(const domain::Rejection& rejection) {
 
 Result<std::unique_ptr<TokenRegistry>> TokenRegistry::load(eventstore::EventStore& store) {
   std::unique_ptr<TokenRegistry> registry(new TokenRegistry(store));
-  std::uint64_t from = 1;
-  for (;;) {
-    auto events = store.read_all(from, 4096, {"TokenIssued", "TokenRevoked"});
-    if (!events) return std::unexpected(events.error());
-    if (events->empty()) break;
-    for (const auto& e : *events) {
-      auto decoded = wire::decode_access(e.type, e.schema_version, e.payload);
-      if (!decoded) return std::unexpected(decoded.error());
-      const auto id = engine::parse_stream<engine::TokenAggregate>(e.stream);
-      if (!id)
-        return fail(ErrorCode::corruption, "position " + std::to_string(e.position) +
-                                               ": token event in stream '" + e.stream + "'");
-      auto& entry = registry->tokens_[std::string(*id)];
-      entry.state = access::evolve(std::move(entry.state), *decoded);
-      entry.version = e.stream_version;
-    }
-    from = events->back().position + 1;
-  }
+  static const std::vector<std::string> kTypes = {"TokenIssued", "TokenRevoked"};
+  auto folded = fold_log<engine::TokenAggregate>(
+      store, kTypes, wire::decode_access,
+      [&](const std::string& id, const access::Event& event, const eventstore::RecordedEvent& e) {
+        auto& entry = registry->tokens_[id];
+        entry.state = access::evolve(std::move(entry.state), event);
+        entry.version = e.stream_version;
+      });
+  if (!folded) return std::unexpected(folded.error());
   return registry;
 }
 

@@ -5,6 +5,7 @@
 #include "base/secrets.h"
 #include "engine/streams.h"
 #include "eventstore/codec/codec.h"
+#include "gateway/security/fold_log.h"
 
 namespace ordo::gateway {
 namespace {
@@ -36,27 +37,16 @@ constexpr std::string_view kBadCode =
 Result<std::unique_ptr<UserRegistry>> UserRegistry::load(eventstore::EventStore& store,
                                                          security::PasswordCost cost) {
   std::unique_ptr<UserRegistry> registry(new UserRegistry(store, cost));
-  const auto& types = wire::user_type_names();
-  std::uint64_t from = 1;
-  for (;;) {
-    auto events = store.read_all(from, 4096, {types.begin(), types.end()});
-    if (!events) return std::unexpected(events.error());
-    if (events->empty()) break;
-    for (const auto& e : *events) {
-      auto decoded = wire::decode_user(e.type, e.schema_version, e.payload);
-      if (!decoded) return std::unexpected(decoded.error());
-      const auto id = engine::parse_stream<engine::UserAggregate>(e.stream);
-      if (!id)
-        return fail(ErrorCode::corruption, "position " + std::to_string(e.position) +
-                                               ": user event in stream '" + e.stream + "'");
-      auto& entry = registry->users_[std::string(*id)];
-      entry.state = users::evolve(std::move(entry.state), *decoded);
-      entry.version = e.stream_version;
-      if (const auto* invited = std::get_if<users::UserInvited>(&*decoded))
-        registry->by_email_[invited->email] = invited->user_id;
-    }
-    from = events->back().position + 1;
-  }
+  auto folded = fold_log<engine::UserAggregate>(
+      store, wire::user_type_names(), wire::decode_user,
+      [&](const std::string& id, const users::Event& event, const eventstore::RecordedEvent& e) {
+        auto& entry = registry->users_[id];
+        entry.state = users::evolve(std::move(entry.state), event);
+        entry.version = e.stream_version;
+        if (const auto* invited = std::get_if<users::UserInvited>(&event))
+          registry->by_email_[invited->email] = invited->user_id;
+      });
+  if (!folded) return std::unexpected(folded.error());
   return registry;
 }
 
