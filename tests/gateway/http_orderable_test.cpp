@@ -129,6 +129,7 @@ TEST_F(OrderableHttp, AChannelsShareCapsWhatItsOrdersTakeOverHttp) {
 // offered to until one claims it, so the web never accepts more than it showed.
 TEST_F(OrderableHttp, OrdersOfferedToCompetingStoresHoldTheirUnitsFromThe201) {
   auto client = admin();
+  const auto before = client.get("/v1/config/orchestration");
   const json rules = {{"author", "ops"},
                       {"reason", "stores compete"},
                       {"document",
@@ -162,10 +163,21 @@ TEST_F(OrderableHttp, OrdersOfferedToCompetingStoresHoldTheirUnitsFromThe201) {
   std::int64_t held = 0;
   for (const auto& site : why["breakdown"]["sites"]) held += site.value("held", 0);
   EXPECT_GE(held, b.created);
-  // Back to the built-in rules for the other tests of this suite.
-  json direct = rules;
-  direct["document"]["strategies"][0]["mode"] = "direct";
-  ASSERT_EQ(client.put("/v1/config/orchestration", direct).status, 200u);
+  // Back to the rules the other tests of this suite run with (they share the server): the former
+  // document, or, when the area was never configured, direct sourcing from every kind of site
+  // (stores only, as above, would leave the warehouse's pre-orders without a site).
+  json restore = rules;
+  restore["reason"] = "back to the former rules";
+  if (before.status == 200u) {
+    restore["document"] = before.doc()["document"];
+  } else {
+    auto& strategy = restore["document"]["strategies"][0];
+    strategy["mode"] = "direct";
+    strategy.erase("site_types");
+    strategy.erase("competitive_types");
+  }
+  const auto restored = client.put("/v1/config/orchestration", restore);
+  ASSERT_EQ(restored.status, 200u) << restored.body;
 }
 
 // The web shows 4 of a SKU at two stores (3 each, less 1 safety unit): an order for 4 is placed,
