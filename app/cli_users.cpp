@@ -7,6 +7,7 @@
 #include <iostream>
 
 #include "app/cli.h"
+#include "base/clock.h"
 #include "gateway/security/users.h"
 
 namespace ordo::cli {
@@ -28,12 +29,6 @@ const eventstore::Actor kWriter{eventstore::ActorKind::user, "cli"};
 
 Result<std::unique_ptr<gateway::UserRegistry>> open_users(eventstore::EventStore& store) {
   return gateway::UserRegistry::load(store);
-}
-
-std::int64_t now_us() {
-  return std::chrono::duration_cast<std::chrono::microseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
 }
 
 void print_invitation(const gateway::Invitation& invitation, std::string_view email) {

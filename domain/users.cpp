@@ -8,7 +8,6 @@ namespace ordo::domain::users {
 namespace {
 
 using Code = Rejection::Code;
-using access::Role;
 
 bool is_lower_alnum(std::string_view s) {
   return std::all_of(s.begin(), s.end(),

@@ -10,6 +10,7 @@
 #include <set>
 #include <thread>
 
+#include "base/clock.h"
 #include "gateway/http/asio.h"
 
 namespace ordo::gateway::api {
@@ -322,11 +323,7 @@ eventstore::Hash256 request_hash(const http::Request& request) {
   return hash;
 }
 
-std::int64_t now_us() {
-  return std::chrono::duration_cast<std::chrono::microseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
+std::int64_t now_us() { return ordo::now_us(); }
 
 std::optional<std::uint64_t> parse_u64(std::string_view text) {
   std::uint64_t value = 0;

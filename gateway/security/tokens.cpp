@@ -1,9 +1,9 @@
 #include "gateway/security/tokens.h"
 
 #include <array>
-#include <chrono>
 #include <mutex>
 
+#include "base/clock.h"
 #include "base/secrets.h"
 #include "engine/streams.h"
 #include "eventstore/codec/codec.h"
@@ -16,12 +16,6 @@ namespace access = domain::access;
 constexpr std::string_view kPrefix = "ordo_";
 constexpr std::size_t kIdBytes = 12;      // 24 hex characters
 constexpr std::size_t kSecretBytes = 32;  // 64 hex characters
-
-std::int64_t now_us() {
-  return std::chrono::duration_cast<std::chrono::microseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 Error refused(const domain::Rejection& rejection) {
   return Error{rejection.code == domain::Rejection::Code::not_found ? ErrorCode::not_found

@@ -1,7 +1,6 @@
 #include "gateway/security/users.h"
 
-#include <chrono>
-
+#include "base/clock.h"
 #include "base/secrets.h"
 #include "engine/streams.h"
 #include "eventstore/codec/codec.h"
@@ -11,12 +10,6 @@ namespace ordo::gateway {
 namespace {
 
 namespace users = domain::users;
-
-std::int64_t now_us() {
-  return std::chrono::duration_cast<std::chrono::microseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 Error refused(const domain::Rejection& rejection) {
   return Error{rejection.code == domain::Rejection::Code::not_found ? ErrorCode::not_found
@@ -129,6 +122,11 @@ Result<std::string> UserRegistry::complete_enrolment(std::string_view code,
   const auto user = dash == std::string_view::npos ? std::optional<users::State>{}
                                                    : find(std::string(code.substr(0, dash)));
   if (!user || !user->exists) return fail(ErrorCode::invalid_argument, std::string(kBadCode));
+  // The code is checked before the password: a wrong code costs no hash and learns no rule. The
+  // decider checks it again, with the expiry, under the write lock.
+  if (user->enrolment_sha256.empty() ||
+      !equal_constant_time(user->enrolment_sha256, sha256_hex(code.substr(dash + 1))))
+    return fail(ErrorCode::invalid_argument, std::string(kBadCode));
   if (auto problem = security::password_problem(password, user->email, user->name, common))
     return fail(ErrorCode::invalid_argument, *problem);
   auto hash = security::hash_password(password, cost_);

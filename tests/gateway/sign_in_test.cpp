@@ -178,6 +178,9 @@ TEST_F(SignInTest, SessionsEndWhenIdleAtTheirAbsoluteLifetimeAndWhenRevokedAlsoA
   const auto kept = grant();
   ASSERT_TRUE(sign_in_->end(revoked.session_id, domain::sessions::EndReason::revoked, "me"));
   EXPECT_TRUE(std::holds_alternative<SignInRefused>(sign_in_->authenticate(revoked.cookie)));
+  const auto live = sign_in_->sessions_of(users_->find_by_email("anna@example.fr")->user_id);
+  ASSERT_EQ(live.size(), 1u) << "the idle, expired and revoked ones are not listed";
+  EXPECT_EQ(live[0].started.session_id, kept.session_id);
   now_ += 10 * kMinute;
   reopen();
   EXPECT_TRUE(std::holds_alternative<SignInRefused>(sign_in_->authenticate(revoked.cookie)));
