@@ -72,14 +72,8 @@ EventData encode(const sessions::Event& event) {
 }
 
 const std::vector<std::string>& session_type_names() {
-  static const std::vector<std::string> kNames = [] {
-    std::vector<std::string> names;
-    [&]<std::size_t... I>(std::index_sequence<I...>) {
-      (names.push_back(encode(sessions::Event{std::in_place_index<I>}).type), ...);
-    }
-    (std::make_index_sequence<std::variant_size_v<sessions::Event>>{});
-    return names;
-  }();
+  static const auto kNames =
+      type_names_of<sessions::Event>([](const sessions::Event& e) { return encode(e); });
   return kNames;
 }
 
@@ -90,21 +84,9 @@ bool is_session_type(std::string_view type) {
 
 Result<sessions::Event> decode_session(std::string_view type, std::uint16_t schema_version,
                                        std::string_view payload) {
-  if (schema_version > kSchemaVersion) {
-    return fail(ErrorCode::invalid_argument,
-                std::string(type) + " has a schema version newer than this build reads");
-  }
-  if (!is_session_type(type))
-    return fail(ErrorCode::invalid_argument, "unknown event type '" + std::string(type) + "'");
-  std::string storage;
-  payload = aligned(payload, storage);
-  unknown_enum_value.clear();
-  auto decoded = decode_payload(type, payload);
-  if (decoded && !unknown_enum_value.empty()) {
-    return fail(ErrorCode::corruption,
-                std::string(type) + ": " + unknown_enum_value + ", unknown to this build");
-  }
-  return decoded;
+  return decode_checked(
+      type, schema_version, payload, is_session_type(type),
+      [&](std::string_view aligned_payload) { return decode_payload(type, aligned_payload); });
 }
 
 }  // namespace ordo::wire

@@ -5,6 +5,8 @@
 
 #include <string>
 #include <string_view>
+#include <utility>
+#include <variant>
 #include <vector>
 
 #include "base/result.h"
@@ -77,6 +79,41 @@ Result<const T*> root(std::string_view payload, std::string_view type) {
     return fail(ErrorCode::corruption, "payload of " + std::string(type) + " fails verification");
   }
   return flatbuffers::GetRoot<T>(data);
+}
+
+/// The type name of every alternative of an event variant, in variant order, as `encode` writes
+/// it: derived, never listed by hand, so that a new event cannot be missed.
+template <class Variant, class Encode>
+std::vector<std::string> type_names_of(Encode encode) {
+  std::vector<std::string> names;
+  [&]<std::size_t... I>(std::index_sequence<I...>) {
+    (names.push_back(encode(Variant{std::in_place_index<I>}).type), ...);
+  }
+  (std::make_index_sequence<std::variant_size_v<Variant>>{});
+  return names;
+}
+
+/// What every decoder of a family of payloads checks around `decode(aligned payload)`: the schema
+/// version, that the type is one of the family's (`known`), alignment, and an enumeration value
+/// this build does not know (corruption, never clamped).
+template <class Decode>
+auto decode_checked(std::string_view type, std::uint16_t schema_version, std::string_view payload,
+                    bool known, Decode decode) -> decltype(decode(payload)) {
+  if (schema_version > kSchemaVersion) {
+    return fail(ErrorCode::invalid_argument,
+                std::string(type) + " has a schema version newer than this build reads");
+  }
+  if (!known)
+    return fail(ErrorCode::invalid_argument, "unknown event type '" + std::string(type) + "'");
+  std::string storage;
+  payload = aligned(payload, storage);
+  unknown_enum_value.clear();
+  auto decoded = decode(payload);
+  if (decoded && !unknown_enum_value.empty()) {
+    return fail(ErrorCode::corruption,
+                std::string(type) + ": " + unknown_enum_value + ", unknown to this build");
+  }
+  return decoded;
 }
 
 }  // namespace ordo::wire

@@ -186,15 +186,8 @@ EventData encode(const users::Event& event) {
 }
 
 const std::vector<std::string>& user_type_names() {
-  // Derived from the variant (each alternative's encoded name), so a new event is never missed.
-  static const std::vector<std::string> kNames = [] {
-    std::vector<std::string> names;
-    [&]<std::size_t... I>(std::index_sequence<I...>) {
-      (names.push_back(encode(users::Event{std::in_place_index<I>}).type), ...);
-    }
-    (std::make_index_sequence<std::variant_size_v<users::Event>>{});
-    return names;
-  }();
+  static const auto kNames =
+      type_names_of<users::Event>([](const users::Event& e) { return encode(e); });
   return kNames;
 }
 
@@ -205,24 +198,13 @@ bool is_user_type(std::string_view type) {
 
 Result<users::Event> decode_user(std::string_view type, std::uint16_t schema_version,
                                  std::string_view payload) {
-  if (schema_version > kSchemaVersion) {
-    return fail(ErrorCode::invalid_argument,
-                std::string(type) + " has a schema version newer than this build reads");
-  }
-  if (!is_user_type(type))
-    return fail(ErrorCode::invalid_argument, "unknown event type '" + std::string(type) + "'");
-  std::string storage;
-  payload = aligned(payload, storage);
-  unknown_enum_value.clear();
-  auto decoded = type == "UserInvited" ? decode_invited(payload)
-                 : (type == "PasswordSet" || type.starts_with("Totp") || type == "RecoveryCodeUsed")
-                     ? decode_credentials(type, payload)
-                     : decode_administration(type, payload);
-  if (decoded && !unknown_enum_value.empty()) {
-    return fail(ErrorCode::corruption,
-                std::string(type) + ": " + unknown_enum_value + ", unknown to this build");
-  }
-  return decoded;
+  return decode_checked(
+      type, schema_version, payload, is_user_type(type), [&](std::string_view aligned_payload) {
+        if (type == "UserInvited") return decode_invited(aligned_payload);
+        if (type == "PasswordSet" || type.starts_with("Totp") || type == "RecoveryCodeUsed")
+          return decode_credentials(type, aligned_payload);
+        return decode_administration(type, aligned_payload);
+      });
 }
 
 }  // namespace ordo::wire
